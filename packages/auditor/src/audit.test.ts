@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { Channel, RoutingEvent } from '@switchboard/contracts';
+import { audit } from './audit.js';
+
+let seq = 0;
+const at = (s: number) => new Date(1_700_000_000_000 + s * 1000);
+const ev = (contactId: string, agentId: string, body: Partial<RoutingEvent>, t = seq): RoutingEvent =>
+  RoutingEvent.fromPartial({ id: `d:${++seq}`, contactId, agentId, queueId: 'q', channel: Channel.CHANNEL_PHONE, enqueuedAt: at(t), ...body });
+const queued = (c: string, t: number) => ev(c, '', { queued: { effectivePriority: 0, position: 0 } }, t);
+const offered = (c: string, a: string) => ev(c, a, { offered: { reservationToken: 1 } });
+const accepted = (c: string, a: string) => ev(c, a, { accepted: { reservationToken: 1, waitSeconds: 1 } });
+const done = (c: string, a: string) => ev(c, a, { wrapUpEnded: { wrapUpSeconds: 1 } });
+const capacity = new Map([['a1', { phone: 1 }], ['a2', { phone: 1 }]]);
+
+describe('audit', () => {
+  it('finds nothing wrong in a clean record', () => {
+    const report = audit({ accepted: ['c1', 'c2'], capacity, expectAllFinished: true, events: [
+      queued('c1', 1), queued('c2', 2), offered('c1', 'a1'), offered('c2', 'a2'), accepted('c1', 'a1'), done('c1', 'a1'), done('c2', 'a2'),
+    ] });
+    expect(report).toMatchObject({ accepted: 2, finished: 2, lost: 0, doubleAssigned: 0, overCapacity: 0, orderViolations: 0 });
+  });
+
+  it('reports a contact offered twice at once, and an agent over capacity', () => {
+    const report = audit({ accepted: ['c1', 'c2'], capacity, events: [queued('c1', 1), queued('c2', 2), offered('c1', 'a1'), offered('c1', 'a2'), offered('c2', 'a1')] });
+    expect(report.doubleAssigned).toBe(1);
+    expect(report.overCapacity).toBe(1);
+    expect(report.findings.map((f) => f.kind)).toEqual(['DOUBLE_ASSIGNMENT', 'AGENT_OVER_CAPACITY']);
+  });
+
+  it('reports contacts accepted at ingest that never reached routing or never finished', () => {
+    const events = [queued('c1', 1)];
+    expect(audit({ accepted: ['c1', 'c2'], capacity, events }).lost).toBe(1);
+    expect(audit({ accepted: ['c1', 'c2'], capacity, events, expectAllFinished: true }).lost).toBe(2);
+  });
+
+  it('reports a younger contact served before an older equal one, unless the agent refused the older', () => {
+    expect(audit({ accepted: [], capacity, events: [queued('old', 1), queued('new', 2), offered('new', 'a1')] }).orderViolations).toBe(1);
+    const refused = [queued('old', 1), queued('new', 2), offered('old', 'a1'), ev('old', 'a1', { declined: { reservationToken: 1, reason: 'x' } }), offered('new', 'a1')];
+    expect(audit({ accepted: [], capacity, events: refused }).orderViolations).toBe(0);
+  });
+});

@@ -1,0 +1,132 @@
+import type { RoutingEvent } from '@switchboard/contracts';
+
+/** An agent's capacity per channel as it signed in (channel name → concurrent contacts). */
+export type CapacityByAgent = ReadonlyMap<string, Readonly<Record<string, number>>>;
+
+export interface AuditInput {
+  /** Contact ids accepted at ingest (on CONTACTS), in arrival order. */
+  readonly accepted: readonly string[];
+  /** Routing events in stream order. */
+  readonly events: readonly RoutingEvent[];
+  readonly capacity: CapacityByAgent;
+  /** When true, an accepted contact that has not reached a final state counts as lost. */
+  readonly expectAllFinished?: boolean;
+}
+
+export type FindingKind = 'CONTACT_LOST' | 'DOUBLE_ASSIGNMENT' | 'AGENT_OVER_CAPACITY' | 'ORDER_VIOLATION';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly contactId?: string;
+  readonly agentId?: string;
+  readonly detail: string;
+}
+
+export interface AuditReport {
+  readonly accepted: number;
+  readonly finished: number;
+  readonly open: number;
+  readonly lost: number;
+  readonly doubleAssigned: number;
+  readonly overCapacity: number;
+  readonly orderViolations: number;
+  readonly findings: readonly Finding[];
+}
+
+const CHANNEL_NAMES: Record<number, string> = { 1: 'phone', 2: 'email', 3: 'chat', 4: 'wechat' };
+
+interface Holding { agentId: string; channel: string }
+
+/** A contact's place in its queue, as the record tells it. */
+interface Waiting { queueId: string; priority: number; enqueuedAt: number; refusedBy: Set<string> }
+
+/**
+ * Replays the routing record and checks the promises Switchboard makes: no contact lost, one live
+ * assignment per contact, no agent over capacity, and first-come-first-served among equals.
+ */
+export function audit(input: AuditInput): AuditReport {
+  const findings: Finding[] = [];
+  const holding = new Map<string, Holding>(); // contact → the agent holding it (offer, connection, wrap-up)
+  const load = new Map<string, Map<string, number>>(); // agent → channel → contacts held
+  const finished = new Set<string>();
+  const meta = new Map<string, Waiting>();
+  const seen = new Set<string>();
+  const waiting = new Map<string, Waiting>();
+
+  const release = (contactId: string) => {
+    const held = holding.get(contactId);
+    if (!held) return;
+    holding.delete(contactId);
+    const byChannel = load.get(held.agentId)!;
+    byChannel.set(held.channel, (byChannel.get(held.channel) ?? 1) - 1);
+  };
+
+  for (const e of input.events) {
+    if (e.contactId) seen.add(e.contactId);
+    if (e.queued) {
+      meta.set(e.contactId, { queueId: e.queueId, priority: e.queued.effectivePriority, enqueuedAt: e.enqueuedAt?.getTime() ?? 0, refusedBy: new Set() });
+      waiting.set(e.contactId, meta.get(e.contactId)!);
+    } else if (e.offered) {
+      const previous = holding.get(e.contactId);
+      if (previous) findings.push({ kind: 'DOUBLE_ASSIGNMENT', contactId: e.contactId, agentId: e.agentId, detail: `offered to ${e.agentId} while held by ${previous.agentId}` });
+      checkOrder(e, waiting, findings);
+      waiting.delete(e.contactId);
+      const channel = CHANNEL_NAMES[e.channel] ?? 'unknown';
+      holding.set(e.contactId, { agentId: e.agentId, channel });
+      const byChannel = load.get(e.agentId) ?? new Map<string, number>();
+      load.set(e.agentId, byChannel);
+      const used = (byChannel.get(channel) ?? 0) + 1;
+      byChannel.set(channel, used);
+      const cap = input.capacity.get(e.agentId)?.[channel];
+      if (cap !== undefined && used > cap) findings.push({ kind: 'AGENT_OVER_CAPACITY', agentId: e.agentId, contactId: e.contactId, detail: `${used} ${channel} contacts, capacity ${cap}` });
+    } else if (e.declined || e.timedOut) {
+      release(e.contactId);
+      const known = meta.get(e.contactId);
+      if (known) {
+        known.refusedBy.add(e.agentId);
+        waiting.set(e.contactId, known);
+      }
+    } else if (e.wrapUpEnded || e.abandoned || e.expired || e.rejected) {
+      release(e.contactId);
+      waiting.delete(e.contactId);
+      finished.add(e.contactId);
+    } else if (e.transferred) {
+      release(e.contactId);
+      if (e.transferred.destination) finished.add(e.contactId);
+    }
+  }
+  for (const id of input.accepted) {
+    if (!seen.has(id)) findings.push({ kind: 'CONTACT_LOST', contactId: id, detail: 'accepted at ingest, never routed' });
+    else if (input.expectAllFinished && !finished.has(id)) findings.push({ kind: 'CONTACT_LOST', contactId: id, detail: 'accepted at ingest, never finished' });
+  }
+  const count = (kind: FindingKind) => findings.filter((f) => f.kind === kind).length;
+  const accepted = new Set(input.accepted);
+  return {
+    accepted: accepted.size,
+    finished: [...finished].filter((id) => accepted.has(id)).length,
+    open: [...accepted].filter((id) => seen.has(id) && !finished.has(id)).length,
+    lost: count('CONTACT_LOST'),
+    doubleAssigned: count('DOUBLE_ASSIGNMENT'),
+    overCapacity: count('AGENT_OVER_CAPACITY'),
+    orderViolations: count('ORDER_VIOLATION'),
+    findings,
+  };
+}
+
+/**
+ * An offer breaks first-come-first-served when an older contact of the same queue and base
+ * priority was still waiting, and the chosen agent had not refused it and reached it at the same
+ * ring (the explanation's ring). Only queues without per-contact requirements can be judged
+ * this way; the report calls them violations of equal contacts.
+ */
+function checkOrder(e: RoutingEvent, waiting: ReadonlyMap<string, Waiting>, findings: Finding[]): void {
+  const me = waiting.get(e.contactId);
+  if (!me) return;
+  for (const [id, other] of waiting) {
+    if (id === e.contactId || other.queueId !== me.queueId || other.priority !== me.priority) continue;
+    if (other.enqueuedAt < me.enqueuedAt && !other.refusedBy.has(e.agentId)) {
+      findings.push({ kind: 'ORDER_VIOLATION', contactId: e.contactId, agentId: e.agentId, detail: `${id} waited longer in ${me.queueId} at equal priority` });
+      return;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import type { NatsConnection, Subscription } from 'nats';
+import { RoutingEvent } from '@switchboard/contracts';
+
+/**
+ * Agents for throughput benchmarks: they accept every offer and complete it at once, over the
+ * router's NATS API, with as many requests in flight as there are offers. One wildcard
+ * subscription per domain keeps the client side cheap.
+ */
+export class BenchAgents {
+  completed = 0;
+  private readonly subs: Subscription[] = [];
+  private readonly waiters: { count: number; resolve: () => void }[] = [];
+
+  constructor(private readonly nc: NatsConnection, private readonly root: string) {}
+
+  async signIn(domain: string, agents: number, capacity: Record<string, number>): Promise<void> {
+    this.subs.push(this.nc.subscribe(`${this.root}.agent.${domain}.*`, {
+      callback: (error, msg) => {
+        if (error) return;
+        const event = RoutingEvent.decode(msg.data);
+        if (event.offered) void this.answer(domain, event.agentId, event.contactId, event.offered.reservationToken);
+      },
+    }));
+    await this.nc.flush();
+    await Promise.all(Array.from({ length: agents }, (_, i) => this.command(domain, `sign-in-${domain}-${i}`, {
+      type: 'SIGN_IN', agent: { id: `a${i}`, skills: {}, languages: [], team: 'bench', capacity, queues: [{ queueId: 'general', priority: 1 }] },
+    })));
+  }
+
+  /** Resolves when `count` contacts have been completed. */
+  completedAtLeast(count: number): Promise<void> {
+    if (this.completed >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  stop(): void {
+    for (const sub of this.subs) sub.unsubscribe();
+  }
+
+  private async answer(domain: string, agentId: string, contactId: string, offerToken: number): Promise<void> {
+    if (!(await this.command(domain, `${contactId}:accept`, { type: 'ACCEPT', contactId, agentId, offerToken }))) return;
+    if (!(await this.command(domain, `${contactId}:complete`, { type: 'COMPLETE', contactId, agentId, disposition: 'done' }))) return;
+    this.completed++;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.completed >= this.waiters[i]!.count) this.waiters.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  private async command(domain: string, id: string, command: Record<string, unknown>): Promise<boolean> {
+    const body = new TextEncoder().encode(JSON.stringify({ id, command }));
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(`${this.root}.router.${domain}.cmd`, body, { timeout: 10_000 })).data)) as { ok: boolean; code?: string };
+        if (reply.ok) return true;
+        if (reply.code !== 'UNAVAILABLE') return false;
+      } catch {
+        // no responder yet or a timeout: retry with the same id (idempotent)
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+}

@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Channel, Contact, ContactRecord } from '@switchboard/contracts';
+import { contactsSubject } from '@switchboard/bus';
+import { freePort, ServiceProcess } from '@switchboard/testkit';
+import { BenchAgents } from './bench-agents.js';
+import { seconds, type BenchServers } from './bench-servers.js';
+
+export interface ThroughputResult {
+  readonly replicas: number;
+  readonly domains: number;
+  readonly contacts: number;
+  readonly contactsPerSecond: number;
+  /** Messages the router wrote to ROUTING per contact (events + applied-command records). */
+  readonly routingMessagesPerContact: number;
+  /** Transitions committed to Redis per contact (log entries). */
+  readonly commitsPerContact: number;
+  readonly routerRssMb: number[];
+}
+
+/** One router throughput run. */
+export interface ThroughputOptions {
+  readonly replicas: number;
+  readonly domains: number;
+  readonly contacts: number;
+  /** Sample every trace (ratio 1); spans go to `otlpEndpoint` when given. */
+  readonly tracing?: boolean;
+  readonly otlpEndpoint?: string;
+  /** The routers' pino level (default `warn`). */
+  readonly logLevel?: string;
+  /** Writes a `--cpu-prof` profile of each router process here. */
+  readonly cpuProfileDir?: string;
+}
+
+const rules = {
+  version: 'bench-1',
+  queues: [{ id: 'general', kind: 'PRIORITY', serviceLevel: { share: 0.8, withinSeconds: 20 }, strategy: 'LONGEST_IDLE',
+    offerTimeoutSeconds: 60, wrapUpSeconds: 0, missesBeforeAway: 1_000 }],
+  rules: [],
+  fallback: { queue: 'general', priority: 0 },
+};
+
+/**
+ * Contacts pre-published to CONTACTS, `replicas` router processes, agents that accept and complete
+ * as fast as offers arrive: contacts routed per second, from the first sign-in to the last completion.
+ */
+export async function routerThroughput(s: BenchServers, options: ThroughputOptions): Promise<ThroughputResult> {
+  const domains = Array.from({ length: options.domains }, (_, i) => `bench${options.replicas}r${i}${Date.now() % 100_000}`);
+  await prePublish(s, domains, options.contacts);
+  const rulesFile = join(mkdtempSync(join(tmpdir(), 'sb-bench-')), 'rules.json');
+  writeFileSync(rulesFile, JSON.stringify(rules));
+  const ports = await Promise.all(Array.from({ length: options.replicas }, () => freePort()));
+  const routers = await Promise.all(ports.map((port, i) => ServiceProcess.start({
+    entry: 'services/router/src/main.ts',
+    ...(options.cpuProfileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] } : {}),
+    env: { NATS_URL: s.nats.url, REDIS_URL: s.redis.url, ROUTER_DOMAINS: domains.join(','), ROUTER_RULES_FILE: rulesFile,
+      ROUTER_REPLICA_ID: `bench-${i}`, ROUTER_HTTP_PORT: String(port), LOG_LEVEL: options.logLevel ?? 'warn',
+      // An exporter inherited from the caller's shell must not leak into the "off" run.
+      OTEL_TRACES_SAMPLER_ARG: options.tracing ? '1' : '0', OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' },
+    ready: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+  })));
+  try {
+    await allOwned(ports, domains);
+    const agents = new BenchAgents(s.nc, s.names.subjectRoot);
+    const started = performance.now();
+    await Promise.all(domains.map((d) => agents.signIn(d, 50, { chat: 4 })));
+    await Promise.race([agents.completedAtLeast(options.contacts), stalled(agents, options.contacts)]);
+    const elapsed = seconds(started);
+    agents.stop();
+    const jsm = await s.nc.jetstreamManager();
+    const routing = await jsm.streams.info(s.names.routingStream);
+    const logs = await Promise.all(domains.map((d) => s.rd.xlen(`sb:{d:${d}}:log`)));
+    return {
+      replicas: options.replicas,
+      domains: options.domains,
+      contacts: options.contacts,
+      contactsPerSecond: options.contacts / elapsed,
+      routingMessagesPerContact: routing.state.messages / options.contacts,
+      commitsPerContact: logs.reduce((a, b) => a + b, 0) / options.contacts,
+      routerRssMb: routers.map((r) => rssMb(r.pid)),
+    };
+  } finally {
+    await Promise.all(routers.map((r) => r.stop()));
+    await (await s.nc.jetstreamManager()).streams.purge(s.names.routingStream);
+  }
+}
+
+/** Rejects when no contact completes for 60 s: a stuck run must end with a reason, not hang. */
+async function stalled(agents: BenchAgents, contacts: number): Promise<never> {
+  let last = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 60_000).unref());
+    if (agents.completed >= contacts) return new Promise(() => undefined);
+    if (agents.completed === last) throw new Error(`router run stalled: ${agents.completed} of ${contacts} contacts completed, none in the last 60 s`);
+    last = agents.completed;
+  }
+}
+
+async function prePublish(s: BenchServers, domains: string[], contacts: number): Promise<void> {
+  const js = s.nc.jetstream();
+  const window: Promise<unknown>[] = [];
+  for (let i = 0; i < contacts; i++) {
+    const domain = domains[i % domains.length]!;
+    const contact = Contact.fromPartial({ id: `${domain}-c${i}`, domain, channel: Channel.CHANNEL_CHAT, receivedAt: new Date(), customer: { id: `cust-${i}` } });
+    window.push(js.publish(contactsSubject(s.names, domain, 'chat'), ContactRecord.encode({ arrived: contact }).finish(), { msgID: contact.id }));
+    if (window.length >= 512) await Promise.all(window.splice(0));
+  }
+  await Promise.all(window);
+}
+
+async function allOwned(ports: number[], domains: string[]): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const owned = await Promise.all(ports.map(async (p) => ((await (await fetch(`http://127.0.0.1:${p}/healthz`)).json()) as { domains: string[] }).domains));
+    if (new Set(owned.flat()).size === domains.length) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('router replicas did not take every domain');
+}
+
+/** Resident memory of a process in MB (0 when it is gone). */
+export function rssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}

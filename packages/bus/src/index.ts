@@ -1,0 +1,25 @@
+export { connectBus, type BusConnectionOptions } from './connection.js';
+export {
+  consumeDurable,
+  ensureDurable,
+  backoffMs,
+  settle,
+  type DurableConsumer,
+  type DurableConsumerOptions,
+  type Settlement,
+} from './consumer.js';
+export { BusUnavailableError, PoisonMessageError } from './errors.js';
+export {
+  DEFAULT_BUS_NAMES,
+  Headers,
+  agentSubject,
+  assertSubjectToken,
+  contactsSubject,
+  deadLetterSubject,
+  routingSubject,
+  streamSubjects,
+  type BusNames,
+} from './names.js';
+export { publishDurable, type Published, type PublishOptions } from './publisher.js';
+export { DEFAULT_STREAM_LIMITS, ensureStreams, streamConfigs, streamLimitsFromEnv, type StreamLimits } from './streams.js';
+export { readSubject } from './read-subject.js';

@@ -1,0 +1,120 @@
+import {
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  nanos,
+  type JetStreamManager,
+  type StreamConfig,
+} from 'nats';
+import { type BusNames, streamSubjects } from './names.js';
+
+/** Stream limits, set deliberately: these decide when JetStream refuses or forgets. */
+export interface StreamLimits {
+  /** Replicas per stream: 1 on one server, 3 in a cluster. */
+  readonly replicas: number;
+  /** Dedup window for Nats-Msg-Id. Platforms retry within minutes; we keep 10 (≥ 2 required). */
+  readonly duplicateWindowMs: number;
+  readonly contactsMaxAgeMs: number;
+  readonly routingMaxAgeMs: number;
+  readonly contactsMaxBytes: number;
+  readonly routingMaxBytes: number;
+  readonly maxMessageBytes: number;
+}
+
+const DAY = 86_400_000;
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = {
+  replicas: 1,
+  duplicateWindowMs: 10 * 60_000,
+  contactsMaxAgeMs: 14 * DAY,
+  routingMaxAgeMs: 30 * DAY,
+  contactsMaxBytes: 8 * 1024 ** 3,
+  routingMaxBytes: 16 * 1024 ** 3,
+  maxMessageBytes: 1024 * 1024,
+};
+
+/**
+ * Limits from the environment over the defaults: `SB_STREAM_REPLICAS`, `SB_DEDUP_WINDOW_MS`,
+ * `SB_CONTACTS_MAX_BYTES`, `SB_ROUTING_MAX_BYTES`, `SB_CONTACTS_MAX_AGE_MS`, `SB_ROUTING_MAX_AGE_MS`.
+ * JetStream reserves `max_bytes` of disk per stream up front, so size them to the volume.
+ * @throws TypeError naming the variable when a value is not a positive integer.
+ */
+export function streamLimitsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): StreamLimits {
+  const read = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got "${raw}"`);
+    return value;
+  };
+  const d = DEFAULT_STREAM_LIMITS;
+  return {
+    ...d,
+    replicas: read('SB_STREAM_REPLICAS', d.replicas),
+    duplicateWindowMs: Math.max(120_000, read('SB_DEDUP_WINDOW_MS', d.duplicateWindowMs)),
+    contactsMaxBytes: read('SB_CONTACTS_MAX_BYTES', d.contactsMaxBytes),
+    routingMaxBytes: read('SB_ROUTING_MAX_BYTES', d.routingMaxBytes),
+    contactsMaxAgeMs: read('SB_CONTACTS_MAX_AGE_MS', d.contactsMaxAgeMs),
+    routingMaxAgeMs: read('SB_ROUTING_MAX_AGE_MS', d.routingMaxAgeMs),
+  };
+}
+
+/** The three streams' configurations. */
+export function streamConfigs(names: BusNames, limits: StreamLimits = streamLimitsFromEnv()): Partial<StreamConfig>[] {
+  const common = {
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    num_replicas: limits.replicas,
+    duplicate_window: nanos(limits.duplicateWindowMs),
+    max_msg_size: limits.maxMessageBytes,
+  };
+  return [
+    {
+      ...common,
+      name: names.contactsStream,
+      subjects: [streamSubjects.contacts(names)],
+      // A full CONTACTS stream refuses new contacts (ingestion answers 5xx, platforms retry)
+      // rather than silently dropping accepted ones.
+      discard: DiscardPolicy.New,
+      max_age: nanos(limits.contactsMaxAgeMs),
+      max_bytes: limits.contactsMaxBytes,
+      description: 'Normalized contacts from ingestion; the system of record for recovery',
+    },
+    {
+      ...common,
+      name: names.routingStream,
+      subjects: [streamSubjects.routing(names)],
+      discard: DiscardPolicy.New,
+      max_age: nanos(limits.routingMaxAgeMs),
+      max_bytes: limits.routingMaxBytes,
+      description: 'Routing events relayed from the Redis outbox, one per state change',
+    },
+    {
+      ...common,
+      name: names.deadLetterStream,
+      subjects: [streamSubjects.deadLetter(names)],
+      discard: DiscardPolicy.Old,
+      max_age: nanos(limits.routingMaxAgeMs),
+      max_bytes: Math.min(limits.routingMaxBytes, 1024 ** 3),
+      description: 'Poison messages, terminated and kept for inspection',
+    },
+  ];
+}
+
+/** Creates the streams, or updates them to this configuration when they exist. */
+export async function ensureStreams(jsm: JetStreamManager, names: BusNames, limits?: StreamLimits): Promise<void> {
+  for (const config of streamConfigs(names, limits)) {
+    const name = config.name as string;
+    const exists = await jsm.streams.info(name).then(() => true, (error: unknown) => {
+      if (isStreamNotFound(error)) return false;
+      throw error;
+    });
+    if (exists) await jsm.streams.update(name, config);
+    else await jsm.streams.add(config);
+  }
+}
+
+function isStreamNotFound(error: unknown): boolean {
+  const e = error as { api_error?: { err_code?: number }; code?: string; message?: string };
+  return e.api_error?.err_code === 10059 || /stream not found/i.test(e.message ?? '');
+}

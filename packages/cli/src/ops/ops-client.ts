@@ -1,0 +1,40 @@
+/** The ops URL when `--ops-url` is not given. */
+export const DEFAULT_OPS_URL = 'http://127.0.0.1:7301';
+
+/** Ops did not answer, or answered with an error; the message says what to do. */
+export class OpsRequestError extends Error {
+  override readonly name = 'OpsRequestError';
+  constructor(message: string, readonly status?: number, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** The `--ops-url` and `--json` options every ops command takes. */
+export interface OpsOptions {
+  opsUrl?: string;
+  json?: boolean;
+}
+
+/**
+ * GETs an ops API path and returns the JSON body.
+ * @throws OpsRequestError when ops is not running (with how to start it), or with the API's own message.
+ */
+export async function getOps<T>(options: OpsOptions, path: string, timeoutMs = 120_000): Promise<T> {
+  const base = (options.opsUrl ?? process.env.SWITCHBOARD_OPS_URL ?? DEFAULT_OPS_URL).replace(/\/+$/, '');
+  let response: Response;
+  try {
+    response = await fetch(base + path, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    const why = code === 'ECONNREFUSED' ? 'is not running' : code === 'ENOTFOUND' ? 'host is unknown' : 'did not answer';
+    throw new OpsRequestError(`ops at ${base} ${why}; start the mesh with \`pnpm start\` (or ops alone: \`pnpm --filter @switchboard/ops start\`), or pass --ops-url`, undefined, { cause: error });
+  }
+  const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (!response.ok) throw new OpsRequestError(body.error?.message ?? `ops answered ${response.status}`, response.status);
+  return body as T;
+}
+
+/** Prints `value` as one line of JSON (for `--json`). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

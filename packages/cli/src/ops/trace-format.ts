@@ -1,0 +1,76 @@
+import { table } from './format.js';
+
+/** A RoutingEvent as the ops API renders it (proto JSON; absent fields are defaults). */
+type EventJson = Record<string, unknown> & { occurredAt?: string; contactId?: string; agentId?: string; queueId?: string };
+interface ExplanationJson {
+  trigger?: string; queueId?: string; ring?: number; strategy?: string; ruleVersion?: string; chosenAgentId?: string; chosenScore?: number;
+  candidatesConsidered?: number; candidatesEligible?: number; waitingBecause?: string; passedOverCounts?: Record<string, number>;
+  candidates?: { agentId: string; eligible?: boolean; reasons?: string[]; score?: number; detail?: string }[];
+}
+/** A contact trace as `GET /api/contacts/:id/trace` answers it. */
+export interface TraceJson {
+  contact?: { id?: string; channel?: string; intent?: string; queueId?: string; customer?: { tier?: string; language?: string } };
+  events?: EventJson[];
+  traceId?: string;
+}
+
+const BODIES = ['received', 'queued', 'rejected', 'offered', 'accepted', 'declined', 'timedOut', 'completed', 'wrapUpEnded', 'abandoned',
+  'expired', 'overflowed', 'transferred', 'ringWidened'] as const;
+
+function what(e: EventJson): { kind: string; text: string; explanation?: ExplanationJson } {
+  const kind = BODIES.find((k) => e[k] !== undefined) ?? 'unknown';
+  const b = (e[kind] ?? {}) as Record<string, unknown>;
+  const n = (k: string) => Number(b[k] ?? 0).toFixed(1);
+  const text: Record<string, string> = {
+    queued: `in ${e.queueId}`,
+    offered: `to ${e.agentId} in ${e.queueId}`,
+    accepted: `by ${e.agentId} after ${n('waitSeconds')}s waiting`,
+    declined: `by ${e.agentId}: ${String(b.reason ?? '')}`,
+    timedOut: `${e.agentId} did not answer`,
+    completed: `by ${e.agentId} (${String(b.disposition ?? '')}), handled ${n('handleSeconds')}s`,
+    wrapUpEnded: `${e.agentId} free after ${n('wrapUpSeconds')}s wrap-up`,
+    abandoned: `after ${n('waitSeconds')}s`,
+    expired: `after ${n('waitSeconds')}s`,
+    overflowed: `${String(b.fromQueueId)} → ${String(b.toQueueId)}`,
+    ringWidened: `ring ${Number(b.fromRing ?? 0)} → ${Number(b.ring ?? 0)}`,
+    rejected: String(b.reason ?? ''),
+  };
+  return { kind, text: text[kind] ?? '', ...(b.explanation ? { explanation: b.explanation as ExplanationJson } : {}) };
+}
+
+function explain(x: ExplanationJson): string[] {
+  const lines = [
+    `    why: trigger ${x.trigger || '—'} · queue ${x.queueId} · ring ${x.ring ?? 0} · strategy ${x.strategy || '—'} · rules ${x.ruleVersion || '—'}`,
+    `         ${x.candidatesConsidered ?? 0} considered, ${x.candidatesEligible ?? 0} eligible` +
+      (x.chosenAgentId ? ` → chose ${x.chosenAgentId} (score ${Number(x.chosenScore ?? 0).toFixed(0)})` : ''),
+  ];
+  if (x.waitingBecause) lines.push(`         waiting because ${x.waitingBecause}`);
+  const passed = Object.entries(x.passedOverCounts ?? {}).filter(([, v]) => v > 0);
+  if (passed.length) lines.push(`         passed over: ${passed.map(([r, v]) => `${r.toLowerCase()} × ${v}`).join(', ')}`);
+  if (x.candidates?.length) {
+    const rows = x.candidates.map((c) => [`${c.agentId}${c.agentId === x.chosenAgentId ? ' ✓' : ''}`, c.eligible ? 'yes' : 'no',
+      (c.reasons ?? []).map((r) => r.replace(/^PASS_REASON_/, '').toLowerCase()).join(', ') || '—', c.eligible ? Number(c.score ?? 0).toFixed(0) : '—', c.detail ?? '']);
+    lines.push(...table(['candidate', 'eligible', 'reason', 'score', 'detail'], rows).split('\n').map((l) => `         ${l}`));
+  }
+  return lines;
+}
+
+/** The contact's timeline for the terminal: one line per event, each decision with its explanation. */
+export function formatTrace(contactId: string, trace: TraceJson): string {
+  const events = trace.events ?? [];
+  const c = trace.contact ?? {};
+  const start = Date.parse(events[0]?.occurredAt ?? '');
+  const facts = [c.channel?.replace('CHANNEL_', '').toLowerCase(), c.intent && `intent ${c.intent}`, c.customer?.tier?.replace('CUSTOMER_TIER_', '').toLowerCase(), c.customer?.language].filter(Boolean);
+  const out = [`contact ${contactId}${facts.length ? `  (${facts.join(', ')})` : ''}`];
+  if (trace.traceId) out.push(`trace   ${trace.traceId}`);
+  out.push('');
+  for (const e of events) {
+    const at = Date.parse(e.occurredAt ?? '');
+    const { kind, text, explanation } = what(e);
+    const offset = Number.isFinite(start) && Number.isFinite(at) ? `+${((at - start) / 1000).toFixed(3)}s` : '';
+    out.push(`  ${(e.occurredAt ?? '').slice(11, 23)} ${offset.padStart(9)}  ${kind.padEnd(12)} ${text}`);
+    if (explanation) out.push(...explain(explanation));
+  }
+  if (events.length === 0) out.push('  (no routing events yet: the router has not taken this contact)');
+  return out.join('\n');
+}

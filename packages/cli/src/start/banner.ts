@@ -1,0 +1,39 @@
+import type { Palette } from './colours.js';
+import { portOf, type ServiceSpec } from './service-catalog.js';
+
+/** What the banner shows. */
+export interface BannerInput {
+  readonly services: readonly ServiceSpec[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly natsUrl: string;
+  readonly redisUrl: string;
+  readonly generatedSecrets: readonly string[];
+  readonly secretsFile: string;
+  readonly demo: boolean;
+}
+
+/** The lines printed once everything is up: where to look, and what is dev-only. */
+export function banner(input: BannerInput, palette: Palette): string {
+  const p = palette.paint;
+  const has = (name: string) => input.services.find((s) => s.name === name);
+  const ops = has('ops');
+  const lines = [
+    '',
+    p('bold', '  Switchboard is running') + (input.demo ? p('green', '  ·  demo traffic on') : ''),
+    '',
+    ops ? `  console        ${p('brightCyan', `http://127.0.0.1:${portOf(ops, 'http', input.env)}/`)}` : `  console        ${p('dim', '(services/ops not present in this build)')}`,
+  ];
+  for (const service of input.services) {
+    const ports = service.ports.map((port) => `${port.protocol}:${portOf(service, port.name, input.env)}`).join('  ');
+    lines.push(`  ${service.name.padEnd(15)}${ports || p('dim', '(no known ports)')}`);
+  }
+  lines.push(`  ${'NATS'.padEnd(15)}${input.natsUrl}`, `  ${'Redis'.padEnd(15)}${input.redisUrl}`);
+  const router = has('router');
+  if (router) lines.push(`  ${'metrics'.padEnd(15)}http://127.0.0.1:${portOf(router, 'http', input.env)}/metrics (and /metrics on every HTTP service)`);
+  if (input.generatedSecrets.length > 0) {
+    lines.push('', p('yellow', `  Development secrets (dev-only, never use in production): ${input.generatedSecrets.join(', ')}`),
+      p('yellow', `  saved in ${input.secretsFile}; set them in the environment to choose your own.`));
+  }
+  lines.push('', p('dim', '  Ctrl-C stops everything (ingest first, then the router, then NATS/Redis).'), '');
+  return lines.join('\n');
+}

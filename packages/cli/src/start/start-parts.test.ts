@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPalette } from './colours.js';
+import { DEV_SECRET_NAMES, loadDevSecrets } from './dev-secrets.js';
+import { InfraUnavailableError, planInfra } from './infra.js';
+import { formatLogLine, lineSplitter } from './log-format.js';
+import { findRepoRoot } from './repo-root.js';
+import { discoverServices, portOf } from './service-catalog.js';
+
+const plain = createPalette({ isTTY: false }, {});
+
+describe('start: pieces', () => {
+  it('formats pino lines as one readable line with their fields and error stack, and passes other lines through', () => {
+    const line = JSON.stringify({ level: 'warn', time: Date.UTC(2026, 0, 1, 12, 3, 4, 5), service: 'router', msg: 'domain released', domain: 'default', n: 3, err: { message: 'boom', stack: 'Error: boom\n    at x' } });
+    expect(formatLogLine(line, 'router', plain)).toBe('12:03:04.005 router WARN  domain released  domain=default n=3\nrouter   Error: boom\nrouter       at x');
+    expect(formatLogLine('[1234] 2026/01/01 Server is ready', 'nats-server', plain)).toBe('nats-server [1234] 2026/01/01 Server is ready');
+    expect(createPalette({ isTTY: true }, {}).paint('red', 'x')).toBe('\u001b[31mx\u001b[39m');
+    expect(createPalette({ isTTY: true }, { NO_COLOR: '1' }).paint('red', 'x')).toBe('x');
+  });
+
+  it('splits chunks into whole lines', () => {
+    const lines: string[] = [];
+    const splitter = lineSplitter((l) => lines.push(l));
+    splitter.push('a\nb');
+    splitter.push('c\r\n\nd');
+    splitter.flush();
+    expect(lines).toEqual(['a', 'bc', 'd']);
+  });
+
+  it('generates missing dev secrets once, keeps them across runs in a 0600 file, and never overrides the environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-secrets-'));
+    try {
+      const file = join(dir, 'dev-secrets.json');
+      const first = loadDevSecrets({ PHONE_WEBHOOK_SECRET: 'mine' }, file);
+      expect(first.values.PHONE_WEBHOOK_SECRET).toBe('mine');
+      expect(first.generated).not.toContain('PHONE_WEBHOOK_SECRET');
+      expect(first.values.CHAT_SESSION_SECRET.length).toBe(DEV_SECRET_NAMES.CHAT_SESSION_SECRET);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const second = loadDevSecrets({}, file);
+      expect(second.values.CHAT_SESSION_SECRET).toBe(first.values.CHAT_SESSION_SECRET);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).not.toHaveProperty('nothing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('discovers every service with a main and knows the ports of the known ones', () => {
+    const services = discoverServices(findRepoRoot());
+    const router = services.find((s) => s.name === 'router');
+    expect(router).toMatchObject({ tier: 'core', entry: join('services', 'router', 'src', 'main.ts') });
+    expect(portOf(router!, 'http', {})).toBe(7401);
+    expect(portOf(router!, 'http', { ROUTER_HTTP_PORT: '9999' })).toBe(9999);
+    expect(services.filter((s) => s.name.startsWith('ingest-')).every((s) => s.tier === 'ingest')).toBe(true);
+  });
+
+  it('says what to install when nothing answers and no binary is on PATH, and refuses an explicit URL that does not answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-infra-'));
+    try {
+      // Port 1 on loopback: nothing listens there.
+      await expect(planInfra('nats', { NATS_URL: 'nats://127.0.0.1:1' }, dir)).rejects.toThrow('NATS_URL=nats://127.0.0.1:1 does not answer');
+      const error = await planInfra('redis', { PATH: dir, REDIS_URL: '' }, dir).catch((e: unknown) => e);
+      if (error instanceof InfraUnavailableError) expect(error.message).toContain('apt-get install nats-server redis-server');
+      else expect(error).toMatchObject({ kind: 'running' }); // a Redis on 6379 answers here
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,16 @@
+// The public surface of @switchboard/ingest-kit: what every ingestion service shares.
+export { connectIngestBus, createIngestBus, type ConnectIngestBusOptions, type IngestBus } from './bus-link.js';
+export { CHANNEL_TOKENS, channelToken, type IngestChannel } from './channel.js';
+export { IngestConfigError, loadIngestConfig, optionalSecret, type IngestConfig, type PortSetting } from './config.js';
+export { deterministicContactId, isContactId } from './contact-id.js';
+export { classifyError, RateLimitedError, UNAVAILABLE_RETRY_AFTER_SECONDS, type IngestFailure } from './error-mapper.js';
+export { AuthError, BODY_FIELD, INGEST_ERROR_CODES, PayloadTooLargeError, ValidationError } from './errors.js';
+export { parseFormBody, registerBodyParsers, type FormBody } from './body-parsers.js';
+export { createHttpErrorHandler, httpReplyFor, type HttpErrorBody, type HttpFailureReply } from './http-errors.js';
+export { ingestRegistry } from './ingest-metrics.js';
+export { createIngestHttpServer, type IngestHttpServerOptions, type RateLimitOptions } from './http-server.js';
+export { contactMsgId, createContactPublisher, type ContactPublisher, type ContactPublisherOptions } from './publisher.js';
+export { runIngestService, type IngestRuntime, type RunIngestServiceOptions, type RunningService } from './run-service.js';
+export { bearerToken, constantTimeEqual, hmacBase64, hmacHex } from './secrets.js';
+export { withReceiveSpan } from './spans.js';
+export { parseJsonOrThrow, parseOrThrow } from './validation.js';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { queueSchema } from './queue-schema.js';
+
+const id = z.string().min(1).max(200);
+const capacity = z.object({
+  phone: z.number().int().min(0).max(1).optional(),
+  email: z.number().int().min(0).max(50).optional(),
+  chat: z.number().int().min(0).max(20).optional(),
+  wechat: z.number().int().min(0).max(20).optional(),
+});
+
+/** An agent's profile as desktops (through the agent gateway) send it at sign-in. */
+export const agentProfileSchema = z.object({
+  id,
+  skills: z.record(z.string(), z.number().int().min(1).max(5)),
+  languages: z.array(z.string()).default([]),
+  team: z.string().default(''),
+  capacity,
+  allowBlendWithPhone: z.boolean().optional(),
+  queues: z.array(z.object({ queueId: id, priority: z.number().int() })).min(1),
+});
+
+/** Commands other services may send a domain's router (`<root>.router.<domain>.cmd`). */
+export const commandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('UPSERT_QUEUE'), queue: queueSchema }),
+  z.object({ type: z.literal('SIGN_IN'), agent: agentProfileSchema }),
+  z.object({ type: z.literal('SIGN_OUT'), agentId: id }),
+  z.object({ type: z.literal('SET_PRESENCE'), agentId: id, presence: z.enum(['AVAILABLE', 'AWAY']), reason: z.string().max(100).optional() }),
+  z.object({ type: z.literal('ACCEPT'), contactId: id, agentId: id, offerToken: z.number().int().positive() }),
+  z.object({ type: z.literal('DECLINE'), contactId: id, agentId: id, offerToken: z.number().int().positive(), reason: z.string().max(200).default('declined') }),
+  z.object({ type: z.literal('COMPLETE'), contactId: id, agentId: id, disposition: z.string().max(100).default('resolved') }),
+  z.object({ type: z.literal('END_WRAP_UP'), contactId: id, agentId: id }),
+  z.object({ type: z.literal('ABANDON'), contactId: id }),
+  z.object({
+    type: z.literal('TRANSFER'),
+    contactId: id,
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('queue'), queueId: id }),
+      z.object({ kind: z.literal('agent'), agentId: id, queueId: id.optional() }),
+      z.object({ kind: z.literal('external'), destination: id }),
+    ]),
+  }),
+]);
+
+/** A request on the command subject: an optional idempotency id and the command. */
+export const commandRequestSchema = z.object({
+  id: z.string().max(200).optional(),
+  command: commandSchema,
+});
+
+/** Read-only questions (`<root>.router.<domain>.query`). */
+export const queryRequestSchema = z.discriminatedUnion('query', [
+  z.object({ query: z.literal('contact'), contactId: id }),
+  z.object({ query: z.literal('agent'), agentId: id }),
+  z.object({ query: z.literal('position'), contactId: id }),
+  z.object({ query: z.literal('waiting'), queueId: id, limit: z.number().int().min(1).max(1_000).default(50) }),
+  z.object({ query: z.literal('queue'), queueId: id }),
+  z.object({ query: z.literal('queues') }),
+  z.object({ query: z.literal('agents') }),
+  z.object({ query: z.literal('snapshot') }),
+]);

@@ -1,0 +1,4 @@
+export { routerSubjects } from './subjects.js';
+export { agentProfileSchema, commandRequestSchema, commandSchema, queryRequestSchema } from './command-schema.js';
+export { RouterClient, type RouterReply } from './router-client.js';
+export { queueSchema, skillRequirementSchema } from './queue-schema.js';

@@ -1,0 +1,109 @@
+import { Presence } from '../model/agent.js';
+import type { AgentProfile } from '../model/agent.js';
+import { ContactState } from '../model/contact.js';
+import { DecisionTrigger } from '../model/explanation.js';
+import { emptyLoad } from '../rules/capacity.js';
+import { advance, offer, requeue } from './contact-flow.js';
+import { joinAllGroups, leaveAllGroups, refreshAgent, unplaceContact } from './indexes.js';
+import { bestContactFor } from './matching.js';
+import type { AgentRec, ContactRec } from './records.js';
+import type { EngineState } from './state.js';
+
+/** Agent-side transitions: presence, sign-in/out, freeing capacity and pulling work. */
+
+/** Safety bound on offers in one pull; real bound is the agent's total capacity. */
+const MAX_PULL = 64;
+
+/** While the agent is available with free capacity and eligible work waits, offer it the best contact. */
+export function pullWork(s: EngineState, agent: AgentRec): void {
+  for (let i = 0; i < MAX_PULL && agent.presence === Presence.AVAILABLE; i++) {
+    const choice = bestContactFor(s, agent);
+    const group = choice?.contact.group;
+    const entry = group === undefined ? undefined : agent.memberships.get(group)?.entry;
+    if (choice === undefined || entry === undefined) return;
+    offer(s, choice.contact, entry, DecisionTrigger.AGENT_FREED, choice.alternatives);
+  }
+}
+
+/** Returns a contact's slot to the agent; the agent is idle again once it holds nothing. */
+export function releaseSlot(agent: AgentRec, c: ContactRec, nowMs: number): void {
+  agent.load[c.input.channel] -= 1;
+  agent.contacts.delete(c);
+  if (agent.contacts.size === 0) agent.idleSinceMs = nowMs;
+  refreshAgent(agent);
+}
+
+/** Changes presence with an event; no-op when nothing changes. */
+export function setPresence(s: EngineState, agent: AgentRec, to: Presence, reason?: string): void {
+  if (agent.presence === to && agent.awayReason === reason) return;
+  const from = agent.presence;
+  agent.presence = to;
+  agent.awayReason = to === Presence.AWAY ? reason : undefined;
+  if (to === Presence.AVAILABLE) {
+    agent.misses = 0;
+    if (agent.contacts.size === 0) agent.idleSinceMs = s.now;
+  }
+  s.emit({ type: 'AgentPresenceChanged', agentId: agent.id, from, to, ...(reason === undefined ? {} : { reason }) });
+  refreshAgent(agent);
+}
+
+function register(s: EngineState, agent: AgentRec): void {
+  for (const q of agent.profile.queues) {
+    let set = s.servers.get(q.queueId);
+    if (set === undefined) s.servers.set(q.queueId, (set = new Set()));
+    set.add(agent);
+  }
+}
+
+function unregister(s: EngineState, agent: AgentRec): void {
+  for (const q of agent.profile.queues) s.servers.get(q.queueId)?.delete(agent);
+}
+
+/** Contacts waiting for this agent alone fall back to (or are re-checked against) their queues. */
+function reconsiderSticky(s: EngineState, agent: AgentRec): void {
+  const waiting = [...agent.sticky.values()].flatMap((list) => [...list]).sort((a, b) => a.arrivalSeq - b.arrivalSeq);
+  agent.sticky.clear();
+  for (const c of waiting) {
+    unplaceContact(c);
+    advance(s, c, DecisionTrigger.ELIGIBILITY_WIDENED);
+  }
+}
+
+/** Signs an agent in, or updates the profile of a signed-in agent (re-indexing it). */
+export function signIn(s: EngineState, profile: AgentProfile): void {
+  let agent = s.agents.get(profile.id);
+  if (agent !== undefined && agent.presence !== Presence.OFFLINE) {
+    leaveAllGroups(s, agent);
+    unregister(s, agent);
+    agent.profile = profile;
+  } else if (agent === undefined) {
+    agent = {
+      id: profile.id, profile, presence: Presence.OFFLINE, awayReason: undefined, idleSinceMs: s.now, load: emptyLoad(),
+      misses: 0, contacts: new Set(), lastOffer: new Map(), memberships: new Map(), sticky: new Map(),
+    };
+    s.agents.set(profile.id, agent);
+  } else {
+    agent.profile = profile;
+  }
+  register(s, agent);
+  joinAllGroups(s, agent);
+  if (agent.presence === Presence.OFFLINE) setPresence(s, agent, Presence.AVAILABLE);
+  reconsiderSticky(s, agent);
+  pullWork(s, agent);
+}
+
+/** Signs an agent out: live offers go back to their queues; connections stay until completed. */
+export function signOut(s: EngineState, agent: AgentRec): void {
+  if (agent.presence === Presence.OFFLINE) return;
+  setPresence(s, agent, Presence.OFFLINE);
+  leaveAllGroups(s, agent);
+  unregister(s, agent);
+  // Requeue in arrival order so an earlier contact gets the first chance at other agents.
+  const offers = [...agent.contacts].filter((c) => c.state === ContactState.OFFERED).sort((a, b) => a.arrivalSeq - b.arrivalSeq);
+  for (const c of offers) {
+    s.emit({ type: 'OfferDeclined', ...s.contactFields(c), agentId: agent.id, offerToken: c.offerToken ?? 0, reason: 'AGENT_SIGNED_OUT' });
+    releaseSlot(agent, c, s.now);
+    requeue(s, c);
+  }
+  reconsiderSticky(s, agent);
+}

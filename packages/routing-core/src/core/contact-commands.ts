@@ -1,0 +1,206 @@
+import { RoutingError, RoutingErrorCode } from '../errors.js';
+import { Presence, AWAY_MISSED } from '../model/agent.js';
+import type { TransferTarget } from '../model/command.js';
+import { ContactState } from '../model/contact.js';
+import type { ContactInput } from '../model/contact.js';
+import { DecisionTrigger } from '../model/explanation.js';
+import type { RoutingOutcome } from '../model/outcome.js';
+import { TimerKind } from '../model/timer.js';
+import type { TimerRequest } from '../model/timer.js';
+import { pullWork, releaseSlot, setPresence } from './agent-flow.js';
+import { advance, detach, dropContact, enterQueue, requeue } from './contact-flow.js';
+import type { AgentRec, ContactRec, QueueRec } from './records.js';
+import type { EngineState } from './state.js';
+
+/** Contact command handlers. Each validates first and throws before mutating anything. */
+
+const APPLIED: RoutingOutcome = { kind: 'applied' };
+const STALE: RoutingOutcome = { kind: 'stale' };
+
+function contactOf(s: EngineState, id: string): ContactRec {
+  const c = s.contacts.get(id);
+  if (c === undefined) throw new RoutingError(RoutingErrorCode.UNKNOWN_CONTACT, `contact ${id} is not live`);
+  return c;
+}
+
+function queueOf(s: EngineState, c: ContactRec): QueueRec {
+  return s.queues.get(c.queueId) as QueueRec;
+}
+
+function assertAgent(c: ContactRec, agentId: string): AgentRec {
+  if (c.agent === undefined || c.agent.id !== agentId) {
+    throw new RoutingError(RoutingErrorCode.WRONG_AGENT, `contact ${c.id} is not held by agent ${agentId}`);
+  }
+  return c.agent;
+}
+
+function invalid(c: ContactRec, action: string): RoutingError {
+  return new RoutingError(RoutingErrorCode.INVALID_TRANSITION, `cannot ${action} contact ${c.id} in state ${c.state}`);
+}
+
+/** ARRIVE: queue it (maybe offering at once) or reject it; a live duplicate id is reported, not re-routed. */
+export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
+  if (s.contacts.has(input.id)) return { kind: 'duplicate', contactId: input.id };
+  const q = s.queues.get(input.queueId);
+  const fields = { contactId: input.id, queueId: input.queueId, channel: input.channel, arrivedAtMs: input.arrivedAtMs, enqueuedAtMs: s.now };
+  if (q === undefined) {
+    s.emit({ type: 'ContactRejected', ...fields, reason: 'UNKNOWN_QUEUE' });
+    return { kind: 'rejected', contactId: input.id, reason: 'UNKNOWN_QUEUE' };
+  }
+  const c: ContactRec = {
+    id: input.id, input, arrivalSeq: s.nextArrival++, arrivedAtMs: input.arrivedAtMs, queueId: input.queueId,
+    state: ContactState.RECEIVED, enqueuedAtMs: s.now, entryToken: 0, key: 0, ring: 0, poolOpen: true,
+    preferredAgentId: input.preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
+    agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, declinedBy: new Set(), history: [],
+  };
+  if (!enterQueue(s, c, q, true)) {
+    s.emit({ type: 'ContactRejected', ...fields, reason: 'QUEUE_FULL' });
+    return { kind: 'rejected', contactId: input.id, reason: 'QUEUE_FULL' };
+  }
+  s.contacts.set(c.id, c);
+  return c.state === ContactState.OFFERED && c.agent !== undefined && c.offerToken !== undefined
+    ? { kind: 'offered', contactId: c.id, agentId: c.agent.id, offerToken: c.offerToken }
+    : { kind: 'queued', contactId: c.id };
+}
+
+/** ACCEPT: the offer becomes a connection. A stale token (offer already gone) is an outcome, not an error. */
+export function accept(s: EngineState, contactId: string, agentId: string, token: number): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.state !== ContactState.OFFERED || c.offerToken !== token) return STALE;
+  const agent = assertAgent(c, agentId);
+  queueOf(s, c).offered -= 1;
+  c.state = ContactState.CONNECTED;
+  c.connectedAtMs = s.now;
+  agent.misses = 0;
+  s.emit({ type: 'OfferAccepted', ...s.contactFields(c), agentId, offerToken: token, waitMs: s.now - c.enqueuedAtMs });
+  return APPLIED;
+}
+
+/** DECLINE or RONA: back to the original place, never to this agent again in this queue. */
+export function refuse(s: EngineState, contactId: string, agentId: string, token: number, reason: string | undefined): RoutingOutcome {
+  const c = s.contacts.get(contactId);
+  if (c === undefined && reason === undefined) return STALE;
+  if (c === undefined) return contactOf(s, contactId) && STALE;
+  if (c.state !== ContactState.OFFERED || c.offerToken !== token) return STALE;
+  const agent = assertAgent(c, agentId);
+  const config = queueOf(s, c).config;
+  c.declinedBy.add(agent.id);
+  if (reason !== undefined) {
+    s.emit({ type: 'OfferDeclined', ...s.contactFields(c), agentId, offerToken: token, reason });
+  } else {
+    agent.misses += 1;
+    s.emit({ type: 'OfferTimedOut', ...s.contactFields(c), agentId, offerToken: token, consecutiveMisses: agent.misses });
+  }
+  releaseSlot(agent, c, s.now);
+  if (reason === undefined && config.missesBeforeAway > 0 && agent.misses >= config.missesBeforeAway && agent.presence === Presence.AVAILABLE) {
+    setPresence(s, agent, Presence.AWAY, AWAY_MISSED);
+  }
+  requeue(s, c);
+  pullWork(s, agent);
+  return APPLIED;
+}
+
+/** COMPLETE: the conversation ends and wrap-up starts (the slot stays held until it ends). */
+export function complete(s: EngineState, contactId: string, agentId: string, disposition: string): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.state !== ContactState.CONNECTED) throw invalid(c, 'complete');
+  const agent = assertAgent(c, agentId);
+  const config = queueOf(s, c).config;
+  c.state = ContactState.WRAP_UP;
+  c.wrapStartMs = s.now;
+  s.emit({ type: 'ContactCompleted', ...s.contactFields(c), agentId, disposition, connectedAtMs: c.connectedAtMs, handleMs: s.now - c.connectedAtMs });
+  // Without a wrap-up period the agent never shows WRAP_UP: no presence flap, slot freed at once.
+  if (config.wrapUpSeconds <= 0) return endWrapUp(s, c);
+  if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);
+  s.timer(TimerKind.WRAP_UP_END, s.now + config.wrapUpSeconds * 1000, c.id, c.offerToken ?? 0, agent.id);
+  return APPLIED;
+}
+
+/** Ends wrap-up of a WRAP_UP contact: COMPLETED, slot freed, agent back to AVAILABLE when nothing else wraps up. */
+export function endWrapUp(s: EngineState, c: ContactRec): RoutingOutcome {
+  const agent = c.agent as AgentRec;
+  s.emit({ type: 'WrapUpEnded', ...s.contactFields(c), agentId: agent.id, wrapUpMs: s.now - c.wrapStartMs });
+  releaseSlot(agent, c, s.now);
+  dropContact(s, c, ContactState.COMPLETED);
+  const stillWrapping = [...agent.contacts].some((x) => x.state === ContactState.WRAP_UP);
+  if (agent.presence === Presence.WRAP_UP && !stillWrapping) setPresence(s, agent, Presence.AVAILABLE);
+  pullWork(s, agent);
+  return APPLIED;
+}
+
+/** END_WRAP_UP command (the desktop's "ready"). */
+export function endWrapUpCommand(s: EngineState, contactId: string, agentId: string): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.state !== ContactState.WRAP_UP) throw invalid(c, 'end wrap-up of');
+  assertAgent(c, agentId);
+  return endWrapUp(s, c);
+}
+
+/** ABANDON: the customer left while waiting or ringing. */
+export function abandon(s: EngineState, contactId: string): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED) throw invalid(c, 'abandon');
+  const agent = c.agent;
+  const fromState = c.state;
+  detach(s, c);
+  s.emit({ type: 'ContactAbandoned', ...s.contactFields(c), fromState, waitMs: s.now - c.enqueuedAtMs, ...(agent === undefined ? {} : { agentId: agent.id }) });
+  if (agent !== undefined) releaseSlot(agent, c, s.now);
+  dropContact(s, c, ContactState.ABANDONED);
+  if (agent !== undefined) pullWork(s, agent);
+  return APPLIED;
+}
+
+/** TRANSFER: to a queue (fresh thresholds, same age), to an agent (sticky), or out of the domain. */
+export function transfer(s: EngineState, contactId: string, target: TransferTarget): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED && c.state !== ContactState.CONNECTED) throw invalid(c, 'transfer');
+  const toQueueId = target.kind === 'queue' ? target.queueId : target.kind === 'agent' ? (target.queueId ?? c.queueId) : undefined;
+  const toQueue = toQueueId === undefined ? undefined : s.queues.get(toQueueId);
+  if (toQueueId !== undefined && toQueue === undefined) throw new RoutingError(RoutingErrorCode.UNKNOWN_QUEUE, `queue ${toQueueId} is not configured`);
+  if (target.kind === 'agent' && !s.agents.has(target.agentId)) throw new RoutingError(RoutingErrorCode.UNKNOWN_AGENT, `agent ${target.agentId} is unknown`);
+  const from = c.agent;
+  detach(s, c);
+  s.emit({
+    type: 'ContactTransferred', ...s.contactFields(c), ...(from === undefined ? {} : { fromAgentId: from.id }),
+    ...(toQueueId === undefined ? {} : { toQueueId }), ...(target.kind === 'agent' ? { toAgentId: target.agentId } : {}),
+    ...(target.kind === 'external' ? { destination: target.destination } : {}),
+  });
+  c.agent = undefined;
+  c.offerToken = undefined;
+  // The freed agent pulls first: waiting work (VIP first) has precedence over the transferred contact.
+  if (from !== undefined) {
+    releaseSlot(from, c, s.now);
+    pullWork(s, from);
+  }
+  if (toQueue === undefined) {
+    dropContact(s, c, ContactState.TRANSFERRED);
+  } else {
+    c.history.push(c.queueId);
+    if (target.kind === 'agent') c.preferredAgentId = target.agentId;
+    enterQueue(s, c, toQueue, false);
+  }
+  return APPLIED;
+}
+
+/** TIMER_FIRED: fenced by token; anything stale is ignored. */
+export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
+  const c = s.contacts.get(t.contactId);
+  if (c === undefined) return STALE;
+  if (s.now < t.dueAtMs) {
+    // Handed back early (clock skew): not acted on, and asked for again so it is not lost.
+    s.timers.push(t);
+    return STALE;
+  }
+  switch (t.kind) {
+    case TimerKind.OFFER_TIMEOUT:
+      return c.agent === undefined ? STALE : refuse(s, c.id, c.agent.id, t.token, undefined);
+    case TimerKind.WRAP_UP_END:
+      return c.state === ContactState.WRAP_UP && c.offerToken === t.token ? endWrapUp(s, c) : STALE;
+    case TimerKind.QUEUE_THRESHOLD: {
+      if (c.state !== ContactState.QUEUED || c.entryToken !== t.token) return STALE;
+      const seq = s.seq;
+      advance(s, c, DecisionTrigger.ELIGIBILITY_WIDENED);
+      return s.seq === seq ? STALE : APPLIED;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { RoutingError, RoutingErrorCode } from '../errors.js';
+import { ContactState } from '../model/contact.js';
+import { DecisionTrigger } from '../model/explanation.js';
+import type { QueueConfig } from '../model/queue.js';
+import { TimerKind } from '../model/timer.js';
+import { compareContacts, contactSortKey, thresholdOffsetsMs } from '../rules/queue-order.js';
+import { advance } from './contact-flow.js';
+import { groupFor, placeContact, unplaceContact } from './indexes.js';
+import type { ContactRec, QueueRec } from './records.js';
+import type { EngineState } from './state.js';
+
+/** Queue configuration: validation and (re)indexing. */
+
+/** Throws INVALID_CONFIG on a config the rules cannot honour. */
+export function validateQueue(q: QueueConfig): void {
+  const fail = (why: string): never => {
+    throw new RoutingError(RoutingErrorCode.INVALID_CONFIG, `queue ${q.id}: ${why}`);
+  };
+  if (q.id === '') fail('empty id');
+  for (let i = 1; i < q.rings.length; i++) {
+    if ((q.rings[i]?.afterSeconds ?? 0) < (q.rings[i - 1]?.afterSeconds ?? 0)) fail('rings must be sorted by afterSeconds');
+  }
+  if (!(q.offerTimeoutSeconds > 0)) fail('offerTimeoutSeconds must be > 0');
+  if (q.wrapUpSeconds < 0 || q.stickyAgentWaitSeconds < 0 || q.missesBeforeAway < 0) fail('negative threshold');
+  if (!Number.isFinite(q.agingRatePerSecond)) fail('agingRatePerSecond must be finite');
+  if (q.maxSize !== undefined && q.maxSize < 0) fail('maxSize must be >= 0');
+}
+
+/**
+ * Adds a queue, or replaces one's config: its groups are rebuilt (agents re-checked once), its
+ * waiting contacts keep their wait and are re-placed under the new rules with fresh threshold
+ * timers. Contacts offered or connected keep going; they use the new rules when requeued.
+ */
+export function upsertQueue(s: EngineState, config: QueueConfig): void {
+  validateQueue(config);
+  const existing = s.queues.get(config.id);
+  if (existing === undefined) {
+    s.queues.set(config.id, { config, groups: new Map(), waiting: 0, offered: 0, offerOrdinal: 0 });
+    return;
+  }
+  const waiting: ContactRec[] = [];
+  for (const c of s.contacts.values()) if (c.queueId === config.id && c.state === ContactState.QUEUED) waiting.push(c);
+  waiting.sort((a, b) => a.arrivalSeq - b.arrivalSeq);
+  for (const c of waiting) unplaceContact(c);
+  for (const g of existing.groups.values()) {
+    for (const bucket of g.agentBuckets) for (const a of bucket.members) a.memberships.delete(g);
+  }
+  existing.groups.clear();
+  existing.config = config;
+  reenterAll(s, existing, waiting);
+}
+
+function reenterAll(s: EngineState, q: QueueRec, waiting: readonly ContactRec[]): void {
+  for (const c of waiting) {
+    c.key = contactSortKey(q.config, c.input.basePriority, c.arrivedAtMs);
+    c.ring = Math.min(c.ring, q.config.rings.length);
+    c.entryToken = s.token();
+    c.group = groupFor(s, q, c);
+    const waitMs = s.now - c.enqueuedAtMs;
+    for (const offset of thresholdOffsetsMs(q.config, c.stickyAgentId !== undefined)) {
+      if (offset > waitMs) s.timer(TimerKind.QUEUE_THRESHOLD, c.enqueuedAtMs + offset, c.id, c.entryToken);
+    }
+    placeContact(s, c);
+  }
+  // Decide in queue order so a re-placed contact never jumps one ahead of it.
+  for (const c of [...waiting].sort(compareContacts)) {
+    if (c.state === ContactState.QUEUED && s.contacts.has(c.id)) advance(s, c, DecisionTrigger.ELIGIBILITY_WIDENED);
+  }
+}

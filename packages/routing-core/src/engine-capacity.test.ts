@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { agentProfile, contactInput, EngineHarness, queueConfig } from './testing/fixtures.js';
+
+describe('capacity and blending', () => {
+  it('never exceeds per-channel capacity; offers reserve capacity', () => {
+    const h = new EngineHarness([queueConfig('q1')]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1'], { capacity: { chat: 2 } }) });
+    for (const id of ['c1', 'c2', 'c3']) h.apply({ type: 'ARRIVE', contact: contactInput(id, 'q1', h.now, { channel: 'chat' }) });
+    expect(h.ofType('ContactOffered').map((e) => e.contactId)).toEqual(['c1', 'c2']);
+    expect(h.ofType('ContactQueued').at(-1)?.explanation?.passedOverCounts).toEqual({ CAPACITY: 1 });
+    h.apply({ type: 'ABANDON', contactId: 'c1' });
+    expect(h.lastOffer('c3')?.agentId).toBe('a1');
+  });
+
+  it('a phone call blocks other channels (both ways) unless allowBlendWithPhone', () => {
+    const h = new EngineHarness([queueConfig('q1')]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('p1', 'q1', h.now) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('ch1', 'q1', h.now, { channel: 'chat' }) });
+    expect(h.engine.contact('ch1')?.state).toBe('QUEUED');
+    expect(h.ofType('ContactQueued').at(-1)?.explanation?.passedOverCounts).toEqual({ BLENDING: 1 });
+    h.apply({ type: 'ABANDON', contactId: 'p1' });
+    expect(h.lastOffer('ch1')?.agentId).toBe('a1');
+    h.apply({ type: 'ARRIVE', contact: contactInput('p2', 'q1', h.now) });
+    expect(h.engine.contact('p2')?.state).toBe('QUEUED');
+
+    const b = new EngineHarness([queueConfig('q1')]);
+    b.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1'], { allowBlendWithPhone: true }) });
+    b.apply({ type: 'ARRIVE', contact: contactInput('p1', 'q1', b.now) });
+    b.apply({ type: 'ARRIVE', contact: contactInput('ch1', 'q1', b.now, { channel: 'chat' }) });
+    expect(b.engine.agent('a1')?.used).toMatchObject({ phone: 1, chat: 1 });
+  });
+
+  it('AWAY stops offers, AVAILABLE pulls the best waiting work; sign-out returns live offers', () => {
+    const h = new EngineHarness([queueConfig('q1')]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'SET_PRESENCE', agentId: 'a1', presence: 'AWAY', reason: 'lunch' });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    expect(h.ofType('ContactQueued')[0]?.explanation?.passedOverCounts).toEqual({ PRESENCE: 1 });
+    h.apply({ type: 'SET_PRESENCE', agentId: 'a1', presence: 'AVAILABLE' });
+    expect(h.lastOffer('c1')?.agentId).toBe('a1');
+    h.apply({ type: 'SIGN_OUT', agentId: 'a1' });
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'QUEUED' });
+    expect(h.engine.agent('a1')).toMatchObject({ presence: 'OFFLINE', used: { phone: 0 } });
+    expect(h.ofType('AgentPresenceChanged').map((e) => e.to)).toEqual(['AVAILABLE', 'AWAY', 'AVAILABLE', 'OFFLINE']);
+  });
+
+  it('rejects arrivals past maxSize only when nobody can take them', () => {
+    const h = new EngineHarness([queueConfig('q1', { maxSize: 1 })]);
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const r = h.apply({ type: 'ARRIVE', contact: contactInput('c2', 'q1', h.now) });
+    expect(r.outcome).toEqual({ kind: 'rejected', contactId: 'c2', reason: 'QUEUE_FULL' });
+    expect(r.events.map((e) => e.type)).toEqual(['ContactRejected']);
+    expect(h.engine.contact('c2')).toBeUndefined();
+    expect(h.apply({ type: 'ARRIVE', contact: contactInput('c3', 'nope', h.now) }).outcome).toMatchObject({ reason: 'UNKNOWN_QUEUE' });
+  });
+
+  it('an agent coming back pulls as many contacts as its capacity allows, best first', () => {
+    const h = new EngineHarness([queueConfig('q1', { agingRatePerSecond: 1 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1'], { capacity: { chat: 3 } }) });
+    h.apply({ type: 'SET_PRESENCE', agentId: 'a1', presence: 'AWAY', reason: 'meeting' });
+    for (let i = 0; i < 5; i++) h.apply({ type: 'ARRIVE', contact: contactInput(`c${i}`, 'q1', h.now, { channel: 'chat', basePriority: i }) });
+    h.apply({ type: 'SET_PRESENCE', agentId: 'a1', presence: 'AVAILABLE' });
+    expect(h.ofType('ContactOffered').map((e) => e.contactId)).toEqual(['c4', 'c3', 'c2']);
+    expect(h.engine.queueDepth('q1')).toBe(2);
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { isRoutingError } from './errors.js';
+import type { TimerRequest } from './model/timer.js';
+import { agentProfile, contactInput, EngineHarness, queueConfig } from './testing/fixtures.js';
+
+describe('offers, accept, complete, wrap-up', () => {
+  it('offers an arriving contact to an available agent and connects on accept', () => {
+    const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 30 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    const r = h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    expect(r.outcome).toMatchObject({ kind: 'offered', agentId: 'a1' });
+    expect(r.events.map((e) => e.type)).toEqual(['ContactQueued', 'ContactOffered']);
+    const offer = h.lastOffer('c1');
+    expect(offer?.explanation).toMatchObject({ chosenAgentId: 'a1', strategy: 'LONGEST_IDLE', ruleVersion: 'test-1', ring: 0 });
+    expect(h.engine.agent('a1')?.used.phone).toBe(1);
+    h.advance(4000);
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: offer?.offerToken ?? -1 });
+    expect(h.ofType('OfferAccepted')[0]?.waitMs).toBe(4000);
+    expect(h.engine.contact('c1')?.state).toBe('CONNECTED');
+    h.advance(60_000);
+    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'resolved' });
+    expect(h.engine.contact('c1')?.state).toBe('WRAP_UP');
+    expect(h.engine.agent('a1')?.presence).toBe('WRAP_UP');
+    expect(h.ofType('ContactCompleted')[0]?.handleMs).toBe(60_000);
+    h.advance(29_999);
+    expect(h.engine.agent('a1')?.used.phone).toBe(1);
+    h.advance(1);
+    expect(h.engine.contact('c1')).toBeUndefined();
+    expect(h.engine.agent('a1')).toMatchObject({ presence: 'AVAILABLE', used: { phone: 0 } });
+    expect(h.ofType('WrapUpEnded')[0]?.wrapUpMs).toBe(30_000);
+  });
+
+  it('takes waiting work when wrap-up ends', () => {
+    const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 10 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c2', 'q1', h.now) });
+    expect(h.engine.contact('c2')?.state).toBe('QUEUED');
+    expect(h.ofType('ContactQueued').at(-1)?.explanation?.passedOverCounts).toEqual({ CAPACITY: 1 });
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')?.offerToken ?? 0 });
+    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'ok' });
+    h.advance(5000);
+    expect(h.engine.contact('c2')?.state).toBe('QUEUED');
+    h.apply({ type: 'END_WRAP_UP', contactId: 'c1', agentId: 'a1' });
+    expect(h.engine.contact('c2')?.state).toBe('OFFERED');
+    expect(h.lastOffer('c2')?.explanation.trigger).toBe('AGENT_FREED');
+    h.advance(10_000); // the stale wrap-up timer fires harmlessly
+    expect(h.engine.contact('c2')?.state).toBe('OFFERED');
+  });
+
+  it('ignores stale tokens and timers and rejects broken invariants with codes', () => {
+    const h = new EngineHarness([queueConfig('q1')]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const token = h.lastOffer('c1')?.offerToken ?? 0;
+    expect(h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: token + 99 }).outcome.kind).toBe('stale');
+    const early = h.apply({ type: 'TIMER_FIRED', timer: h.timers.find((t) => t.kind === 'OFFER_TIMEOUT') as TimerRequest });
+    expect(early.outcome.kind).toBe('stale'); // handed back before due: ignored and requested again
+    expect(early.timers).toHaveLength(1);
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: token });
+    h.advance(60_000); // offer timeout fires after accept: stale
+    expect(h.ofType('OfferTimedOut')).toHaveLength(0);
+    expect(() => h.apply({ type: 'ABANDON', contactId: 'nope' })).toThrowError(/ROUTING.UNKNOWN_CONTACT/);
+    let caught: unknown;
+    try {
+      h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a2', disposition: 'x' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(isRoutingError(caught, 'ROUTING.WRONG_AGENT')).toBe(true);
+    expect(() => h.apply({ type: 'ABANDON', contactId: 'c1' })).toThrowError(/ROUTING.INVALID_TRANSITION/);
+    expect(h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) }).outcome.kind).toBe('duplicate');
+    expect(() => h.engine.apply({ type: 'ABANDON', contactId: 'c1' }, 0)).toThrowError(/TIME_WENT_BACKWARDS/);
+  });
+
+  it('numbers events monotonically with deterministic ids, and replays identically', () => {
+    const run = (): string => {
+      const h = new EngineHarness([queueConfig('q1')]);
+      h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+      for (let i = 0; i < 5; i++) h.apply({ type: 'ARRIVE', contact: contactInput(`c${i}`, 'q1', h.now) });
+      h.advance(100_000);
+      return JSON.stringify(h.events);
+    };
+    const first = run();
+    expect(run()).toBe(first);
+    const seqs = (JSON.parse(first) as { seq: number; id: string }[]).map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+});
+
+describe('decline and RONA', () => {
+  it('puts a declined contact back at its original place, not at the tail', () => {
+    const h = new EngineHarness([queueConfig('q1')]);
+    for (let i = 0; i < 4; i++) {
+      h.apply({ type: 'ARRIVE', contact: contactInput(`c${i}`, 'q1', h.now) });
+      h.advance(1000);
+    }
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    expect(h.lastOffer('c0')?.agentId).toBe('a1');
+    h.apply({ type: 'DECLINE', contactId: 'c0', agentId: 'a1', offerToken: h.lastOffer('c0')?.offerToken ?? 0, reason: 'busy' });
+    expect(h.engine.waitingContacts('q1').map((c) => c.id)).toEqual(['c0', 'c2', 'c3']);
+    expect(h.engine.position('c0')).toBe(1);
+    // a1 never gets c0 again; it takes the next one. A new agent gets c0 first.
+    expect(h.lastOffer('c1')?.agentId).toBe('a1');
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
+    expect(h.lastOffer('c0')?.agentId).toBe('a2');
+    expect(h.lastOffer('c0')?.explanation.passedOverCounts).toMatchObject({ CAPACITY: 1 });
+  });
+
+  it('sets the agent AWAY(missed) after N consecutive offer timeouts and re-offers elsewhere', () => {
+    const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 10, missesBeforeAway: 2 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c2', 'q1', h.now) });
+    h.advance(10_000);
+    expect(h.ofType('OfferTimedOut')[0]).toMatchObject({ contactId: 'c1', consecutiveMisses: 1 });
+    expect(h.lastOffer('c2')?.agentId).toBe('a1');
+    h.advance(10_000);
+    expect(h.ofType('OfferTimedOut')[1]).toMatchObject({ contactId: 'c2', consecutiveMisses: 2 });
+    expect(h.engine.agent('a1')).toMatchObject({ presence: 'AWAY', awayReason: 'missed' });
+    expect(h.engine.waitingContacts('q1').map((c) => c.id)).toEqual(['c1', 'c2']);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
+    expect(h.lastOffer('c1')?.agentId).toBe('a2');
+  });
+});
+
+describe('explanations', () => {
+  it('bounds named candidates at 20 and counts every passed-over agent exactly', () => {
+    const h = new EngineHarness([queueConfig('q1', { requiredSkills: [{ skill: 'tax', minProficiency: 3 }] })]);
+    for (let i = 0; i < 15; i++) h.apply({ type: 'SIGN_IN', agent: agentProfile(`lang${i}`, ['q1'], { languages: ['zh'], skills: { tax: 5 } }) });
+    for (let i = 0; i < 12; i++) h.apply({ type: 'SIGN_IN', agent: agentProfile(`prof${i}`, ['q1'], { skills: { tax: 2 } }) });
+    for (let i = 0; i < 10; i++) {
+      h.apply({ type: 'SIGN_IN', agent: agentProfile(`away${i}`, ['q1'], { skills: { tax: 3 } }) });
+      h.apply({ type: 'SET_PRESENCE', agentId: `away${i}`, presence: 'AWAY', reason: 'break' });
+    }
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const x = h.ofType('ContactQueued')[0]?.explanation;
+    expect(x?.passedOverCounts).toEqual({ LANGUAGE: 15, PROFICIENCY: 12, PRESENCE: 10 });
+    expect(x?.eligibleCount).toBe(0);
+    expect(x?.candidates.length).toBe(20);
+    expect(x?.candidates.every((n) => n.passedOver !== undefined)).toBe(true);
+    h.apply({ type: 'SET_PRESENCE', agentId: 'away3', presence: 'AVAILABLE' });
+    expect(h.lastOffer('c1')?.explanation).toMatchObject({ chosenAgentId: 'away3', trigger: 'AGENT_FREED', eligibleCount: 1 });
+  });
+});
+

@@ -1,0 +1,150 @@
+import { signIn, signOut, pullWork, setPresence } from './core/agent-flow.js';
+import {
+  abandon, accept, arrive, complete, endWrapUpCommand, refuse, timerFired, transfer,
+} from './core/contact-commands.js';
+import { upsertQueue } from './core/queue-config.js';
+import type { AgentRec } from './core/records.js';
+import { EngineState } from './core/state.js';
+import { agentView, contactView, positionOf, waitingInOrder } from './core/views.js';
+import { RoutingError, RoutingErrorCode } from './errors.js';
+import { Presence } from './model/agent.js';
+import type { AgentView } from './model/agent.js';
+import type { RoutingCommand } from './model/command.js';
+import type { ContactView } from './model/contact.js';
+import type { ApplyResult, RoutingOutcome } from './model/outcome.js';
+import type { QueueConfig, RuleVersion } from './model/queue.js';
+
+/** Engine construction options. */
+export interface EngineConfig {
+  /** Routing domain (tenant/site); prefixes event ids. */
+  readonly domainId: string;
+  readonly ruleVersion: RuleVersion;
+  readonly queues?: readonly QueueConfig[];
+}
+
+/** Counts for dashboards and tests; O(queues + agents). */
+export interface EngineSnapshot {
+  readonly seq: number;
+  readonly queues: readonly { readonly queueId: string; readonly waiting: number; readonly offered: number }[];
+  readonly agentsByPresence: Readonly<Record<string, number>>;
+  readonly liveContacts: number;
+}
+
+/**
+ * The deterministic routing state machine for one domain: commands in, events and timer
+ * requests out. "The core decides, adapters persist." Not re-entrant; one command at a time.
+ */
+export class RoutingEngine {
+  private readonly s: EngineState;
+
+  constructor(readonly config: EngineConfig) {
+    this.s = new EngineState(config.domainId, config.ruleVersion);
+    for (const q of config.queues ?? []) upsertQueue(this.s, q);
+  }
+
+  /**
+   * Applies one command at `nowMs` (epoch ms, never less than the previous call's).
+   * Throws {@link RoutingError} on a broken invariant (unknown id, impossible transition), in
+   * which case the engine state is unchanged.
+   */
+  apply(command: RoutingCommand, nowMs: number): ApplyResult {
+    const s = this.s;
+    if (nowMs < s.now) throw new RoutingError(RoutingErrorCode.TIME_WENT_BACKWARDS, `now ${nowMs} < ${s.now}`);
+    s.now = nowMs;
+    s.events = [];
+    s.timers = [];
+    const outcome = this.dispatch(command);
+    return { outcome, events: s.events, timers: s.timers };
+  }
+
+  private dispatch(cmd: RoutingCommand): RoutingOutcome {
+    const s = this.s;
+    switch (cmd.type) {
+      case 'UPSERT_QUEUE':
+        upsertQueue(s, cmd.queue);
+        return { kind: 'applied' };
+      case 'SIGN_IN':
+        signIn(s, cmd.agent);
+        return { kind: 'applied' };
+      case 'SIGN_OUT':
+        signOut(s, this.agentRec(cmd.agentId));
+        return { kind: 'applied' };
+      case 'SET_PRESENCE': {
+        const agent = this.agentRec(cmd.agentId);
+        if (agent.presence === Presence.OFFLINE) {
+          throw new RoutingError(RoutingErrorCode.INVALID_TRANSITION, `agent ${agent.id} is signed out`);
+        }
+        setPresence(s, agent, cmd.presence, cmd.presence === Presence.AWAY ? (cmd.reason ?? 'away') : undefined);
+        pullWork(s, agent);
+        return { kind: 'applied' };
+      }
+      case 'ARRIVE':
+        return arrive(s, cmd.contact);
+      case 'ACCEPT':
+        return accept(s, cmd.contactId, cmd.agentId, cmd.offerToken);
+      case 'DECLINE':
+        return refuse(s, cmd.contactId, cmd.agentId, cmd.offerToken, cmd.reason);
+      case 'COMPLETE':
+        return complete(s, cmd.contactId, cmd.agentId, cmd.disposition);
+      case 'END_WRAP_UP':
+        return endWrapUpCommand(s, cmd.contactId, cmd.agentId);
+      case 'ABANDON':
+        return abandon(s, cmd.contactId);
+      case 'TRANSFER':
+        return transfer(s, cmd.contactId, cmd.target);
+      case 'TIMER_FIRED':
+        return timerFired(s, cmd.timer);
+    }
+  }
+
+  private agentRec(id: string): AgentRec {
+    const agent = this.s.agents.get(id);
+    if (agent === undefined) throw new RoutingError(RoutingErrorCode.UNKNOWN_AGENT, `agent ${id} is unknown`);
+    return agent;
+  }
+
+  /** A live contact (terminal contacts are dropped), or undefined. */
+  contact(id: string): ContactView | undefined {
+    const c = this.s.contacts.get(id);
+    return c === undefined ? undefined : contactView(c);
+  }
+
+  /** A known agent (signed-out agents stay known as OFFLINE), or undefined. */
+  agent(id: string): AgentView | undefined {
+    const a = this.s.agents.get(id);
+    return a === undefined ? undefined : agentView(a);
+  }
+
+  /** A queue's current configuration, or undefined. */
+  queue(id: string): QueueConfig | undefined {
+    return this.s.queues.get(id)?.config;
+  }
+
+  /** Contacts waiting (QUEUED, sticky included) in the queue. O(1). */
+  queueDepth(queueId: string): number {
+    return this.s.queues.get(queueId)?.waiting ?? 0;
+  }
+
+  /** 1-based place of a waiting contact in its queue's order, or undefined if not waiting. */
+  position(contactId: string): number | undefined {
+    const c = this.s.contacts.get(contactId);
+    return c === undefined ? undefined : positionOf(this.s, c);
+  }
+
+  /** Waiting contacts of a queue in routing order (best first), at most `limit`. */
+  waitingContacts(queueId: string, limit = 100): readonly ContactView[] {
+    return waitingInOrder(this.s, queueId, limit).map(contactView);
+  }
+
+  /** Counts per queue and presence; O(queues + agents), for dashboards and tests. */
+  snapshot(): EngineSnapshot {
+    const agentsByPresence: Record<string, number> = {};
+    for (const a of this.s.agents.values()) agentsByPresence[a.presence] = (agentsByPresence[a.presence] ?? 0) + 1;
+    return {
+      seq: this.s.seq,
+      queues: [...this.s.queues.values()].map((q) => ({ queueId: q.config.id, waiting: q.waiting, offered: q.offered })),
+      agentsByPresence,
+      liveContacts: this.s.contacts.size,
+    };
+  }
+}

@@ -1,0 +1,58 @@
+// Routing engine: domain model, commands, events, engine.
+export { RoutingEngine } from './engine.js';
+export type { EngineConfig, EngineSnapshot } from './engine.js';
+export { RoutingError, RoutingErrorCode, isRoutingError } from './errors.js';
+export { Channel, CHANNELS } from './model/channel.js';
+export type { ChannelCapacity } from './model/channel.js';
+export type { AgentSkills, Proficiency, SkillRequirement } from './model/skill.js';
+export { ContactState, CustomerTier } from './model/contact.js';
+export type { ContactInput, ContactView } from './model/contact.js';
+export { AWAY_MISSED, Presence } from './model/agent.js';
+export type { AgentProfile, AgentView, ServedQueue } from './model/agent.js';
+export { QueueKind, SelectionStrategy } from './model/queue.js';
+export type { QueueConfig, Ring, RuleVersion, VipPool } from './model/queue.js';
+export { DecisionTrigger, MAX_CANDIDATE_NOTES, PassReason } from './model/explanation.js';
+export type { CandidateNote, Explanation } from './model/explanation.js';
+export { TimerKind } from './model/timer.js';
+export type { TimerRequest } from './model/timer.js';
+export type { RoutingCommand, RoutingCommandType, TransferTarget } from './model/command.js';
+export type { ApplyResult, RejectReason, RoutingOutcome } from './model/outcome.js';
+export type {
+  AgentPresenceChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactExpired, ContactOffered,
+  ContactOverflowed, ContactQueued, ContactRejected, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
+  OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
+} from './model/event.js';
+// The rules the live router (Redis Lua) mirrors: eligibility, rings, capacity/blending, queue and agent order.
+export { inVipPool, mergeSkills, minEligibleRing, proficiencyScore, ringCount, ringRequirement, staticPassReason } from './rules/eligibility.js';
+export type { MinRing, ResolvedSkill, RingRequirement } from './rules/eligibility.js';
+export { capacityPassReason, emptyLoad, occupancy } from './rules/capacity.js';
+export type { ChannelLoad } from './rules/capacity.js';
+export { compareContacts, contactSortKey, effectivePriority, poolOpenAt, ringAt, thresholdOffsetsMs } from './rules/queue-order.js';
+export type { ContactOrderKey } from './rules/queue-order.js';
+export { agentOrderKeys } from './rules/agent-order.js';
+export type { AgentOrderInputs } from './rules/agent-order.js';
+
+// Erlang C / A calculators, KPIs from the event history, discrete-event simulator.
+export { erlangB } from './erlang/erlang-b.js';
+export { erlangC, erlangCProbWait } from './erlang/erlang-c.js';
+export { erlangA } from './erlang/erlang-a.js';
+export { agentsRequired } from './erlang/staffing.js';
+export type { StaffingInput, StaffingResult, StaffingTarget } from './erlang/staffing.js';
+export type { ImpatientQueueModel, QueueMetrics, QueueModel } from './erlang/types.js';
+export { computeKpis } from './kpi/compute-kpis.js';
+export { KpiAccumulator } from './kpi/kpi-accumulator.js';
+export { OutcomeKind } from './kpi/types.js';
+export type { AgentKpis, ContactOutcome, KpiOptions, KpiReport, QueueKpis } from './kpi/types.js';
+export { createRng, deriveRng } from './sim/rng.js';
+export type { Rng } from './sim/rng.js';
+export { sampleDuration } from './sim/distributions.js';
+export type { DurationDistribution } from './sim/distributions.js';
+export { batchMeans } from './sim/batch-means.js';
+export type { Estimate } from './sim/batch-means.js';
+export { simulate } from './sim/simulator.js';
+export { queueConfig, singleQueueScenario } from './sim/scenario.js';
+export type { SimAgentGroup, SimBehaviour, SimQueue, SimScenario, SingleQueueInput } from './sim/scenario.js';
+export type { SimFigures, SimQueueResult, SimResult, SimStandardErrors } from './sim/sim-report.js';
+export { controlledMean } from './sim/control-variates.js';
+export type { ControlledEstimate } from './sim/control-variates.js';
+export type { ControlledFigures } from './sim/outcome-columns.js';

@@ -1,0 +1,92 @@
+import type { AgentKpis, QueueKpis } from './types.js';
+
+/** Mutable per-queue counters behind {@link QueueKpis}. */
+export interface QueueTally {
+  contacts: number;
+  answered: number;
+  answeredInTime: number;
+  abandoned: number;
+  expired: number;
+  rejected: number;
+  waited: number;
+  answeredWaitMs: number;
+  handled: number;
+  handleMs: number;
+  offered: number;
+  accepted: number;
+  declined: number;
+  missed: number;
+}
+
+/** Mutable per-agent state and counters behind {@link AgentKpis}. */
+export interface AgentTally {
+  signedInSince: number | undefined;
+  busySince: number | undefined;
+  /** Contacts connected or wrapping up with this agent. */
+  active: number;
+  signedInMs: number;
+  busyMs: number;
+  offered: number;
+  accepted: number;
+  declined: number;
+  missed: number;
+}
+
+export function emptyQueueTally(): QueueTally {
+  return { contacts: 0, answered: 0, answeredInTime: 0, abandoned: 0, expired: 0, rejected: 0, waited: 0,
+    answeredWaitMs: 0, handled: 0, handleMs: 0, offered: 0, accepted: 0, declined: 0, missed: 0 };
+}
+
+export function emptyAgentTally(): AgentTally {
+  return { signedInSince: undefined, busySince: undefined, active: 0, signedInMs: 0, busyMs: 0,
+    offered: 0, accepted: 0, declined: 0, missed: 0 };
+}
+
+/** Adds every counter of `from` into `into` (for the all-queues total). */
+export function addQueueTally(into: QueueTally, from: QueueTally): void {
+  for (const key of Object.keys(into) as (keyof QueueTally)[]) into[key] += from[key];
+}
+
+const ratio = (num: number, den: number): number => (den > 0 ? num / den : NaN);
+
+/** Counters to the published figures. */
+export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): QueueKpis {
+  return {
+    queueId,
+    slSeconds,
+    contacts: t.contacts,
+    answered: t.answered,
+    answeredInTime: t.answeredInTime,
+    abandoned: t.abandoned,
+    expired: t.expired,
+    rejected: t.rejected,
+    waited: t.waited,
+    serviceLevel: ratio(t.answeredInTime, t.contacts),
+    probWait: ratio(t.waited, t.contacts),
+    asaSeconds: ratio(t.answeredWaitMs, t.answered) / 1000,
+    abandonRate: ratio(t.abandoned, t.contacts),
+    ahtSeconds: ratio(t.handleMs, t.handled) / 1000,
+    handled: t.handled,
+    offered: t.offered,
+    accepted: t.accepted,
+    declined: t.declined,
+    missed: t.missed,
+  };
+}
+
+/** Agent counters to figures, closing open intervals at `untilMs` without mutating the tally. */
+export function agentKpis(agentId: string, t: AgentTally, fromMs: number, untilMs: number): AgentKpis {
+  const open = (since: number | undefined): number => (since === undefined ? 0 : Math.max(0, untilMs - Math.max(since, fromMs)));
+  const signedInMs = t.signedInMs + open(t.signedInSince);
+  const busyMs = t.busyMs + open(t.busySince);
+  return {
+    agentId,
+    signedInSeconds: signedInMs / 1000,
+    busySeconds: busyMs / 1000,
+    occupancy: ratio(busyMs, signedInMs),
+    offered: t.offered,
+    accepted: t.accepted,
+    declined: t.declined,
+    missed: t.missed,
+  };
+}

@@ -1,0 +1,28 @@
+import type { AgentProfile } from './agent.js';
+import type { ContactInput } from './contact.js';
+import type { QueueConfig } from './queue.js';
+import type { TimerRequest } from './timer.js';
+
+/** Where a transfer sends a contact. `external` leaves the domain (state `TRANSFERRED`). */
+export type TransferTarget =
+  | { readonly kind: 'queue'; readonly queueId: string }
+  | { readonly kind: 'agent'; readonly agentId: string; readonly queueId?: string }
+  | { readonly kind: 'external'; readonly destination: string };
+
+/** Everything the engine accepts. Time is passed alongside to `apply`, never read. */
+export type RoutingCommand =
+  | { readonly type: 'UPSERT_QUEUE'; readonly queue: QueueConfig }
+  | { readonly type: 'SIGN_IN'; readonly agent: AgentProfile }
+  | { readonly type: 'SIGN_OUT'; readonly agentId: string }
+  | { readonly type: 'SET_PRESENCE'; readonly agentId: string; readonly presence: 'AVAILABLE' | 'AWAY'; readonly reason?: string }
+  | { readonly type: 'ARRIVE'; readonly contact: ContactInput }
+  | { readonly type: 'ACCEPT'; readonly contactId: string; readonly agentId: string; readonly offerToken: number }
+  | { readonly type: 'DECLINE'; readonly contactId: string; readonly agentId: string; readonly offerToken: number; readonly reason: string }
+  | { readonly type: 'COMPLETE'; readonly contactId: string; readonly agentId: string; readonly disposition: string }
+  | { readonly type: 'END_WRAP_UP'; readonly contactId: string; readonly agentId: string }
+  | { readonly type: 'ABANDON'; readonly contactId: string }
+  | { readonly type: 'TRANSFER'; readonly contactId: string; readonly target: TransferTarget }
+  | { readonly type: 'TIMER_FIRED'; readonly timer: TimerRequest };
+
+/** The `type` of a {@link RoutingCommand}. */
+export type RoutingCommandType = RoutingCommand['type'];

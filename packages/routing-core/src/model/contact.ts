@@ -1,0 +1,74 @@
+import type { Channel } from './channel.js';
+import type { SkillRequirement } from './skill.js';
+
+/**
+ * Contact lifecycle. Happy path `RECEIVED → QUEUED → OFFERED → CONNECTED → WRAP_UP → COMPLETED`;
+ * side exits `ABANDONED` (customer left), `EXPIRED` (max wait), `TRANSFERRED` (left the domain).
+ */
+export const ContactState = {
+  RECEIVED: 'RECEIVED',
+  QUEUED: 'QUEUED',
+  OFFERED: 'OFFERED',
+  CONNECTED: 'CONNECTED',
+  WRAP_UP: 'WRAP_UP',
+  COMPLETED: 'COMPLETED',
+  ABANDONED: 'ABANDONED',
+  EXPIRED: 'EXPIRED',
+  TRANSFERRED: 'TRANSFERRED',
+} as const;
+
+/** One of {@link ContactState}. */
+export type ContactState = (typeof ContactState)[keyof typeof ContactState];
+
+/** Customer tier; VIP levels are `VIP1` (lowest) to `VIP3` (highest). */
+export const CustomerTier = {
+  STANDARD: 'STANDARD',
+  VIP1: 'VIP1',
+  VIP2: 'VIP2',
+  VIP3: 'VIP3',
+} as const;
+
+/** One of {@link CustomerTier}. */
+export type CustomerTier = (typeof CustomerTier)[keyof typeof CustomerTier];
+
+/** What an ingestion adapter hands the engine when a contact arrives (already classified to a queue). */
+export interface ContactInput {
+  readonly id: string;
+  readonly domain: string;
+  readonly channel: Channel;
+  readonly queueId: string;
+  /** Higher is more urgent. */
+  readonly basePriority: number;
+  readonly tier: CustomerTier;
+  /** BCP-47-ish language tag; when set, only agents speaking it are eligible. */
+  readonly language?: string;
+  readonly intent?: string;
+  /** Added to the queue's own required skills (the stricter minimum wins). */
+  readonly requiredSkills?: readonly SkillRequirement[];
+  /** Preferred or last agent: the contact waits for that agent first (sticky) when the queue allows. */
+  readonly preferredAgentId?: string;
+  readonly conversationId?: string;
+  /** When the platform received the contact (epoch ms); the age that transfers keep. */
+  readonly arrivedAtMs: number;
+}
+
+/** Read-only view of a live contact, as returned by engine queries. */
+export interface ContactView extends ContactInput {
+  readonly state: ContactState;
+  /** When the contact entered its current queue (epoch ms); queue thresholds count from here. */
+  readonly enqueuedAtMs: number;
+  /** Current ring (0 = full skill set). */
+  readonly ring: number;
+  /** VIP queue only: the dedicated pool no longer restricts this contact. */
+  readonly poolOpen: boolean;
+  /** Waiting only for `preferredAgentId` (sticky phase). */
+  readonly sticky: boolean;
+  /** Agent holding the offer or the connection, if any. */
+  readonly agentId?: string;
+  /** Fencing token of the live offer/connection, if any. */
+  readonly offerToken?: number;
+  /** Agents that declined or missed this contact; never offered it again in this queue. */
+  readonly declinedBy: readonly string[];
+  /** Queue ids this contact went through before the current one (transfers, overflows). */
+  readonly history: readonly string[];
+}

@@ -1,0 +1,126 @@
+import type { Presence } from './agent.js';
+import type { Channel } from './channel.js';
+import type { ContactState } from './contact.js';
+import type { Explanation } from './explanation.js';
+import type { RejectReason } from './outcome.js';
+
+/** Fields every event carries. `seq` is monotonic per engine; `id` = `${domainId}:${seq}`. */
+export interface EventBase {
+  readonly id: string;
+  readonly seq: number;
+  readonly atMs: number;
+  readonly ruleVersion: string;
+}
+
+/** Fields of every contact event (KPIs group by queue and channel). */
+export interface ContactEventBase extends EventBase {
+  readonly contactId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly arrivedAtMs: number;
+  readonly enqueuedAtMs: number;
+}
+
+/**
+ * Contact entered a queue (arrival, overflow or transfer). When no agent could take it,
+ * `explanation` says why; when an offer follows at once, `explanation` is absent and the
+ * `ContactOffered` right after carries it.
+ */
+export interface ContactQueued extends ContactEventBase {
+  readonly type: 'ContactQueued';
+  readonly basePriority: number;
+  readonly explanation?: Explanation;
+}
+export interface ContactRejected extends ContactEventBase {
+  readonly type: 'ContactRejected';
+  readonly reason: RejectReason;
+}
+export interface ContactOffered extends ContactEventBase {
+  readonly type: 'ContactOffered';
+  readonly agentId: string;
+  readonly offerToken: number;
+  readonly expiresAtMs: number;
+  readonly explanation: Explanation;
+}
+/** The agent took the offer: contact is `CONNECTED`. `waitMs` = atMs − enqueuedAtMs (ASA, service level). */
+export interface OfferAccepted extends ContactEventBase {
+  readonly type: 'OfferAccepted';
+  readonly agentId: string;
+  readonly offerToken: number;
+  readonly waitMs: number;
+}
+export interface OfferDeclined extends ContactEventBase {
+  readonly type: 'OfferDeclined';
+  readonly agentId: string;
+  readonly offerToken: number;
+  readonly reason: string;
+}
+/** RONA. Contact goes back to its original place. */
+export interface OfferTimedOut extends ContactEventBase {
+  readonly type: 'OfferTimedOut';
+  readonly agentId: string;
+  readonly offerToken: number;
+  readonly consecutiveMisses: number;
+}
+export interface AgentPresenceChanged extends EventBase {
+  readonly type: 'AgentPresenceChanged';
+  readonly agentId: string;
+  readonly from: Presence;
+  readonly to: Presence;
+  readonly reason?: string;
+}
+/** Conversation over; the contact enters `WRAP_UP`. `handleMs` = talk/handle time (AHT without wrap-up). */
+export interface ContactCompleted extends ContactEventBase {
+  readonly type: 'ContactCompleted';
+  readonly agentId: string;
+  readonly disposition: string;
+  readonly connectedAtMs: number;
+  readonly handleMs: number;
+}
+/** Wrap-up over; the contact is `COMPLETED` and the agent's slot is free. */
+export interface WrapUpEnded extends ContactEventBase {
+  readonly type: 'WrapUpEnded';
+  readonly agentId: string;
+  readonly wrapUpMs: number;
+}
+export interface ContactAbandoned extends ContactEventBase {
+  readonly type: 'ContactAbandoned';
+  readonly fromState: ContactState;
+  readonly waitMs: number;
+  /** Set when an offer was live. */
+  readonly agentId?: string;
+}
+export interface ContactExpired extends ContactEventBase {
+  readonly type: 'ContactExpired';
+  readonly waitMs: number;
+}
+/** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
+export interface ContactOverflowed extends ContactEventBase {
+  readonly type: 'ContactOverflowed';
+  readonly toQueueId: string;
+}
+/** Moved by a transfer; queue fields describe the source. Age and history are kept. */
+export interface ContactTransferred extends ContactEventBase {
+  readonly type: 'ContactTransferred';
+  readonly fromAgentId?: string;
+  readonly toQueueId?: string;
+  readonly toAgentId?: string;
+  readonly destination?: string;
+}
+/** Eligibility widened: a later ring, the VIP pool opened, or the sticky phase ended. */
+export interface RingWidened extends ContactEventBase {
+  readonly type: 'RingWidened';
+  readonly fromRing: number;
+  readonly toRing: number;
+  readonly poolOpen: boolean;
+  readonly stickyEnded: boolean;
+}
+
+/** Every event the engine emits, one per state change. */
+export type RoutingEvent =
+  | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
+  | AgentPresenceChanged | ContactCompleted | WrapUpEnded | ContactAbandoned | ContactExpired
+  | ContactOverflowed | ContactTransferred | RingWidened;
+
+/** The `type` of a {@link RoutingEvent}. */
+export type RoutingEventType = RoutingEvent['type'];

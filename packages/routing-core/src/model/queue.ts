@@ -1,0 +1,78 @@
+import type { SkillRequirement } from './skill.js';
+
+/** `VIP`: strict precedence over non-VIP work, dedicated pool. `PRIORITY`: aged priority order. */
+export const QueueKind = {
+  VIP: 'VIP',
+  PRIORITY: 'PRIORITY',
+} as const;
+
+/** One of {@link QueueKind}. */
+export type QueueKind = (typeof QueueKind)[keyof typeof QueueKind];
+
+/** How the engine picks among several eligible, available agents for one contact. */
+export const SelectionStrategy = {
+  /** Earliest `idleSinceMs` first. */
+  LONGEST_IDLE: 'LONGEST_IDLE',
+  /** Highest sum of proficiencies over the queue's ring-0 skills, then longest idle. */
+  BEST_PROFICIENCY: 'BEST_PROFICIENCY',
+  /** Lowest share of total capacity in use, then longest idle. */
+  LEAST_OCCUPIED: 'LEAST_OCCUPIED',
+  /** Agent offered least recently by this queue, then longest idle. */
+  ROUND_ROBIN: 'ROUND_ROBIN',
+} as const;
+
+/** One of {@link SelectionStrategy}. */
+export type SelectionStrategy = (typeof SelectionStrategy)[keyof typeof SelectionStrategy];
+
+/**
+ * One step of skill relaxation, reached `afterSeconds` after the contact entered the queue.
+ * Each ring is evaluated against the ring-0 requirements on its own; an agent eligible at ring
+ * `i` stays eligible at every later ring, so rings only ever widen.
+ */
+export interface Ring {
+  readonly afterSeconds: number;
+  /** Subtract this from every minimum proficiency (floor 1). */
+  readonly proficiencyDrop?: number;
+  /** Cap every minimum proficiency at this value. */
+  readonly minProficiency?: number;
+  /** Optional skills no longer required. */
+  readonly dropOptionalSkills?: boolean;
+  /** Teams admitted in addition to the queue's `teams`. */
+  readonly addTeams?: readonly string[];
+}
+
+/** VIP dedicated pool: only these agents serve the queue until `overflowToGeneralAfterSeconds`. */
+export interface VipPool {
+  readonly teams: readonly string[];
+  readonly agentIds: readonly string[];
+  readonly overflowToGeneralAfterSeconds: number;
+}
+
+/** Queue configuration. All `*Seconds` thresholds count from the contact's entry into this queue. */
+export interface QueueConfig {
+  readonly id: string;
+  readonly kind: QueueKind;
+  readonly serviceLevel: { readonly share: number; readonly withinSeconds: number };
+  readonly requiredSkills: readonly SkillRequirement[];
+  /** When set, only agents of these teams are eligible at ring 0 (rings may add teams). */
+  readonly teams?: readonly string[];
+  /** Later rings (ring 0 is implicit: full requirements). Sorted by `afterSeconds`. */
+  readonly rings: readonly Ring[];
+  readonly strategy: SelectionStrategy;
+  /** Effective priority = basePriority + agingRatePerSecond × seconds since arrival. */
+  readonly agingRatePerSecond: number;
+  readonly overflow?: { readonly targetQueueId: string; readonly afterSeconds: number };
+  readonly maxWaitSeconds?: number;
+  readonly maxSize?: number;
+  readonly offerTimeoutSeconds: number;
+  readonly wrapUpSeconds: number;
+  /** Consecutive missed offers (timeouts) after which the agent is set `AWAY('missed')`. */
+  readonly missesBeforeAway: number;
+  /** How long a contact with a preferred agent waits for that agent alone (0 = not sticky). */
+  readonly stickyAgentWaitSeconds: number;
+  /** VIP queues only. */
+  readonly vipPool?: VipPool;
+}
+
+/** Identifies the rule set a decision was made under (carried in every explanation). */
+export type RuleVersion = string;

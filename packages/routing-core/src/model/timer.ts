@@ -1,0 +1,30 @@
+/** What a timer wakes the engine for. */
+export const TimerKind = {
+  /** Offer not answered in time (RONA). Fenced by the offer token. */
+  OFFER_TIMEOUT: 'OFFER_TIMEOUT',
+  /** Wrap-up period over. Fenced by the connection's offer token. */
+  WRAP_UP_END: 'WRAP_UP_END',
+  /**
+   * A queue threshold (ring, overflow, max wait, sticky fallback, VIP overflow) may be due.
+   * Fenced by the contact's queue-entry token; the engine recomputes every threshold from the
+   * wait when it fires, so firing early, late or twice is harmless.
+   */
+  QUEUE_THRESHOLD: 'QUEUE_THRESHOLD',
+} as const;
+
+/** One of {@link TimerKind}. */
+export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
+
+/**
+ * A wake-up the adapter must schedule and hand back as a `TIMER_FIRED` command at or after
+ * `dueAtMs`. Never cancelled: stale timers are recognised by their token and ignored.
+ */
+export interface TimerRequest {
+  /** Deterministic: `${kind}:${contactId}:${token}:${dueAtMs}`; dedupe on it. */
+  readonly id: string;
+  readonly kind: TimerKind;
+  readonly dueAtMs: number;
+  readonly contactId: string;
+  readonly agentId?: string;
+  readonly token: number;
+}

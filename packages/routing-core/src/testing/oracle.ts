@@ -1,0 +1,65 @@
+import type { AgentProfile } from '../model/agent.js';
+import type { ContactInput } from '../model/contact.js';
+import type { QueueConfig } from '../model/queue.js';
+
+/**
+ * An independent restatement of the routing rules for property tests. Written from the spec
+ * (API.md, design.md), deliberately not importing anything from `rules/` or `core/`, so a bug
+ * there cannot hide itself.
+ */
+
+/** Ring reached after `waitMs` in queue `q`. */
+export function oracleRing(q: QueueConfig, waitMs: number): number {
+  return q.rings.filter((r) => r.afterSeconds * 1000 <= waitMs).length;
+}
+
+/** Whether the VIP pool no longer restricts a contact that waited `waitMs`. */
+export function oraclePoolOpen(q: QueueConfig, waitMs: number): boolean {
+  return q.kind !== 'VIP' || q.vipPool === undefined || q.vipPool.overflowToGeneralAfterSeconds * 1000 <= waitMs;
+}
+
+/** Static eligibility of `a` for contact `c` in queue `q` at `ring` with the pool open or not. */
+export function oracleEligible(a: AgentProfile, q: QueueConfig, c: ContactInput, ring: number, poolOpen: boolean): boolean {
+  if (!a.queues.some((s) => s.queueId === q.id)) return false;
+  if (c.language !== undefined && !a.languages.includes(c.language)) return false;
+  const pool = q.vipPool;
+  if (q.kind === 'VIP' && pool !== undefined && !poolOpen && !pool.agentIds.includes(a.id) && !pool.teams.includes(a.team)) return false;
+  const need = new Map<string, { min: number; optional: boolean }>();
+  for (const r of [...q.requiredSkills, ...(c.requiredSkills ?? [])]) {
+    const prev = need.get(r.skill);
+    need.set(r.skill, prev === undefined
+      ? { min: r.minProficiency, optional: r.optional === true }
+      : { min: Math.max(prev.min, r.minProficiency), optional: prev.optional && r.optional === true });
+  }
+  for (let j = 0; j <= ring; j++) {
+    const ringDef = j === 0 ? undefined : q.rings[j - 1];
+    const teams = q.teams === undefined ? undefined : [...q.teams, ...(ringDef?.addTeams ?? [])];
+    if (teams !== undefined && !teams.includes(a.team)) continue;
+    let ok = true;
+    for (const [skill, { min, optional }] of need) {
+      if (ringDef?.dropOptionalSkills === true && optional) continue;
+      let m = min;
+      if (ringDef !== undefined) {
+        m = Math.max(1, m - (ringDef.proficiencyDrop ?? 0));
+        if (ringDef.minProficiency !== undefined && ringDef.minProficiency < m) m = ringDef.minProficiency;
+      }
+      if ((a.skills[skill] ?? 0) < m) ok = false;
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+/** Whether an agent holding `used` may take one more contact on `channel` (capacity and blending). */
+export function oracleHasRoom(a: AgentProfile, used: Readonly<Record<string, number>>, channel: string): boolean {
+  const cap = (a.capacity as Record<string, number | undefined>)[channel] ?? 0;
+  if ((used[channel] ?? 0) >= cap) return false;
+  if (a.allowBlendWithPhone === true) return true;
+  const others = Object.entries(used).some(([ch, n]) => ch !== 'phone' && n > 0);
+  return channel === 'phone' ? !others : (used['phone'] ?? 0) === 0;
+}
+
+/** Effective priority at `nowMs`: base + aging × age since first arrival. */
+export function oraclePriority(q: QueueConfig, c: ContactInput, nowMs: number): number {
+  return c.basePriority + (q.agingRatePerSecond * (nowMs - c.arrivedAtMs)) / 1000;
+}

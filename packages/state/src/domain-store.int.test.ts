@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestScope, connectTestRedis, type TestRedis, type TestScope } from '@switchboard/testkit';
+import { DomainStore, type Transition } from './index.js';
+
+const transition = (commandId: string, extra: Partial<Transition> = {}): Transition => ({
+  commandId, command: JSON.stringify({ commandId }), timers: [], outbox: [], ...extra,
+});
+
+describe('DomainStore on real Redis', () => {
+  let scope: TestScope;
+  let redis: TestRedis;
+  let store: DomainStore;
+  beforeEach(async () => {
+    scope = createTestScope('state');
+    redis = await connectTestRedis(scope);
+    store = new DomainStore(redis.redis, scope.domain, scope.redisPrefix);
+  });
+  afterEach(() => redis.cleanup());
+
+  it('puts every key of a domain under one hash tag', () => {
+    for (const key of Object.values(store.keys)) expect(key).toContain(`{d:${scope.domain}}`);
+  });
+
+  it('grants the lease to one replica at a time and fences the previous holder', async () => {
+    const first = await store.acquire('r1', 5_000, 'e1');
+    expect(first).toMatchObject({ token: 1, freshEpoch: true });
+    expect(await store.acquire('r2', 5_000, 'e1')).toBeUndefined();
+
+    await redis.redis.del(store.keys.lease); // r1's lease expires while it is paused
+    const second = await store.acquire('r2', 5_000, 'e1');
+    expect(second).toMatchObject({ token: 2, freshEpoch: false });
+
+    expect(await store.commit(first!, transition('late'))).toEqual({ kind: 'fenced', holder: second!.value });
+    expect(await store.renew(first!, 5_000)).toBe(false);
+    expect((await store.commit(second!, transition('c1'))).kind).toBe('ok');
+    expect(await store.logLength()).toBe(1);
+  });
+
+  it('commits a transition once: a redelivered command id is a duplicate', async () => {
+    const lease = (await store.acquire('r1', 5_000, 'e'))!;
+    const first = await store.commit(lease, transition('arrive:c1'));
+    const again = await store.commit(lease, transition('arrive:c1'));
+    expect(first).toMatchObject({ kind: 'ok', outboxIds: [] });
+    expect(again).toEqual({ kind: 'duplicate', logId: (first as { logId: string }).logId });
+    const log = [];
+    for await (const entry of store.readLog()) log.push(entry);
+    expect(log).toEqual([{ id: expect.any(String), commandId: 'arrive:c1', command: '{"commandId":"arrive:c1"}' }]);
+  });
+
+  it('schedules timers, removes the fired one in the same step, and keeps the outbox until relayed', async () => {
+    const lease = (await store.acquire('r1', 5_000, 'e'))!;
+    await store.commit(lease, transition('a', {
+      timers: [{ dueAtMs: 2_000, member: 't2' }, { dueAtMs: 1_000, member: 't1' }],
+      outbox: [{ msgId: 'd:1', subject: 'sb.routing.d.ContactQueued', payload: Buffer.from([0, 1, 2, 255]) }],
+    }));
+    expect(await store.dueTimers(1_500)).toEqual(['t1']);
+    expect(await store.nextTimerDueMs()).toBe(1_000);
+    await store.commit(lease, transition('timer:t1', { firedTimer: 't1' }));
+    expect(await store.dueTimers(5_000)).toEqual(['t2']);
+
+    const pending = await store.pendingOutbox();
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ msgId: 'd:1', subject: 'sb.routing.d.ContactQueued' });
+    expect([...pending[0]!.payload]).toEqual([0, 1, 2, 255]);
+    await store.ackOutbox(pending.map((p) => p.streamId));
+    expect(await store.pendingOutbox()).toEqual([]);
+  });
+});

@@ -1,0 +1,180 @@
+import type { Redis } from 'ioredis';
+import { domainKeys, type DomainKeys } from './keys.js';
+import { ACQUIRE_LEASE, COMMIT, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SCHEDULE_TIMERS } from './scripts.js';
+
+/** A lease on a domain: only its holder may commit. `value` is the fencing proof. */
+export interface Lease {
+  readonly value: string;
+  readonly token: number;
+  /** True when this acquisition created the domain's epoch: Redis held no state for it before. */
+  readonly freshEpoch: boolean;
+}
+
+/** A timer to schedule: `member` is its serialized form, unique per timer. */
+export interface TimerEntry {
+  readonly dueAtMs: number;
+  readonly member: string;
+}
+
+/** A record for the relay to publish to JetStream with `Nats-Msg-Id` = `msgId`. */
+export interface OutboxEntry {
+  readonly msgId: string;
+  readonly subject: string;
+  readonly payload: Buffer;
+}
+
+/** One routing transition to commit atomically. */
+export interface Transition {
+  /** Idempotency key ('' for none): a second commit with the same id is refused as duplicate. */
+  readonly commandId: string;
+  /** The serialized command; replaying the log in order rebuilds the state. */
+  readonly command: string;
+  /** The timer member that triggered this transition, removed in the same step. */
+  readonly firedTimer?: string;
+  readonly timers: readonly TimerEntry[];
+  readonly outbox: readonly OutboxEntry[];
+}
+
+export type CommitResult =
+  /** `outboxIds`: the Redis stream ids of the transition's outbox records, in order. */
+  | { readonly kind: 'ok'; readonly logId: string; readonly outboxIds: readonly string[] }
+  | { readonly kind: 'duplicate'; readonly logId: string }
+  | { readonly kind: 'fenced'; readonly holder: string };
+
+/** One entry of the command log. */
+export interface LogEntry {
+  readonly id: string;
+  readonly commandId: string;
+  readonly command: string;
+}
+
+/** A pending outbox record with its Redis stream id (to delete once relayed). */
+export interface PendingOutbox extends OutboxEntry {
+  readonly streamId: string;
+}
+
+/**
+ * The live state of one routing domain in Redis: lease, command log, idempotency index, outbox
+ * and timers. Every write goes through one Lua script guarded by the lease.
+ */
+export class DomainStore {
+  readonly keys: DomainKeys;
+
+  constructor(private readonly redis: Redis, readonly domain: string, prefix?: string) {
+    this.keys = domainKeys(domain, prefix);
+  }
+
+  /** Takes the lease when free (or already ours); `undefined` when another replica holds it. */
+  async acquire(replica: string, ttlMs: number, epoch: string): Promise<Lease | undefined> {
+    const [token, extra] = (await this.redis.eval(ACQUIRE_LEASE, 3, this.keys.lease, this.keys.fence, this.keys.epoch,
+      replica, ttlMs, epoch)) as [number, number | string];
+    if (token === 0) return undefined;
+    return { value: `${replica}|${token}`, token, freshEpoch: extra === 1 };
+  }
+
+  async renew(lease: Lease, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(RENEW_LEASE, 1, this.keys.lease, lease.value, ttlMs)) === 1;
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.redis.eval(RELEASE_LEASE, 1, this.keys.lease, lease.value);
+  }
+
+  /** Commits one transition atomically, if the lease is still ours and the command is new. */
+  async commit(lease: Lease, transition: Transition): Promise<CommitResult> {
+    const [result] = await this.commitMany(lease, [transition]);
+    return result!;
+  }
+
+  /**
+   * Commits transitions in order, each atomically, in one round trip (a pipeline). Once one is
+   * fenced, all later ones are fenced too: the lease check runs in every script.
+   */
+  async commitMany(lease: Lease, transitions: readonly Transition[]): Promise<CommitResult[]> {
+    if (transitions.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const t of transitions) {
+      pipeline.eval(COMMIT, 5, this.keys.lease, this.keys.log, this.keys.applied, this.keys.outbox, this.keys.timers,
+        ...commitArgs(lease, t));
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, reply]) => {
+      if (error) throw error;
+      const [kind, detail, ...outboxIds] = reply as [string, string, ...string[]];
+      if (kind === 'ok') return { kind, logId: detail, outboxIds };
+      if (kind === 'duplicate') return { kind, logId: detail };
+      return { kind: 'fenced', holder: detail };
+    });
+  }
+
+  /** Reads the command log in order, in pages. */
+  async *readLog(pageSize = 2_000): AsyncGenerator<LogEntry> {
+    let start = '-';
+    for (;;) {
+      const page = await this.redis.xrange(this.keys.log, start, '+', 'COUNT', pageSize);
+      for (const [id, fields] of page) yield { id, ...logFields(fields) };
+      if (page.length < pageSize) return;
+      start = `(${page[page.length - 1]![0]}`;
+    }
+  }
+
+  async logLength(): Promise<number> {
+    return this.redis.xlen(this.keys.log);
+  }
+
+  /** Timers due at or before `nowMs`, earliest first. */
+  async dueTimers(nowMs: number, limit = 256): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.timers, '-inf', String(nowMs), 'LIMIT', 0, limit);
+  }
+
+  /** Due time of the earliest timer, if any. */
+  async nextTimerDueMs(): Promise<number | undefined> {
+    const first = await this.redis.zrange(this.keys.timers, '0', '0', 'WITHSCORES');
+    return first[1] === undefined ? undefined : Number(first[1]);
+  }
+
+  /** Schedules timers outside a transition (after a rebuild). Returns false when the lease is gone. */
+  async scheduleTimers(lease: Lease, timers: readonly TimerEntry[]): Promise<boolean> {
+    for (let i = 0; i < timers.length; i += 500) {
+      const args = timers.slice(i, i + 500).flatMap((t) => [t.dueAtMs, t.member]);
+      if ((await this.redis.eval(SCHEDULE_TIMERS, 2, this.keys.lease, this.keys.timers, lease.value, ...args)) === -1) return false;
+    }
+    return true;
+  }
+
+  async dropTimer(lease: Lease, member: string): Promise<void> {
+    await this.redis.eval(DROP_TIMER, 2, this.keys.lease, this.keys.timers, lease.value, member);
+  }
+
+  /** Outbox records not yet relayed, oldest first. */
+  async pendingOutbox(limit = 512): Promise<PendingOutbox[]> {
+    const page = await this.redis.xrangeBuffer(this.keys.outbox, '-', '+', 'COUNT', limit);
+    return page.map(([id, fields]) => {
+      const map = new Map<string, Buffer>();
+      for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!.toString(), fields[i + 1]!);
+      return { streamId: id.toString(), msgId: map.get('id')!.toString(), subject: map.get('subject')!.toString(), payload: map.get('data')! };
+    });
+  }
+
+  /** Forgets relayed outbox records. */
+  async ackOutbox(streamIds: readonly string[]): Promise<void> {
+    if (streamIds.length > 0) await this.redis.xdel(this.keys.outbox, ...streamIds);
+  }
+}
+
+function commitArgs(lease: Lease, t: Transition): (string | number | Buffer)[] {
+  const args: (string | number | Buffer)[] = [lease.value, t.commandId, t.command, t.firedTimer ?? '', t.timers.length, t.outbox.length];
+  for (const timer of t.timers) args.push(timer.dueAtMs, timer.member);
+  for (const entry of t.outbox) args.push(entry.msgId, entry.subject, entry.payload);
+  return args;
+}
+
+function logFields(fields: string[]): { commandId: string; command: string } {
+  let commandId = '';
+  let command = '';
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'cid') commandId = fields[i + 1]!;
+    else if (fields[i] === 'cmd') command = fields[i + 1]!;
+  }
+  return { commandId, command };
+}

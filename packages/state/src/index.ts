@@ -1,0 +1,11 @@
+export { domainKeys, type DomainKeys } from './keys.js';
+export {
+  DomainStore,
+  type CommitResult,
+  type Lease,
+  type LogEntry,
+  type OutboxEntry,
+  type PendingOutbox,
+  type TimerEntry,
+  type Transition,
+} from './domain-store.js';

@@ -1,0 +1,35 @@
+/**
+ * Redis keys of one routing domain. Every key carries the hash tag `{d:<domain>}`, so a domain
+ * lives on one Redis Cluster shard and its Lua scripts stay single-slot.
+ */
+export interface DomainKeys {
+  /** Who owns the domain now: `<replica>|<fencing token>`, with a TTL. */
+  readonly lease: string;
+  /** Monotonic fencing-token counter; survives lease expiry, not a Redis wipe (the epoch marks that). */
+  readonly fence: string;
+  /** Applied commands in order (stream): replaying it rebuilds the routing state exactly. */
+  readonly log: string;
+  /** command id → log entry id: makes every transition idempotent. */
+  readonly applied: string;
+  /** Events and records waiting to be relayed to JetStream (stream). */
+  readonly outbox: string;
+  /** Timers by due time (sorted set of JSON members). */
+  readonly timers: string;
+  /** Set once when a domain's state is created; its absence after a start means Redis lost it. */
+  readonly epoch: string;
+}
+
+/** Builds the keys of `domain` under `prefix` (`sb:` in production; tests pass their own). */
+export function domainKeys(domain: string, prefix = 'sb:'): DomainKeys {
+  const tag = `{d:${domain}}`;
+  const key = (name: string) => `${prefix}${tag}:${name}`;
+  return {
+    lease: key('lease'),
+    fence: key('fence'),
+    log: key('log'),
+    applied: key('applied'),
+    outbox: key('outbox'),
+    timers: key('timers'),
+    epoch: key('epoch'),
+  };
+}

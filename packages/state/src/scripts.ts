@@ -1,0 +1,82 @@
+/**
+ * Lua scripts. Each runs atomically on the domain's shard; every one that changes routing state
+ * first checks the caller's lease (fencing token), so a replica that lost its lease while paused
+ * can never write again.
+ */
+
+/** KEYS: lease, fence, epoch. ARGV: replica, ttlMs, epochValue. Returns [token, createdEpoch] or [0, holder]. */
+export const ACQUIRE_LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder then
+  local owner = string.match(holder, '^(.*)|')
+  if owner ~= ARGV[1] then return {0, holder} end
+end
+local token = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token, 'PX', ARGV[2])
+local created = redis.call('SET', KEYS[3], ARGV[3], 'NX')
+return {token, created and 1 or 0}
+`;
+
+/** KEYS: lease. ARGV: leaseValue, ttlMs. Returns 1 when still ours and extended, else 0. */
+export const RENEW_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
+/** KEYS: lease. ARGV: leaseValue. Deletes the lease only if it is still ours. */
+export const RELEASE_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/**
+ * Commits one routing transition: appends the command to the log, marks its id applied,
+ * schedules its timers, removes the timer that fired it, and writes its events to the outbox —
+ * all or nothing.
+ * KEYS: lease, log, applied, outbox, timers.
+ * ARGV: leaseValue, commandId, commandJson, firedTimerMember, timerCount, outboxCount,
+ *       then timerCount × (dueAtMs, member), then outboxCount × (msgId, subject, payload).
+ * Returns ['ok', logId, outboxId...] | ['duplicate', logId] | ['fenced', holder].
+ */
+export const COMMIT = `
+local holder = redis.call('GET', KEYS[1])
+if holder ~= ARGV[1] then return {'fenced', holder or ''} end
+local cid = ARGV[2]
+if cid ~= '' then
+  local seen = redis.call('HGET', KEYS[3], cid)
+  if seen then return {'duplicate', seen} end
+end
+local logId = redis.call('XADD', KEYS[2], '*', 'cid', cid, 'cmd', ARGV[3])
+if cid ~= '' then redis.call('HSET', KEYS[3], cid, logId) end
+if ARGV[4] ~= '' then redis.call('ZREM', KEYS[5], ARGV[4]) end
+local timers = tonumber(ARGV[5])
+local outbox = tonumber(ARGV[6])
+local i = 7
+for _ = 1, timers do
+  redis.call('ZADD', KEYS[5], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+local reply = {'ok', logId}
+for _ = 1, outbox do
+  reply[#reply + 1] = redis.call('XADD', KEYS[4], '*', 'id', ARGV[i], 'subject', ARGV[i + 1], 'data', ARGV[i + 2])
+  i = i + 3
+end
+return reply
+`;
+
+/** KEYS: lease, timers. ARGV: leaseValue, member. Drops a timer that no longer matters. */
+export const DROP_TIMER = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('ZREM', KEYS[2], ARGV[2])
+`;
+
+/** KEYS: lease, timers. ARGV: leaseValue, then (dueAtMs, member) pairs. Schedules timers (recovery). */
+export const SCHEDULE_TIMERS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local n = 0
+for i = 2, #ARGV, 2 do n = n + redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return n
+`;

@@ -1,0 +1,73 @@
+import { SpanKind } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type { MsgHdrs } from 'nats';
+import { extractFromNatsHeaders, injectIntoNatsHeaders } from '../propagation/nats-headers.js';
+import { SEMCONV, SEMCONV_VALUES } from './semconv.js';
+import { withSpan } from './with-span.js';
+
+/** What a NATS publish or delivery span describes. */
+export interface NatsSpanTarget {
+  /** The subject, e.g. `sb.contacts.acme.phone`. */
+  subject: string;
+  /**
+   * Low-cardinality form of the subject, e.g. `sb.agent.{domain}.{agentId}`; names the span
+   * instead of the subject so per-agent subjects do not explode span-name cardinality.
+   */
+  subjectTemplate?: string;
+  /** The message's headers: written to when publishing, read when processing. */
+  headers: MsgHdrs | undefined;
+  /** Message id (JetStream `Nats-Msg-Id`, the contact's ULID...), when there is one. */
+  messageId?: string;
+  attributes?: Attributes;
+}
+
+/** The headers of a message being published; they must exist to carry the context. */
+export interface NatsPublishTarget extends NatsSpanTarget {
+  headers: MsgHdrs;
+}
+
+/**
+ * Runs `fn` (which publishes) inside a `PRODUCER` span named `publish <subject>`, after writing
+ * that span's context into `target.headers`, so the consumer's span becomes its child. Create the
+ * headers with `headers()` from `nats` and pass the same object to `publish`.
+ */
+export function withNatsPublishSpan<T>(tracer: Tracer, target: NatsPublishTarget, fn: (span: Span) => T): T {
+  const attributes = messagingAttributes(target, 'publish', SEMCONV_VALUES.operationTypeSend);
+  return withSpan(tracer, spanName('publish', target), attributes, (span) => {
+    injectIntoNatsHeaders(target.headers);
+    return fn(span);
+  }, { kind: SpanKind.PRODUCER });
+}
+
+/**
+ * Runs `fn` (which handles a delivered message) inside a `CONSUMER` span named
+ * `process <subject>`, parented on the context found in the message headers, so one contact's
+ * journey through ingest, queueing and offer is one trace. Without trace headers the span
+ * starts from the active context.
+ */
+export function withNatsProcessSpan<T>(tracer: Tracer, target: NatsSpanTarget, fn: (span: Span) => T): T {
+  const attributes = messagingAttributes(target, 'process', SEMCONV_VALUES.operationTypeProcess);
+  return withSpan(tracer, spanName('process', target), attributes, fn, {
+    kind: SpanKind.CONSUMER,
+    parent: extractFromNatsHeaders(target.headers),
+  });
+}
+
+function spanName(operation: string, target: NatsSpanTarget): string {
+  return `${operation} ${target.subjectTemplate ?? target.subject}`;
+}
+
+function messagingAttributes(target: NatsSpanTarget, operationName: string, operationType: string): Attributes {
+  const attributes: Attributes = {
+    ...target.attributes,
+    [SEMCONV.messagingSystem]: SEMCONV_VALUES.messagingSystemNats,
+    [SEMCONV.messagingDestinationName]: target.subject,
+    [SEMCONV.messagingOperationName]: operationName,
+    [SEMCONV.messagingOperationType]: operationType,
+  };
+  if (target.subjectTemplate !== undefined) {
+    attributes[SEMCONV.messagingDestinationTemplate] = target.subjectTemplate;
+  }
+  if (target.messageId !== undefined) attributes[SEMCONV.messagingMessageId] = target.messageId;
+  return attributes;
+}

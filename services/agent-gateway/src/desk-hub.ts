@@ -1,0 +1,124 @@
+import type { NatsConnection, Subscription } from 'nats';
+import { RoutingEvent, type ConnectResponse, type Contact } from '@switchboard/contracts';
+import { agentSubject, type BusNames } from '@switchboard/bus';
+import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { extractFromNatsHeaders, getTracer, withNatsProcessSpan, type Logger } from '@switchboard/telemetry';
+import { deskUpdateOf, offerOf } from './desk-event.mapper.js';
+import type { RouterLink } from './router-link.js';
+import type { SessionStore } from './session-store.js';
+import { contactToProto } from './view.mapper.js';
+
+/** Receives what happens to one agent: desk messages, and the raw event (for team watchers). */
+export interface DeskListener {
+  send(message: ConnectResponse): void;
+  event?(event: RoutingEvent): void;
+}
+
+/** Looks up a contact's platform context (customer, channel ids, conversation history), if known. */
+export type ContextLookup = (contactId: string) => Promise<Contact | undefined>;
+
+const tracer = getTracer('@switchboard/agent-gateway');
+
+/** Contacts whose trace context we keep at most (the oldest are forgotten first). */
+const MAX_TRACED_CONTACTS = 20_000;
+
+/**
+ * Hears every agent event of the domain (`<root>.agent.<domain>.*`, core NATS) and turns it into
+ * desk messages: offers get the contact's context from the router and are stored with the session
+ * (so a reconnect replays them), withdrawals and state changes are passed on. Events of one agent
+ * are handled in order. Every gateway replica hears every event: storing an offer is idempotent,
+ * and the replica holding the agent's stream delivers it.
+ */
+export class DeskHub {
+  private readonly listeners = new Map<string, Set<DeskListener>>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private subscription: Subscription | undefined;
+  /** Each contact's trace context, from the router's offer notification: desk actions continue it. */
+  private readonly traces = new Map<string, Context>();
+
+  constructor(private readonly deps: {
+    nc: NatsConnection; names: BusNames; domain: string; router: RouterLink; sessions: SessionStore; logger: Logger; context?: ContextLookup;
+  }) {}
+
+  async start(): Promise<void> {
+    const prefix = agentSubject(this.deps.names, this.deps.domain, 'x').slice(0, -1);
+    this.subscription = this.deps.nc.subscribe(`${prefix}*`, {
+      callback: (error, msg) => {
+        if (error) return;
+        const agentId = msg.subject.slice(prefix.length);
+        let event: RoutingEvent;
+        try {
+          event = RoutingEvent.decode(msg.data);
+        } catch (cause) {
+          this.deps.logger.warn({ err: cause, agentId }, 'undecodable agent event dropped');
+          return;
+        }
+        this.rememberTrace(event.contactId, extractFromNatsHeaders(msg.headers, ROOT_CONTEXT));
+        const headers = msg.headers;
+        const previous = this.chains.get(agentId) ?? Promise.resolve();
+        const next = previous.then(() => withNatsProcessSpan(tracer, {
+          subject: msg.subject, subjectTemplate: `${prefix.replace(`.${this.deps.domain}.`, '.{domain}.')}{agentId}`, headers,
+          attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': agentId },
+        }, () => this.handle(agentId, event))).catch((cause: unknown) => {
+          this.deps.logger.warn({ err: cause, agentId, contactId: event.contactId }, 'agent event not handled');
+        });
+        this.chains.set(agentId, next);
+        void next.finally(() => { if (this.chains.get(agentId) === next) this.chains.delete(agentId); });
+      },
+    });
+    await this.deps.nc.flush();
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /** The trace of a contact this gateway delivered, so a desk's accept or complete joins it. */
+  traceOf(contactId: string): Context | undefined {
+    return this.traces.get(contactId);
+  }
+
+  private rememberTrace(contactId: string, ctx: Context): void {
+    if (!contactId || ctx === ROOT_CONTEXT) return;
+    this.traces.delete(contactId);
+    this.traces.set(contactId, ctx);
+    if (this.traces.size > MAX_TRACED_CONTACTS) this.traces.delete(this.traces.keys().next().value!);
+  }
+
+  /** Registers a listener for one agent; returns the function that removes it. */
+  listen(agentId: string, listener: DeskListener): () => void {
+    let set = this.listeners.get(agentId);
+    if (!set) this.listeners.set(agentId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(agentId) === set) this.listeners.delete(agentId);
+    };
+  }
+
+  /** Builds the Offer message of a ContactOffered event (router contact query + context). */
+  async offerMessage(event: RoutingEvent): Promise<ConnectResponse | undefined> {
+    const view = await this.deps.router.contact(event.contactId);
+    if (view === undefined || view.offerToken !== event.offered?.reservationToken) return undefined; // already gone
+    const context = await this.deps.context?.(event.contactId).catch(() => undefined);
+    return { offer: offerOf(event, contactToProto(view, context)) };
+  }
+
+  private async handle(agentId: string, event: RoutingEvent): Promise<void> {
+    const local = this.listeners.get(agentId);
+    for (const l of local ?? []) l.event?.(event);
+    const hasSession = (await this.deps.sessions.get(agentId)) !== undefined;
+    if (!hasSession && !local?.size) return;
+    if (event.offered) {
+      const message = await this.offerMessage(event);
+      if (message?.offer === undefined) return;
+      if (hasSession) await this.deps.sessions.putOffer(agentId, message.offer);
+      for (const l of local ?? []) l.send(message);
+      return;
+    }
+    const open = (await this.deps.sessions.offers(agentId)).some((o) => o.contact?.id === event.contactId);
+    const update = deskUpdateOf(event, open);
+    if (update.closesOffer && hasSession) await this.deps.sessions.dropOffer(agentId, update.closesOffer);
+    for (const message of update.messages) for (const l of local ?? []) l.send(message);
+  }
+}

@@ -1,0 +1,63 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { ConnectRequest, ConnectResponse, WatchTeamRequest, WatchTeamResponse } from '@switchboard/contracts';
+import { check, requireRole, type Principal } from '@switchboard/grpc-edge';
+import type { GatewayDeps } from './deps.js';
+import { requireSession } from './session-handlers.js';
+import { agentToProto } from './view.mapper.js';
+
+/** Calls `fn` when the client goes away (cancel, disconnect, or the stream ends). */
+function onGone(call: ServerWritableStream<unknown, unknown>, fn: () => void): void {
+  let done = false;
+  const once = () => { if (!done) { done = true; fn(); } };
+  call.on('cancelled', once);
+  call.on('close', once);
+  call.on('error', once);
+}
+
+/**
+ * Connect: the desktop's stream. Offers still open on the desk are replayed first (a reconnect
+ * within the grace period loses none), then everything the hub hears for the agent. While the
+ * stream is open it counts as a sign of life; when it goes, the grace period starts.
+ */
+export async function connect(deps: GatewayDeps, request: ConnectRequest, principal: Principal, call: ServerWritableStream<ConnectRequest, ConnectResponse>): Promise<void> {
+  await requireSession(deps, principal, request.sessionId);
+  const agentId = principal.subject;
+  const send = (message: ConnectResponse) => { if (!call.cancelled && !call.writableEnded) call.write(message); };
+  const unlisten = deps.hub.listen(agentId, { send });
+  const touch = () => deps.sessions.touch(agentId, request.sessionId, deps.now())
+    .catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'session not refreshed'));
+  const keepAlive = setInterval(() => void touch(), Math.max(200, (deps.graceSeconds * 1000) / 3));
+  onGone(call, () => {
+    clearInterval(keepAlive);
+    unlisten();
+    void touch(); // the grace period counts from the moment the stream went
+    deps.logger.info({ agentId }, 'desktop stream closed');
+  });
+  await touch();
+  for (const offer of await deps.sessions.offers(agentId)) {
+    const view = offer.contact ? await deps.router.contact(offer.contact.id) : undefined;
+    if (view?.state === 'OFFERED' && view.agentId === agentId && view.offerToken === offer.reservationToken) send({ offer });
+    else if (offer.contact) await deps.sessions.dropOffer(agentId, offer.contact.id);
+  }
+  deps.logger.info({ agentId }, 'desktop stream open');
+}
+
+/** WatchTeam (supervisor, ops): each team member's state now, then again whenever it changes. */
+export async function watchTeam(deps: GatewayDeps, request: WatchTeamRequest, principal: Principal, call: ServerWritableStream<WatchTeamRequest, WatchTeamResponse>): Promise<void> {
+  requireRole(principal, ['supervisor', 'ops'], 'WatchTeam');
+  check(request.team !== '', 'team', 'required', 'required');
+  const members = deps.directory.team(request.team);
+  const push = async (agentId: string) => {
+    const view = await deps.router.agent(agentId);
+    const entry = deps.directory.get(agentId);
+    if (call.cancelled || call.writableEnded || !entry) return;
+    const agent = view
+      ? agentToProto(view, deps.domain, entry.displayName)
+      : agentToProto({ ...entry, presence: 'OFFLINE', idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [] }, deps.domain, entry.displayName);
+    call.write({ agent });
+  };
+  const pushSafely = (agentId: string) => void push(agentId).catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'team update not sent'));
+  const unlisten = members.map((m) => deps.hub.listen(m.id, { send: () => undefined, event: () => pushSafely(m.id) }));
+  onGone(call, () => { for (const u of unlisten) u(); });
+  for (const m of members) await push(m.id);
+}

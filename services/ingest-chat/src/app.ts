@@ -1,0 +1,85 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions } from '@switchboard/ingest-kit';
+import { AbandonmentWatch } from './abandonment.js';
+import { CHAT_PROTOCOL, registerChatRoutes } from './routes.js';
+import type { ChatSessionStore } from './session-store.js';
+
+/** Largest WebSocket frame; a message is at most 4 000 characters. */
+const MAX_FRAME_BYTES = 32 * 1024;
+
+/** Everything the app is built from; tests pass their own NATS-backed pieces. */
+export interface ChatAppDeps {
+  readonly logger: Logger;
+  readonly publisher: ContactPublisher;
+  readonly sessions: ChatSessionStore;
+  readonly domain: string;
+  readonly readiness: () => Promise<boolean>;
+  /** `CHAT_SESSION_SECRET`: signs per-session tokens. */
+  readonly sessionSecret: string;
+  /** `CHAT_IDENTITY_SECRET`: verifies `identifier_hash`; unset refuses identified visitors. */
+  readonly identitySecret?: string;
+  /** Reconnect grace before a closed socket counts as leaving (default 15 s). */
+  readonly abandonGraceMs?: number;
+  readonly typingIntervalMs?: number;
+  readonly rateLimit?: RateLimitOptions | false;
+  readonly now?: () => number;
+  readonly retryDelaysMs?: readonly number[];
+}
+
+/** The built service. */
+export interface ChatApp {
+  readonly http: FastifyInstance;
+  readonly abandonment: AbandonmentWatch;
+  /**
+   * Records that an agent answered the session, so the visitor leaving now ENDS the contact
+   * instead of abandoning it. Called by whatever delivers agent replies to the widget.
+   */
+  markAnswered(sessionId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP + WebSocket server. */
+export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
+  const now = deps.now ?? Date.now;
+  const http = await createIngestHttpServer({ logger: deps.logger, readiness: deps.readiness, channel: 'chat', bodyLimitBytes: 16 * 1024, ...(deps.rateLimit === undefined ? {} : { rateLimit: deps.rateLimit }) });
+  await http.register(websocket, {
+    options: {
+      maxPayload: MAX_FRAME_BYTES,
+      // Answer with our protocol only when offered: echoing `bearer.<token>` would leak it to logs.
+      handleProtocols: (protocols) => (protocols.has(CHAT_PROTOCOL) ? CHAT_PROTOCOL : false),
+    },
+  });
+  const abandonment = new AbandonmentWatch({
+    sessions: deps.sessions,
+    publisher: deps.publisher,
+    domain: deps.domain,
+    logger: deps.logger.child({ component: 'abandonment' }),
+    graceMs: deps.abandonGraceMs ?? 15_000,
+    now,
+    ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
+  });
+  registerChatRoutes(http, {
+    sessions: deps.sessions,
+    publisher: deps.publisher,
+    abandonment,
+    domain: deps.domain,
+    logger: deps.logger.child({ component: 'chat' }),
+    sessionSecret: deps.sessionSecret,
+    ...(deps.identitySecret ? { identitySecret: deps.identitySecret } : {}),
+    typingIntervalMs: deps.typingIntervalMs ?? 3_000,
+    now,
+  });
+  return {
+    http,
+    abandonment,
+    async markAnswered(sessionId) {
+      return (await deps.sessions.update(sessionId, (s) => ({ ...s, answered: true }))) !== undefined;
+    },
+    async close() {
+      await http.close();
+      abandonment.stop();
+    },
+  };
+}

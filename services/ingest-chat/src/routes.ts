@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { Channel } from '@switchboard/contracts';
+import { AuthError, bearerToken, deterministicContactId, type ContactPublisher } from '@switchboard/ingest-kit';
+import type { AbandonmentWatch } from './abandonment.js';
+import { readSessionForm } from './session-form.js';
+import type { ChatSessionStore } from './session-store.js';
+import { newSessionId, sessionToken, verifySessionToken } from './session-token.js';
+import { serveVisitor } from './visitor-connection.js';
+
+/** The WebSocket subprotocol a browser offers next to `bearer.<token>` (browsers cannot set headers). */
+export const CHAT_PROTOCOL = 'sb-chat.v1';
+
+/** What the routes need. */
+export interface ChatRouteDeps {
+  readonly sessions: ChatSessionStore;
+  readonly publisher: ContactPublisher;
+  readonly abandonment: AbandonmentWatch;
+  readonly domain: string;
+  readonly logger: Logger;
+  readonly sessionSecret: string;
+  readonly identitySecret?: string;
+  readonly typingIntervalMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * `POST /v1/sessions` validates the pre-chat form, stores the session and returns
+ * `{sessionId, token}`; `GET /v1/sessions/:id/ws` upgrades to the visitor's WebSocket once the
+ * token verifies (HTTP 401 before the upgrade otherwise).
+ */
+export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): void {
+  app.post('/v1/sessions', async (request, reply) => {
+    const form = readSessionForm(request.body, deps.identitySecret);
+    const sessionId = newSessionId();
+    const now = deps.now();
+    await deps.sessions.create({
+      sessionId,
+      contactId: deterministicContactId(deps.domain, Channel.CHANNEL_CHAT, sessionId),
+      createdAt: now,
+      form: {
+        name: form.name,
+        language: form.language,
+        topic: form.topic,
+        pageUrl: form.page_url,
+        ...(form.email ? { email: form.email } : {}),
+        ...(form.department ? { department: form.department } : {}),
+        ...(form.verifiedCustomerId ? { customerId: form.verifiedCustomerId } : {}),
+      },
+      started: false,
+      answered: false,
+      ended: false,
+      connectedAt: 0,
+    });
+    deps.logger.info({ sessionId, identified: form.verifiedCustomerId !== undefined }, 'chat session created');
+    return reply.code(201).send({ sessionId, token: sessionToken(deps.sessionSecret, sessionId) });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/sessions/:id/ws', {
+    websocket: true,
+    preValidation: async (request: FastifyRequest<{ Params: { id: string } }>) => {
+      const token = tokenOf(request);
+      if (!token) throw new AuthError('missing', 'a session token is required');
+      // 401, not 403: the widget's answer to either is to start a new session.
+      if (!verifySessionToken(deps.sessionSecret, request.params.id, token)) throw new AuthError('missing', 'session token does not verify');
+    },
+  }, (socket, request) => {
+    const sessionId = request.params.id;
+    const connectedAt = deps.now();
+    // Recorded before serving so a close in the abandonment grace period sees the reconnect.
+    deps.sessions.update(sessionId, (s) => ({ ...s, connectedAt })).then((session) => {
+      if (!session) socket.close(4404, 'session not found');
+    }, () => socket.close(1013, 'try again later'));
+    serveVisitor(socket, sessionId, {
+      ...deps,
+      onClosed: (id, closedAt) => deps.abandonment.closed(id, closedAt),
+    });
+  });
+}
+
+/** The token from `?token=`, `Authorization: Bearer`, or a `bearer.<token>` subprotocol. */
+function tokenOf(request: FastifyRequest): string | undefined {
+  const query = request.query as Record<string, unknown>;
+  if (typeof query.token === 'string' && query.token) return query.token;
+  const bearer = bearerToken(request.headers.authorization);
+  if (bearer) return bearer;
+  const protocols = request.headers['sec-websocket-protocol'];
+  return protocols?.split(',').map((p) => p.trim()).find((p) => p.startsWith('bearer.'))?.slice('bearer.'.length) || undefined;
+}

@@ -1,0 +1,86 @@
+import type { KV, KvEntry, NatsConnection } from 'nats';
+import { BusUnavailableError } from '@switchboard/bus';
+
+/** A chat session as kept between the pre-chat form and the last WebSocket. */
+export interface ChatSession {
+  readonly sessionId: string;
+  readonly contactId: string;
+  readonly createdAt: number;
+  readonly form: {
+    readonly name: string;
+    readonly email?: string;
+    readonly language: string;
+    readonly topic: string;
+    readonly pageUrl: string;
+    readonly department?: string;
+    /** Set only when the identifier's hash verified. */
+    readonly customerId?: string;
+  };
+  /** The first visitor message was published: the contact exists. */
+  readonly started: boolean;
+  /** The widget's id of that first message: its resend republishes the contact (deduplicated). */
+  readonly firstMessageId?: string;
+  /** An agent answered: leaving now ends the chat instead of abandoning it. */
+  readonly answered: boolean;
+  readonly ended: boolean;
+  /** Last time a WebSocket opened, ms; a reconnect within the grace period is not abandonment. */
+  readonly connectedAt: number;
+}
+
+/** Production bucket; tests pass one unique to their scope. */
+export const DEFAULT_SESSION_BUCKET = 'chat_sessions';
+
+/**
+ * Chat sessions in a JetStream KV bucket (24 h TTL), so a visitor reconnecting to another replica
+ * finds the form and whether the contact already exists. Fails fast with BusUnavailableError
+ * while NATS is down; updates are compare-and-set so concurrent sockets never lose a flag.
+ */
+export class ChatSessionStore {
+  private constructor(private readonly kv: KV, private readonly isConnected: () => boolean) {}
+
+  static async open(nc: NatsConnection, bucket = DEFAULT_SESSION_BUCKET, isConnected = () => !nc.isClosed()): Promise<ChatSessionStore> {
+    const kv = await nc.jetstream().views.kv(bucket, { history: 1, ttl: 24 * 3600_000, timeout: 2_000 });
+    return new ChatSessionStore(kv, isConnected);
+  }
+
+  async create(session: ChatSession): Promise<void> {
+    await this.guard(() => this.kv.create(session.sessionId, JSON.stringify(session)));
+  }
+
+  async get(sessionId: string): Promise<ChatSession | undefined> {
+    return this.guard(async () => read(await this.kv.get(sessionId)));
+  }
+
+  /** Applies `change` to the stored session, retrying on a concurrent write; undefined if gone. */
+  async update(sessionId: string, change: (s: ChatSession) => ChatSession): Promise<ChatSession | undefined> {
+    return this.guard(async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const entry = await this.kv.get(sessionId);
+        const current = read(entry);
+        if (!current || !entry) return undefined;
+        const next = change(current);
+        try {
+          await this.kv.update(sessionId, JSON.stringify(next), entry.revision);
+          return next;
+        } catch (error) {
+          if (!/wrong last sequence/i.test((error as Error).message)) throw error;
+        }
+      }
+      throw new BusUnavailableError('chat session kept changing under us');
+    });
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.isConnected()) throw new BusUnavailableError('NATS is disconnected');
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof BusUnavailableError) throw error;
+      throw new BusUnavailableError(`chat session store unavailable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+function read(entry: KvEntry | null): ChatSession | undefined {
+  return entry && entry.operation === 'PUT' ? entry.json<ChatSession>() : undefined;
+}

@@ -1,0 +1,32 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { classifyError } from '@switchboard/ingest-kit';
+import type { Logger } from '@switchboard/telemetry';
+
+/**
+ * The gRPC status for anything thrown by a handler (the ingest kit's one classification):
+ * INVALID_ARGUMENT names the field in the message and in `field`/`rule` trailers; a bus outage is
+ * UNAVAILABLE (clients retry); anything unexpected is INTERNAL with no detail, its cause logged.
+ */
+export function toGrpcError(error: unknown, logger: Logger): Partial<ServiceError> {
+  const failure = classifyError(error);
+  const metadata = new Metadata();
+  switch (failure.kind) {
+    case 'invalid':
+      metadata.set('field', failure.field);
+      metadata.set('rule', failure.rule);
+      return { code: status.INVALID_ARGUMENT, details: failure.message, metadata };
+    case 'unauthenticated':
+      return { code: status.UNAUTHENTICATED, details: failure.message };
+    case 'forbidden':
+      return { code: status.PERMISSION_DENIED, details: failure.message };
+    case 'unavailable':
+      logger.warn({ err: error }, 'bus unavailable, asked client to retry');
+      return { code: status.UNAVAILABLE, details: failure.message };
+    case 'too_large':
+    case 'rate_limited':
+      return { code: status.RESOURCE_EXHAUSTED, details: failure.message };
+    default:
+      logger.error({ err: error }, 'rpc failed');
+      return { code: status.INTERNAL, details: 'internal error' };
+  }
+}

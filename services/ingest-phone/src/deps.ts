@@ -1,0 +1,28 @@
+import type { ContactPublisher } from '@switchboard/ingest-kit';
+import type { Logger } from '@switchboard/telemetry';
+
+/** Twilio settings; without them the Twilio routes are not mounted. */
+export interface TwilioSettings {
+  /** `TWILIO_AUTH_TOKEN`: the key of `X-Twilio-Signature`. */
+  readonly authToken: string;
+  /** `PUBLIC_URL`: scheme, host and optional port Twilio calls, e.g. `https://phone.example.com`. */
+  readonly publicUrl: string;
+  /** `TWILIO_WAIT_URL`: TwiML Twilio plays while the caller waits (its default music without). */
+  readonly waitUrl?: string;
+}
+
+/** Everything the phone app needs, injected so tests build it against their own NATS. */
+export interface PhoneAppDeps {
+  readonly logger: Logger;
+  readonly publisher: ContactPublisher;
+  readonly readiness: () => Promise<boolean>;
+  /** Routing domain contacts are published to. */
+  readonly domain: string;
+  /** `PHONE_WEBHOOK_SECRET`: without it `POST /v1/contacts` is not mounted. */
+  readonly webhookSecret?: string;
+  readonly twilio?: TwilioSettings;
+  /** Clock for `receivedAt`; tests pin it. */
+  readonly now?: () => Date;
+  readonly bodyLimitBytes?: number;
+  readonly rateLimit?: { max?: number; timeWindowMs?: number } | false;
+}

@@ -1,0 +1,83 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { ContactUpdateKind, CustomerTier } from '@switchboard/contracts';
+import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
+import { startPhoneApp, WEBHOOK_SECRET } from './test-support.js';
+
+const call = { callId: 'ari-1700000000.42', callerNumber: '+8613800000000', dialledNumber: '4008001234', accountId: 'cust-7', platform: 'asterisk', tier: 'vip_gold', ivr: { language: 'zh-CN', intent: 'billing', selections: { menu: '2' } } };
+
+describe('generic telephony webhook', () => {
+  let bed: IngestTestBed;
+  let app: FastifyInstance;
+  let url: string;
+  beforeEach(async () => {
+    bed = await createIngestTestBed('phonegen');
+    ({ app, url } = await startPhoneApp(bed));
+  });
+  afterEach(async () => {
+    await app.close();
+    await bed.close();
+  });
+
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${url}/v1/contacts`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const bearer = { authorization: `Bearer ${WEBHOOK_SECRET}` };
+
+  it('accepts an HMAC-signed call and maps IVR selections, tier and language', async () => {
+    const body = JSON.stringify(call);
+    const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+    const response = await post(body, { 'x-switchboard-signature': signature });
+    expect(response.status).toBe(202);
+    const { contactId } = (await response.json()) as { contactId: string };
+    const [stored] = await bed.records();
+    expect(stored?.record.arrived).toMatchObject({
+      id: contactId,
+      intent: 'billing',
+      customer: { id: 'cust-7', tier: CustomerTier.CUSTOMER_TIER_VIP_GOLD, language: 'zh-CN' },
+      requirements: { language: 'zh-CN' },
+      channelIds: { callSid: call.callId, toAddress: '4008001234' },
+    });
+    expect(stored?.record.arrived?.attributes).toContainEqual({ key: 'ivr.menu', value: '2' });
+  });
+
+  it('accepts the shared secret as a bearer token, deduplicates retries, and publishes abandonment', async () => {
+    expect((await post(JSON.stringify(call), bearer)).status).toBe(202);
+    const retry = await post(JSON.stringify(call), bearer);
+    expect(await retry.json()).toMatchObject({ duplicate: true });
+    expect((await post(JSON.stringify({ callId: call.callId, event: 'abandoned' }), bearer)).status).toBe(202);
+    const [arrived, update, ...rest] = await bed.records();
+    expect(rest).toEqual([]);
+    expect(update?.record.update).toMatchObject({ contactId: arrived?.record.arrived?.id, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED });
+  });
+
+  it('answers 401 without credentials and 403 with wrong ones', async () => {
+    expect((await post(JSON.stringify(call), {})).status).toBe(401);
+    expect((await post(JSON.stringify(call), { authorization: 'Bearer nope' })).status).toBe(403);
+    expect((await post(JSON.stringify(call), { 'x-switchboard-signature': 'sha256=00' })).status).toBe(403);
+    expect(await bed.messageCount()).toBe(0);
+  });
+
+  it('names the broken field', async () => {
+    const cases: [unknown, string, string][] = [
+      [{ ...call, callId: undefined }, 'callId', 'required'],
+      [{ ...call, callerNumber: undefined }, 'callerNumber', 'required'],
+      [{ ...call, ivr: { language: 'english!' } }, 'ivr.language', 'invalid_format'],
+      [{ ...call, priority: 1.5 }, 'priority', 'invalid_type'],
+      [{ ...call, tier: 'diamond' }, 'tier', 'invalid_value'],
+      [[call], '(body)', 'invalid_type'],
+    ];
+    for (const [body, field, rule] of cases) {
+      const response = await post(JSON.stringify(body), bearer);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ field, rule });
+    }
+    const bad = await post('{"callId": ', bearer);
+    expect(await bad.json()).toMatchObject({ field: '(body)', rule: 'json' });
+  });
+
+  it('answers health and readiness', async () => {
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import twilio from 'twilio';
+import { ContactUpdateKind } from '@switchboard/contracts';
+import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
+import { AUTH_TOKEN, PUBLIC_URL, postTwilio, sid, startPhoneApp, voiceParams } from './test-support.js';
+
+describe('Twilio webhooks on real JetStream', () => {
+  let bed: IngestTestBed;
+  let app: FastifyInstance;
+  let url: string;
+  beforeEach(async () => {
+    bed = await createIngestTestBed('twilio');
+    ({ app, url } = await startPhoneApp(bed));
+  });
+  afterEach(async () => {
+    await app.close();
+    await bed.close();
+  });
+
+  it('accepts a voice webhook signed by the twilio package, stores the contact, answers hold TwiML', async () => {
+    const params = voiceParams();
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/voice?intent=billing&language=en`, params);
+    expect(twilio.validateRequest(AUTH_TOKEN, signature, `${PUBLIC_URL}/twilio/voice?intent=billing&language=en`, params)).toBe(true);
+    const response = await postTwilio(url, '/twilio/voice?intent=billing&language=en', params, signature);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(await response.text()).toMatch(/<Response><Say>.*<\/Say><Enqueue>sb-.*<\/Enqueue><\/Response>$/);
+    const [stored] = await bed.records();
+    expect(stored?.subject).toBe(`${bed.names.subjectRoot}.contacts.${bed.scope.domain}.phone`);
+    expect(stored?.msgId).toBe(`${bed.scope.domain}/phone/${params.CallSid}`);
+    expect(stored?.record.arrived).toMatchObject({
+      domain: bed.scope.domain,
+      intent: 'billing',
+      customer: { phoneNumber: '+14155550100', language: 'en' },
+      channelIds: { callSid: params.CallSid, toAddress: '+14155550199' },
+    });
+  });
+
+  it('refuses a forged signature with 403 and stores nothing', async () => {
+    const params = voiceParams();
+    const forged = twilio.getExpectedTwilioSignature('not-the-token', `${PUBLIC_URL}/twilio/voice`, params);
+    expect((await postTwilio(url, '/twilio/voice', params, forged)).status).toBe(403);
+    const tampered = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/voice`, params);
+    expect((await postTwilio(url, '/twilio/voice', { ...params, From: '+19999999999' }, tampered)).status).toBe(403);
+    const unsigned = await fetch(`${url}/twilio/voice`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+    expect(unsigned.status).toBe(403);
+    expect(await bed.messageCount()).toBe(0);
+  });
+
+  it('accepts a signature over the URL with the default port', async () => {
+    const params = voiceParams();
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, 'https://phone.switchboard.test:443/twilio/voice', params);
+    expect((await postTwilio(url, '/twilio/voice', params, signature)).status).toBe(200);
+  });
+
+  it('stores one contact when Twilio retries the same CallSid', async () => {
+    const params = voiceParams();
+    for (let i = 0; i < 3; i++) expect((await postTwilio(url, '/twilio/voice', params)).status).toBe(200);
+    expect(await bed.messageCount()).toBe(1);
+  });
+
+  it('publishes an ABANDONED update of the same contact when the queued caller hangs up', async () => {
+    const params = voiceParams();
+    await postTwilio(url, '/twilio/voice', params);
+    const status = { CallSid: params.CallSid!, AccountSid: params.AccountSid!, CallStatus: 'completed', CallDuration: '42' };
+    expect((await postTwilio(url, '/twilio/status', status)).status).toBe(200);
+    expect((await postTwilio(url, '/twilio/status', status)).status).toBe(200); // a retry
+    expect((await postTwilio(url, '/twilio/status', { ...status, CallStatus: 'in-progress' })).status).toBe(200);
+    const [arrived, update, ...rest] = await bed.records();
+    expect(rest).toEqual([]);
+    expect(update?.record.update).toMatchObject({ contactId: arrived?.record.arrived?.id, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED });
+    expect(update?.msgId).toBe(`${bed.scope.domain}/phone/u/${params.CallSid}:completed`);
+  });
+
+  it('names the broken field of a signed but invalid request', async () => {
+    const response = await postTwilio(url, '/twilio/voice', { ...voiceParams(), CallSid: 'not-a-sid' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ field: 'CallSid', rule: 'invalid_format' });
+    const noAccount = await postTwilio(url, '/twilio/status', { CallSid: sid('CA'), CallStatus: 'completed' });
+    expect(await noAccount.json()).toMatchObject({ field: 'AccountSid', rule: 'required' });
+  });
+});

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { KV, KvEntry, NatsConnection } from 'nats';
+import { BusUnavailableError } from '@switchboard/bus';
+
+/** An open (or ended) conversation of one customer with one account. */
+export interface Conversation {
+  readonly contactId: string;
+  /** Dedup key of the message that opened it: a retry of that message opens nothing new. */
+  readonly openedBy: string;
+  /** Time of the latest message, ms since the epoch (WeChat's CreateTime). */
+  readonly lastAt: number;
+  readonly ended: boolean;
+}
+
+/** Which contact a message belongs to, and whether it starts that contact. */
+export interface Resolution {
+  readonly contactId: string;
+  readonly isNew: boolean;
+}
+
+/** Production bucket; tests pass one unique to their scope. */
+export const DEFAULT_CONVERSATION_BUCKET = 'wechat_conversations';
+
+/** WeChat's customer-service window: after 48 h of silence a message starts a new contact. */
+export const CONVERSATION_IDLE_MS = 48 * 3600_000;
+
+/**
+ * Tracks which contact a customer's messages belong to, in a JetStream KV bucket so every replica
+ * (and a restarted one) agrees: the first message opens a contact, later ones join it until it
+ * ends or goes idle. Writes are compare-and-set, so two replicas racing on one customer's first
+ * two messages still open a single contact. Keys are hashes: no openid is stored in clear.
+ */
+export class ConversationStore {
+  private constructor(private readonly kv: KV, private readonly isConnected: () => boolean) {}
+
+  /** Opens (creating when missing) the bucket. */
+  static async open(nc: NatsConnection, bucket = DEFAULT_CONVERSATION_BUCKET, isConnected = () => !nc.isClosed()): Promise<ConversationStore> {
+    const kv = await nc.jetstream().views.kv(bucket, { history: 1, timeout: 2_000 });
+    return new ConversationStore(kv, isConnected);
+  }
+
+  /**
+   * Resolves the contact of a message from `customerKey` (account + customer), opening a new
+   * conversation with `newContactId()` when none is open.
+   * @throws BusUnavailableError when the bucket cannot be read or written now.
+   */
+  async resolve(customerKey: string, message: { dedupKey: string; at: number; newContactId: () => string }): Promise<Resolution> {
+    return this.guard(async () => {
+      const key = keyOf(customerKey);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const entry = await this.kv.get(key);
+        const current = readEntry(entry);
+        if (current && current.openedBy === message.dedupKey) return { contactId: current.contactId, isNew: true };
+        if (current && !current.ended && message.at - current.lastAt < CONVERSATION_IDLE_MS) {
+          if (message.at > current.lastAt && !(await this.write(key, { ...current, lastAt: message.at }, entry))) continue;
+          return { contactId: current.contactId, isNew: false };
+        }
+        const opened: Conversation = { contactId: message.newContactId(), openedBy: message.dedupKey, lastAt: message.at, ended: false };
+        if (await this.write(key, opened, entry)) return { contactId: opened.contactId, isNew: true };
+      }
+      throw new BusUnavailableError('conversation store kept changing under us');
+    });
+  }
+
+  /** The open conversation of a customer, if any. */
+  async current(customerKey: string): Promise<Conversation | undefined> {
+    return this.guard(async () => {
+      const conversation = readEntry(await this.kv.get(keyOf(customerKey)));
+      return conversation && !conversation.ended ? conversation : undefined;
+    });
+  }
+
+  /** Marks the customer's conversation ended; returns it, or undefined when none was open. */
+  async end(customerKey: string): Promise<Conversation | undefined> {
+    return this.guard(async () => {
+      const key = keyOf(customerKey);
+      const entry = await this.kv.get(key);
+      const conversation = readEntry(entry);
+      if (!conversation || conversation.ended) return undefined;
+      await this.write(key, { ...conversation, ended: true }, entry);
+      return conversation;
+    });
+  }
+
+  /** Compare-and-set: false when another writer got there first. */
+  private async write(key: string, value: Conversation, previous: KvEntry | null): Promise<boolean> {
+    const data = JSON.stringify(value);
+    try {
+      if (previous && previous.operation === 'PUT') await this.kv.update(key, data, previous.revision);
+      else await this.kv.put(key, data, { previousSeq: previous?.revision ?? 0 });
+      return true;
+    } catch (error) {
+      if (/wrong last sequence|key exists/i.test((error as Error).message)) return false;
+      throw error;
+    }
+  }
+
+  // Fails fast while disconnected: nats.js would otherwise hold the request until its timeout,
+  // and WeChat gives up on us after 5 s.
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.isConnected()) throw new BusUnavailableError('NATS is disconnected');
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof BusUnavailableError) throw error;
+      throw new BusUnavailableError(`conversation store unavailable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+function keyOf(customerKey: string): string {
+  return `c_${createHash('sha256').update(customerKey, 'utf8').digest('hex').slice(0, 40)}`;
+}
+
+function readEntry(entry: KvEntry | null): Conversation | undefined {
+  if (!entry || entry.operation !== 'PUT') return undefined;
+  return entry.json<Conversation>();
+}

@@ -1,0 +1,28 @@
+/* global EventSource */
+// Talks to the ops HTTP API: JSON mirrors of OpsService, and live routing events over SSE.
+
+/** GETs a JSON endpoint; throws an Error carrying the API's message on a non-2xx answer. */
+export async function getJson(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(body?.error?.message ?? `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+/**
+ * Follows /api/events. EventSource reconnects by itself; `onState` hears 'live' / 'reconnecting'.
+ * Returns a function that closes the stream.
+ */
+export function followEvents(onEvent, onState) {
+  const source = new EventSource('/api/events');
+  source.onopen = () => onState('live');
+  source.onerror = () => onState('reconnecting');
+  source.addEventListener('routing', (message) => {
+    try { onEvent(JSON.parse(message.data)); } catch { /* a malformed frame is skipped, the next one counts */ }
+  });
+  return () => source.close();
+}

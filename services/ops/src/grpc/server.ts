@@ -1,0 +1,60 @@
+import { Server, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { OpsServiceService, type OpsServiceServer, type StreamEventsRequest, type StreamEventsResponse } from '@switchboard/contracts';
+import { getTracer, withGrpcServerSpan } from '@switchboard/telemetry';
+import type { Logger } from 'pino';
+import type { OpsMetrics } from '../metrics.js';
+import type { OpsQueries } from '../ops-queries.js';
+import { toGrpcError } from './errors.js';
+import { addHealthAndReflection, OPS_SERVICE_NAME, type OpsHealth } from './health-reflection.js';
+
+const tracer = getTracer('@switchboard/ops');
+
+/** Builds the gRPC server with OpsService, health and reflection; the caller binds it. */
+export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: Logger): { server: Server; health: OpsHealth } {
+  const log = logger.child({ component: 'grpc' });
+  const unary = <Req extends { domain: string }, Res>(method: string, handle: (request: Req) => Promise<Res>) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+      withGrpcServerSpan(tracer, { service: OPS_SERVICE_NAME, method, metadata: call.metadata }, async () => {
+        queries.checkDomain(call.request.domain);
+        return handle(call.request);
+      }).then((response) => callback(null, response), (error: unknown) => callback(toGrpcError(error, log)));
+    };
+  const implementation: OpsServiceServer = {
+    getContactTrace: unary('GetContactTrace', (r) => queries.trace(r.contactId)),
+    getSnapshot: unary('GetSnapshot', () => queries.snapshot()),
+    getKpis: unary('GetKpis', async (r) => ({ kpis: await queries.kpis({ queueIds: r.queueIds, fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
+    getAuditReport: unary('GetAuditReport', () => queries.audit()),
+    streamEvents: (call) => void streamEvents(call, queries, metrics, log),
+  };
+  const server = new Server();
+  server.addService(OpsServiceService, implementation as unknown as UntypedServiceImplementation);
+  return { server, health: addHealthAndReflection(server) };
+}
+
+/** Follows the feed until the client cancels; errors end the call with their status. */
+async function streamEvents(call: ServerWritableStream<StreamEventsRequest, StreamEventsResponse>, queries: OpsQueries, metrics: OpsMetrics, log: Logger): Promise<void> {
+  let feed;
+  try {
+    queries.checkDomain(call.request.domain);
+    const r = call.request;
+    feed = await queries.events({ queueIds: r.queueIds, agentIds: r.agentIds, contactIds: r.contactIds }, r.since?.getTime());
+  } catch (error) {
+    call.destroy(Object.assign(new Error(), toGrpcError(error, log)));
+    return;
+  }
+  metrics.watchers.inc({ edge: 'grpc' });
+  const stop = () => void feed.close();
+  call.on('cancelled', stop);
+  call.on('close', stop);
+  try {
+    for await (const event of feed) {
+      if (call.cancelled) break;
+      call.write({ event });
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'event stream ended');
+  } finally {
+    metrics.watchers.dec({ edge: 'grpc' });
+    if (!call.cancelled) call.end();
+  }
+}

@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RoutingEvent } from '@switchboard/contracts';
+import type { EventFeed } from '../queries/live-events.js';
+
+/** Comment lines keep proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Streams a feed as server-sent events (`event: routing`, `data: <RoutingEvent JSON>`, `id:` the
+ * event id) until the client goes away; then closes the feed, which removes its consumer.
+ */
+export async function streamSse(request: FastifyRequest, reply: FastifyReply, feed: EventFeed, onClose: () => void): Promise<void> {
+  reply.hijack();
+  const out = reply.raw;
+  out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  out.write(': connected\n\n');
+  const heartbeat = setInterval(() => out.write(': ping\n\n'), HEARTBEAT_MS);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    onClose();
+    void feed.close();
+  };
+  request.raw.on('close', close);
+  try {
+    for await (const event of feed) {
+      if (closed) break;
+      out.write(`id: ${event.id}\nevent: routing\ndata: ${JSON.stringify(RoutingEvent.toJSON(event))}\n\n`);
+    }
+  } finally {
+    close();
+    out.end();
+  }
+}

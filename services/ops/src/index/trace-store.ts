@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis';
+import { Contact, RoutingEvent } from '@switchboard/contracts';
+
+/** One contact's indexed record: its (redacted) contact, its trace id and its events in stream order. */
+export interface IndexedContact {
+  readonly contact?: Contact;
+  readonly traceId: string;
+  readonly events: readonly RoutingEvent[];
+}
+
+/** Options of {@link TraceStore}. */
+export interface TraceStoreOptions {
+  readonly domain: string;
+  /** Seconds an untouched contact record lives; every write renews it. */
+  readonly ttlSeconds: number;
+  /** Key prefix (default `ops:`); tests use their own. */
+  readonly keyPrefix?: string;
+  /** How many recently seen contacts the console's list keeps (default 500). */
+  readonly recentLimit?: number;
+}
+
+const EVENT_FIELD = 'e:';
+
+/**
+ * The per-contact index of the ROUTING and CONTACTS streams in Redis. Each contact is one hash
+ * (`<prefix>{d:<domain>}:c:<id>`): events under `e:<stream seq>`, so a redelivered message
+ * overwrites itself (the consumer is at-least-once, the index stays exact), plus `contact` and
+ * `trace`. Keys carry the domain's hash tag, so the index sits on the domain's Redis Cluster
+ * shard, and a TTL bounds it. Redis rather than memory: the index survives an ops restart and
+ * is shared by ops replicas, which split one durable consumer between them.
+ */
+export class TraceStore {
+  private readonly prefix: string;
+
+  constructor(private readonly redis: Redis, private readonly options: TraceStoreOptions) {
+    this.prefix = `${options.keyPrefix ?? 'ops:'}{d:${options.domain}}`;
+  }
+
+  private contactKey(contactId: string): string {
+    return `${this.prefix}:c:${contactId}`;
+  }
+
+  private get recentKey(): string {
+    return `${this.prefix}:recent`;
+  }
+
+  /** Records a routing event of a contact; `streamSeq` orders and deduplicates. */
+  async addEvent(event: RoutingEvent, streamSeq: number): Promise<void> {
+    const key = this.contactKey(event.contactId);
+    await this.redis.multi()
+      .hset(key, `${EVENT_FIELD}${streamSeq}`, Buffer.from(RoutingEvent.encode(event).finish()))
+      .expire(key, this.options.ttlSeconds)
+      .exec();
+  }
+
+  /** Records a contact as accepted at ingest, with the trace id its journey runs under. */
+  async addContact(contact: Contact, traceId: string, atMs: number): Promise<void> {
+    const key = this.contactKey(contact.id);
+    await this.redis.multi()
+      .hset(key, 'contact', Buffer.from(Contact.encode(contact).finish()), 'trace', traceId)
+      .expire(key, this.options.ttlSeconds)
+      .zadd(this.recentKey, atMs, contact.id)
+      .zremrangebyrank(this.recentKey, 0, -(this.options.recentLimit ?? 500) - 1)
+      .exec();
+  }
+
+  /** A contact's record, or undefined when nothing of it was indexed (or it expired). */
+  async get(contactId: string): Promise<IndexedContact | undefined> {
+    const fields = await this.redis.hgetallBuffer(this.contactKey(contactId));
+    const names = Object.keys(fields);
+    if (names.length === 0) return undefined;
+    const events = names
+      .filter((name) => name.startsWith(EVENT_FIELD))
+      .map((name) => ({ seq: Number(name.slice(EVENT_FIELD.length)), bytes: fields[name]! }))
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ bytes }) => RoutingEvent.decode(bytes));
+    const contact = fields.contact ? Contact.decode(fields.contact) : undefined;
+    return { ...(contact ? { contact } : {}), traceId: fields.trace?.toString() ?? '', events };
+  }
+
+  /** The most recently arrived contact ids, newest first. */
+  async recent(limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.recentKey, 0, Math.max(0, limit - 1));
+  }
+}

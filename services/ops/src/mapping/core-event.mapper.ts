@@ -1,0 +1,80 @@
+import { Channel as ProtoChannel, PassReason as ProtoPassReason, Presence as ProtoPresence, type DecisionExplanation, type RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import type { Channel, ContactEventBase, ContactState, DecisionTrigger, Explanation, PassReason, Presence, RoutingEvent, SelectionStrategy } from '@switchboard/routing-core';
+
+const CHANNEL: Record<number, Channel> = {
+  [ProtoChannel.CHANNEL_PHONE]: 'phone', [ProtoChannel.CHANNEL_EMAIL]: 'email',
+  [ProtoChannel.CHANNEL_CHAT]: 'chat', [ProtoChannel.CHANNEL_WECHAT]: 'wechat',
+};
+const PRESENCE: Record<number, Presence> = {
+  [ProtoPresence.PRESENCE_OFFLINE]: 'OFFLINE', [ProtoPresence.PRESENCE_AVAILABLE]: 'AVAILABLE',
+  [ProtoPresence.PRESENCE_AWAY]: 'AWAY', [ProtoPresence.PRESENCE_WRAP_UP]: 'WRAP_UP',
+};
+const ms = (seconds: number) => Math.round(seconds * 1000);
+const time = (date: Date | undefined) => date?.getTime() ?? 0;
+
+/** The core's form of a decision explanation (candidate notes keep agent, reason and score). */
+export function explanationFromProto(e: DecisionExplanation): Explanation {
+  return {
+    trigger: e.trigger as DecisionTrigger,
+    ruleVersion: e.ruleVersion,
+    strategy: e.strategy as SelectionStrategy,
+    queueId: e.queueId,
+    ring: e.ring,
+    poolOpen: e.poolOpen,
+    ...(e.chosenAgentId ? { chosenAgentId: e.chosenAgentId, score: e.chosenScore } : {}),
+    candidates: e.candidates.map((c) => {
+      const reason = c.reasons[0];
+      const passedOver = reason === undefined ? undefined : (ProtoPassReason[reason]?.replace(/^PASS_REASON_/, '') as PassReason | undefined);
+      return { agentId: c.agentId, ...(passedOver ? { passedOver } : {}), ...(c.eligible ? { score: c.score } : {}) };
+    }),
+    eligibleCount: e.candidatesEligible,
+    passedOverCounts: e.passedOverCounts as Partial<Record<PassReason, number>>,
+  };
+}
+
+/**
+ * The core's form of a ROUTING event, so KPIs come from the one implementation in routing-core
+ * (`KpiAccumulator`) rather than a second one over proto. Undefined for events the core never
+ * emits (`received`) or that carry no body.
+ */
+export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
+  const base = { id: e.id, seq: e.sequence, atMs: time(e.occurredAt), ruleVersion: e.ruleVersion };
+  if (e.presenceChanged) {
+    return { ...base, type: 'AgentPresenceChanged', agentId: e.agentId,
+      from: PRESENCE[e.presenceChanged.previous?.presence ?? 0] ?? 'OFFLINE',
+      to: PRESENCE[e.presenceChanged.presence?.presence ?? 0] ?? 'OFFLINE',
+      ...(e.presenceChanged.presence?.reason ? { reason: e.presenceChanged.presence.reason } : {}) };
+  }
+  const c: ContactEventBase = { ...base, contactId: e.contactId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
+    arrivedAtMs: time(e.arrivedAt), enqueuedAtMs: time(e.enqueuedAt) };
+  const agentId = e.agentId;
+  if (e.queued) return { ...c, type: 'ContactQueued', basePriority: e.queued.effectivePriority,
+    ...(e.queued.explanation ? { explanation: explanationFromProto(e.queued.explanation) } : {}) };
+  if (e.rejected) return { ...c, type: 'ContactRejected', reason: e.rejected.reason as never };
+  if (e.offered) return { ...c, type: 'ContactOffered', agentId, offerToken: e.offered.reservationToken,
+    expiresAtMs: time(e.offered.expiresAt), explanation: explanationFromProto(e.offered.explanation ?? emptyExplanation(e)) };
+  if (e.accepted) return { ...c, type: 'OfferAccepted', agentId, offerToken: e.accepted.reservationToken, waitMs: ms(e.accepted.waitSeconds) };
+  if (e.declined) return { ...c, type: 'OfferDeclined', agentId, offerToken: e.declined.reservationToken, reason: e.declined.reason };
+  if (e.timedOut) return { ...c, type: 'OfferTimedOut', agentId, offerToken: e.timedOut.reservationToken, consecutiveMisses: e.timedOut.consecutiveMisses };
+  if (e.completed) return { ...c, type: 'ContactCompleted', agentId, disposition: e.completed.disposition,
+    connectedAtMs: base.atMs - ms(e.completed.handleSeconds), handleMs: ms(e.completed.handleSeconds) };
+  if (e.wrapUpEnded) return { ...c, type: 'WrapUpEnded', agentId, wrapUpMs: ms(e.wrapUpEnded.wrapUpSeconds) };
+  if (e.abandoned) return { ...c, type: 'ContactAbandoned', fromState: e.abandoned.fromState as ContactState,
+    waitMs: ms(e.abandoned.waitSeconds), ...(agentId ? { agentId } : {}) };
+  if (e.expired) return { ...c, type: 'ContactExpired', waitMs: ms(e.expired.waitSeconds) };
+  if (e.overflowed) return { ...c, type: 'ContactOverflowed', toQueueId: e.overflowed.toQueueId };
+  if (e.transferred) {
+    const t = e.transferred;
+    return { ...c, type: 'ContactTransferred', ...(t.fromAgentId ? { fromAgentId: t.fromAgentId } : {}),
+      ...(t.toQueueId ? { toQueueId: t.toQueueId } : {}), ...(t.toAgentId ? { toAgentId: t.toAgentId } : {}),
+      ...(t.destination ? { destination: t.destination } : {}) };
+  }
+  if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
+    poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };
+  return undefined;
+}
+
+function emptyExplanation(e: ProtoEvent): DecisionExplanation {
+  return { queueId: e.queueId, ring: 0, strategy: '', ruleVersion: e.ruleVersion, chosenAgentId: e.agentId, chosenScore: 0, candidates: [],
+    candidatesConsidered: 0, candidatesEligible: 0, waitingBecause: '', effectivePriority: 0, trigger: '', passedOverCounts: {}, poolOpen: false };
+}

@@ -1,0 +1,120 @@
+import { GetContactTraceResponse, type GetAuditReportResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
+import type { RouterClient } from '@switchboard/router-api';
+import type { QueueConfig } from '@switchboard/routing-core';
+import { invalidArgument, notFound } from './errors.js';
+import type { TraceStore } from './index/trace-store.js';
+import { runAudit } from './queries/audit.js';
+import { computeQueueKpis, MAX_KPI_BUCKETS } from './queries/kpis.js';
+import { openEventFeed, type EventFeed, type EventFilter } from './queries/live-events.js';
+import type { RoutingSource } from './queries/read-routing.js';
+import { readSnapshot } from './queries/snapshot.js';
+
+/** A KPI request as both edges receive it (times in epoch ms). */
+export interface KpiRequest {
+  readonly queueIds: readonly string[];
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly intervalSeconds: number;
+}
+
+/** What the snapshot tiles call "recent": the last 15 minutes, recomputed at most every 3 s. */
+const RECENT_WINDOW_MS = 15 * 60_000;
+const RECENT_CACHE_MS = 3_000;
+/** KPIs default to the last hour. */
+const DEFAULT_KPI_RANGE_MS = 60 * 60_000;
+
+/**
+ * Every question ops answers, once, for both edges (HTTP JSON and gRPC): each method returns
+ * the proto response, and throws {@link OpsError}s the edges translate.
+ */
+export class OpsQueries {
+  private recent: { at: number; value: Promise<ReadonlyMap<string, QueueKpis>> } | undefined;
+
+  constructor(
+    private readonly source: RoutingSource,
+    private readonly store: TraceStore,
+    private readonly router: RouterClient,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get domain(): string {
+    return this.source.domain;
+  }
+
+  /** Refuses a request for another domain: one ops process serves one domain. */
+  checkDomain(domain: string | undefined): void {
+    if (domain && domain !== this.source.domain) throw invalidArgument('domain', `this ops serves domain "${this.source.domain}", not "${domain}"`);
+  }
+
+  /**
+   * Every event and decision explanation of a contact, from the index (no stream scan).
+   * @throws OpsError NOT_FOUND when nothing of the contact is indexed (unknown, or past its TTL).
+   */
+  async trace(contactId: string): Promise<GetContactTraceResponse> {
+    if (!contactId) throw invalidArgument('contact_id', 'required');
+    if (contactId.length > 200) throw invalidArgument('contact_id', 'at most 200 characters');
+    const indexed = await this.store.get(contactId);
+    if (!indexed) throw notFound(`no contact "${contactId}" in domain "${this.source.domain}"`);
+    return GetContactTraceResponse.fromPartial({ contact: indexed.contact, events: [...indexed.events], traceId: indexed.traceId });
+  }
+
+  /** Contact ids that arrived most recently, newest first (the console's list). */
+  recentContacts(limit: number): Promise<string[]> {
+    return this.store.recent(limit);
+  }
+
+  snapshot(): Promise<GetSnapshotResponse> {
+    return readSnapshot({
+      router: this.router,
+      recentKpis: () => this.recentKpis(),
+      offerExpiry: async (contactId) => (await this.store.get(contactId))?.events.findLast((e) => e.offered)?.offered?.expiresAt,
+      clock: this.clock,
+    });
+  }
+
+  /** KPIs per queue and bucket; defaults to the last hour in one bucket. */
+  async kpis(request: KpiRequest): Promise<QueueKpis[]> {
+    const toMs = request.toMs ?? this.clock();
+    const fromMs = request.fromMs ?? toMs - DEFAULT_KPI_RANGE_MS;
+    if (!(fromMs < toMs)) throw invalidArgument('from', 'must be before to');
+    if (!Number.isInteger(request.intervalSeconds) || request.intervalSeconds < 0) throw invalidArgument('interval_seconds', 'must be a whole number ≥ 0');
+    if (request.intervalSeconds > 0 && (toMs - fromMs) / (request.intervalSeconds * 1000) > MAX_KPI_BUCKETS) {
+      throw invalidArgument('interval_seconds', `gives more than ${MAX_KPI_BUCKETS} buckets for this range; widen it`);
+    }
+    return computeQueueKpis(this.source, { queueIds: request.queueIds, fromMs, toMs, intervalSeconds: request.intervalSeconds,
+      slSecondsByQueue: await this.slThresholds() });
+  }
+
+  /** A live feed of routing events, optionally replayed from `sinceMs`. */
+  events(filter: EventFilter, sinceMs?: number): Promise<EventFeed> {
+    if (sinceMs !== undefined && sinceMs > this.clock() + 60_000) throw invalidArgument('since', 'is in the future');
+    return openEventFeed(this.source, filter, sinceMs);
+  }
+
+  audit(): Promise<GetAuditReportResponse> {
+    return runAudit(this.source);
+  }
+
+  /** Service-level thresholds per queue from the router; the KPI default (20 s) when it does not answer. */
+  private async slThresholds(): Promise<Record<string, number>> {
+    try {
+      const reply = await this.router.query({ query: 'queues' });
+      if (!reply.ok) return {};
+      const queues = reply.queues as { queueId: string; config?: QueueConfig }[];
+      return Object.fromEntries(queues.filter((q) => q.config).map((q) => [q.queueId, q.config!.serviceLevel.withinSeconds]));
+    } catch {
+      return {};
+    }
+  }
+
+  private recentKpis(): Promise<ReadonlyMap<string, QueueKpis>> {
+    const now = this.clock();
+    if (!this.recent || now - this.recent.at > RECENT_CACHE_MS) {
+      const value = this.kpis({ queueIds: [], fromMs: now - RECENT_WINDOW_MS, toMs: now, intervalSeconds: 0 })
+        .then((rows) => new Map(rows.map((r) => [r.queueId, r])));
+      value.catch(() => { this.recent = undefined; });
+      this.recent = { at: now, value };
+    }
+    return this.recent.value;
+  }
+}

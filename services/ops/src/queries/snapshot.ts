@@ -1,0 +1,59 @@
+import { GetSnapshotResponse, OpenOffer, type QueueKpis } from '@switchboard/contracts';
+import type { RouterClient, RouterReply } from '@switchboard/router-api';
+import type { AgentView, ContactView } from '@switchboard/routing-core';
+import { notFound, unavailable } from '../errors.js';
+import { agentToProto, queueStats, queueTarget, type RouterQueue } from '../mapping/snapshot.mapper.js';
+
+/** Reads the live picture from the router that owns the domain (its query API), never from Redis directly. */
+export interface SnapshotDeps {
+  readonly router: RouterClient;
+  /** Recent KPIs per queue (service level, ASA, abandonment for the tiles). */
+  readonly recentKpis: () => Promise<ReadonlyMap<string, QueueKpis>>;
+  /** When the contact's live offer expires, from the index (the engine's view does not say). */
+  readonly offerExpiry: (contactId: string) => Promise<Date | undefined>;
+  readonly clock?: () => number;
+}
+
+/** Waiting contacts read per queue to find the oldest; a queue deeper than this shows the oldest of these. */
+const WAITING_SAMPLE = 500;
+
+async function ask<T>(router: RouterClient, query: Record<string, unknown> & { query: string }, key: string): Promise<T> {
+  let reply: RouterReply;
+  try {
+    reply = await router.query(query);
+  } catch (error) {
+    throw unavailable(`no router answers for domain "${router.domain}" (is the router running?)`, error);
+  }
+  if (!reply.ok) {
+    if (reply.code === 'NOT_FOUND') throw notFound(reply.message);
+    throw unavailable(`router: ${reply.code} ${reply.message}`);
+  }
+  return reply[key] as T;
+}
+
+/** Queues with depth, oldest wait and recent service level; agents and their states; open offers. */
+export async function readSnapshot(deps: SnapshotDeps): Promise<GetSnapshotResponse> {
+  const now = (deps.clock ?? Date.now)();
+  const [queues, agents, recent] = await Promise.all([
+    ask<RouterQueue[]>(deps.router, { query: 'queues' }, 'queues'),
+    ask<AgentView[]>(deps.router, { query: 'agents' }, 'agents'),
+    deps.recentKpis().catch(() => new Map<string, QueueKpis>()),
+  ]);
+  const waiting = await Promise.all(queues.map((q) => q.waiting > 0
+    ? ask<ContactView[]>(deps.router, { query: 'waiting', queueId: q.queueId, limit: WAITING_SAMPLE }, 'contacts')
+    : Promise.resolve([])));
+  const held = agents.flatMap((a) => a.contactIds.map((contactId) => ({ contactId, agentId: a.id })));
+  const offers = (await Promise.all(held.map(async ({ contactId, agentId }) => {
+    const contact = await ask<ContactView | null>(deps.router, { query: 'contact', contactId }, 'contact').catch(() => null);
+    if (contact?.state !== 'OFFERED') return undefined;
+    const expiresAt = await deps.offerExpiry(contactId).catch(() => undefined);
+    return OpenOffer.fromPartial({ contactId, agentId, queueId: contact.queueId, ...(expiresAt ? { expiresAt } : {}) });
+  }))).filter((o): o is OpenOffer => o !== undefined);
+  return GetSnapshotResponse.fromPartial({
+    queues: queues.map((q, i) => queueStats(q, waiting[i] ?? [], agents, recent.get(q.queueId), now)),
+    agents: agents.map((a) => agentToProto(a, deps.router.domain)).sort((a, b) => a.id.localeCompare(b.id)),
+    offers,
+    asOf: new Date(now),
+    targets: queues.map(queueTarget),
+  });
+}

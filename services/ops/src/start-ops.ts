@@ -1,0 +1,76 @@
+import { ServerCredentials, type Server } from '@grpc/grpc-js';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
+import { RouterClient } from '@switchboard/router-api';
+import type { OpsConfig } from './config.js';
+import { buildOpsGrpc } from './grpc/server.js';
+import { buildOpsHttp } from './http/app.js';
+import { startIndexer } from './index/indexer.js';
+import { TraceStore } from './index/trace-store.js';
+import { createOpsMetrics } from './metrics.js';
+import { OpsQueries } from './ops-queries.js';
+
+/** Options beyond the environment: tests pass their own names and key prefix. */
+export interface StartOpsOptions {
+  readonly config: OpsConfig;
+  readonly logger: Logger;
+  readonly names?: BusNames;
+  readonly keyPrefix?: string;
+}
+
+/** A running ops service. */
+export interface RunningOps {
+  readonly httpPort: number;
+  readonly grpcPort: number;
+  readonly http: FastifyInstance;
+  readonly grpc: Server;
+  readonly queries: OpsQueries;
+  ready(): boolean;
+  /** Stops accepting, ends streams, drains NATS and closes Redis. */
+  stop(): Promise<void>;
+}
+
+/** Connects NATS and Redis, starts the indexer, and listens on HTTP and gRPC (port 0 picks free ones). */
+export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
+  const { config } = options;
+  const names = options.names ?? DEFAULT_BUS_NAMES;
+  const logger = options.logger.child({ component: 'ops', domain: config.domain });
+  const nc = await connectBus({ url: config.natsUrl, name: `ops ${config.domain}`, logger });
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(n * 100, 1_000) });
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
+  await redis.connect();
+  const jsm = await nc.jetstreamManager();
+  await ensureStreams(jsm, names);
+  const js = nc.jetstream();
+  const source = { js, jsm, names, domain: config.domain };
+  const metrics = createOpsMetrics(config.domain);
+  const store = new TraceStore(redis, { domain: config.domain, ttlSeconds: config.traceTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
+  const indexer = await startIndexer({ ...source, store, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
+  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000));
+  const ready = () => !nc.isClosed() && redis.status === 'ready';
+
+  const http = await buildOpsHttp({ queries, metrics, logger, ready });
+  await http.listen({ host: config.host, port: config.httpPort });
+  const httpPort = (http.server.address() as { port: number }).port;
+  const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger);
+  const grpcPort = await new Promise<number>((resolve, reject) =>
+    grpc.bindAsync(`${config.host}:${config.grpcPort}`, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))));
+  const healthTimer = setInterval(() => health.set(ready() ? 'SERVING' : 'NOT_SERVING'), 2_000);
+  healthTimer.unref();
+  logger.info({ httpPort, grpcPort }, 'ops listening');
+
+  return {
+    httpPort, grpcPort, http, grpc, queries, ready,
+    stop: async () => {
+      clearInterval(healthTimer);
+      health.set('NOT_SERVING');
+      grpc.forceShutdown(); // StreamEvents calls never end by themselves
+      await http.close();
+      await indexer.stop();
+      await nc.drain().catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { Server, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { QueueServiceService } from '@switchboard/contracts';
+import type { BusNames } from '@switchboard/bus';
+import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier } from '@switchboard/grpc-edge';
+import { createContactPublisher, createIngestBus } from '@switchboard/ingest-kit';
+import { RouterClient } from '@switchboard/router-api';
+import { getTracer, type Logger } from '@switchboard/telemetry';
+import type { QueueServiceDeps } from './deps.js';
+import { LiveRates } from './live-rates.js';
+import { QueueStore } from './queue-store.js';
+import { queueService } from './service.js';
+
+/** The fully qualified gRPC service name. */
+export const QUEUE_SERVICE = 'switchboard.v1.QueueService';
+
+/** Everything the queue service needs; `main.ts` reads it from the environment, tests build it. */
+export interface QueueServiceOptions {
+  readonly nc: NatsConnection;
+  readonly redis: Redis;
+  readonly names: BusNames;
+  readonly domain: string;
+  readonly redisPrefix?: string;
+  readonly jwtSecret: string;
+  readonly logger: Logger;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Sliding window of the live rates (default 15 min). */
+  readonly rateWindowMs?: number;
+  /** Cycle time assumed before a queue has history (default 180 s). */
+  readonly defaultCycleSeconds?: number;
+  readonly now?: () => number;
+}
+
+/** A listening queue service. */
+export interface RunningQueueService {
+  readonly port: number;
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Builds QueueService with health and reflection, starts the live rates and binds. */
+export async function startQueueService(options: QueueServiceOptions): Promise<RunningQueueService> {
+  const logger = options.logger.child({ component: 'queue-service' });
+  const now = options.now ?? Date.now;
+  const routers = new Map<string, RouterClient>();
+  const rates = new LiveRates(options.rateWindowMs, now);
+  await rates.start(options.nc.jetstream(), options.names, logger);
+  const bus = await createIngestBus(options.nc, options.names);
+  const deps: QueueServiceDeps = {
+    edge: { service: QUEUE_SERVICE, tracer: getTracer('@switchboard/queue-service'), logger, verifier: new TokenVerifier(options.jwtSecret) },
+    logger,
+    defaultDomain: options.domain,
+    router: (domain) => {
+      let client = routers.get(domain);
+      if (!client) routers.set(domain, (client = new RouterClient(options.nc, domain, options.names.subjectRoot)));
+      return client;
+    },
+    store: new QueueStore(options.redis, options.redisPrefix ?? ''),
+    rates,
+    publisher: createContactPublisher(bus),
+    defaultCycleSeconds: options.defaultCycleSeconds ?? 180,
+    now,
+  };
+  const server = new Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, 'grpc.max_receive_message_length': 256 * 1024 });
+  server.addService(QueueServiceService, queueService(deps) as unknown as UntypedServiceImplementation);
+  const health = addHealthAndReflection(server, { protoFiles: ['switchboard/v1/queue_service.proto'], services: [QUEUE_SERVICE] });
+  const port = await bindGrpc(server, options.host ?? '0.0.0.0', options.port);
+  return {
+    port,
+    close: async (graceMs = 5_000) => {
+      health.setStatus('', 'NOT_SERVING');
+      health.setStatus(QUEUE_SERVICE, 'NOT_SERVING');
+      rates.stop();
+      await shutdownGrpc(server, graceMs);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { EdgeConfigError, envNumber, loadEdgeConfig, type EdgeConfig } from '@switchboard/grpc-edge';
+
+/**
+ * The queue service's settings, from the environment (`QUEUE_SERVICE_PORT`, default 7202; `/metrics` on `QUEUE_SERVICE_HTTP_PORT`, 7212;
+ * `SWITCHBOARD_DOMAIN` is the domain of requests that name none).
+ */
+export interface QueueServiceConfig extends EdgeConfig {
+  /** `QUEUE_DEFAULT_HANDLE_SECONDS`, default 180: the cycle assumed before a queue has history. */
+  readonly defaultCycleSeconds: number;
+  /** `QUEUE_RATE_WINDOW_SECONDS`, default 900: the window of the live rates. */
+  readonly rateWindowSeconds: number;
+}
+
+/** A setting is unusable: the service refuses to start and says which. */
+export { EdgeConfigError as QueueServiceConfigError };
+
+/** Reads the environment. @throws QueueServiceConfigError */
+export function loadQueueServiceConfig(env: NodeJS.ProcessEnv): QueueServiceConfig {
+  return {
+    ...loadEdgeConfig(env, { variable: 'QUEUE_SERVICE_PORT', fallback: 7202, httpVariable: 'QUEUE_SERVICE_HTTP_PORT', httpFallback: 7212 }),
+    defaultCycleSeconds: envNumber(env, 'QUEUE_DEFAULT_HANDLE_SECONDS', 180, 1, 86_400),
+    rateWindowSeconds: envNumber(env, 'QUEUE_RATE_WINDOW_SECONDS', 900, 10, 86_400),
+  };
+}

@@ -1,0 +1,78 @@
+import { ulid } from 'ulid';
+import {
+  Channel, ContactState, type CancelRequest, type CancelResponse, type EnqueueRequest, type EnqueueResponse,
+  type GetPositionRequest, type GetPositionResponse,
+} from '@switchboard/contracts';
+import { callRouter, check, failedPrecondition, invalid, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
+import type { ContactView } from '@switchboard/routing-core';
+import type { QueueServiceDeps } from './deps.js';
+import { estimateWaitSeconds, servingSlots } from './estimate.js';
+import { domainOf, routerAgents, routerPosition, routerQueue } from './router-queries.js';
+
+const PLATFORM = ['platform', 'supervisor', 'ops'] as const;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const STATE = (s: ContactView['state']) => ContactState[`CONTACT_STATE_${s}`];
+
+/** Position and estimated wait of a live contact, from the router's position and the queue's live rates. */
+async function standing(deps: QueueServiceDeps, domain: string, contactId: string) {
+  const { position, contact } = await routerPosition(deps, domain, contactId);
+  if (!contact) return undefined;
+  if (contact.state !== 'QUEUED' || position === null) return { contact, position: 0, estimate: 0 };
+  const agents = await routerAgents(deps, domain);
+  const cycle = deps.rates.rates(domain, contact.queueId, 20).cycleSeconds ?? deps.defaultCycleSeconds;
+  return { contact, position, estimate: estimateWaitSeconds(position, cycle, servingSlots(agents, contact.queueId, contact.channel)) };
+}
+
+/**
+ * Enqueue: the contact goes to CONTACTS as an ingestion service would put it (Nats-Msg-Id from its
+ * id, so a retry is a duplicate), straight into `queue_id` when given. Position and estimate are
+ * those the router reports within a moment; 0 while it has not routed the contact yet.
+ */
+export async function enqueue(deps: QueueServiceDeps, request: EnqueueRequest, principal: Principal): Promise<EnqueueResponse> {
+  requireRole(principal, PLATFORM, 'Enqueue');
+  const c = request.contact;
+  if (!c) throw invalid('contact', 'required', 'required');
+  check(c.channel !== Channel.CHANNEL_UNSPECIFIED && Channel[c.channel] !== undefined, 'contact.channel', 'required', 'a known channel is required');
+  check(c.id === '' || ID.test(c.id), 'contact.id', 'invalid_format', 'letters, digits, _ and -, at most 64');
+  check(c.priority >= 0 && c.priority <= 1000, 'contact.priority', 'out_of_range', '0..1000');
+  check(c.summary.length <= 1000, 'contact.summary', 'too_long', 'at most 1000 characters');
+  const domain = domainOf(deps, c.domain, 'contact.domain');
+  if (request.queueId) await routerQueue(deps, domain, request.queueId);
+  const id = c.id || ulid();
+  const contact = { ...c, id, domain, queueId: request.queueId, state: ContactState.CONTACT_STATE_RECEIVED, receivedAt: c.receivedAt ?? new Date(deps.now()), conversationId: c.conversationId || id };
+  const published = await deps.publisher.publishContact(contact, id);
+  deps.logger.info({ contactId: id, domain, queueId: request.queueId, duplicate: published.duplicate }, 'contact enqueued');
+  for (let i = 0; i < 20; i++) {
+    const now = await standing(deps, domain, id);
+    if (now) return { contactId: id, queueId: now.contact.queueId, position: now.position, estimatedWaitSeconds: now.estimate, duplicate: published.duplicate };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { contactId: id, queueId: request.queueId, position: 0, estimatedWaitSeconds: 0, duplicate: published.duplicate };
+}
+
+/** Cancel: the customer left before being connected (router ABANDON). */
+export async function cancel(deps: QueueServiceDeps, request: CancelRequest, principal: Principal): Promise<CancelResponse> {
+  requireRole(principal, PLATFORM, 'Cancel');
+  check(request.contactId !== '', 'contact_id', 'required', 'required');
+  check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
+  const domain = domainOf(deps, request.domain);
+  const { contact } = await routerPosition(deps, domain, request.contactId);
+  if (!contact) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
+  if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED') throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only waiting contacts can be cancelled`);
+  await callRouter(() => deps.router(domain).command({ type: 'ABANDON', contactId: contact.id }, `qs:cancel:${contact.id}`));
+  return {};
+}
+
+export async function getPosition(deps: QueueServiceDeps, request: GetPositionRequest): Promise<GetPositionResponse> {
+  check(request.contactId !== '', 'contact_id', 'required', 'required');
+  const domain = domainOf(deps, request.domain);
+  const now = await standing(deps, domain, request.contactId);
+  if (!now) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
+  return {
+    queueId: now.contact.queueId,
+    position: now.position,
+    estimatedWaitSeconds: now.estimate,
+    waitedSeconds: Math.max(0, deps.now() - now.contact.enqueuedAtMs) / 1000,
+    state: STATE(now.contact.state),
+  };
+}

@@ -1,0 +1,108 @@
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from 'nats';
+import { RoutingEvent } from '@switchboard/contracts';
+import type { BusNames } from '@switchboard/bus';
+import type { Logger } from '@switchboard/telemetry';
+
+interface Sample { readonly atMs: number; readonly value: number }
+
+/** Recent figures of one queue: samples within the window, newest last. */
+class QueueWindow {
+  readonly cycles: Sample[] = [];
+  readonly answered: Sample[] = [];
+  readonly abandoned: Sample[] = [];
+
+  prune(fromMs: number): void {
+    for (const list of [this.cycles, this.answered, this.abandoned]) {
+      while (list.length > 0 && (list[0]!.atMs < fromMs || list.length > 500)) list.shift();
+    }
+  }
+}
+
+const mean = (samples: readonly Sample[]) => (samples.length === 0 ? undefined : samples.reduce((a, s) => a + s.value, 0) / samples.length);
+
+/** KPIs of a queue over the window. */
+export interface QueueRates {
+  /** Mean time an agent slot is held per contact: offer → wrap-up end, seconds. */
+  readonly cycleSeconds: number | undefined;
+  readonly serviceLevel: number;
+  readonly asaSeconds: number;
+  readonly abandonRate: number;
+}
+
+/**
+ * Live rates from the ROUTING stream: per queue, how long a contact holds an agent (offer to
+ * wrap-up end), answer waits and abandonments over a sliding window. Reads from `windowMs` ago
+ * at start, so a restarted service estimates at once. One ordered consumer per process.
+ */
+export class LiveRates {
+  private readonly queues = new Map<string, QueueWindow>();
+  private readonly offeredAt = new Map<string, number>();
+  private readonly listeners = new Set<(domain: string, queueId: string) => void>();
+  private messages: ConsumerMessages | undefined;
+
+  constructor(private readonly windowMs = 15 * 60_000, private readonly now: () => number = Date.now) {}
+
+  async start(js: JetStreamClient, names: BusNames, logger: Logger): Promise<void> {
+    const consumer = await js.consumers.get(names.routingStream, {
+      filterSubjects: `${names.subjectRoot}.routing.>`,
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: new Date(this.now() - this.windowMs).toISOString(),
+    });
+    this.messages = await consumer.consume({
+      callback: (msg) => {
+        if (msg.subject.endsWith('.applied')) return;
+        try {
+          this.add(RoutingEvent.decode(msg.data));
+        } catch (error) {
+          logger.warn({ err: error, subject: msg.subject }, 'routing event not understood');
+        }
+      },
+    });
+  }
+
+  stop(): void {
+    void this.messages?.close();
+  }
+
+  /** Called with (domain, queue) after each event that may change the queue's figures. */
+  onChange(listener: (domain: string, queueId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Folds one event in (exposed for unit tests). */
+  add(event: RoutingEvent): void {
+    const at = event.occurredAt?.getTime() ?? this.now();
+    const key = `${event.domain}/${event.contactId}`;
+    const q = () => this.window(event.domain, event.queueId);
+    if (event.offered) this.offeredAt.set(key, at);
+    else if (event.accepted) q().answered.push({ atMs: at, value: event.accepted.waitSeconds });
+    else if (event.abandoned || event.expired) q().abandoned.push({ atMs: at, value: 0 });
+    else if (event.wrapUpEnded) {
+      const offered = this.offeredAt.get(key);
+      if (offered !== undefined) q().cycles.push({ atMs: at, value: (at - offered) / 1000 });
+    }
+    if (event.wrapUpEnded || event.abandoned || event.expired || event.transferred || event.rejected) this.offeredAt.delete(key);
+    if (event.queueId) for (const l of this.listeners) l(event.domain, event.queueId);
+  }
+
+  /** The queue's figures now; service level counts answers within `slSeconds` among answered and abandoned. */
+  rates(domain: string, queueId: string, slSeconds: number): QueueRates {
+    const w = this.window(domain, queueId);
+    w.prune(this.now() - this.windowMs);
+    const offered = w.answered.length + w.abandoned.length;
+    return {
+      cycleSeconds: mean(w.cycles),
+      serviceLevel: offered === 0 ? 1 : w.answered.filter((s) => s.value <= slSeconds).length / offered,
+      asaSeconds: mean(w.answered) ?? 0,
+      abandonRate: offered === 0 ? 0 : w.abandoned.length / offered,
+    };
+  }
+
+  private window(domain: string, queueId: string): QueueWindow {
+    const key = `${domain}/${queueId}`;
+    let w = this.queues.get(key);
+    if (!w) this.queues.set(key, (w = new QueueWindow()));
+    return w;
+  }
+}

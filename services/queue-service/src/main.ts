@@ -1,0 +1,27 @@
+import { telemetry } from './instrumentation.js';
+import { Redis } from 'ioredis';
+import { connectBus, ensureStreams } from '@switchboard/bus';
+import { createLogger } from '@switchboard/telemetry';
+import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
+import { stopOnSignals } from '@switchboard/grpc-edge';
+import { startQueueService } from './app.js';
+import { loadQueueServiceConfig } from './config.js';
+
+const logger = createLogger({ service: 'queue-service', level: process.env.LOG_LEVEL || 'info' });
+const config = loadQueueServiceConfig(process.env);
+const nc = await connectBus({ url: config.natsUrl, name: 'queue-service', logger });
+await ensureStreams(await nc.jetstreamManager(), config.names);
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
+const service = await startQueueService({
+  nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, jwtSecret: config.jwtSecret, logger,
+  host: config.host, port: config.port, defaultCycleSeconds: config.defaultCycleSeconds, rateWindowMs: config.rateWindowSeconds * 1000,
+});
+// Prometheus and probes reach the process on its HTTP side port (the main protocol is gRPC).
+const metrics = await startMetricsServer({
+  registry: createMetricsRegistry({ service: 'queue-service' }), host: config.host, port: config.httpPort,
+  ready: () => !nc.isClosed() && redis.status === 'ready',
+});
+logger.info({ port: service.port, domain: config.domain }, 'queue service started');
+
+stopOnSignals(logger, [() => service.close(), () => metrics.close(), () => nc.drain(), () => redis.quit(), () => telemetry.shutdown()]);

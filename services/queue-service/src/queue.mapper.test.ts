@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { status } from '@grpc/grpc-js';
+import { QueueConfig, QueueKind, SelectionStrategy } from '@switchboard/contracts';
+import type { RpcError } from '@switchboard/grpc-edge';
+import { estimateWaitSeconds, servingSlots } from './estimate.js';
+import { queueFromProto, queueToProto } from './queue.mapper.js';
+
+const proto = (over: Partial<QueueConfig> = {}) => QueueConfig.fromPartial({
+  id: 'vip', kind: QueueKind.QUEUE_KIND_VIP, serviceLevel: { share: 0.9, withinSeconds: 10 }, strategy: SelectionStrategy.SELECTION_STRATEGY_BEST_PROFICIENCY,
+  skills: [{ name: 'billing', minProficiency: 3 }], rings: [{ afterSeconds: 30, proficiencyDrop: 1 }], dedicatedTeams: ['gold'], generalOverflowAfterSeconds: 60,
+  offerTimeoutSeconds: 15, wrapUpSeconds: 20, ...over,
+});
+const fieldOf = (fn: () => unknown) => {
+  try { fn(); } catch (e) { return { code: (e as RpcError).code, field: (e as RpcError).field }; }
+  return undefined;
+};
+
+describe('queue config mapping', () => {
+  it('maps a VIP queue to the core and back', () => {
+    const core = queueFromProto(proto());
+    expect(core).toMatchObject({ id: 'vip', kind: 'VIP', strategy: 'BEST_PROFICIENCY', requiredSkills: [{ skill: 'billing', minProficiency: 3 }],
+      vipPool: { teams: ['gold'], overflowToGeneralAfterSeconds: 60 }, missesBeforeAway: 3 });
+    expect(queueToProto(core, { domain: 'd', displayName: 'VIP', version: 4 })).toMatchObject({ ...proto(), domain: 'd', displayName: 'VIP', version: 4, missesBeforeAway: 3 });
+  });
+
+  it('names the proto field and the rule when a value is invalid', () => {
+    expect(fieldOf(() => queueFromProto(proto({ kind: QueueKind.QUEUE_KIND_UNSPECIFIED })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.kind' });
+    expect(fieldOf(() => queueFromProto(proto({ id: 'a b' })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.id' });
+    expect(fieldOf(() => queueFromProto(proto({ serviceLevel: { share: 1.5, withinSeconds: 10 } })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.service_level.share' });
+    expect(fieldOf(() => queueFromProto(proto({ skills: [{ name: 'x', minProficiency: 9, optional: false }] })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.skills.min_proficiency' });
+  });
+});
+
+describe('estimated wait', () => {
+  it('is position × cycle ÷ serving slots, zero when not waiting', () => {
+    expect(estimateWaitSeconds(6, 120, 3)).toBe(240);
+    expect(estimateWaitSeconds(0, 120, 3)).toBe(0);
+    expect(estimateWaitSeconds(2, 30, 0)).toBe(60);
+    const agent = (presence: 'AVAILABLE' | 'AWAY' | 'OFFLINE', queueId: string) => ({ id: 'a', presence, queues: [{ queueId, priority: 1 }], capacity: { chat: 3, phone: 1 } }) as never;
+    expect(servingSlots([agent('AVAILABLE', 'q'), agent('AWAY', 'q'), agent('AVAILABLE', 'other')], 'q', 'chat')).toBe(3);
+  });
+});

@@ -1,0 +1,91 @@
+import { QueueKind, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
+import { invalid } from '@switchboard/grpc-edge';
+import { queueSchema } from '@switchboard/router-api';
+import type { QueueConfig } from '@switchboard/routing-core';
+
+const KIND: Partial<Record<QueueKind, QueueConfig['kind']>> = { [QueueKind.QUEUE_KIND_VIP]: 'VIP', [QueueKind.QUEUE_KIND_PRIORITY]: 'PRIORITY' };
+const STRATEGY: Partial<Record<SelectionStrategy, QueueConfig['strategy']>> = {
+  [SelectionStrategy.SELECTION_STRATEGY_LONGEST_IDLE]: 'LONGEST_IDLE',
+  [SelectionStrategy.SELECTION_STRATEGY_BEST_PROFICIENCY]: 'BEST_PROFICIENCY',
+  [SelectionStrategy.SELECTION_STRATEGY_LEAST_OCCUPIED]: 'LEAST_OCCUPIED',
+  [SelectionStrategy.SELECTION_STRATEGY_ROUND_ROBIN]: 'ROUND_ROBIN',
+};
+const inverse = <K extends number, V extends string>(m: Partial<Record<K, V>>) =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [v, Number(k)])) as Record<V, K>;
+const KIND_OF = inverse(KIND);
+const STRATEGY_OF = inverse(STRATEGY);
+
+/** Core field paths (as zod reports them) → proto field paths, so errors name what the caller sent. */
+const FIELD: Record<string, string> = {
+  serviceLevel: 'service_level', requiredSkills: 'skills', skill: 'name', minProficiency: 'min_proficiency', agingRatePerSecond: 'aging_per_second',
+  afterSeconds: 'after_seconds', proficiencyDrop: 'proficiency_drop', addTeams: 'add_teams', targetQueueId: 'target_queue_id',
+  maxWaitSeconds: 'max_wait_seconds', maxSize: 'max_size', offerTimeoutSeconds: 'offer_timeout_seconds', wrapUpSeconds: 'wrap_up_seconds',
+  missesBeforeAway: 'misses_before_away', stickyAgentWaitSeconds: 'sticky_wait_seconds', withinSeconds: 'within_seconds',
+  vipPool: 'dedicated_teams', overflowToGeneralAfterSeconds: 'general_overflow_after_seconds',
+};
+
+/**
+ * The core's queue config from the proto one, validated by the router's own schema.
+ * Proto zero values mean "default" where the proto says so (offer timeout, misses before away).
+ * @throws RpcError INVALID_ARGUMENT naming the proto field (`queue.service_level.share`) and the rule.
+ */
+export function queueFromProto(q: ProtoQueue): QueueConfig {
+  const kind = KIND[q.kind];
+  if (!kind) throw invalid('queue.kind', 'required', 'VIP or PRIORITY is required');
+  if (!q.serviceLevel) throw invalid('queue.service_level', 'required', 'required');
+  if (q.rings.some((r) => r.dropLanguage)) throw invalid('queue.rings.drop_language', 'unsupported', 'not supported by the router yet');
+  if (q.strategy !== SelectionStrategy.SELECTION_STRATEGY_UNSPECIFIED && !STRATEGY[q.strategy]) throw invalid('queue.strategy', 'invalid_value', 'unknown strategy');
+  const candidate = {
+    id: q.id,
+    kind,
+    serviceLevel: { share: q.serviceLevel.share, withinSeconds: q.serviceLevel.withinSeconds },
+    requiredSkills: q.skills.map((s) => ({ skill: s.name, minProficiency: s.minProficiency, ...(s.optional ? { optional: true } : {}) })),
+    rings: q.rings.map((r) => ({ afterSeconds: r.afterSeconds, proficiencyDrop: r.proficiencyDrop, dropOptionalSkills: r.dropOptionalSkills, addTeams: r.addTeams })),
+    strategy: STRATEGY[q.strategy] ?? 'LONGEST_IDLE',
+    agingRatePerSecond: q.agingPerSecond,
+    ...(q.overflow?.targetQueueId ? { overflow: { targetQueueId: q.overflow.targetQueueId, afterSeconds: q.overflow.afterSeconds } } : {}),
+    ...(q.maxWaitSeconds > 0 ? { maxWaitSeconds: q.maxWaitSeconds } : {}),
+    ...(q.maxSize > 0 ? { maxSize: q.maxSize } : {}),
+    offerTimeoutSeconds: q.offerTimeoutSeconds || 20,
+    wrapUpSeconds: q.wrapUpSeconds,
+    missesBeforeAway: q.missesBeforeAway || 3,
+    stickyAgentWaitSeconds: q.stickyWaitSeconds,
+    ...(kind === 'VIP' && q.dedicatedTeams.length > 0
+      ? { vipPool: { teams: q.dedicatedTeams, agentIds: [], overflowToGeneralAfterSeconds: q.generalOverflowAfterSeconds } } : {}),
+  };
+  if (q.overflow?.targetQueueId === q.id && q.id !== '') throw invalid('queue.overflow.target_queue_id', 'invalid_value', 'a queue cannot overflow to itself');
+  const parsed = queueSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = ['queue', ...issue.path.map((p) => (typeof p === 'number' ? String(p) : FIELD[String(p)] ?? String(p)))]
+      .filter((p, i, all) => !(p === 'dedicated_teams' && all[i + 1] === 'general_overflow_after_seconds'));
+    const field = path.filter((p) => !/^\d+$/.test(p)).join('.');
+    throw invalid(field, issue.code, issue.message);
+  }
+  return parsed.data as QueueConfig;
+}
+
+/** The proto queue config of a core one, with the service's own fields (display name, version). */
+export function queueToProto(c: QueueConfig, meta: { domain: string; displayName: string; version: number }): ProtoQueue {
+  return {
+    id: c.id,
+    domain: meta.domain,
+    displayName: meta.displayName,
+    kind: KIND_OF[c.kind],
+    serviceLevel: { share: c.serviceLevel.share, withinSeconds: c.serviceLevel.withinSeconds },
+    skills: c.requiredSkills.map((s) => ({ name: s.skill, minProficiency: s.minProficiency, optional: s.optional ?? false })),
+    rings: c.rings.map((r) => ({ afterSeconds: r.afterSeconds, proficiencyDrop: r.proficiencyDrop ?? 0, dropOptionalSkills: r.dropOptionalSkills ?? false, addTeams: [...(r.addTeams ?? [])], dropLanguage: false })),
+    strategy: STRATEGY_OF[c.strategy],
+    agingPerSecond: c.agingRatePerSecond,
+    overflow: c.overflow ? { targetQueueId: c.overflow.targetQueueId, afterSeconds: c.overflow.afterSeconds } : undefined,
+    maxWaitSeconds: c.maxWaitSeconds ?? 0,
+    maxSize: c.maxSize ?? 0,
+    offerTimeoutSeconds: c.offerTimeoutSeconds,
+    wrapUpSeconds: c.wrapUpSeconds,
+    missesBeforeAway: c.missesBeforeAway,
+    stickyWaitSeconds: c.stickyAgentWaitSeconds,
+    dedicatedTeams: [...(c.vipPool?.teams ?? [])],
+    generalOverflowAfterSeconds: c.vipPool?.overflowToGeneralAfterSeconds ?? 0,
+    version: meta.version,
+  };
+}

@@ -1,0 +1,50 @@
+import type { QueueStats } from '@switchboard/contracts';
+import { notFound } from '@switchboard/grpc-edge';
+import type { AgentView } from '@switchboard/routing-core';
+import type { QueueServiceDeps } from './deps.js';
+import { routerAgents, routerQueues, routerWaiting } from './router-queries.js';
+
+/** Agents serving the queue that are free for it now, and those holding work. */
+function agentCounts(agents: readonly AgentView[], queueId: string): { available: number; busy: number } {
+  let available = 0;
+  let busy = 0;
+  for (const a of agents) {
+    if (a.presence === 'OFFLINE' || !a.queues.some((q) => q.queueId === queueId)) continue;
+    if (a.contactIds.length > 0) busy++;
+    else if (a.presence === 'AVAILABLE') available++;
+  }
+  return { available, busy };
+}
+
+/**
+ * Live figures of the domain's queues (all, or those named): router state (depth, oldest wait,
+ * open offers, agents) plus the rates of the last window (service level, ASA, abandonment).
+ * @throws RpcError NOT_FOUND for a named queue the domain does not have.
+ */
+export async function queueStats(deps: QueueServiceDeps, domain: string, queueIds: readonly string[] = []): Promise<QueueStats[]> {
+  const [queues, agents] = await Promise.all([routerQueues(deps, domain), routerAgents(deps, domain)]);
+  const wanted = queueIds.length === 0 ? queues : queueIds.map((id) => {
+    const q = queues.find((x) => x.queueId === id);
+    if (!q) throw notFound(`no queue "${id}" in domain "${domain}"`);
+    return q;
+  });
+  const now = deps.now();
+  return Promise.all(wanted.map(async (q) => {
+    const waiting = q.waiting > 0 ? await routerWaiting(deps, domain, q.queueId) : [];
+    const oldest = waiting.reduce((min, c) => Math.min(min, c.enqueuedAtMs), now);
+    const rates = deps.rates.rates(domain, q.queueId, q.config.serviceLevel.withinSeconds);
+    const { available, busy } = agentCounts(agents, q.queueId);
+    return {
+      queueId: q.queueId,
+      depth: q.waiting,
+      oldestWaitSeconds: (now - oldest) / 1000,
+      serviceLevel: rates.serviceLevel,
+      asaSeconds: rates.asaSeconds,
+      abandonRate: rates.abandonRate,
+      agentsAvailable: available,
+      agentsBusy: busy,
+      offersOpen: q.offered,
+      asOf: new Date(now),
+    };
+  }));
+}

@@ -1,0 +1,89 @@
+import type { Msg, Subscription } from 'nats';
+import { getTracer, withNatsProcessSpan } from '@switchboard/telemetry';
+import type { RoutingCommand } from '@switchboard/routing-core';
+import { isRoutingError } from '@switchboard/routing-core';
+import type { z } from 'zod';
+import type { DomainWorker, WorkerDeps } from '../worker/domain-worker.js';
+import { commandRequestSchema, queryRequestSchema, routerSubjects } from '@switchboard/router-api';
+
+const tracer = getTracer('@switchboard/router');
+
+/** Reply shapes: `{ ok: true, ... }` or `{ ok: false, code, message }` with a reason a person can act on. */
+type Reply = Record<string, unknown> & { ok: boolean };
+
+/** Serves the owner's command and query subjects; only the lease holder subscribes. */
+export function serveCommandApi(worker: DomainWorker, deps: WorkerDeps): Subscription[] {
+  const subjects = routerSubjects(deps.names.subjectRoot, worker.domain);
+  const serve = (subject: string, handle: (body: unknown) => Promise<Reply> | Reply) =>
+    deps.nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error) return;
+        // A desktop's accept/complete carries the offer's trace context: the command, its
+        // events and the notifications it causes join the contact's trace.
+        void withNatsProcessSpan(tracer, { subject, headers: msg.headers }, () => respond(msg, handle));
+      },
+    });
+  return [
+    serve(subjects.command, (body) => runCommand(worker, body)),
+    serve(subjects.query, (body) => runQuery(worker, body)),
+  ];
+}
+
+async function respond(msg: Msg, handle: (body: unknown) => Promise<Reply> | Reply): Promise<void> {
+  let reply: Reply;
+  try {
+    reply = await handle(JSON.parse(new TextDecoder().decode(msg.data)));
+  } catch (error) {
+    reply = error instanceof SyntaxError
+      ? { ok: false, code: 'INVALID_ARGUMENT', message: `body is not JSON: ${error.message}` }
+      : { ok: false, code: 'UNAVAILABLE', message: 'the router could not take the command now; retry' };
+  }
+  msg.respond(new TextEncoder().encode(JSON.stringify(reply)));
+}
+
+function invalid(error: z.ZodError): Reply {
+  const issue = error.issues[0]!;
+  return { ok: false, code: 'INVALID_ARGUMENT', field: issue.path.join('.'), message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
+}
+
+async function runCommand(worker: DomainWorker, body: unknown): Promise<Reply> {
+  const parsed = commandRequestSchema.safeParse(body);
+  if (!parsed.success) return invalid(parsed.error);
+  const command = parsed.data.command as RoutingCommand;
+  try {
+    const submitted = await worker.submit(parsed.data.id ? `req:${parsed.data.id}` : '', command);
+    // Committed but not yet on ROUTING: if Redis were lost now, so would the command be. Tell the
+    // caller to retry with the same id; the retry is idempotent and answers once it is recorded.
+    if (!submitted.relayed) return { ok: false, code: 'UNAVAILABLE', message: 'command accepted but not yet recorded; retry with the same id' };
+    if (submitted.kind === 'duplicate') return { ok: true, duplicate: true };
+    return { ok: true, outcome: submitted.result.outcome, events: submitted.result.events.map((e) => e.type) };
+  } catch (error) {
+    if (isRoutingError(error)) return { ok: false, code: error.code, message: error.message };
+    throw error;
+  }
+}
+
+function runQuery(worker: DomainWorker, body: unknown): Reply {
+  const parsed = queryRequestSchema.safeParse(body);
+  if (!parsed.success) return invalid(parsed.error);
+  const engine = worker.core.engine;
+  const q = parsed.data;
+  switch (q.query) {
+    case 'contact': {
+      const reply = found('contact', engine.contact(q.contactId), q.contactId);
+      const context = worker.core.contextOf(q.contactId);
+      return reply.ok && context ? { ...reply, context } : reply;
+    }
+    case 'agent': return found('agent', engine.agent(q.agentId), q.agentId);
+    case 'queue': return found('queue', engine.queue(q.queueId) && { config: engine.queue(q.queueId), depth: engine.queueDepth(q.queueId) }, q.queueId);
+    case 'position': return { ok: true, position: engine.position(q.contactId) ?? null, contact: engine.contact(q.contactId) ?? null };
+    case 'waiting': return { ok: true, contacts: engine.waitingContacts(q.queueId, q.limit) };
+    case 'queues': return { ok: true, queues: engine.snapshot().queues.map((q) => ({ ...q, config: engine.queue(q.queueId) })) };
+    case 'agents': return { ok: true, agents: [...worker.core.agentIds].map((id) => engine.agent(id)).filter(Boolean) };
+    case 'snapshot': return { ok: true, snapshot: engine.snapshot() };
+  }
+}
+
+function found(name: string, value: unknown, id: string): Reply {
+  return value === undefined ? { ok: false, code: 'NOT_FOUND', message: `no live ${name} "${id}"` } : { ok: true, [name]: value };
+}

@@ -1,0 +1,95 @@
+import { Contact, ContactRecord, ContactUpdateKind, type ContactUpdate } from '@switchboard/contracts';
+import { consumeDurable, settle, streamSubjects, type DurableConsumer, type Settlement } from '@switchboard/bus';
+import { getTracer, withNatsProcessSpan, withSpan } from '@switchboard/telemetry';
+import { isRoutingError } from '@switchboard/routing-core';
+import type { JsMsg } from 'nats';
+import { contactInputOf, factsOf, InvalidContactError } from '../mapping/contact.mapper.js';
+import type { RuleSet } from '../rules/classify.js';
+import { recordDecision } from './decision-span.js';
+import { WorkerStoppedError, type DomainWorker, type Submitted, type WorkerDeps } from '../worker/domain-worker.js';
+
+const tracer = getTracer('@switchboard/router');
+
+/** Consumes the domain's contacts (`<root>.contacts.<domain>.>`) into the worker. Acks only after commit and relay. */
+export async function consumeContacts(worker: DomainWorker, rules: RuleSet, deps: WorkerDeps, ackWaitMs = 5_000): Promise<DurableConsumer> {
+  const filter = streamSubjects.contacts(deps.names).replace(/>$/, `${worker.domain}.>`);
+  return consumeDurable({
+    js: deps.js,
+    jsm: deps.jsm,
+    names: deps.names,
+    stream: deps.names.contactsStream,
+    durable: `router-${worker.domain}`,
+    filterSubject: filter,
+    ackWaitMs,
+    // Retries here are waits (not the owner right now, NATS away), not poison: undecodable or
+    // invalid contacts are dead-lettered at once. The limit only stops a handler bug looping forever.
+    maxDeliver: 1_000,
+    // Many contacts in flight: the worker batches them into pipelined commits, in delivery order.
+    concurrency: 512,
+    batch: 512,
+    logger: deps.logger,
+    handle: (msg) => withNatsProcessSpan(tracer, { subject: msg.subject, subjectTemplate: `${deps.names.subjectRoot}.contacts.{domain}.{channel}`, headers: msg.headers },
+      () => handle(msg, worker, rules, deps)),
+  });
+}
+
+async function handle(msg: JsMsg, worker: DomainWorker, rules: RuleSet, deps: WorkerDeps): Promise<Settlement> {
+  let record: ContactRecord;
+  try {
+    record = ContactRecord.decode(msg.data);
+  } catch (error) {
+    return settle.poison(`not a ContactRecord: ${(error as Error).message}`);
+  }
+  try {
+    if (record.arrived) return settled(await arrive(record.arrived, worker, rules, deps));
+    if (record.update) return settled(await update(record.update, worker));
+    return settle.poison('ContactRecord has neither arrived nor update');
+  } catch (error) {
+    if (error instanceof InvalidContactError) return settle.poison(`invalid contact: ${error.message}`);
+    if (error instanceof WorkerStoppedError) return settle.retry(1_000);
+    throw error;
+  }
+}
+
+function settled(submitted: Submitted | undefined): Settlement {
+  // Not relayed yet: the record of this contact lives only in Redis, so keep the message until it is.
+  return submitted && !submitted.relayed ? settle.retry(1_000) : settle.ack;
+}
+
+async function arrive(contact: Contact, worker: DomainWorker, rules: RuleSet, deps: WorkerDeps): Promise<Submitted> {
+  const facts = factsOf(contact);
+  // A platform that enqueues through QueueService names the queue itself; the rules still classify
+  // everything else (and a queue this domain does not have).
+  const direct = contact.queueId && worker.core.engine.queue(contact.queueId)
+    ? { queueId: contact.queueId, basePriority: 0, requiredSkills: [], rule: 'direct' }
+    : undefined;
+  const input = contactInputOf(contact, worker.domain, facts, direct ?? rules.classify(facts), deps.clock());
+  // The decision span sits in the contact's trace (child of the consume span); the offer's
+  // notification to the desktop is published under it, so the agent side joins the same trace.
+  return withSpan(tracer, 'route contact', { 'switchboard.domain': worker.domain }, async (span) => {
+    const submitted = await worker.submit(`arrive:${contact.id}`, { type: 'ARRIVE', contact: input }, undefined, contactContext(contact));
+    if (submitted.kind === 'applied') recordDecision(span, contact.id, submitted.result);
+    return submitted;
+  });
+}
+
+async function update(update: ContactUpdate, worker: DomainWorker): Promise<Submitted | undefined> {
+  if (update.kind !== ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED) return undefined;
+  const live = worker.core.engine.contact(update.contactId);
+  if (!live || (live.state !== 'QUEUED' && live.state !== 'OFFERED')) return undefined;
+  try {
+    return await worker.submit(`abandon:${update.contactId}`, { type: 'ABANDON', contactId: update.contactId });
+  } catch (error) {
+    if (isRoutingError(error)) return undefined; // connected meanwhile: the hang-up ends a call, not a wait
+    throw error;
+  }
+}
+
+/** What a desktop shows beside an offer; kept with the contact, never read by the engine. */
+function contactContext(contact: Contact): Record<string, unknown> {
+  return Contact.toJSON(Contact.fromPartial({
+    customer: contact.customer, channelIds: contact.channelIds, conversationId: contact.conversationId,
+    summary: contact.summary.slice(0, 500), attachments: contact.attachments, historyContactIds: contact.historyContactIds,
+    attributes: contact.attributes,
+  })) as Record<string, unknown>;
+}

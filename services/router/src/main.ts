@@ -1,0 +1,53 @@
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createMetricsRegistry, metricsHandler } from '@switchboard/metrics';
+import { createLogger, startTelemetry } from '@switchboard/telemetry';
+import { loadRuleSet } from './rules/classify.js';
+import { startRouter } from './start-router.js';
+
+const telemetry = startTelemetry({ service: 'router' });
+const logger = createLogger({ service: 'router', level: process.env.LOG_LEVEL ?? 'info' });
+const env = process.env;
+const metrics = createMetricsRegistry({ service: 'router' });
+const serveMetrics = metricsHandler(metrics);
+const rulesFile = env.ROUTER_RULES_FILE ?? fileURLToPath(new URL('../config/routing-rules.json', import.meta.url));
+
+const router = await startRouter({
+  natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  domains: (env.ROUTER_DOMAINS ?? 'default').split(',').map((d) => d.trim()).filter(Boolean),
+  rules: loadRuleSet(rulesFile),
+  logger,
+  ...(env.ROUTER_REPLICA_ID ? { replicaId: env.ROUTER_REPLICA_ID } : {}),
+  ...(env.ROUTER_LEASE_TTL_MS ? { leaseTtlMs: Number(env.ROUTER_LEASE_TTL_MS) } : {}),
+  ...(env.SB_SUBJECT_ROOT ? { names: {
+    contactsStream: env.SB_CONTACTS_STREAM ?? 'CONTACTS',
+    routingStream: env.SB_ROUTING_STREAM ?? 'ROUTING',
+    deadLetterStream: env.SB_DEADLETTER_STREAM ?? 'DEADLETTER',
+    subjectRoot: env.SB_SUBJECT_ROOT,
+  } } : {}),
+  ...(env.SB_REDIS_PREFIX ? { keyPrefix: env.SB_REDIS_PREFIX } : {}),
+  metrics,
+});
+
+// Liveness and readiness for orchestrators: ready = NATS and Redis links are up. Prometheus
+// scrapes /metrics on the same port.
+const health = createServer((req, res) => {
+  if (req.url === '/metrics') return void serveMetrics(req, res);
+  const ok = req.url === '/healthz' || (req.url === '/readyz' && router.ready());
+  res.writeHead(req.url === '/healthz' || req.url === '/readyz' ? (ok ? 200 : 503) : 404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ ok, domains: router.replica.ownedDomains() }));
+});
+health.listen(Number(env.ROUTER_HTTP_PORT ?? 7401), env.ROUTER_HTTP_HOST ?? '127.0.0.1');
+logger.info({ rulesFile, port: Number(env.ROUTER_HTTP_PORT ?? 7401) }, 'router started');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    health.close();
+    void router.stop().then(() => telemetry.shutdown()).then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,108 @@
+import {
+  PassReason as ProtoPassReason,
+  Presence as ProtoPresence,
+  RoutingEvent as ProtoEvent,
+  type DecisionExplanation,
+} from '@switchboard/contracts';
+import type { Explanation, Presence, RoutingEvent } from '@switchboard/routing-core';
+import { protoChannel } from './contact.mapper.js';
+
+const PRESENCE: Record<Presence, ProtoPresence> = {
+  OFFLINE: ProtoPresence.PRESENCE_OFFLINE,
+  AVAILABLE: ProtoPresence.PRESENCE_AVAILABLE,
+  AWAY: ProtoPresence.PRESENCE_AWAY,
+  WRAP_UP: ProtoPresence.PRESENCE_WRAP_UP,
+};
+
+const seconds = (ms: number) => ms / 1000;
+
+/** The wire form of a decision explanation. */
+export function explanationToProto(e: Explanation): DecisionExplanation {
+  return {
+    queueId: e.queueId,
+    ring: e.ring,
+    strategy: e.strategy,
+    ruleVersion: e.ruleVersion,
+    chosenAgentId: e.chosenAgentId ?? '',
+    chosenScore: e.score ?? 0,
+    candidates: e.candidates.map((c) => ({
+      agentId: c.agentId,
+      eligible: c.passedOver === undefined,
+      reasons: c.passedOver ? [ProtoPassReason[`PASS_REASON_${c.passedOver}`]] : [],
+      score: c.score ?? 0,
+      detail: c.ring === undefined ? '' : `eligible from ring ${c.ring}`,
+    })),
+    candidatesConsidered: e.eligibleCount + Object.values(e.passedOverCounts).reduce((a, b) => a + (b ?? 0), 0),
+    candidatesEligible: e.eligibleCount,
+    waitingBecause: e.chosenAgentId ? '' : waitingBecause(e),
+    effectivePriority: 0,
+    trigger: e.trigger,
+    passedOverCounts: Object.fromEntries(Object.entries(e.passedOverCounts).map(([k, v]) => [k, v ?? 0])),
+    poolOpen: e.poolOpen,
+  };
+}
+
+function waitingBecause(e: Explanation): string {
+  const reasons = Object.entries(e.passedOverCounts).filter(([, n]) => (n ?? 0) > 0).map(([r, n]) => `${n} ${r.toLowerCase()}`);
+  if (e.eligibleCount === 0) return reasons.length ? `no eligible agent available (passed over: ${reasons.join(', ')})` : 'no agent serves this queue';
+  return 'eligible agents are busy with earlier contacts';
+}
+
+/** The wire form of a core routing event, for the ROUTING stream and the desktops. */
+export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
+  const base = ProtoEvent.fromPartial({
+    id: event.id,
+    domain,
+    occurredAt: new Date(event.atMs),
+    sequence: event.seq,
+    ruleVersion: event.ruleVersion,
+  });
+  if (event.type === 'AgentPresenceChanged') {
+    return { ...base, agentId: event.agentId, presenceChanged: {
+      presence: { presence: PRESENCE[event.to], reason: event.reason ?? '', since: new Date(event.atMs) },
+      previous: { presence: PRESENCE[event.from], reason: '', since: undefined },
+    } };
+  }
+  const contact = {
+    ...base,
+    contactId: event.contactId,
+    queueId: event.queueId,
+    channel: protoChannel(event.channel),
+    arrivedAt: new Date(event.arrivedAtMs),
+    enqueuedAt: new Date(event.enqueuedAtMs),
+  };
+  switch (event.type) {
+    case 'ContactQueued':
+      return { ...contact, queued: { effectivePriority: event.basePriority, position: 0, explanation: event.explanation && explanationToProto(event.explanation) } };
+    case 'ContactRejected':
+      return { ...contact, rejected: { reason: event.reason } };
+    case 'ContactOffered':
+      return { ...contact, agentId: event.agentId, offered: { reservationToken: event.offerToken, expiresAt: new Date(event.expiresAtMs), explanation: explanationToProto(event.explanation) } };
+    case 'OfferAccepted':
+      return { ...contact, agentId: event.agentId, accepted: { reservationToken: event.offerToken, waitSeconds: seconds(event.waitMs) } };
+    case 'OfferDeclined':
+      return { ...contact, agentId: event.agentId, declined: { reservationToken: event.offerToken, reason: event.reason } };
+    case 'OfferTimedOut':
+      return { ...contact, agentId: event.agentId, timedOut: { reservationToken: event.offerToken, consecutiveMisses: event.consecutiveMisses } };
+    case 'ContactCompleted':
+      return { ...contact, agentId: event.agentId, completed: { disposition: event.disposition, handleSeconds: seconds(event.handleMs), notes: '' } };
+    case 'WrapUpEnded':
+      return { ...contact, agentId: event.agentId, wrapUpEnded: { wrapUpSeconds: seconds(event.wrapUpMs) } };
+    case 'ContactAbandoned':
+      return { ...contact, agentId: event.agentId ?? '', abandoned: { waitSeconds: seconds(event.waitMs), fromState: event.fromState } };
+    case 'ContactExpired':
+      return { ...contact, expired: { waitSeconds: seconds(event.waitMs) } };
+    case 'ContactOverflowed':
+      return { ...contact, overflowed: { fromQueueId: event.queueId, toQueueId: event.toQueueId } };
+    case 'ContactTransferred':
+      return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
+        fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: '', destination: event.destination ?? '' } };
+    case 'RingWidened':
+      return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
+  }
+}
+
+/** The agent an event concerns, when a desktop should hear of it. */
+export function agentOf(event: RoutingEvent): string | undefined {
+  return 'agentId' in event ? event.agentId : undefined;
+}

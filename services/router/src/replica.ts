@@ -1,0 +1,179 @@
+import type { Redis } from 'ioredis';
+import type { Subscription } from 'nats';
+import { DomainStore, type Lease } from '@switchboard/state';
+import type { DurableConsumer } from '@switchboard/bus';
+import type { RuleSet } from './rules/classify.js';
+import { consumeContacts } from './inputs/contacts-consumer.js';
+import { serveCommandApi } from './inputs/command-api.js';
+import { startTimerLoop, type TimerLoop } from './inputs/timer-loop.js';
+import { openDomain } from './worker/open-domain.js';
+import type { DomainWorker, WorkerDeps } from './worker/domain-worker.js';
+
+export interface ReplicaOptions {
+  readonly replicaId: string;
+  readonly domains: readonly string[];
+  readonly rules: RuleSet;
+  readonly redis: Redis;
+  /** Redis key prefix (`sb:`); tests pass their own. */
+  readonly keyPrefix?: string;
+  /** A lease not renewed for this long passes to another replica (failover time). */
+  readonly leaseTtlMs?: number;
+  readonly ackWaitMs?: number;
+  readonly timerPollMs?: number;
+  readonly deps: Omit<WorkerDeps, 'store'>;
+}
+
+interface Owned {
+  readonly worker: DomainWorker;
+  readonly consumer: DurableConsumer;
+  readonly subscriptions: Subscription[];
+  readonly timers: TimerLoop;
+}
+
+/**
+ * One router process. Each routing domain is owned by one replica at a time through a fenced
+ * Redis lease; the others stand by and take over when the lease lapses. Domains spread over
+ * replicas: a replica holds at most its fair share while others are alive.
+ */
+export class RouterReplica {
+  private readonly owned = new Map<string, Owned>();
+  private readonly leases = new Map<string, Lease>();
+  private ticking = false;
+  private interval: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(private readonly options: ReplicaOptions) {}
+
+  get ttlMs(): number {
+    return this.options.leaseTtlMs ?? 3_000;
+  }
+
+  /** Domains this replica routes now. */
+  ownedDomains(): string[] {
+    return [...this.owned.keys()];
+  }
+
+  /** Workers of the owned domains (metrics sample their engines). */
+  workers(): DomainWorker[] {
+    return [...this.owned.values()].map((owned) => owned.worker);
+  }
+
+
+  async start(): Promise<void> {
+    await this.tick();
+    this.interval = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.ttlMs / 3)));
+  }
+
+  /** Stops routing: hands every domain back (lease released) so another replica takes over at once. */
+  async stop(): Promise<void> {
+    this.closing = true;
+    if (this.interval) clearInterval(this.interval);
+    await Promise.all([...this.owned.keys()].map((domain) => this.release(domain, 'shutting down')));
+  }
+
+  private store(domain: string): DomainStore {
+    return new DomainStore(this.options.redis, domain, this.options.keyPrefix);
+  }
+
+  private async tick(): Promise<void> {
+    // One tick at a time: a slow Redis must not stack renewals on top of each other.
+    if (this.closing || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.announce();
+      await this.shedExcess();
+      // Every lease we hold is renewed first, including domains still rebuilding: a long rebuild
+      // of one domain must never let another's lease (or its own) lapse.
+      await Promise.all([...this.leases].map(([domain, lease]) => this.renew(domain, lease).catch((error: unknown) => {
+        this.options.deps.logger.warn({ err: error, domain }, 'lease renewal failed');
+      })));
+      for (const domain of this.options.domains) {
+        if (this.leases.has(domain) || !(await this.wantsMore())) continue;
+        const lease = await this.store(domain).acquire(this.options.replicaId, this.ttlMs, this.options.replicaId).catch(() => undefined);
+        // Rebuilding runs beside the ticks, which keep renewing this lease meanwhile.
+        if (lease) void this.open(domain, lease);
+      }
+    } catch (error) {
+      this.options.deps.logger.warn({ err: error }, 'lease upkeep failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async renew(domain: string, lease: Lease): Promise<void> {
+    const owned = this.owned.get(domain);
+    if (owned?.worker.stopped || !(await this.store(domain).renew(lease, this.ttlMs))) {
+      await this.release(domain, owned?.worker.stopped ? 'worker stopped' : 'lease lost');
+    }
+  }
+
+  private async open(domain: string, lease: Lease): Promise<void> {
+    this.leases.set(domain, lease);
+    const store = this.store(domain);
+    try {
+      const deps: WorkerDeps = { ...this.options.deps, store };
+      const worker = await openDomain(domain, lease, this.options.rules, deps);
+      const consumer = await consumeContacts(worker, this.options.rules, deps, this.options.ackWaitMs);
+      const subscriptions = serveCommandApi(worker, deps);
+      await deps.nc.flush(); // the server knows our subscriptions before anyone is told we own the domain
+      const owned = { worker, consumer, subscriptions, timers: startTimerLoop(worker, deps, this.options.timerPollMs) };
+      if (this.leases.get(domain) !== lease || this.closing) {
+        // The lease lapsed (or we are closing) while rebuilding: this worker must not run.
+        await this.teardown(domain, owned, 'lease lost while opening');
+        return;
+      }
+      this.owned.set(domain, owned);
+      this.options.deps.logger.info({ domain, token: lease.token }, 'domain owned');
+    } catch (error) {
+      this.options.deps.logger.error({ err: error, domain }, 'could not open domain; releasing');
+      if (this.leases.get(domain) === lease) this.leases.delete(domain);
+      await store.release(lease).catch(() => undefined);
+    }
+  }
+
+  private async release(domain: string, reason: string): Promise<void> {
+    const owned = this.owned.get(domain);
+    const lease = this.leases.get(domain);
+    this.owned.delete(domain);
+    this.leases.delete(domain);
+    if (owned) await this.teardown(domain, owned, reason);
+    if (lease) await this.store(domain).release(lease).catch(() => undefined);
+  }
+
+  /** Stops a worker and its inputs; their unfinished messages go back to JetStream for the next owner. */
+  private async teardown(domain: string, owned: Owned, reason: string): Promise<void> {
+    owned.worker.stop(reason);
+    for (const sub of owned.subscriptions) sub.unsubscribe();
+    await owned.timers.stop();
+    await owned.consumer.stop().catch(() => undefined);
+    this.options.deps.logger.warn({ domain, reason }, 'domain released');
+  }
+
+
+  private replicasKey(): string {
+    return `${this.options.keyPrefix ?? 'sb:'}router:replicas`;
+  }
+
+  /** Heartbeat in a shared sorted set, so replicas can count each other for the fair share. */
+  private async announce(): Promise<void> {
+    const now = this.options.deps.clock();
+    await this.options.redis.zadd(this.replicasKey(), now, this.options.replicaId);
+    await this.options.redis.zremrangebyscore(this.replicasKey(), '-inf', String(now - 3 * this.ttlMs));
+  }
+
+  private async fairShare(): Promise<number> {
+    const alive = Math.max(1, await this.options.redis.zcard(this.replicasKey()));
+    return Math.ceil(this.options.domains.length / alive);
+  }
+
+  private async wantsMore(): Promise<boolean> {
+    return this.leases.size < (await this.fairShare());
+  }
+
+  /** Hands one domain back when more replicas joined than when we took it (one per tick: no stampede). */
+  private async shedExcess(): Promise<void> {
+    if (this.owned.size <= (await this.fairShare())) return;
+    const domain = [...this.owned.keys()].pop();
+    if (domain) await this.release(domain, 'rebalancing to a newer replica');
+  }
+}

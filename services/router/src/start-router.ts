@@ -1,0 +1,81 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
+import type { Registry } from '@switchboard/metrics';
+import type { RuleSet } from './rules/classify.js';
+import { createRouterMetrics } from './metrics/router-metrics.js';
+import { RouterReplica } from './replica.js';
+
+export interface RouterOptions {
+  readonly natsUrl: string;
+  readonly redisUrl: string;
+  readonly domains: readonly string[];
+  readonly rules: RuleSet;
+  readonly logger: Logger;
+  readonly names?: BusNames;
+  readonly keyPrefix?: string;
+  readonly replicaId?: string;
+  readonly leaseTtlMs?: number;
+  readonly ackWaitMs?: number;
+  readonly clock?: () => number;
+  /** Where the router's metrics go (served on `/metrics` by main); none recorded without it. */
+  readonly metrics?: Registry;
+}
+
+/** A running router replica and its links. */
+export interface RunningRouter {
+  readonly replica: RouterReplica;
+  readonly nc: NatsConnection;
+  readonly redis: Redis;
+  /** NATS and Redis both answer. */
+  ready(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Connects to NATS and Redis, makes sure the streams exist, and starts owning domains. */
+export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
+  const names = options.names ?? DEFAULT_BUS_NAMES;
+  const replicaId = options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const logger = options.logger.child({ component: 'router', replicaId });
+  const nc = await connectBus({ url: options.natsUrl, name: `router ${replicaId}`, logger });
+  // Offline queueing off: a command Redis cannot take now must fail fast, not run minutes later.
+  const redis = new Redis(options.redisUrl, {
+    lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 100, 1_000),
+  });
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
+  await redis.connect();
+  const jsm = await nc.jetstreamManager();
+  await ensureStreams(jsm, names);
+  const clock = options.clock ?? Date.now;
+  // The replica is created below; the samplers read its workers only at scrape time.
+  const replicaRef: { current?: RouterReplica } = {};
+  const metrics = options.metrics && createRouterMetrics(options.metrics, {
+    workers: () => replicaRef.current?.workers() ?? [], redis, clock,
+  });
+  const replica = new RouterReplica({
+    replicaId,
+    domains: options.domains,
+    rules: options.rules,
+    redis,
+    ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
+    ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+    deps: { nc, js: nc.jetstream(), jsm, names, logger, clock, ...(metrics ? { observe: metrics.observe } : {}) },
+  });
+  replicaRef.current = replica;
+  await replica.start();
+  return {
+    replica,
+    nc,
+    redis,
+    ready: () => !nc.isClosed() && redis.status === 'ready',
+    stop: async () => {
+      await replica.stop();
+      await nc.drain().catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { RoutingCommand } from '@switchboard/routing-core';
+
+/**
+ * One applied command as kept in the Redis log and relayed to ROUTING (`<root>.routing.<domain>.applied`).
+ * Replaying the records in `n` order into a fresh engine rebuilds the domain's state exactly,
+ * because the engine is deterministic and every record carries the time it was applied at.
+ */
+export interface AppliedRecord {
+  /** Position in the domain's log, from 1. */
+  readonly n: number;
+  /** Idempotency key of the command ('' when none). */
+  readonly cid: string;
+  /** When it was applied (epoch ms); the engine's `nowMs`. */
+  readonly at: number;
+  readonly cmd: RoutingCommand;
+  /**
+   * ARRIVE only: the contact's platform context (customer, channel ids, summary, conversation
+   * history; proto `Contact` JSON) that desktops show with an offer. The engine never reads it.
+   */
+  readonly context?: Record<string, unknown>;
+}
+
+export const APPLIED_EVENT = 'applied';
+
+export function encodeApplied(record: AppliedRecord): string {
+  return JSON.stringify(record);
+}
+
+export function decodeApplied(text: string): AppliedRecord {
+  const record = JSON.parse(text) as AppliedRecord;
+  if (typeof record.n !== 'number' || typeof record.at !== 'number' || typeof record.cmd?.type !== 'string') {
+    throw new TypeError('not an applied-command record');
+  }
+  return record;
+}

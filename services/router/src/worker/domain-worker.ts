@@ -1,0 +1,270 @@
+import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { agentSubject, publishDurable, type BusNames } from '@switchboard/bus';
+import { getTracer, injectIntoNatsHeaders, withNatsPublishSpan } from '@switchboard/telemetry';
+import type { DomainStore, Lease, PendingOutbox, Transition } from '@switchboard/state';
+import type { ApplyResult, RoutingCommand, RoutingEvent } from '@switchboard/routing-core';
+import { DomainEngine } from './domain-engine.js';
+
+/** What a submitted command came to. `relayed` is false when its events still wait in the outbox. */
+export type Submitted =
+  | { readonly kind: 'applied'; readonly result: ApplyResult; readonly relayed: boolean }
+  | { readonly kind: 'duplicate'; readonly relayed: boolean };
+
+/** The worker lost its lease (or its state diverged) and must not be used again. */
+export class WorkerStoppedError extends Error {
+  override readonly name = 'WorkerStoppedError';
+}
+
+const tracer = getTracer('@switchboard/router');
+
+interface Job {
+  /** The submitter's trace context: batches mix jobs, so each job's notifications use its own. */
+  readonly ctx: Context;
+  readonly commandId: string;
+  readonly command: RoutingCommand;
+  readonly firedTimer?: string;
+  readonly context?: Record<string, unknown>;
+  resolve(value: Submitted): void;
+  reject(error: unknown): void;
+}
+
+export interface WorkerDeps {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly names: BusNames;
+  readonly store: DomainStore;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  /** Commands applied per Redis round trip at most. */
+  readonly batchSize?: number;
+  /** Told of each committed command's events (metrics); must not throw. */
+  readonly observe?: (worker: DomainWorker, events: readonly RoutingEvent[]) => void;
+}
+
+/**
+ * Owns one routing domain while it holds the lease: applies commands one at a time through the
+ * core, commits each as one fenced Lua script (in pipelined batches), relays the outbox to
+ * ROUTING, and tells desktops of their offers. Every command goes through `submit`.
+ */
+export class DomainWorker {
+  private readonly queue: Job[] = [];
+  private draining = false;
+  private relaying: Promise<boolean> | undefined;
+  private stoppedBecause: string | undefined;
+  /** The last relay left records in the outbox (NATS was away); the timer loop retries. */
+  relayBehind = false;
+  /** Committed batches whose records are being published; their jobs resolve when that is done. */
+  private readonly relayQueue: { entries: PendingOutbox[]; done: (relayed: boolean) => void }[] = [];
+  private hotRelay: Promise<void> | undefined;
+  /**
+   * Each live contact's trace (the context its arrival was handled in): an offer made later, when
+   * some agent frees up, is published in the contact's trace rather than the freeing command's.
+   * Lost on a rebuild; offers then fall back to the command's context.
+   */
+  private readonly contactTraces = new Map<string, Context>();
+
+  constructor(readonly core: DomainEngine, readonly lease: Lease, private readonly deps: WorkerDeps) {}
+
+  get domain(): string {
+    return this.core.domain;
+  }
+
+  /** The domain's Redis state (its keys name the outbox for the lag gauge). */
+  get store(): DomainStore {
+    return this.deps.store;
+  }
+
+  get stopped(): boolean {
+    return this.stoppedBecause !== undefined;
+  }
+
+  /** Queues a command; resolves once it is committed (and relayed, if NATS allowed). */
+  submit(commandId: string, command: RoutingCommand, firedTimer?: string, contactContext?: Record<string, unknown>): Promise<Submitted> {
+    if (this.stoppedBecause) return Promise.reject(new WorkerStoppedError(this.stoppedBecause));
+    return new Promise((resolve, reject) => {
+      const ctx = context.active();
+      if (command.type === 'ARRIVE') this.rememberTrace(command.contact.id, ctx);
+      this.queue.push({ ctx, commandId, command, ...(firedTimer ? { firedTimer } : {}), ...(contactContext ? { context: contactContext } : {}), resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Stops taking commands; queued ones fail (their messages will be redelivered to the next owner). */
+  stop(reason: string): void {
+    this.stoppedBecause ??= reason;
+    for (const job of this.queue.splice(0)) job.reject(new WorkerStoppedError(reason));
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0 && !this.stoppedBecause) {
+        await this.runBatch(this.queue.splice(0, this.deps.batchSize ?? 256));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(jobs: Job[]): Promise<void> {
+    const prepared: { job: Job; result: ApplyResult; events: readonly ProtoEvent[] }[] = [];
+    const transitions: Transition[] = [];
+    const dropped: Job[] = [];
+    for (const job of jobs) {
+      if (this.core.hasApplied(job.commandId)) {
+        dropped.push(job);
+        continue;
+      }
+      try {
+        const p = this.core.prepare(job.commandId, job.command, this.deps.clock(), job.firedTimer, job.context);
+        if (p.transition) {
+          transitions.push(p.transition);
+          prepared.push({ job, result: p.result, events: p.protoEvents });
+        } else {
+          if (job.firedTimer) await this.deps.store.dropTimer(this.lease, job.firedTimer);
+          job.resolve({ kind: 'applied', result: p.result, relayed: true });
+        }
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+    let results;
+    try {
+      results = await this.deps.store.commitMany(this.lease, transitions);
+    } catch (error) {
+      return this.fail(`redis commit failed: ${(error as Error).message}`, prepared.map((p) => p.job).concat(dropped));
+    }
+    const fenced = results.find((r) => r.kind !== 'ok');
+    if (fenced) {
+      return this.fail(fenced.kind === 'fenced' ? `lease lost to ${fenced.holder || 'nobody (state wiped)'}` : 'log already held a command this replica had not seen',
+        prepared.map((p) => p.job).concat(dropped));
+    }
+    const entries: PendingOutbox[] = [];
+    results.forEach((r, i) => {
+      if (r.kind !== 'ok') return;
+      r.outboxIds.forEach((streamId, k) => entries.push({ ...transitions[i]!.outbox[k]!, streamId }));
+    });
+    // The next batch is applied and committed while this one's records are published: the
+    // jobs (and so the CONTACTS acks and the command replies) wait for their own records only.
+    const relayed = this.enqueueRelay(entries);
+    void relayed.then((ok) => {
+      for (const p of prepared) {
+        this.notifyAgents(p.events, p.job.ctx);
+        this.deps.observe?.(this, p.result.events);
+        p.job.resolve({ kind: 'applied', result: p.result, relayed: ok });
+      }
+      for (const job of dropped) job.resolve({ kind: 'duplicate', relayed: ok });
+    });
+    // Bounded pipelining: never more than a few batches ahead of what JetStream acknowledged.
+    if (this.relayQueue.length > 4) await relayed;
+  }
+
+  private enqueueRelay(entries: PendingOutbox[]): Promise<boolean> {
+    return new Promise((done) => {
+      this.relayQueue.push({ entries, done });
+      this.hotRelay ??= this.runHotRelay().finally(() => { this.hotRelay = undefined; });
+    });
+  }
+
+  /** Publishes committed batches in commit order; after a failure, the store path takes over. */
+  private async runHotRelay(): Promise<void> {
+    while (this.relayQueue.length > 0) {
+      const batches = this.relayQueue.splice(0);
+      let ok: boolean;
+      if (this.relayBehind) {
+        ok = await this.relay();
+      } else {
+        ok = await this.publishInOrder(batches.flatMap((b) => b.entries)).catch((error: unknown) => {
+          this.deps.logger.warn({ err: error, domain: this.domain }, 'outbox relay failed; will retry');
+          return false;
+        });
+        if (!ok) this.relayBehind = true;
+      }
+      for (const batch of batches) batch.done(ok);
+    }
+  }
+
+  /** Publishes records concurrently and forgets those acknowledged before the first failure. */
+  private async publishInOrder(pending: readonly PendingOutbox[]): Promise<boolean> {
+    if (pending.length === 0) return true;
+    const acks = await Promise.allSettled(pending.map((entry) =>
+      publishDurable(this.deps.js, entry.subject, entry.payload, { msgId: entry.msgId, expectStream: this.deps.names.routingStream })));
+    const done: string[] = [];
+    for (const [i, ack] of acks.entries()) {
+      if (ack.status === 'fulfilled') done.push(pending[i]!.streamId);
+      else break; // keep order: later records wait for the earlier ones
+    }
+    await this.deps.store.ackOutbox(done);
+    if (done.length < pending.length) {
+      this.deps.logger.warn({ domain: this.domain, waiting: pending.length - done.length }, 'outbox relay incomplete; will retry');
+      return false;
+    }
+    return true;
+  }
+
+  private fail(reason: string, jobs: Job[]): void {
+    this.deps.logger.error({ domain: this.domain, reason }, 'domain worker stopped');
+    this.stop(reason);
+    for (const job of jobs) job.reject(new WorkerStoppedError(reason));
+  }
+
+  /** Publishes the outbox to ROUTING, oldest first, then forgets what JetStream acknowledged. */
+  relay(): Promise<boolean> {
+    this.relaying ??= this.relayOnce()
+      .catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, domain: this.domain }, 'outbox relay failed; will retry');
+        return false;
+      })
+      .then((done) => { this.relayBehind = !done; return done; })
+      .finally(() => { this.relaying = undefined; });
+    return this.relaying;
+  }
+
+  private async relayOnce(): Promise<boolean> {
+    for (;;) {
+      const pending = await this.deps.store.pendingOutbox(1_024);
+      if (pending.length === 0) return true;
+      if (!(await this.publishInOrder(pending))) return false;
+    }
+  }
+
+  /**
+   * Desktops hear of their offers at once on `<root>.agent.<domain>.<agentId>` (core NATS), with
+   * `traceparent` in the headers so the agent side continues the contact's trace.
+   */
+  private notifyAgents(events: readonly ProtoEvent[], commandCtx: Context): void {
+    for (const event of events) {
+      if (event.wrapUpEnded || event.abandoned || event.expired || event.rejected || event.transferred?.destination) {
+        this.contactTraces.delete(event.contactId);
+      }
+      if (!event.agentId) continue;
+      const ctx = this.contactTraces.get(event.contactId) ?? commandCtx;
+      try {
+        const subject = agentSubject(this.deps.names, this.domain, event.agentId);
+        const headers = natsHeaders();
+        // An unsampled trace gets no publish span (nothing would record it, and building one per
+        // agent event cost ~10% of the router's CPU); the desktop still continues the trace.
+        if (((trace.getSpanContext(ctx)?.traceFlags ?? TraceFlags.NONE) & TraceFlags.SAMPLED) === 0) {
+          this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers: injectIntoNatsHeaders(headers, ctx) });
+          continue;
+        }
+        context.with(ctx, () => withNatsPublishSpan(tracer, {
+          subject, subjectTemplate: `${this.deps.names.subjectRoot}.agent.{domain}.{agentId}`, headers, messageId: event.id,
+          attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': event.agentId },
+        }, () => this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers })));
+      } catch (error) {
+        this.deps.logger.warn({ err: error, agentId: event.agentId }, 'agent notification not sent');
+      }
+    }
+  }
+
+  private rememberTrace(contactId: string, ctx: Context): void {
+    this.contactTraces.set(contactId, ctx);
+    // Bounded: contacts that end without an event this worker sees must not pile up.
+    if (this.contactTraces.size > 100_000) this.contactTraces.delete(this.contactTraces.keys().next().value!);
+  }
+}

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const COMPOSE = join(ROOT, 'deploy', 'compose', 'compose.yaml');
+const hasDockerCompose = (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'docker-compose')));
+/** The secrets compose refuses to interpolate without (`${VAR:?}`). */
+const SECRETS = { PHONE_WEBHOOK_SECRET: 'p', CHAT_SESSION_SECRET: 'c', INGEST_GRPC_TOKEN: 'g', SWITCHBOARD_JWT_SECRET: 'j', GRAFANA_ADMIN_PASSWORD: 'a' };
+
+interface ComposeFile {
+  services: Record<string, { environment?: Record<string, string>; command?: string[]; image?: string; volumes?: string[] }>;
+}
+
+function composeConfig(env: Record<string, string>): { status: number; output: string } {
+  try {
+    const output = execFileSync('docker-compose', ['-f', COMPOSE, 'config'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: 'pipe' });
+    return { status: 0, output };
+  } catch (error) {
+    const e = error as { status: number; stderr: string };
+    return { status: e.status, output: e.stderr };
+  }
+}
+
+describe('deploy/compose', () => {
+  // CI installs Debian's docker-compose (.ci/run); a developer without it still gets the checks below.
+  it.skipIf(!hasDockerCompose && process.env.CI !== 'true')('docker-compose config accepts the file, and refuses it without the secrets', () => {
+    const ok = composeConfig(SECRETS);
+    expect(ok.status, ok.output).toBe(0);
+    const resolved = parse(ok.output) as ComposeFile;
+    expect(resolved.services['ingest-phone']!.environment).toMatchObject({ PHONE_WEBHOOK_SECRET: 'p', SB_STREAM_REPLICAS: '3', SERVICE: 'ingest-phone' });
+    const missing = composeConfig({});
+    expect(missing.status).not.toBe(0);
+    expect(missing.output).toContain('PHONE_WEBHOOK_SECRET');
+  });
+
+  const file = parse(readFileSync(COMPOSE, 'utf8'), { merge: true }) as ComposeFile;
+
+  it('runs every service, a three-node NATS cluster with fsync on every write, and Redis with AOF', () => {
+    const services = readdirSync(join(ROOT, 'services')).filter((name) => existsSync(join(ROOT, 'services', name, 'src', 'main.ts')));
+    for (const name of services) expect(file.services[name]?.environment?.SERVICE, name).toBe(name);
+    expect(Object.keys(file.services).filter((name) => name.startsWith('nats-'))).toHaveLength(3);
+    const nats = readFileSync(join(ROOT, 'deploy', 'compose', 'nats', 'nats.conf'), 'utf8');
+    expect(nats).toMatch(/sync_interval:\s*always/);
+    expect(nats).toMatch(/routes:\s*\[[^\]]*nats-1:6222[^\]]*nats-2:6222[^\]]*nats-3:6222/s);
+    expect(file.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'everysec']));
+    expect(file.services.router!.environment).toMatchObject({ SB_STREAM_REPLICAS: '3' });
+  });
+
+  it('traces go through the collector to Jaeger, Prometheus scrapes every HTTP service, Grafana has the dashboard', () => {
+    expect(file.services.router!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+    expect(readFileSync(join(ROOT, 'deploy/compose/otel/collector.yaml'), 'utf8')).toContain('endpoint: jaeger:4317');
+    const prometheus = parse(readFileSync(join(ROOT, 'deploy/compose/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string }[] };
+    const jobs = prometheus.scrape_configs.map((c) => c.job_name);
+    for (const name of ['router', 'ops', 'ingest-phone', 'ingest-email', 'ingest-chat', 'ingest-wechat']) expect(jobs).toContain(name);
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/compose/grafana/dashboards/switchboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
+    for (const metric of ['sb_queue_depth', 'sb_queue_oldest_wait_seconds', 'sb_queue_service_level_ratio', 'sb_routing_latency_seconds_bucket', 'sb_offer_results_total', 'sb_ingest_results_total', 'sb_outbox_lag_records']) {
+      expect(exprs).toContain(metric);
+    }
+  });
+});

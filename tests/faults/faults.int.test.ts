@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from 'nats';
+import { audit, readDomainRecord, type AuditReport } from '@switchboard/auditor';
+import { DEFAULT_BUS_NAMES, ensureStreams } from '@switchboard/bus';
+import { startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
+import { pumpContacts } from '../support/contact-pump.js';
+import { SimulatedDesks } from '../support/simulated-desks.js';
+import { RouterProcess } from '../support/router-process.js';
+import { faultLine } from '../support/fault-line.js';
+import { loadRules } from '../support/load-rules.js';
+
+const CONTACTS = 1_200;
+const DOMAIN = 'faults';
+const names = DEFAULT_BUS_NAMES; // private servers: production names are ours alone
+
+interface Rig {
+  nats: PrivateServer;
+  redis: PrivateServer;
+  nc: NatsConnection;
+  routers: RouterProcess[];
+  desks: SimulatedDesks;
+}
+
+/** Private NATS and Redis, two router processes, simulated desks: nothing shared with other tests. */
+async function rig(): Promise<Rig> {
+  const nats = await startPrivateNats();
+  const redis = await startPrivateRedis();
+  const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  await ensureStreams(await nc.jetstreamManager(), names);
+  const routers = await Promise.all(['r1', 'r2'].map((replicaId) =>
+    RouterProcess.start({ natsUrl: nats.url, redisUrl: redis.url, domains: DOMAIN, rules: loadRules, replicaId })));
+  const desks = new SimulatedDesks(nc, { domain: DOMAIN, names, agents: 20, capacity: { chat: 3 }, handleMs: 20 });
+  await desks.start();
+  return { nats, redis, nc, routers, desks };
+}
+
+/** Publishes the load, injects the fault a third of the way in, and checks that routing resumes and nothing is lost. */
+async function runWithFault(r: Rig, name: string, fault: () => Promise<void>): Promise<AuditReport> {
+  const plan = Array.from({ length: CONTACTS }, (_, i) => ({ domain: DOMAIN, id: `${name}-${i}` }));
+  const publishedAt = new Map<string, number>();
+  const pumping = pumpContacts(r.nc.jetstream(), names, plan, { concurrency: 8, ratePerSecond: 150, onPublished: (id, firstAttemptAt) => publishedAt.set(id, firstAttemptAt) });
+  await new Promise((res) => setTimeout(res, (CONTACTS / 150) * 1000 / 3));
+  await fault();
+  // Resumed = a contact first sent after the fault was done was offered to an agent, within 10 s.
+  const faultAt = Date.now();
+  const firstOfferAfterFault = () => Math.min(...[...r.desks.firstOfferAt].filter(([id]) => (publishedAt.get(id) ?? 0) > faultAt).map(([, at]) => at));
+  await expect.poll(firstOfferAfterFault, { timeout: 10_000, interval: 100 }).toBeLessThan(faultAt + 10_000);
+  const resumedMs = firstOfferAfterFault() - faultAt;
+  const accepted = await pumping;
+  expect(accepted).toHaveLength(CONTACTS);
+  const report = async () => audit({ ...(await readDomainRecord(r.nc.jetstream(), await r.nc.jetstreamManager(), names, DOMAIN)), expectAllFinished: true });
+  await expect.poll(async () => (await report()).finished, { timeout: 120_000, interval: 2_000 }).toBe(CONTACTS);
+  const final = await report();
+  console.log(`${faultLine(name, final)} resumed_ms=${resumedMs}`);
+  return final;
+}
+
+async function owner(r: Rig): Promise<RouterProcess> {
+  for (;;) {
+    for (const router of r.routers) if ((await router.health())?.includes(DOMAIN)) return router;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+describe('faults on private servers', () => {
+  let r: Rig | undefined;
+  afterEach(async () => {
+    if (!r) return;
+    r.desks.stop();
+    await Promise.all(r.routers.map((p) => p.stop()));
+    await r.nc.close().catch(() => undefined);
+    await Promise.all([r.nats.destroy(), r.redis.destroy()]);
+    r = undefined;
+  });
+
+  const expectClean = (report: AuditReport, rigged: Rig) => {
+    if (report.findings.length) console.log(report.findings.slice(0, 10), rigged.routers.map((p) => p.logs.slice(-3_000)).join('\n'));
+    expect(report).toMatchObject({ accepted: CONTACTS, finished: CONTACTS, lost: 0, doubleAssigned: 0, overCapacity: 0 });
+  };
+
+  it('survives kill -9 of the router replica that owns the domain', async () => {
+    r = await rig();
+    const rigged = r;
+    const victim = await owner(rigged);
+    const report = await runWithFault(rigged, 'router-kill9', async () => victim.kill9());
+    expectClean(report, rigged);
+    const survivor = rigged.routers.find((p) => p !== victim)!;
+    if (!/"source":"redis","replayed":[1-9]/.test(survivor.logs)) console.log(survivor.logs.slice(-3_000));
+    expect(survivor.logs).toMatch(/"source":"redis","replayed":[1-9]/);
+  }, 240_000);
+
+  it('survives a Redis restart that loses all routing state, rebuilding it from JetStream', async () => {
+    r = await rig();
+    const rigged = r;
+    const report = await runWithFault(rigged, 'redis-state-loss', () => rigged.redis.restart());
+    expectClean(report, rigged);
+    expect(rigged.routers.map((p) => p.logs).join('')).toMatch(/"source":"jetstream","replayed":[1-9]/);
+  }, 240_000);
+
+  it('survives a NATS restart', async () => {
+    r = await rig();
+    const rigged = r;
+    const report = await runWithFault(rigged, 'nats-restart', () => rigged.nats.restart());
+    expectClean(report, rigged);
+  }, 240_000);
+});
