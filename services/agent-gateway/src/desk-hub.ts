@@ -105,20 +105,21 @@ export class DeskHub {
   }
 
   private async handle(agentId: string, event: RoutingEvent): Promise<void> {
-    const local = this.listeners.get(agentId);
-    for (const l of local ?? []) l.event?.(event);
+    for (const l of this.listeners.get(agentId) ?? []) l.event?.(event);
     const hasSession = (await this.deps.sessions.get(agentId)) !== undefined;
-    if (!hasSession && !local?.size) return;
+    if (!hasSession && !this.listeners.get(agentId)?.size) return;
     if (event.offered) {
       const message = await this.offerMessage(event);
       if (message?.offer === undefined) return;
       if (hasSession) await this.deps.sessions.putOffer(agentId, message.offer);
-      for (const l of local ?? []) l.send(message);
+      // Listeners are read again after the awaits: a desk that connected meanwhile either is among
+      // them now or read the stored offer when it connected (it drops a second copy).
+      for (const l of this.listeners.get(agentId) ?? []) l.send(message);
       return;
     }
     const open = (await this.deps.sessions.offers(agentId)).some((o) => o.contact?.id === event.contactId);
     const update = deskUpdateOf(event, open);
     if (update.closesOffer && hasSession) await this.deps.sessions.dropOffer(agentId, update.closesOffer);
-    for (const message of update.messages) for (const l of local ?? []) l.send(message);
+    for (const message of update.messages) for (const l of this.listeners.get(agentId) ?? []) l.send(message);
   }
 }

@@ -22,7 +22,18 @@ function onGone(call: ServerWritableStream<unknown, unknown>, fn: () => void): v
 export async function connect(deps: GatewayDeps, request: ConnectRequest, principal: Principal, call: ServerWritableStream<ConnectRequest, ConnectResponse>): Promise<void> {
   await requireSession(deps, principal, request.sessionId);
   const agentId = principal.subject;
-  const send = (message: ConnectResponse) => { if (!call.cancelled && !call.writableEnded) call.write(message); };
+  // An offer can reach a connecting desk twice (live from the hub and replayed from the session
+  // store); the desk sees each reservation once.
+  const offered = new Set<number>();
+  const send = (message: ConnectResponse) => {
+    if (call.cancelled || call.writableEnded) return;
+    if (message.offer) {
+      if (offered.has(message.offer.reservationToken)) return;
+      offered.add(message.offer.reservationToken);
+      if (offered.size > 256) offered.delete(offered.values().next().value!);
+    }
+    call.write(message);
+  };
   const unlisten = deps.hub.listen(agentId, { send });
   const touch = () => deps.sessions.touch(agentId, request.sessionId, deps.now())
     .catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'session not refreshed'));
