@@ -23,8 +23,10 @@ export interface PrivateServer extends ServerHandle {
   destroy(): Promise<void>;
 }
 
-const NATS_IMAGE = 'nats:2.10-alpine';
-const REDIS_IMAGE = 'redis:7-alpine';
+// The lines Debian ships (nats-server 2.9, Redis 7.0): a container run must not hide a feature
+// the binary fallback and the deployment baseline lack.
+const NATS_IMAGE = 'nats:2.9-alpine';
+const REDIS_IMAGE = 'redis:7.0-alpine';
 
 /** NATS with JetStream: `NATS_URL`, else a container, else `nats-server` from PATH. */
 export async function acquireNats(): Promise<ServerHandle> {
