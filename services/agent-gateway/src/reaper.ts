@@ -1,13 +1,42 @@
+import { status } from '@grpc/grpc-js';
+import { RpcError } from '@switchboard/grpc-edge';
 import type { GatewayDeps } from './deps.js';
+import type { RouterLink } from './router-link.js';
+import type { SessionStore } from './session-store.js';
+
+/** What the reaper needs: the session store, the router's command path, a clock and a logger. */
+export interface ReaperDeps extends Pick<GatewayDeps, 'logger' | 'graceSeconds' | 'now'> {
+  readonly sessions: Pick<SessionStore, 'claimLost' | 'get' | 'touch' | 'close' | 'postpone'>;
+  readonly router: Pick<RouterLink, 'command'>;
+}
+
+/** Longest wait before a failed sign-out is tried again. */
+const MAX_RETRY_MS = 5_000;
 
 /**
  * Signs out desktops that went silent: no open stream refreshing the session and no heartbeat
  * for the grace period. Every replica runs one; each lost agent is claimed by one replica. The
  * router's SIGN_OUT returns the agent's open offers to their queues at their original places.
+ *
+ * A SIGN_OUT the router does not take (no router answering, an internal error) keeps the session
+ * and puts its deadline back a little later, so this or another replica tries again; dropping it
+ * would leave the agent signed in at the router with no desktop, holding its offers. Only
+ * NOT_FOUND (the router no longer knows the agent: already signed out) counts as done.
  */
-export function startReaper(deps: GatewayDeps): { stop(): void } {
+export function startReaper(deps: ReaperDeps): { stop(): void } {
   const graceMs = deps.graceSeconds * 1000;
+  const retryMs = Math.min(MAX_RETRY_MS, Math.max(100, graceMs));
   let running = false;
+  const signOut = async (agentId: string): Promise<boolean> => {
+    try {
+      await deps.router.command({ type: 'SIGN_OUT', agentId });
+      return true;
+    } catch (error) {
+      if (error instanceof RpcError && error.code === status.NOT_FOUND) return true;
+      deps.logger.warn({ err: error, agentId, retryInMs: retryMs }, 'sign-out of a lost desktop failed; will retry');
+      return false;
+    }
+  };
   const sweep = async () => {
     if (running) return;
     running = true;
@@ -20,9 +49,10 @@ export function startReaper(deps: GatewayDeps): { stop(): void } {
           await deps.sessions.touch(agentId, session.sessionId, session.lastSeenMs);
           continue;
         }
-        await deps.router.command({ type: 'SIGN_OUT', agentId }).catch((error: unknown) => {
-          deps.logger.warn({ err: error, agentId }, 'sign-out of a lost desktop refused');
-        });
+        if (!(await signOut(agentId))) {
+          await deps.sessions.postpone(agentId, deps.now() + retryMs);
+          continue;
+        }
         await deps.sessions.close(agentId);
         deps.logger.info({ agentId }, 'desktop lost: signed out after the grace period');
       }

@@ -60,6 +60,15 @@ export class SessionStore {
     return true;
   }
 
+  /**
+   * Sets the agent's reaper deadline to `dueMs` while its session lives (a claimed agent whose
+   * sign-out failed goes back for another try); a session closed meanwhile stays closed.
+   */
+  async postpone(agentId: string, dueMs: number): Promise<void> {
+    if (!(await this.get(agentId))) return;
+    await this.redis.zadd(this.deadlinesKey, dueMs, agentId);
+  }
+
   /** Forgets the agent's session and offers. */
   async close(agentId: string): Promise<void> {
     await this.redis.multi().del(this.sessionKey(agentId), this.offersKey(agentId)).zrem(this.deadlinesKey, agentId).exec();
