@@ -111,4 +111,19 @@ describe('agent desktops over gRPC (generated client)', () => {
     await target.accept(offer);
     await target.complete('c-transfer');
   });
+
+  it('a stream whose session ended (signed in elsewhere, signed out) is closed with NOT_FOUND', async () => {
+    const first = await open('a8');
+    const elsewhere = await open('a8'); // a fresh sign-in without the live id replaces the session
+    const ended = await until('first stream ended', () => first.streamError, (GRACE_SECONDS + 2) * 1000);
+    expect(ended).toMatchObject({ code: status.NOT_FOUND, details: expect.stringContaining('sign in again') });
+    expect(elsewhere.streamError).toBeUndefined();
+    // Offers now reach only the live desk.
+    await enqueue(mesh, 'c-replaced');
+    const offer = await elsewhere.nextOffer('c-replaced');
+    expect(first.offers()).toEqual([]);
+    await call(elsewhere.api.signOut.bind(elsewhere.api), { sessionId: elsewhere.sessionId }, elsewhere.md);
+    expect(await until('second stream ended', () => elsewhere.streamError, (GRACE_SECONDS + 2) * 1000)).toMatchObject({ code: status.NOT_FOUND });
+    expect(offer.contact?.id).toBe('c-replaced');
+  });
 });

@@ -1,6 +1,6 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ConnectRequest, ConnectResponse, WatchTeamRequest, WatchTeamResponse } from '@switchboard/contracts';
-import { check, requireRole, type Principal } from '@switchboard/grpc-edge';
+import { check, failStream, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
 import type { GatewayDeps } from './deps.js';
 import { requireSession } from './session-handlers.js';
 import { agentToProto } from './view.mapper.js';
@@ -35,16 +35,39 @@ export async function connect(deps: GatewayDeps, request: ConnectRequest, princi
     call.write(message);
   };
   const unlisten = deps.hub.listen(agentId, { send });
-  const touch = () => deps.sessions.touch(agentId, request.sessionId, deps.now())
-    .catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'session not refreshed'));
-  const keepAlive = setInterval(() => void touch(), Math.max(200, (deps.graceSeconds * 1000) / 3));
-  onGone(call, () => {
+  const refresh = () => deps.sessions.touch(agentId, request.sessionId, deps.now());
+  const sessionGone = () => notFound(`session "${request.sessionId}" of agent ${agentId} is no longer live (signed out, signed in elsewhere or lost); sign in again`);
+  let closed = false;
+  const close = () => {
+    if (closed) return false;
+    closed = true;
     clearInterval(keepAlive);
     unlisten();
-    void touch(); // the grace period counts from the moment the stream went
+    return true;
+  };
+  // A stream whose session ended (SignOut, a newer sign-in, the reaper) must not keep receiving
+  // the agent's offers: it ends with NOT_FOUND, as every other call on a dead session does.
+  const keepAlive = setInterval(() => {
+    refresh().then((live) => {
+      if (live || !close()) return;
+      deps.logger.info({ agentId }, 'desktop stream ended: its session is gone');
+      failStream(call, sessionGone(), deps.logger);
+    }, (error: unknown) => deps.logger.warn({ err: error, agentId }, 'session not refreshed'));
+  }, Math.max(200, (deps.graceSeconds * 1000) / 3));
+  onGone(call, () => {
+    if (!close()) return;
+    // The grace period counts from the moment the stream went.
+    refresh().catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'session not refreshed'));
     deps.logger.info({ agentId }, 'desktop stream closed');
   });
-  await touch();
+  const live = await refresh().catch((error: unknown) => {
+    close();
+    throw error;
+  });
+  if (!live) {
+    close();
+    throw sessionGone();
+  }
   for (const offer of await deps.sessions.offers(agentId)) {
     const view = offer.contact ? await deps.router.contact(offer.contact.id) : undefined;
     if (view?.state === 'OFFERED' && view.agentId === agentId && view.offerToken === offer.reservationToken) send({ offer });

@@ -1,4 +1,4 @@
-import type { ClientReadableStream, Metadata } from '@grpc/grpc-js';
+import type { ClientReadableStream, Metadata, ServiceError } from '@grpc/grpc-js';
 import { AgentServiceClient, type ConnectResponse, type Offer } from '@switchboard/contracts';
 import { credentials } from '@grpc/grpc-js';
 import { call, until, type Mesh } from './mesh.js';
@@ -7,6 +7,8 @@ import { call, until, type Mesh } from './mesh.js';
 export class Desk {
   readonly messages: ConnectResponse[] = [];
   sessionId = '';
+  /** The status the server ended the stream with, once it did. */
+  streamError: ServiceError | undefined;
   private stream: ClientReadableStream<ConnectResponse> | undefined;
   private readonly client: AgentServiceClient;
 
@@ -33,7 +35,7 @@ export class Desk {
   async connect(): Promise<void> {
     this.stream = this.client.connect({ sessionId: this.sessionId }, this.md);
     this.stream.on('data', (m: ConnectResponse) => this.messages.push(m));
-    this.stream.on('error', () => undefined);
+    this.stream.on('error', (error: ServiceError) => { this.streamError = error; });
     await new Promise((r) => setTimeout(r, 100));
   }
 
