@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { status } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { ContactState } from '@switchboard/contracts';
 import { RouterClient } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
@@ -125,5 +125,26 @@ describe('agent desktops over gRPC (generated client)', () => {
     await call(elsewhere.api.signOut.bind(elsewhere.api), { sessionId: elsewhere.sessionId }, elsewhere.md);
     expect(await until('second stream ended', () => elsewhere.streamError, (GRACE_SECONDS + 2) * 1000)).toMatchObject({ code: status.NOT_FOUND });
     expect(offer.contact?.id).toBe('c-replaced');
+  });
+
+  it('only a desk role acts on an offer: a platform or ops token naming the agent gets PERMISSION_DENIED', async () => {
+    const desk = await open('a1');
+    await enqueue(mesh, 'c-roles');
+    const offer = await desk.nextOffer('c-roles');
+    const target = { contactId: 'c-roles', reservationToken: offer.reservationToken };
+    for (const role of ['platform', 'ops'] as const) {
+      const md = await mesh.auth('a1', role);
+      const denied = await call(desk.api.accept.bind(desk.api), target, md).catch((e: ServiceError) => e);
+      expect(denied).toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringContaining('Accept needs role agent or supervisor') });
+      expect(await codeOf(call(desk.api.decline.bind(desk.api), { ...target, reason: 'no' }, md))).toBe(status.PERMISSION_DENIED);
+    }
+    await desk.accept(offer);
+    const platform = await mesh.auth('a1', 'platform');
+    expect(await codeOf(call(desk.api.complete.bind(desk.api), { contactId: 'c-roles', disposition: 'x', notes: '', wrapUpSeconds: 0, resolvedFirstContact: false }, platform)))
+      .toBe(status.PERMISSION_DENIED);
+    expect(await codeOf(call(desk.api.transfer.bind(desk.api), { contactId: 'c-roles', queueId: 'general', reason: 'x' }, platform))).toBe(status.PERMISSION_DENIED);
+    // A supervisor working a desk acts on its own offers like an agent.
+    expect(await codeOf(call(desk.api.complete.bind(desk.api), { contactId: 'c-roles', disposition: 'x', notes: '', wrapUpSeconds: 0, resolvedFirstContact: false }, await mesh.auth('a1', 'supervisor'))))
+      .toBe('OK');
   });
 });

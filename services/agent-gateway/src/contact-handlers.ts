@@ -7,6 +7,7 @@ import type { ContactView } from '@switchboard/routing-core';
 import { context, trace } from '@opentelemetry/api';
 import { withSpan } from '@switchboard/telemetry';
 import type { GatewayDeps } from './deps.js';
+import { DESK_ROLES } from './session-handlers.js';
 import { contactToProto } from './view.mapper.js';
 
 const SUPERVISING = ['supervisor', 'ops'] as const;
@@ -23,8 +24,14 @@ async function liveContact(deps: GatewayDeps, contactId: string): Promise<Contac
   return view;
 }
 
-/** @throws RpcError PERMISSION_DENIED unless the contact is offered to or connected with the caller. */
-async function ownContact(deps: GatewayDeps, contactId: string, principal: Principal): Promise<ContactView> {
+/**
+ * The caller's own contact, for a desk action (`what`).
+ * @throws RpcError PERMISSION_DENIED unless the caller works a desk (agent, or supervisor acting as
+ * one) and the contact is offered to or connected with it; a platform or ops token whose subject
+ * happens to be an agent id acts for nobody's desk.
+ */
+async function ownContact(deps: GatewayDeps, contactId: string, principal: Principal, what: string): Promise<ContactView> {
+  requireRole(principal, DESK_ROLES, what);
   checkContactId(contactId);
   const view = await liveContact(deps, contactId);
   if (view.agentId !== principal.subject) throw permissionDenied(`contact "${contactId}" is not offered to or connected with you`);
@@ -48,7 +55,7 @@ function checkToken(view: ContactView, token: number): void {
 }
 
 export async function accept(deps: GatewayDeps, request: AcceptRequest, principal: Principal): Promise<AcceptResponse> {
-  const view = await ownContact(deps, request.contactId, principal);
+  const view = await ownContact(deps, request.contactId, principal, 'Accept');
   checkToken(view, request.reservationToken);
   const reply = await inContactTrace(deps, view.id, 'accept', () =>
     deps.router.command({ type: 'ACCEPT', contactId: view.id, agentId: principal.subject, offerToken: request.reservationToken }));
@@ -58,7 +65,7 @@ export async function accept(deps: GatewayDeps, request: AcceptRequest, principa
 
 export async function decline(deps: GatewayDeps, request: DeclineRequest, principal: Principal): Promise<DeclineResponse> {
   check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
-  const view = await ownContact(deps, request.contactId, principal);
+  const view = await ownContact(deps, request.contactId, principal, 'Decline');
   checkToken(view, request.reservationToken);
   await inContactTrace(deps, view.id, 'decline', () =>
     deps.router.command({ type: 'DECLINE', contactId: view.id, agentId: principal.subject, offerToken: request.reservationToken, reason: request.reason || 'declined' }));
@@ -74,7 +81,7 @@ export async function complete(deps: GatewayDeps, request: CompleteRequest, prin
   check(request.disposition.length <= 100, 'disposition', 'too_long', 'at most 100 characters');
   check(request.notes.length <= 4_000, 'notes', 'too_long', 'at most 4000 characters');
   check(request.wrapUpSeconds <= 3_600, 'wrap_up_seconds', 'out_of_range', '0..3600');
-  const view = await ownContact(deps, request.contactId, principal);
+  const view = await ownContact(deps, request.contactId, principal, 'Complete');
   if (view.state !== 'CONNECTED') throw failedPrecondition(`contact "${view.id}" is ${view.state}, not CONNECTED`);
   await inContactTrace(deps, view.id, 'complete', () =>
     deps.router.command({ type: 'COMPLETE', contactId: view.id, agentId: principal.subject, disposition: request.disposition || 'resolved' }));
@@ -92,13 +99,14 @@ export async function complete(deps: GatewayDeps, request: CompleteRequest, prin
 
 /** Transfer to a queue or an agent; the contact keeps its age (place by arrival) and its history. */
 export async function transfer(deps: GatewayDeps, request: TransferRequest, principal: Principal): Promise<TransferResponse> {
+  requireRole(principal, [...DESK_ROLES, ...SUPERVISING], 'Transfer');
   checkContactId(request.contactId);
   const queueId = request.queueId ?? '';
   const agentId = request.agentId ?? '';
   check(queueId !== '' || agentId !== '', 'target', 'required', 'queue_id or agent_id is required');
   check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
   const supervising = (SUPERVISING as readonly string[]).includes(principal.role);
-  const view = supervising ? await liveContact(deps, request.contactId) : await ownContact(deps, request.contactId, principal);
+  const view = supervising ? await liveContact(deps, request.contactId) : await ownContact(deps, request.contactId, principal, 'Transfer');
   await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: agentId ? { kind: 'agent', agentId } : { kind: 'queue', queueId } });
   deps.logger.info({ contactId: view.id, by: principal.subject, queueId, agentId }, 'contact transferred');
   const after = await deps.router.contact(view.id);

@@ -7,7 +7,8 @@ import { check, notFound, permissionDenied, requireRole, type Principal } from '
 import type { GatewayDeps } from './deps.js';
 import { agentToProto, PRESENCE } from './view.mapper.js';
 
-const DESK_ROLES = ['agent', 'supervisor'] as const;
+/** Roles that work a desk: agents, and supervisors taking contacts themselves. */
+export const DESK_ROLES = ['agent', 'supervisor'] as const;
 
 /** @throws RpcError NOT_FOUND unless `sessionId` is the caller's live session. */
 export async function requireSession(deps: GatewayDeps, principal: Principal, sessionId: string, field = 'session_id'): Promise<void> {
