@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { SMTPServer } from 'smtp-server';
 import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
+import type { ConversationAgents } from './conversation-agents.js';
 import { registerInboundEmailRoute, RAW_EMAIL_TYPES } from './http-routes.js';
 import { createEmailIngestor } from './ingest.js';
+import type { MessageIdLedger } from './message-id-ledger.js';
 import { createSmtpListener } from './smtp-listener.js';
 
 /** Everything the email service needs, injected so tests build it against their own NATS. */
@@ -12,6 +14,10 @@ export interface EmailAppDeps {
   readonly publisher: ContactPublisher;
   readonly readiness: () => Promise<boolean>;
   readonly domain: string;
+  /** Message-IDs already stored (days), so late SMTP retries are not published again. */
+  readonly ledger: MessageIdLedger;
+  /** Who last handled each conversation, learned from routing events (see `followEmailAgents`). */
+  readonly agents: ConversationAgents;
   /** `EMAIL_MAX_BYTES`: largest message over SMTP and HTTP (default 10 MiB). */
   readonly maxBytes?: number;
   /** `EMAIL_WEBHOOK_SIGNING_KEY`: when set, the webhook requires a Mailgun-style signature. */
@@ -25,7 +31,7 @@ export interface EmailAppDeps {
 export async function buildEmailApp(deps: EmailAppDeps): Promise<{ http: FastifyInstance; smtp: SMTPServer }> {
   const now = deps.now ?? (() => new Date());
   const maxBytes = deps.maxBytes ?? 10 * 1024 * 1024;
-  const ingest = createEmailIngestor({ publisher: deps.publisher, domain: deps.domain, logger: deps.logger, now });
+  const ingest = createEmailIngestor({ publisher: deps.publisher, domain: deps.domain, logger: deps.logger, ledger: deps.ledger, agents: deps.agents, now });
   const http = await createIngestHttpServer({
     logger: deps.logger,
     channel: 'email',

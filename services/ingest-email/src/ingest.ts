@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { withReceiveSpan, type ContactPublisher } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
-import { emailToContact, type EmailSource } from './email-mapper.js';
+import type { ConversationAgents } from './conversation-agents.js';
+import { emailConversationId, emailToContact, type EmailSource } from './email-mapper.js';
+import type { MessageIdLedger } from './message-id-ledger.js';
 import { parseInboundEmail } from './mime.js';
 
 /** The outcome of one accepted message. */
@@ -19,6 +21,10 @@ export interface EmailIngestorDeps {
   readonly publisher: ContactPublisher;
   readonly domain: string;
   readonly logger: Logger;
+  /** Message-IDs already stored, for retries that come after JetStream's dedup window. */
+  readonly ledger: MessageIdLedger;
+  /** Conversation of each contact and the agent who last handled each conversation. */
+  readonly agents: ConversationAgents;
   readonly now?: () => Date;
 }
 
@@ -29,7 +35,9 @@ function idempotencyKey(messageId: string): string {
 
 /**
  * Parses, maps and publishes; resolves after the JetStream ack. The same Message-ID twice is one
- * stored message (JetStream dedup), and answers success both times.
+ * stored message and answers success both times: within minutes JetStream's dedup catches it,
+ * later the ledger does (without publishing). A reply prefers the agent who last handled its
+ * conversation.
  * @throws ValidationError for unroutable mail, BusUnavailableError when NATS is down.
  */
 export function createEmailIngestor(deps: EmailIngestorDeps): EmailIngestor {
@@ -37,9 +45,28 @@ export function createEmailIngestor(deps: EmailIngestorDeps): EmailIngestor {
   const log = deps.logger.child({ component: 'ingest' });
   return (raw, source, recipient) => withReceiveSpan('email', source, { 'switchboard.email.bytes': raw.length }, async () => {
     const email = await parseInboundEmail(raw);
-    const contact = emailToContact(email, { domain: deps.domain, source, now: now(), ...(recipient ? { recipient } : {}) });
-    const published = await deps.publisher.publishContact(contact, idempotencyKey(email.messageId));
-    log.info({ contactId: contact.id, conversationId: contact.conversationId, reply: email.thread.isReply, attachments: email.attachments.length, duplicate: published.duplicate, source }, 'email received');
-    return { contactId: contact.id, conversationId: contact.conversationId, duplicate: published.duplicate };
+    const key = idempotencyKey(email.messageId);
+    const known = await deps.ledger.lookup(key);
+    if (known) {
+      log.info({ contactId: known.contactId, source }, 'email already stored; retry answered without publishing');
+      return { ...known, duplicate: true };
+    }
+    const handler = email.thread.isReply ? await deps.agents.lastAgent(emailConversationId(deps.domain, email)) : undefined;
+    const contact = emailToContact(email, {
+      domain: deps.domain,
+      source,
+      now: now(),
+      ...(recipient ? { recipient } : {}),
+      ...(handler ? { preferredAgentId: handler.agentId } : {}),
+    });
+    // Before publishing: a routing event about the contact must find its conversation.
+    await deps.agents.rememberContact(contact.id, contact.conversationId);
+    const published = await deps.publisher.publishContact(contact, key);
+    const result = { contactId: contact.id, conversationId: contact.conversationId };
+    // After the ack only: an id in the ledger must mean a stored contact. Failing to record it
+    // loses nothing (JetStream dedup still covers minutes), so the sender still hears success.
+    await deps.ledger.record(key, result).catch((error: unknown) => log.warn({ err: error, contactId: contact.id }, 'message-id not recorded in the ledger'));
+    log.info({ contactId: contact.id, conversationId: contact.conversationId, reply: email.thread.isReply, preferredAgent: handler !== undefined, attachments: email.attachments.length, duplicate: published.duplicate, source }, 'email received');
+    return { ...result, duplicate: published.duplicate };
   });
 }

@@ -1,31 +1,80 @@
 // Shared by this service's tests only (not exported by the package).
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import nodemailer from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { createLogger } from '@switchboard/telemetry';
 import type { IngestTestBed } from '@switchboard/ingest-kit/testing';
+import { followEmailAgents } from './agent-follower.js';
 import { buildEmailApp, closeSmtp, listenSmtp, type EmailAppDeps } from './app.js';
+import { ConversationAgents } from './conversation-agents.js';
+import { MessageIdLedger } from './message-id-ledger.js';
 
 /** The email service on free ports against the test bed's streams. */
 export interface RunningEmailApp {
   readonly httpUrl: string;
   readonly smtpPort: number;
-  close(): Promise<void>;
+  /** The KV buckets it keeps its memory in; pass them to a second app to play a restart. */
+  readonly buckets: EmailBuckets;
+  readonly ledger: MessageIdLedger;
+  readonly agents: ConversationAgents;
+  /** Stops the app; `keepBuckets` leaves its KV buckets for a restarted app. */
+  close(options?: { keepBuckets?: boolean }): Promise<void>;
 }
 
-export async function startEmailApp(bed: IngestTestBed, overrides: Partial<EmailAppDeps> = {}): Promise<RunningEmailApp> {
+/** The bucket names of one app's ledger and conversation store. */
+export interface EmailBuckets {
+  readonly ledger: string;
+  readonly conversations: string;
+}
+
+/** Options of {@link startEmailApp} beyond the app's own dependencies. */
+export interface StartEmailAppOptions extends Partial<EmailAppDeps> {
+  /** Reuse these buckets (a restart) instead of fresh ones. */
+  readonly buckets?: EmailBuckets;
+  /** Ledger entries' lifetime (default the production one). */
+  readonly ledgerTtlMs?: number;
+}
+
+/**
+ * Builds and starts the service as main.ts does (ledger, conversation store, the routing-event
+ * follower) on buckets unique to this app unless `buckets` is given.
+ */
+export async function startEmailApp(bed: IngestTestBed, overrides: StartEmailAppOptions = {}): Promise<RunningEmailApp> {
+  const { buckets: reuse, ledgerTtlMs, ...deps } = overrides;
+  const suffix = `${bed.scope.id}_${randomBytes(3).toString('hex')}`.toUpperCase();
+  const buckets = reuse ?? { ledger: `EMAILIDS_${suffix}`, conversations: `EMAILCONV_${suffix}` };
+  const logger = createLogger({ service: 'ingest-email-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const isConnected = () => bed.bus.isConnected();
+  const ledger = await MessageIdLedger.open(bed.bus.nc, { bucket: buckets.ledger, isConnected, ...(ledgerTtlMs ? { ttlMs: ledgerTtlMs } : {}) });
+  const agents = await ConversationAgents.open(bed.bus.nc, { bucket: buckets.conversations, isConnected });
+  const follower = await followEmailAgents({ bus: bed.bus, domain: bed.scope.domain, agents, logger });
   const { http, smtp } = await buildEmailApp({
-    logger: createLogger({ service: 'ingest-email-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger,
     publisher: bed.publisher,
+    ledger,
+    agents,
     readiness: () => bed.bus.ready(),
     domain: bed.scope.domain,
     rateLimit: false,
     smtpConnectionsPerMinute: 100_000,
-    ...overrides,
+    ...deps,
   });
   const httpUrl = await http.listen({ host: '127.0.0.1', port: 0 });
   const smtpPort = await listenSmtp(smtp, 0, '127.0.0.1');
-  return { httpUrl, smtpPort, close: async () => { await Promise.all([http.close(), closeSmtp(smtp)]); } };
+  return {
+    httpUrl,
+    smtpPort,
+    buckets,
+    ledger,
+    agents,
+    close: async (options = {}) => {
+      await Promise.all([http.close(), closeSmtp(smtp)]);
+      await follower.stop();
+      if (options.keepBuckets || bed.bus.nc.isClosed()) return;
+      for (const bucket of [buckets.ledger, buckets.conversations]) await bed.bus.jsm.streams.delete(`KV_${bucket}`).catch(() => undefined);
+    },
+  };
 }
 
 /** A nodemailer SMTP transport to the listener (plain SMTP on loopback, as an MTA relays to it). */
