@@ -124,6 +124,98 @@ describe('decline and RONA', () => {
   });
 });
 
+describe('exclusions lapse: a refusal delays a contact but cannot starve it', () => {
+  it('re-offers a contact declined by its only eligible agent one offer timeout later, not never', () => {
+    // The audit case: the only agent declines and then sits AVAILABLE and idle.
+    const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 20, maxWaitSeconds: 3600 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const first = h.lastOffer('c1');
+    h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a1', offerToken: first?.offerToken ?? 0, reason: 'not now' });
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'QUEUED', declinedBy: ['a1'] });
+    expect(h.engine.agent('a1')).toMatchObject({ presence: 'AVAILABLE', contactIds: [] });
+    h.advance(19_999);
+    expect(h.engine.contact('c1')?.state).toBe('QUEUED');
+    h.advance(1);
+    const again = h.lastOffer('c1');
+    expect(again).toMatchObject({ agentId: 'a1', atMs: (first?.atMs ?? 0) + 20_000, enqueuedAtMs: first?.enqueuedAtMs });
+    expect(again?.explanation.trigger).toBe('ELIGIBILITY_WIDENED');
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'OFFERED', declinedBy: [] });
+  });
+
+  it('keeps re-offering within the hour however often the agent declines, and lapses misses too', () => {
+    const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 15, missesBeforeAway: 0 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const start = h.now;
+    while (h.now - start < 3_600_000) {
+      const offer = h.lastOffer('c1');
+      if (h.engine.contact('c1')?.state === 'OFFERED' && offer !== undefined && h.ofType('OfferDeclined').length < 60) {
+        h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a1', offerToken: offer.offerToken, reason: 'no' });
+      }
+      h.advance(1000);
+    }
+    const offers = h.ofType('ContactOffered');
+    // 60 declines then misses (RONA), each followed by one offer timeout of exclusion: never longer.
+    expect(h.ofType('OfferDeclined')).toHaveLength(60);
+    expect(h.ofType('OfferTimedOut').length).toBeGreaterThan(50);
+    for (let i = 1; i < offers.length; i++) {
+      expect((offers[i]?.atMs ?? 0) - (offers[i - 1]?.atMs ?? 0)).toBeLessThanOrEqual(30_000);
+    }
+    expect(h.now - (offers.at(-1)?.atMs ?? 0)).toBeLessThanOrEqual(30_000);
+  });
+
+  it('goes to another free agent at once, and the decliner stays excluded during the cool-off', () => {
+    const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 10 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.advance(1000);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
+    h.apply({ type: 'SET_PRESENCE', agentId: 'a2', presence: 'AWAY', reason: 'break' });
+    h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')?.offerToken ?? 0, reason: 'no' });
+    h.advance(5000);
+    h.apply({ type: 'SET_PRESENCE', agentId: 'a2', presence: 'AVAILABLE' });
+    expect(h.lastOffer('c1')?.agentId).toBe('a2');
+    h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a2', offerToken: h.lastOffer('c1')?.offerToken ?? 0, reason: 'no' });
+    // a1's exclusion (declined at +1 s) ends at +11 s, a2's at +16 s: a1 gets it first.
+    expect(h.engine.contact('c1')?.declinedBy).toEqual(['a1', 'a2']);
+    h.advance(4999);
+    expect(h.engine.contact('c1')?.state).toBe('QUEUED');
+    h.advance(1);
+    expect(h.lastOffer('c1')).toMatchObject({ agentId: 'a1', atMs: h.now });
+    expect(h.engine.contact('c1')?.declinedBy).toEqual(['a2']);
+  });
+
+  it('treats a lapse timer as stale once the contact entered another queue, and as a no-op the second time', () => {
+    const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 10 }), queueConfig('q2')]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1', 'q2']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const r = h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')?.offerToken ?? 0, reason: 'no' });
+    const lapse = r.timers.find((t) => t.kind === 'EXCLUSION_LAPSE');
+    expect(lapse).toMatchObject({ agentId: 'a1', dueAtMs: h.now + 10_000, contactId: 'c1' });
+    h.apply({ type: 'SET_PRESENCE', agentId: 'a1', presence: 'AWAY', reason: 'break' });
+    h.apply({ type: 'TRANSFER', contactId: 'c1', target: { kind: 'queue', queueId: 'q2' } });
+    expect(h.engine.contact('c1')).toMatchObject({ queueId: 'q2', declinedBy: [] });
+    h.now += 10_000;
+    expect(h.apply({ type: 'TIMER_FIRED', timer: lapse as TimerRequest }).outcome.kind).toBe('stale');
+  });
+
+  it('applies a lapse with no event (state changed) and ignores it when fired again', () => {
+    const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 10 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const r = h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')?.offerToken ?? 0, reason: 'no' });
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a2', offerToken: h.lastOffer('c1')?.offerToken ?? 0 });
+    const lapse = r.timers.find((t) => t.kind === 'EXCLUSION_LAPSE') as TimerRequest;
+    h.now = lapse.dueAtMs;
+    const fired = h.apply({ type: 'TIMER_FIRED', timer: lapse });
+    expect(fired).toMatchObject({ outcome: { kind: 'applied' }, events: [] });
+    expect(h.engine.contact('c1')?.declinedBy).toEqual([]);
+    expect(h.apply({ type: 'TIMER_FIRED', timer: lapse }).outcome.kind).toBe('stale');
+  });
+});
+
 describe('explanations', () => {
   it('bounds named candidates at 20 and counts every passed-over agent exactly', () => {
     const h = new EngineHarness([queueConfig('q1', { requiredSkills: [{ skill: 'tax', minProficiency: 3 }] })]);

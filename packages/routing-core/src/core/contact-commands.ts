@@ -51,7 +51,7 @@ export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
     id: input.id, input, arrivalSeq: s.nextArrival++, arrivedAtMs: input.arrivedAtMs, queueId: input.queueId,
     state: ContactState.RECEIVED, enqueuedAtMs: s.now, entryToken: 0, key: 0, ring: 0, poolOpen: true,
     preferredAgentId: input.preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
-    agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, declinedBy: new Set(), history: [],
+    agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, declinedBy: new Map(), history: [],
   };
   if (!enterQueue(s, c, q, true)) {
     s.emit({ type: 'ContactRejected', ...fields, reason: 'QUEUE_FULL' });
@@ -76,7 +76,11 @@ export function accept(s: EngineState, contactId: string, agentId: string, token
   return APPLIED;
 }
 
-/** DECLINE or RONA: back to the original place, never to this agent again in this queue. */
+/**
+ * DECLINE or RONA: back to the original place, excluded from this agent for one offer timeout.
+ * The exclusion lapses by timer rather than lasting the whole stay in the queue: otherwise a
+ * contact refused by its only eligible agent would wait (until it expired) beside that idle agent.
+ */
 export function refuse(s: EngineState, contactId: string, agentId: string, token: number, reason: string | undefined): RoutingOutcome {
   const c = s.contacts.get(contactId);
   if (c === undefined && reason === undefined) return STALE;
@@ -84,7 +88,9 @@ export function refuse(s: EngineState, contactId: string, agentId: string, token
   if (c.state !== ContactState.OFFERED || c.offerToken !== token) return STALE;
   const agent = assertAgent(c, agentId);
   const config = queueOf(s, c).config;
-  c.declinedBy.add(agent.id);
+  const untilMs = s.now + config.offerTimeoutSeconds * 1000;
+  c.declinedBy.set(agent.id, { untilMs, token });
+  s.timer(TimerKind.EXCLUSION_LAPSE, untilMs, c.id, token, agent.id);
   if (reason !== undefined) {
     s.emit({ type: 'OfferDeclined', ...s.contactFields(c), agentId, offerToken: token, reason });
   } else {
@@ -202,5 +208,21 @@ export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
       advance(s, c, DecisionTrigger.ELIGIBILITY_WIDENED);
       return s.seq === seq ? STALE : APPLIED;
     }
+    case TimerKind.EXCLUSION_LAPSE:
+      return lapseExclusion(s, c, t);
   }
+}
+
+/**
+ * Ends one agent's exclusion from `c`. A waiting contact is re-decided at once (the agent may be
+ * idle beside it); otherwise the agent is simply eligible again when the contact next waits.
+ * Applied (not stale) whenever the exclusion existed, even without events: the state changed,
+ * and an adapter that replays its command log must replay this too.
+ */
+function lapseExclusion(s: EngineState, c: ContactRec, t: TimerRequest): RoutingOutcome {
+  const exclusion = t.agentId === undefined ? undefined : c.declinedBy.get(t.agentId);
+  if (t.agentId === undefined || exclusion === undefined || exclusion.token !== t.token) return STALE;
+  c.declinedBy.delete(t.agentId);
+  if (c.state === ContactState.QUEUED) advance(s, c, DecisionTrigger.ELIGIBILITY_WIDENED);
+  return APPLIED;
 }

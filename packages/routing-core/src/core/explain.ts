@@ -59,7 +59,7 @@ export function explain(
       add(PassReason.CAPACITY, bucket.unavailable.CAPACITY);
       add(PassReason.BLENDING, bucket.unavailable.BLENDING);
       let declined = 0;
-      for (const id of c.declinedBy) {
+      for (const id of c.declinedBy.keys()) {
         const m = s.agents.get(id)?.memberships.get(g);
         if (m?.bucket === b && m.entry !== undefined) declined += 1;
       }

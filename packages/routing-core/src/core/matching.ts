@@ -6,8 +6,8 @@ import type { EngineState } from './state.js';
 
 /**
  * The two decisions, both bounded by the number of buckets (rings × 2) and groups, never by the
- * number of waiting contacts or agents. Skipping agents that declined a contact (or contacts an
- * agent declined) is bounded by the number of declines.
+ * number of waiting contacts or agents. Skipping agents excluded from a contact (or contacts an
+ * agent is excluded from) is bounded by the live exclusions, which lapse after one offer timeout.
  */
 
 /** True when an agent of this membership may serve a contact at the contact's ring and pool stage. */

@@ -122,8 +122,19 @@ export interface ContactRec {
   offeredAtMs: number;
   connectedAtMs: number;
   wrapStartMs: number;
-  readonly declinedBy: Set<string>;
+  /**
+   * Agents excluded from this contact after declining or missing it (agentId → exclusion). An
+   * exclusion lapses at `untilMs` (an EXCLUSION_LAPSE timer) so it can never starve the contact;
+   * all are cleared when the contact enters a queue.
+   */
+  readonly declinedBy: Map<string, Exclusion>;
   readonly history: string[];
+}
+
+/** One agent's exclusion from one contact; `token` is the refused offer's (fences the lapse timer). */
+export interface Exclusion {
+  readonly untilMs: number;
+  readonly token: number;
 }
 
 /** A new empty list of contacts in queue order. */

@@ -13,7 +13,7 @@ export function contactView(c: ContactRec): ContactView {
     ...c.input, queueId: c.queueId, preferredAgentId: c.preferredAgentId, state: c.state, enqueuedAtMs: c.enqueuedAtMs,
     ring: c.ring, poolOpen: c.poolOpen, sticky: c.stickyAgentId !== undefined,
     ...(c.agent === undefined ? {} : { agentId: c.agent.id }), ...(c.offerToken === undefined ? {} : { offerToken: c.offerToken }),
-    declinedBy: [...c.declinedBy], history: [...c.history],
+    declinedBy: [...c.declinedBy.keys()], history: [...c.history],
   };
 }
 

@@ -67,7 +67,11 @@ export interface ContactView extends ContactInput {
   readonly agentId?: string;
   /** Fencing token of the live offer/connection, if any. */
   readonly offerToken?: number;
-  /** Agents that declined or missed this contact; never offered it again in this queue. */
+  /**
+   * Agents currently excluded from this contact because they declined or missed it. Each exclusion
+   * lapses one offer timeout (the queue's `offerTimeoutSeconds`) after the refusal, and all are
+   * cleared when the contact enters another queue.
+   */
   readonly declinedBy: readonly string[];
   /** Queue ids this contact went through before the current one (transfers, overflows). */
   readonly history: readonly string[];

@@ -10,6 +10,13 @@ export const TimerKind = {
    * wait when it fires, so firing early, late or twice is harmless.
    */
   QUEUE_THRESHOLD: 'QUEUE_THRESHOLD',
+  /**
+   * An agent's exclusion from a contact it declined or missed ends (`agentId` set): from then on
+   * the agent may be offered the contact again, so a decline can delay a contact but never strand
+   * it. Fenced by the refused offer's token; a contact that entered another queue since has no
+   * exclusion left to lapse.
+   */
+  EXCLUSION_LAPSE: 'EXCLUSION_LAPSE',
 } as const;
 
 /** One of {@link TimerKind}. */
