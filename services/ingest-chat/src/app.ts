@@ -1,8 +1,9 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions } from '@switchboard/ingest-kit';
+import { createIngestHttpServer, type ContactPublisher, type IngestBus, type RateLimitOptions } from '@switchboard/ingest-kit';
 import { AbandonmentWatch } from './abandonment.js';
+import { followAnsweredChats } from './answered-follower.js';
 import { CHAT_PROTOCOL, registerChatRoutes } from './routes.js';
 import type { ChatSessionStore } from './session-store.js';
 
@@ -13,6 +14,8 @@ const MAX_FRAME_BYTES = 32 * 1024;
 export interface ChatAppDeps {
   readonly logger: Logger;
   readonly publisher: ContactPublisher;
+  /** The bus whose ROUTING stream says when an agent accepted a chat (answered, see `followAnsweredChats`). */
+  readonly bus: IngestBus;
   readonly sessions: ChatSessionStore;
   readonly domain: string;
   readonly readiness: () => Promise<boolean>;
@@ -32,15 +35,10 @@ export interface ChatAppDeps {
 export interface ChatApp {
   readonly http: FastifyInstance;
   readonly abandonment: AbandonmentWatch;
-  /**
-   * Records that an agent answered the session, so the visitor leaving now ENDS the contact
-   * instead of abandoning it. Called by whatever delivers agent replies to the widget.
-   */
-  markAnswered(sessionId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** Builds the HTTP + WebSocket server. */
+/** Builds the HTTP + WebSocket server and starts following which chats agents answered. */
 export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
   const now = deps.now ?? Date.now;
   const http = await createIngestHttpServer({ logger: deps.logger, readiness: deps.readiness, channel: 'chat', bodyLimitBytes: 16 * 1024, ...(deps.rateLimit === undefined ? {} : { rateLimit: deps.rateLimit }) });
@@ -71,15 +69,14 @@ export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
     typingIntervalMs: deps.typingIntervalMs ?? 3_000,
     now,
   });
+  const answered = await followAnsweredChats({ bus: deps.bus, domain: deps.domain, sessions: deps.sessions, logger: deps.logger });
   return {
     http,
     abandonment,
-    async markAnswered(sessionId) {
-      return (await deps.sessions.update(sessionId, (s) => ({ ...s, answered: true }))) !== undefined;
-    },
     async close() {
       await http.close();
       abandonment.stop();
+      await answered.stop();
     },
   };
 }

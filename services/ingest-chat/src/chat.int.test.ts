@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Channel, ContactUpdateKind } from '@switchboard/contracts';
+import { publishDurable, routingSubject } from '@switchboard/bus';
+import { Channel, ContactUpdateKind, RoutingEvent } from '@switchboard/contracts';
 import { connectTestNats, createTestScope, type TestNats } from '@switchboard/testkit';
 import { CHAT_PROTOCOL } from './routes.js';
 import { createSession, FORM, identifierHash, openVisitor, startChatApp, type ChatTestApp } from './test-support.js';
@@ -19,6 +20,14 @@ describe('ingest-chat on real JetStream with real WebSocket clients', () => {
     await t.app.close();
     await nats.cleanup();
   });
+
+  let sequence = 0;
+  /** An `OfferAccepted` routing event, published as the router's outbox relay does. */
+  async function publishAccepted(contactId: string, channel: Channel): Promise<void> {
+    const domain = t.domain;
+    const event = RoutingEvent.fromPartial({ id: `${domain}:${++sequence}`, domain, sequence, occurredAt: new Date(), contactId, agentId: 'agent-3', channel, accepted: { reservationToken: 1 } });
+    await publishDurable(nats.js, routingSubject(t.bus.names, domain, 'OfferAccepted'), RoutingEvent.encode(event).finish(), { msgId: event.id });
+  }
 
   it('first message opens the contact (once across resends), later ones are MESSAGE updates; typing and read pass through', async () => {
     const { sessionId, token } = await createSession(t.url);
@@ -70,16 +79,22 @@ describe('ingest-chat on real JetStream with real WebSocket clients', () => {
     expect(await t.count()).toBe(2);
   });
 
-  it('a visitor leaving after an agent answered ends the contact instead', async () => {
+  it('a visitor leaving after the router reports an agent accepted the chat ends the contact instead', async () => {
     const { sessionId, token } = await createSession(t.url);
     const visitor = await openVisitor(t.url, sessionId, token);
     visitor.send({ type: 'message', id: 'm1', text: 'hi' });
     await visitor.next();
-    expect(await t.app.markAnswered(sessionId)).toBe(true);
+    const contactId = (await t.records())[0]?.arrived?.id ?? '';
+    // Acceptances of other channels' contacts and of unknown chats change nothing.
+    await publishAccepted(contactId, Channel.CHANNEL_EMAIL);
+    await publishAccepted('7ZZZZZZZZZZZZZZZZZZZZZZZZZ', Channel.CHANNEL_CHAT);
+    await publishAccepted(contactId, Channel.CHANNEL_CHAT);
+    await expect.poll(async () => (await t.sessions.get(sessionId))?.answered).toBe(true);
     await visitor.close();
     await t.app.abandonment.idle();
-    expect((await t.records())[1]?.update?.kind).toBe(ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED);
-    expect(await t.app.markAnswered('cs_unknown')).toBe(false);
+    const records = await t.records();
+    expect(records).toHaveLength(2);
+    expect(records[1]?.update).toMatchObject({ contactId, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED });
   });
 
   it('refuses a bad token with HTTP 401 before the upgrade; accepts the token as a subprotocol', async () => {

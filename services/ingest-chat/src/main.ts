@@ -15,6 +15,7 @@ await runIngestService({
     const app = await buildChatApp({
       logger,
       publisher,
+      bus,
       sessions,
       domain: config.domain,
       readiness: () => bus.ready(),

@@ -43,8 +43,35 @@ export class ChatSessionStore {
     return new ChatSessionStore(kv, isConnected);
   }
 
+  /**
+   * Stores a new session, and which session its contact id belongs to (routing events name
+   * contacts; see {@link markAnswered}). The index is written first so it never lags the session.
+   */
   async create(session: ChatSession): Promise<void> {
-    await this.guard(() => this.kv.create(session.sessionId, JSON.stringify(session)));
+    await this.guard(async () => {
+      await this.kv.put(contactKey(session.contactId), session.sessionId);
+      await this.kv.create(session.sessionId, JSON.stringify(session));
+    });
+  }
+
+  /** The session whose contact is `contactId`, or undefined (another channel's, or expired). */
+  async sessionOfContact(contactId: string): Promise<string | undefined> {
+    return this.guard(async () => {
+      const entry = await this.kv.get(contactKey(contactId));
+      return entry && entry.operation === 'PUT' ? entry.string() : undefined;
+    });
+  }
+
+  /**
+   * Records that an agent answered the session of `contactId`, so the visitor leaving now ENDS the
+   * contact instead of abandoning it.
+   * @returns the session id, or undefined when no session of this service has that contact.
+   */
+  async markAnswered(contactId: string): Promise<string | undefined> {
+    const sessionId = await this.sessionOfContact(contactId);
+    if (sessionId === undefined) return undefined;
+    const updated = await this.update(sessionId, (s) => (s.answered ? s : { ...s, answered: true }));
+    return updated ? sessionId : undefined;
   }
 
   async get(sessionId: string): Promise<ChatSession | undefined> {
@@ -79,6 +106,11 @@ export class ChatSessionStore {
       throw new BusUnavailableError(`chat session store unavailable: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/** Session ids start with `cs_`, contact ids are base32: the `contact.` prefix cannot collide. */
+function contactKey(contactId: string): string {
+  return `contact.${contactId}`;
 }
 
 function read(entry: KvEntry | null): ChatSession | undefined {

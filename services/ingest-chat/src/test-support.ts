@@ -21,6 +21,8 @@ export const FORM = { name: 'Li Lei', email: 'li.lei@example.com', language: 'zh
 export interface ChatTestApp {
   readonly app: ChatApp;
   readonly bus: IngestBus;
+  readonly sessions: ChatSessionStore;
+  readonly domain: string;
   readonly url: string;
   count(): Promise<number>;
   records(): Promise<ContactRecord[]>;
@@ -40,6 +42,7 @@ export async function startChatApp(nc: NatsConnection, scope: TestScope, overrid
   const app = await buildChatApp({
     logger: pino({ level: 'silent' }),
     publisher: createContactPublisher(bus, { timeoutMs: 1_000 }),
+    bus,
     sessions,
     domain: scope.domain,
     readiness: () => bus.ready(),
@@ -56,6 +59,8 @@ export async function startChatApp(nc: NatsConnection, scope: TestScope, overrid
   return {
     app,
     bus,
+    sessions,
+    domain: scope.domain,
     url: address,
     count,
     async records() {
