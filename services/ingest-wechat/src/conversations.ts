@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KV, KvEntry, NatsConnection } from 'nats';
 import { BusUnavailableError } from '@switchboard/bus';
+import type { KfServiceStateValue } from '@switchboard/wechat';
 
 /** An open (or ended) conversation of one customer with one account. */
 export interface Conversation {
@@ -10,6 +11,13 @@ export interface Conversation {
   /** Time of the latest message, ms since the epoch (WeChat's CreateTime). */
   readonly lastAt: number;
   readonly ended: boolean;
+  /**
+   * The kf session's service_state (0 new … 3 agent) as last reported; absent for other sources
+   * and for conversations recorded before states were tracked.
+   */
+  readonly serviceState?: KfServiceStateValue;
+  /** The kf agent (servicer_userid) who has the session, when one does. */
+  readonly servicer?: string;
 }
 
 /** Which contact a message belongs to, and whether it starts that contact. */
@@ -44,7 +52,7 @@ export class ConversationStore {
    * conversation with `newContactId()` when none is open.
    * @throws BusUnavailableError when the bucket cannot be read or written now.
    */
-  async resolve(customerKey: string, message: { dedupKey: string; at: number; newContactId: () => string }): Promise<Resolution> {
+  async resolve(customerKey: string, message: { dedupKey: string; at: number; newContactId: () => string; serviceState?: KfServiceStateValue }): Promise<Resolution> {
     return this.guard(async () => {
       const key = keyOf(customerKey);
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -55,7 +63,13 @@ export class ConversationStore {
           if (message.at > current.lastAt && !(await this.write(key, { ...current, lastAt: message.at }, entry))) continue;
           return { contactId: current.contactId, isNew: false };
         }
-        const opened: Conversation = { contactId: message.newContactId(), openedBy: message.dedupKey, lastAt: message.at, ended: false };
+        const opened: Conversation = {
+          contactId: message.newContactId(),
+          openedBy: message.dedupKey,
+          lastAt: message.at,
+          ended: false,
+          ...(message.serviceState === undefined ? {} : { serviceState: message.serviceState }),
+        };
         if (await this.write(key, opened, entry)) return { contactId: opened.contactId, isNew: true };
       }
       throw new BusUnavailableError('conversation store kept changing under us');
@@ -79,6 +93,25 @@ export class ConversationStore {
       if (!conversation || conversation.ended) return undefined;
       await this.write(key, { ...conversation, ended: true }, entry);
       return conversation;
+    });
+  }
+
+  /**
+   * Records the kf session state of the customer's open conversation, if it is still `contactId`'s
+   * (a conversation ended or replaced meanwhile is left alone).
+   * @throws BusUnavailableError when the bucket cannot be written now.
+   */
+  async setServiceState(customerKey: string, contactId: string, state: KfServiceStateValue, servicer?: string): Promise<void> {
+    await this.guard(async () => {
+      const key = keyOf(customerKey);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const entry = await this.kv.get(key);
+        const conversation = readEntry(entry);
+        if (!conversation || conversation.ended || conversation.contactId !== contactId) return;
+        const next: Conversation = { ...conversation, serviceState: state, ...(servicer ? { servicer } : {}) };
+        if (await this.write(key, next, entry)) return;
+      }
+      throw new BusUnavailableError('conversation store kept changing under us');
     });
   }
 

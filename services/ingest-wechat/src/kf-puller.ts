@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import { KfOrigin, stateAfterStatusChange, syncKfMessages, KfServiceState, type CursorStore, type KfMessage, type WeChatApiClient } from '@switchboard/wechat';
-import { endConversation, ingestMessage, type IngestDeps } from './ingest.js';
+import { KfOrigin, syncKfMessages, type CursorStore, type KfMessage, type WeChatApiClient } from '@switchboard/wechat';
+import { applyServiceState, ingestMessage, type IngestDeps } from './ingest.js';
+import { serviceStateOf } from './kf-state.js';
 
 /** Options of {@link KfPuller}. */
 export interface KfPullerOptions extends IngestDeps {
@@ -18,7 +19,8 @@ const SEEN_LIMIT = 10_000;
  * Runs `sync_msg` pulls for Customer Service accounts, one at a time per open_kfid: a trigger that
  * arrives while a pull runs makes it pull once more afterwards (with the newer Token), so no
  * message waits for the next callback. Customer messages (origin 3) become contacts or MESSAGE
- * updates; a session ended by WeChat ends the contact. A failed pull is retried a few times.
+ * updates; the session states events report (0 new … 4 ended) become state updates of the same
+ * contact, the end ending (or abandoning) it. A failed pull is retried a few times.
  */
 export class KfPuller {
   private readonly running = new Map<string, Promise<void>>();
@@ -97,12 +99,18 @@ export class KfPuller {
     if (message.msgtype === 'event' && message.event) {
       const event = message.event;
       const customerId = event.external_userid ?? message.external_userid;
-      const ended = event.event_type === 'session_status_change' && stateAfterStatusChange(event.change_type ?? -1) === KfServiceState.ended;
-      if (ended && customerId) {
-        await endConversation(this.options, { source: 'kf', account: message.open_kfid, customerId }, message.msgid, at, {
-          'wechat.kf.service_state': String(KfServiceState.ended),
-        });
-      }
+      const state = serviceStateOf(event);
+      if (state === undefined || !customerId) return;
+      const servicer = event.new_servicer_userid || event.servicer_userid || undefined;
+      const plan = await applyServiceState(this.options, {
+        account: event.open_kfid ?? message.open_kfid,
+        customerId,
+        eventKey: message.msgid,
+        at,
+        state,
+        ...(servicer ? { servicer } : {}),
+      });
+      if (plan?.kind === 'ignore') this.options.logger.info({ openKfid: message.open_kfid, state, reason: plan.reason }, 'kf state change ignored');
       return;
     }
     // Agents' own messages (origin 5) and system notices are not customer contacts.

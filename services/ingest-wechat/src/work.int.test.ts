@@ -95,6 +95,7 @@ describe('GET/POST /wechat/work and the kf flow on real JetStream', () => {
     const after = await t.records();
     expect(after).toHaveLength(5);
     expect(after[3]?.update).toMatchObject({ contactId: after[2]?.arrived?.id, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_MESSAGE });
-    expect(after[4]?.update).toMatchObject({ contactId: after[2]?.arrived?.id, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED });
+    // No agent ever took this session (still 0, new): its end abandons the contact.
+    expect(after[4]?.update).toMatchObject({ contactId: after[2]?.arrived?.id, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED });
   });
 });
