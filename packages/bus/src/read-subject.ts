@@ -6,16 +6,18 @@ import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, 
  * audits, not for the hot path.
  */
 export async function* readSubject(
-  js: JetStreamClient, jsm: JetStreamManager, stream: string, subject: string, options: { sinceMs?: number } = {},
+  js: JetStreamClient, jsm: JetStreamManager, stream: string, subject: string, options: { sinceMs?: number; startSeq?: number } = {},
 ): AsyncGenerator<JsMsg> {
   const info = await jsm.consumers.add(stream, {
     filter_subject: subject,
     ack_policy: AckPolicy.None,
     inactive_threshold: 30_000_000_000,
-    // From a point in time (JetStream's own timestamps), or the whole history.
-    ...(options.sinceMs === undefined
-      ? { deliver_policy: DeliverPolicy.All }
-      : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(Math.max(0, options.sinceMs)).toISOString() }),
+    // From a stream sequence, a point in time (JetStream's own timestamps), or the whole history.
+    ...(options.startSeq !== undefined
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, options.startSeq) }
+      : options.sinceMs === undefined
+        ? { deliver_policy: DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(Math.max(0, options.sinceMs)).toISOString() }),
   });
   try {
     const consumer = await js.consumers.get(stream, info.name);

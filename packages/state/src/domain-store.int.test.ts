@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestScope, connectTestRedis, type TestRedis, type TestScope } from '@switchboard/testkit';
-import { DomainStore, type Transition } from './index.js';
+import { DomainStore, newEpochId, type Transition } from './index.js';
 
 const transition = (commandId: string, extra: Partial<Transition> = {}): Transition => ({
   commandId, command: JSON.stringify({ commandId }), timers: [], outbox: [], ...extra,
@@ -64,5 +64,36 @@ describe('DomainStore on real Redis', () => {
     expect([...pending[0]!.payload]).toEqual([0, 1, 2, 255]);
     await store.ackOutbox(pending.map((p) => p.streamId));
     expect(await store.pendingOutbox()).toEqual([]);
+  });
+
+  it('keeps the epoch across lease changes and starts a new one only after Redis lost the state', async () => {
+    const first = (await store.acquire('r1', 5_000, 'e1'))!;
+    expect(first).toMatchObject({ epoch: 'e1', freshEpoch: true });
+    expect(await store.holds(first)).toBe(true);
+    await redis.redis.del(store.keys.lease);
+    const second = (await store.acquire('r2', 5_000, 'e2'))!;
+    expect(second).toMatchObject({ epoch: 'e1', freshEpoch: false });
+    expect(await store.holds(first)).toBe(false);
+
+    await redis.redis.del(...Object.values(store.keys)); // Redis lost everything
+    const third = (await store.acquire('r2', 5_000, 'e3'))!;
+    // The fencing token starts over (it cannot tell epochs apart); the epoch does.
+    expect(third).toMatchObject({ token: 1, epoch: 'e3', freshEpoch: true });
+    expect(await store.holds(second)).toBe(false);
+  });
+
+  it('reads back the log entry a duplicate commit names', async () => {
+    const lease = (await store.acquire('r1', 5_000, 'e'))!;
+    const first = await store.commit(lease, transition('arrive:c1'));
+    const again = await store.commit(lease, transition('arrive:c1'));
+    expect(again.kind).toBe('duplicate');
+    expect(await store.logEntry((again as { logId: string }).logId)).toEqual({ id: (first as { logId: string }).logId, commandId: 'arrive:c1', command: '{"commandId":"arrive:c1"}' });
+  });
+
+  it('makes epoch ids that never repeat and sort by time', () => {
+    const ids = [newEpochId(1_000), newEpochId(1_000), newEpochId(2_000), newEpochId(1_700_000_000_000)];
+    expect(new Set(ids).size).toBe(4);
+    expect([...ids].sort().slice(2)).toEqual(ids.slice(2));
+    expect(ids[1]! < ids[2]! && ids[0]! < ids[2]!).toBe(true);
   });
 });

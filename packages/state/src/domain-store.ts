@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { domainKeys, type DomainKeys } from './keys.js';
 import { ACQUIRE_LEASE, COMMIT, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SCHEDULE_TIMERS } from './scripts.js';
@@ -5,9 +6,15 @@ import { ACQUIRE_LEASE, COMMIT, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SCHEDULE
 /** A lease on a domain: only its holder may commit. `value` is the fencing proof. */
 export interface Lease {
   readonly value: string;
+  /** Fencing token: grows with every acquisition, but restarts after Redis lost the domain's state. */
   readonly token: number;
   /** True when this acquisition created the domain's epoch: Redis held no state for it before. */
   readonly freshEpoch: boolean;
+  /**
+   * The domain's state epoch: set once when Redis first holds state for the domain, replaced only
+   * after Redis lost it. Unlike `token` it never repeats, so it makes record ids unique across wipes.
+   */
+  readonly epoch: string;
 }
 
 /** A timer to schedule: `member` is its serialized form, unique per timer. */
@@ -64,12 +71,21 @@ export class DomainStore {
     this.keys = domainKeys(domain, prefix);
   }
 
-  /** Takes the lease when free (or already ours); `undefined` when another replica holds it. */
+  /**
+   * Takes the lease when free (or already ours); `undefined` when another replica holds it.
+   * `epoch` becomes the domain's epoch only when Redis holds none yet: pass a value never used
+   * before (see `newEpochId`), or record ids after a Redis wipe may collide with older ones.
+   */
   async acquire(replica: string, ttlMs: number, epoch: string): Promise<Lease | undefined> {
-    const [token, extra] = (await this.redis.eval(ACQUIRE_LEASE, 3, this.keys.lease, this.keys.fence, this.keys.epoch,
-      replica, ttlMs, epoch)) as [number, number | string];
+    const [token, extra, current] = (await this.redis.eval(ACQUIRE_LEASE, 3, this.keys.lease, this.keys.fence, this.keys.epoch,
+      replica, ttlMs, epoch)) as [number, number | string, string | undefined];
     if (token === 0) return undefined;
-    return { value: `${replica}|${token}`, token, freshEpoch: extra === 1 };
+    return { value: `${replica}|${token}`, token, freshEpoch: extra === 1, epoch: current ?? epoch };
+  }
+
+  /** Whether `lease` is still the domain's lease (false after it lapsed, passed on, or Redis was wiped). */
+  async holds(lease: Lease): Promise<boolean> {
+    return (await this.redis.get(this.keys.lease)) === lease.value;
   }
 
   async renew(lease: Lease, ttlMs: number): Promise<boolean> {
@@ -118,6 +134,12 @@ export class DomainStore {
     }
   }
 
+  /** One log entry by its stream id (what a `duplicate` commit reply names). */
+  async logEntry(id: string): Promise<LogEntry | undefined> {
+    const [entry] = await this.redis.xrange(this.keys.log, id, id);
+    return entry ? { id: entry[0], ...logFields(entry[1]) } : undefined;
+  }
+
   async logLength(): Promise<number> {
     return this.redis.xlen(this.keys.log);
   }
@@ -160,6 +182,14 @@ export class DomainStore {
   async ackOutbox(streamIds: readonly string[]): Promise<void> {
     if (streamIds.length > 0) await this.redis.xdel(this.keys.outbox, ...streamIds);
   }
+}
+
+/**
+ * A new, never-repeating epoch id that sorts by creation time (base-36 milliseconds, then
+ * randomness): after several Redis wipes, the later epoch's records win on a rebuild.
+ */
+export function newEpochId(nowMs: number): string {
+  return `${nowMs.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
 }
 
 function commitArgs(lease: Lease, t: Transition): (string | number | Buffer)[] {

@@ -1,6 +1,7 @@
 export { domainKeys, type DomainKeys } from './keys.js';
 export {
   DomainStore,
+  newEpochId,
   type CommitResult,
   type Lease,
   type LogEntry,

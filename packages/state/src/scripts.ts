@@ -4,7 +4,10 @@
  * can never write again.
  */
 
-/** KEYS: lease, fence, epoch. ARGV: replica, ttlMs, epochValue. Returns [token, createdEpoch] or [0, holder]. */
+/**
+ * KEYS: lease, fence, epoch. ARGV: replica, ttlMs, epochCandidate.
+ * Returns [token, createdEpoch, epochValue] or [0, holder].
+ */
 export const ACQUIRE_LEASE = `
 local holder = redis.call('GET', KEYS[1])
 if holder then
@@ -14,7 +17,7 @@ end
 local token = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token, 'PX', ARGV[2])
 local created = redis.call('SET', KEYS[3], ARGV[3], 'NX')
-return {token, created and 1 or 0}
+return {token, created and 1 or 0, redis.call('GET', KEYS[3])}
 `;
 
 /** KEYS: lease. ARGV: leaseValue, ttlMs. Returns 1 when still ours and extended, else 0. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Subscription } from 'nats';
-import { DomainStore, type Lease } from '@switchboard/state';
+import { DomainStore, newEpochId, type Lease } from '@switchboard/state';
 import type { DurableConsumer } from '@switchboard/bus';
 import type { RuleSet } from './rules/classify.js';
 import { consumeContacts } from './inputs/contacts-consumer.js';
@@ -89,7 +89,7 @@ export class RouterReplica {
       })));
       for (const domain of this.options.domains) {
         if (this.leases.has(domain) || !(await this.wantsMore())) continue;
-        const lease = await this.store(domain).acquire(this.options.replicaId, this.ttlMs, this.options.replicaId).catch(() => undefined);
+        const lease = await this.store(domain).acquire(this.options.replicaId, this.ttlMs, newEpochId(this.options.deps.clock())).catch(() => undefined);
         // Rebuilding runs beside the ticks, which keep renewing this lease meanwhile.
         if (lease) void this.open(domain, lease);
       }

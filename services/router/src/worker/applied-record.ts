@@ -10,6 +10,12 @@ export interface AppliedRecord {
   readonly n: number;
   /** Idempotency key of the command ('' when none). */
   readonly cid: string;
+  /**
+   * The Redis state epoch it was committed in (see `Lease.epoch`); absent in records written before
+   * epochs were recorded. After Redis lost its state, `n` starts again from the last record the new
+   * owner found on ROUTING, so (`e`, `n`) — not `n` alone — names a record.
+   */
+  readonly e?: string;
   /** When it was applied (epoch ms); the engine's `nowMs`. */
   readonly at: number;
   readonly cmd: RoutingCommand;
@@ -21,6 +27,19 @@ export interface AppliedRecord {
 }
 
 export const APPLIED_EVENT = 'applied';
+
+/**
+ * `Nats-Msg-Id` of an applied record: unique per epoch and position, so a resend of the same
+ * outbox record is deduplicated while a record of a later epoch that reuses `n` never is.
+ */
+export function appliedMsgId(domain: string, record: Pick<AppliedRecord, 'n' | 'e'>): string {
+  return record.e === undefined ? `${domain}:applied:${record.n}` : `${domain}:applied:${record.e}:${record.n}`;
+}
+
+/** `Nats-Msg-Id` of an event (its id is `<domain>:<seq>`, which a rebuilt engine may reuse): see appliedMsgId. */
+export function eventMsgId(eventId: string, epoch: string | undefined): string {
+  return epoch === undefined ? eventId : `${eventId}@${epoch}`;
+}
 
 export function encodeApplied(record: AppliedRecord): string {
   return JSON.stringify(record);

@@ -3,11 +3,12 @@ import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { routingSubject, type BusNames } from '@switchboard/bus';
 import type { OutboxEntry, Transition } from '@switchboard/state';
 import { eventToProto } from '../mapping/event.mapper.js';
-import { APPLIED_EVENT, encodeApplied, type AppliedRecord } from './applied-record.js';
+import { APPLIED_EVENT, appliedMsgId, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
 
 /** The result of one command: the engine's answer, and the transition to commit (none when stale). */
 export interface Prepared {
   readonly result: ApplyResult;
+  /** `outbox[0]` is the applied record, `outbox[i + 1]` carries `protoEvents[i]`. */
   readonly transition?: Transition;
   readonly protoEvents: readonly ProtoEvent[];
 }
@@ -27,7 +28,8 @@ export class DomainEngine {
   private position = 0;
   private lastNowMs = 0;
 
-  constructor(readonly domain: string, ruleVersion: string, private readonly names: BusNames) {
+  /** `epoch`: the Redis state epoch new records are committed in (`Lease.epoch`). */
+  constructor(readonly domain: string, ruleVersion: string, private readonly names: BusNames, readonly epoch: string) {
     this.engine = new RoutingEngine({ domainId: domain, ruleVersion });
   }
 
@@ -77,16 +79,20 @@ export class DomainEngine {
       return { result, protoEvents: [] };
     }
     if (commandId) this.applied.add(commandId);
-    const record: AppliedRecord = { n: ++this.position, cid: commandId, at, cmd: command, ...(context ? { context } : {}) };
+    const record: AppliedRecord = { n: ++this.position, cid: commandId, e: this.epoch, at, cmd: command, ...(context ? { context } : {}) };
     this.trackContext(record, result);
     const protoEvents = result.events.map((e) => eventToProto(this.domain, e));
-    const outbox: OutboxEntry[] = protoEvents.map((event, i) => ({
-      msgId: event.id,
-      subject: routingSubject(this.names, this.domain, result.events[i]!.type),
-      payload: Buffer.from(ProtoEvent.encode(event).finish()),
-    }));
     const text = encodeApplied(record);
-    outbox.push({ msgId: `${this.domain}:applied:${record.n}`, subject: routingSubject(this.names, this.domain, APPLIED_EVENT), payload: Buffer.from(text) });
+    // The record goes first: once any of its events is on ROUTING, so is the command that made
+    // it, and a rebuild from ROUTING never lacks the cause of an event it finds there.
+    const outbox: OutboxEntry[] = [
+      { msgId: appliedMsgId(this.domain, record), subject: routingSubject(this.names, this.domain, APPLIED_EVENT), payload: Buffer.from(text) },
+      ...protoEvents.map((event, i) => ({
+        msgId: eventMsgId(event.id, this.epoch),
+        subject: routingSubject(this.names, this.domain, result.events[i]!.type),
+        payload: Buffer.from(ProtoEvent.encode(event).finish()),
+      })),
+    ];
     return {
       result,
       protoEvents,

@@ -2,11 +2,12 @@ import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
-import { agentSubject, publishDurable, type BusNames } from '@switchboard/bus';
+import { agentSubject, type BusNames } from '@switchboard/bus';
 import { getTracer, injectIntoNatsHeaders, withNatsPublishSpan } from '@switchboard/telemetry';
-import type { DomainStore, Lease, PendingOutbox, Transition } from '@switchboard/state';
+import type { CommitResult, DomainStore, Lease, Transition } from '@switchboard/state';
 import type { ApplyResult, RoutingCommand, RoutingEvent } from '@switchboard/routing-core';
 import { DomainEngine } from './domain-engine.js';
+import { OutboxRelay, type RelayEntry } from './outbox-relay.js';
 
 /** What a submitted command came to. `relayed` is false when its events still wait in the outbox. */
 export type Submitted =
@@ -48,18 +49,14 @@ export interface WorkerDeps {
 /**
  * Owns one routing domain while it holds the lease: applies commands one at a time through the
  * core, commits each as one fenced Lua script (in pipelined batches), relays the outbox to
- * ROUTING, and tells desktops of their offers. Every command goes through `submit`.
+ * ROUTING, and tells desktops of their offers once those are recorded there. Every command goes
+ * through `submit`.
  */
 export class DomainWorker {
   private readonly queue: Job[] = [];
   private draining = false;
-  private relaying: Promise<boolean> | undefined;
   private stoppedBecause: string | undefined;
-  /** The last relay left records in the outbox (NATS was away); the timer loop retries. */
-  relayBehind = false;
-  /** Committed batches whose records are being published; their jobs resolve when that is done. */
-  private readonly relayQueue: { entries: PendingOutbox[]; done: (relayed: boolean) => void }[] = [];
-  private hotRelay: Promise<void> | undefined;
+  private readonly outbox: OutboxRelay;
   /**
    * Each live contact's trace (the context its arrival was handled in): an offer made later, when
    * some agent frees up, is published in the contact's trace rather than the freeing command's.
@@ -67,7 +64,18 @@ export class DomainWorker {
    */
   private readonly contactTraces = new Map<string, Context>();
 
-  constructor(readonly core: DomainEngine, readonly lease: Lease, private readonly deps: WorkerDeps) {}
+  constructor(readonly core: DomainEngine, readonly lease: Lease, private readonly deps: WorkerDeps) {
+    this.outbox = new OutboxRelay({
+      js: deps.js, names: deps.names, store: deps.store, lease, logger: deps.logger, domain: core.domain,
+      delivered: (event, ctx) => this.notifyAgent(event, ctx),
+      fenced: (reason) => this.fail(reason, []),
+    });
+  }
+
+  /** The last relay left records in the outbox (NATS was away); the timer loop retries. */
+  get relayBehind(): boolean {
+    return this.outbox.behind;
+  }
 
   get domain(): string {
     return this.core.domain;
@@ -96,6 +104,8 @@ export class DomainWorker {
   /** Stops taking commands; queued ones fail (their messages will be redelivered to the next owner). */
   stop(reason: string): void {
     this.stoppedBecause ??= reason;
+    // A fenced owner must publish nothing more: its unrelayed records belong to the next owner.
+    this.outbox.stop();
     for (const job of this.queue.splice(0)) job.reject(new WorkerStoppedError(reason));
   }
 
@@ -138,70 +148,50 @@ export class DomainWorker {
     } catch (error) {
       return this.fail(`redis commit failed: ${(error as Error).message}`, prepared.map((p) => p.job).concat(dropped));
     }
-    const fenced = results.find((r) => r.kind !== 'ok');
+    const fenced = results.find((r) => r.kind === 'fenced');
     if (fenced) {
-      return this.fail(fenced.kind === 'fenced' ? `lease lost to ${fenced.holder || 'nobody (state wiped)'}` : 'log already held a command this replica had not seen',
-        prepared.map((p) => p.job).concat(dropped));
+      return this.fail(`lease lost to ${fenced.holder || 'nobody (state wiped)'}`, prepared.map((p) => p.job).concat(dropped));
     }
-    const entries: PendingOutbox[] = [];
+    if (!(await this.ownDuplicates(results, transitions))) {
+      return this.fail('log already held a command this replica had not seen', prepared.map((p) => p.job).concat(dropped));
+    }
+    const entries: RelayEntry[] = [];
     results.forEach((r, i) => {
       if (r.kind !== 'ok') return;
-      r.outboxIds.forEach((streamId, k) => entries.push({ ...transitions[i]!.outbox[k]!, streamId }));
+      const { job, events } = prepared[i]!;
+      r.outboxIds.forEach((streamId, k) => {
+        const event = k === 0 ? undefined : events[k - 1];
+        entries.push({ ...transitions[i]!.outbox[k]!, streamId, ctx: job.ctx, ...(event ? { event } : {}) });
+      });
     });
     // The next batch is applied and committed while this one's records are published: the
     // jobs (and so the CONTACTS acks and the command replies) wait for their own records only.
-    const relayed = this.enqueueRelay(entries);
+    // Desktops hear of offers from the relay, once each offer is on ROUTING.
+    const relayed = this.outbox.publish(entries);
     void relayed.then((ok) => {
       for (const p of prepared) {
-        this.notifyAgents(p.events, p.job.ctx);
         this.deps.observe?.(this, p.result.events);
         p.job.resolve({ kind: 'applied', result: p.result, relayed: ok });
       }
       for (const job of dropped) job.resolve({ kind: 'duplicate', relayed: ok });
     });
     // Bounded pipelining: never more than a few batches ahead of what JetStream acknowledged.
-    if (this.relayQueue.length > 4) await relayed;
+    if (this.outbox.pending > 4) await relayed;
   }
 
-  private enqueueRelay(entries: PendingOutbox[]): Promise<boolean> {
-    return new Promise((done) => {
-      this.relayQueue.push({ entries, done });
-      this.hotRelay ??= this.runHotRelay().finally(() => { this.hotRelay = undefined; });
-    });
-  }
-
-  /** Publishes committed batches in commit order; after a failure, the store path takes over. */
-  private async runHotRelay(): Promise<void> {
-    while (this.relayQueue.length > 0) {
-      const batches = this.relayQueue.splice(0);
-      let ok: boolean;
-      if (this.relayBehind) {
-        ok = await this.relay();
-      } else {
-        ok = await this.publishInOrder(batches.flatMap((b) => b.entries)).catch((error: unknown) => {
-          this.deps.logger.warn({ err: error, domain: this.domain }, 'outbox relay failed; will retry');
-          return false;
-        });
-        if (!ok) this.relayBehind = true;
-      }
-      for (const batch of batches) batch.done(ok);
-    }
-  }
-
-  /** Publishes records concurrently and forgets those acknowledged before the first failure. */
-  private async publishInOrder(pending: readonly PendingOutbox[]): Promise<boolean> {
-    if (pending.length === 0) return true;
-    const acks = await Promise.allSettled(pending.map((entry) =>
-      publishDurable(this.deps.js, entry.subject, entry.payload, { msgId: entry.msgId, expectStream: this.deps.names.routingStream })));
-    const done: string[] = [];
-    for (const [i, ack] of acks.entries()) {
-      if (ack.status === 'fulfilled') done.push(pending[i]!.streamId);
-      else break; // keep order: later records wait for the earlier ones
-    }
-    await this.deps.store.ackOutbox(done);
-    if (done.length < pending.length) {
-      this.deps.logger.warn({ domain: this.domain, waiting: pending.length - done.length }, 'outbox relay incomplete; will retry');
-      return false;
+  /**
+   * A `duplicate` reply under our own lease is ioredis resending a commit whose first reply was
+   * lost with the connection: the log then holds exactly our command, and the commit succeeded.
+   * Its outbox ids are unknown, so the relay takes its records from the Redis outbox. Anything
+   * else in the log means our engine is not the log's, and this worker must stop.
+   */
+  private async ownDuplicates(results: readonly CommitResult[], transitions: readonly Transition[]): Promise<boolean> {
+    for (const [i, r] of results.entries()) {
+      if (r.kind !== 'duplicate') continue;
+      const logged = await this.deps.store.logEntry(r.logId);
+      if (logged?.command !== transitions[i]!.command) return false;
+      this.deps.logger.info({ domain: this.domain, commandId: transitions[i]!.commandId }, 'commit resent after a reconnect; already applied');
+      this.outbox.behind = true;
     }
     return true;
   }
@@ -214,51 +204,44 @@ export class DomainWorker {
 
   /** Publishes the outbox to ROUTING, oldest first, then forgets what JetStream acknowledged. */
   relay(): Promise<boolean> {
-    this.relaying ??= this.relayOnce()
-      .catch((error: unknown) => {
-        this.deps.logger.warn({ err: error, domain: this.domain }, 'outbox relay failed; will retry');
-        return false;
-      })
-      .then((done) => { this.relayBehind = !done; return done; })
-      .finally(() => { this.relaying = undefined; });
-    return this.relaying;
-  }
-
-  private async relayOnce(): Promise<boolean> {
-    for (;;) {
-      const pending = await this.deps.store.pendingOutbox(1_024);
-      if (pending.length === 0) return true;
-      if (!(await this.publishInOrder(pending))) return false;
-    }
+    return this.outbox.drain();
   }
 
   /**
-   * Desktops hear of their offers at once on `<root>.agent.<domain>.<agentId>` (core NATS), with
-   * `traceparent` in the headers so the agent side continues the contact's trace.
+   * Publishes records that are not in the outbox (a rebuild re-publishing the events of the last
+   * record it found), after everything committed before; duplicates are dropped by their msg ids.
    */
-  private notifyAgents(events: readonly ProtoEvent[], commandCtx: Context): void {
-    for (const event of events) {
-      if (event.wrapUpEnded || event.abandoned || event.expired || event.rejected || event.transferred?.destination) {
-        this.contactTraces.delete(event.contactId);
+  republish(entries: readonly RelayEntry[]): Promise<boolean> {
+    return this.outbox.publish(entries);
+  }
+
+  /**
+   * Desktops hear of their offers on `<root>.agent.<domain>.<agentId>` (core NATS) as soon as the
+   * relay has them on ROUTING, with `traceparent` in the headers so the agent side continues the
+   * contact's trace. An offer relayed by a later owner (or twice, after a takeover) reaches the
+   * desk then; desks treat a repeated event id as the same offer.
+   */
+  private notifyAgent(event: ProtoEvent, commandCtx: Context | undefined): void {
+    if (event.wrapUpEnded || event.abandoned || event.expired || event.rejected || event.transferred?.destination) {
+      this.contactTraces.delete(event.contactId);
+    }
+    if (!event.agentId) return;
+    const ctx = this.contactTraces.get(event.contactId) ?? commandCtx ?? context.active();
+    try {
+      const subject = agentSubject(this.deps.names, this.domain, event.agentId);
+      const headers = natsHeaders();
+      // An unsampled trace gets no publish span (nothing would record it, and building one per
+      // agent event cost ~10% of the router's CPU); the desktop still continues the trace.
+      if (((trace.getSpanContext(ctx)?.traceFlags ?? TraceFlags.NONE) & TraceFlags.SAMPLED) === 0) {
+        this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers: injectIntoNatsHeaders(headers, ctx) });
+        return;
       }
-      if (!event.agentId) continue;
-      const ctx = this.contactTraces.get(event.contactId) ?? commandCtx;
-      try {
-        const subject = agentSubject(this.deps.names, this.domain, event.agentId);
-        const headers = natsHeaders();
-        // An unsampled trace gets no publish span (nothing would record it, and building one per
-        // agent event cost ~10% of the router's CPU); the desktop still continues the trace.
-        if (((trace.getSpanContext(ctx)?.traceFlags ?? TraceFlags.NONE) & TraceFlags.SAMPLED) === 0) {
-          this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers: injectIntoNatsHeaders(headers, ctx) });
-          continue;
-        }
-        context.with(ctx, () => withNatsPublishSpan(tracer, {
-          subject, subjectTemplate: `${this.deps.names.subjectRoot}.agent.{domain}.{agentId}`, headers, messageId: event.id,
-          attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': event.agentId },
-        }, () => this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers })));
-      } catch (error) {
-        this.deps.logger.warn({ err: error, agentId: event.agentId }, 'agent notification not sent');
-      }
+      context.with(ctx, () => withNatsPublishSpan(tracer, {
+        subject, subjectTemplate: `${this.deps.names.subjectRoot}.agent.{domain}.{agentId}`, headers, messageId: event.id,
+        attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': event.agentId },
+      }, () => this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers })));
+    } catch (error) {
+      this.deps.logger.warn({ err: error, agentId: event.agentId }, 'agent notification not sent');
     }
   }
 

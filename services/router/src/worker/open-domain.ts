@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readSubject, routingSubject } from '@switchboard/bus';
+import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { readSubject, routingSubject, streamSubjects } from '@switchboard/bus';
 import type { Lease, TimerEntry, Transition } from '@switchboard/state';
+import type { RoutingEvent } from '@switchboard/routing-core';
 import type { RuleSet } from '../rules/classify.js';
-import { APPLIED_EVENT, decodeApplied, encodeApplied, type AppliedRecord } from './applied-record.js';
+import { eventToProto } from '../mapping/event.mapper.js';
+import { APPLIED_EVENT, decodeApplied, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
 import { DomainEngine, timerEntry } from './domain-engine.js';
 import { DomainWorker, type WorkerDeps } from './domain-worker.js';
+import type { RelayEntry } from './outbox-relay.js';
+import { chooseRecords } from './record-log.js';
 
 /**
  * Takes over a domain: rebuilds its engine from the Redis log (a replica took over) or, when
@@ -12,41 +17,62 @@ import { DomainWorker, type WorkerDeps } from './domain-worker.js';
  * still holds; and brings queue configurations up to the rules file.
  */
 export async function openDomain(domain: string, lease: Lease, rules: RuleSet, deps: WorkerDeps): Promise<DomainWorker> {
-  const core = new DomainEngine(domain, rules.version, deps.names);
+  const core = new DomainEngine(domain, rules.version, deps.names, lease.epoch);
   const started = deps.clock();
   let source = 'redis';
   let replayed = 0;
+  let tail: RelayEntry[] = [];
   for await (const entry of deps.store.readLog()) {
-    core.replay(decodeApplied(entry.command));
+    const record = decodeApplied(entry.command);
+    // The Redis log is written atomically in order, so a hole here is a bug, not a fault to
+    // survive: say so loudly, but replay it (it is the live state every later commit rests on).
+    if (record.n !== core.logPosition + 1) deps.logger.error({ domain, expected: core.logPosition + 1, found: record.n }, 'redis command log has a hole');
+    core.replay(record);
     replayed++;
   }
   if (replayed === 0 && lease.freshEpoch) {
     source = 'jetstream';
-    replayed = await rebuildFromJetStream(core, lease, deps);
+    ({ replayed, tail } = await rebuildFromJetStream(core, lease, deps));
   }
   deps.logger.info({ domain, source, replayed, ms: deps.clock() - started }, 'domain state rebuilt');
   const worker = new DomainWorker(core, lease, deps);
   await worker.relay();
+  if (tail.length > 0) await worker.republish(tail);
   await upsertQueues(worker, rules);
   return worker;
 }
 
-async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: WorkerDeps): Promise<number> {
+/**
+ * Rebuilds the engine from the applied records on ROUTING and writes them back as the Redis log.
+ * Returns the events of the last record that ROUTING lacks: the owner that lost Redis may have
+ * published that record but not all of its events (records go first), so they are published again
+ * under their original msg ids (ROUTING drops those it already holds).
+ */
+async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: WorkerDeps): Promise<{ replayed: number; tail: RelayEntry[] }> {
   const subject = routingSubject(deps.names, core.domain, APPLIED_EVENT);
   const records: AppliedRecord[] = [];
+  const seqOf = new Map<AppliedRecord, number>();
   for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subject)) {
-    records.push(decodeApplied(new TextDecoder().decode(msg.data)));
+    const record = decodeApplied(new TextDecoder().decode(msg.data));
+    records.push(record);
+    seqOf.set(record, msg.seq);
   }
-  records.sort((a, b) => a.n - b.n);
+  const chosen = chooseRecords(records);
+  if (chosen.superseded > 0) deps.logger.warn({ domain: core.domain, superseded: chosen.superseded }, 'ignored records of an owner that had lost the state');
+  if (chosen.gap) {
+    // Replaying across the hole would rest later decisions on a command that is not there, and
+    // failing would only fail again on every takeover: the domain goes on from the last whole
+    // prefix; the inputs of the dropped records that were never acknowledged come back from CONTACTS.
+    deps.logger.error({ domain: core.domain, ...chosen.gap, kept: chosen.log.length }, 'record on ROUTING has a hole; rebuilt up to it');
+  }
   const log: Transition[] = [];
   const timers = new Map<string, TimerEntry>();
-  let last = 0;
-  for (const record of records) {
-    if (record.n === last) continue; // a relay retry outside the dedup window
-    last = record.n;
+  let last: { record: AppliedRecord; events: readonly RoutingEvent[] } | undefined;
+  for (const record of chosen.log) {
     const result = core.replay(record);
     for (const t of result.timers) timers.set(t.id, timerEntry(t));
     log.push({ commandId: record.cid, command: encodeApplied(record), timers: [], outbox: [] });
+    last = { record, events: result.events };
   }
   for (let i = 0; i < log.length; i += 1_000) {
     const results = await deps.store.commitMany(lease, log.slice(i, i + 1_000));
@@ -54,7 +80,21 @@ async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: Work
   }
   // Timers that already fired come back too; the engine recognises them as stale when they fire.
   await deps.store.scheduleTimers(lease, [...timers.values()]);
-  return records.length;
+  const tail = last ? await missingEvents(core, last.record, last.events, seqOf.get(last.record)!, deps) : [];
+  return { replayed: chosen.log.length, tail };
+}
+
+async function missingEvents(core: DomainEngine, record: AppliedRecord, events: readonly RoutingEvent[], afterSeq: number, deps: WorkerDeps): Promise<RelayEntry[]> {
+  if (events.length === 0) return [];
+  const present = new Set<string>();
+  const subjects = streamSubjects.routing(deps.names).replace(/>$/, `${core.domain}.>`);
+  for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subjects, { startSeq: afterSeq + 1 })) {
+    if (!msg.subject.endsWith(`.${APPLIED_EVENT}`)) present.add(ProtoEvent.decode(msg.data).id);
+  }
+  return events.filter((e) => !present.has(e.id)).map((e) => {
+    const event = eventToProto(core.domain, e);
+    return { streamId: '', msgId: eventMsgId(e.id, record.e), subject: routingSubject(deps.names, core.domain, e.type), payload: Buffer.from(ProtoEvent.encode(event).finish()), event };
+  });
 }
 
 async function upsertQueues(worker: DomainWorker, rules: RuleSet): Promise<void> {

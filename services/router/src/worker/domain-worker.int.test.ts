@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { agentSubject, ensureStreams, publishDurable, readSubject, routingSubject, type BusNames } from '@switchboard/bus';
+import { DomainStore, type Lease } from '@switchboard/state';
+import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
+import type { RoutingCommand } from '@switchboard/routing-core';
+import { ruleSetFrom } from '../rules/classify.js';
+import { testRules } from '../testing/router-harness.js';
+import { decodeApplied, encodeApplied, type AppliedRecord } from './applied-record.js';
+import { DomainEngine } from './domain-engine.js';
+import type { WorkerDeps } from './domain-worker.js';
+import { openDomain } from './open-domain.js';
+import { OutboxRelay } from './outbox-relay.js';
+
+const signIn = (id: string): RoutingCommand => ({ type: 'SIGN_IN', agent: { id, skills: {}, languages: [], team: 't', capacity: { phone: 1 }, queues: [{ queueId: 'general', priority: 1 }] } });
+const arrive = (id: string, at: number): RoutingCommand =>
+  ({ type: 'ARRIVE', contact: { id, domain: 'd', channel: 'PHONE', queueId: 'general', basePriority: 0, tier: 'STANDARD', arrivedAtMs: at } });
+
+describe('domain worker on real NATS and Redis', () => {
+  let scope: TestScope;
+  let names: BusNames;
+  let nats: TestNats;
+  let redis: TestRedis;
+  let store: DomainStore;
+  let deps: WorkerDeps;
+  const now = 1_700_000_000_000;
+
+  beforeEach(async () => {
+    scope = createTestScope('worker');
+    names = { contactsStream: scope.stream('CONTACTS'), routingStream: scope.stream('ROUTING'), deadLetterStream: scope.stream('DEADLETTER'), subjectRoot: `t${scope.id}` };
+    nats = await connectTestNats(scope);
+    redis = await connectTestRedis(scope);
+    await ensureStreams(nats.jsm, names);
+    store = new DomainStore(redis.redis, scope.domain, scope.redisPrefix);
+    deps = { nc: nats.nc, js: nats.js, jsm: nats.jsm, names, store, logger: pino({ level: 'silent' }), clock: () => now };
+  });
+  afterEach(async () => {
+    await redis.cleanup();
+    await nats.cleanup();
+  });
+
+  const onRouting = async (suffix = '>') => {
+    const found: { subject: string; data: Uint8Array }[] = [];
+    for await (const msg of readSubject(nats.js, nats.jsm, names.routingStream, `${names.subjectRoot}.routing.${scope.domain}.${suffix}`)) found.push({ subject: msg.subject, data: msg.data });
+    return found;
+  };
+  const records = async () => (await onRouting('applied')).map((m) => decodeApplied(new TextDecoder().decode(m.data)));
+  const lease = async (epoch = 'e1') => (await store.acquire('r1', 60_000, epoch))!;
+  const steal = async () => { await redis.redis.del(store.keys.lease); return (await store.acquire('thief', 60_000, 'x'))!; };
+
+  it('publishes nothing more once the lease is gone, and leaves the outbox to the next owner', async () => {
+    const mine = await lease();
+    const engine = new DomainEngine(scope.domain, 'v', names, mine.epoch);
+    const prepared = engine.prepare('c1', signIn('a1'), now);
+    const [committed] = await store.commitMany(mine, [prepared.transition!]);
+    await steal();
+    const fenced: string[] = [];
+    const relay = new OutboxRelay({ js: nats.js, names, store, lease: mine, logger: deps.logger, domain: scope.domain, delivered: () => undefined, fenced: (r) => fenced.push(r) });
+    const outboxIds = (committed as { outboxIds: string[] }).outboxIds;
+    expect(await relay.publish(prepared.transition!.outbox.map((e, i) => ({ ...e, streamId: outboxIds[i]! })))).toBe(false);
+    expect(fenced).toHaveLength(1);
+    expect(await onRouting()).toEqual([]);
+    expect(await store.pendingOutbox()).toHaveLength(prepared.transition!.outbox.length);
+    expect(await relay.drain()).toBe(false); // and it stays stopped
+  });
+
+  it('publishes record k+1 only after k was acknowledged, and tells desks only of what is recorded', async () => {
+    const mine = await lease();
+    const delivered: string[] = [];
+    const relay = new OutboxRelay({ js: nats.js, names, store, lease: mine, logger: deps.logger, domain: scope.domain, delivered: (e) => delivered.push(e.id), fenced: () => undefined });
+    const event = (id: string) => ProtoEvent.encode(ProtoEvent.fromPartial({ id, contactId: 'c', agentId: 'a1', offered: { reservationToken: 1 } })).finish();
+    const entries = [
+      { streamId: '', msgId: 'm1', subject: routingSubject(names, scope.domain, 'ContactOffered'), payload: Buffer.from(event('d:1')) },
+      // No stream captures this subject: JetStream refuses it, as it would a full or unavailable stream.
+      { streamId: '', msgId: 'm2', subject: `${names.subjectRoot}.nowhere.${scope.domain}`, payload: Buffer.from(event('d:2')) },
+      { streamId: '', msgId: 'm3', subject: routingSubject(names, scope.domain, 'ContactOffered'), payload: Buffer.from(event('d:3')) },
+    ];
+    expect(await relay.publish(entries)).toBe(false);
+    expect((await onRouting()).map((m) => ProtoEvent.decode(m.data).id)).toEqual(['d:1']);
+    expect(delivered).toEqual(['d:1']);
+    expect(relay.behind).toBe(true);
+  });
+
+  it('gives records of a new epoch new msg ids, so a Redis wipe cannot make ROUTING drop them as duplicates', async () => {
+    const first = new DomainEngine(scope.domain, 'v', names, 'e1').prepare('c1', signIn('a1'), now).transition!;
+    const resent = new DomainEngine(scope.domain, 'v', names, 'e1').prepare('c1', signIn('a1'), now).transition!;
+    const later = new DomainEngine(scope.domain, 'v', names, 'e2').prepare('c1', signIn('a1'), now).transition!;
+    expect(resent.outbox.map((e) => e.msgId)).toEqual(first.outbox.map((e) => e.msgId));
+    for (const [i, entry] of later.outbox.entries()) expect(entry.msgId).not.toBe(first.outbox[i]!.msgId);
+    expect(first.outbox[0]!.subject).toMatch(/\.applied$/); // the record goes before its events
+  });
+
+  it('rebuilds up to a hole in the record instead of failing on every takeover', async () => {
+    const record = (n: number, cmd: RoutingCommand): AppliedRecord => ({ n, cid: `cmd-${n}`, e: 'e0', at: now + n, cmd });
+    for (const r of [record(1, signIn('a1')), record(2, signIn('a2')), record(4, arrive('c1', now + 4))]) {
+      await publishDurable(nats.js, routingSubject(names, scope.domain, 'applied'), new TextEncoder().encode(encodeApplied(r)), { msgId: `r${r.n}` });
+    }
+    const worker = await openDomain(scope.domain, await lease('e1'), ruleSetFrom(testRules()), deps);
+    expect(worker.core.logPosition).toBeGreaterThanOrEqual(2);
+    expect(worker.core.engine.agent('a2')).toBeDefined();
+    expect(worker.core.engine.contact('c1')).toBeUndefined();
+    // It goes on after the kept prefix, in its own epoch.
+    const after = await records();
+    expect(after.filter((r) => r.e === 'e1').map((r) => r.n)[0]).toBe(3);
+    worker.stop('test over');
+  });
+
+  it('takes a duplicate reply for its own resent commit as success, and stops on a foreign one', async () => {
+    const mine: Lease = await lease();
+    const worker = await openDomain(scope.domain, mine, ruleSetFrom(testRules()), deps);
+    const desk: ProtoEvent[] = [];
+    const sub = nats.nc.subscribe(agentSubject(names, scope.domain, 'a1'), { callback: (_e, m) => desk.push(ProtoEvent.decode(m.data)) });
+    // The first execution of a commit whose reply was lost: a twin engine makes the same transition.
+    const twin = new DomainEngine(scope.domain, 'test-1', names, mine.epoch);
+    for await (const entry of store.readLog()) twin.replay(decodeApplied(entry.command));
+    await store.commit(mine, twin.prepare('in', signIn('a1'), now).transition!);
+    const submitted = await worker.submit('in', signIn('a1'));
+    expect(submitted).toMatchObject({ kind: 'applied', relayed: true });
+    expect(worker.stopped).toBe(false);
+    expect((await records()).filter((r) => r.cid === 'in')).toHaveLength(1);
+    expect(await store.pendingOutbox()).toEqual([]);
+
+    await store.commit(mine, twin.prepare('other', signIn('zz'), now).transition!); // not this worker's command
+    await expect(worker.submit('other', signIn('a2'))).rejects.toThrow(/had not seen/);
+    expect(worker.stopped).toBe(true);
+    sub.unsubscribe();
+  });
+});
