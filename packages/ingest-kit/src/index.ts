@@ -13,5 +13,6 @@ export { contactMsgId, createContactPublisher, type ContactPublisher, type Conta
 export { followRoutingEvents, type RoutingFollowerOptions } from './routing-follower.js';
 export { runIngestService, type IngestRuntime, type RunIngestServiceOptions, type RunningService } from './run-service.js';
 export { bearerToken, constantTimeEqual, hmacBase64, hmacHex } from './secrets.js';
+export { retryAfterSeconds, SourceLimiter, type LimitDecision } from './source-limiter.js';
 export { withReceiveSpan } from './spans.js';
 export { parseJsonOrThrow, parseOrThrow } from './validation.js';

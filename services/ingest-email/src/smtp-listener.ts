@@ -1,8 +1,7 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { classifyError, type IngestFailure } from '@switchboard/ingest-kit';
+import { classifyError, retryAfterSeconds, SourceLimiter, type IngestFailure } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
 import type { EmailIngestor } from './ingest.js';
-import { SourceLimiter } from './source-limiter.js';
 
 /** Options of {@link createSmtpListener}. */
 export interface SmtpListenerOptions {
@@ -35,7 +34,7 @@ export function smtpReplyFor(failure: IngestFailure): Error {
     case 'internal':
       return smtpError(451, '4.3.0 Temporary failure, try again later');
     case 'rate_limited':
-      return smtpError(421, '4.7.0 Too many connections, slow down');
+      return smtpError(421, `4.7.0 Too many connections, try again in ${failure.retryAfterSeconds} s`);
     default:
       return smtpError(550, '5.7.1 Message refused');
   }
@@ -60,8 +59,10 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
     logger: false,
     closeTimeout: 5_000,
     onConnect(session, callback) {
-      if (limiter.take(session.remoteAddress)) return callback();
-      return callback(smtpReplyFor({ kind: 'rate_limited', message: 'rate limited', retryAfterSeconds: 60 }));
+      const decision = limiter.take(session.remoteAddress);
+      if (decision.allowed) return callback();
+      log.info({ retryAfterMs: decision.retryAfterMs }, 'connection refused: rate limited');
+      return callback(smtpReplyFor({ kind: 'rate_limited', message: 'rate limited', retryAfterSeconds: retryAfterSeconds(decision.retryAfterMs) }));
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       const chunks: Buffer[] = [];

@@ -1,6 +1,6 @@
 import { Server, type Metadata, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { IngestServiceService, type IngestServiceServer } from '@switchboard/contracts';
-import { AuthError, bearerToken, constantTimeEqual, type ContactPublisher } from '@switchboard/ingest-kit';
+import { AuthError, bearerToken, constantTimeEqual, RateLimitedError, retryAfterSeconds, SourceLimiter, type ContactPublisher } from '@switchboard/ingest-kit';
 import { getTracer, withGrpcServerSpan, type Logger } from '@switchboard/telemetry';
 import { toGrpcError } from './grpc-errors.js';
 import { acceptContact, acceptUpdate, MALFORMED } from './requests.js';
@@ -18,6 +18,20 @@ export interface IngestGrpcDeps {
   readonly now?: () => Date;
   /** Largest request accepted (default 256 KiB); larger ones get RESOURCE_EXHAUSTED. */
   readonly maxMessageBytes?: number;
+  /**
+   * Calls per source (the peer's IP address) and window, answered RESOURCE_EXHAUSTED with a retry
+   * hint beyond it (default 600 per minute, as the HTTP services); `false` turns it off.
+   */
+  readonly rateLimit?: { readonly max: number; readonly windowMs?: number } | false;
+}
+
+/** The source of a call: the peer's address without its port (`ipv4:10.0.0.7:51234` → `10.0.0.7`). */
+export function peerSource(peer: string): string {
+  const address = peer.replace(/^(ipv4|ipv6|unix|dns):/, '');
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed?.[1]) return bracketed[1];
+  const hostPort = /^([^:]+):\d+$/.exec(address);
+  return hostPort?.[1] ?? address;
 }
 
 /**
@@ -45,9 +59,14 @@ function authenticate(metadata: Metadata, token: string | undefined): void {
 export function buildIngestGrpcServer(deps: IngestGrpcDeps): Server {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'grpc' });
+  const limits = deps.rateLimit === false ? undefined : deps.rateLimit ?? { max: 600 };
+  const limiter = limits ? new SourceLimiter(limits.max, limits.windowMs ?? 60_000) : undefined;
   const unary = <Req, Res>(method: string, handle: (request: Req) => Promise<Res>) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
       withGrpcServerSpan(tracer, { service: SERVICE, method, metadata: call.metadata }, async () => {
+        // Before authentication: a flood of forged tokens is throttled too.
+        const decision = limiter?.take(peerSource(call.getPeer()));
+        if (decision && !decision.allowed) throw new RateLimitedError(retryAfterSeconds(decision.retryAfterMs));
         authenticate(call.metadata, deps.token);
         return handle(call.request);
       }).then((response) => callback(null, response), (error: unknown) => callback(toGrpcError(error, log)));
