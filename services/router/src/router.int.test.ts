@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RoutingEngine } from '@switchboard/routing-core';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { RouterHarness, testRules } from './testing/router-harness.js';
-import { readSubject } from '@switchboard/bus';
+import { ensureStreams, readSubject } from '@switchboard/bus';
 import { decodeApplied } from './worker/applied-record.js';
 import { eventToProto } from './mapping/event.mapper.js';
 
@@ -94,15 +94,44 @@ describe('router on real NATS and Redis', () => {
     await expect.poll(() => offersOf(generalist), { timeout: 8_000 }).toEqual(['b2']);
   });
 
-  it('processes a redelivered or re-published contact once', async () => {
+  const routed = async (suffix: string) => {
+    const found: ProtoEvent[] = [];
+    for await (const msg of readSubject(h.nats.js, h.nats.jsm, h.names.routingStream, `${h.names.subjectRoot}.routing.${h.domain}.${suffix}`)) found.push(ProtoEvent.decode(msg.data));
+    return found;
+  };
+  const arrivalsLogged = async (contactId: string) =>
+    (await h.redis.redis.xrange(`${h.scope.redisPrefix}{d:${h.domain}}:log`, '-', '+')).filter(([, f]) => f[f.indexOf('cid') + 1] === `arrive:${contactId}`).length;
+
+  it('processes a contact re-published under another platform id once', async () => {
     h = await RouterHarness.create(testRules());
     await h.startRouter();
     await h.publishContact({ id: 'c1' }, 'platform-key-1');
     await h.publishContact({ id: 'c1' }, 'platform-key-2'); // a different platform retry id, same contact
-    await expect.poll(async () => (await h.nats.jsm.consumers.info(h.names.contactsStream, `router-${h.domain}`)).num_ack_pending).toBe(0);
+    await h.settled();
     expect(await h.client.query({ query: 'waiting', queueId: 'general' })).toMatchObject({ contacts: [{ id: 'c1' }] });
-    const arrivals = await h.redis.redis.hkeys(`${h.scope.redisPrefix}{d:${h.domain}}:applied`);
-    expect(arrivals.filter((k) => k === 'arrive:c1')).toHaveLength(1);
+    expect(await arrivalsLogged('c1')).toBe(1);
+    expect((await routed('ContactQueued')).filter((e) => e.contactId === 'c1')).toHaveLength(1);
+  });
+
+  it('takes a contact JetStream delivers again after its commit once, and offers it only once it is recorded', async () => {
+    h = await RouterHarness.create(testRules());
+    await h.startRouter();
+    await h.signIn({ id: 'a1' });
+    const desk = h.desk('a1');
+    // ROUTING is gone: the arrival commits to Redis, but its record cannot be published, so the
+    // handler does not ack and JetStream delivers the same message again (and again).
+    await h.nats.jsm.streams.delete(h.names.routingStream);
+    await h.publishContact({ id: 'c1' });
+    await expect.poll(async () => (await h.nats.jsm.consumers.info(h.names.contactsStream, `router-${h.domain}`)).num_redelivered, { timeout: 8_000 }).toBeGreaterThan(0);
+    expect(await arrivalsLogged('c1')).toBe(1);
+    expect(offersOf(desk)).toEqual([]); // not recorded, so not offered
+    await ensureStreams(h.nats.jsm, h.names);
+    await expect.poll(() => offersOf(desk), { timeout: 8_000 }).toEqual(['c1']);
+    await h.settled();
+    expect((await routed('ContactQueued')).filter((e) => e.contactId === 'c1')).toHaveLength(1);
+    expect((await routed('ContactOffered')).filter((e) => e.contactId === 'c1')).toHaveLength(1);
+    expect(await arrivalsLogged('c1')).toBe(1);
+    expect(offersOf(desk)).toEqual(['c1']);
   });
 
   it('expires a contact that waits past the queue\'s max wait', async () => {
