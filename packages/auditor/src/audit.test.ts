@@ -38,4 +38,11 @@ describe('audit', () => {
     const refused = [queued('old', 1), queued('new', 2), offered('old', 'a1'), ev('old', 'a1', { declined: { reservationToken: 1, reason: 'x' } }), offered('new', 'a1')];
     expect(audit({ accepted: [], capacity, events: refused }).orderViolations).toBe(0);
   });
+
+  it('reports an offer on a channel the agent has no capacity for, or to an agent never signed in', () => {
+    const chat = (c: string, a: string) => ev(c, a, { offered: { reservationToken: 1 }, channel: Channel.CHANNEL_CHAT });
+    const report = audit({ accepted: [], capacity, events: [queued('c1', 1), chat('c1', 'a1'), queued('c2', 2), offered('c2', 'ghost')] });
+    expect(report.overCapacity).toBe(2);
+    expect(report.findings.map((f) => f.detail)).toEqual(['1 chat contacts, capacity 0', '1 phone contacts, no sign-in on record']);
+  });
 });

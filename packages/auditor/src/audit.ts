@@ -77,8 +77,14 @@ export function audit(input: AuditInput): AuditReport {
       load.set(e.agentId, byChannel);
       const used = (byChannel.get(channel) ?? 0) + 1;
       byChannel.set(channel, used);
-      const cap = input.capacity.get(e.agentId)?.[channel];
-      if (cap !== undefined && used > cap) findings.push({ kind: 'AGENT_OVER_CAPACITY', agentId: e.agentId, contactId: e.contactId, detail: `${used} ${channel} contacts, capacity ${cap}` });
+      // A channel the agent signed in without has capacity 0, and an agent with no sign-in on
+      // record has none at all: an offer there is over capacity, not unknowable.
+      const profile = input.capacity.get(e.agentId);
+      const cap = profile?.[channel] ?? 0;
+      if (used > cap) {
+        const detail = profile ? `${used} ${channel} contacts, capacity ${cap}` : `${used} ${channel} contacts, no sign-in on record`;
+        findings.push({ kind: 'AGENT_OVER_CAPACITY', agentId: e.agentId, contactId: e.contactId, detail });
+      }
     } else if (e.declined || e.timedOut) {
       release(e.contactId);
       const known = meta.get(e.contactId);
