@@ -6,21 +6,30 @@ import {
 import { callRouter, check, failedPrecondition, invalid, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
 import type { ContactView } from '@switchboard/routing-core';
 import type { QueueServiceDeps } from './deps.js';
-import { estimateWaitSeconds, servingSlots } from './estimate.js';
+import { estimateWaitFromSlots, estimateWaitSeconds, servingSlots, slotAges } from './estimate.js';
 import { domainOf, routerAgents, routerPosition, routerQueue } from './router-queries.js';
 
 const PLATFORM = ['platform', 'supervisor', 'ops'] as const;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const STATE = (s: ContactView['state']) => ContactState[`CONTACT_STATE_${s}`];
 
-/** Position and estimated wait of a live contact, from the router's position and the queue's live rates. */
+/**
+ * Position and estimated wait of a live contact, from the router's position and agents and the
+ * queue's live rates. `atMs` is the moment the estimate is for (taken right after the position),
+ * so `waited + estimate` is the predicted wait from enqueue.
+ */
 async function standing(deps: QueueServiceDeps, domain: string, contactId: string) {
   const { position, contact } = await routerPosition(deps, domain, contactId);
+  const atMs = deps.now();
   if (!contact) return undefined;
-  if (contact.state !== 'QUEUED' || position === null) return { contact, position: 0, estimate: 0 };
+  if (contact.state !== 'QUEUED' || position === null) return { contact, position: 0, estimate: 0, atMs };
   const agents = await routerAgents(deps, domain);
-  const cycle = deps.rates.rates(domain, contact.queueId, 20).cycleSeconds ?? deps.defaultCycleSeconds;
-  return { contact, position, estimate: estimateWaitSeconds(position, cycle, servingSlots(agents, contact.queueId, contact.channel)) };
+  const cycles = deps.rates.recentCycles(domain, contact.queueId);
+  // Until the queue has handled a contact there is no cycle to go by but the configured default.
+  const estimate = cycles.length === 0
+    ? estimateWaitSeconds(position, deps.defaultCycleSeconds, servingSlots(agents, contact.queueId, contact.channel))
+    : estimateWaitFromSlots({ position, cycles, slotAges: slotAges(agents, contact.queueId, contact.channel, (id) => deps.rates.held(domain, id), atMs) });
+  return { contact, position, estimate, atMs };
 }
 
 /**
@@ -72,7 +81,7 @@ export async function getPosition(deps: QueueServiceDeps, request: GetPositionRe
     queueId: now.contact.queueId,
     position: now.position,
     estimatedWaitSeconds: now.estimate,
-    waitedSeconds: Math.max(0, deps.now() - now.contact.enqueuedAtMs) / 1000,
+    waitedSeconds: Math.max(0, now.atMs - now.contact.enqueuedAtMs) / 1000,
     state: STATE(now.contact.state),
   };
 }

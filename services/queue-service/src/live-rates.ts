@@ -2,6 +2,8 @@ import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from 'nats
 import { RoutingEvent } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import type { Logger } from '@switchboard/telemetry';
+import type { HeldContact } from './estimate.js';
+import { channelOf } from './channel.mapper.js';
 
 interface Sample { readonly atMs: number; readonly value: number }
 
@@ -36,7 +38,7 @@ export interface QueueRates {
  */
 export class LiveRates {
   private readonly queues = new Map<string, QueueWindow>();
-  private readonly offeredAt = new Map<string, number>();
+  private readonly offeredAt = new Map<string, HeldContact>();
   private readonly listeners = new Set<(domain: string, queueId: string) => void>();
   private messages: ConsumerMessages | undefined;
 
@@ -75,12 +77,13 @@ export class LiveRates {
     const at = event.occurredAt?.getTime() ?? this.now();
     const key = `${event.domain}/${event.contactId}`;
     const q = () => this.window(event.domain, event.queueId);
-    if (event.offered) this.offeredAt.set(key, at);
+    const channel = channelOf(event.channel);
+    if (event.offered && channel) this.offeredAt.set(key, { offeredAtMs: at, channel });
     else if (event.accepted) q().answered.push({ atMs: at, value: event.accepted.waitSeconds });
     else if (event.abandoned || event.expired) q().abandoned.push({ atMs: at, value: 0 });
     else if (event.wrapUpEnded) {
       const offered = this.offeredAt.get(key);
-      if (offered !== undefined) q().cycles.push({ atMs: at, value: (at - offered) / 1000 });
+      if (offered !== undefined) q().cycles.push({ atMs: at, value: (at - offered.offeredAtMs) / 1000 });
     }
     if (event.wrapUpEnded || event.abandoned || event.expired || event.transferred || event.rejected) this.offeredAt.delete(key);
     if (event.queueId) for (const l of this.listeners) l(event.domain, event.queueId);
@@ -97,6 +100,21 @@ export class LiveRates {
       asaSeconds: mean(w.answered) ?? 0,
       abandonRate: offered === 0 ? 0 : w.abandoned.length / offered,
     };
+  }
+
+  /** The contact's open offer or session as seen on the ROUTING stream, or undefined when none is known. */
+  held(domain: string, contactId: string): HeldContact | undefined {
+    return this.offeredAt.get(`${domain}/${contactId}`);
+  }
+
+  /**
+   * The queue's most recent cycle times within the window (seconds from offer to wrap-up end),
+   * oldest first, at most `limit`: recent ones, so the estimate follows a change of pace.
+   */
+  recentCycles(domain: string, queueId: string, limit = 100): number[] {
+    const w = this.window(domain, queueId);
+    w.prune(this.now() - this.windowMs);
+    return w.cycles.slice(-limit).map((s) => s.value);
   }
 
   private window(domain: string, queueId: string): QueueWindow {
