@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createIngestHttpServer, type ContactPublisher, type IngestBus, type RateLimitOptions } from '@switchboard/ingest-kit';
+import { createIngestHttpServer, SourceLimiter, type ContactPublisher, type IngestBus, type RateLimitOptions } from '@switchboard/ingest-kit';
 import { AbandonmentWatch } from './abandonment.js';
 import { followAnsweredChats } from './answered-follower.js';
 import { CHAT_PROTOCOL, registerChatRoutes } from './routes.js';
@@ -27,6 +27,11 @@ export interface ChatAppDeps {
   readonly abandonGraceMs?: number;
   readonly typingIntervalMs?: number;
   readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * Message and read frames a session may send per window over its WebSockets (default 30 per
+   * 10 s); more are answered with a 429 error frame carrying `retry_after`. `false` turns it off.
+   */
+  readonly messageRateLimit?: { readonly max: number; readonly windowMs: number } | false;
   readonly now?: () => number;
   readonly retryDelaysMs?: readonly number[];
 }
@@ -58,6 +63,7 @@ export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
     now,
     ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
   });
+  const frameLimits = deps.messageRateLimit === false ? undefined : deps.messageRateLimit ?? { max: 30, windowMs: 10_000 };
   registerChatRoutes(http, {
     sessions: deps.sessions,
     publisher: deps.publisher,
@@ -67,6 +73,7 @@ export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
     sessionSecret: deps.sessionSecret,
     ...(deps.identitySecret ? { identitySecret: deps.identitySecret } : {}),
     typingIntervalMs: deps.typingIntervalMs ?? 3_000,
+    ...(frameLimits ? { frameLimiter: new SourceLimiter(frameLimits.max, frameLimits.windowMs, now) } : {}),
     now,
   });
   const answered = await followAnsweredChats({ bus: deps.bus, domain: deps.domain, sessions: deps.sessions, logger: deps.logger });

@@ -22,7 +22,8 @@ export type VisitorFrame = z.infer<typeof visitorFrameSchema>;
 /** What the service sends back: an ack per message, or an error the widget can act on. */
 export type ServerFrame =
   | { type: 'ack'; id: string; duplicate: boolean }
-  | { type: 'error'; status: number; error: string; id?: string; field?: string; rule?: string };
+  /** `retry_after` (seconds) comes with status 429: the session sent too many frames. */
+  | { type: 'error'; status: number; error: string; id?: string; field?: string; rule?: string; retry_after?: number };
 
 /**
  * Parses a text frame.

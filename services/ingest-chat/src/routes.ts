@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Channel } from '@switchboard/contracts';
-import { AuthError, bearerToken, deterministicContactId, type ContactPublisher } from '@switchboard/ingest-kit';
+import { AuthError, bearerToken, deterministicContactId, type ContactPublisher, type SourceLimiter } from '@switchboard/ingest-kit';
 import type { AbandonmentWatch } from './abandonment.js';
 import { readSessionForm } from './session-form.js';
 import type { ChatSessionStore } from './session-store.js';
@@ -21,6 +21,8 @@ export interface ChatRouteDeps {
   readonly sessionSecret: string;
   readonly identitySecret?: string;
   readonly typingIntervalMs: number;
+  /** Per-session limit of message and read frames; absent = unlimited. */
+  readonly frameLimiter?: SourceLimiter;
   readonly now: () => number;
 }
 

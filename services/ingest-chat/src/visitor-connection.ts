@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ContactUpdateKind } from '@switchboard/contracts';
-import { classifyError, httpReplyFor, type ContactPublisher } from '@switchboard/ingest-kit';
+import { classifyError, httpReplyFor, RateLimitedError, retryAfterSeconds, type ContactPublisher, type SourceLimiter } from '@switchboard/ingest-kit';
 import { toContact, toUpdate } from './contact.mapper.js';
 import { parseVisitorFrame, type ServerFrame, type VisitorFrame } from './frames.js';
 import type { ChatSession, ChatSessionStore } from './session-store.js';
@@ -14,6 +14,11 @@ export interface ConnectionDeps {
   readonly logger: Logger;
   /** At most one TYPING update per this many ms per socket: widgets send one per keystroke. */
   readonly typingIntervalMs: number;
+  /**
+   * Message and read frames per session (shared by the session's sockets); over it a frame is
+   * answered with a 429 error frame and dropped. Typing frames are throttled separately.
+   */
+  readonly frameLimiter?: SourceLimiter;
   /** Called when the socket closed, to decide on abandonment after the grace period. */
   readonly onClosed: (sessionId: string, closedAt: number) => void;
   readonly now: () => number;
@@ -23,7 +28,8 @@ export interface ConnectionDeps {
  * Serves one visitor socket. Frames are handled one at a time, in order, so the first message
  * opens the contact before the second is published as its MESSAGE update. Every message is
  * answered with an ack (after the JetStream ack) or an error frame whose `status` mirrors HTTP:
- * 400 for a malformed frame (the socket stays open), 503 while NATS is down (resend the same id).
+ * 400 for a malformed frame (the socket stays open), 429 with `retry_after` when the session sends
+ * faster than its limit (resend the same id later), 503 while NATS is down (resend the same id).
  */
 export function serveVisitor(socket: WebSocket, sessionId: string, deps: ConnectionDeps): void {
   let queue: Promise<void> = Promise.resolve();
@@ -62,17 +68,36 @@ export function serveVisitor(socket: WebSocket, sessionId: string, deps: Connect
 
   socket.on('message', (data, isBinary) => {
     const text = isBinary ? undefined : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+    // Parsed and counted on arrival, so a flood is refused at once instead of queueing up.
+    let frame: VisitorFrame | undefined;
+    let refused: unknown;
+    try {
+      if (text === undefined) throw Object.assign(new Error('binary frames are not accepted'), { statusCode: 400 });
+      frame = parseVisitorFrame(text);
+      if (frame.type !== 'typing' && deps.frameLimiter) {
+        const decision = deps.frameLimiter.take(sessionId);
+        if (!decision.allowed) throw new RateLimitedError(retryAfterSeconds(decision.retryAfterMs));
+      }
+    } catch (error) {
+      refused = error;
+    }
+    const accepted = refused === undefined ? frame : undefined;
     queue = queue.then(async () => {
-      let frame: VisitorFrame | undefined;
       try {
-        if (text === undefined) throw Object.assign(new Error('binary frames are not accepted'), { statusCode: 400 });
-        frame = parseVisitorFrame(text);
-        await handle(frame);
+        if (accepted === undefined) throw refused;
+        await handle(accepted);
       } catch (error) {
         const failure = classifyError(error);
         const reply = httpReplyFor(failure);
         if (failure.kind === 'internal') deps.logger.error({ err: error, sessionId }, 'visitor frame failed');
-        send({ type: 'error', status: reply.status, ...reply.body, ...(frame?.type === 'message' ? { id: frame.id } : {}) });
+        if (failure.kind === 'rate_limited') deps.logger.info({ sessionId }, 'visitor frame refused: rate limited');
+        send({
+          type: 'error',
+          status: reply.status,
+          ...reply.body,
+          ...(frame?.type === 'message' ? { id: frame.id } : {}),
+          ...(failure.kind === 'rate_limited' ? { retry_after: failure.retryAfterSeconds } : {}),
+        });
       }
     });
   });
