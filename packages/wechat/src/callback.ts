@@ -1,7 +1,7 @@
 import { createMessageCipher, type MessageCipher, type RandomBytes } from './cipher.js';
 import { verifyMsgSignature } from './signature.js';
 import { sha1Signature } from './signature.js';
-import { buildWeChatXml, parseWeChatXml, requireField, type WeChatXml } from './xml.js';
+import { buildWeChatXml, parseWeChatXml, requireExactField, type WeChatXml } from './xml.js';
 
 /** Options of {@link createCallbackCrypto}: one Official Account (safe mode) or WeCom app. */
 export interface CallbackCryptoOptions {
@@ -48,9 +48,11 @@ export function createCallbackCrypto(options: CallbackCryptoOptions): CallbackCr
       return cipher.decrypt(query.echostr);
     },
     open(query, body) {
-      const encrypt = requireField(parseWeChatXml(body), 'Encrypt');
+      // The signature covers the Encrypt text as received; only the ciphertext handed to the
+      // base64 decoder is trimmed, so stray blanks around it cannot break decryption.
+      const encrypt = requireExactField(parseWeChatXml(body), 'Encrypt');
       verifyMsgSignature(token, query, encrypt);
-      return parseWeChatXml(cipher.decrypt(encrypt));
+      return parseWeChatXml(cipher.decrypt(encrypt.trim()));
     },
     seal(replyXml, timestamp, nonce) {
       const encrypt = cipher.encrypt(replyXml);

@@ -65,6 +65,18 @@ export function requireField(xml: WeChatXml, name: string): string {
   return value;
 }
 
+/**
+ * Reads a required field exactly as received, blanks included: for values a signature covers
+ * (WeChat signs the `Encrypt` text as it sent it, so a trimmed copy would verify a different
+ * string than the one signed).
+ * @throws WeChatProtocolError `WECHAT.BAD_XML` naming the field when it is missing or blank.
+ */
+export function requireExactField(xml: WeChatXml, name: string): string {
+  const value = xml[name];
+  if (value === undefined || value.trim() === '') throw bad(`field ${name} is missing`);
+  return value;
+}
+
 /** Reads an optional field, trimmed; `undefined` when absent or blank. */
 export function optionalField(xml: WeChatXml, name: string): string | undefined {
   const value = xml[name]?.trim();
