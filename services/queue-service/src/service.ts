@@ -28,7 +28,13 @@ async function watchQueues(deps: QueueServiceDeps, request: WatchQueuesRequest, 
   const stop = () => { off(); for (const t of pending.values()) clearTimeout(t); pending.clear(); };
   call.on('cancelled', stop);
   call.on('close', stop);
-  for (const stats of await queueStats(deps, domain, request.queueIds)) call.write({ stats });
+  call.on('error', stop);
+  try {
+    for (const stats of await queueStats(deps, domain, request.queueIds)) call.write({ stats });
+  } catch (error) {
+    stop(); // an unknown queue or a router that does not answer: no listener outlives the stream
+    throw error;
+  }
 }
 
 /** The QueueService implementation: every call authenticated, traced and mapped to a status once. */
