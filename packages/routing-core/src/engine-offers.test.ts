@@ -186,6 +186,18 @@ describe('exclusions lapse: a refusal delays a contact but cannot starve it', ()
     expect(h.engine.contact('c1')?.declinedBy).toEqual(['a2']);
   });
 
+  it('when exclusions lapse together, the agent takes the better contact, whichever timer fires first', () => {
+    const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 10, agingRatePerSecond: 0.1 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'q1', h.now) });
+    h.apply({ type: 'DECLINE', contactId: 'c0', agentId: 'a1', offerToken: h.lastOffer('c0')?.offerToken ?? 0, reason: 'no' });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now, { basePriority: 3 }) });
+    h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')?.offerToken ?? 0, reason: 'no' });
+    h.advance(10_000);
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'OFFERED', agentId: 'a1' });
+    expect(h.engine.contact('c0')).toMatchObject({ state: 'QUEUED', declinedBy: [] });
+  });
+
   it('treats a lapse timer as stale once the contact entered another queue, and as a no-op the second time', () => {
     const h = new EngineHarness([queueConfig('q1', { offerTimeoutSeconds: 10 }), queueConfig('q2')]);
     h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1', 'q2']) });

@@ -106,7 +106,7 @@ export class RoutingEngine {
   /** A live contact (terminal contacts are dropped), or undefined. */
   contact(id: string): ContactView | undefined {
     const c = this.s.contacts.get(id);
-    return c === undefined ? undefined : contactView(c);
+    return c === undefined ? undefined : contactView(c, this.s.now);
   }
 
   /** A known agent (signed-out agents stay known as OFFLINE), or undefined. */
@@ -133,7 +133,7 @@ export class RoutingEngine {
 
   /** Waiting contacts of a queue in routing order (best first), at most `limit`. */
   waitingContacts(queueId: string, limit = 100): readonly ContactView[] {
-    return waitingInOrder(this.s, queueId, limit).map(contactView);
+    return waitingInOrder(this.s, queueId, limit).map((c) => contactView(c, this.s.now));
   }
 
   /** Counts per queue and presence; O(queues + agents), for dashboards and tests. */

@@ -15,13 +15,13 @@ import type { EngineState } from './state.js';
 const MAX_PULL = 64;
 
 /** While the agent is available with free capacity and eligible work waits, offer it the best contact. */
-export function pullWork(s: EngineState, agent: AgentRec): void {
+export function pullWork(s: EngineState, agent: AgentRec, trigger: DecisionTrigger = DecisionTrigger.AGENT_FREED): void {
   for (let i = 0; i < MAX_PULL && agent.presence === Presence.AVAILABLE; i++) {
     const choice = bestContactFor(s, agent);
     const group = choice?.contact.group;
     const entry = group === undefined ? undefined : agent.memberships.get(group)?.entry;
     if (choice === undefined || entry === undefined) return;
-    offer(s, choice.contact, entry, DecisionTrigger.AGENT_FREED, choice.alternatives);
+    offer(s, choice.contact, entry, trigger, choice.alternatives);
   }
 }
 

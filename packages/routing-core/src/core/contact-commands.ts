@@ -214,15 +214,18 @@ export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
 }
 
 /**
- * Ends one agent's exclusion from `c`. A waiting contact is re-decided at once (the agent may be
- * idle beside it); otherwise the agent is simply eligible again when the contact next waits.
- * Applied (not stale) whenever the exclusion existed, even without events: the state changed,
- * and an adapter that replays its command log must replay this too.
+ * Drops one agent's lapsed exclusion from `c` and lets that agent pull work: the lapse can only
+ * have paired this agent with waiting work (any other free agent would have taken it already),
+ * and pulling — rather than offering `c` itself — keeps the agent's own order (VIP first, its
+ * queue priority, effective priority) when several exclusions lapse at once. Applied (not stale)
+ * whenever the exclusion existed, even without events: the state changed, and an adapter that
+ * replays its command log must replay this too.
  */
 function lapseExclusion(s: EngineState, c: ContactRec, t: TimerRequest): RoutingOutcome {
   const exclusion = t.agentId === undefined ? undefined : c.declinedBy.get(t.agentId);
   if (t.agentId === undefined || exclusion === undefined || exclusion.token !== t.token) return STALE;
   c.declinedBy.delete(t.agentId);
-  if (c.state === ContactState.QUEUED) advance(s, c, DecisionTrigger.ELIGIBILITY_WIDENED);
+  const agent = s.agents.get(t.agentId);
+  if (agent !== undefined) pullWork(s, agent, DecisionTrigger.ELIGIBILITY_WIDENED);
   return APPLIED;
 }

@@ -6,6 +6,7 @@ import { contactSortKey, poolOpenAt, ringAt, thresholdOffsetsMs } from '../rules
 import { explain } from './explain.js';
 import { groupFor, placeContact, refreshAgent, unplaceContact } from './indexes.js';
 import { bestAgentFor, reaches } from './matching.js';
+import { isExcluded } from './records.js';
 import type { AgentEntry, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -42,7 +43,7 @@ export function offer(s: EngineState, c: ContactRec, entry: AgentEntry, trigger:
 /** Whether the sticky phase still holds: preferred agent signed in, eligible, not declined, within the wait. */
 function stickyHolds(s: EngineState, c: ContactRec, q: QueueRec, agentId: string | undefined): boolean {
   if (agentId === undefined || c.group === undefined) return false;
-  if (s.now - c.enqueuedAtMs >= q.config.stickyAgentWaitSeconds * 1000 || c.declinedBy.has(agentId)) return false;
+  if (s.now - c.enqueuedAtMs >= q.config.stickyAgentWaitSeconds * 1000 || isExcluded(c, agentId, s.now)) return false;
   const agent = s.agents.get(agentId);
   if (agent === undefined || agent.presence === Presence.OFFLINE) return false;
   const m = agent.memberships.get(c.group);

@@ -1,5 +1,6 @@
 import { MAX_CANDIDATE_NOTES, PassReason } from '../model/explanation.js';
 import type { CandidateNote, DecisionTrigger, Explanation } from '../model/explanation.js';
+import { isExcluded } from './records.js';
 import type { AgentEntry, ContactRec } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -60,6 +61,7 @@ export function explain(
       add(PassReason.BLENDING, bucket.unavailable.BLENDING);
       let declined = 0;
       for (const id of c.declinedBy.keys()) {
+        if (!isExcluded(c, id, s.now)) continue;
         const m = s.agents.get(id)?.memberships.get(g);
         if (m?.bucket === b && m.entry !== undefined) declined += 1;
       }
@@ -72,7 +74,7 @@ export function explain(
         const m = a.memberships.get(g);
         if (m === undefined) continue;
         if (m.unavailable !== undefined) note({ agentId: a.id, passedOver: m.unavailable, ring });
-        else if (c.declinedBy.has(a.id)) note({ agentId: a.id, passedOver: PassReason.DECLINED_BEFORE, ring });
+        else if (isExcluded(c, a.id, s.now)) note({ agentId: a.id, passedOver: PassReason.DECLINED_BEFORE, ring });
         else note({ agentId: a.id, ...(m.entry === undefined ? {} : { score: m.entry.k1 }), ring });
       }
     }

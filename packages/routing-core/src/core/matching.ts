@@ -1,6 +1,6 @@
 import { compareContacts } from '../rules/queue-order.js';
 import { dynamicPassReason } from './indexes.js';
-import { compareAgentEntries } from './records.js';
+import { compareAgentEntries, isExcluded } from './records.js';
 import type { AgentEntry, AgentRec, ContactRec, Membership, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -22,7 +22,7 @@ export function bestAgentFor(s: EngineState, c: ContactRec): AgentEntry | undefi
   if (c.stickyAgentId !== undefined) {
     const agent = s.agents.get(c.stickyAgentId);
     const m = agent?.memberships.get(g);
-    if (m?.entry === undefined || !reaches(m, c) || c.declinedBy.has(m.entry.agent.id)) return undefined;
+    if (m?.entry === undefined || !reaches(m, c) || isExcluded(c, m.entry.agent.id, s.now)) return undefined;
     return m.entry;
   }
   let best: AgentEntry | undefined;
@@ -31,7 +31,7 @@ export function bestAgentFor(s: EngineState, c: ContactRec): AgentEntry | undefi
       const bucket = g.agentBuckets[ring * 2 + pool];
       if (bucket === undefined) continue;
       for (const e of bucket.avail) {
-        if (c.declinedBy.has(e.agent.id)) continue;
+        if (isExcluded(c, e.agent.id, s.now)) continue;
         if (best === undefined || compareAgentEntries(e, best) < 0) best = e;
         break;
       }
@@ -46,8 +46,8 @@ export interface ContactChoice {
   readonly alternatives: readonly { readonly queueId: string; readonly contactId: string }[];
 }
 
-function firstNotDeclined(list: Iterable<ContactRec>, agentId: string): ContactRec | undefined {
-  for (const c of list) if (!c.declinedBy.has(agentId)) return c;
+function firstNotExcluded(list: Iterable<ContactRec>, agentId: string, nowMs: number): ContactRec | undefined {
+  for (const c of list) if (!isExcluded(c, agentId, nowMs)) return c;
   return undefined;
 }
 
@@ -67,7 +67,7 @@ export function bestContactFor(s: EngineState, agent: AgentRec): ContactChoice |
     for (let ring = m.minRing; ring * 2 < g.contactBuckets.length; ring++) {
       for (let pool = 1; pool >= (m.inPool ? 0 : 1); pool--) {
         const bucket = g.contactBuckets[ring * 2 + pool];
-        const c = bucket === undefined || bucket.size === 0 ? undefined : firstNotDeclined(bucket, agent.id);
+        const c = bucket === undefined || bucket.size === 0 ? undefined : firstNotExcluded(bucket, agent.id, s.now);
         if (c !== undefined) heads.set(g.queue, betterInQueue(heads.get(g.queue), c));
       }
     }
@@ -75,7 +75,7 @@ export function bestContactFor(s: EngineState, agent: AgentRec): ContactChoice |
   for (const list of agent.sticky.values()) {
     for (const c of list) {
       const m = c.group === undefined ? undefined : agent.memberships.get(c.group);
-      if (m === undefined || !reaches(m, c) || c.declinedBy.has(agent.id)) continue;
+      if (m === undefined || !reaches(m, c) || isExcluded(c, agent.id, s.now)) continue;
       if (dynamicPassReason(agent, c.input.channel) !== null) continue;
       const q = s.queues.get(c.queueId);
       if (q !== undefined) heads.set(q, betterInQueue(heads.get(q), c));

@@ -124,8 +124,8 @@ export interface ContactRec {
   wrapStartMs: number;
   /**
    * Agents excluded from this contact after declining or missing it (agentId → exclusion). An
-   * exclusion lapses at `untilMs` (an EXCLUSION_LAPSE timer) so it can never starve the contact;
-   * all are cleared when the contact enters a queue.
+   * exclusion lapses at `untilMs` (see {@link isExcluded}; an EXCLUSION_LAPSE timer then drops it
+   * and re-decides) so it can never starve the contact; all are cleared when it enters a queue.
    */
   readonly declinedBy: Map<string, Exclusion>;
   readonly history: string[];
@@ -135,6 +135,16 @@ export interface ContactRec {
 export interface Exclusion {
   readonly untilMs: number;
   readonly token: number;
+}
+
+/**
+ * True while the agent's exclusion from `c` has not lapsed. Judged by time, not by whether the
+ * lapse timer has fired yet, so exclusions lapsing at the same instant all end together and the
+ * timer firing first cannot hand its contact ahead of a better one.
+ */
+export function isExcluded(c: ContactRec, agentId: string, nowMs: number): boolean {
+  const e = c.declinedBy.get(agentId);
+  return e !== undefined && e.untilMs > nowMs;
 }
 
 /** A new empty list of contacts in queue order. */

@@ -2,18 +2,19 @@ import type { AgentView } from '../model/agent.js';
 import type { ContactView } from '../model/contact.js';
 import type { SortedList } from '../index-structs/sorted-list.js';
 import { compareContacts } from '../rules/queue-order.js';
+import { isExcluded } from './records.js';
 import type { AgentRec, ContactRec } from './records.js';
 import type { EngineState } from './state.js';
 
 /** Read-only projections of engine records (copies; callers cannot mutate the engine through them). */
 
-/** A contact's public view. */
-export function contactView(c: ContactRec): ContactView {
+/** A contact's public view at `nowMs` (exclusions that have lapsed by then are not listed). */
+export function contactView(c: ContactRec, nowMs: number): ContactView {
   return {
     ...c.input, queueId: c.queueId, preferredAgentId: c.preferredAgentId, state: c.state, enqueuedAtMs: c.enqueuedAtMs,
     ring: c.ring, poolOpen: c.poolOpen, sticky: c.stickyAgentId !== undefined,
     ...(c.agent === undefined ? {} : { agentId: c.agent.id }), ...(c.offerToken === undefined ? {} : { offerToken: c.offerToken }),
-    declinedBy: [...c.declinedBy.keys()], history: [...c.history],
+    declinedBy: [...c.declinedBy.keys()].filter((id) => isExcluded(c, id, nowMs)), history: [...c.history],
   };
 }
 
