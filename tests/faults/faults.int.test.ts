@@ -35,12 +35,13 @@ async function rig(): Promise<Rig> {
 }
 
 /** Publishes the load, injects the fault a third of the way in, and checks that routing resumes and nothing is lost. */
-async function runWithFault(r: Rig, name: string, fault: () => Promise<void>): Promise<AuditReport> {
+async function runWithFault(r: Rig, name: string, fault: () => Promise<void>, afterFault?: () => Promise<void>): Promise<AuditReport> {
   const plan = Array.from({ length: CONTACTS }, (_, i) => ({ domain: DOMAIN, id: `${name}-${i}` }));
   const publishedAt = new Map<string, number>();
   const pumping = pumpContacts(r.nc.jetstream(), names, plan, { concurrency: 8, ratePerSecond: 150, onPublished: (id, firstAttemptAt) => publishedAt.set(id, firstAttemptAt) });
   await new Promise((res) => setTimeout(res, (CONTACTS / 150) * 1000 / 3));
   await fault();
+  await afterFault?.();
   // Resumed = a contact first sent after the fault was done was offered to an agent, within 10 s.
   const faultAt = Date.now();
   const firstOfferAfterFault = () => Math.min(...[...r.desks.firstOfferAt].filter(([id]) => (publishedAt.get(id) ?? 0) > faultAt).map(([, at]) => at));
@@ -51,7 +52,8 @@ async function runWithFault(r: Rig, name: string, fault: () => Promise<void>): P
   const report = async () => audit({ ...(await readDomainRecord(r.nc.jetstream(), await r.nc.jetstreamManager(), names, DOMAIN)), expectAllFinished: true });
   await expect.poll(async () => (await report()).finished, { timeout: 120_000, interval: 2_000 }).toBe(CONTACTS);
   const final = await report();
-  console.log(`${faultLine(name, final)} resumed_ms=${resumedMs}`);
+  console.log(faultLine(name, final));
+  console.log(`faults: ${name} resumed after ${resumedMs} ms`);
   return final;
 }
 
@@ -73,9 +75,18 @@ describe('faults on private servers', () => {
     r = undefined;
   });
 
-  const expectClean = (report: AuditReport, rigged: Rig) => {
-    if (report.findings.length) console.log(report.findings.slice(0, 10), rigged.routers.map((p) => p.logs.slice(-3_000)).join('\n'));
+  /**
+   * `inOrder`: the auditor must also find no younger equal contact served first. Required after a
+   * Redis loss (waiting contacts come back in their original order). After a kill -9 or a NATS
+   * restart the auditor still reports a few violations around the fault (contacts the old owner
+   * had offered and that came back): counted and printed, not yet asserted — an open defect.
+   */
+  const expectClean = (report: AuditReport, rigged: Rig, inOrder: boolean) => {
+    const unexpected = report.findings.filter((f) => inOrder || f.kind !== 'ORDER_VIOLATION');
+    if (unexpected.length) console.log(unexpected.slice(0, 10), rigged.routers.map((p) => p.logs.slice(-3_000)).join('\n'));
+    if (!inOrder) console.log(`faults: order violations reported by the auditor: ${report.orderViolations}`);
     expect(report).toMatchObject({ accepted: CONTACTS, finished: CONTACTS, lost: 0, doubleAssigned: 0, overCapacity: 0 });
+    if (inOrder) expect(report.orderViolations).toBe(0);
   };
 
   it('survives kill -9 of the router replica that owns the domain', async () => {
@@ -83,7 +94,7 @@ describe('faults on private servers', () => {
     const rigged = r;
     const victim = await owner(rigged);
     const report = await runWithFault(rigged, 'router-kill9', async () => victim.kill9());
-    expectClean(report, rigged);
+    expectClean(report, rigged, false);
     const survivor = rigged.routers.find((p) => p !== victim)!;
     if (!/"source":"redis","replayed":[1-9]/.test(survivor.logs)) console.log(survivor.logs.slice(-3_000));
     expect(survivor.logs).toMatch(/"source":"redis","replayed":[1-9]/);
@@ -92,15 +103,21 @@ describe('faults on private servers', () => {
   it('survives a Redis restart that loses all routing state, rebuilding it from JetStream', async () => {
     r = await rig();
     const rigged = r;
-    const report = await runWithFault(rigged, 'redis-state-loss', () => rigged.redis.restart());
-    expectClean(report, rigged);
-    expect(rigged.routers.map((p) => p.logs).join('')).toMatch(/"source":"jetstream","replayed":[1-9]/);
+    // The agents' sign-ins are part of the record, so the rebuilt state already knows them; the
+    // desks still re-register through their sessions, as a real gateway does after the router
+    // lost its state, and that must change nothing (a sign-in of a signed-in agent is an update).
+    const report = await runWithFault(rigged, 'redis-state-loss', () => rigged.redis.restart(),
+      () => Promise.all(rigged.desks.agentIds().map((id) => rigged.desks.signIn(id))).then(() => undefined));
+    expectClean(report, rigged, true);
+    const logs = rigged.routers.map((p) => p.logs).join('');
+    expect(logs).toMatch(/"source":"jetstream","replayed":[1-9]/);
+    expect(logs).not.toMatch(/has a hole/);
   }, 240_000);
 
   it('survives a NATS restart', async () => {
     r = await rig();
     const rigged = r;
     const report = await runWithFault(rigged, 'nats-restart', () => rigged.nats.restart());
-    expectClean(report, rigged);
+    expectClean(report, rigged, false);
   }, 240_000);
 });

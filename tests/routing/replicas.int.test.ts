@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { audit, readDomainRecord, type AuditReport } from '@switchboard/auditor';
-import { ensureStreams, type BusNames } from '@switchboard/bus';
-import { ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
+import { ensureStreams, readSubject, streamSubjects, type BusNames } from '@switchboard/bus';
+import { RoutingEvent } from '@switchboard/contracts';
+import { RoutingEngine, type RoutingCommand } from '@switchboard/routing-core';
+import { decodeApplied, eventToProto, ruleSetFrom, startRouter, type AppliedRecord, type RunningRouter } from '@switchboard/router';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis } from '@switchboard/testkit';
 import { pumpContacts } from '../support/contact-pump.js';
 import { SimulatedDesks } from '../support/simulated-desks.js';
@@ -54,5 +56,41 @@ describe('three router replicas under concurrent load', () => {
       expect(report.findings).toEqual([]);
       expect(report).toMatchObject({ lost: 0, doubleAssigned: 0, overCapacity: 0, orderViolations: 0 });
     }
+    for (const domain of domains) await expectCoreDecisions(domain, plan.filter((p) => p.domain === domain).map((p) => p.id));
   }, 300_000);
+
+  /**
+   * The router's decisions are the core's: a fresh engine, fed the same agent actions and timer
+   * firings (the router's records, at their times) and the same contacts — classified here,
+   * independently, through the shared rule set — emits exactly the events on ROUTING.
+   */
+  async function expectCoreDecisions(domain: string, contactIds: readonly string[]): Promise<void> {
+    const records: AppliedRecord[] = [];
+    const routed = new Map<string, RoutingEvent>();
+    for await (const msg of readSubject(nats.js, nats.jsm, names.routingStream, streamSubjects.routing(names).replace(/>$/, `${domain}.>`))) {
+      if (msg.subject.endsWith('.applied')) records.push(decodeApplied(new TextDecoder().decode(msg.data)));
+      else { const e = RoutingEvent.decode(msg.data); routed.set(e.id, e); }
+    }
+    const rules = ruleSetFrom(loadRules);
+    const core = new RoutingEngine({ domainId: domain, ruleVersion: rules.version });
+    const arrived = new Set<string>();
+    let events = 0;
+    for (const record of records.sort((a, b) => a.n - b.n)) {
+      let cmd: RoutingCommand = record.cmd;
+      if (cmd.type === 'ARRIVE') {
+        // The pump sent STANDARD chat contacts with no intent, language or attributes.
+        const route = rules.classify({ channel: 'chat', tier: 'STANDARD', attributes: {} });
+        cmd = { type: 'ARRIVE', contact: { ...cmd.contact, queueId: route.queueId, basePriority: route.basePriority,
+          ...(route.requiredSkills.length > 0 ? { requiredSkills: route.requiredSkills } : {}) } };
+        expect(cmd).toEqual(record.cmd);
+        arrived.add(cmd.contact.id);
+      }
+      for (const event of core.apply(cmd, record.at).events) {
+        events++;
+        expect(routed.get(event.id)).toEqual(eventToProto(domain, event));
+      }
+    }
+    expect([...arrived].sort()).toEqual([...contactIds].sort());
+    expect(events).toBe(routed.size);
+  }
 });

@@ -15,7 +15,7 @@ import { OutboxRelay } from './outbox-relay.js';
 
 const signIn = (id: string): RoutingCommand => ({ type: 'SIGN_IN', agent: { id, skills: {}, languages: [], team: 't', capacity: { phone: 1 }, queues: [{ queueId: 'general', priority: 1 }] } });
 const arrive = (id: string, at: number): RoutingCommand =>
-  ({ type: 'ARRIVE', contact: { id, domain: 'd', channel: 'PHONE', queueId: 'general', basePriority: 0, tier: 'STANDARD', arrivedAtMs: at } });
+  ({ type: 'ARRIVE', contact: { id, domain: 'd', channel: 'phone', queueId: 'general', basePriority: 0, tier: 'STANDARD', arrivedAtMs: at } });
 
 describe('domain worker on real NATS and Redis', () => {
   let scope: TestScope;
@@ -57,7 +57,7 @@ describe('domain worker on real NATS and Redis', () => {
     await steal();
     const fenced: string[] = [];
     const relay = new OutboxRelay({ js: nats.js, names, store, lease: mine, logger: deps.logger, domain: scope.domain, delivered: () => undefined, fenced: (r) => fenced.push(r) });
-    const outboxIds = (committed as { outboxIds: string[] }).outboxIds;
+    const outboxIds = committed?.kind === 'ok' ? committed.outboxIds : [];
     expect(await relay.publish(prepared.transition!.outbox.map((e, i) => ({ ...e, streamId: outboxIds[i]! })))).toBe(false);
     expect(fenced).toHaveLength(1);
     expect(await onRouting()).toEqual([]);
