@@ -16,7 +16,8 @@ const queuesFor = (strategy: SelectionStrategy): QueueConfig[] => [
     requiredSkills: [{ skill: 'billing', minProficiency: 4 }, { skill: 'french', minProficiency: 3, optional: true }],
     rings: [{ afterSeconds: 10, proficiencyDrop: 1 }, { afterSeconds: 25, dropOptionalSkills: true }, { afterSeconds: 40, minProficiency: 1 }],
   }),
-  queueConfig('gen', { agingRatePerSecond: 0.1, stickyAgentWaitSeconds: 15, strategy: 'LEAST_OCCUPIED', offerTimeoutSeconds: 8 }),
+  // The gold team is gen's backup team: held back until its ring (no base teams).
+  queueConfig('gen', { agingRatePerSecond: 0.1, stickyAgentWaitSeconds: 15, strategy: 'LEAST_OCCUPIED', offerTimeoutSeconds: 8, rings: [{ afterSeconds: 12, addTeams: ['gold'] }] }),
 ];
 const AGENTS: AgentProfile[] = [
   // a0 ranks VIP last among its queues: VIP precedence must still win.
@@ -31,7 +32,7 @@ const QUEUE_IDS = ['vip', 'pri', 'gen'] as const;
 const AGING_QUEUES: QueueConfig[] = [
   queueConfig('pri', {
     agingRatePerSecond: 2, strategy: 'BEST_PROFICIENCY', offerTimeoutSeconds: 6, wrapUpSeconds: 2, stickyAgentWaitSeconds: 5,
-    requiredSkills: [{ skill: 'billing', minProficiency: 3 }], rings: [{ afterSeconds: 8, minProficiency: 1 }],
+    requiredSkills: [{ skill: 'billing', minProficiency: 3 }], teams: ['general'], rings: [{ afterSeconds: 8, minProficiency: 1, addTeams: ['gold'] }],
   }),
   queueConfig('gen', { agingRatePerSecond: 0.25, offerTimeoutSeconds: 9, maxSize: 8, overflow: { targetQueueId: 'pri', afterSeconds: 30 } }),
 ];

@@ -37,7 +37,10 @@ export interface Ring {
   readonly minProficiency?: number;
   /** Optional skills no longer required. */
   readonly dropOptionalSkills?: boolean;
-  /** Teams admitted in addition to the queue's `teams`. */
+  /**
+   * Backup teams admitted from this ring. With the queue's `teams` set: admitted in addition to
+   * them. Without: every other team serves from ring 0, and these are held back until this ring.
+   */
   readonly addTeams?: readonly string[];
 }
 
@@ -54,7 +57,10 @@ export interface QueueConfig {
   readonly kind: QueueKind;
   readonly serviceLevel: { readonly share: number; readonly withinSeconds: number };
   readonly requiredSkills: readonly SkillRequirement[];
-  /** When set, only agents of these teams are eligible at ring 0 (rings may add teams). */
+  /**
+   * When set, only agents of these teams are eligible at ring 0 (rings may add teams). When not,
+   * any team is, except backup teams that a ring adds (held back until that ring).
+   */
   readonly teams?: readonly string[];
   /** Later rings (ring 0 is implicit: full requirements). Sorted by `afterSeconds`. */
   readonly rings: readonly Ring[];

@@ -14,10 +14,14 @@ export interface ResolvedSkill {
   readonly minProficiency: number;
 }
 
-/** What an agent must satisfy at one ring. `teams` undefined = any team. */
+/**
+ * What an agent must satisfy at one ring. `teams` undefined = any team except `heldBackTeams`
+ * (backup teams of a queue without `teams`, not yet admitted at this ring).
+ */
 export interface RingRequirement {
   readonly skills: readonly ResolvedSkill[];
   readonly teams: ReadonlySet<string> | undefined;
+  readonly heldBackTeams?: ReadonlySet<string>;
 }
 
 /**
@@ -44,11 +48,18 @@ export function ringCount(queue: QueueConfig): number {
 /**
  * Requirements at `ring`. Ring 0 is the full set; ring i ≥ 1 applies only `queue.rings[i-1]` to
  * ring 0 (not cumulatively) — eligibility is then "eligible at any ring ≤ i", so rings only widen.
+ *
+ * Teams: with `queue.teams` set, ring i admits those plus its `addTeams`. Without it, every team
+ * is admitted except *backup teams* — teams some ring adds — which are held back until a ring
+ * that adds them: `addTeams` then means "keep this team in reserve until this wait", instead of
+ * meaning nothing.
  */
 export function ringRequirement(queue: QueueConfig, skills: readonly SkillRequirement[], ring: number): RingRequirement {
   const base = queue.teams === undefined ? undefined : new Set(queue.teams);
   const r = ring === 0 ? undefined : queue.rings[ring - 1];
-  if (r === undefined) return { skills: skills.map((s) => ({ skill: s.skill, minProficiency: s.minProficiency })), teams: base };
+  const heldBack = base === undefined ? heldBackTeams(queue, r?.addTeams ?? []) : undefined;
+  const teamRule = heldBack === undefined ? {} : { heldBackTeams: heldBack };
+  if (r === undefined) return { skills: skills.map((s) => ({ skill: s.skill, minProficiency: s.minProficiency })), teams: base, ...teamRule };
   const resolved: ResolvedSkill[] = [];
   for (const s of skills) {
     if (r.dropOptionalSkills === true && s.optional === true) continue;
@@ -57,7 +68,14 @@ export function ringRequirement(queue: QueueConfig, skills: readonly SkillRequir
     resolved.push({ skill: s.skill, minProficiency: min });
   }
   const teams = base === undefined ? undefined : new Set([...base, ...(r.addTeams ?? [])]);
-  return { skills: resolved, teams };
+  return { skills: resolved, teams, ...teamRule };
+}
+
+/** Backup teams (added by some ring of a queue without `teams`) not among `admitted`; undefined when none. */
+function heldBackTeams(queue: QueueConfig, admitted: readonly string[]): ReadonlySet<string> | undefined {
+  const out = new Set<string>();
+  for (const r of queue.rings) for (const t of r.addTeams ?? []) if (!admitted.includes(t)) out.add(t);
+  return out.size === 0 ? undefined : out;
 }
 
 /** Why `agent` fails `req` (checked in the order LANGUAGE, SKILL, PROFICIENCY, team), or null. */
@@ -69,6 +87,7 @@ export function staticPassReason(agent: AgentProfile, req: RingRequirement, lang
     if (p < s.minProficiency) return PassReason.PROFICIENCY;
   }
   if (req.teams !== undefined && !req.teams.has(agent.team)) return PassReason.NOT_IN_POOL;
+  if (req.heldBackTeams?.has(agent.team) === true) return PassReason.NOT_IN_POOL;
   return null;
 }
 

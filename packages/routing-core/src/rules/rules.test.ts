@@ -25,6 +25,24 @@ describe('rules the live router mirrors', () => {
     expect(staticPassReason(core, ringRequirement(q, skills, 0), 'en')).toBe('PROFICIENCY');
   });
 
+  it('without queue teams, holds a ring\'s added (backup) teams back until that ring', () => {
+    const q = queueConfig('q', { rings: [{ afterSeconds: 10, proficiencyDrop: 1 }, { afterSeconds: 60, proficiencyDrop: 2, addTeams: ['after-sales'] }] });
+    const skills = mergeSkills([{ skill: 'complaints', minProficiency: 4 }]);
+    const specialist = agentProfile('a', ['q'], { team: 'complaints', skills: { complaints: 4 } });
+    const backup = { ...specialist, team: 'after-sales', skills: { complaints: 2 } };
+    expect(minEligibleRing(specialist, q, skills, 'en')).toEqual({ ring: 0 });
+    expect(staticPassReason({ ...backup, skills: { complaints: 5 } }, ringRequirement(q, skills, 1), 'en')).toBe('NOT_IN_POOL');
+    expect(minEligibleRing({ ...backup, skills: { complaints: 5 } }, q, skills, 'en')).toEqual({ ring: 2 });
+    expect(minEligibleRing(backup, q, skills, 'en')).toEqual({ ring: 2 });
+    expect(minEligibleRing({ ...backup, skills: { complaints: 1 } }, q, skills, 'en')).toEqual({ ring: undefined, reason: 'PROFICIENCY' });
+    expect(ringRequirement(q, skills, 2)).toMatchObject({ teams: undefined });
+    expect(ringRequirement(q, skills, 2).heldBackTeams).toBeUndefined();
+    // With queue teams, addTeams only adds: nothing is held back.
+    const withTeams = queueConfig('q', { ...q, teams: ['complaints'] });
+    expect(ringRequirement(withTeams, skills, 0).heldBackTeams).toBeUndefined();
+    expect(minEligibleRing({ ...backup, skills: { complaints: 5 } }, withTeams, skills, 'en')).toEqual({ ring: 2 });
+  });
+
   it('is monotone: an agent eligible at ring i is eligible at every later ring', () => {
     const q = queueConfig('q', { rings: [{ afterSeconds: 5, dropOptionalSkills: true }, { afterSeconds: 9, proficiencyDrop: 1 }] });
     const skills = mergeSkills([{ skill: 'x', minProficiency: 3 }, { skill: 'y', minProficiency: 3, optional: true }]);

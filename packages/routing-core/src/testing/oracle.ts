@@ -33,8 +33,12 @@ export function oracleEligible(a: AgentProfile, q: QueueConfig, c: ContactInput,
   }
   for (let j = 0; j <= ring; j++) {
     const ringDef = j === 0 ? undefined : q.rings[j - 1];
-    const teams = q.teams === undefined ? undefined : [...q.teams, ...(ringDef?.addTeams ?? [])];
+    const added = ringDef?.addTeams ?? [];
+    const teams = q.teams === undefined ? undefined : [...q.teams, ...added];
     if (teams !== undefined && !teams.includes(a.team)) continue;
+    // Without queue teams, a team some ring adds is a backup team: held back until such a ring.
+    const backup = q.teams === undefined && q.rings.some((r) => (r.addTeams ?? []).includes(a.team));
+    if (backup && !added.includes(a.team)) continue;
     let ok = true;
     for (const [skill, { min, optional }] of need) {
       if (ringDef?.dropOptionalSkills === true && optional) continue;
