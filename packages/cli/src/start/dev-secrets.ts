@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Secrets the services refuse to start without, or whose routes stay off without them. Each gets a
@@ -14,6 +14,33 @@ export const DEV_SECRET_NAMES = {
   WECHAT_OA_TOKEN: 24,
   EMAIL_WEBHOOK_SIGNING_KEY: 32,
 } as const;
+
+/** Where `pnpm start` keeps the development secrets of the checkout at `root` (gitignored). */
+export function devSecretsFile(root: string): string {
+  return join(root, '.switchboard', 'dev-secrets.json');
+}
+
+/** A secrets file that is not the JSON object `pnpm start` writes. */
+export class DevSecretsFileError extends Error {
+  override readonly name = 'DevSecretsFileError';
+}
+
+/**
+ * The secret `name` as saved in `file` by an earlier `pnpm start`, or undefined when the file or
+ * the entry does not exist. Never generates one: a value nobody's services use would be useless.
+ * @throws DevSecretsFileError when the file exists but cannot be read as JSON.
+ */
+export function readDevSecret(file: string, name: DevSecretName): string | undefined {
+  if (!existsSync(file)) return undefined;
+  let saved: unknown;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new DevSecretsFileError(`${file} is not valid JSON (${(error as Error).message}); delete it and run pnpm start again`);
+  }
+  const value = typeof saved === 'object' && saved !== null ? (saved as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
 
 /** A secret name the launcher may generate. */
 export type DevSecretName = keyof typeof DEV_SECRET_NAMES;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { runDemo, type RunningDemo } from '../demo/run-demo.js';
 import { banner } from './banner.js';
 import { SERVICE_STYLES, type Palette, type Style } from './colours.js';
-import { loadDevSecrets } from './dev-secrets.js';
+import { devSecretsFile, loadDevSecrets } from './dev-secrets.js';
 import { planInfra, waitForAnswer, type InfraPlan } from './infra.js';
 import { formatLogLine } from './log-format.js';
 import { discoverServices, portOf, type ServiceSpec, type StopTier } from './service-catalog.js';
@@ -45,7 +45,7 @@ export class Launcher {
     const redis = await planInfra('redis', options.env, dataDir);
     await this.startInfra('nats', nats);
     await this.startInfra('redis', redis);
-    const secretsFile = join(dataDir, 'dev-secrets.json');
+    const secretsFile = devSecretsFile(options.root);
     const secrets = loadDevSecrets(options.env, secretsFile);
     // Bound to loopback unless told otherwise: dev secrets must not open endpoints to the network.
     this.env = { HOST: '127.0.0.1', ...options.env, ...secrets.values, NATS_URL: nats.url, REDIS_URL: redis.url,

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DevSecretsFileError } from '../start/dev-secrets.js';
+import { mintToken, resolveJwtSecret, TokenError } from './token.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'sb-token-'));
+const secretsFile = (content: string) => {
+  const file = join(dir(), 'dev-secrets.json');
+  writeFileSync(file, content);
+  return file;
+};
+
+describe('token secret', () => {
+  it('prefers SWITCHBOARD_JWT_SECRET, as pnpm start does', () => {
+    const file = secretsFile(JSON.stringify({ SWITCHBOARD_JWT_SECRET: 'from-the-file-0123456789' }));
+    expect(resolveJwtSecret({ SWITCHBOARD_JWT_SECRET: 'from-the-env-0123456789' }, file)).toEqual({ secret: 'from-the-env-0123456789', from: 'env' });
+  });
+
+  it('falls back to the development secret pnpm start saved', () => {
+    const file = secretsFile(JSON.stringify({ PHONE_WEBHOOK_SECRET: 'x'.repeat(32), SWITCHBOARD_JWT_SECRET: 'from-the-file-0123456789' }));
+    expect(resolveJwtSecret({}, file)).toEqual({ secret: 'from-the-file-0123456789', from: file });
+    expect(resolveJwtSecret({ SWITCHBOARD_JWT_SECRET: '' }, file).from).toBe(file);
+  });
+
+  it('says what to do when there is no secret, a short one or a broken file', () => {
+    const missing = join(dir(), 'dev-secrets.json');
+    expect(() => resolveJwtSecret({}, missing)).toThrow(TokenError);
+    expect(() => resolveJwtSecret({}, missing)).toThrow(/run `pnpm start` once/);
+    expect(() => resolveJwtSecret({}, secretsFile('{"CHAT_SESSION_SECRET":"abc"}'))).toThrow(/has no development secret/);
+    expect(() => resolveJwtSecret({ SWITCHBOARD_JWT_SECRET: 'short' }, missing)).toThrow(/at least 16 characters/);
+    expect(() => resolveJwtSecret({}, secretsFile('{not json'))).toThrow(DevSecretsFileError);
+  });
+});
+
+describe('minting a token', () => {
+  const secret = { secret: 'a-development-secret-0123456789', from: 'env' };
+
+  it('signs the subject and role, and reports when it expires', async () => {
+    const before = Date.now();
+    const minted = await mintToken({ subject: 'a1', role: 'supervisor', ttl: '30m' }, secret);
+    expect(minted).toMatchObject({ subject: 'a1', role: 'supervisor', secretFrom: 'env' });
+    const claims = JSON.parse(Buffer.from(minted.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ sub: 'a1', role: 'supervisor' });
+    const expires = Date.parse(minted.expiresAt);
+    expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 30 * 60_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
+    expect(JSON.stringify(minted)).not.toContain(secret.secret);
+  });
+
+  it('refuses an unknown role, a malformed ttl and an empty subject', async () => {
+    await expect(mintToken({ subject: 'a1', role: 'admin', ttl: '8h' }, secret)).rejects.toThrow(/--role must be one of agent, supervisor, ops, platform/);
+    await expect(mintToken({ subject: 'a1', role: 'agent', ttl: 'forever' }, secret)).rejects.toThrow(/--ttl/);
+    await expect(mintToken({ subject: ' ', role: 'agent', ttl: '8h' }, secret)).rejects.toThrow(/--agent/);
+  });
+});
