@@ -111,17 +111,23 @@ export interface ServiceLevelTarget {
   withinSeconds: number;
 }
 
-/** A step of skill relaxation reached after `after_seconds` of wait (bullseye routing). */
+/**
+ * A step of skill relaxation reached after `after_seconds` of wait (bullseye routing). Each ring
+ * is applied to the full requirements on its own; an agent eligible at an earlier ring stays so.
+ */
 export interface Ring {
   afterSeconds: number;
   /** Lower every required proficiency by this much (never below 1). */
   proficiencyDrop: number;
   /** Drop the optional skill requirements. */
   dropOptionalSkills: boolean;
-  /** Add these teams as backup agents. */
+  /**
+   * Backup teams admitted from this ring. With QueueConfig.teams set, they add to those teams;
+   * without, every other team serves from the start and these are held back until this ring.
+   */
   addTeams: string[];
-  /** Stop requiring the contact's language. */
-  dropLanguage: boolean;
+  /** Cap every required proficiency at this value, 1..5 (0 = no cap). */
+  minProficiency: number;
 }
 
 /** Send waiting contacts to another queue after a wait. */
@@ -161,6 +167,11 @@ export interface QueueConfig {
   generalOverflowAfterSeconds: number;
   /** Optimistic concurrency: set by the server, echoed by updates. */
   version: number;
+  /**
+   * Only agents of these teams serve the queue at ring 0; rings may add teams. Empty = any team
+   * except the backup teams that rings add (see Ring.add_teams).
+   */
+  teams: string[];
 }
 
 function createBaseServiceLevelTarget(): ServiceLevelTarget {
@@ -253,7 +264,7 @@ export const ServiceLevelTarget: MessageFns<ServiceLevelTarget> = {
 };
 
 function createBaseRing(): Ring {
-  return { afterSeconds: 0, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: [], dropLanguage: false };
+  return { afterSeconds: 0, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: [], minProficiency: 0 };
 }
 
 export const Ring: MessageFns<Ring> = {
@@ -270,8 +281,8 @@ export const Ring: MessageFns<Ring> = {
     for (const v of message.addTeams) {
       writer.uint32(34).string(v!);
     }
-    if (message.dropLanguage !== false) {
-      writer.uint32(40).bool(message.dropLanguage);
+    if (message.minProficiency !== 0) {
+      writer.uint32(48).uint32(message.minProficiency);
     }
     return writer;
   },
@@ -321,12 +332,12 @@ export const Ring: MessageFns<Ring> = {
             message.addTeams.push(reader.string());
             continue;
           }
-          case 5: {
-            if (tag !== 40) {
+          case 6: {
+            if (tag !== 48) {
               break;
             }
 
-            message.dropLanguage = reader.bool();
+            message.minProficiency = reader.uint32();
             continue;
           }
         }
@@ -363,11 +374,11 @@ export const Ring: MessageFns<Ring> = {
         : globalThis.Array.isArray(object?.add_teams)
         ? object.add_teams.map((e: any) => globalThis.String(e))
         : [],
-      dropLanguage: isSet(object.dropLanguage)
-        ? globalThis.Boolean(object.dropLanguage)
-        : isSet(object.drop_language)
-        ? globalThis.Boolean(object.drop_language)
-        : false,
+      minProficiency: isSet(object.minProficiency)
+        ? globalThis.Number(object.minProficiency)
+        : isSet(object.min_proficiency)
+        ? globalThis.Number(object.min_proficiency)
+        : 0,
     };
   },
 
@@ -385,8 +396,8 @@ export const Ring: MessageFns<Ring> = {
     if (message.addTeams?.length) {
       obj.addTeams = message.addTeams;
     }
-    if (message.dropLanguage !== false) {
-      obj.dropLanguage = message.dropLanguage;
+    if (message.minProficiency !== 0) {
+      obj.minProficiency = Math.round(message.minProficiency);
     }
     return obj;
   },
@@ -400,7 +411,7 @@ export const Ring: MessageFns<Ring> = {
     message.proficiencyDrop = object.proficiencyDrop ?? 0;
     message.dropOptionalSkills = object.dropOptionalSkills ?? false;
     message.addTeams = object.addTeams?.map((e) => e) || [];
-    message.dropLanguage = object.dropLanguage ?? false;
+    message.minProficiency = object.minProficiency ?? 0;
     return message;
   },
 };
@@ -519,6 +530,7 @@ function createBaseQueueConfig(): QueueConfig {
     dedicatedTeams: [],
     generalOverflowAfterSeconds: 0,
     version: 0,
+    teams: [],
   };
 }
 
@@ -580,6 +592,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     if (message.version !== 0) {
       writer.uint32(152).uint64(message.version);
+    }
+    for (const v of message.teams) {
+      writer.uint32(162).string(v!);
     }
     return writer;
   },
@@ -749,6 +764,14 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.teams.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -828,6 +851,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
         ? globalThis.Number(object.general_overflow_after_seconds)
         : 0,
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      teams: globalThis.Array.isArray(object?.teams)
+        ? object.teams.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -890,6 +916,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.teams?.length) {
+      obj.teams = message.teams;
+    }
     return obj;
   },
 
@@ -921,6 +950,7 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     message.dedicatedTeams = object.dedicatedTeams?.map((e) => e) || [];
     message.generalOverflowAfterSeconds = object.generalOverflowAfterSeconds ?? 0;
     message.version = object.version ?? 0;
+    message.teams = object.teams?.map((e) => e) || [];
     return message;
   },
 };
