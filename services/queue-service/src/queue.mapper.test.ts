@@ -23,7 +23,29 @@ describe('queue config mapping', () => {
     expect(queueToProto(core, { domain: 'd', displayName: 'VIP', version: 4 })).toMatchObject({ ...proto(), domain: 'd', displayName: 'VIP', version: 4, missesBeforeAway: 3 });
   });
 
+  it('maps base teams and every ring field both ways', () => {
+    const rings = [{ afterSeconds: 45, proficiencyDrop: 1, dropOptionalSkills: true, addTeams: [], minProficiency: 0 },
+      { afterSeconds: 120, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: ['after-sales'], minProficiency: 2 }];
+    const sent = proto({ kind: QueueKind.QUEUE_KIND_PRIORITY, dedicatedTeams: [], generalOverflowAfterSeconds: 0, teams: ['complaints'], rings });
+    const core = queueFromProto(sent);
+    expect(core.teams).toEqual(['complaints']);
+    expect(core.rings).toEqual([
+      { afterSeconds: 45, proficiencyDrop: 1, dropOptionalSkills: true, addTeams: [] },
+      { afterSeconds: 120, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: ['after-sales'], minProficiency: 2 },
+    ]);
+    expect(queueToProto(core, { domain: 'd', displayName: 'C', version: 1 })).toMatchObject({ teams: ['complaints'], rings });
+  });
+
+  it('reads empty teams as "any team" (backup teams then held back until their ring)', () => {
+    const core = queueFromProto(proto({ rings: [{ afterSeconds: 60, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: ['backup'], minProficiency: 0 }] }));
+    expect(core.teams).toBeUndefined();
+    expect(core.rings[0]).not.toHaveProperty('minProficiency');
+    expect(queueToProto(core, { domain: 'd', displayName: 'V', version: 1 }).teams).toEqual([]);
+  });
+
   it('names the proto field and the rule when a value is invalid', () => {
+    expect(fieldOf(() => queueFromProto(proto({ rings: [{ afterSeconds: 5, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: [], minProficiency: 9 }] }))))
+      .toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.rings.min_proficiency' });
     expect(fieldOf(() => queueFromProto(proto({ kind: QueueKind.QUEUE_KIND_UNSPECIFIED })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.kind' });
     expect(fieldOf(() => queueFromProto(proto({ id: 'a b' })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.id' });
     expect(fieldOf(() => queueFromProto(proto({ serviceLevel: { share: 1.5, withinSeconds: 10 } })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.service_level.share' });

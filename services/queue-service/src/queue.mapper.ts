@@ -33,14 +33,18 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
   const kind = KIND[q.kind];
   if (!kind) throw invalid('queue.kind', 'required', 'VIP or PRIORITY is required');
   if (!q.serviceLevel) throw invalid('queue.service_level', 'required', 'required');
-  if (q.rings.some((r) => r.dropLanguage)) throw invalid('queue.rings.drop_language', 'unsupported', 'not supported by the router yet');
   if (q.strategy !== SelectionStrategy.SELECTION_STRATEGY_UNSPECIFIED && !STRATEGY[q.strategy]) throw invalid('queue.strategy', 'invalid_value', 'unknown strategy');
   const candidate = {
     id: q.id,
     kind,
     serviceLevel: { share: q.serviceLevel.share, withinSeconds: q.serviceLevel.withinSeconds },
     requiredSkills: q.skills.map((s) => ({ skill: s.name, minProficiency: s.minProficiency, ...(s.optional ? { optional: true } : {}) })),
-    rings: q.rings.map((r) => ({ afterSeconds: r.afterSeconds, proficiencyDrop: r.proficiencyDrop, dropOptionalSkills: r.dropOptionalSkills, addTeams: r.addTeams })),
+    // Proto has no "unset" for a repeated field: empty teams means any team (see Ring.add_teams).
+    ...(q.teams.length > 0 ? { teams: q.teams } : {}),
+    rings: q.rings.map((r) => ({
+      afterSeconds: r.afterSeconds, proficiencyDrop: r.proficiencyDrop, dropOptionalSkills: r.dropOptionalSkills, addTeams: r.addTeams,
+      ...(r.minProficiency > 0 ? { minProficiency: r.minProficiency } : {}),
+    })),
     strategy: STRATEGY[q.strategy] ?? 'LONGEST_IDLE',
     agingRatePerSecond: q.agingPerSecond,
     ...(q.overflow?.targetQueueId ? { overflow: { targetQueueId: q.overflow.targetQueueId, afterSeconds: q.overflow.afterSeconds } } : {}),
@@ -74,7 +78,11 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     kind: KIND_OF[c.kind],
     serviceLevel: { share: c.serviceLevel.share, withinSeconds: c.serviceLevel.withinSeconds },
     skills: c.requiredSkills.map((s) => ({ name: s.skill, minProficiency: s.minProficiency, optional: s.optional ?? false })),
-    rings: c.rings.map((r) => ({ afterSeconds: r.afterSeconds, proficiencyDrop: r.proficiencyDrop ?? 0, dropOptionalSkills: r.dropOptionalSkills ?? false, addTeams: [...(r.addTeams ?? [])], dropLanguage: false })),
+    teams: [...(c.teams ?? [])],
+    rings: c.rings.map((r) => ({
+      afterSeconds: r.afterSeconds, proficiencyDrop: r.proficiencyDrop ?? 0, dropOptionalSkills: r.dropOptionalSkills ?? false,
+      addTeams: [...(r.addTeams ?? [])], minProficiency: r.minProficiency ?? 0,
+    })),
     strategy: STRATEGY_OF[c.strategy],
     agingPerSecond: c.agingRatePerSecond,
     overflow: c.overflow ? { targetQueueId: c.overflow.targetQueueId, afterSeconds: c.overflow.afterSeconds } : undefined,
