@@ -46,6 +46,27 @@ describe('switchboard sim', () => {
     }
   });
 
+  it('applies --sl-seconds to every queue of a scenario', async () => {
+    const path = new URL('../../scenarios/two-skill-rings.json', import.meta.url).pathname;
+    type Out = { serviceLevel: number; slSeconds: number; queues: { slSeconds: number; serviceLevel: number }[] };
+    const sim = async (...extra: string[]) => JSON.parse(await run('sim', '--scenario', path, '--contacts', '3000', '--seed', '7', '--json', ...extra)) as Out;
+    const tight = await sim('--sl-seconds', '1');
+    const loose = await sim('--sl-seconds', '600');
+    expect(tight.slSeconds).toBe(1);
+    expect(tight.queues.map((q) => q.slSeconds)).toEqual(tight.queues.map(() => 1));
+    expect(loose.queues.map((q) => q.slSeconds)).toEqual(loose.queues.map(() => 600));
+    // Same seed, same run: only the threshold moved, so the share answered in time must differ.
+    expect(loose.serviceLevel).toBeGreaterThan(tight.serviceLevel);
+    const fileDefault = await sim();
+    expect(fileDefault.queues.map((q) => q.slSeconds)).not.toEqual(tight.queues.map(() => 1));
+  });
+
+  it('refuses single-queue flags with --scenario instead of ignoring them', async () => {
+    const path = new URL('../../scenarios/two-skill-rings.json', import.meta.url).pathname;
+    await expect(run('sim', '--scenario', path, '--agents', '9', '--handle-seconds', '60', '--json'))
+      .rejects.toThrow(/--agents, --handle-seconds describe the single-queue form; with --scenario set queues and agentGroups in the file/);
+  });
+
   it('names the bad field of a scenario file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sb-sim-'));
     const path = join(dir, 'bad.json');

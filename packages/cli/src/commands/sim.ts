@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--contacts <k>', 'arrivals to simulate', numberOption({ integer: true, min: 1 }))
     .option('--seed <s>', 'random seed (default 1)', numberOption({ integer: true }))
     .option('--patience-seconds <p>', 'mean (exponential) patience; omit for no abandonment', numberOption({ min: 0, exclusiveMin: true }))
-    .option('--sl-seconds <t>', 'service-level threshold (default 20)', numberOption({ min: 0 }))
+    .option('--sl-seconds <t>', 'service-level threshold (default 20; with --scenario, overrides every queue\'s)', numberOption({ min: 0 }))
     .option('--warmup-seconds <w>', 'unmeasured start (default 10 % of the run)', numberOption({ min: 0 }))
     .option('--scenario <file>', 'JSON scenario with several queues, skills and agent groups')
     .option('--json', 'print one JSON object')
@@ -43,16 +43,26 @@ export function register(program: Command): void {
     });
 }
 
+/** Flags that only describe the single-queue form; a scenario file says these things itself. */
+const PLAIN_ONLY = ['agents', 'arrivalsPerHour', 'handleSeconds', 'patienceSeconds'] as const;
+
+const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 async function buildScenario(options: SimOptions) {
   if (options.scenario !== undefined) {
+    // Refused rather than ignored: a run that silently drops a flag answers a different question.
+    const plainOnly = PLAIN_ONLY.filter((k) => options[k] !== undefined);
+    if (plainOnly.length > 0) {
+      throw new ScenarioError(`${plainOnly.map(flagOf).join(', ')} describe the single-queue form; with --scenario set queues and agentGroups in the file`);
+    }
     const file = await loadScenarioFile(options.scenario);
     const overrides = { ...(options.contacts !== undefined ? { contacts: options.contacts } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) };
-    const scenario: SimScenario = toSimScenario(file, overrides);
+    const scenario = withSlSeconds(toSimScenario(file, overrides), options.slSeconds);
     return { scenario: options.warmupSeconds !== undefined ? { ...scenario, warmupSeconds: options.warmupSeconds } : scenario, erlang: undefined };
   }
   const missing = (['agents', 'arrivalsPerHour', 'handleSeconds', 'contacts'] as const).filter((k) => options[k] === undefined);
   if (missing.length > 0) {
-    const flags = missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    const flags = missing.map(flagOf);
     throw new ScenarioError(`missing ${flags.join(', ')} (or give --scenario <file>)`);
   }
   const input = {
@@ -66,4 +76,13 @@ async function buildScenario(options: SimOptions) {
     ? { model: 'C' as const, agents: input.agents, ...erlangC(model) }
     : { model: 'A' as const, agents: input.agents, ...erlangA({ ...model, patienceSeconds: input.patienceSeconds }) };
   return { scenario: singleQueueScenario(input), erlang };
+}
+
+/** `--sl-seconds` with a scenario: every queue's service-level threshold (its target share kept). */
+function withSlSeconds(scenario: SimScenario, slSeconds: number | undefined): SimScenario {
+  if (slSeconds === undefined) return scenario;
+  return {
+    ...scenario,
+    queues: scenario.queues.map((q) => ({ ...q, config: { ...q.config, serviceLevel: { ...q.config.serviceLevel, withinSeconds: slSeconds } } })),
+  };
 }
