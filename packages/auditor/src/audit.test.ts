@@ -5,7 +5,7 @@ import { audit } from './audit.js';
 let seq = 0;
 const at = (s: number) => new Date(1_700_000_000_000 + s * 1000);
 const ev = (contactId: string, agentId: string, body: Partial<RoutingEvent>, t = seq): RoutingEvent =>
-  RoutingEvent.fromPartial({ id: `d:${++seq}`, contactId, agentId, queueId: 'q', channel: Channel.CHANNEL_PHONE, enqueuedAt: at(t), ...body });
+  RoutingEvent.fromPartial({ id: `d:${++seq}`, contactId, agentId, queueId: 'q', channel: Channel.CHANNEL_PHONE, arrivedAt: at(t), enqueuedAt: at(t), ...body });
 const queued = (c: string, t: number) => ev(c, '', { queued: { effectivePriority: 0, position: 0 } }, t);
 const offered = (c: string, a: string) => ev(c, a, { offered: { reservationToken: 1 } });
 const accepted = (c: string, a: string) => ev(c, a, { accepted: { reservationToken: 1, waitSeconds: 1 } });
@@ -37,6 +37,19 @@ describe('audit', () => {
     expect(audit({ accepted: [], capacity, events: [queued('old', 1), queued('new', 2), offered('new', 'a1')] }).orderViolations).toBe(1);
     const refused = [queued('old', 1), queued('new', 2), offered('old', 'a1'), ev('old', 'a1', { declined: { reservationToken: 1, reason: 'x' } }), offered('new', 'a1')];
     expect(audit({ accepted: [], capacity, events: refused }).orderViolations).toBe(0);
+  });
+
+  it('judges order by arrival, not by when the router queued the contact', () => {
+    // 'late' arrived first but was queued after 'young' (its CONTACTS message came back after its
+    // first router died): serving it first is first-come-first-served.
+    const late = ev('late', '', { queued: { effectivePriority: 0, position: 0 }, arrivedAt: at(1), enqueuedAt: at(9) });
+    const young = ev('young', '', { queued: { effectivePriority: 0, position: 0 }, arrivedAt: at(5), enqueuedAt: at(6) });
+    expect(audit({ accepted: [], capacity, events: [young, late, offered('late', 'a1')] }).orderViolations).toBe(0);
+    // Serving the younger one while the older is queued is a violation, whatever the queue times say.
+    expect(audit({ accepted: [], capacity, events: [young, late, offered('young', 'a1')] }).findings.map((f) => f.detail))
+      .toEqual(['late arrived earlier in q at equal priority']);
+    // An older contact not yet queued (still in JetStream) is not ahead of anyone.
+    expect(audit({ accepted: [], capacity, events: [young, offered('young', 'a1'), late] }).orderViolations).toBe(0);
   });
 
   it('reports an offer on a channel the agent has no capacity for, or to an agent never signed in', () => {

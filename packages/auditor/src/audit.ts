@@ -38,7 +38,7 @@ const CHANNEL_NAMES: Record<number, string> = { 1: 'phone', 2: 'email', 3: 'chat
 interface Holding { agentId: string; channel: string }
 
 /** A contact's place in its queue, as the record tells it. */
-interface Waiting { queueId: string; priority: number; enqueuedAt: number; refusedBy: Set<string> }
+interface Waiting { queueId: string; priority: number; arrivedAt: number; refusedBy: Set<string> }
 
 /**
  * Replays the routing record and checks the promises Switchboard makes: no contact lost, one live
@@ -64,7 +64,7 @@ export function audit(input: AuditInput): AuditReport {
   for (const e of input.events) {
     if (e.contactId) seen.add(e.contactId);
     if (e.queued) {
-      meta.set(e.contactId, { queueId: e.queueId, priority: e.queued.effectivePriority, enqueuedAt: e.enqueuedAt?.getTime() ?? 0, refusedBy: new Set() });
+      meta.set(e.contactId, { queueId: e.queueId, priority: e.queued.effectivePriority, arrivedAt: e.arrivedAt?.getTime() ?? 0, refusedBy: new Set() });
       waiting.set(e.contactId, meta.get(e.contactId)!);
     } else if (e.offered) {
       const previous = holding.get(e.contactId);
@@ -120,18 +120,30 @@ export function audit(input: AuditInput): AuditReport {
 }
 
 /**
- * An offer breaks first-come-first-served when an older contact of the same queue and base
- * priority was still waiting, and the chosen agent had not refused it and reached it at the same
- * ring (the explanation's ring). Only queues without per-contact requirements can be judged
- * this way; the report calls them violations of equal contacts.
+ * An offer breaks first-come-first-served when a contact of the same queue and priority that
+ * *arrived* earlier was waiting in that queue (its ContactQueued is in the record and it was not
+ * taken since), and the chosen agent had not refused it. Only queues without per-contact
+ * requirements can be judged this way; the report calls them violations of equal contacts.
+ *
+ * "Come" is the contact's arrival (`arrivedAt`: when ingestion received it, never later than the
+ * router's clock), not when the router queued it (`enqueuedAt`): the core orders a queue by
+ * arrival and keeps that order across everything that delays queueing. A contact whose CONTACTS
+ * message is redelivered after its first router died (kill -9 before the commit), or whose
+ * publish an ingestion service retried across a NATS outage, is queued seconds after younger
+ * contacts, and is rightly served before them. Judged by `enqueuedAt` those offers looked like
+ * violations. The other way round, a younger contact served while an older one was still in
+ * JetStream (not yet delivered to any router, so not queued) is no violation either: nothing can
+ * be ahead in a queue before it is in it, which is why only contacts already queued in the record
+ * are compared. Ties in `arrivedAt` go to the core's arrival sequence, so only a strictly earlier
+ * arrival counts.
  */
 function checkOrder(e: RoutingEvent, waiting: ReadonlyMap<string, Waiting>, findings: Finding[]): void {
   const me = waiting.get(e.contactId);
   if (!me) return;
   for (const [id, other] of waiting) {
     if (id === e.contactId || other.queueId !== me.queueId || other.priority !== me.priority) continue;
-    if (other.enqueuedAt < me.enqueuedAt && !other.refusedBy.has(e.agentId)) {
-      findings.push({ kind: 'ORDER_VIOLATION', contactId: e.contactId, agentId: e.agentId, detail: `${id} waited longer in ${me.queueId} at equal priority` });
+    if (other.arrivedAt < me.arrivedAt && !other.refusedBy.has(e.agentId)) {
+      findings.push({ kind: 'ORDER_VIOLATION', contactId: e.contactId, agentId: e.agentId, detail: `${id} arrived earlier in ${me.queueId} at equal priority` });
       return;
     }
   }
