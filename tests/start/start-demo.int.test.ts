@@ -1,4 +1,4 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,28 @@ async function metric(url: string, name: string, labels: Record<string, string>)
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   return text.split('\n').filter((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/** `switchboard <args>` as its own process (as `pnpm -s switchboard` runs it). */
+function switchboard(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', '--conditions=@switchboard/source', 'packages/cli/src/main.ts', ...args], { cwd: ROOT, env, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+type KpiRow = { queueId: string; offered?: number; accepted?: number };
+type Trace = { events?: { offered?: unknown; accepted?: unknown }[] };
+type Snapshot = { queues?: { queueId: string }[]; agents?: { id: string }[] };
+
+/** A recent contact whose trace in ops shows it offered to and accepted by an agent, if any. */
+async function routedContact(ops: string): Promise<string | undefined> {
+  const { contactIds = [] } = (await (await fetch(`${ops}/api/contacts?limit=50`)).json()) as { contactIds?: string[] };
+  for (const id of contactIds) {
+    const trace = (await (await fetch(`${ops}/api/contacts/${id}/trace`)).json()) as Trace;
+    if (trace.events?.some((e) => e.offered) && trace.events.some((e) => e.accepted)) return id;
+  }
+  return undefined;
 }
 
 /** True while `pid` exists and is not a zombie. */
@@ -60,6 +82,25 @@ describe('pnpm start --demo', () => {
       const accepted = async (port: string, channel: string) => metric(`http://127.0.0.1:${port}/metrics`, 'sb_ingest_results_total', { channel, result: 'accepted' });
       await expect.poll(async () => Math.min(await accepted(ports.INGEST_PHONE_PORT!, 'phone'), await accepted(ports.INGEST_CHAT_PORT!, 'chat'),
         await accepted(ports.INGEST_WECHAT_PORT!, 'wechat'), await accepted(ports.INGEST_EMAIL_PORT!, 'email')), { timeout: 20_000, interval: 500 }).toBeGreaterThan(0);
+
+      // Must-show 4: the routed demo contacts are visible where an operator looks — the ops API
+      // behind the console, the console page itself, and `switchboard kpis`.
+      const ops = `http://127.0.0.1:${ports.OPS_HTTP_PORT}`;
+      const page = await fetch(`${ops}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const snapshot = (await (await fetch(`${ops}/api/snapshot`)).json()) as Snapshot;
+      expect(snapshot.queues?.length ?? 0).toBeGreaterThan(0);
+      expect(snapshot.agents?.length ?? 0).toBeGreaterThanOrEqual(10); // the demo's agents, signed in
+      await expect.poll(() => routedContact(ops), { timeout: 20_000, interval: 1_000 }).toBeDefined();
+      const kpis = await switchboard(['kpis', '--json', '--since', '10m', '--ops-url', ops], env);
+      expect(kpis.code, kpis.stderr).toBe(0);
+      const rows = (JSON.parse(kpis.stdout) as { kpis: KpiRow[] }).kpis;
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.reduce((n, r) => n + (r.accepted ?? 0), 0)).toBeGreaterThanOrEqual(4);
+      const table = await switchboard(['kpis', '--since', '10m', '--ops-url', ops], env);
+      expect(table.code, table.stderr).toBe(0);
+      for (const row of rows.filter((r) => (r.accepted ?? 0) > 0)) expect(table.stdout).toContain(`│ ${row.queueId} `);
     } catch (error) {
       launcher.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n--- launcher output ---\n${output.slice(-6_000)}`);
