@@ -2,7 +2,11 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
 
 interface Field { name?: string; typeName?: string; extendee?: string }
-interface Message { name?: string; field?: Field[]; extension?: Field[]; nestedType?: Message[]; enumType?: { name?: string }[]; options?: { mapEntry?: boolean } }
+interface Range { start?: number; end?: number }
+interface Message {
+  name?: string; field?: Field[]; extension?: Field[]; nestedType?: Message[]; enumType?: { name?: string }[]; options?: { mapEntry?: boolean };
+  reservedRange?: Range[];
+}
 interface Method { inputType?: string; outputType?: string }
 interface File { name?: string; package?: string; dependency?: string[]; messageType?: Message[]; enumType?: { name?: string }[]; service?: { method?: Method[] }[]; extension?: Field[] }
 
@@ -39,6 +43,18 @@ function renameMapEntries(messages: Message[] = []): void {
   }
 }
 
+/**
+ * protobufjs writes a message's reserved ranges with an inclusive end (`reserved 5` → 5..5);
+ * descriptor.proto's end is exclusive, so strict linkers read that as an empty, invalid range and
+ * drop the whole file (and the services in it). Enum reserved ranges are inclusive in both.
+ */
+function fixReservedRanges(messages: Message[] = []): void {
+  for (const m of messages) {
+    m.reservedRange = m.reservedRange?.map((r) => ({ start: r.start ?? 0, end: (r.end ?? r.start ?? 0) + 1 }));
+    fixReservedRanges(m.nestedType);
+  }
+}
+
 /** Resolves a (possibly relative) type reference from `scope` the way protoc does: innermost scope first. */
 function resolve(ref: string, scope: string, types: ReadonlyMap<string, string>): string {
   if (ref === '' || ref.startsWith('.')) return ref;
@@ -54,7 +70,8 @@ function resolve(ref: string, scope: string, types: ReadonlyMap<string, string>)
  * (`switchboard_v1.proto`) with relative type names and no imports, so clients that link the
  * reflected schema strictly (buf curl, grpcurl) find no service (grpc-node issue 2595). This
  * rewrites those descriptors in place: fully qualified type names, each file's dependencies on
- * the packages it references, and the well-known types under their usual file names.
+ * the packages it references, the well-known types under their usual file names, and message
+ * reserved ranges with protoc's exclusive end.
  */
 export function linkDescriptorFiles(definition: PackageDefinition): PackageDefinition {
   const files = new Map<string, File>();
@@ -64,7 +81,10 @@ export function linkDescriptorFiles(definition: PackageDefinition): PackageDefin
       if (file.name && !files.has(file.name)) files.set(file.name, file);
     }
   }
-  for (const f of files.values()) renameMapEntries(f.messageType);
+  for (const f of files.values()) {
+    renameMapEntries(f.messageType);
+    fixReservedRanges(f.messageType);
+  }
   const types = new Map<string, string>();
   for (const [name, f] of files) collectTypes(f.package ? `.${f.package}` : '', f.messageType, f.enumType, types, WKT_FILE[f.package ?? ''] ?? name);
   const encoded = new Map<string, Uint8Array>();
