@@ -11,7 +11,7 @@ describe('metrics side port', () => {
     try {
       const metrics = await fetch(`${url}/metrics`);
       expect(metrics.status).toBe(200);
-      expect(await metrics.text()).toMatch(/sb_process_process_cpu_user_seconds_total\{service="agent-gateway"\}/);
+      expect(await metrics.text()).toMatch(/sb_process_cpu_user_seconds_total\{service="agent-gateway"\}/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       expect((await fetch(`${url}/readyz`)).status).toBe(503);
       ready = true;

@@ -48,7 +48,7 @@ describe('metrics', () => {
       expect(ok.headers.get('content-type')).toContain('text/plain');
       const body = await ok.text();
       expect(body).toContain('sb_ingest_results_total{channel="phone",result="accepted",service="ingest-phone"} 1');
-      expect(body).toContain('sb_process_');
+      expect(body).toContain('sb_process_cpu_user_seconds_total');
       routingMetrics(registry).useSamplers({ queues: () => { throw new Error('redis away'); } });
       const failed = await fetch(url);
       expect(failed.status).toBe(500);

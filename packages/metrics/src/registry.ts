@@ -15,7 +15,7 @@ export interface MetricsRegistryOptions {
 export function createMetricsRegistry(options: MetricsRegistryOptions): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'sb_process_' });
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'sb_' });
   return registry;
 }
 

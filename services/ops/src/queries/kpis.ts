@@ -47,7 +47,7 @@ export async function computeQueueKpis(source: RoutingSource, query: KpiQuery): 
   return out;
 }
 
-/** Ratios stay NaN when nothing was counted ("no data", not 0 %); JSON shows them as null. */
+/** Ratios stay NaN when nothing was counted ("no data", not 0 %); proto3 JSON writes them as "NaN". */
 const finite = (n: number | undefined) => n ?? Number.NaN;
 
 function toProto(queueId: string, q: QueueKpis | undefined, start: number, end: number, occupancy: number): ProtoQueueKpis {
