@@ -11,7 +11,7 @@ import { decodeApplied, encodeApplied, type AppliedRecord } from './applied-reco
 import { DomainEngine } from './domain-engine.js';
 import type { WorkerDeps } from './domain-worker.js';
 import { openDomain } from './open-domain.js';
-import { OutboxRelay } from './outbox-relay.js';
+import { OutboxRelay, RELAY_WINDOW } from './outbox-relay.js';
 
 const signIn = (id: string): RoutingCommand => ({ type: 'SIGN_IN', agent: { id, skills: {}, languages: [], team: 't', capacity: { phone: 1 }, queues: [{ queueId: 'general', priority: 1 }] } });
 const arrive = (id: string, at: number): RoutingCommand =>
@@ -65,21 +65,80 @@ describe('domain worker on real NATS and Redis', () => {
     expect(await relay.drain()).toBe(false); // and it stays stopped
   });
 
-  it('publishes record k+1 only after k was acknowledged, and tells desks only of what is recorded', async () => {
-    const mine = await lease();
+  const offerEvent = (id: string) => Buffer.from(ProtoEvent.encode(ProtoEvent.fromPartial({ id, contactId: 'c', agentId: 'a1', offered: { reservationToken: 1 } })).finish());
+  const relayOf = (delivered: string[], js = nats.js, lease: Lease) =>
+    new OutboxRelay({ js, names, store, lease, logger: deps.logger, domain: scope.domain, delivered: (e) => delivered.push(e.id), fenced: () => undefined });
+  const appliedEntry = (msgId: string, subject = routingSubject(names, scope.domain, 'applied')) =>
+    ({ streamId: '', msgId, subject, payload: Buffer.from(encodeApplied({ n: 1, cid: msgId, at: now, cmd: signIn('a1') })) });
+  const eventEntry = (id: string, subject = routingSubject(names, scope.domain, 'ContactOffered')) =>
+    ({ streamId: '', msgId: `m-${id}`, subject, payload: offerEvent(id) });
+  const routedEvents = async () => (await onRouting()).filter((m) => !m.subject.endsWith('.applied')).map((m) => ProtoEvent.decode(m.data).id);
+  // No stream captures this subject: JetStream refuses it, as it would a full or unavailable stream.
+  const nowhere = (suffix: string) => `${names.subjectRoot}.nowhere.${scope.domain}.${suffix}`;
+
+  it('publishes no event of a window until every record of the window is on ROUTING, and tells desks nothing unrecorded', async () => {
     const delivered: string[] = [];
-    const relay = new OutboxRelay({ js: nats.js, names, store, lease: mine, logger: deps.logger, domain: scope.domain, delivered: (e) => delivered.push(e.id), fenced: () => undefined });
-    const event = (id: string) => ProtoEvent.encode(ProtoEvent.fromPartial({ id, contactId: 'c', agentId: 'a1', offered: { reservationToken: 1 } })).finish();
-    const entries = [
-      { streamId: '', msgId: 'm1', subject: routingSubject(names, scope.domain, 'ContactOffered'), payload: Buffer.from(event('d:1')) },
-      // No stream captures this subject: JetStream refuses it, as it would a full or unavailable stream.
-      { streamId: '', msgId: 'm2', subject: `${names.subjectRoot}.nowhere.${scope.domain}`, payload: Buffer.from(event('d:2')) },
-      { streamId: '', msgId: 'm3', subject: routingSubject(names, scope.domain, 'ContactOffered'), payload: Buffer.from(event('d:3')) },
-    ];
+    const relay = relayOf(delivered, nats.js, await lease());
+    const entries = [appliedEntry('r1'), eventEntry('d:1'), appliedEntry('r2', nowhere('applied')), eventEntry('d:2')];
     expect(await relay.publish(entries)).toBe(false);
-    expect((await onRouting()).map((m) => ProtoEvent.decode(m.data).id)).toEqual(['d:1']);
+    expect((await onRouting()).map((m) => m.subject.split('.').at(-1))).toEqual(['applied']); // r1 only
+    expect(delivered).toEqual([]);
+    expect(relay.behind).toBe(true);
+  });
+
+  it('tells desks of events in outbox order, only up to the first one JetStream did not take', async () => {
+    const delivered: string[] = [];
+    const relay = relayOf(delivered, nats.js, await lease());
+    const entries = [appliedEntry('r1'), eventEntry('d:1'), eventEntry('d:2', nowhere('ContactOffered')), eventEntry('d:3')];
+    expect(await relay.publish(entries)).toBe(false);
+    // The window went out at once, so d:3 is recorded; the desk hears of it only after d:2.
+    expect((await routedEvents()).sort()).toEqual(['d:1', 'd:3']);
     expect(delivered).toEqual(['d:1']);
     expect(relay.behind).toBe(true);
+  });
+
+  it('resends what JetStream did not acknowledge, under the same msg ids, and then tells desks in order', async () => {
+    const delivered: string[] = [];
+    const refusedOnce = new Set(['m-d:1', 'r2']);
+    // A JetStream client that loses the first publish of some msg ids, as a dropped connection would.
+    const js = new Proxy(nats.js, {
+      get: (target, prop) => prop !== 'publish' ? Reflect.get(target, prop) as unknown
+        : (subject: string, data: Uint8Array, opts: { msgID: string }) => refusedOnce.delete(opts.msgID)
+          ? Promise.reject(new Error('lost')) : target.publish(subject, data, opts),
+    });
+    const relay = relayOf(delivered, js, await lease());
+    const entries = [appliedEntry('r1'), eventEntry('d:1'), appliedEntry('r2'), eventEntry('d:2'), eventEntry('d:3')];
+    expect(await relay.publish(entries)).toBe(true);
+    expect(refusedOnce.size).toBe(0);
+    expect(delivered).toEqual(['d:1', 'd:2', 'd:3']);
+    const routed = await onRouting();
+    expect(routed).toHaveLength(5);
+    // Both records are on ROUTING before any event.
+    expect(routed.slice(0, 2).every((m) => m.subject.endsWith('.applied'))).toBe(true);
+    expect(relay.behind).toBe(false);
+  });
+
+  it('checks the lease before every window and publishes no window after losing it', async () => {
+    const mine = await lease();
+    let checks = 0;
+    // The lease is stolen while the first window is on its way.
+    const watched = new Proxy(store, {
+      get: (target, prop) => {
+        if (prop === 'holds') return async (l: Lease) => { if (++checks === 2) await steal(); return target.holds(l); };
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const delivered: string[] = [];
+    const fenced: string[] = [];
+    const relay = new OutboxRelay({ js: nats.js, names, store: watched, lease: mine, logger: deps.logger, domain: scope.domain, delivered: (e) => delivered.push(e.id), fenced: (r) => fenced.push(r) });
+    const entries = Array.from({ length: RELAY_WINDOW + 10 }, (_, i) => eventEntry(`d:${i}`));
+    expect(await relay.publish(entries)).toBe(false);
+    expect(fenced).toHaveLength(1);
+    expect(await routedEvents()).toHaveLength(RELAY_WINDOW);
+    expect(delivered).toHaveLength(RELAY_WINDOW);
+    expect(await relay.publish([eventEntry('late')])).toBe(false);
+    expect(await routedEvents()).toHaveLength(RELAY_WINDOW);
   });
 
   it('gives records of a new epoch new msg ids, so a Redis wipe cannot make ROUTING drop them as duplicates', async () => {

@@ -8,7 +8,7 @@ import { eventToProto } from '../mapping/event.mapper.js';
 import { APPLIED_EVENT, decodeApplied, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
 import { DomainEngine, timerEntry } from './domain-engine.js';
 import { DomainWorker, type WorkerDeps } from './domain-worker.js';
-import type { RelayEntry } from './outbox-relay.js';
+import { RELAY_WINDOW, type RelayEntry } from './outbox-relay.js';
 import { chooseRecords } from './record-log.js';
 
 /**
@@ -44,9 +44,11 @@ export async function openDomain(domain: string, lease: Lease, rules: RuleSet, d
 
 /**
  * Rebuilds the engine from the applied records on ROUTING and writes them back as the Redis log.
- * Returns the events of the last record that ROUTING lacks: the owner that lost Redis may have
- * published that record but not all of its events (records go first), so they are published again
- * under their original msg ids (ROUTING drops those it already holds).
+ * Records are replayed by (epoch, n), whatever order the relay's concurrent windows left them in
+ * on the stream, up to the first hole. Returns the events of the last records that ROUTING lacks:
+ * the owner that lost Redis may have published the records of its last relay window but not all
+ * of their events (a window's records go first), so they are published again under their
+ * original msg ids (ROUTING drops those it already holds).
  */
 async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: WorkerDeps): Promise<{ replayed: number; tail: RelayEntry[] }> {
   const subject = routingSubject(deps.names, core.domain, APPLIED_EVENT);
@@ -67,12 +69,14 @@ async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: Work
   }
   const log: Transition[] = [];
   const timers = new Map<string, TimerEntry>();
-  let last: { record: AppliedRecord; events: readonly RoutingEvent[] } | undefined;
+  // The records of one relay window at most may lack events: keep the last window's worth.
+  const last: { record: AppliedRecord; events: readonly RoutingEvent[] }[] = [];
   for (const record of chosen.log) {
     const result = core.replay(record);
     for (const t of result.timers) timers.set(t.id, timerEntry(t));
     log.push({ commandId: record.cid, command: encodeApplied(record), timers: [], outbox: [] });
-    last = { record, events: result.events };
+    if (result.events.length > 0) last.push({ record, events: result.events });
+    if (last.length > RELAY_WINDOW) last.shift();
   }
   for (let i = 0; i < log.length; i += 1_000) {
     const results = await deps.store.commitMany(lease, log.slice(i, i + 1_000));
@@ -80,21 +84,24 @@ async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: Work
   }
   // Timers that already fired come back too; the engine recognises them as stale when they fire.
   await deps.store.scheduleTimers(lease, [...timers.values()]);
-  const tail = last ? await missingEvents(core, last.record, last.events, seqOf.get(last.record)!, deps) : [];
+  const tail = await missingEvents(core, last, seqOf, deps);
   return { replayed: chosen.log.length, tail };
 }
 
-async function missingEvents(core: DomainEngine, record: AppliedRecord, events: readonly RoutingEvent[], afterSeq: number, deps: WorkerDeps): Promise<RelayEntry[]> {
-  if (events.length === 0) return [];
+/** The events of `last` that ROUTING lacks, in log order (an event is always published after its record). */
+async function missingEvents(core: DomainEngine, last: readonly { record: AppliedRecord; events: readonly RoutingEvent[] }[],
+  seqOf: ReadonlyMap<AppliedRecord, number>, deps: WorkerDeps): Promise<RelayEntry[]> {
+  if (last.length === 0) return [];
+  const afterSeq = Math.min(...last.map((l) => seqOf.get(l.record)!));
   const present = new Set<string>();
   const subjects = streamSubjects.routing(deps.names).replace(/>$/, `${core.domain}.>`);
   for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subjects, { startSeq: afterSeq + 1 })) {
     if (!msg.subject.endsWith(`.${APPLIED_EVENT}`)) present.add(ProtoEvent.decode(msg.data).id);
   }
-  return events.filter((e) => !present.has(e.id)).map((e) => {
+  return last.flatMap(({ record, events }) => events.filter((e) => !present.has(e.id)).map((e) => {
     const event = eventToProto(core.domain, e);
     return { streamId: '', msgId: eventMsgId(e.id, record.e), subject: routingSubject(deps.names, core.domain, e.type), payload: Buffer.from(ProtoEvent.encode(event).finish()), event };
-  });
+  }));
 }
 
 async function upsertQueues(worker: DomainWorker, rules: RuleSet): Promise<void> {

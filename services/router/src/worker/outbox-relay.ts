@@ -29,15 +29,30 @@ export interface RelayDeps {
   readonly fenced: (reason: string) => void;
 }
 
-/** Records published between two lease checks at most. */
-const CHECK_EVERY = 256;
+/**
+ * Outbox entries published concurrently at most (one window), and so between two lease checks:
+ * a window costs one JetStream round trip per phase instead of one per entry.
+ */
+export const RELAY_WINDOW = 512;
+/** Rounds of resends of a window's unacknowledged entries before the relay gives up for now. */
+const RESEND_ROUNDS = 3;
 
 /**
- * Publishes the domain's outbox to ROUTING strictly in order: record k+1 is sent only after
- * JetStream acknowledged record k, so what ROUTING holds of one owner's outbox is always a
- * prefix of it (no gaps for a rebuild to trip over). Runs one relay at a time, and only while the
- * lease is ours: a fenced owner's records stay in Redis for the next owner (who relays them under
- * the same msg ids) or, after Redis lost them, are redone from the redelivered inputs.
+ * Publishes the domain's outbox to ROUTING in windows of up to `RELAY_WINDOW` entries. Each
+ * window goes in two phases: first its applied records, all at once, then — only once JetStream
+ * acknowledged every one of them — their events, all at once. Entries JetStream did not
+ * acknowledge are sent again under the same msg ids (ROUTING drops what it already holds), and the
+ * next window starts only when this one is whole. So:
+ * - an event is on ROUTING only after the record of the command that made it, and after every
+ *   record of earlier windows: a rebuild never finds an event whose cause it lacks;
+ * - records of one window may land out of order, or with a hole if the owner dies (or is fenced)
+ *   mid-window: a rebuild orders records by (epoch, n) and stops at a hole (see `chooseRecords`),
+ *   and the next owner with Redis' state relays the missing ones under the same msg ids;
+ * - desks hear of an event once it and everything before it in the outbox is acknowledged, in
+ *   outbox order; only that acknowledged prefix leaves the Redis outbox.
+ * Runs one relay at a time, and only while the lease is ours (checked before every window): a
+ * fenced owner's records stay in Redis for the next owner or, after Redis lost them, are redone
+ * from the redelivered inputs.
  */
 export class OutboxRelay {
   /** The last relay failed (NATS away); the next one starts from the Redis outbox. */
@@ -95,28 +110,70 @@ export class OutboxRelay {
     return true;
   }
 
-  /** @throws when JetStream or Redis fails; what was acknowledged before is forgotten from the outbox. */
+  /** @throws when JetStream or Redis fails; the acknowledged prefix is forgotten from the outbox. */
   private async publishEntries(entries: readonly RelayEntry[]): Promise<boolean> {
-    const done: string[] = [];
+    const fresh = entries.filter((e) => !e.streamId || compareStreamIds(e.streamId, this.lastRelayed) > 0);
+    for (let start = 0; start < fresh.length; start += RELAY_WINDOW) {
+      if (this.stopped) return false;
+      if (!(await this.deps.store.holds(this.deps.lease))) {
+        this.stopped = true;
+        this.deps.fenced('lease lost; relay stopped');
+        return false;
+      }
+      if (!(await this.publishWindow(fresh.slice(start, start + RELAY_WINDOW)))) return false;
+    }
+    return true;
+  }
+
+  /** One window: records, then events; true once all of it is on ROUTING (and announced). */
+  private async publishWindow(window: readonly RelayEntry[]): Promise<boolean> {
+    const acked = new Array<boolean>(window.length).fill(false);
+    let prefix = 0; // entries [0, prefix) are acknowledged and announced
+    const advance = () => {
+      while (prefix < window.length && acked[prefix]) this.announce(window[prefix++]!);
+    };
     try {
-      for (const [i, entry] of entries.entries()) {
-        if (this.stopped) return false;
-        if (i % CHECK_EVERY === 0 && !(await this.deps.store.holds(this.deps.lease))) {
-          this.stopped = true;
-          this.deps.fenced('lease lost; relay stopped');
+      const isRecord = (entry: RelayEntry) => entry.subject.endsWith(`.${APPLIED_EVENT}`);
+      for (const phase of [isRecord, (entry: RelayEntry) => !isRecord(entry)]) {
+        const todo = window.flatMap((entry, i) => (phase(entry) ? [i] : []));
+        try {
+          await this.publishAll(window, todo, acked);
+        } finally {
+          advance();
+        }
+      }
+      return prefix === window.length;
+    } finally {
+      const done = window.slice(0, prefix).flatMap((e) => (e.streamId ? [e.streamId] : []));
+      if (done.length > 0) this.lastRelayed = done.at(-1)!;
+      await this.deps.store.ackOutbox(done);
+    }
+  }
+
+  /**
+   * Publishes entries `todo` of the window concurrently and resends those JetStream did not
+   * acknowledge (same msg ids, so a resend of a stored entry is dropped as a duplicate).
+   * @throws the last publish error when some are still unacknowledged after the resends.
+   */
+  private async publishAll(window: readonly RelayEntry[], todo: readonly number[], acked: boolean[]): Promise<void> {
+    let left = todo;
+    for (let round = 0; left.length > 0; round++) {
+      if (round > 0 && this.stopped) throw new Error('relay stopped while resending');
+      const results = await Promise.allSettled(left.map((i) => {
+        const entry = window[i]!;
+        return publishDurable(this.deps.js, entry.subject, entry.payload, { msgId: entry.msgId, expectStream: this.deps.names.routingStream });
+      }));
+      let failure: unknown;
+      left = left.filter((i, k) => {
+        const result = results[k]!;
+        if (result.status === 'fulfilled') {
+          acked[i] = true;
           return false;
         }
-        if (entry.streamId && compareStreamIds(entry.streamId, this.lastRelayed) <= 0) continue;
-        await publishDurable(this.deps.js, entry.subject, entry.payload, { msgId: entry.msgId, expectStream: this.deps.names.routingStream });
-        if (entry.streamId) {
-          done.push(entry.streamId);
-          this.lastRelayed = entry.streamId;
-        }
-        this.announce(entry);
-      }
-      return true;
-    } finally {
-      await this.deps.store.ackOutbox(done);
+        failure = result.reason;
+        return true;
+      });
+      if (left.length > 0 && round + 1 >= RESEND_ROUNDS) throw failure;
     }
   }
 

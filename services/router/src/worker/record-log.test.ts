@@ -29,6 +29,14 @@ describe('chooseRecords', () => {
     expect(chosen.superseded).toBe(1);
   });
 
+  it('reads a relay window that landed out of order, its hole filled later by a resend, by position', () => {
+    // Records 2..4 went out concurrently; 2 was lost and only came with the next owner's relay.
+    const chosen = chooseRecords([rec(1, 'e1'), rec(3, 'e1'), rec(4, 'e1'), rec(2, 'e1'), rec(5, 'e2'), rec(3, 'e1', 'again')]);
+    expect(cids(chosen.log)).toEqual(['e1:1', 'e1:2', 'e1:3', 'e1:4', 'e2:5']);
+    expect(chosen).toMatchObject({ superseded: 0 });
+    expect(chosen.gap).toBeUndefined();
+  });
+
   it('stops at a hole instead of replaying records whose cause is missing', () => {
     const chosen = chooseRecords([rec(1, 'e1'), rec(2, 'e1'), rec(4, 'e1'), rec(5, 'e1')]);
     expect(cids(chosen.log)).toEqual(['e1:1', 'e1:2']);
