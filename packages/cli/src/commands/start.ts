@@ -44,6 +44,12 @@ export function register(program: Command): void {
 
 async function runUntilSignalled(launcher: Launcher): Promise<void> {
   let stopping: Promise<number> | undefined;
+  let stopped = false;
+  // `pnpm start | tee log` under Ctrl-C: tee dies first, and a write to the broken pipe must not
+  // kill the launcher halfway through stopping the services.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') throw error; });
+  }
   const stop = () => {
     if (stopping) {
       process.stderr.write('second signal: killing everything\n');
@@ -51,12 +57,12 @@ async function runUntilSignalled(launcher: Launcher): Promise<void> {
       process.exit(1);
     }
     stopping = launcher.stop();
-    void stopping.then((code) => process.exit(code));
+    void stopping.then((code) => { stopped = true; process.exit(code); });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   // Children live in their own process groups; if the launcher dies unexpectedly, take them along.
-  process.on('exit', () => { if (!stopping) launcher.killAll(); });
+  process.on('exit', () => { if (!stopped) launcher.killAll(); });
   try {
     await launcher.start();
   } catch (error) {
@@ -64,6 +70,7 @@ async function runUntilSignalled(launcher: Launcher): Promise<void> {
     process.stderr.write(`switchboard start: ${(error as Error).message}\n`);
     stopping = launcher.stop();
     await stopping;
+    stopped = true;
     process.exit(error instanceof InfraUnavailableError ? 2 : 1);
   }
 }
