@@ -53,7 +53,7 @@ async function runWithFault(r: Rig, name: string, fault: () => Promise<void>, af
   await expect.poll(async () => (await report()).finished, { timeout: 120_000, interval: 2_000 }).toBe(CONTACTS);
   const final = await report();
   console.log(faultLine(name, final));
-  console.log(`faults: ${name} resumed after ${resumedMs} ms`);
+  console.log(`fault timing: ${name} routing resumed ${resumedMs} ms after the fault`);
   return final;
 }
 
