@@ -39,20 +39,42 @@ export function createRouterMetrics(registry: Registry, sources: RouterMetricsSo
     outbox: () => Promise.all(sources.workers().map(async (worker) =>
       ({ domain: worker.domain, pending: await sources.redis.xlen(worker.store.keys.outbox) }))),
   });
-  return { observe: (worker, events) => { for (const event of events) record(metrics, worker, event, windowOf); } };
+  const offered = new FirstOffers();
+  return { observe: (worker, events) => { for (const event of events) record(metrics, worker, event, windowOf, offered); } };
 }
 
-function record(metrics: RoutingMetrics, worker: DomainWorker, event: RoutingEvent, windowOf: (d: string, q: string) => AnswerWindow): void {
+/** Contacts offered at least once (bounded: the oldest are forgotten first), so re-offers are told apart. */
+class FirstOffers {
+  private readonly seen = new Set<string>();
+  constructor(private readonly max = 200_000) {}
+
+  /** True the first time a contact is offered. */
+  first(domain: string, contactId: string): boolean {
+    const key = `${domain}\u0000${contactId}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > this.max) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+
+  forget(domain: string, contactId: string): void {
+    this.seen.delete(`${domain}\u0000${contactId}`);
+  }
+}
+
+function record(metrics: RoutingMetrics, worker: DomainWorker, event: RoutingEvent, windowOf: (d: string, q: string) => AnswerWindow, offered: FirstOffers): void {
   const domain = worker.domain;
   switch (event.type) {
     case 'ContactOffered': {
       metrics.offers.inc({ domain, queue: event.queueId });
-      // Latency to the first offer only: a re-offer after a decline is not the mesh being slow.
-      if ((worker.core.engine.contact(event.contactId)?.declinedBy.length ?? 0) === 0) {
+      // Latency to the first offer only: a re-offer after a decline or a miss is not the mesh being slow.
+      if (offered.first(domain, event.contactId)) {
         metrics.routingLatency.observe({ domain, channel: event.channel }, Math.max(0, event.atMs - event.arrivedAtMs) / 1000);
       }
       return;
     }
+    case 'WrapUpEnded': case 'ContactAbandoned': case 'ContactExpired': case 'ContactRejected':
+      return offered.forget(domain, event.contactId);
     case 'OfferAccepted': {
       metrics.offerEnded(domain, event.queueId, 'accepted');
       const threshold = worker.core.engine.queue(event.queueId)?.serviceLevel.withinSeconds;
