@@ -141,6 +141,29 @@ describe('domain worker on real NATS and Redis', () => {
     expect(await routedEvents()).toHaveLength(RELAY_WINDOW);
   });
 
+  it('forgets relayed entries whose removal from the outbox failed, instead of looping on them', async () => {
+    const mine = await lease();
+    const prepared = new DomainEngine(scope.domain, 'v', names, mine.epoch).prepare('c1', signIn('a1'), now);
+    await store.commitMany(mine, [prepared.transition!]);
+    let failAck = true;
+    // Redis goes away just as the relay forgets what JetStream took.
+    const flaky = new Proxy(store, {
+      get: (target, prop) => {
+        if (prop === 'ackOutbox') return async (ids: readonly string[]) => { if (failAck) { failAck = false; throw new Error('redis away'); } return target.ackOutbox(ids); };
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const relay = new OutboxRelay({ js: nats.js, names, store: flaky, lease: mine, logger: deps.logger, domain: scope.domain, delivered: () => undefined, fenced: () => undefined });
+    expect(await relay.drain()).toBe(false);
+    expect(relay.behind).toBe(true);
+    expect(await store.pendingOutbox()).toHaveLength(prepared.transition!.outbox.length);
+    const stuck = new Promise<'stuck'>((resolve) => { const t = setTimeout(() => resolve('stuck'), 10_000); t.unref(); });
+    expect(await Promise.race([relay.drain(), stuck])).toBe(true);
+    expect(await store.pendingOutbox()).toEqual([]);
+    expect(await onRouting()).toHaveLength(prepared.transition!.outbox.length);
+  });
+
   it('gives records of a new epoch new msg ids, so a Redis wipe cannot make ROUTING drop them as duplicates', async () => {
     const first = new DomainEngine(scope.domain, 'v', names, 'e1').prepare('c1', signIn('a1'), now).transition!;
     const resent = new DomainEngine(scope.domain, 'v', names, 'e1').prepare('c1', signIn('a1'), now).transition!;

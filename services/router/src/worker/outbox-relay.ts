@@ -104,6 +104,11 @@ export class OutboxRelay {
     for (;;) {
       const pending = await this.deps.store.pendingOutbox(1_024);
       if (pending.length === 0) break;
+      // Entries JetStream took whose removal from the outbox failed (Redis away just then): only
+      // forget them. `publishEntries` skips them, so left in place they would come back on every
+      // page and this loop would never end.
+      const relayed = pending.filter((e) => compareStreamIds(e.streamId, this.lastRelayed) <= 0).map((e) => e.streamId);
+      if (relayed.length > 0) await this.deps.store.ackOutbox(relayed);
       if (!(await this.publishEntries(pending))) return false;
     }
     this.behind = false;
