@@ -62,14 +62,22 @@ describe('the lost-desktop reaper', () => {
     expect(router.signOuts).toEqual(['a2']);
   });
 
-  it('never reaps a desktop that keeps its session alive', async () => {
+  it('never reaps a desktop that keeps its session alive, and reaps it once it goes silent', async () => {
+    // The reaper's clock and the heartbeats' are one test clock: each heartbeat comes 150 ms after
+    // the last (within the 200 ms grace) however slowly a loaded machine runs this loop.
+    let clock = Date.now();
     const router = scriptedRouter(() => 'ok');
-    const { session } = await sessions.open('a3', '', Date.now());
-    stop = startReaper({ sessions, router, logger, graceSeconds, now: Date.now }).stop;
+    const { session } = await sessions.open('a3', '', clock);
+    stop = startReaper({ sessions, router, logger, graceSeconds, now: () => clock }).stop;
     for (let i = 0; i < 10; i++) {
-      expect(await sessions.touch('a3', session.sessionId, Date.now())).toBe(true);
-      await new Promise((r) => setTimeout(r, 50));
+      clock += 150;
+      expect(await sessions.touch('a3', session.sessionId, clock)).toBe(true);
+      await new Promise((r) => setTimeout(r, 50)); // let sweeps run meanwhile
     }
     expect(router.signOuts).toEqual([]);
+    // Silent past the grace period: the same reaper signs it out, so it was sweeping all along.
+    clock += graceSeconds * 1000 + 1;
+    await expect.poll(() => sessions.get('a3')).toBeUndefined();
+    expect(router.signOuts).toEqual(['a3']);
   });
 });
