@@ -24,6 +24,12 @@ describe('estimated wait from the slots', () => {
     expect(() => estimateWaitFromSlots({ position: 1, cycles: [], slotAges: [0] })).toThrow(RangeError);
   });
 
+  it('handles a queue served by very many slots', () => {
+    // 50,000 agents with three chat slots each, all held: one more than a spread argument list takes.
+    const slots = new Array<number>(150_000).fill(0);
+    expect(estimateWaitFromSlots({ position: 150_001, cycles: [3], slotAges: slots })).toBeCloseTo(6, 2);
+  });
+
   it('takes the expected residual from the cycles longer than the age', () => {
     expect(residualSeconds([1, 2, 3, 4], 0)).toBeCloseTo(2.5);
     expect(residualSeconds([1, 2, 3, 4], 2.5)).toBeCloseTo(1); // only 3 and 4 are still running

@@ -19,7 +19,6 @@ export function estimateWaitSeconds(position: number, cycleSeconds: number, slot
   return (position * cycleSeconds) / Math.max(1, slots);
 }
 
-
 /** A contact holding an agent's slot, as far as the live rates know it. */
 export interface HeldContact {
   /** When it was offered (epoch ms). */
@@ -74,7 +73,8 @@ function nthRelease(residuals: readonly number[], cycle: number, n: number): num
   const count = (t: number) => residuals.reduce((sum, r) => sum + (r <= t ? Math.floor((t - r) / cycle) + 1 : 0), 0);
   if (count(0) >= n) return 0;
   let lo = 0;
-  let hi = Math.max(...residuals) + n * cycle;
+  // A loop, not Math.max(...residuals): spreading some 150,000 slots overflows the call stack.
+  let hi = residuals.reduce((max, r) => Math.max(max, r), 0) + n * cycle;
   for (let i = 0; i < 60 && hi - lo > 1e-3; i++) {
     const mid = (lo + hi) / 2;
     if (count(mid) >= n) hi = mid;
