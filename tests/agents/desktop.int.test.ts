@@ -121,10 +121,14 @@ describe('agent desktops over gRPC (generated client)', () => {
     // Offers now reach only the live desk.
     await enqueue(mesh, 'c-replaced');
     const offer = await elsewhere.nextOffer('c-replaced');
+    expect(offer.contact?.id).toBe('c-replaced');
     expect(first.offers()).toEqual([]);
+    // Served before signing out: an open offer would go back to the queue and reach the next
+    // test's desk ahead of that test's own contact.
+    await elsewhere.accept(offer);
+    await elsewhere.complete('c-replaced');
     await call(elsewhere.api.signOut.bind(elsewhere.api), { sessionId: elsewhere.sessionId }, elsewhere.md);
     expect(await until('second stream ended', () => elsewhere.streamError, (GRACE_SECONDS + 2) * 1000)).toMatchObject({ code: status.NOT_FOUND });
-    expect(offer.contact?.id).toBe('c-replaced');
   });
 
   it('only a desk role acts on an offer: a platform or ops token naming the agent gets PERMISSION_DENIED', async () => {
