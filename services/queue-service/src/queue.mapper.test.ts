@@ -46,6 +46,10 @@ describe('queue config mapping', () => {
   it('names the proto field and the rule when a value is invalid', () => {
     expect(fieldOf(() => queueFromProto(proto({ rings: [{ afterSeconds: 5, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: [], minProficiency: 9 }] }))))
       .toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.rings.min_proficiency' });
+    expect(fieldOf(() => queueFromProto(proto({ teams: ['complaints', ''] })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.teams' });
+    expect(fieldOf(() => queueFromProto(proto({ rings: [{ afterSeconds: 5, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: [' '], minProficiency: 0 }] }))))
+      .toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.rings.add_teams' });
+    expect(fieldOf(() => queueFromProto(proto({ dedicatedTeams: [''] })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.dedicated_teams' });
     expect(fieldOf(() => queueFromProto(proto({ kind: QueueKind.QUEUE_KIND_UNSPECIFIED })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.kind' });
     expect(fieldOf(() => queueFromProto(proto({ id: 'a b' })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.id' });
     expect(fieldOf(() => queueFromProto(proto({ serviceLevel: { share: 1.5, withinSeconds: 10 } })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.service_level.share' });

@@ -34,6 +34,11 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
   if (!kind) throw invalid('queue.kind', 'required', 'VIP or PRIORITY is required');
   if (!q.serviceLevel) throw invalid('queue.service_level', 'required', 'required');
   if (q.strategy !== SelectionStrategy.SELECTION_STRATEGY_UNSPECIFIED && !STRATEGY[q.strategy]) throw invalid('queue.strategy', 'invalid_value', 'unknown strategy');
+  // A blank team name matches no agent: a queue restricted to it would hold its contacts forever.
+  const blank = (teams: readonly string[]) => teams.some((t) => t.trim() === '');
+  if (blank(q.teams)) throw invalid('queue.teams', 'invalid_value', 'team names must not be empty');
+  if (q.rings.some((r) => blank(r.addTeams))) throw invalid('queue.rings.add_teams', 'invalid_value', 'team names must not be empty');
+  if (blank(q.dedicatedTeams)) throw invalid('queue.dedicated_teams', 'invalid_value', 'team names must not be empty');
   const candidate = {
     id: q.id,
     kind,
