@@ -36,6 +36,21 @@ describe('DomainStore on real Redis', () => {
     expect(await store.logLength()).toBe(1);
   });
 
+  it('fences a stale worker of the same replica after Redis lost everything (the token restarts, the epoch does not)', async () => {
+    const stale = (await store.acquire('r1', 5_000, newEpochId(1_000)))!;
+    for (const key of Object.values(store.keys)) if (typeof key === 'string') await redis.redis.del(key); // a restart without persistence
+    const fresh = (await store.acquire('r1', 5_000, newEpochId(2_000)))!;
+    expect(fresh.token).toBe(stale.token);
+    expect(fresh.value).not.toBe(stale.value);
+    expect(await store.commit(stale, transition('late'))).toEqual({ kind: 'fenced', holder: fresh.value });
+    expect(await store.holds(stale)).toBe(false);
+    expect((await store.commit(fresh, transition('c1'))).kind).toBe('ok');
+  });
+
+  it('refuses a replica id that would make the lease value ambiguous', async () => {
+    await expect(store.acquire('r|1', 5_000, 'e')).rejects.toThrow(/replica id/);
+  });
+
   it('commits a transition once: a redelivered command id is a duplicate', async () => {
     const lease = (await store.acquire('r1', 5_000, 'e'))!;
     const first = await store.commit(lease, transition('arrive:c1'));

@@ -77,10 +77,12 @@ export class DomainStore {
    * before (see `newEpochId`), or record ids after a Redis wipe may collide with older ones.
    */
   async acquire(replica: string, ttlMs: number, epoch: string): Promise<Lease | undefined> {
+    if (replica === '' || replica.includes('|')) throw new TypeError(`replica id ${JSON.stringify(replica)}: must be non-empty and without '|'`);
     const [token, extra, current] = (await this.redis.eval(ACQUIRE_LEASE, 3, this.keys.lease, this.keys.fence, this.keys.epoch,
       replica, ttlMs, epoch)) as [number, number | string, string | undefined];
     if (token === 0) return undefined;
-    return { value: `${replica}|${token}`, token, freshEpoch: extra === 1, epoch: current ?? epoch };
+    const domainEpoch = current ?? epoch;
+    return { value: `${replica}|${token}|${domainEpoch}`, token, freshEpoch: extra === 1, epoch: domainEpoch };
   }
 
   /** Whether `lease` is still the domain's lease (false after it lapsed, passed on, or Redis was wiped). */

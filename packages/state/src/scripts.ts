@@ -6,18 +6,21 @@
 
 /**
  * KEYS: lease, fence, epoch. ARGV: replica, ttlMs, epochCandidate.
+ * The lease value is `replica|token|epoch`: after Redis lost everything the token counts from 1
+ * again, and only the epoch tells a new lease from a stale worker's old one.
  * Returns [token, createdEpoch, epochValue] or [0, holder].
  */
 export const ACQUIRE_LEASE = `
 local holder = redis.call('GET', KEYS[1])
 if holder then
-  local owner = string.match(holder, '^(.*)|')
+  local owner = string.match(holder, '^([^|]*)|')
   if owner ~= ARGV[1] then return {0, holder} end
 end
 local token = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token, 'PX', ARGV[2])
 local created = redis.call('SET', KEYS[3], ARGV[3], 'NX')
-return {token, created and 1 or 0, redis.call('GET', KEYS[3])}
+local epoch = redis.call('GET', KEYS[3])
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token .. '|' .. epoch, 'PX', ARGV[2])
+return {token, created and 1 or 0, epoch}
 `;
 
 /** KEYS: lease. ARGV: leaseValue, ttlMs. Returns 1 when still ours and extended, else 0. */
