@@ -11,6 +11,7 @@ export type LimitDecision =
  */
 export class SourceLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly max: number,
@@ -25,8 +26,9 @@ export class SourceLimiter {
     const now = this.clock();
     const window = this.windows.get(source);
     if (!window || now - window.start >= this.windowMs) {
-      // Forget finished windows now and then so the map stays bounded by active sources.
-      if (this.windows.size > 10_000) this.sweep(now);
+      // Forget finished windows now and then so the map stays bounded by active sources; at most
+      // once a window, so many active sources do not make every new window a full scan.
+      if (this.windows.size > 10_000 && now - this.lastSweep >= this.windowMs) this.sweep(now);
       this.windows.set(source, { start: now, count: 1 });
       return { allowed: true };
     }
@@ -36,6 +38,7 @@ export class SourceLimiter {
   }
 
   private sweep(now: number): void {
+    this.lastSweep = now;
     for (const [source, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(source);
   }
 }
