@@ -39,6 +39,8 @@ export interface RunningRouter {
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const names = options.names ?? DEFAULT_BUS_NAMES;
   const replicaId = options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // The lease value is `replica|token|epoch`; a '|' in the id would make it ambiguous.
+  if (replicaId === '' || replicaId.includes('|')) throw new Error(`ROUTER_REPLICA_ID ${JSON.stringify(replicaId)}: must be non-empty and without '|'`);
   const logger = options.logger.child({ component: 'router', replicaId });
   const nc = await connectBus({ url: options.natsUrl, name: `router ${replicaId}`, logger });
   // Offline queueing off: a command Redis cannot take now must fail fast, not run minutes later.
