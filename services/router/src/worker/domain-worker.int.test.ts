@@ -188,6 +188,21 @@ describe('domain worker on real NATS and Redis', () => {
     worker.stop('test over');
   });
 
+  it('puts the events of the last records that ROUTING lacks back into the outbox on a rebuild, and relays them', async () => {
+    const record = (n: number, cmd: RoutingCommand): AppliedRecord => ({ n, cid: `cmd-${n}`, e: 'e0', at: now + n, cmd });
+    // The previous owner got its last records onto ROUTING, then lost Redis before their events.
+    for (const r of [record(1, signIn('a1')), record(2, arrive('c1', now + 2))]) {
+      await publishDurable(nats.js, routingSubject(names, scope.domain, 'applied'), new TextEncoder().encode(encodeApplied(r)), { msgId: `r${r.n}` });
+    }
+    expect(await routedEvents()).toEqual([]);
+    const worker = await openDomain(scope.domain, await lease('e1'), ruleSetFrom(testRules()), deps);
+    const events = (await onRouting()).filter((m) => !m.subject.endsWith('.applied')).map((m) => ProtoEvent.decode(m.data));
+    expect(events.filter((e) => e.contactId === 'c1').length).toBeGreaterThan(0);
+    expect(events.some((e) => e.agentId === 'a1' && e.presenceChanged !== undefined)).toBe(true);
+    expect(await store.pendingOutbox()).toEqual([]);
+    worker.stop('test over');
+  });
+
   it('takes a duplicate reply for its own resent commit as success, and stops on a foreign one', async () => {
     const mine: Lease = await lease();
     const worker = await openDomain(scope.domain, mine, ruleSetFrom(testRules()), deps);

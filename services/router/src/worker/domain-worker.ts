@@ -208,14 +208,6 @@ export class DomainWorker {
   }
 
   /**
-   * Publishes records that are not in the outbox (a rebuild re-publishing the events of the last
-   * record it found), after everything committed before; duplicates are dropped by their msg ids.
-   */
-  republish(entries: readonly RelayEntry[]): Promise<boolean> {
-    return this.outbox.publish(entries);
-  }
-
-  /**
    * Desktops hear of their offers on `<root>.agent.<domain>.<agentId>` (core NATS) as soon as the
    * relay has them on ROUTING, with `traceparent` in the headers so the agent side continues the
    * contact's trace. An offer relayed by a later owner (or twice, after a takeover) reaches the

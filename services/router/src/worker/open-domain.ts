@@ -21,7 +21,6 @@ export async function openDomain(domain: string, lease: Lease, rules: RuleSet, d
   const started = deps.clock();
   let source = 'redis';
   let replayed = 0;
-  let tail: RelayEntry[] = [];
   for await (const entry of deps.store.readLog()) {
     const record = decodeApplied(entry.command);
     // The Redis log is written atomically in order, so a hole here is a bug, not a fault to
@@ -32,12 +31,11 @@ export async function openDomain(domain: string, lease: Lease, rules: RuleSet, d
   }
   if (replayed === 0 && lease.freshEpoch) {
     source = 'jetstream';
-    ({ replayed, tail } = await rebuildFromJetStream(core, lease, deps));
+    replayed = await rebuildFromJetStream(core, lease, deps);
   }
   deps.logger.info({ domain, source, replayed, ms: deps.clock() - started }, 'domain state rebuilt');
   const worker = new DomainWorker(core, lease, deps);
   await worker.relay();
-  if (tail.length > 0) await worker.republish(tail);
   await upsertQueues(worker, rules);
   return worker;
 }
@@ -45,12 +43,13 @@ export async function openDomain(domain: string, lease: Lease, rules: RuleSet, d
 /**
  * Rebuilds the engine from the applied records on ROUTING and writes them back as the Redis log.
  * Records are replayed by (epoch, n), whatever order the relay's concurrent windows left them in
- * on the stream, up to the first hole. Returns the events of the last records that ROUTING lacks:
- * the owner that lost Redis may have published the records of its last relay window but not all
- * of their events (a window's records go first), so they are published again under their
- * original msg ids (ROUTING drops those it already holds).
+ * on the stream, up to the first hole. The owner that lost Redis may have published the records
+ * of its last relay window but not all of their events (a window's records go first): those
+ * events go back into the outbox with the restored log, under their original msg ids, so the
+ * relay publishes them like any other (ROUTING drops those it already holds) and a publish that
+ * fails now is retried instead of lost with this takeover. Returns how many records were replayed.
  */
-async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: WorkerDeps): Promise<{ replayed: number; tail: RelayEntry[] }> {
+async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: WorkerDeps): Promise<number> {
   const subject = routingSubject(deps.names, core.domain, APPLIED_EVENT);
   const records: AppliedRecord[] = [];
   const seqOf = new Map<AppliedRecord, number>();
@@ -78,14 +77,15 @@ async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: Work
     if (result.events.length > 0) last.push({ record, events: result.events });
     if (last.length > RELAY_WINDOW) last.shift();
   }
+  const missing = await missingEvents(core, last, seqOf, deps);
+  if (missing.length > 0) log[log.length - 1] = { ...log[log.length - 1]!, outbox: missing.map(({ msgId, subject, payload }) => ({ msgId, subject, payload })) };
   for (let i = 0; i < log.length; i += 1_000) {
     const results = await deps.store.commitMany(lease, log.slice(i, i + 1_000));
     if (results.some((r) => r.kind === 'fenced')) throw new Error('lease lost while restoring the log');
   }
   // Timers that already fired come back too; the engine recognises them as stale when they fire.
   await deps.store.scheduleTimers(lease, [...timers.values()]);
-  const tail = await missingEvents(core, last, seqOf, deps);
-  return { replayed: chosen.log.length, tail };
+  return chosen.log.length;
 }
 
 /** The events of `last` that ROUTING lacks, in log order (an event is always published after its record). */
