@@ -84,10 +84,15 @@ describe('QueueService and AgentService watch streams, health and authentication
     await call(desk.api.setPresence.bind(desk.api), { sessionId: desk.sessionId, presence: Presence.PRESENCE_AWAY, reason: 'lunch' }, desk.md);
     const away = await until('w1 AWAY on the stream', () => watch.messages.find((m) => m.agent?.id === 'w1' && m.agent.presence?.presence === Presence.PRESENCE_AWAY));
     expect(away.agent?.presence?.reason).toBe('lunch');
-    // Only the team's members: the red agent's sign-in is not on the blue stream.
+    // Only the team's members: the red agent's sign-in is not on the blue stream. A red watcher,
+    // fed by the same hub, sees it first, so the blue stream has had every chance to show it.
+    const redStream = mesh.agentClient.watchTeam({ team: 'red' }, await mesh.auth('lead', 'supervisor'));
+    streams.push(redStream);
+    const redWatch = collect<WatchTeamResponse>(redStream);
+    await until('red member', () => redWatch.messages.find((m) => m.agent?.id === 'r1'));
     const red = await Desk.open(mesh, 'r1');
     await red.signIn();
-    await new Promise((r) => setTimeout(r, 300));
+    await until('r1 AVAILABLE on the red stream', () => redWatch.messages.find((m) => m.agent?.id === 'r1' && m.agent.presence?.presence === Presence.PRESENCE_AVAILABLE));
     expect(watch.messages.some((m) => m.agent?.id === 'r1')).toBe(false);
     await call(desk.api.signOut.bind(desk.api), { sessionId: desk.sessionId }, desk.md);
     await call(red.api.signOut.bind(red.api), { sessionId: red.sessionId }, red.md);
