@@ -33,7 +33,9 @@ export async function startE2eMesh(s: BenchServers, agents: number): Promise<E2e
   const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const agentIds = Array.from({ length: agents }, (_, i) => `desk${i}`);
   writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
-  writeFileSync(join(dir, 'agents.json'), JSON.stringify({ agents: agentIds.map((id) => ({ id, displayName: id, team: 'bench', skills: {}, languages: [],
+  // The chat visitors fill in the pre-chat form in English, and a chat contact requires its
+  // language: agents without it could never be offered a chat (20% of the mix sat unrouted).
+  writeFileSync(join(dir, 'agents.json'), JSON.stringify({ agents: agentIds.map((id) => ({ id, displayName: id, team: 'bench', skills: {}, languages: ['en'],
     capacity: { phone: 1, chat: 3, email: 5, wechat: 3 }, queues: [{ queueId: 'general', priority: 1 }] })) }));
   const secret = (n: number) => randomBytes(n).toString('base64url').slice(0, n);
   const secrets = { phone: secret(32), jwt: secret(48), wechatToken: secret(24) };
@@ -45,7 +47,7 @@ export async function startE2eMesh(s: BenchServers, agents: number): Promise<E2e
   const http = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
   const started: Record<string, ServiceProcess> = {};
   const start = async (name: string, entry: string, extra: Record<string, string>, ready: () => Promise<boolean>) => {
-    started[name] = await ServiceProcess.start({ entry, env: { ...env, ...extra }, ready, startTimeoutMs: 60_000 });
+    started[name] = await ServiceProcess.start({ entry, env: { ...env, ...extra }, ready, startTimeoutMs: 60_000, nodeArgs: profileArgs(name) });
   };
   const close = async () => { await Promise.all(Object.values(started).map((p) => p.stop())); };
   try {
@@ -66,6 +68,15 @@ export async function startE2eMesh(s: BenchServers, agents: number): Promise<E2e
     pids: () => Object.fromEntries(Object.entries(started).map(([name, p]) => [name, p.pid])),
     close,
   };
+}
+
+/**
+ * With SWITCHBOARD_BENCH_CPU_PROF=<dir> each service writes a V8 CPU profile there when it stops
+ * (Node 20 refuses --cpu-prof in NODE_OPTIONS).
+ */
+function profileArgs(name: string): string[] {
+  const dir = process.env.SWITCHBOARD_BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : [];
 }
 
 function listening(port: number): Promise<boolean> {

@@ -71,7 +71,7 @@ async function runE2e(size: E2eSize, options: BenchOptions): Promise<Record<stri
       options.log(`e2e: ${share * 100}% (${rate.toFixed(0)}/s): p50 ${steps.at(-1)!.ingestToOfferMs.p50} ms, p99 ${steps.at(-1)!.ingestToOfferMs.p99} ms`);
     }
     return {
-      agents: size.agents, mix: { phone: 10, chat: 4, email: 3, wechat: 3 }, contactsSent: sent, offersSeen: desktops.samples.length,
+      agents: size.agents, mix: { phone: 10, chat: 4, email: 3, wechat: 3 }, contactsSent: sent, offersSeen: desktops.samples.length, offersByChannel: countByChannel(desktops.samples),
       completed: desktops.completed, desktopFailures: desktops.failures, platformErrors: failed, lastPlatformErrors: errors.slice(-5),
       saturationContactsPerSecond: round(saturation), steps,
       latencyDefinition: 'contact receivedAt (stamped by the ingestion service) to the offer on the desktop gRPC stream; phone, chat and email (WeChat receivedAt is whole seconds)',
@@ -115,6 +115,12 @@ async function openLoop(rate: number, seconds: number, send: () => Promise<void>
     await new Promise((r) => setTimeout(r, 5));
   }
   await Promise.all(inFlight);
+}
+
+function countByChannel(samples: readonly { channel: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { channel } of samples) counts[channel] = (counts[channel] ?? 0) + 1;
+  return counts;
 }
 
 const round = (x: number) => Number(x.toFixed(1));
