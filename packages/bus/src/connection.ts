@@ -14,6 +14,11 @@ export interface BusConnectionOptions {
 /**
  * Connects and keeps reconnecting forever: a router or ingestion service that gave up after the
  * client's default ten attempts would sit alive but deaf after a NATS outage.
+ *
+ * `noAsyncTraces`: by default the client builds two Error objects (two stack captures) for every
+ * request, JetStream publish and ack, only to append the caller's stack to a timeout message.
+ * Profiles of the end-to-end bench showed that at ~7% of the router's and ~6% of the gateway's CPU;
+ * a timeout still fails the same way, its stack just ends in the client.
  */
 export async function connectBus(options: BusConnectionOptions): Promise<NatsConnection> {
   const nc = await connect({
@@ -24,6 +29,7 @@ export async function connectBus(options: BusConnectionOptions): Promise<NatsCon
     reconnectJitter: 100,
     pingInterval: 10_000,
     waitOnFirstConnect: true,
+    noAsyncTraces: true,
     ...options.extra,
   });
   if (options.logger) void logStatus(nc, options.logger);
