@@ -30,6 +30,22 @@ describe('bearer tokens', () => {
     expect(await failure(verifier.authenticate(md(`Bearer ${noRole}`)))).toMatchObject({ code: status.UNAUTHENTICATED, message: 'token has no known role' });
   });
 
+  it('remembers a verified token only until it expires, and never a token that failed', async () => {
+    let now = Math.floor(Date.now() / 1000);
+    const clocked = new TokenVerifier(SECRET, () => now);
+    const token = await signToken(SECRET, { subject: 'bob', role: 'agent', ttl: '60s' });
+    await expect(clocked.authenticate(md(`Bearer ${token}`))).resolves.toEqual({ subject: 'bob', role: 'agent' });
+    await expect(clocked.authenticate(md(`Bearer ${token}`))).resolves.toEqual({ subject: 'bob', role: 'agent' });
+    now += 61;
+    expect(await failure(clocked.authenticate(md(`Bearer ${token}`)))).toMatchObject({ code: status.UNAUTHENTICATED, message: 'token expired' });
+    expect(await failure(clocked.authenticate(md(`Bearer ${token}`)))).toMatchObject({ code: status.UNAUTHENTICATED, message: 'token expired' });
+    const [head, body, signature] = token.split('.') as [string, string, string];
+    const forged = `${head}.${body}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    now -= 61;
+    expect(await failure(clocked.authenticate(md(`Bearer ${forged}`)))).toMatchObject({ code: status.UNAUTHENTICATED, message: 'token does not verify' });
+    expect(await failure(clocked.authenticate(md(`Bearer ${forged}`)))).toMatchObject({ code: status.UNAUTHENTICATED, message: 'token does not verify' });
+  });
+
   it('refuses a short secret', () => {
     expect(() => new TokenVerifier('short')).toThrow(/at least 16/);
   });
