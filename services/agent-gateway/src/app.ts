@@ -50,7 +50,7 @@ export async function startAgentGateway(options: AgentGatewayOptions): Promise<R
   const graceSeconds = options.graceSeconds ?? 15;
   const router = new RouterLink(new RouterClient(options.nc, options.domain, options.names.subjectRoot));
   const sessions = new SessionStore(options.redis, options.redisPrefix ?? '', options.domain, graceSeconds * 1000);
-  const hub = new DeskHub({ nc: options.nc, names: options.names, domain: options.domain, router, sessions, logger, context: options.context ?? ((contactId) => router.contactContext(contactId)) });
+  const hub = new DeskHub({ nc: options.nc, names: options.names, domain: options.domain, router, sessions, logger, ...(options.context ? { context: options.context } : {}) });
   const deps: GatewayDeps = {
     edge: { service: AGENT_SERVICE, tracer, logger, verifier: new TokenVerifier(options.jwtSecret) },
     tracer, logger, domain: options.domain, directory: options.directory, router, sessions, hub, graceSeconds,

@@ -96,30 +96,43 @@ export class DeskHub {
     };
   }
 
-  /** Builds the Offer message of a ContactOffered event (router contact query + context). */
+  /**
+   * Builds the Offer message of a ContactOffered event (router contact query + context). Without a
+   * separate context lookup, the router's contact query answers both in one round trip.
+   */
   async offerMessage(event: RoutingEvent): Promise<ConnectResponse | undefined> {
-    const view = await this.deps.router.contact(event.contactId);
+    const lookup = this.deps.context;
+    const { view, context } = lookup
+      ? { view: await this.deps.router.contact(event.contactId), context: undefined }
+      : await this.deps.router.contactWithContext(event.contactId);
     if (view === undefined || view.offerToken !== event.offered?.reservationToken) return undefined; // already gone
-    const context = await this.deps.context?.(event.contactId).catch(() => undefined);
-    return { offer: offerOf(event, contactToProto(view, context)) };
+    const found = lookup ? await lookup(event.contactId).catch(() => undefined) : context;
+    return { offer: offerOf(event, contactToProto(view, found)) };
   }
 
   private async handle(agentId: string, event: RoutingEvent): Promise<void> {
     for (const l of this.listeners.get(agentId) ?? []) l.event?.(event);
+    if (!event.offered) return this.handleChange(agentId, event);
     const hasSession = (await this.deps.sessions.get(agentId)) !== undefined;
     if (!hasSession && !this.listeners.get(agentId)?.size) return;
-    if (event.offered) {
-      const message = await this.offerMessage(event);
-      if (message?.offer === undefined) return;
-      if (hasSession) await this.deps.sessions.putOffer(agentId, message.offer);
-      // Listeners are read again after the awaits: a desk that connected meanwhile either is among
-      // them now or read the stored offer when it connected (it drops a second copy).
-      for (const l of this.listeners.get(agentId) ?? []) l.send(message);
-      return;
-    }
-    const open = (await this.deps.sessions.offers(agentId)).some((o) => o.contact?.id === event.contactId);
+    const message = await this.offerMessage(event);
+    if (message?.offer === undefined) return;
+    if (hasSession) await this.deps.sessions.putOffer(agentId, message.offer);
+    // Listeners are read again after the awaits: a desk that connected meanwhile either is among
+    // them now or read the stored offer when it connected (it drops a second copy).
+    for (const l of this.listeners.get(agentId) ?? []) l.send(message);
+  }
+
+  /**
+   * Any event but an offer: withdrawals and state changes go to the agent's listeners, and an
+   * offer the event closes is dropped from the stored ones. No session read is needed: dropping an
+   * offer that is not stored (no session, or closed meanwhile) changes nothing. Whether the desk
+   * still holds an offer of the contact matters only for a transfer (does it need a withdrawal?).
+   */
+  private async handleChange(agentId: string, event: RoutingEvent): Promise<void> {
+    const open = event.transferred !== undefined && (await this.deps.sessions.offers(agentId)).some((o) => o.contact?.id === event.contactId);
     const update = deskUpdateOf(event, open);
-    if (update.closesOffer && hasSession) await this.deps.sessions.dropOffer(agentId, update.closesOffer);
+    if (update.closesOffer) await this.deps.sessions.dropOffer(agentId, update.closesOffer);
     for (const message of update.messages) for (const l of this.listeners.get(agentId) ?? []) l.send(message);
   }
 }

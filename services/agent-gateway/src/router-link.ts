@@ -28,13 +28,30 @@ export class RouterLink {
    * router keeps beside the live contact, or undefined when it has none.
    */
   async contactContext(contactId: string): Promise<Contact | undefined> {
+    return (await this.contactWithContext(contactId)).context;
+  }
+
+  /**
+   * The live contact and its platform context from one query (the router answers both in the same
+   * reply); `view` is undefined when the router does not know the contact. A context that does not
+   * parse is left out, as a failed context lookup is.
+   */
+  async contactWithContext(contactId: string): Promise<{ view?: ContactView; context?: Contact }> {
+    let reply: Awaited<ReturnType<RouterClient['query']>>;
     try {
-      const reply = await callRouter(() => this.client.query({ query: 'contact', contactId }));
-      return reply.context ? Contact.fromJSON(reply.context) : undefined;
+      reply = await callRouter(() => this.client.query({ query: 'contact', contactId }));
     } catch (error) {
-      if (error instanceof RpcError && error.code === status.NOT_FOUND) return undefined;
+      if (error instanceof RpcError && error.code === status.NOT_FOUND) return {};
       throw error;
     }
+    const view = reply.contact as ContactView | undefined;
+    let context: Contact | undefined;
+    try {
+      context = reply.context ? Contact.fromJSON(reply.context) : undefined;
+    } catch {
+      context = undefined;
+    }
+    return { ...(view ? { view } : {}), ...(context ? { context } : {}) };
   }
 
   /** The signed-in agent, or undefined. */
