@@ -69,6 +69,8 @@ export class RouterReplica {
     this.closing = true;
     if (this.interval) clearInterval(this.interval);
     await Promise.all([...this.owned.keys()].map((domain) => this.release(domain, 'shutting down')));
+    // Leave the fair-share count at once, so the remaining replicas take our domains right away.
+    await this.options.redis.zrem(this.replicasKey(), this.options.replicaId).catch(() => undefined);
   }
 
   private store(domain: string): DomainStore {
@@ -81,12 +83,12 @@ export class RouterReplica {
     this.ticking = true;
     try {
       await this.announce();
-      await this.shedExcess();
       // Every lease we hold is renewed first, including domains still rebuilding: a long rebuild
       // of one domain must never let another's lease (or its own) lapse.
       await Promise.all([...this.leases].map(([domain, lease]) => this.renew(domain, lease).catch((error: unknown) => {
         this.options.deps.logger.warn({ err: error, domain }, 'lease renewal failed');
       })));
+      await this.shedExcess();
       for (const domain of this.options.domains) {
         if (this.leases.has(domain) || !(await this.wantsMore())) continue;
         const lease = await this.store(domain).acquire(this.options.replicaId, this.ttlMs, newEpochId(this.options.deps.clock())).catch(() => undefined);
@@ -170,10 +172,18 @@ export class RouterReplica {
     return this.leases.size < (await this.fairShare());
   }
 
-  /** Hands one domain back when more replicas joined than when we took it (one per tick: no stampede). */
+  /**
+   * Hands one domain back when more replicas joined than when we took it (one per tick: no
+   * stampede). The hand-back runs beside the ticks: stopping a worker waits for its consumer, and
+   * the renewals of the domains we keep must not wait behind it.
+   */
   private async shedExcess(): Promise<void> {
-    if (this.owned.size <= (await this.fairShare())) return;
+    if (this.leases.size <= (await this.fairShare())) return;
     const domain = [...this.owned.keys()].pop();
-    if (domain) await this.release(domain, 'rebalancing to a newer replica');
+    if (domain) {
+      void this.release(domain, 'rebalancing to a newer replica').catch((error: unknown) => {
+        this.options.deps.logger.warn({ err: error, domain }, 'domain hand-back failed');
+      });
+    }
   }
 }
