@@ -10,7 +10,8 @@ export { createHttpErrorHandler, httpReplyFor, type HttpErrorBody, type HttpFail
 export { ingestRegistry } from './ingest-metrics.js';
 export { createIngestHttpServer, type IngestHttpServerOptions, type RateLimitOptions } from './http-server.js';
 export { contactMsgId, createContactPublisher, type ContactPublisher, type ContactPublisherOptions } from './publisher.js';
-export { followRoutingEvents, type RoutingFollowerOptions } from './routing-follower.js';
+export { followRoutingEvents, OFFER_ACCEPTED_EVENT, type RoutingFollowerOptions } from './routing-follower.js';
+export { casPut, guardKv } from './kv-store.js';
 export { runIngestService, type IngestRuntime, type RunIngestServiceOptions, type RunningService } from './run-service.js';
 export { bearerToken, constantTimeEqual, hmacBase64, hmacHex } from './secrets.js';
 export { retryAfterSeconds, SourceLimiter, type LimitDecision } from './source-limiter.js';

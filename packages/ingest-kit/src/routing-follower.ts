@@ -4,6 +4,9 @@ import { consumeDurable, routingSubject, settle, type DurableConsumer, type Sett
 import { RoutingEvent } from '@switchboard/contracts';
 import type { IngestBus } from './bus-link.js';
 
+/** The routing event that says an agent took a contact (the contact is CONNECTED). */
+export const OFFER_ACCEPTED_EVENT = 'OfferAccepted';
+
 /** Options of {@link followRoutingEvents}. */
 export interface RoutingFollowerOptions {
   readonly bus: IngestBus;

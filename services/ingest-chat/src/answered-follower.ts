@@ -1,11 +1,8 @@
 import type { Logger } from 'pino';
 import type { DurableConsumer } from '@switchboard/bus';
 import { Channel } from '@switchboard/contracts';
-import { followRoutingEvents, type IngestBus } from '@switchboard/ingest-kit';
+import { followRoutingEvents, OFFER_ACCEPTED_EVENT, type IngestBus } from '@switchboard/ingest-kit';
 import type { ChatSessionStore } from './session-store.js';
-
-/** The routing event that says an agent took a contact: from then on the chat was answered. */
-export const ACCEPTED_EVENT = 'OfferAccepted';
 
 /**
  * Marks a chat session answered when the router reports that an agent accepted its contact
@@ -18,7 +15,7 @@ export function followAnsweredChats(deps: { bus: IngestBus; domain: string; sess
   return followRoutingEvents({
     bus: deps.bus,
     domain: deps.domain,
-    event: ACCEPTED_EVENT,
+    event: OFFER_ACCEPTED_EVENT,
     durable: `ingest-chat-${deps.domain}-accepted`,
     logger: deps.logger,
     async handle(event) {

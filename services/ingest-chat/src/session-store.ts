@@ -1,5 +1,6 @@
 import type { KV, KvEntry, NatsConnection } from 'nats';
 import { BusUnavailableError } from '@switchboard/bus';
+import { casPut, guardKv } from '@switchboard/ingest-kit';
 
 /** A chat session as kept between the pre-chat form and the last WebSocket. */
 export interface ChatSession {
@@ -86,25 +87,14 @@ export class ChatSessionStore {
         const current = read(entry);
         if (!current || !entry) return undefined;
         const next = change(current);
-        try {
-          await this.kv.update(sessionId, JSON.stringify(next), entry.revision);
-          return next;
-        } catch (error) {
-          if (!/wrong last sequence/i.test((error as Error).message)) throw error;
-        }
+        if (await casPut(this.kv, sessionId, JSON.stringify(next), entry)) return next;
       }
       throw new BusUnavailableError('chat session kept changing under us');
     });
   }
 
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    if (!this.isConnected()) throw new BusUnavailableError('NATS is disconnected');
-    try {
-      return await fn();
-    } catch (error) {
-      if (error instanceof BusUnavailableError) throw error;
-      throw new BusUnavailableError(`chat session store unavailable: ${(error as Error).message}`, { cause: error });
-    }
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return guardKv(this.isConnected, 'chat session store', fn);
   }
 }
 

@@ -1,11 +1,8 @@
 import type { Logger } from 'pino';
 import type { DurableConsumer } from '@switchboard/bus';
 import { Channel } from '@switchboard/contracts';
-import { followRoutingEvents, type IngestBus } from '@switchboard/ingest-kit';
+import { followRoutingEvents, OFFER_ACCEPTED_EVENT, type IngestBus } from '@switchboard/ingest-kit';
 import type { ConversationAgents } from './conversation-agents.js';
-
-/** The routing event that says an agent took a contact (the contact is CONNECTED). */
-export const ACCEPTED_EVENT = 'OfferAccepted';
 
 /**
  * Learns who handles each email conversation from the router's `OfferAccepted` events, so a
@@ -18,7 +15,7 @@ export function followEmailAgents(deps: { bus: IngestBus; domain: string; agents
   return followRoutingEvents({
     bus: deps.bus,
     domain: deps.domain,
-    event: ACCEPTED_EVENT,
+    event: OFFER_ACCEPTED_EVENT,
     durable: `ingest-email-${deps.domain}-accepted`,
     logger: deps.logger,
     async handle(event) {

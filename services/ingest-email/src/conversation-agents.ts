@@ -1,6 +1,6 @@
 import type { KV, KvEntry, NatsConnection } from 'nats';
 import { BusUnavailableError } from '@switchboard/bus';
-import { guardKv } from './kv-guard.js';
+import { casPut, guardKv } from '@switchboard/ingest-kit';
 
 /** The agent who last took a conversation, and when (to ignore an older event arriving late). */
 export interface HandlingAgent {
@@ -70,13 +70,7 @@ export class ConversationAgents {
         const entry = await this.kv.get(key);
         const current = readAgent(entry);
         if (current && !isLater(agent, current)) return false;
-        try {
-          if (entry && entry.operation === 'PUT') await this.kv.update(key, JSON.stringify(agent), entry.revision);
-          else await this.kv.put(key, JSON.stringify(agent), { previousSeq: entry?.revision ?? 0 });
-          return true;
-        } catch (error) {
-          if (!/wrong last sequence|key exists/i.test((error as Error).message)) throw error;
-        }
+        if (await casPut(this.kv, key, JSON.stringify(agent), entry)) return true;
       }
       throw new BusUnavailableError('conversation agent kept changing under us');
     });

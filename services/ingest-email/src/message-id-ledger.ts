@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KV, NatsConnection } from 'nats';
-import { guardKv } from './kv-guard.js';
+import { guardKv } from '@switchboard/ingest-kit';
 
 /** What was stored for a Message-ID: enough to answer a retry exactly as the first delivery. */
 export interface LedgerEntry {

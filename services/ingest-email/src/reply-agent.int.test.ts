@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publishDurable, routingSubject } from '@switchboard/bus';
 import { Channel, RoutingEvent } from '@switchboard/contracts';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
-import { ACCEPTED_EVENT } from './agent-follower.js';
+import { OFFER_ACCEPTED_EVENT } from '@switchboard/ingest-kit';
 import { emailContactId } from './email-mapper.js';
 import { mailer, startEmailApp, type RunningEmailApp } from './test-support.js';
 
@@ -25,7 +25,7 @@ describe('a reply prefers the agent who last handled its conversation', () => {
       id: `${bed.scope.domain}:${++sequence}`, domain: bed.scope.domain, sequence, occurredAt: new Date(), contactId, agentId,
       queueId: 'email-general', channel, accepted: { reservationToken: 1, waitSeconds: 12 },
     });
-    await publishDurable(bed.bus.js, routingSubject(bed.names, bed.scope.domain, ACCEPTED_EVENT), RoutingEvent.encode(event).finish(), { msgId: event.id });
+    await publishDurable(bed.bus.js, routingSubject(bed.names, bed.scope.domain, OFFER_ACCEPTED_EVENT), RoutingEvent.encode(event).finish(), { msgId: event.id });
   }
 
   const arrivedWith = async (messageId: string) => (await bed.records()).find((r) => r.record.arrived?.channelIds?.messageId === messageId)?.record.arrived;

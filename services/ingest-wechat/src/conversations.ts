@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KV, KvEntry, NatsConnection } from 'nats';
 import { BusUnavailableError } from '@switchboard/bus';
+import { casPut, guardKv } from '@switchboard/ingest-kit';
 import type { KfServiceStateValue } from '@switchboard/wechat';
 
 /** An open (or ended) conversation of one customer with one account. */
@@ -116,28 +117,13 @@ export class ConversationStore {
   }
 
   /** Compare-and-set: false when another writer got there first. */
-  private async write(key: string, value: Conversation, previous: KvEntry | null): Promise<boolean> {
-    const data = JSON.stringify(value);
-    try {
-      if (previous && previous.operation === 'PUT') await this.kv.update(key, data, previous.revision);
-      else await this.kv.put(key, data, { previousSeq: previous?.revision ?? 0 });
-      return true;
-    } catch (error) {
-      if (/wrong last sequence|key exists/i.test((error as Error).message)) return false;
-      throw error;
-    }
+  private write(key: string, value: Conversation, previous: KvEntry | null): Promise<boolean> {
+    return casPut(this.kv, key, JSON.stringify(value), previous);
   }
 
-  // Fails fast while disconnected: nats.js would otherwise hold the request until its timeout,
-  // and WeChat gives up on us after 5 s.
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    if (!this.isConnected()) throw new BusUnavailableError('NATS is disconnected');
-    try {
-      return await fn();
-    } catch (error) {
-      if (error instanceof BusUnavailableError) throw error;
-      throw new BusUnavailableError(`conversation store unavailable: ${(error as Error).message}`, { cause: error });
-    }
+  // Fails fast while disconnected: WeChat gives up on us after 5 s.
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return guardKv(this.isConnected, 'conversation store', fn);
   }
 }
 
