@@ -7,9 +7,9 @@ import type { DomainStore, Lease, PendingOutbox } from '@switchboard/state';
 import { APPLIED_EVENT } from './applied-record.js';
 
 /**
- * An outbox record to publish. `streamId` is '' for a record that is not in the Redis outbox (a
- * rebuild re-publishing events); `event` and `ctx` spare the hot path decoding and carry the
- * submitter's trace to the desktop notification.
+ * An outbox record to publish, with its Redis outbox id (`streamId`; '' for an entry that was
+ * never in the outbox, which is then neither skipped as relayed nor acknowledged there). `event`
+ * and `ctx` spare the hot path decoding and carry the submitter's trace to the desktop notification.
  */
 export interface RelayEntry extends PendingOutbox {
   readonly event?: ProtoEvent;
