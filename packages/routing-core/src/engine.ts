@@ -4,6 +4,7 @@ import {
 } from './core/contact-commands.js';
 import { upsertQueue } from './core/queue-config.js';
 import type { AgentRec } from './core/records.js';
+import { captureState, restoreState, type EngineImage } from './core/image.js';
 import { EngineState } from './core/state.js';
 import { agentView, contactView, positionOf, waitingInOrder } from './core/views.js';
 import { RoutingError, RoutingErrorCode } from './errors.js';
@@ -37,9 +38,28 @@ export interface EngineSnapshot {
 export class RoutingEngine {
   private readonly s: EngineState;
 
-  constructor(readonly config: EngineConfig) {
-    this.s = new EngineState(config.domainId, config.ruleVersion);
-    for (const q of config.queues ?? []) upsertQueue(this.s, q);
+  constructor(readonly config: EngineConfig, image?: EngineImage) {
+    this.s = image === undefined ? new EngineState(config.domainId, config.ruleVersion) : restoreState(config.domainId, config.ruleVersion, image);
+    if (image === undefined) for (const q of config.queues ?? []) upsertQueue(this.s, q);
+  }
+
+  /**
+   * An engine in exactly the state `image` describes: it decides as the engine that was captured
+   * would have (see core/image.ts). `config.queues` is ignored; the image holds the queues.
+   * @throws ImageError when the image is inconsistent.
+   */
+  static restore(config: EngineConfig, image: EngineImage): RoutingEngine {
+    return new RoutingEngine(config, image);
+  }
+
+  /** A plain-data image of the whole state, for a checkpoint. Reads only; O(live state). */
+  capture(): EngineImage {
+    return captureState(this.s);
+  }
+
+  /** The engine's clock: the time of the last command applied. */
+  get nowMs(): number {
+    return this.s.now;
   }
 
   /**

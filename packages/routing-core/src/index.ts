@@ -1,6 +1,9 @@
 // Routing engine: domain model, commands, events, engine.
 export { RoutingEngine } from './engine.js';
 export type { EngineConfig, EngineSnapshot } from './engine.js';
+export { ImageError } from './core/image.js';
+export type { Unavailability } from './core/records.js';
+export type { AgentImage, ContactImage, EngineImage, GroupImage, MembershipImage, PlaceImage, QueueImage } from './core/image.js';
 export { RoutingError, RoutingErrorCode, isRoutingError } from './errors.js';
 export { Channel, CHANNELS } from './model/channel.js';
 export type { ChannelCapacity } from './model/channel.js';

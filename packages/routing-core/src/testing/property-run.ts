@@ -74,6 +74,8 @@ export class PropertyRun {
   private readonly refusals = new Map<string, Refusal>(); // `${contactId}|${agentId}` → latest refusal
   /** contactId → since when (ms) it has waited while an agent that may serve it sat idle. */
   private readonly idleBeside = new Map<string, number>();
+  /** Every command applied, when it was applied and what it emitted (or the error it threw). */
+  readonly log: { readonly cmd: RoutingCommand; readonly nowMs: number; readonly events?: readonly RoutingEvent[]; readonly error?: string }[] = [];
 
   constructor(queues: readonly QueueConfig[], readonly agents: readonly AgentProfile[]) {
     this.queues = new Map(queues.map((q) => [q.id, q]));
@@ -100,8 +102,10 @@ export class PropertyRun {
       const r = this.engine.apply(cmd, this.now);
       events = r.events;
       this.pending.push(...r.timers);
+      this.log.push({ cmd, nowMs: this.now, events });
     } catch (e) {
       if (!isRoutingError(e)) throw e;
+      this.log.push({ cmd, nowMs: this.now, error: (e as Error).message });
       return [];
     }
     this.checkEvents(events, queuedBefore, ledger);
