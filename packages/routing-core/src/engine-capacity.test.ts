@@ -41,7 +41,9 @@ describe('capacity and blending', () => {
     expect(h.lastOffer('c1')?.agentId).toBe('a1');
     h.apply({ type: 'SIGN_OUT', agentId: 'a1' });
     expect(h.engine.contact('c1')).toMatchObject({ state: 'QUEUED' });
-    expect(h.engine.agent('a1')).toMatchObject({ presence: 'OFFLINE', used: { phone: 0 } });
+    // Signed out with nothing left to finish: forgotten, so the engine holds live agents only.
+    expect(h.engine.agent('a1')).toBeUndefined();
+    expect(h.engine.apply({ type: 'SIGN_OUT', agentId: 'a1' }, h.now).outcome.kind).toBe('stale');
     expect(h.ofType('AgentPresenceChanged').map((e) => e.to)).toEqual(['AVAILABLE', 'AWAY', 'AVAILABLE', 'OFFLINE']);
   });
 

@@ -86,9 +86,13 @@ export class RoutingEngine {
       case 'SIGN_IN':
         signIn(s, cmd.agent);
         return { kind: 'applied' };
-      case 'SIGN_OUT':
-        signOut(s, this.agentRec(cmd.agentId));
+      case 'SIGN_OUT': {
+        // Signed-out agents with no work are forgotten: signing one out again changes nothing.
+        const agent = s.agents.get(cmd.agentId);
+        if (agent === undefined) return { kind: 'stale' };
+        signOut(s, agent);
         return { kind: 'applied' };
+      }
       case 'SET_PRESENCE': {
         const agent = this.agentRec(cmd.agentId);
         if (agent.presence === Presence.OFFLINE) {
@@ -129,10 +133,15 @@ export class RoutingEngine {
     return c === undefined ? undefined : contactView(c, this.s.now);
   }
 
-  /** A known agent (signed-out agents stay known as OFFLINE), or undefined. */
+  /** A signed-in agent, or a signed-out one still finishing work (OFFLINE); otherwise undefined. */
   agent(id: string): AgentView | undefined {
     const a = this.s.agents.get(id);
     return a === undefined ? undefined : agentView(a);
+  }
+
+  /** Every agent the engine knows: signed in, or signed out and still finishing work. */
+  agents(): readonly AgentView[] {
+    return [...this.s.agents.values()].map(agentView);
   }
 
   /** A queue's current configuration, or undefined. */

@@ -26,11 +26,21 @@ export function pullWork(s: EngineState, agent: AgentRec, trigger: DecisionTrigg
 }
 
 /** Returns a contact's slot to the agent; the agent is idle again once it holds nothing. */
-export function releaseSlot(agent: AgentRec, c: ContactRec, nowMs: number): void {
+export function releaseSlot(s: EngineState, agent: AgentRec, c: ContactRec): void {
   agent.load[c.input.channel] -= 1;
   agent.contacts.delete(c);
-  if (agent.contacts.size === 0) agent.idleSinceMs = nowMs;
+  if (agent.contacts.size === 0) agent.idleSinceMs = s.now;
   refreshAgent(agent);
+  forgetIfGone(s, agent);
+}
+
+/**
+ * A signed-out agent that holds no more work is forgotten: the engine's agents are the signed-in
+ * ones plus those still finishing work, never everyone who ever signed in. Signing in again starts
+ * afresh (idle from then, no round-robin history).
+ */
+function forgetIfGone(s: EngineState, agent: AgentRec): void {
+  if (agent.presence === Presence.OFFLINE && agent.contacts.size === 0) s.agents.delete(agent.id);
 }
 
 /** Changes presence with an event; no-op when nothing changes. */
@@ -102,8 +112,9 @@ export function signOut(s: EngineState, agent: AgentRec): void {
   const offers = [...agent.contacts].filter((c) => c.state === ContactState.OFFERED).sort((a, b) => a.arrivalSeq - b.arrivalSeq);
   for (const c of offers) {
     s.emit({ type: 'OfferDeclined', ...s.contactFields(c), agentId: agent.id, offerToken: c.offerToken ?? 0, reason: 'AGENT_SIGNED_OUT' });
-    releaseSlot(agent, c, s.now);
+    releaseSlot(s, agent, c);
     requeue(s, c);
   }
   reconsiderSticky(s, agent);
+  forgetIfGone(s, agent);
 }

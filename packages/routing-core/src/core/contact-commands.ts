@@ -97,7 +97,7 @@ export function refuse(s: EngineState, contactId: string, agentId: string, token
     agent.misses += 1;
     s.emit({ type: 'OfferTimedOut', ...s.contactFields(c), agentId, offerToken: token, consecutiveMisses: agent.misses });
   }
-  releaseSlot(agent, c, s.now);
+  releaseSlot(s, agent, c);
   if (reason === undefined && config.missesBeforeAway > 0 && agent.misses >= config.missesBeforeAway && agent.presence === Presence.AVAILABLE) {
     setPresence(s, agent, Presence.AWAY, AWAY_MISSED);
   }
@@ -126,7 +126,7 @@ export function complete(s: EngineState, contactId: string, agentId: string, dis
 export function endWrapUp(s: EngineState, c: ContactRec): RoutingOutcome {
   const agent = c.agent as AgentRec;
   s.emit({ type: 'WrapUpEnded', ...s.contactFields(c), agentId: agent.id, wrapUpMs: s.now - c.wrapStartMs });
-  releaseSlot(agent, c, s.now);
+  releaseSlot(s, agent, c);
   dropContact(s, c, ContactState.COMPLETED);
   const stillWrapping = [...agent.contacts].some((x) => x.state === ContactState.WRAP_UP);
   if (agent.presence === Presence.WRAP_UP && !stillWrapping) setPresence(s, agent, Presence.AVAILABLE);
@@ -150,7 +150,7 @@ export function abandon(s: EngineState, contactId: string): RoutingOutcome {
   const fromState = c.state;
   detach(s, c);
   s.emit({ type: 'ContactAbandoned', ...s.contactFields(c), fromState, waitMs: s.now - c.enqueuedAtMs, ...(agent === undefined ? {} : { agentId: agent.id }) });
-  if (agent !== undefined) releaseSlot(agent, c, s.now);
+  if (agent !== undefined) releaseSlot(s, agent, c);
   dropContact(s, c, ContactState.ABANDONED);
   if (agent !== undefined) pullWork(s, agent);
   return APPLIED;
@@ -175,7 +175,7 @@ export function transfer(s: EngineState, contactId: string, target: TransferTarg
   c.offerToken = undefined;
   // The freed agent pulls first: waiting work (VIP first) has precedence over the transferred contact.
   if (from !== undefined) {
-    releaseSlot(from, c, s.now);
+    releaseSlot(s, from, c);
     pullWork(s, from);
   }
   if (toQueue === undefined) {

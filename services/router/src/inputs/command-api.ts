@@ -79,7 +79,7 @@ function runQuery(worker: DomainWorker, body: unknown): Reply {
     case 'position': return { ok: true, position: engine.position(q.contactId) ?? null, contact: engine.contact(q.contactId) ?? null };
     case 'waiting': return { ok: true, contacts: engine.waitingContacts(q.queueId, q.limit) };
     case 'queues': return { ok: true, queues: engine.snapshot().queues.map((q) => ({ ...q, config: engine.queue(q.queueId) })) };
-    case 'agents': return { ok: true, agents: [...worker.core.agentIds].map((id) => engine.agent(id)).filter(Boolean) };
+    case 'agents': return { ok: true, agents: engine.agents() };
     case 'snapshot': return { ok: true, snapshot: engine.snapshot() };
   }
 }
