@@ -16,4 +16,9 @@ describe('stream limits', () => {
     const [contacts] = streamConfigs(DEFAULT_BUS_NAMES, DEFAULT_STREAM_LIMITS);
     expect(contacts).toMatchObject({ name: 'CONTACTS', discard: 'new', storage: 'file', subjects: ['sb.contacts.>'] });
   });
+
+  it('drops the oldest records when ROUTING is full rather than refusing new ones and stopping routing', () => {
+    const routing = streamConfigs(DEFAULT_BUS_NAMES, DEFAULT_STREAM_LIMITS).find((c) => c.name === 'ROUTING');
+    expect(routing).toMatchObject({ discard: 'old', max_bytes: DEFAULT_STREAM_LIMITS.routingMaxBytes, subjects: ['sb.routing.>'] });
+  });
 });

@@ -84,7 +84,12 @@ export function streamConfigs(names: BusNames, limits: StreamLimits = streamLimi
       ...common,
       name: names.routingStream,
       subjects: [streamSubjects.routing(names)],
-      discard: DiscardPolicy.New,
+      // A full ROUTING stream (by bytes or age) forgets its oldest records rather than refusing
+      // new ones: refusing would stop the relay, leave CONTACTS unacked and halt routing without
+      // a word. Recovery is to rest on the newest checkpoint (kept outside ROUTING) and the records
+      // after it, so what shrinks is old history, the window ops and the auditor can look back on.
+      // The router's sb_stream_usage_ratio and sb_stream_first_sequence show it filling and dropping.
+      discard: DiscardPolicy.Old,
       max_age: nanos(limits.routingMaxAgeMs),
       max_bytes: limits.routingMaxBytes,
       description: 'Routing events relayed from the Redis outbox, one per state change',
