@@ -13,6 +13,12 @@ export const METRIC_NAMES = {
   offerResults: 'sb_offer_results_total',
   outboxLag: 'sb_outbox_lag_records',
   ingestResults: 'sb_ingest_results_total',
+  streamBytes: 'sb_stream_bytes',
+  streamMaxBytes: 'sb_stream_max_bytes',
+  streamUsage: 'sb_stream_usage_ratio',
+  streamMessages: 'sb_stream_messages',
+  streamFirstSequence: 'sb_stream_first_sequence',
+  streamOldestAge: 'sb_stream_oldest_age_seconds',
 } as const;
 
 /** How an offer ended: taken, turned down, or not answered in time (RONA). */
