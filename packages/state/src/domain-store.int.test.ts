@@ -111,4 +111,34 @@ describe('DomainStore on real Redis', () => {
     expect([...ids].sort().slice(2)).toEqual(ids.slice(2));
     expect(ids[1]! < ids[2]! && ids[0]! < ids[2]!).toBe(true);
   });
+
+  it('trims the log up to a stored checkpoint only, and keeps a resent commit idempotent across one compaction', async () => {
+    const lease = (await store.acquire('r1', 5_000, 'e1'))!;
+    const results = await store.commitMany(lease, ['c1', 'c2', 'c3'].map((id) => transition(id)));
+    const logIds = results.map((r) => (r.kind === 'ok' ? r.logId : ''));
+    // No checkpoint stored at position 2 yet: nothing may be trimmed.
+    expect(await store.compact(lease, 2)).toBeUndefined();
+    const data = Buffer.from([0, 1, 2, 255]);
+    expect(await store.saveCheckpoint(lease, { data, position: 2, logId: logIds[1]!, epoch: 'e1', takenAtMs: 5 })).toBe(true);
+    expect(await store.loadCheckpoint()).toEqual({ data, position: 2, logId: logIds[1], epoch: 'e1', takenAtMs: 5 });
+    expect(await store.compact(lease, 3)).toBeUndefined(); // another position than the stored one
+    expect(await store.compact(lease, 2)).toBe(2);
+    const left: string[] = [];
+    for await (const entry of store.readLog()) left.push(entry.commandId);
+    expect(left).toEqual(['c3']);
+    const after: string[] = [];
+    for await (const entry of store.readLog(2_000, logIds[1])) after.push(entry.commandId);
+    expect(after).toEqual(['c3']);
+    // A commit resent just before the compaction is still known for one generation, then forgotten.
+    expect((await store.commit(lease, transition('c1'))).kind).toBe('duplicate');
+    expect(await store.saveCheckpoint(lease, { data, position: 3, logId: logIds[2]!, epoch: 'e1', takenAtMs: 6 })).toBe(true);
+    expect(await store.compact(lease, 3)).toBe(1);
+    expect(await redis.redis.exists(store.keys.applied, store.keys.appliedPrevious)).toBe(0);
+    // A stale owner can neither save nor compact.
+    await redis.redis.del(store.keys.lease);
+    const next = (await store.acquire('r2', 5_000, 'e1'))!;
+    expect(next).toBeDefined();
+    expect(await store.saveCheckpoint(lease, { data, position: 9, logId: '', epoch: 'e1', takenAtMs: 7 })).toBe(false);
+    expect(await store.compact(lease, 3)).toBeUndefined();
+  });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { domainKeys, type DomainKeys } from './keys.js';
-import { ACQUIRE_LEASE, COMMIT, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SCHEDULE_TIMERS } from './scripts.js';
+import { ACQUIRE_LEASE, COMMIT, COMPACT, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SAVE_CHECKPOINT, SCHEDULE_TIMERS } from './scripts.js';
 
 /** A lease on a domain: only its holder may commit. `value` is the fencing proof. */
 export interface Lease {
@@ -53,6 +53,16 @@ export interface LogEntry {
   readonly id: string;
   readonly commandId: string;
   readonly command: string;
+}
+
+/** A checkpoint as kept in Redis: the encoded state as of log entry `logId` (position `position`). */
+export interface StoredCheckpoint {
+  readonly data: Buffer;
+  readonly position: number;
+  /** The Redis stream id of the log entry at `position` ('' when the log held none). */
+  readonly logId: string;
+  readonly epoch: string;
+  readonly takenAtMs: number;
 }
 
 /** A pending outbox record with its Redis stream id (to delete once relayed). */
@@ -112,8 +122,8 @@ export class DomainStore {
     if (transitions.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const t of transitions) {
-      pipeline.eval(COMMIT, 5, this.keys.lease, this.keys.log, this.keys.applied, this.keys.outbox, this.keys.timers,
-        ...commitArgs(lease, t));
+      pipeline.eval(COMMIT, 6, this.keys.lease, this.keys.log, this.keys.applied, this.keys.outbox, this.keys.timers,
+        this.keys.appliedPrevious, ...commitArgs(lease, t));
     }
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply]) => {
@@ -125,9 +135,37 @@ export class DomainStore {
     });
   }
 
-  /** Reads the command log in order, in pages. */
-  async *readLog(pageSize = 2_000): AsyncGenerator<LogEntry> {
-    let start = '-';
+  /** Stores a checkpoint (replacing the previous one); false when the lease is not ours. */
+  async saveCheckpoint(lease: Lease, checkpoint: StoredCheckpoint): Promise<boolean> {
+    const { data, position, logId, epoch, takenAtMs } = checkpoint;
+    return (await this.redis.eval(SAVE_CHECKPOINT, 2, this.keys.lease, this.keys.checkpoint, lease.value, data, position, logId, epoch, takenAtMs)) === 1;
+  }
+
+  /** The stored checkpoint, if any. */
+  async loadCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const fields = await this.redis.hgetallBuffer(this.keys.checkpoint);
+    const data = fields.data;
+    if (data === undefined || fields.position === undefined) return undefined;
+    return {
+      data, position: Number(fields.position.toString()), logId: fields.logId?.toString() ?? '',
+      epoch: fields.epoch?.toString() ?? '', takenAtMs: Number(fields.takenAt?.toString() ?? 0),
+    };
+  }
+
+  /**
+   * Trims the log up to the stored checkpoint at `position` and rotates the idempotency index.
+   * Call only once that checkpoint is durable elsewhere too (JetStream). Returns the log entries
+   * trimmed, or undefined when the lease is gone or another checkpoint is stored.
+   */
+  async compact(lease: Lease, position: number): Promise<number | undefined> {
+    const k = this.keys;
+    const trimmed = (await this.redis.eval(COMPACT, 5, k.lease, k.checkpoint, k.log, k.applied, k.appliedPrevious, lease.value, position)) as number;
+    return trimmed < 0 ? undefined : trimmed;
+  }
+
+  /** Reads the command log in order, in pages; after `afterId` (exclusive) when given. */
+  async *readLog(pageSize = 2_000, afterId?: string): AsyncGenerator<LogEntry> {
+    let start = afterId ? `(${afterId}` : '-';
     for (;;) {
       const page = await this.redis.xrange(this.keys.log, start, '+', 'COUNT', pageSize);
       for (const [id, fields] of page) yield { id, ...logFields(fields) };

@@ -7,6 +7,7 @@ export {
   type LogEntry,
   type OutboxEntry,
   type PendingOutbox,
+  type StoredCheckpoint,
   type TimerEntry,
   type Transition,
 } from './domain-store.js';

@@ -7,10 +7,14 @@ export interface DomainKeys {
   readonly lease: string;
   /** Monotonic fencing-token counter; survives lease expiry, not a Redis wipe (the epoch marks that). */
   readonly fence: string;
-  /** Applied commands in order (stream): replaying it rebuilds the routing state exactly. */
+  /** Applied commands since the checkpoint, in order (stream): the checkpoint plus this log is the routing state. */
   readonly log: string;
-  /** command id → log entry id: makes every transition idempotent. */
+  /** command id → log entry id of the commands since the last compaction: makes a resent commit idempotent. */
   readonly applied: string;
+  /** The same, for the generation before the last compaction (a resend never spans two). */
+  readonly appliedPrevious: string;
+  /** The newest checkpoint (hash: data, position, logId, epoch, takenAt). */
+  readonly checkpoint: string;
   /** Events and records waiting to be relayed to JetStream (stream). */
   readonly outbox: string;
   /** Timers by due time (sorted set of JSON members). */
@@ -28,6 +32,8 @@ export function domainKeys(domain: string, prefix = 'sb:'): DomainKeys {
     fence: key('fence'),
     log: key('log'),
     applied: key('applied'),
+    appliedPrevious: key('applied:prev'),
+    checkpoint: key('checkpoint'),
     outbox: key('outbox'),
     timers: key('timers'),
     epoch: key('epoch'),

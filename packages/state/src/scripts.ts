@@ -42,7 +42,7 @@ return 0
  * Commits one routing transition: appends the command to the log, marks its id applied,
  * schedules its timers, removes the timer that fired it, and writes its events to the outbox —
  * all or nothing.
- * KEYS: lease, log, applied, outbox, timers.
+ * KEYS: lease, log, applied, outbox, timers, appliedPrevious.
  * ARGV: leaseValue, commandId, commandJson, firedTimerMember, timerCount, outboxCount,
  *       then timerCount × (dueAtMs, member), then outboxCount × (msgId, subject, payload).
  * Returns ['ok', logId, outboxId...] | ['duplicate', logId] | ['fenced', holder].
@@ -52,7 +52,7 @@ local holder = redis.call('GET', KEYS[1])
 if holder ~= ARGV[1] then return {'fenced', holder or ''} end
 local cid = ARGV[2]
 if cid ~= '' then
-  local seen = redis.call('HGET', KEYS[3], cid)
+  local seen = redis.call('HGET', KEYS[3], cid) or redis.call('HGET', KEYS[6], cid)
   if seen then return {'duplicate', seen} end
 end
 local logId = redis.call('XADD', KEYS[2], '*', 'cid', cid, 'cmd', ARGV[3])
@@ -85,4 +85,36 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local n = 0
 for i = 2, #ARGV, 2 do n = n + redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1]) end
 return n
+`;
+
+/**
+ * Stores a checkpoint of the domain's state as of log entry `logId` (position `position`).
+ * KEYS: lease, checkpoint. ARGV: leaseValue, data, position, logId, epoch, takenAtMs.
+ * Returns 1, or 0 when the lease is not ours.
+ */
+export const SAVE_CHECKPOINT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[2], 'data', ARGV[2], 'position', ARGV[3], 'logId', ARGV[4], 'epoch', ARGV[5], 'takenAt', ARGV[6])
+return 1
+`;
+
+/**
+ * Trims what the stored checkpoint covers: log entries up to its `logId`, and the idempotency
+ * index of the generation before the last compaction (the current one becomes the previous).
+ * Only up to the checkpoint actually stored, so a stale caller can never trim past it.
+ * KEYS: lease, checkpoint, log, applied, appliedPrevious. ARGV: leaseValue, position.
+ * Returns the number of log entries trimmed, or -1 when the lease or the checkpoint is not as expected.
+ */
+export const COMPACT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if redis.call('HGET', KEYS[2], 'position') ~= ARGV[2] then return -1 end
+local logId = redis.call('HGET', KEYS[2], 'logId')
+local trimmed = 0
+if logId and logId ~= '' then
+  local ms, seq = string.match(logId, '^(%d+)-(%d+)$')
+  trimmed = redis.call('XTRIM', KEYS[3], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+end
+redis.call('DEL', KEYS[5])
+if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('RENAME', KEYS[4], KEYS[5]) end
+return trimmed
 `;
