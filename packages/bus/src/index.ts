@@ -23,3 +23,4 @@ export {
 export { publishDurable, type Published, type PublishOptions } from './publisher.js';
 export { DEFAULT_STREAM_LIMITS, ensureStreams, streamConfigs, streamLimitsFromEnv, type StreamLimits } from './streams.js';
 export { readSubject } from './read-subject.js';
+export { CheckpointArchive, checkpointBucket, type ArchivedCheckpoint, type CheckpointMeta } from './checkpoint-archive.js';
