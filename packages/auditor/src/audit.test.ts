@@ -52,6 +52,30 @@ describe('audit', () => {
     expect(audit({ accepted: [], capacity, events: [young, offered('young', 'a1'), late] }).orderViolations).toBe(0);
   });
 
+  it('sets apart contacts whose whole history a truncated record dropped, and still judges the rest', () => {
+    // The record starts at t=10 (ROUTING dropped what came before). 'gone' came at t=2 and left no
+    // event: history truncated, not lost. 'tail' came at t=3 and only its end is left: finished.
+    // 'stuck' came at t=4 and was offered after t=10 but never finished: lost, truncated or not.
+    // 'missing' came at t=12, after the record starts, with no event at all: lost.
+    const acceptedAtMs = new Map([['gone', 2], ['tail', 3], ['stuck', 4], ['missing', 12], ['fresh', 13]].map(([id, t]) => [id as string, at(t as number).getTime()]));
+    const events = [done('tail', 'a1'), offered('stuck', 'a1'), queued('fresh', 13), offered('fresh', 'a2'), done('fresh', 'a2')];
+    const report = audit({ accepted: ['gone', 'tail', 'stuck', 'missing', 'fresh'], capacity, events, expectAllFinished: true,
+      recordStartMs: at(10).getTime(), acceptedAtMs });
+    expect(report).toMatchObject({ accepted: 5, finished: 2, historyTruncated: 1, lost: 2, doubleAssigned: 0, overCapacity: 0, orderViolations: 0 });
+    expect(report.findings.map((f) => f.contactId)).toEqual(['stuck', 'missing']);
+    // The same record taken as whole reports the dropped contact as lost.
+    expect(audit({ accepted: ['gone', 'tail', 'stuck', 'missing', 'fresh'], capacity, events, expectAllFinished: true }))
+      .toMatchObject({ lost: 3, historyTruncated: 0 });
+  });
+
+  it('does not judge capacity for an agent whose sign-in a truncated record dropped, and still judges the others', () => {
+    const events = [queued('c1', 12), offered('c1', 'ghost'), queued('c2', 13), offered('c2', 'a1'), queued('c3', 14), offered('c3', 'a1')];
+    const truncated = audit({ accepted: [], capacity, events, recordStartMs: at(10).getTime() });
+    expect(truncated).toMatchObject({ overCapacity: 1, historyTruncated: 0 });
+    expect(truncated.findings.map((f) => f.detail)).toEqual(['2 phone contacts, capacity 1']);
+    expect(audit({ accepted: [], capacity, events }).overCapacity).toBe(2);
+  });
+
   it('reports an offer on a channel the agent has no capacity for, or to an agent never signed in', () => {
     const chat = (c: string, a: string) => ev(c, a, { offered: { reservationToken: 1 }, channel: Channel.CHANNEL_CHAT });
     const report = audit({ accepted: [], capacity, events: [queued('c1', 1), chat('c1', 'a1'), queued('c2', 2), offered('c2', 'ghost')] });

@@ -11,6 +11,13 @@ export interface AuditInput {
   readonly capacity: CapacityByAgent;
   /** When true, an accepted contact that has not reached a final state counts as lost. */
   readonly expectAllFinished?: boolean;
+  /**
+   * Set when ROUTING no longer holds its whole history (it dropped its oldest messages by size or
+   * age): the stream time, in ms, of the first message it still holds. See {@link AuditReport.historyTruncated}.
+   */
+  readonly recordStartMs?: number;
+  /** When each accepted contact was stored on CONTACTS (stream time, ms); read with `recordStartMs`. */
+  readonly acceptedAtMs?: ReadonlyMap<string, number>;
 }
 
 export type FindingKind = 'CONTACT_LOST' | 'DOUBLE_ASSIGNMENT' | 'AGENT_OVER_CAPACITY' | 'ORDER_VIOLATION';
@@ -30,6 +37,12 @@ export interface AuditReport {
   readonly doubleAssigned: number;
   readonly overCapacity: number;
   readonly orderViolations: number;
+  /**
+   * Accepted contacts with no event left on a truncated record that came to CONTACTS before the
+   * record's first message: their whole history was dropped with the oldest records, so whether
+   * they were served cannot be told. They are counted here, neither lost nor open.
+   */
+  readonly historyTruncated: number;
   readonly findings: readonly Finding[];
 }
 
@@ -43,6 +56,13 @@ interface Waiting { queueId: string; priority: number; arrivedAt: number; refuse
 /**
  * Replays the routing record and checks the promises Switchboard makes: no contact lost, one live
  * assignment per contact, no agent over capacity, and first-come-first-served among equals.
+ *
+ * The record may be truncated (`recordStartMs`): ROUTING drops a prefix of its history, so once
+ * any event of a contact is on record, every later one is too, and a contact with events but no
+ * end is judged as on a whole record. Only contacts with no event left and an earlier arrival are
+ * set apart ({@link AuditReport.historyTruncated}). An offer to an agent whose sign-in is no longer
+ * on a truncated record is not judged for capacity; contacts whose entry to the queue was dropped
+ * are not judged for order (neither can be told, and neither is reported as a finding).
  */
 export function audit(input: AuditInput): AuditReport {
   const findings: Finding[] = [];
@@ -81,7 +101,7 @@ export function audit(input: AuditInput): AuditReport {
       // record has none at all: an offer there is over capacity, not unknowable.
       const profile = input.capacity.get(e.agentId);
       const cap = profile?.[channel] ?? 0;
-      if (used > cap) {
+      if (used > cap && (profile || input.recordStartMs === undefined)) {
         const detail = profile ? `${used} ${channel} contacts, capacity ${cap}` : `${used} ${channel} contacts, no sign-in on record`;
         findings.push({ kind: 'AGENT_OVER_CAPACITY', agentId: e.agentId, contactId: e.contactId, detail });
       }
@@ -101,8 +121,10 @@ export function audit(input: AuditInput): AuditReport {
       if (e.transferred.destination) finished.add(e.contactId);
     }
   }
+  const truncated = new Set<string>();
   for (const id of input.accepted) {
-    if (!seen.has(id)) findings.push({ kind: 'CONTACT_LOST', contactId: id, detail: 'accepted at ingest, never routed' });
+    if (!seen.has(id) && historyDropped(input, id)) truncated.add(id);
+    else if (!seen.has(id)) findings.push({ kind: 'CONTACT_LOST', contactId: id, detail: 'accepted at ingest, never routed' });
     else if (input.expectAllFinished && !finished.has(id)) findings.push({ kind: 'CONTACT_LOST', contactId: id, detail: 'accepted at ingest, never finished' });
   }
   const count = (kind: FindingKind) => findings.filter((f) => f.kind === kind).length;
@@ -115,8 +137,19 @@ export function audit(input: AuditInput): AuditReport {
     doubleAssigned: count('DOUBLE_ASSIGNMENT'),
     overCapacity: count('AGENT_OVER_CAPACITY'),
     orderViolations: count('ORDER_VIOLATION'),
+    historyTruncated: truncated.size,
     findings,
   };
+}
+
+/**
+ * Whether a contact with no event on record may have had them all dropped: the record is
+ * truncated and the contact reached CONTACTS before its first message (both stream times; a
+ * contact with no known arrival is given the benefit of the doubt).
+ */
+function historyDropped(input: AuditInput, contactId: string): boolean {
+  if (input.recordStartMs === undefined) return false;
+  return (input.acceptedAtMs?.get(contactId) ?? Number.NEGATIVE_INFINITY) < input.recordStartMs;
 }
 
 /**
