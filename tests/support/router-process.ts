@@ -7,14 +7,15 @@ import { freePort, ServiceProcess } from '@switchboard/testkit';
 export class RouterProcess {
   private constructor(readonly service: ServiceProcess, readonly port: number, readonly replicaId: string) {}
 
-  static async start(env: { natsUrl: string; redisUrl: string; domains: string; rules: unknown; replicaId: string }): Promise<RouterProcess> {
+  /** `extraEnv`: more router settings (checkpoint policy, stream limits...), over the defaults here. */
+  static async start(env: { natsUrl: string; redisUrl: string; domains: string; rules: unknown; replicaId: string; extraEnv?: Record<string, string> }): Promise<RouterProcess> {
     const rulesFile = join(mkdtempSync(join(tmpdir(), 'sb-router-')), 'rules.json');
     writeFileSync(rulesFile, JSON.stringify(env.rules));
     const port = await freePort();
     const service = await ServiceProcess.start({
       entry: 'services/router/src/main.ts',
       env: { NATS_URL: env.natsUrl, REDIS_URL: env.redisUrl, ROUTER_DOMAINS: env.domains, ROUTER_RULES_FILE: rulesFile,
-        ROUTER_REPLICA_ID: env.replicaId, ROUTER_LEASE_TTL_MS: '1500', ROUTER_HTTP_PORT: String(port), LOG_LEVEL: 'info' },
+        ROUTER_REPLICA_ID: env.replicaId, ROUTER_LEASE_TTL_MS: '1500', ROUTER_HTTP_PORT: String(port), LOG_LEVEL: 'info', ...env.extraEnv },
       ready: async () => (await healthOf(port)) !== undefined,
     });
     return new RouterProcess(service, port, env.replicaId);
@@ -23,6 +24,11 @@ export class RouterProcess {
   /** The domains this replica owns, or undefined when it does not answer. */
   health(): Promise<string[] | undefined> {
     return healthOf(this.port);
+  }
+
+  /** The router's Prometheus page (`/metrics`). */
+  async metrics(): Promise<string> {
+    return (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
   }
 
   kill9(): void {

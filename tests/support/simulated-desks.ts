@@ -24,6 +24,8 @@ export class SimulatedDesks {
   /** When each contact was first offered to one of these desks. */
   readonly firstOfferAt = new Map<string, number>();
   lastOfferAt = 0;
+  /** Contacts these desks completed (the router recorded the COMPLETE). */
+  readonly completed = new Set<string>();
   private readonly subs: Subscription[] = [];
   private closed = false;
   private seq = 0;
@@ -63,7 +65,7 @@ export class SimulatedDesks {
       const ok = await this.command({ type: 'ACCEPT', contactId: event.contactId, agentId, offerToken: event.offered.reservationToken }, true);
       if (!ok) return;
       await sleep(this.options.handleMs ?? 5);
-      await this.command({ type: 'COMPLETE', contactId: event.contactId, agentId, disposition: 'resolved' }, true);
+      if (await this.command({ type: 'COMPLETE', contactId: event.contactId, agentId, disposition: 'resolved' }, true)) this.completed.add(event.contactId);
     } else if (event.presenceChanged?.presence?.presence === 3 /* AWAY */) {
       await this.command({ type: 'SET_PRESENCE', agentId, presence: 'AVAILABLE' }, true);
     }
