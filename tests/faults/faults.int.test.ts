@@ -9,7 +9,11 @@ import { RouterProcess } from '../support/router-process.js';
 import { faultLine } from '../support/fault-line.js';
 import { loadRules } from '../support/load-rules.js';
 
-const CONTACTS = 1_200;
+// Enough history that checkpoints are written and the log compacted several times before, during
+// and after each fault (see CHECKPOINTS), so every fault hits a domain that has been compacted.
+const CONTACTS = 20_000;
+const RATE = 500;
+const CHECKPOINTS = { ROUTER_CHECKPOINT_EVERY_COMMANDS: '5000', ROUTER_CHECKPOINT_INTERVAL_MS: '2000' };
 const DOMAIN = 'faults';
 const names = DEFAULT_BUS_NAMES; // private servers: production names are ours alone
 
@@ -28,7 +32,7 @@ async function rig(): Promise<Rig> {
   const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
   await ensureStreams(await nc.jetstreamManager(), names);
   const routers = await Promise.all(['r1', 'r2'].map((replicaId) =>
-    RouterProcess.start({ natsUrl: nats.url, redisUrl: redis.url, domains: DOMAIN, rules: loadRules, replicaId })));
+    RouterProcess.start({ natsUrl: nats.url, redisUrl: redis.url, domains: DOMAIN, rules: loadRules, replicaId, extraEnv: CHECKPOINTS })));
   const desks = new SimulatedDesks(nc, { domain: DOMAIN, names, agents: 20, capacity: { chat: 3 }, handleMs: 20 });
   await desks.start();
   return { nats, redis, nc, routers, desks };
@@ -38,14 +42,19 @@ async function rig(): Promise<Rig> {
 async function runWithFault(r: Rig, name: string, fault: () => Promise<void>, afterFault?: () => Promise<void>): Promise<AuditReport> {
   const plan = Array.from({ length: CONTACTS }, (_, i) => ({ domain: DOMAIN, id: `${name}-${i}` }));
   const publishedAt = new Map<string, number>();
-  const pumping = pumpContacts(r.nc.jetstream(), names, plan, { concurrency: 8, ratePerSecond: 150, onPublished: (id, firstAttemptAt) => publishedAt.set(id, firstAttemptAt) });
-  await new Promise((res) => setTimeout(res, (CONTACTS / 150) * 1000 / 3));
+  const pumping = pumpContacts(r.nc.jetstream(), names, plan, { concurrency: 16, ratePerSecond: RATE, onPublished: (id, firstAttemptAt) => publishedAt.set(id, firstAttemptAt) });
+  await new Promise((res) => setTimeout(res, (CONTACTS / RATE) * 1000 / 3));
+  // The fault strikes a compacted domain: a checkpoint was made durable and the log trimmed to it.
+  await expect.poll(() => r.routers.map((p) => p.logs).join(''), { timeout: 30_000, interval: 200 }).toMatch(/"compactedEntries":[1-9][^\n]*"msg":"checkpoint written"/);
   await fault();
   await afterFault?.();
   // Resumed = a contact first sent after the fault was done was offered to an agent, within 10 s.
   const faultAt = Date.now();
   const firstOfferAfterFault = () => Math.min(...[...r.desks.firstOfferAt].filter(([id]) => (publishedAt.get(id) ?? 0) > faultAt).map(([, at]) => at));
-  await expect.poll(firstOfferAfterFault, { timeout: 10_000, interval: 100 }).toBeLessThan(faultAt + 10_000);
+  await expect.poll(firstOfferAfterFault, { timeout: 10_000, interval: 100 }).toBeLessThan(faultAt + 10_000).catch((error: unknown) => {
+    console.log(r.routers.map((p) => p.logs.slice(-4_000)).join('\n----\n'));
+    throw error;
+  });
   const resumedMs = firstOfferAfterFault() - faultAt;
   const accepted = await pumping;
   expect(accepted).toHaveLength(CONTACTS);
@@ -93,8 +102,9 @@ describe('faults on private servers', () => {
     const report = await runWithFault(rigged, 'router-kill9', async () => victim.kill9());
     expectClean(report, rigged);
     const survivor = rigged.routers.find((p) => p !== victim)!;
-    if (!/"source":"redis","replayed":[1-9]/.test(survivor.logs)) console.log(survivor.logs.slice(-3_000));
-    expect(survivor.logs).toMatch(/"source":"redis","replayed":[1-9]/);
+    if (!/"fromCheckpoint":[1-9]/.test(survivor.logs)) console.log(survivor.logs.slice(-3_000));
+    // From the checkpoint plus the tail, not the whole history.
+    expect(survivor.logs).toMatch(/"source":"redis","replayed":\d+,"fromCheckpoint":[1-9]/);
   }, 240_000);
 
   it('survives a Redis restart that loses all routing state, rebuilding it from JetStream', async () => {
@@ -107,7 +117,7 @@ describe('faults on private servers', () => {
       () => Promise.all(rigged.desks.agentIds().map((id) => rigged.desks.signIn(id))).then(() => undefined));
     expectClean(report, rigged);
     const logs = rigged.routers.map((p) => p.logs).join('');
-    expect(logs).toMatch(/"source":"jetstream","replayed":[1-9]/);
+    expect(logs).toMatch(/"source":"jetstream","replayed":\d+,"fromCheckpoint":[1-9]/);
     expect(logs).not.toMatch(/has a hole/);
   }, 240_000);
 

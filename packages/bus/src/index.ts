@@ -21,6 +21,6 @@ export {
   type BusNames,
 } from './names.js';
 export { publishDurable, type Published, type PublishOptions } from './publisher.js';
-export { DEFAULT_STREAM_LIMITS, ensureStreams, streamConfigs, streamLimitsFromEnv, type StreamLimits } from './streams.js';
+export { DEFAULT_STREAM_LIMITS, MIN_DEDUP_WINDOW_MS, ensureStreams, streamConfigs, streamLimitsFromEnv, type StreamLimits } from './streams.js';
 export { readSubject } from './read-subject.js';
 export { CheckpointArchive, checkpointBucket, type ArchivedCheckpoint, type CheckpointMeta } from './checkpoint-archive.js';

@@ -23,6 +23,9 @@ export interface StreamLimits {
 
 const DAY = 86_400_000;
 
+/** Platforms retry within minutes: the dedup window (and so the shortest stream retention) is never below 2 minutes. */
+export const MIN_DEDUP_WINDOW_MS = 120_000;
+
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   replicas: 1,
   duplicateWindowMs: 10 * 60_000,
@@ -48,14 +51,16 @@ export function streamLimitsFromEnv(env: Readonly<Record<string, string | undefi
     return value;
   };
   const d = DEFAULT_STREAM_LIMITS;
+  const duplicateWindowMs = Math.max(MIN_DEDUP_WINDOW_MS, read('SB_DEDUP_WINDOW_MS', d.duplicateWindowMs));
   return {
     ...d,
     replicas: read('SB_STREAM_REPLICAS', d.replicas),
-    duplicateWindowMs: Math.max(120_000, read('SB_DEDUP_WINDOW_MS', d.duplicateWindowMs)),
+    duplicateWindowMs,
     contactsMaxBytes: read('SB_CONTACTS_MAX_BYTES', d.contactsMaxBytes),
     routingMaxBytes: read('SB_ROUTING_MAX_BYTES', d.routingMaxBytes),
-    contactsMaxAgeMs: read('SB_CONTACTS_MAX_AGE_MS', d.contactsMaxAgeMs),
-    routingMaxAgeMs: read('SB_ROUTING_MAX_AGE_MS', d.routingMaxAgeMs),
+    // JetStream refuses a max age below the dedup window: that window is the minimum retention.
+    contactsMaxAgeMs: Math.max(duplicateWindowMs, read('SB_CONTACTS_MAX_AGE_MS', d.contactsMaxAgeMs)),
+    routingMaxAgeMs: Math.max(duplicateWindowMs, read('SB_ROUTING_MAX_AGE_MS', d.routingMaxAgeMs)),
   };
 }
 

@@ -4,12 +4,21 @@ import { createMetricsRegistry, metricsHandler } from '@switchboard/metrics';
 import { createLogger, startTelemetry } from '@switchboard/telemetry';
 import { loadRuleSet } from './rules/classify.js';
 import { startRouter } from './start-router.js';
+import { DEFAULT_CHECKPOINT_POLICY } from './worker/checkpointer.js';
 
 const telemetry = startTelemetry({ service: 'router' });
 const logger = createLogger({ service: 'router', level: process.env.LOG_LEVEL ?? 'info' });
 const env = process.env;
 const metrics = createMetricsRegistry({ service: 'router' });
 const serveMetrics = metricsHandler(metrics);
+/** A positive integer from the environment, or the default; a bad value stops the start with its name. */
+function positiveInt(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
 const rulesFile = env.ROUTER_RULES_FILE ?? fileURLToPath(new URL('../config/routing-rules.json', import.meta.url));
 
 const router = await startRouter({
@@ -27,6 +36,10 @@ const router = await startRouter({
     subjectRoot: env.SB_SUBJECT_ROOT,
   } } : {}),
   ...(env.SB_REDIS_PREFIX ? { keyPrefix: env.SB_REDIS_PREFIX } : {}),
+  checkpointPolicy: {
+    everyCommands: positiveInt('ROUTER_CHECKPOINT_EVERY_COMMANDS', DEFAULT_CHECKPOINT_POLICY.everyCommands),
+    intervalMs: positiveInt('ROUTER_CHECKPOINT_INTERVAL_MS', DEFAULT_CHECKPOINT_POLICY.intervalMs),
+  },
   ...(env.ROUTER_STREAM_USAGE_INTERVAL_MS ? { streamUsageIntervalMs: Number(env.ROUTER_STREAM_USAGE_INTERVAL_MS) } : {}),
   metrics,
 });

@@ -3,12 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
+import { CheckpointArchive, connectBus, DEFAULT_BUS_NAMES, ensureStreams, streamLimitsFromEnv, type BusNames } from '@switchboard/bus';
 import type { Registry } from '@switchboard/metrics';
 import type { RuleSet } from './rules/classify.js';
 import { createRouterMetrics } from './metrics/router-metrics.js';
 import { startStreamUsage } from './metrics/stream-usage.js';
 import { RouterReplica } from './replica.js';
+import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './worker/checkpointer.js';
+import { createCheckpointMetrics } from './metrics/checkpoint-metrics.js';
 
 export interface RouterOptions {
   readonly natsUrl: string;
@@ -24,6 +26,8 @@ export interface RouterOptions {
   readonly clock?: () => number;
   /** Where the router's metrics go (served on `/metrics` by main); none recorded without it. */
   readonly metrics?: Registry;
+  /** When each domain's owner writes a checkpoint (default: every 20,000 commands or 60 s). */
+  readonly checkpointPolicy?: CheckpointPolicy;
   /** How often the CONTACTS and ROUTING usage gauges are polled (default 5 s). */
   readonly streamUsageIntervalMs?: number;
 }
@@ -53,7 +57,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
   await redis.connect();
   const jsm = await nc.jetstreamManager();
-  await ensureStreams(jsm, names);
+  const limits = streamLimitsFromEnv();
+  // Recovery needs only the records after the newest archived checkpoint; ROUTING must keep them.
+  const checkpointEveryMs = (options.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY).intervalMs;
+  if (checkpointEveryMs * 2 > limits.routingMaxAgeMs) {
+    throw new Error(`ROUTER_CHECKPOINT_INTERVAL_MS (${checkpointEveryMs}) must be at most half of ROUTING's max age (${limits.routingMaxAgeMs} ms)`);
+  }
+  await ensureStreams(jsm, names, limits);
+  const archive = await CheckpointArchive.open(nc.jetstream(), names, limits.replicas);
   const clock = options.clock ?? Date.now;
   // The replica is created below; the samplers read its workers only at scrape time.
   const replicaRef: { current?: RouterReplica } = {};
@@ -62,6 +73,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const streamUsage = options.metrics && startStreamUsage({ registry: options.metrics, jsm, logger, clock,
     streams: [names.contactsStream, names.routingStream], ...(options.streamUsageIntervalMs ? { intervalMs: options.streamUsageIntervalMs } : {}) });
+  const checkpointMetrics = options.metrics && createCheckpointMetrics(options.metrics, { workers: () => replicaRef.current?.workers() ?? [], clock });
   const replica = new RouterReplica({
     replicaId,
     domains: options.domains,
@@ -70,7 +82,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
-    deps: { nc, js: nc.jetstream(), jsm, names, logger, clock, ...(metrics ? { observe: metrics.observe } : {}) },
+    deps: {
+      nc, js: nc.jetstream(), jsm, names, logger, clock, archive,
+      ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
+      ...(metrics ? { observe: metrics.observe } : {}),
+      ...(checkpointMetrics ? { checkpointed: checkpointMetrics.written } : {}),
+    },
   });
   replicaRef.current = replica;
   await replica.start();

@@ -1,9 +1,22 @@
-import { RoutingEngine, type ApplyResult, type RoutingCommand, type TimerRequest } from '@switchboard/routing-core';
+import { RoutingEngine, type ApplyResult, type EngineImage, type RoutingCommand, type TimerRequest } from '@switchboard/routing-core';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { routingSubject, type BusNames } from '@switchboard/bus';
 import type { OutboxEntry, Transition } from '@switchboard/state';
 import { eventToProto } from '../mapping/event.mapper.js';
 import { APPLIED_EVENT, appliedMsgId, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
+import { DEFAULT_RETENTION, IdempotencyWindow, type IdempotencyRetention } from './idempotency-window.js';
+
+/** What a checkpoint holds of a domain besides its position: see `mapping/checkpoint.mapper.ts`. */
+export interface EngineCheckpoint {
+  readonly epoch: string;
+  readonly position: number;
+  readonly ruleVersion: string;
+  readonly lastNowMs: number;
+  readonly engine: EngineImage;
+  readonly contexts: readonly { readonly contactId: string; readonly context: Record<string, unknown> }[];
+  readonly applied: readonly { readonly commandId: string; readonly atMs: number }[];
+  readonly timers: readonly TimerRequest[];
+}
 
 /** The result of one command: the engine's answer, and the transition to commit (none when stale). */
 export interface Prepared {
@@ -20,17 +33,53 @@ export interface Prepared {
  */
 export class DomainEngine {
   readonly engine: RoutingEngine;
-  private readonly applied = new Set<string>();
+  /** Command ids that may still come back (bounded by time; see IdempotencyWindow). */
+  private readonly applied: IdempotencyWindow;
   /** Live contacts' platform context, for desktops (see AppliedRecord.context). */
   private readonly contexts = new Map<string, Record<string, unknown>>();
-  /** Every agent that ever signed in to this domain (the engine answers by id only). */
-  readonly agentIds = new Set<string>();
+  /** Timers asked for and not yet fired: bounded by live contacts, each fires once. */
+  private readonly timers = new Map<string, TimerRequest>();
   private position = 0;
   private lastNowMs = 0;
 
-  /** `epoch`: the Redis state epoch new records are committed in (`Lease.epoch`). */
-  constructor(readonly domain: string, ruleVersion: string, private readonly names: BusNames, readonly epoch: string) {
-    this.engine = new RoutingEngine({ domainId: domain, ruleVersion });
+  /**
+   * `epoch`: the Redis state epoch new records are committed in (`Lease.epoch`). `from`: a
+   * checkpoint to start from instead of the empty state.
+   */
+  constructor(readonly domain: string, ruleVersion: string, private readonly names: BusNames, readonly epoch: string,
+    options: { readonly retention?: IdempotencyRetention; readonly from?: EngineCheckpoint } = {}) {
+    const from = options.from;
+    const config = { domainId: domain, ruleVersion: from?.ruleVersion ?? ruleVersion };
+    this.engine = from === undefined ? new RoutingEngine(config) : RoutingEngine.restore(config, from.engine);
+    this.applied = new IdempotencyWindow(options.retention ?? DEFAULT_RETENTION);
+    if (from === undefined) return;
+    this.position = from.position;
+    this.lastNowMs = from.lastNowMs;
+    for (const { contactId, context } of from.contexts) this.contexts.set(contactId, context);
+    for (const { commandId, atMs } of from.applied) this.applied.add(commandId, atMs);
+    for (const timer of from.timers) this.timers.set(timer.id, timer);
+  }
+
+  /** The whole state as of the last command applied, for a checkpoint. Synchronous: nothing moves meanwhile. */
+  checkpoint(): EngineCheckpoint {
+    this.applied.prune(this.lastNowMs);
+    return {
+      epoch: this.epoch, position: this.position, ruleVersion: this.engine.config.ruleVersion, lastNowMs: this.lastNowMs,
+      engine: this.engine.capture(),
+      contexts: [...this.contexts].map(([contactId, context]) => ({ contactId, context })),
+      applied: this.applied.entries(),
+      timers: [...this.timers.values()],
+    };
+  }
+
+  /** Timers asked for and not yet fired (what a rebuild schedules again). */
+  pendingTimers(): readonly TimerRequest[] {
+    return [...this.timers.values()];
+  }
+
+  /** Sizes of what this engine keeps beside the core (for metrics and the soak benchmark). */
+  sizes(): { readonly contexts: number; readonly timers: number; readonly appliedIds: number } {
+    return { contexts: this.contexts.size, timers: this.timers.size, appliedIds: this.applied.size };
   }
 
   get logPosition(): number {
@@ -55,13 +104,19 @@ export class DomainEngine {
     return commandId !== '' && this.applied.has(commandId);
   }
 
+  /** Keeps the pending-timer set: the fired one goes, the new ones come. */
+  private trackTimers(command: RoutingCommand, result: ApplyResult): void {
+    if (command.type === 'TIMER_FIRED') this.timers.delete(command.timer.id);
+    for (const t of result.timers) this.timers.set(t.id, t);
+  }
+
   /** Replays one logged record (recovery): same command, same time, same result. */
   replay(record: AppliedRecord): ApplyResult {
     this.lastNowMs = Math.max(this.lastNowMs, record.at);
     const result = this.engine.apply(record.cmd, record.at);
-    if (record.cmd.type === 'SIGN_IN') this.agentIds.add(record.cmd.agent.id);
     this.trackContext(record, result);
-    if (record.cid) this.applied.add(record.cid);
+    this.trackTimers(record.cmd, result);
+    if (record.cid) this.applied.add(record.cid, record.at);
     this.position = Math.max(this.position, record.n);
     return result;
   }
@@ -74,11 +129,11 @@ export class DomainEngine {
     const at = Math.max(this.lastNowMs, nowMs);
     const result = this.engine.apply(command, at);
     this.lastNowMs = at;
-    if (command.type === 'SIGN_IN') this.agentIds.add(command.agent.id);
+    this.trackTimers(command, result);
     if (result.outcome.kind === 'stale' && result.events.length === 0 && result.timers.length === 0) {
       return { result, protoEvents: [] };
     }
-    if (commandId) this.applied.add(commandId);
+    if (commandId) this.applied.add(commandId, at);
     const record: AppliedRecord = { n: ++this.position, cid: commandId, e: this.epoch, at, cmd: command, ...(context ? { context } : {}) };
     this.trackContext(record, result);
     const protoEvents = result.events.map((e) => eventToProto(this.domain, e));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
-import { agentSubject, ensureStreams, publishDurable, readSubject, routingSubject, type BusNames } from '@switchboard/bus';
+import { CheckpointArchive, agentSubject, ensureStreams, publishDurable, readSubject, routingSubject, type BusNames } from '@switchboard/bus';
 import { DomainStore, type Lease } from '@switchboard/state';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import type { RoutingCommand } from '@switchboard/routing-core';
@@ -33,7 +33,7 @@ describe('domain worker on real NATS and Redis', () => {
     redis = await connectTestRedis(scope);
     await ensureStreams(nats.jsm, names);
     store = new DomainStore(redis.redis, scope.domain, scope.redisPrefix);
-    deps = { nc: nats.nc, js: nats.js, jsm: nats.jsm, names, store, logger: pino({ level: 'silent' }), clock: () => now };
+    deps = { nc: nats.nc, js: nats.js, jsm: nats.jsm, names, store, logger: pino({ level: 'silent' }), clock: () => now, archive: await CheckpointArchive.open(nats.js, names) };
   });
   afterEach(async () => {
     await redis.cleanup();

@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { agentSubject, type BusNames } from '@switchboard/bus';
 import { getTracer, injectIntoNatsHeaders, withNatsPublishSpan } from '@switchboard/telemetry';
+import type { CheckpointArchive } from '@switchboard/bus';
 import type { CommitResult, DomainStore, Lease, Transition } from '@switchboard/state';
 import type { ApplyResult, RoutingCommand, RoutingEvent } from '@switchboard/routing-core';
 import { DomainEngine } from './domain-engine.js';
 import { OutboxRelay, type RelayEntry } from './outbox-relay.js';
+import { Checkpointer, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy, type CheckpointStats } from './checkpointer.js';
 
 /** What a submitted command came to. `relayed` is false when its events still wait in the outbox. */
 export type Submitted =
@@ -44,6 +46,23 @@ export interface WorkerDeps {
   readonly batchSize?: number;
   /** Told of each committed command's events (metrics); must not throw. */
   readonly observe?: (worker: DomainWorker, events: readonly RoutingEvent[]) => void;
+  /** Where checkpoints go for recovery after Redis lost everything. */
+  readonly archive: CheckpointArchive;
+  readonly checkpointPolicy?: CheckpointPolicy;
+  /** Told of each checkpoint made durable (metrics); must not throw. */
+  readonly checkpointed?: (worker: DomainWorker, stats: CheckpointStats) => void;
+}
+
+/** Where the worker starts: what `openDomain` found. */
+export interface WorkerStart {
+  /** Redis stream id of the newest log entry ('' when none). */
+  readonly lastLogId: string;
+  /** ROUTING's last sequence before this worker published anything. */
+  readonly routingSeq: number;
+  /** The newest checkpoint stored in Redis and JetStream, if the rebuild found one. */
+  readonly durable?: { readonly position: number; readonly takenAtMs: number; readonly routingTailAfterSeq: number };
+  /** Checkpoint at the first chance (the state was rebuilt from JetStream). */
+  readonly checkpointNow?: boolean;
 }
 
 /**
@@ -64,12 +83,49 @@ export class DomainWorker {
    */
   private readonly contactTraces = new Map<string, Context>();
 
-  constructor(readonly core: DomainEngine, readonly lease: Lease, private readonly deps: WorkerDeps) {
+  readonly checkpoints: Checkpointer;
+  /** When this worker took the domain over (a domain never checkpointed counts its age from here). */
+  readonly openedAtMs: number;
+  /** Redis stream id of the newest log entry this worker knows of. */
+  private lastLogId: string;
+  private readonly checkpointTimer: NodeJS.Timeout;
+
+  constructor(readonly core: DomainEngine, readonly lease: Lease, private readonly deps: WorkerDeps, start: WorkerStart = { lastLogId: '', routingSeq: 0 }) {
     this.outbox = new OutboxRelay({
       js: deps.js, names: deps.names, store: deps.store, lease, logger: deps.logger, domain: core.domain,
       delivered: (event, ctx) => this.notifyAgent(event, ctx),
       fenced: (reason) => this.fail(reason, []),
-    });
+    }, start.routingSeq);
+    this.lastLogId = start.lastLogId;
+    this.openedAtMs = deps.clock();
+    const policy = deps.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY;
+    this.checkpoints = new Checkpointer({
+      domain: core.domain, store: deps.store, archive: deps.archive, lease, logger: deps.logger, clock: deps.clock, policy,
+      written: (stats) => deps.checkpointed?.(this, stats),
+      fenced: (reason) => this.fail(reason, []),
+    }, core.logPosition, start.durable, start.checkpointNow);
+    // A quiet domain still gets its time-based checkpoint, and ROUTING's retention is watched.
+    this.checkpointTimer = setInterval(() => void this.upkeep(), Math.max(50, Math.min(policy.intervalMs, 10_000) / 2));
+    this.checkpointTimer.unref();
+  }
+
+  /** Checks ROUTING still holds the tail after the newest checkpoint, and checkpoints a quiet domain when due. */
+  private async upkeep(): Promise<void> {
+    if (this.stopped) return;
+    const durable = this.checkpoints.newestDurable;
+    if (durable !== undefined) {
+      const info = await this.deps.jsm.streams.info(this.deps.names.routingStream).catch(() => undefined);
+      if (info) this.checkpoints.routingFirstSeq(info.state.first_seq);
+    }
+    if (!this.draining) this.checkpointIfDue();
+  }
+
+  /** Captures a checkpoint when one is due. Only between commits: the engine then equals the committed state. */
+  private checkpointIfDue(): void {
+    if (this.stopped || !this.checkpoints.due(this.core.logPosition)) return;
+    this.checkpoints.start(() => ({
+      state: this.core.checkpoint(), logId: this.lastLogId, routingTailAfterSeq: this.outbox.routingSeq, relayed: this.outbox.settled(),
+    }));
   }
 
   /** The last relay left records in the outbox (NATS was away); the timer loop retries. */
@@ -104,6 +160,7 @@ export class DomainWorker {
   /** Stops taking commands; queued ones fail (their messages will be redelivered to the next owner). */
   stop(reason: string): void {
     this.stoppedBecause ??= reason;
+    clearInterval(this.checkpointTimer);
     // A fenced owner must publish nothing more: its unrelayed records belong to the next owner.
     this.outbox.stop();
     for (const job of this.queue.splice(0)) job.reject(new WorkerStoppedError(reason));
@@ -114,6 +171,7 @@ export class DomainWorker {
     try {
       while (this.queue.length > 0 && !this.stoppedBecause) {
         await this.runBatch(this.queue.splice(0, this.deps.batchSize ?? 256));
+        this.checkpointIfDue();
       }
     } finally {
       this.draining = false;
@@ -158,6 +216,7 @@ export class DomainWorker {
     const entries: RelayEntry[] = [];
     results.forEach((r, i) => {
       if (r.kind !== 'ok') return;
+      this.lastLogId = r.logId;
       const { job, events } = prepared[i]!;
       r.outboxIds.forEach((streamId, k) => {
         const event = k === 0 ? undefined : events[k - 1];

@@ -1,64 +1,144 @@
 import { createHash } from 'node:crypto';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { readSubject, routingSubject, streamSubjects } from '@switchboard/bus';
-import type { Lease, TimerEntry, Transition } from '@switchboard/state';
+import type { Lease, Transition } from '@switchboard/state';
 import type { RoutingEvent } from '@switchboard/routing-core';
 import type { RuleSet } from '../rules/classify.js';
 import { eventToProto } from '../mapping/event.mapper.js';
 import { APPLIED_EVENT, decodeApplied, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
 import { DomainEngine, timerEntry } from './domain-engine.js';
-import { DomainWorker, type WorkerDeps } from './domain-worker.js';
+import { DomainWorker, type WorkerDeps, type WorkerStart } from './domain-worker.js';
+import { decodeCheckpoint, type CheckpointContent } from '../mapping/checkpoint.mapper.js';
+import type { IdempotencyRetention } from './idempotency-window.js';
 import { RELAY_WINDOW, type RelayEntry } from './outbox-relay.js';
 import { chooseRecords } from './record-log.js';
 
+/** The engine a rebuild produced, and where the worker starts from. */
+interface Rebuilt {
+  readonly core: DomainEngine;
+  readonly source: 'redis' | 'jetstream';
+  readonly fromCheckpoint: number | undefined;
+  readonly replayed: number;
+  readonly lastLogId: string;
+  readonly durable?: WorkerStart['durable'];
+}
+
 /**
- * Takes over a domain: rebuilds its engine from the Redis log (a replica took over) or, when
- * Redis lost everything, from the applied-command records on ROUTING; relays what the outbox
- * still holds; and brings queue configurations up to the rules file.
+ * Takes over a domain: rebuilds its engine from the newest checkpoint plus the log after it —
+ * from Redis when a replica took over, from the JetStream archive and the applied records on
+ * ROUTING after it when Redis lost everything — so the time it takes follows the live state,
+ * not the domain's age. Then relays what the outbox still holds and brings queue
+ * configurations up to the rules file.
  */
-export async function openDomain(domain: string, lease: Lease, rules: RuleSet, deps: WorkerDeps): Promise<DomainWorker> {
-  const core = new DomainEngine(domain, rules.version, deps.names, lease.epoch);
+export async function openDomain(domain: string, lease: Lease, rules: RuleSet, deps: WorkerDeps, retention?: IdempotencyRetention): Promise<DomainWorker> {
   const started = deps.clock();
-  let source = 'redis';
-  let replayed = 0;
-  for await (const entry of deps.store.readLog()) {
-    const record = decodeApplied(entry.command);
-    // The Redis log is written atomically in order, so a hole here is a bug, not a fault to
-    // survive: say so loudly, but replay it (it is the live state every later commit rests on).
-    if (record.n !== core.logPosition + 1) deps.logger.error({ domain, expected: core.logPosition + 1, found: record.n }, 'redis command log has a hole');
-    core.replay(record);
-    replayed++;
-  }
-  if (replayed === 0 && lease.freshEpoch) {
-    source = 'jetstream';
-    replayed = await rebuildFromJetStream(core, lease, deps);
-  }
-  deps.logger.info({ domain, source, replayed, ms: deps.clock() - started }, 'domain state rebuilt');
-  const worker = new DomainWorker(core, lease, deps);
+  // Before this owner publishes anything: every record it commits lands above this sequence.
+  const routingSeq = (await deps.jsm.streams.info(deps.names.routingStream)).state.last_seq;
+  const context = { domain, lease, rules, deps, ...(retention ? { retention } : {}) };
+  const rebuilt = lease.freshEpoch ? await rebuildFromJetStream(context) : await rebuildFromRedis(context);
+  const { core, source, replayed, fromCheckpoint } = rebuilt;
+  deps.logger.info({ domain, source, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts, ms: deps.clock() - started }, 'domain state rebuilt');
+  const worker = new DomainWorker(core, lease, deps, {
+    lastLogId: rebuilt.lastLogId, routingSeq, ...(rebuilt.durable ? { durable: rebuilt.durable } : {}), checkpointNow: source === 'jetstream',
+  });
   await worker.relay();
   await upsertQueues(worker, rules);
   return worker;
 }
 
+interface OpenContext {
+  readonly domain: string;
+  readonly lease: Lease;
+  readonly rules: RuleSet;
+  readonly deps: WorkerDeps;
+  readonly retention?: IdempotencyRetention;
+}
+
+function engineFrom(c: OpenContext, from?: CheckpointContent): DomainEngine {
+  return new DomainEngine(c.domain, c.rules.version, c.deps.names, c.lease.epoch, { ...(c.retention ? { retention: c.retention } : {}), ...(from ? { from } : {}) });
+}
+
 /**
- * Rebuilds the engine from the applied records on ROUTING and writes them back as the Redis log.
- * Records are replayed by (epoch, n), whatever order the relay's concurrent windows left them in
- * on the stream, up to the first hole. The owner that lost Redis may have published the records
- * of its last relay window but not all of their events (a window's records go first): those
- * events go back into the outbox with the restored log, under their original msg ids, so the
- * relay publishes them like any other (ROUTING drops those it already holds) and a publish that
- * fails now is retried instead of lost with this takeover. Returns how many records were replayed.
+ * A replica took over with Redis' state intact: the Redis checkpoint and the log after it. A
+ * checkpoint Redis holds but this router cannot read (a format from a newer router) stops the
+ * takeover: going on without it would rest every later decision on a missing state.
  */
-async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: WorkerDeps): Promise<number> {
+async function rebuildFromRedis(c: OpenContext): Promise<Rebuilt> {
+  const stored = await c.deps.store.loadCheckpoint();
+  const content = stored === undefined ? undefined : decodeCheckpoint(stored.data);
+  const core = engineFrom(c, content);
+  let lastLogId = stored?.logId ?? '';
+  let replayed = 0;
+  for await (const entry of c.deps.store.readLog(2_000, lastLogId || undefined)) {
+    lastLogId = entry.id;
+    const record = decodeApplied(entry.command);
+    if (record.n <= core.logPosition && content !== undefined) continue; // covered by the checkpoint, not yet trimmed
+    // The Redis log is written atomically in order, so a hole here is a bug, not a fault to
+    // survive: say so loudly, but replay it (it is the live state every later commit rests on).
+    if (record.n !== core.logPosition + 1) c.deps.logger.error({ domain: c.domain, expected: core.logPosition + 1, found: record.n }, 'redis command log has a hole');
+    core.replay(record);
+    replayed++;
+  }
+  const newest = (await c.deps.archive.list(c.domain))[0];
+  return {
+    core, source: 'redis', fromCheckpoint: content?.position, replayed, lastLogId,
+    ...(newest ? { durable: { position: newest.position, takenAtMs: newest.takenAtMs, routingTailAfterSeq: newest.routingTailAfterSeq } } : {}),
+  };
+}
+
+/**
+ * Redis lost everything: the newest readable checkpoint in the archive (else the one before it,
+ * else none: the whole ROUTING record, for domains that never had one) plus the applied records
+ * on ROUTING after it, written back to Redis as checkpoint and log.
+ */
+async function rebuildFromJetStream(c: OpenContext): Promise<Rebuilt> {
+  for await (const archived of c.deps.archive.read(c.domain)) {
+    let content: CheckpointContent;
+    try {
+      content = decodeCheckpoint(archived.data);
+    } catch (error) {
+      c.deps.logger.error({ err: error, domain: c.domain, position: archived.meta.position }, 'archived checkpoint unreadable; trying an older one');
+      continue;
+    }
+    const core = engineFrom(c, content);
+    const replayed = await replayRouting(core, c, content.routingTailAfterSeq + 1);
+    const stored = { data: Buffer.from(archived.data), position: content.position, logId: '', epoch: content.epoch, takenAtMs: content.takenAtMs };
+    if (!(await c.deps.store.saveCheckpoint(c.lease, stored))) throw new Error('lease lost while restoring the checkpoint');
+    const lastLogId = await restoreLog(core, c, replayed);
+    return {
+      core, source: 'jetstream', fromCheckpoint: content.position, replayed: replayed.records.length, lastLogId,
+      durable: { position: content.position, takenAtMs: content.takenAtMs, routingTailAfterSeq: content.routingTailAfterSeq },
+    };
+  }
+  const core = engineFrom(c);
+  const replayed = await replayRouting(core, c, undefined);
+  return { core, source: 'jetstream', fromCheckpoint: undefined, replayed: replayed.records.length, lastLogId: await restoreLog(core, c, replayed) };
+}
+
+interface Replayed {
+  readonly records: readonly AppliedRecord[];
+  /** Events of the last relay window's records that ROUTING lacks. */
+  readonly missing: readonly RelayEntry[];
+}
+
+/**
+ * Replays the applied records on ROUTING from `startSeq` (the whole stream when undefined) onto
+ * `core`, by (epoch, n) after the core's position, whatever order the relay's concurrent windows
+ * left them in, up to the first hole. The owner that lost Redis may have published the records
+ * of its last relay window but not all of their events (a window's records go first): those are
+ * returned as `missing`, to go back into the outbox under their original msg ids.
+ */
+async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: number | undefined): Promise<Replayed> {
+  const { deps } = c;
   const subject = routingSubject(deps.names, core.domain, APPLIED_EVENT);
-  const records: AppliedRecord[] = [];
+  const found: AppliedRecord[] = [];
   const seqOf = new Map<AppliedRecord, number>();
-  for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subject)) {
+  for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subject, startSeq === undefined ? {} : { startSeq })) {
     const record = decodeApplied(new TextDecoder().decode(msg.data));
-    records.push(record);
+    found.push(record);
     seqOf.set(record, msg.seq);
   }
-  const chosen = chooseRecords(records);
+  const chosen = chooseRecords(found, core.logPosition);
   if (chosen.superseded > 0) deps.logger.warn({ domain: core.domain, superseded: chosen.superseded }, 'ignored records of an owner that had lost the state');
   if (chosen.gap) {
     // Replaying across the hole would rest later decisions on a command that is not there, and
@@ -66,26 +146,31 @@ async function rebuildFromJetStream(core: DomainEngine, lease: Lease, deps: Work
     // prefix; the inputs of the dropped records that were never acknowledged come back from CONTACTS.
     deps.logger.error({ domain: core.domain, ...chosen.gap, kept: chosen.log.length }, 'record on ROUTING has a hole; rebuilt up to it');
   }
-  const log: Transition[] = [];
-  const timers = new Map<string, TimerEntry>();
   // The records of one relay window at most may lack events: keep the last window's worth.
   const last: { record: AppliedRecord; events: readonly RoutingEvent[] }[] = [];
   for (const record of chosen.log) {
     const result = core.replay(record);
-    for (const t of result.timers) timers.set(t.id, timerEntry(t));
-    log.push({ commandId: record.cid, command: encodeApplied(record), timers: [], outbox: [] });
     if (result.events.length > 0) last.push({ record, events: result.events });
     if (last.length > RELAY_WINDOW) last.shift();
   }
-  const missing = await missingEvents(core, last, seqOf, deps);
-  if (missing.length > 0) log[log.length - 1] = { ...log[log.length - 1]!, outbox: missing.map(({ msgId, subject, payload }) => ({ msgId, subject, payload })) };
-  for (let i = 0; i < log.length; i += 1_000) {
-    const results = await deps.store.commitMany(lease, log.slice(i, i + 1_000));
-    if (results.some((r) => r.kind === 'fenced')) throw new Error('lease lost while restoring the log');
+  return { records: chosen.log, missing: await missingEvents(core, last, seqOf, deps) };
+}
+
+/** Writes the replayed records back as the Redis log (after the restored checkpoint) and schedules the pending timers. */
+async function restoreLog(core: DomainEngine, c: OpenContext, replayed: Replayed): Promise<string> {
+  const log: Transition[] = replayed.records.map((record) => ({ commandId: record.cid, command: encodeApplied(record), timers: [], outbox: [] }));
+  if (replayed.missing.length > 0) {
+    log[log.length - 1] = { ...log[log.length - 1]!, outbox: replayed.missing.map(({ msgId, subject, payload }) => ({ msgId, subject, payload })) };
   }
-  // Timers that already fired come back too; the engine recognises them as stale when they fire.
-  await deps.store.scheduleTimers(lease, [...timers.values()]);
-  return chosen.log.length;
+  let lastLogId = '';
+  for (let i = 0; i < log.length; i += 1_000) {
+    const results = await c.deps.store.commitMany(c.lease, log.slice(i, i + 1_000));
+    if (results.some((r) => r.kind === 'fenced')) throw new Error('lease lost while restoring the log');
+    for (const r of results) if (r.kind !== 'fenced') lastLogId = r.logId;
+  }
+  // Timers that already fired may come back too; the engine recognises them as stale when they fire.
+  await c.deps.store.scheduleTimers(c.lease, core.pendingTimers().map(timerEntry));
+  return lastLogId;
 }
 
 /** The events of `last` that ROUTING lacks, in log order (an event is always published after its record). */

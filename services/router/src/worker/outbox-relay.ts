@@ -62,8 +62,25 @@ export class OutboxRelay {
   private stopped = false;
   /** The newest Redis outbox id published: hot entries a store relay already sent are skipped. */
   private lastRelayed = '0-0';
+  /**
+   * The highest ROUTING sequence JetStream gave any publish of this relay (or the stream's last
+   * sequence when the domain was opened): whatever is published later lands above it.
+   */
+  private highestSeq: number;
 
-  constructor(private readonly deps: RelayDeps) {}
+  constructor(private readonly deps: RelayDeps, routingSeqAtOpen = 0) {
+    this.highestSeq = routingSeqAtOpen;
+  }
+
+  /** See `highestSeq`: every record committed after now lands on ROUTING above this sequence. */
+  get routingSeq(): number {
+    return this.highestSeq;
+  }
+
+  /** Resolves once everything handed to the relay so far is on ROUTING (true) or could not be (false). */
+  settled(): Promise<boolean> {
+    return this.tail.then((ok) => ok === true && !this.behind && !this.stopped, () => false);
+  }
 
   /** Relays queued or running. */
   get pending(): number {
@@ -173,6 +190,7 @@ export class OutboxRelay {
         const result = results[k]!;
         if (result.status === 'fulfilled') {
           acked[i] = true;
+          this.highestSeq = Math.max(this.highestSeq, result.value.seq);
           return false;
         }
         failure = result.reason;

@@ -19,11 +19,14 @@ export interface ChosenLog {
  * found on ROUTING, so for every epoch, newest first, only records below where the next newer
  * epoch started count; within an epoch the first record of each `n` wins (the others are
  * resends). A hole is never replayed across: the state after it would rest on a command that is
- * not there, so the log stops at the hole and the caller reports what was dropped.
+ * not there, so the log stops at the hole and the caller reports what was dropped. `base`: the
+ * position a checkpoint already covers; records at or below it are ignored and the log starts
+ * right after it.
  */
-export function chooseRecords(records: Iterable<AppliedRecord>): ChosenLog {
+export function chooseRecords(records: Iterable<AppliedRecord>, base = 0): ChosenLog {
   const byEpoch = new Map<string, AppliedRecord[]>();
   for (const record of records) {
+    if (record.n <= base) continue;
     const epoch = record.e ?? '';
     const list = byEpoch.get(epoch) ?? [];
     list.push(record);
@@ -48,8 +51,8 @@ export function chooseRecords(records: Iterable<AppliedRecord>): ChosenLog {
   const positions = [...chosen.keys()].sort((a, b) => a - b);
   const log: AppliedRecord[] = [];
   for (const n of positions) {
-    if (n !== log.length + 1) {
-      return { log, superseded, gap: { missing: log.length + 1, dropped: positions.length - log.length } };
+    if (n !== base + log.length + 1) {
+      return { log, superseded, gap: { missing: base + log.length + 1, dropped: positions.length - log.length } };
     }
     log.push(chosen.get(n)!);
   }
