@@ -46,6 +46,34 @@ describe('bearer tokens', () => {
     expect(await failure(clocked.authenticate(md(`Bearer ${forged}`)))).toMatchObject({ code: status.UNAUTHENTICATED, message: 'token does not verify' });
   });
 
+  it('remembers at most its cap of tokens, the least recently used forgotten first', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const capped = new TokenVerifier(SECRET, () => now, 5);
+    const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => signToken(SECRET, { subject: `a${i}`, role: 'agent', ttl: '1h' })));
+    const busy = tokens[0]!;
+    for (const token of tokens) {
+      await capped.authenticate(md(`Bearer ${token}`));
+      await capped.authenticate(md(`Bearer ${busy}`)); // a desk calling all along stays remembered
+      expect(capped.remembered).toBeLessThanOrEqual(5);
+    }
+    const held = () => [...(capped as unknown as { verified: Map<string, unknown> }).verified.keys()];
+    expect(held().sort()).toEqual([busy, ...tokens.slice(46)].sort());
+    // Presenting a remembered token makes it the most recent: the next new token evicts another.
+    await capped.authenticate(md(`Bearer ${tokens[46]!}`));
+    await capped.authenticate(md(`Bearer ${tokens[1]!}`));
+    expect(held()).toEqual([...tokens.slice(48), busy, tokens[46], tokens[1]]);
+  });
+
+  it('forgets expired tokens nobody presents again once a new token is remembered', async () => {
+    let now = Math.floor(Date.now() / 1000);
+    const clocked = new TokenVerifier(SECRET, () => now);
+    for (let i = 0; i < 20; i++) await clocked.authenticate(md(`Bearer ${await signToken(SECRET, { subject: `s${i}`, role: 'agent', ttl: '60s' })}`));
+    expect(clocked.remembered).toBe(20);
+    now += 120;
+    await clocked.authenticate(md(`Bearer ${await signToken(SECRET, { subject: 'late', role: 'agent', ttl: '600s' })}`));
+    expect(clocked.remembered).toBe(1);
+  });
+
   it('refuses a short secret', () => {
     expect(() => new TokenVerifier('short')).toThrow(/at least 16/);
   });

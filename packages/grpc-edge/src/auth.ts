@@ -33,7 +33,7 @@ export async function signToken(secret: string, claims: { subject: string; role:
     .sign(keyOf(secret));
 }
 
-/** Tokens whose verification a verifier remembers at most (the oldest are forgotten first). */
+/** Tokens whose verification a verifier remembers at most (the least recently used are forgotten first). */
 const MAX_VERIFIED_TOKENS = 10_000;
 
 /**
@@ -47,9 +47,23 @@ const MAX_VERIFIED_TOKENS = 10_000;
 export class TokenVerifier {
   private readonly key: Uint8Array;
   private readonly verified = new Map<string, { principal: Principal; exp: number; nbf: number | undefined }>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(secret: string, private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {
+  /**
+   * `maxRemembered` bounds the memory of verified tokens: each entry lives until its token's `exp`
+   * (dropped when next presented after it) or until it is the least recently used beyond the cap.
+   */
+  constructor(
+    secret: string,
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly maxRemembered = MAX_VERIFIED_TOKENS,
+  ) {
     this.key = keyOf(secret);
+  }
+
+  /** How many verified tokens are remembered now (tests, metrics). */
+  get remembered(): number {
+    return this.verified.size;
   }
 
   /**
@@ -70,7 +84,12 @@ export class TokenVerifier {
         this.verified.delete(token);
         throw unauthenticated('token expired');
       }
-      if (known.nbf === undefined || known.nbf <= now) return known.principal;
+      if (known.nbf === undefined || known.nbf <= now) {
+        // Most recently used last: the cap evicts tokens nobody presents any more, not busy desks.
+        this.verified.delete(token);
+        this.verified.set(token, known);
+        return known.principal;
+      }
     }
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], currentDate: new Date(this.nowSeconds() * 1000) });
@@ -80,8 +99,10 @@ export class TokenVerifier {
       const principal: Principal = { subject: payload.sub, role: role as Role };
       // Only tokens that expire are remembered (a token without `exp` is verified every time).
       if (typeof payload.exp === 'number') {
+        this.forgetExpired();
+        this.verified.delete(token);
         this.verified.set(token, { principal, exp: payload.exp, nbf: typeof payload.nbf === 'number' ? payload.nbf : undefined });
-        if (this.verified.size > MAX_VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+        while (this.verified.size > this.maxRemembered) this.verified.delete(this.verified.keys().next().value!);
       }
       return principal;
     } catch (error) {
@@ -89,6 +110,17 @@ export class TokenVerifier {
       if (error instanceof joseErrors.JOSEError) throw unauthenticated('token does not verify');
       throw error;
     }
+  }
+
+  /**
+   * Drops remembered tokens past their expiry, at most once a minute (when a new token is
+   * remembered), so the memory follows the tokens in use rather than filling up to the cap.
+   */
+  private forgetExpired(): void {
+    const now = this.nowSeconds();
+    if (now - this.lastSweep < 60) return;
+    this.lastSweep = now;
+    for (const [token, entry] of this.verified) if (entry.exp <= now) this.verified.delete(token);
   }
 }
 

@@ -52,6 +52,25 @@ export function serverStream<Req, Res>(
   };
 }
 
+/**
+ * Calls `fn` once when the client goes away from a server stream: cancelled (disconnect, client
+ * cancel, deadline), closed, or ended with an error. A call that went away before this is called
+ * (during authentication or set-up: grpc-js emits `cancelled` once, to the listeners present then)
+ * runs `fn` at once, so whatever a handler registered for the stream is removed in every ending.
+ */
+export function onCallGone(call: ServerWritableStream<unknown, unknown>, fn: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  call.on('cancelled', once);
+  call.on('close', once);
+  call.on('error', once);
+  if (call.cancelled || call.destroyed || call.writableFinished) once();
+}
+
 /** Ends a server stream with the status for `error` (unknown errors: INTERNAL, cause logged). */
 export function failStream(call: ServerWritableStream<unknown, unknown>, error: unknown, logger: Logger): void {
   if (call.cancelled || call.destroyed) return;

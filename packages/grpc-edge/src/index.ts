@@ -1,6 +1,6 @@
 // The public surface of @switchboard/grpc-edge: what AgentService and QueueService share at the edge.
 export { requireRole, ROLES, signToken, TokenVerifier, type Principal, type Role } from './auth.js';
-export { failStream, serverStream, unary, type EdgeContext } from './calls.js';
+export { failStream, onCallGone, serverStream, unary, type EdgeContext } from './calls.js';
 export {
   aborted, check, failedPrecondition, invalid, notFound, permissionDenied, RpcError, toServiceError, unauthenticated, unavailable,
 } from './errors.js';

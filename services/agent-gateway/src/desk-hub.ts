@@ -4,6 +4,7 @@ import { agentSubject, type BusNames } from '@switchboard/bus';
 import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { extractFromNatsHeaders, getTracer, withNatsProcessSpan, type Logger } from '@switchboard/telemetry';
 import { deskUpdateOf, offerOf } from './desk-event.mapper.js';
+import { ContactTraces } from './contact-traces.js';
 import type { RouterLink } from './router-link.js';
 import type { SessionStore } from './session-store.js';
 import { contactToProto } from './view.mapper.js';
@@ -19,9 +20,6 @@ export type ContextLookup = (contactId: string) => Promise<Contact | undefined>;
 
 const tracer = getTracer('@switchboard/agent-gateway');
 
-/** Contacts whose trace context we keep at most (the oldest are forgotten first). */
-const MAX_TRACED_CONTACTS = 20_000;
-
 /**
  * Hears every agent event of the domain (`<root>.agent.<domain>.*`, core NATS) and turns it into
  * desk messages: offers get the contact's context from the router and are stored with the session
@@ -33,8 +31,8 @@ export class DeskHub {
   private readonly listeners = new Map<string, Set<DeskListener>>();
   private readonly chains = new Map<string, Promise<void>>();
   private subscription: Subscription | undefined;
-  /** Each contact's trace context, from the router's offer notification: desk actions continue it. */
-  private readonly traces = new Map<string, Context>();
+  /** Each live contact's trace context, from the router's notifications: desk actions continue it. */
+  private readonly traces = new ContactTraces();
 
   constructor(private readonly deps: {
     nc: NatsConnection; names: BusNames; domain: string; router: RouterLink; sessions: SessionStore; logger: Logger; context?: ContextLookup;
@@ -53,7 +51,8 @@ export class DeskHub {
           this.deps.logger.warn({ err: cause, agentId }, 'undecodable agent event dropped');
           return;
         }
-        this.rememberTrace(event.contactId, extractFromNatsHeaders(msg.headers, ROOT_CONTEXT));
+        const ctx = extractFromNatsHeaders(msg.headers, ROOT_CONTEXT);
+        this.traces.heard(event, ctx === ROOT_CONTEXT ? undefined : ctx);
         const headers = msg.headers;
         const previous = this.chains.get(agentId) ?? Promise.resolve();
         const next = previous.then(() => withNatsProcessSpan(tracer, {
@@ -78,11 +77,12 @@ export class DeskHub {
     return this.traces.get(contactId);
   }
 
-  private rememberTrace(contactId: string, ctx: Context): void {
-    if (!contactId || ctx === ROOT_CONTEXT) return;
-    this.traces.delete(contactId);
-    this.traces.set(contactId, ctx);
-    if (this.traces.size > MAX_TRACED_CONTACTS) this.traces.delete(this.traces.keys().next().value!);
+  /**
+   * What the hub holds: agents with a listener (open desk streams, team watchers), agents with
+   * events in hand, contacts with a trace context. Each follows live state (tests, metrics).
+   */
+  sizes(): { listenedAgents: number; eventChains: number; tracedContacts: number } {
+    return { listenedAgents: this.listeners.size, eventChains: this.chains.size, tracedContacts: this.traces.size };
   }
 
   /** Registers a listener for one agent; returns the function that removes it. */

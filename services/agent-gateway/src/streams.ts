@@ -1,18 +1,9 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ConnectRequest, ConnectResponse, WatchTeamRequest, WatchTeamResponse } from '@switchboard/contracts';
-import { check, failStream, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
+import { check, failStream, notFound, onCallGone, requireRole, type Principal } from '@switchboard/grpc-edge';
 import type { GatewayDeps } from './deps.js';
 import { requireSession } from './session-handlers.js';
 import { agentToProto } from './view.mapper.js';
-
-/** Calls `fn` when the client goes away (cancel, disconnect, or the stream ends). */
-function onGone(call: ServerWritableStream<unknown, unknown>, fn: () => void): void {
-  let done = false;
-  const once = () => { if (!done) { done = true; fn(); } };
-  call.on('cancelled', once);
-  call.on('close', once);
-  call.on('error', once);
-}
 
 /**
  * Connect: the desktop's stream. Offers still open on the desk are replayed first (a reconnect
@@ -54,7 +45,8 @@ export async function connect(deps: GatewayDeps, request: ConnectRequest, princi
       failStream(call, sessionGone(), deps.logger);
     }, (error: unknown) => deps.logger.warn({ err: error, agentId }, 'session not refreshed'));
   }, Math.max(200, (deps.graceSeconds * 1000) / 3));
-  onGone(call, () => {
+  // Also when the desktop left during set-up: its listener and keep-alive must not outlive it.
+  onCallGone(call, () => {
     if (!close()) return;
     // The grace period counts from the moment the stream went.
     refresh().catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'session not refreshed'));
@@ -92,6 +84,6 @@ export async function watchTeam(deps: GatewayDeps, request: WatchTeamRequest, pr
   };
   const pushSafely = (agentId: string) => void push(agentId).catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'team update not sent'));
   const unlisten = members.map((m) => deps.hub.listen(m.id, { send: () => undefined, event: () => pushSafely(m.id) }));
-  onGone(call, () => { for (const u of unlisten) u(); });
+  onCallGone(call, () => { for (const u of unlisten) u(); });
   for (const m of members) await push(m.id);
 }

@@ -5,11 +5,11 @@ import { QueueServiceService } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier } from '@switchboard/grpc-edge';
 import { createContactPublisher, createIngestBus } from '@switchboard/ingest-kit';
-import { RouterClient } from '@switchboard/router-api';
 import { getTracer, type Logger } from '@switchboard/telemetry';
 import type { QueueServiceDeps } from './deps.js';
 import { LiveRates } from './live-rates.js';
 import { QueueStore } from './queue-store.js';
+import { routerClients } from './router-clients.js';
 import { queueService } from './service.js';
 
 /** The fully qualified gRPC service name. */
@@ -44,7 +44,7 @@ export interface RunningQueueService {
 export async function startQueueService(options: QueueServiceOptions): Promise<RunningQueueService> {
   const logger = options.logger.child({ component: 'queue-service' });
   const now = options.now ?? Date.now;
-  const routers = new Map<string, RouterClient>();
+  const routers = routerClients(options.nc, options.names.subjectRoot);
   const rates = new LiveRates(options.rateWindowMs, now);
   await rates.start(options.nc.jetstream(), options.names, logger);
   const bus = await createIngestBus(options.nc, options.names);
@@ -52,11 +52,7 @@ export async function startQueueService(options: QueueServiceOptions): Promise<R
     edge: { service: QUEUE_SERVICE, tracer: getTracer('@switchboard/queue-service'), logger, verifier: new TokenVerifier(options.jwtSecret) },
     logger,
     defaultDomain: options.domain,
-    router: (domain) => {
-      let client = routers.get(domain);
-      if (!client) routers.set(domain, (client = new RouterClient(options.nc, domain, options.names.subjectRoot)));
-      return client;
-    },
+    router: (domain) => routers.get(domain),
     store: new QueueStore(options.redis, options.redisPrefix ?? ''),
     rates,
     publisher: createContactPublisher(bus),

@@ -7,16 +7,31 @@ import { channelOf } from './channel.mapper.js';
 
 interface Sample { readonly atMs: number; readonly value: number }
 
-/** Recent figures of one queue: samples within the window, newest last. */
+/** Samples of each kind a queue keeps at most: the newest, whatever the window holds. */
+export const MAX_SAMPLES_PER_KIND = 500;
+
+/** Recent figures of one queue: samples within the window (at most {@link MAX_SAMPLES_PER_KIND} each), newest last. */
 class QueueWindow {
   readonly cycles: Sample[] = [];
   readonly answered: Sample[] = [];
   readonly abandoned: Sample[] = [];
 
+  /** Adds a sample and drops those past the window or over the cap, so a queue nobody reads stays bounded. */
+  push(list: Sample[], sample: Sample, fromMs: number): void {
+    list.push(sample);
+    QueueWindow.trim(list, fromMs);
+  }
+
   prune(fromMs: number): void {
-    for (const list of [this.cycles, this.answered, this.abandoned]) {
-      while (list.length > 0 && (list[0]!.atMs < fromMs || list.length > 500)) list.shift();
-    }
+    for (const list of [this.cycles, this.answered, this.abandoned]) QueueWindow.trim(list, fromMs);
+  }
+
+  get size(): number {
+    return this.cycles.length + this.answered.length + this.abandoned.length;
+  }
+
+  private static trim(list: Sample[], fromMs: number): void {
+    while (list.length > 0 && (list[0]!.atMs < fromMs || list.length > MAX_SAMPLES_PER_KIND)) list.shift();
   }
 }
 
@@ -35,12 +50,18 @@ export interface QueueRates {
  * Live rates from the ROUTING stream: per queue, how long a contact holds an agent (offer to
  * wrap-up end), answer waits and abandonments over a sliding window. Reads from `windowMs` ago
  * at start, so a restarted service estimates at once. One ordered consumer per process.
+ *
+ * Memory follows live state, not history: per queue at most {@link MAX_SAMPLES_PER_KIND} samples
+ * of each kind within the window (trimmed as they come, and queues silent for a whole window are
+ * dropped), and per contact its open offer until the event that ends its hold (wrap-up end,
+ * abandoned, expired, rejected, transferred).
  */
 export class LiveRates {
   private readonly queues = new Map<string, QueueWindow>();
   private readonly offeredAt = new Map<string, HeldContact>();
   private readonly listeners = new Set<(domain: string, queueId: string) => void>();
   private messages: ConsumerMessages | undefined;
+  private lastSweepMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly windowMs = 15 * 60_000, private readonly now: () => number = Date.now) {}
 
@@ -76,23 +97,45 @@ export class LiveRates {
   add(event: RoutingEvent): void {
     const at = event.occurredAt?.getTime() ?? this.now();
     const key = `${event.domain}/${event.contactId}`;
-    const q = () => this.window(event.domain, event.queueId);
+    const fromMs = this.now() - this.windowMs;
+    const sample = (pick: (w: QueueWindow) => Sample[], value: number) => {
+      const w = this.window(event.domain, event.queueId);
+      w.push(pick(w), { atMs: at, value }, fromMs);
+    };
     const channel = channelOf(event.channel);
     if (event.offered && channel) this.offeredAt.set(key, { offeredAtMs: at, channel });
-    else if (event.accepted) q().answered.push({ atMs: at, value: event.accepted.waitSeconds });
-    else if (event.abandoned || event.expired) q().abandoned.push({ atMs: at, value: 0 });
+    else if (event.accepted) sample((w) => w.answered, event.accepted.waitSeconds);
+    else if (event.abandoned || event.expired) sample((w) => w.abandoned, 0);
     else if (event.wrapUpEnded) {
       const offered = this.offeredAt.get(key);
-      if (offered !== undefined) q().cycles.push({ atMs: at, value: (at - offered.offeredAtMs) / 1000 });
+      if (offered !== undefined) sample((w) => w.cycles, (at - offered.offeredAtMs) / 1000);
     }
     if (event.wrapUpEnded || event.abandoned || event.expired || event.transferred || event.rejected) this.offeredAt.delete(key);
     if (event.queueId) for (const l of this.listeners) l(event.domain, event.queueId);
+    this.sweep(fromMs);
+  }
+
+  /** What the rates hold now: queues with a window, samples in them, open holds, watchers (tests, metrics). */
+  sizes(): { queues: number; samples: number; heldContacts: number; listeners: number } {
+    let samples = 0;
+    for (const w of this.queues.values()) samples += w.size;
+    return { queues: this.queues.size, samples, heldContacts: this.offeredAt.size, listeners: this.listeners.size };
+  }
+
+  /** Once a window, drops samples past it everywhere and the queues left with none (deleted or silent queues). */
+  private sweep(fromMs: number): void {
+    const now = fromMs + this.windowMs;
+    if (now - this.lastSweepMs < this.windowMs) return;
+    this.lastSweepMs = now;
+    for (const [key, w] of this.queues) {
+      w.prune(fromMs);
+      if (w.size === 0) this.queues.delete(key);
+    }
   }
 
   /** The queue's figures now; service level counts answers within `slSeconds` among answered and abandoned. */
   rates(domain: string, queueId: string, slSeconds: number): QueueRates {
-    const w = this.window(domain, queueId);
-    w.prune(this.now() - this.windowMs);
+    const w = this.read(domain, queueId);
     const offered = w.answered.length + w.abandoned.length;
     return {
       cycleSeconds: mean(w.cycles),
@@ -112,9 +155,15 @@ export class LiveRates {
    * oldest first, at most `limit`: recent ones, so the estimate follows a change of pace.
    */
   recentCycles(domain: string, queueId: string, limit = 100): number[] {
-    const w = this.window(domain, queueId);
-    w.prune(this.now() - this.windowMs);
+    const w = this.read(domain, queueId);
     return w.cycles.slice(-limit).map((s) => s.value);
+  }
+
+  /** The queue's window pruned to now; an empty one, not stored, for a queue without samples. */
+  private read(domain: string, queueId: string): QueueWindow {
+    const w = this.queues.get(`${domain}/${queueId}`) ?? new QueueWindow();
+    w.prune(this.now() - this.windowMs);
+    return w;
   }
 
   private window(domain: string, queueId: string): QueueWindow {

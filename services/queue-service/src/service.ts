@@ -1,6 +1,6 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { QueueServiceServer, WatchQueuesRequest, WatchQueuesResponse } from '@switchboard/contracts';
-import { check, failStream, serverStream, unary, type Principal } from '@switchboard/grpc-edge';
+import { check, failStream, onCallGone, serverStream, unary, type Principal } from '@switchboard/grpc-edge';
 import { createQueue, getQueue, listQueues, updateQueue } from './config-handlers.js';
 import { cancel, enqueue, getPosition } from './contact-handlers.js';
 import type { QueueServiceDeps } from './deps.js';
@@ -11,7 +11,7 @@ import { queueStats } from './stats.js';
  * WatchQueues: the requested queues' figures now, then again after each routing event touching
  * one of them — at most every 250 ms per queue, so a busy queue does not flood the watcher.
  */
-async function watchQueues(deps: QueueServiceDeps, request: WatchQueuesRequest, _p: Principal, call: ServerWritableStream<WatchQueuesRequest, WatchQueuesResponse>): Promise<void> {
+export async function watchQueues(deps: QueueServiceDeps, request: WatchQueuesRequest, _p: Principal, call: ServerWritableStream<WatchQueuesRequest, WatchQueuesResponse>): Promise<void> {
   const domain = domainOf(deps, request.domain);
   const wanted = new Set(request.queueIds);
   const pending = new Map<string, NodeJS.Timeout>();
@@ -26,9 +26,8 @@ async function watchQueues(deps: QueueServiceDeps, request: WatchQueuesRequest, 
     pending.set(queueId, setTimeout(() => push(queueId), 250));
   });
   const stop = () => { off(); for (const t of pending.values()) clearTimeout(t); pending.clear(); };
-  call.on('cancelled', stop);
-  call.on('close', stop);
-  call.on('error', stop);
+  // Also when the watcher left during authentication: its listener must not outlive the stream.
+  onCallGone(call, stop);
   try {
     for (const stats of await queueStats(deps, domain, request.queueIds)) call.write({ stats });
   } catch (error) {

@@ -31,8 +31,12 @@ export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: L
   return { server, health: addHealthAndReflection(server) };
 }
 
-/** Follows the feed until the client cancels; errors end the call with their status. */
-async function streamEvents(call: ServerWritableStream<StreamEventsRequest, StreamEventsResponse>, queries: OpsQueries, metrics: OpsMetrics, log: Logger): Promise<void> {
+/**
+ * Follows the feed until the client cancels; errors end the call with their status. The feed (an
+ * ordered consumer on ROUTING) is closed in every ending, also for a client that cancelled while
+ * it was being opened (grpc-js emits `cancelled` once, before our listener existed).
+ */
+export async function streamEvents(call: ServerWritableStream<StreamEventsRequest, StreamEventsResponse>, queries: OpsQueries, metrics: OpsMetrics, log: Logger): Promise<void> {
   let feed;
   try {
     queries.checkDomain(call.request.domain);
@@ -43,9 +47,15 @@ async function streamEvents(call: ServerWritableStream<StreamEventsRequest, Stre
     return;
   }
   metrics.watchers.inc({ edge: 'grpc' });
-  const stop = () => void feed.close();
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    void feed.close();
+  };
   call.on('cancelled', stop);
   call.on('close', stop);
+  if (call.cancelled) stop();
   try {
     for await (const event of feed) {
       if (call.cancelled) break;
@@ -54,6 +64,7 @@ async function streamEvents(call: ServerWritableStream<StreamEventsRequest, Stre
   } catch (error) {
     log.warn({ err: error }, 'event stream ended');
   } finally {
+    stop();
     metrics.watchers.dec({ edge: 'grpc' });
     if (!call.cancelled) call.end();
   }

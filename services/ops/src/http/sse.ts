@@ -7,7 +7,8 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * Streams a feed as server-sent events (`event: routing`, `data: <RoutingEvent JSON>`, `id:` the
- * event id) until the client goes away; then closes the feed, which removes its consumer.
+ * event id) until the client goes away (also before this is called); then closes the feed, which
+ * removes its consumer, and calls `onClose` once.
  */
 export async function streamSse(request: FastifyRequest, reply: FastifyReply, feed: EventFeed, onClose: () => void): Promise<void> {
   reply.hijack();
@@ -24,6 +25,8 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, fe
     void feed.close();
   };
   request.raw.on('close', close);
+  // A client that left while the feed was being opened closed before the listener was there.
+  if (request.raw.destroyed || out.destroyed) close();
   try {
     for await (const event of feed) {
       if (closed) break;
