@@ -11,7 +11,7 @@ export interface CheckpointSample {
 
 /** The router's checkpoint metrics. */
 export interface CheckpointMetrics {
-  /** One checkpoint made durable: the event-loop time of its capture and encoding, and its size. */
+  /** One checkpoint made durable: the event loop's wait for its capture and for the longest slice of its encoding, and its size. */
   written(domain: string, captureSeconds: number, encodeSeconds: number, bytes: number): void;
 }
 
@@ -39,7 +39,7 @@ export function checkpointMetrics(registry: Registry, sample: () => readonly Che
     },
   });
   const pause = new Histogram({
-    name: 'sb_router_checkpoint_pause_seconds', help: 'Event-loop time a checkpoint takes from routing, by phase (capture, encode)',
+    name: 'sb_router_checkpoint_pause_seconds', help: 'Longest event-loop wait a checkpoint causes, by phase (capture; encode: its longest slice)',
     labelNames: ['domain', 'phase'] as const, registers, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   });
   const bytes = new Gauge({ name: 'sb_router_checkpoint_bytes', help: 'Size of the newest checkpoint', labelNames, registers });

@@ -122,6 +122,8 @@ export interface ContactImage {
   readonly history: readonly string[];
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The image of `s`. Reads only; O(live contacts + agents × groups). */
 export function captureState(s: EngineState): EngineImage {
   const places = placesOf(s);
@@ -177,22 +179,26 @@ function agentImage(a: AgentRec): AgentImage {
 }
 
 function contactImage(c: ContactRec, places: ReadonlyMap<SortedList<ContactRec>, PlaceImage>): ContactImage {
+  // The one image built per live contact: plain assignments rather than conditional spreads (a
+  // checkpoint of 100,000 waiting contacts captures them while routing waits). Same key order.
   const g = c.group;
-  const current = g !== undefined && g.queue.groups.get(g.key) === g;
-  const place = c.place === undefined ? undefined : places.get(c.place);
-  return {
+  const image: Writable<ContactImage> = {
     input: c.input, arrivalSeq: c.arrivalSeq, arrivedAtMs: c.arrivedAtMs, queueId: c.queueId, state: c.state,
     enqueuedAtMs: c.enqueuedAtMs, entryToken: c.entryToken, key: c.key, ring: c.ring, poolOpen: c.poolOpen,
-    ...(c.preferredAgentId === undefined ? {} : { preferredAgentId: c.preferredAgentId }),
-    ...(c.stickyAgentId === undefined ? {} : { stickyAgentId: c.stickyAgentId }),
-    ...(current ? { group: { queueId: g.queue.config.id, key: g.key } } : {}),
-    ...(place === undefined ? {} : { place }),
-    ...(c.agent === undefined ? {} : { agentId: c.agent.id }),
-    ...(c.offerToken === undefined ? {} : { offerToken: c.offerToken }),
-    offeredAtMs: c.offeredAtMs, connectedAtMs: c.connectedAtMs, wrapStartMs: c.wrapStartMs,
-    declinedBy: [...c.declinedBy].map(([agentId, e]) => ({ agentId, untilMs: e.untilMs, token: e.token })),
-    history: [...c.history],
-  };
+  } as Writable<ContactImage>;
+  if (c.preferredAgentId !== undefined) image.preferredAgentId = c.preferredAgentId;
+  if (c.stickyAgentId !== undefined) image.stickyAgentId = c.stickyAgentId;
+  if (g !== undefined && g.queue.groups.get(g.key) === g) image.group = { queueId: g.queue.config.id, key: g.key };
+  const place = c.place === undefined ? undefined : places.get(c.place);
+  if (place !== undefined) image.place = place;
+  if (c.agent !== undefined) image.agentId = c.agent.id;
+  if (c.offerToken !== undefined) image.offerToken = c.offerToken;
+  image.offeredAtMs = c.offeredAtMs;
+  image.connectedAtMs = c.connectedAtMs;
+  image.wrapStartMs = c.wrapStartMs;
+  image.declinedBy = c.declinedBy.size === 0 ? [] : [...c.declinedBy].map(([agentId, e]) => ({ agentId, untilMs: e.untilMs, token: e.token }));
+  image.history = c.history.length === 0 ? [] : [...c.history];
+  return image;
 }
 
 /** Thrown when an image does not describe a consistent state (a corrupt or foreign checkpoint). */

@@ -319,7 +319,8 @@ function placeFromProto(p: ProtoPlace): PlaceImage {
   throw new CheckpointFormatError('contact.place: neither a bucket nor a sticky list');
 }
 
-function contactToProto(c: ContactImage): ProtoContact {
+/** One live contact's proto message (exported for the checkpoint encoder's slices). */
+export function contactToProto(c: ContactImage): ProtoContact {
   return {
     input: inputToProto(c.input), arrivalSeq: c.arrivalSeq, arrivedAtMs: c.arrivedAtMs, queueId: c.queueId, state: STATE.toProto(c.state),
     enqueuedAtMs: c.enqueuedAtMs, entryToken: c.entryToken, key: c.key, ring: c.ring, poolOpen: c.poolOpen,

@@ -1,6 +1,7 @@
-import { Contact, DomainCheckpoint, type PendingTimer } from '@switchboard/contracts';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { Contact, DomainCheckpoint, EngineImage as ProtoEngine, type PendingTimer } from '@switchboard/contracts';
 import type { EngineImage, TimerRequest } from '@switchboard/routing-core';
-import { CheckpointFormatError, engineFromProto, engineToProto, need, TIMER_KIND } from './checkpoint-engine.mapper.js';
+import { CheckpointFormatError, contactToProto, engineFromProto, engineToProto, need, TIMER_KIND } from './checkpoint-engine.mapper.js';
 
 export { CheckpointFormatError } from './checkpoint-engine.mapper.js';
 
@@ -24,6 +25,52 @@ export interface CheckpointContent {
   readonly contexts: readonly { readonly contactId: string; readonly context: Record<string, unknown> }[];
   readonly applied: readonly { readonly commandId: string; readonly atMs: number }[];
   readonly timers: readonly TimerRequest[];
+}
+
+/** Elements of a large repeated field mapped and encoded between two pauses of {@link encodeCheckpointInSlices}. */
+export const CHECKPOINT_SLICE = 2_000;
+
+/** `DomainCheckpoint.engine`: field 9, and `EngineImage.contacts`: field 7 (checkpoint.proto). */
+const ENGINE_FIELD = 9;
+
+/**
+ * The same bytes as {@link encodeCheckpoint}, built in slices with `pause()` awaited between them,
+ * so a router holding 100,000 live contacts keeps routing while it encodes their checkpoint
+ * (one pass over them takes about a second here). This relies on protobuf's wire format: the
+ * encoding of a message is the concatenation of its fields in field order, and a repeated field
+ * is one entry per element, so the encodings of partial messages holding consecutive slices of a
+ * repeated field, concatenated, are the encoding of the whole. The one embedded message that
+ * holds a large list (`engine`, with its contacts) is framed once with its total length.
+ * `content` must not change while this runs (the checkpointer encodes a capture).
+ * @throws CheckpointFormatError as encodeCheckpoint does
+ */
+export async function encodeCheckpointInSlices(content: CheckpointContent, pause: () => Promise<void>, slice = CHECKPOINT_SLICE): Promise<Uint8Array> {
+  try {
+    const { engine, contexts, applied, timers } = content;
+    const parts: Uint8Array[] = [];
+    const none = DomainCheckpoint.fromPartial({});
+    const noEngine = ProtoEngine.fromPartial({});
+    const slices = async <T>(items: readonly T[], encode: (part: readonly T[]) => Uint8Array, into: Uint8Array[]) => {
+      for (let i = 0; i < items.length; i += slice) {
+        into.push(encode(items.slice(i, i + slice)));
+        await pause();
+      }
+    };
+    // Fields 1–8, then the engine: its fields 1–6, contacts (7) in slices, servers (8).
+    parts.push(DomainCheckpoint.encode({ ...toProto({ ...content, engine: { ...engine, contacts: [] }, contexts: [], applied: [], timers: [] }), engine: undefined }).finish());
+    const engineParts = [ProtoEngine.encode(engineToProto({ ...engine, contacts: [], servers: [] })).finish()];
+    await slices(engine.contacts, (part) => ProtoEngine.encode({ ...noEngine, contacts: part.map(contactToProto) }).finish(), engineParts);
+    engineParts.push(ProtoEngine.encode(engineToProto({ ...engine, queues: [], agents: [], contacts: [], seq: 0, nextToken: 0, nextArrival: 0, nowMs: 0 })).finish());
+    const engineLength = engineParts.reduce((n, p) => n + p.byteLength, 0);
+    parts.push(new BinaryWriter().tag(ENGINE_FIELD, WireType.LengthDelimited).uint32(engineLength).finish(), ...engineParts);
+    // Fields 10–12.
+    await slices(contexts, (part) => DomainCheckpoint.encode({ ...none, contexts: part.map(contextToProto) }).finish(), parts);
+    await slices(applied, (part) => DomainCheckpoint.encode({ ...none, applied: part as DomainCheckpoint['applied'] }).finish(), parts);
+    await slices(timers, (part) => DomainCheckpoint.encode({ ...none, timers: part.map(timerToProto) }).finish(), parts);
+    return Buffer.concat(parts);
+  } catch (error) {
+    throw new CheckpointFormatError(`checkpoint of domain ${content.domain}: cannot encode (${String(error)})`, { cause: error });
+  }
 }
 
 /**
@@ -61,10 +108,18 @@ function toProto(c: CheckpointContent): DomainCheckpoint {
     formatVersion: CHECKPOINT_FORMAT, domain: c.domain, epoch: c.epoch, position: c.position, takenAtMs: c.takenAtMs,
     ruleVersion: c.ruleVersion, routingTailAfterSeq: c.routingTailAfterSeq, lastNowMs: c.lastNowMs,
     engine: engineToProto(c.engine),
-    contexts: c.contexts.map(({ contactId, context }) => ({ contactId, context: Contact.fromJSON(context) })),
+    contexts: c.contexts.map(contextToProto),
     applied: c.applied as DomainCheckpoint['applied'],
-    timers: c.timers.map((t) => ({ ...t, kind: TIMER_KIND.toProto(t.kind) })),
+    timers: c.timers.map(timerToProto),
   };
+}
+
+function contextToProto({ contactId, context }: CheckpointContent['contexts'][number]): DomainCheckpoint['contexts'][number] {
+  return { contactId, context: Contact.fromJSON(context) };
+}
+
+function timerToProto(t: TimerRequest): PendingTimer {
+  return { ...t, kind: TIMER_KIND.toProto(t.kind) };
 }
 
 function fromProto(p: DomainCheckpoint): CheckpointContent {

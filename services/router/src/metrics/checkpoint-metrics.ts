@@ -21,5 +21,5 @@ export function createCheckpointMetrics(registry: Registry, sources: CheckpointM
     const since = durable?.takenAtMs ?? worker.openedAtMs;
     return { domain: worker.domain, logSinceCheckpoint: Math.max(0, uncovered), ageSeconds: uncovered <= 0 ? 0 : Math.max(0, sources.clock() - since) / 1000 };
   }));
-  return { written: (worker, stats) => metrics.written(worker.domain, stats.captureMs / 1000, stats.encodeMs / 1000, stats.bytes) };
+  return { written: (worker, stats) => metrics.written(worker.domain, stats.captureMs / 1000, stats.encodeSliceMaxMs / 1000, stats.bytes) };
 }

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { CheckpointArchive } from '@switchboard/bus';
 import type { DomainStore, Lease } from '@switchboard/state';
-import { CHECKPOINT_FORMAT, encodeCheckpoint } from '../mapping/checkpoint.mapper.js';
+import { CHECKPOINT_FORMAT, encodeCheckpointInSlices } from '../mapping/checkpoint.mapper.js';
 import type { EngineCheckpoint } from './domain-engine.js';
 
 /** When the owner writes a checkpoint: after this many commands, or this long, whichever first. */
@@ -31,8 +31,10 @@ export interface CheckpointStats {
   readonly bytes: number;
   /** Synchronous capture of the engine (routing waits for it). */
   readonly captureMs: number;
-  /** Synchronous encoding (the event loop waits for it). */
+  /** Encoding, start to end (in slices: routing goes on between them). */
   readonly encodeMs: number;
+  /** The longest slice of the encoding: the event loop's longest wait for it. */
+  readonly encodeSliceMaxMs: number;
   /** Capture until durable in Redis and JetStream (routing goes on meanwhile). */
   readonly durableMs: number;
   readonly compactedEntries: number;
@@ -53,8 +55,9 @@ export interface CheckpointerDeps {
 }
 
 /**
- * Writes the domain's checkpoints: captured synchronously between two commits, encoded on the
- * next turn of the event loop, stored in Redis (for a takeover), then — once everything up to it
+ * Writes the domain's checkpoints: captured synchronously between two commits (the one pause
+ * routing sees: ~70 ms at 100,000 live contacts here), encoded from the next turn of the event
+ * loop in slices that let routing go on between them, stored in Redis (for a takeover), then — once everything up to it
  * is on ROUTING — in the JetStream archive (for recovery after Redis lost everything), and only
  * then is the Redis log before it trimmed. One write at a time; a failed write leaves the log
  * untrimmed and the next checkpoint tries again.
@@ -126,7 +129,15 @@ export class Checkpointer {
     await nextTurn();
     const takenAtMs = this.deps.clock();
     const encodeStart = performance.now();
-    const data = encodeCheckpoint({ ...taken.state, domain: this.deps.domain, takenAtMs, routingTailAfterSeq: taken.routingTailAfterSeq });
+    let sliceStart = encodeStart;
+    let encodeSliceMaxMs = 0;
+    const pause = async () => {
+      encodeSliceMaxMs = Math.max(encodeSliceMaxMs, performance.now() - sliceStart);
+      await nextTurn();
+      sliceStart = performance.now();
+    };
+    const data = await encodeCheckpointInSlices({ ...taken.state, domain: this.deps.domain, takenAtMs, routingTailAfterSeq: taken.routingTailAfterSeq }, pause);
+    encodeSliceMaxMs = Math.max(encodeSliceMaxMs, performance.now() - sliceStart);
     const encodeMs = performance.now() - encodeStart;
     const { position, epoch } = taken.state;
     const stored = { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), position, logId: taken.logId, epoch, takenAtMs };
@@ -138,7 +149,7 @@ export class Checkpointer {
     this.durable = { position, takenAtMs, routingTailAfterSeq: taken.routingTailAfterSeq };
     const compacted = await this.deps.store.compact(this.deps.lease, position);
     if (compacted === undefined) return this.deps.fenced('lease lost while compacting the log');
-    const stats = { position, bytes: data.byteLength, captureMs, encodeMs, durableMs: performance.now() - started, compactedEntries: compacted };
+    const stats = { position, bytes: data.byteLength, captureMs, encodeMs, encodeSliceMaxMs, durableMs: performance.now() - started, compactedEntries: compacted };
     this.deps.logger.info({ domain: this.deps.domain, ...stats }, 'checkpoint written');
     this.deps.written?.(stats);
   }
