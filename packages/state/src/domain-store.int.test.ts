@@ -141,4 +141,30 @@ describe('DomainStore on real Redis', () => {
     expect(await store.saveCheckpoint(lease, { data, position: 9, logId: '', epoch: 'e1', takenAtMs: 7 })).toBe(false);
     expect(await store.compact(lease, 3)).toBeUndefined();
   });
+
+  it('trims a long log in bounded steps of whole stream nodes, exactly up to the checkpoint in the end', async () => {
+    const lease = (await store.acquire('r1', 5_000, 'e1'))!;
+    const ids = Array.from({ length: 12_000 }, (_, i) => `c${i}`);
+    let logIds: string[] = [];
+    for (let i = 0; i < ids.length; i += 2_000) {
+      const results = await store.commitMany(lease, ids.slice(i, i + 2_000).map((id) => transition(id)));
+      logIds = logIds.concat(results.map((r) => (r.kind === 'ok' ? r.logId : '')));
+    }
+    const covered = 10_500; // the checkpoint covers c0 … c10499
+    expect(await store.saveCheckpoint(lease, { data: Buffer.from([1]), position: covered, logId: logIds[covered - 1]!, epoch: 'e1', takenAtMs: 1 })).toBe(true);
+    const steps: number[] = [];
+    const eval_ = redis.redis.eval.bind(redis.redis);
+    redis.redis.eval = (async (...args: Parameters<typeof eval_>) => {
+      const reply = await eval_(...args);
+      if (Array.isArray(reply)) steps.push(Number(reply[0]));
+      return reply;
+    }) as typeof eval_;
+    expect(await store.compact(lease, covered, 1_000)).toBe(covered);
+    redis.redis.eval = eval_;
+    expect(steps.length).toBeGreaterThan(5);
+    expect(Math.max(...steps)).toBeLessThanOrEqual(1_000);
+    const left: string[] = [];
+    for await (const entry of store.readLog()) left.push(entry.commandId);
+    expect(left).toEqual(ids.slice(covered));
+  });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { domainKeys, type DomainKeys } from './keys.js';
-import { ACQUIRE_LEASE, COMMIT, COMPACT, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SAVE_CHECKPOINT, SCHEDULE_TIMERS } from './scripts.js';
+import { ACQUIRE_LEASE, COMMIT, COMPACT_STEP, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SAVE_CHECKPOINT, SCHEDULE_TIMERS } from './scripts.js';
 
 /** A lease on a domain: only its holder may commit. `value` is the fencing proof. */
 export interface Lease {
@@ -155,12 +155,19 @@ export class DomainStore {
   /**
    * Trims the log up to the stored checkpoint at `position` and rotates the idempotency index.
    * Call only once that checkpoint is durable elsewhere too (JetStream). Returns the log entries
-   * trimmed, or undefined when the lease is gone or another checkpoint is stored.
+   * trimmed, or undefined when the lease is gone or another checkpoint is stored. Trims in steps
+   * of at most `stepLimit` entries (see COMPACT_STEP), each fenced by the lease, so Redis serves
+   * renewals and commits between them however long the log is.
    */
-  async compact(lease: Lease, position: number): Promise<number | undefined> {
+  async compact(lease: Lease, position: number, stepLimit = 10_000): Promise<number | undefined> {
     const k = this.keys;
-    const trimmed = (await this.redis.eval(COMPACT, 5, k.lease, k.checkpoint, k.log, k.applied, k.appliedPrevious, lease.value, position)) as number;
-    return trimmed < 0 ? undefined : trimmed;
+    let total = 0;
+    for (;;) {
+      const [trimmed, done] = (await this.redis.eval(COMPACT_STEP, 5, k.lease, k.checkpoint, k.log, k.applied, k.appliedPrevious, lease.value, position, stepLimit)) as [number, number];
+      if (trimmed < 0) return undefined;
+      total += trimmed;
+      if (done === 1) return total;
+    }
   }
 
   /** Reads the command log in order, in pages; after `afterId` (exclusive) when given. */

@@ -99,22 +99,31 @@ return 1
 `;
 
 /**
- * Trims what the stored checkpoint covers: log entries up to its `logId`, and the idempotency
- * index of the generation before the last compaction (the current one becomes the previous).
- * Only up to the checkpoint actually stored, so a stale caller can never trim past it.
- * KEYS: lease, checkpoint, log, applied, appliedPrevious. ARGV: leaseValue, position.
- * Returns the number of log entries trimmed, or -1 when the lease or the checkpoint is not as expected.
+ * One bounded step of trimming what the stored checkpoint covers: log entries up to its `logId`,
+ * and the idempotency index of the generation before the last compaction (the current one
+ * becomes the previous). Only up to the checkpoint actually stored, so a stale caller can never
+ * trim past it. A step frees at most ARGV[3] entries, whole stream nodes at a time (`MINID ~ …
+ * LIMIT`), so a log of millions (the first checkpoint of a domain that has never had one) never
+ * blocks Redis — and the lease renewals waiting on it — for long; the caller repeats the step
+ * until it reports done. The last step trims the rest exactly (less than a node) and rotates the
+ * index; the old generation is UNLINKed, freed off Redis' main thread.
+ * KEYS: lease, checkpoint, log, applied, appliedPrevious. ARGV: leaseValue, position, stepLimit.
+ * Returns {entries trimmed, 1 when done else 0}, or {-1, 1} when the lease or the checkpoint is not as expected.
  */
-export const COMPACT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-if redis.call('HGET', KEYS[2], 'position') ~= ARGV[2] then return -1 end
+export const COMPACT_STEP = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, 1} end
+if redis.call('HGET', KEYS[2], 'position') ~= ARGV[2] then return {-1, 1} end
 local logId = redis.call('HGET', KEYS[2], 'logId')
-local trimmed = 0
+local minId = nil
 if logId and logId ~= '' then
   local ms, seq = string.match(logId, '^(%d+)-(%d+)$')
-  trimmed = redis.call('XTRIM', KEYS[3], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+  minId = ms .. '-' .. (tonumber(seq) + 1)
+  local step = redis.call('XTRIM', KEYS[3], 'MINID', '~', minId, 'LIMIT', ARGV[3])
+  if step > 0 then return {step, 0} end
 end
-redis.call('DEL', KEYS[5])
+local trimmed = 0
+if minId then trimmed = redis.call('XTRIM', KEYS[3], 'MINID', minId) end
+redis.call('UNLINK', KEYS[5])
 if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('RENAME', KEYS[4], KEYS[5]) end
-return trimmed
+return {trimmed, 1}
 `;

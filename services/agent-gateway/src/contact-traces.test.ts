@@ -11,10 +11,13 @@ const event = (contactId: string, body: Partial<RoutingEvent>) => RoutingEvent.f
 const offered = (contactId: string) => event(contactId, { offered: { reservationToken: 1 } });
 const ENDINGS: Partial<RoutingEvent>[] = [
   { wrapUpEnded: { wrapUpSeconds: 5 } }, { abandoned: { fromState: 'CONNECTED', waitSeconds: 3 } }, { expired: { waitSeconds: 60 } }, { rejected: { reason: 'QUEUE_FULL' } },
+  // The hold ends: the contact goes back to a queue, or away; its next offer brings the context again.
+  { declined: { reservationToken: 1, reason: 'busy' } }, { timedOut: { reservationToken: 1, consecutiveMisses: 1 } },
+  { transferred: { fromAgentId: 'a1', toQueueId: 'q2', toAgentId: '', by: 'a1', destination: '' } },
 ];
 
 describe('the trace contexts a gateway keeps per contact', () => {
-  it('forgets a contact when it ends, however it ends, so after the contacts ended nothing is held', () => {
+  it('forgets a contact when its hold by an agent ends, however it ends, so after the holds ended nothing is held', () => {
     const traces = new ContactTraces();
     for (let i = 0; i < 400; i++) {
       traces.heard(offered(`c${i}`), ctx(i + 1));

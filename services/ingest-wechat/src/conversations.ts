@@ -32,6 +32,12 @@ export const DEFAULT_CONVERSATION_BUCKET = 'wechat_conversations';
 
 /** WeChat's customer-service window: after 48 h of silence a message starts a new contact. */
 export const CONVERSATION_IDLE_MS = 48 * 3600_000;
+/**
+ * How long the bucket keeps a conversation after its last message: past the idle limit it can
+ * only open a new contact, so keeping it longer would only grow the bucket with every customer
+ * ever seen. An existing bucket keeps the TTL it was created with (see README, Operations).
+ */
+export const CONVERSATION_TTL_MS = 7 * 24 * 3600_000;
 
 /**
  * Tracks which contact a customer's messages belong to, in a JetStream KV bucket so every replica
@@ -44,7 +50,7 @@ export class ConversationStore {
 
   /** Opens (creating when missing) the bucket. */
   static async open(nc: NatsConnection, bucket = DEFAULT_CONVERSATION_BUCKET, isConnected = () => !nc.isClosed()): Promise<ConversationStore> {
-    const kv = await nc.jetstream().views.kv(bucket, { history: 1, timeout: 2_000 });
+    const kv = await nc.jetstream().views.kv(bucket, { history: 1, ttl: CONVERSATION_TTL_MS, timeout: 2_000 });
     return new ConversationStore(kv, isConnected);
   }
 

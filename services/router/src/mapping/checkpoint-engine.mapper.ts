@@ -330,7 +330,8 @@ export function contactToProto(c: ContactImage): ProtoContact {
   };
 }
 
-function contactFromProto(p: ProtoContact): ContactImage {
+/** One live contact's image (exported for the checkpoint decoder's slices). */
+export function contactFromProto(p: ProtoContact): ContactImage {
   const c: Writable<ContactImage> = {
     input: inputFromProto(need(p.input, 'contact.input')), arrivalSeq: p.arrivalSeq, arrivedAtMs: p.arrivedAtMs, queueId: p.queueId,
     state: STATE.fromProto(p.state), enqueuedAtMs: p.enqueuedAtMs, entryToken: p.entryToken, key: need(p.key, 'contact.key'),

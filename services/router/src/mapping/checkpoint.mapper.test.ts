@@ -7,7 +7,9 @@ import {
   type AgentProfile, type Channel, type ContactInput, type EngineImage, type QueueConfig, type Rng, type RoutingCommand, type TimerRequest,
 } from '@switchboard/routing-core';
 import { describe, expect, it } from 'vitest';
-import { CheckpointFormatError, decodeCheckpoint, encodeCheckpoint, encodeCheckpointInSlices, type CheckpointContent } from './checkpoint.mapper.js';
+import {
+  CheckpointFormatError, decodeCheckpoint, decodeCheckpointInSlices, encodeCheckpoint, encodeCheckpointInSlices, type CheckpointContent,
+} from './checkpoint.mapper.js';
 
 const ENGINE = { domainId: 'd1', ruleVersion: 'rules-7' };
 const T0 = 1_700_000_000_000;
@@ -244,6 +246,23 @@ describe('checkpoint codec', () => {
       expect(pauses).toBe(slicesOf(content.engine.contacts.length) + slicesOf(content.contexts.length) + slicesOf(content.applied.length) + slicesOf(content.timers.length));
       expect(content.engine.contacts.length).toBeGreaterThan(7);
       expect(decodeCheckpoint(sliced)).toEqual(decodeCheckpoint(encodeCheckpoint(content)));
+      let decodePauses = 0;
+      const decoded = await decodeCheckpointInSlices(sliced, async () => { decodePauses++; }, 7);
+      expect(decoded).toEqual(decodeCheckpoint(sliced));
+      expect(JSON.stringify(decoded)).toBe(JSON.stringify(decodeCheckpoint(sliced))); // the same key and element orders too
+      expect(decodePauses).toBeGreaterThan(content.engine.contacts.length / 7);
     }
+  });
+
+  it('decoding in slices refuses what the one-shot decoding refuses', async () => {
+    const content = walked(3, 200).checkpoint();
+    const bytes = encodeCheckpoint(content);
+    const pause = async () => undefined;
+    await expect(decodeCheckpointInSlices(new Uint8Array([0x0a, 0xff, 0xff]), pause)).rejects.toThrow(CheckpointFormatError);
+    await expect(decodeCheckpointInSlices(bytes.subarray(0, bytes.length - 3), pause)).rejects.toThrow(CheckpointFormatError);
+    const future = DomainCheckpoint.encode({ ...DomainCheckpoint.decode(bytes), formatVersion: 99 }).finish();
+    await expect(decodeCheckpointInSlices(future, pause)).rejects.toThrow(/format 99/);
+    const noEngine = DomainCheckpoint.encode({ ...DomainCheckpoint.decode(bytes), engine: undefined }).finish();
+    await expect(decodeCheckpointInSlices(noEngine, pause)).rejects.toThrow(CheckpointFormatError);
   });
 });

@@ -1,7 +1,9 @@
-import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { Contact, DomainCheckpoint, EngineImage as ProtoEngine, type PendingTimer } from '@switchboard/contracts';
+import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import {
+  AppliedCommand, Contact, ContactContext, ContactImage as ProtoContact, DomainCheckpoint, EngineImage as ProtoEngine, PendingTimer,
+} from '@switchboard/contracts';
 import type { EngineImage, TimerRequest } from '@switchboard/routing-core';
-import { CheckpointFormatError, contactToProto, engineFromProto, engineToProto, need, TIMER_KIND } from './checkpoint-engine.mapper.js';
+import { CheckpointFormatError, contactFromProto, contactToProto, engineFromProto, engineToProto, need, TIMER_KIND } from './checkpoint-engine.mapper.js';
 
 export { CheckpointFormatError } from './checkpoint-engine.mapper.js';
 
@@ -32,6 +34,10 @@ export const CHECKPOINT_SLICE = 2_000;
 
 /** `DomainCheckpoint.engine`: field 9, and `EngineImage.contacts`: field 7 (checkpoint.proto). */
 const ENGINE_FIELD = 9;
+const CONTACTS_FIELD = 7;
+const CONTEXTS_FIELD = 10;
+const APPLIED_FIELD = 11;
+const TIMERS_FIELD = 12;
 
 /**
  * The same bytes as {@link encodeCheckpoint}, built in slices with `pause()` awaited between them,
@@ -103,6 +109,90 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointContent {
   return fromProto(p);
 }
 
+/**
+ * What {@link decodeCheckpoint} returns, decoded and mapped in slices with `pause()` awaited
+ * between them, so a replica opening a domain of 100,000 live contacts keeps renewing its leases
+ * (and routing its other domains) meanwhile. The large repeated fields are read element by
+ * element off the wire; everything else is decoded by the generated code as usual.
+ * @throws CheckpointFormatError as decodeCheckpoint does
+ */
+export async function decodeCheckpointInSlices(bytes: Uint8Array, pause: () => Promise<void>, slice = CHECKPOINT_SLICE): Promise<CheckpointContent> {
+  let p: DomainCheckpoint;
+  let n = 0;
+  const step = async () => {
+    if (++n % slice === 0) await pause();
+  };
+  try {
+    p = await decodeProtoInSlices(bytes, step);
+  } catch (error) {
+    throw new CheckpointFormatError(`not a readable checkpoint (${String(error)})`, { cause: error });
+  }
+  if (!READABLE_CHECKPOINT_FORMATS.includes(p.formatVersion)) {
+    throw new CheckpointFormatError(`checkpoint format ${p.formatVersion}: this router reads formats ${READABLE_CHECKPOINT_FORMATS.join(', ')}`);
+  }
+  const protoEngine = need(p.engine, 'checkpoint.engine');
+  const engine = engineFromProto({ ...protoEngine, contacts: [] });
+  const contacts = [];
+  for (const c of protoEngine.contacts) {
+    contacts.push(contactFromProto(c));
+    await step();
+  }
+  const contexts = [];
+  for (const c of p.contexts) {
+    contexts.push(contextFromProto(c));
+    await step();
+  }
+  return { ...fromProto({ ...p, engine: { ...protoEngine, contacts: [], queues: [], agents: [], servers: [] }, contexts: [] }), engine: { ...engine, contacts }, contexts };
+}
+
+/** The message, with the elements of its large repeated fields decoded one by one, `step()` after each. */
+async function decodeProtoInSlices(bytes: Uint8Array, step: () => Promise<void>): Promise<DomainCheckpoint> {
+  const contexts: ContactContext[] = [];
+  const applied: AppliedCommand[] = [];
+  const timers: PendingTimer[] = [];
+  let engine: ProtoEngine | undefined;
+  const rest = await walkFields(bytes, async (field, value) => {
+    switch (field) {
+      case ENGINE_FIELD: engine = await decodeEngineInSlices(value, step); return true;
+      case CONTEXTS_FIELD: contexts.push(ContactContext.decode(value)); break;
+      case APPLIED_FIELD: applied.push(AppliedCommand.decode(value)); break;
+      case TIMERS_FIELD: timers.push(PendingTimer.decode(value)); break;
+      default: return false;
+    }
+    await step();
+    return true;
+  });
+  return { ...DomainCheckpoint.decode(rest), engine, contexts, applied, timers };
+}
+
+async function decodeEngineInSlices(bytes: Uint8Array, step: () => Promise<void>): Promise<ProtoEngine> {
+  const contacts: ProtoContact[] = [];
+  const rest = await walkFields(bytes, async (field, value) => {
+    if (field !== CONTACTS_FIELD) return false;
+    contacts.push(ProtoContact.decode(value));
+    await step();
+    return true;
+  });
+  return { ...ProtoEngine.decode(rest), contacts };
+}
+
+/**
+ * Hands each length-delimited field of a message to `take`; returns the bytes of the fields it
+ * did not take (and of every other wire type), in order, for the generated decoder.
+ */
+async function walkFields(bytes: Uint8Array, take: (field: number, value: Uint8Array) => Promise<boolean>): Promise<Uint8Array> {
+  const reader = new BinaryReader(bytes);
+  const rest: Uint8Array[] = [];
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    const [field, wireType] = reader.tag();
+    if (wireType === WireType.LengthDelimited && (await take(field, reader.bytes()))) continue;
+    if (wireType !== WireType.LengthDelimited) reader.skip(wireType, field);
+    rest.push(bytes.subarray(start, reader.pos));
+  }
+  return Buffer.concat(rest);
+}
+
 function toProto(c: CheckpointContent): DomainCheckpoint {
   return {
     formatVersion: CHECKPOINT_FORMAT, domain: c.domain, epoch: c.epoch, position: c.position, takenAtMs: c.takenAtMs,
@@ -127,12 +217,14 @@ function fromProto(p: DomainCheckpoint): CheckpointContent {
     domain: p.domain, epoch: p.epoch, position: p.position, takenAtMs: p.takenAtMs, ruleVersion: p.ruleVersion,
     routingTailAfterSeq: p.routingTailAfterSeq, lastNowMs: p.lastNowMs,
     engine: engineFromProto(need(p.engine, 'checkpoint.engine')),
-    contexts: p.contexts.map((c) => ({
-      contactId: c.contactId, context: Contact.toJSON(need(c.context, `context of contact ${c.contactId}`)) as Record<string, unknown>,
-    })),
+    contexts: p.contexts.map(contextFromProto),
     applied: p.applied.map((a) => ({ commandId: a.commandId, atMs: a.atMs })),
     timers: p.timers.map(timerFromProto),
   };
+}
+
+function contextFromProto(c: ContactContext): CheckpointContent['contexts'][number] {
+  return { contactId: c.contactId, context: Contact.toJSON(need(c.context, `context of contact ${c.contactId}`)) as Record<string, unknown> };
 }
 
 /** Keys in the order the engine builds them: timers are `JSON.stringify`-ed into Redis members. */

@@ -75,6 +75,10 @@ function record(metrics: RoutingMetrics, worker: DomainWorker, event: RoutingEve
     }
     case 'WrapUpEnded': case 'ContactAbandoned': case 'ContactExpired': case 'ContactRejected':
       return offered.forget(domain, event.contactId);
+    case 'ContactTransferred':
+      // Out of the domain (to a partner or an external number): no later event names it here.
+      if (event.destination !== undefined) offered.forget(domain, event.contactId);
+      return;
     case 'OfferAccepted': {
       metrics.offerEnded(domain, event.queueId, 'accepted');
       const threshold = worker.core.engine.queue(event.queueId)?.serviceLevel.withinSeconds;

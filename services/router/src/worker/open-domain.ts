@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { readSubject, routingSubject, streamSubjects } from '@switchboard/bus';
@@ -8,7 +9,7 @@ import { eventToProto } from '../mapping/event.mapper.js';
 import { APPLIED_EVENT, decodeApplied, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
 import { DomainEngine, timerEntry } from './domain-engine.js';
 import { DomainWorker, type WorkerDeps, type WorkerStart } from './domain-worker.js';
-import { decodeCheckpoint, type CheckpointContent } from '../mapping/checkpoint.mapper.js';
+import { decodeCheckpointInSlices, type CheckpointContent } from '../mapping/checkpoint.mapper.js';
 import type { IdempotencyRetention } from './idempotency-window.js';
 import { RELAY_WINDOW, type RelayEntry } from './outbox-relay.js';
 import { chooseRecords } from './record-log.js';
@@ -54,6 +55,14 @@ interface OpenContext {
   readonly retention?: IdempotencyRetention;
 }
 
+/**
+ * Decodes a checkpoint a slice at a time, giving the event loop a turn between slices: decoding
+ * 100,000 live contacts takes about a second here, longer than a short lease may go unrenewed.
+ */
+function decodeInTurns(data: Uint8Array): Promise<CheckpointContent> {
+  return decodeCheckpointInSlices(data, () => nextTurn());
+}
+
 function engineFrom(c: OpenContext, from?: CheckpointContent): DomainEngine {
   return new DomainEngine(c.domain, c.rules.version, c.deps.names, c.lease.epoch, { ...(c.retention ? { retention: c.retention } : {}), ...(from ? { from } : {}) });
 }
@@ -65,7 +74,7 @@ function engineFrom(c: OpenContext, from?: CheckpointContent): DomainEngine {
  */
 async function rebuildFromRedis(c: OpenContext): Promise<Rebuilt> {
   const stored = await c.deps.store.loadCheckpoint();
-  const content = stored === undefined ? undefined : decodeCheckpoint(stored.data);
+  const content = stored === undefined ? undefined : await decodeInTurns(stored.data);
   const core = engineFrom(c, content);
   let lastLogId = stored?.logId ?? '';
   let replayed = 0;
@@ -95,7 +104,7 @@ async function rebuildFromJetStream(c: OpenContext): Promise<Rebuilt> {
   for await (const archived of c.deps.archive.read(c.domain)) {
     let content: CheckpointContent;
     try {
-      content = decodeCheckpoint(archived.data);
+      content = await decodeInTurns(archived.data);
     } catch (error) {
       c.deps.logger.error({ err: error, domain: c.domain, position: archived.meta.position }, 'archived checkpoint unreadable; trying an older one');
       continue;
