@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from 'nats';
 import { ContactRecord, RoutingEvent } from '@switchboard/contracts';
 import { readSubject, streamSubjects, type BusNames } from '@switchboard/bus';
+import { APPLIED_EVENT, decodeApplied, isSignIn } from '@switchboard/router-api';
 import type { AuditInput } from './audit.js';
 
 /**
@@ -23,9 +24,9 @@ export async function readDomainRecord(js: JetStreamClient, jsm: JetStreamManage
   const capacity = new Map<string, Record<string, number>>();
   const routing = streamSubjects.routing(names).replace(/>$/, `${domain}.>`);
   for await (const msg of readSubject(js, jsm, names.routingStream, routing)) {
-    if (msg.subject.endsWith('.applied')) {
-      const applied = JSON.parse(new TextDecoder().decode(msg.data)) as { cmd?: { type?: string; agent?: { id: string; capacity: Record<string, number> } } };
-      if (applied.cmd?.type === 'SIGN_IN' && applied.cmd.agent) capacity.set(applied.cmd.agent.id, applied.cmd.agent.capacity);
+    if (msg.subject.endsWith(`.${APPLIED_EVENT}`)) {
+      const applied = decodeApplied(new TextDecoder().decode(msg.data));
+      if (isSignIn(applied)) capacity.set(applied.cmd.agent.id, applied.cmd.agent.capacity);
     } else {
       events.push({ seq: msg.seq, event: RoutingEvent.decode(msg.data) });
     }

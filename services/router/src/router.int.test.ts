@@ -3,7 +3,7 @@ import { RoutingEngine } from '@switchboard/routing-core';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { RouterHarness, testRules } from './testing/router-harness.js';
 import { ensureStreams, readSubject } from '@switchboard/bus';
-import { decodeApplied } from './worker/applied-record.js';
+import { decodeApplied } from '@switchboard/router-api';
 import { eventToProto } from './mapping/event.mapper.js';
 
 const offersOf = (events: { offered?: unknown; contactId: string }[]) => events.filter((e) => e.offered).map((e) => e.contactId);

@@ -3,7 +3,7 @@ import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { routingSubject, type BusNames } from '@switchboard/bus';
 import type { OutboxEntry, Transition } from '@switchboard/state';
 import { eventToProto } from '../mapping/event.mapper.js';
-import { APPLIED_EVENT, appliedMsgId, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
+import { APPLIED_EVENT, appliedMsgId, encodeApplied, eventMsgId, type AppliedRecord } from '@switchboard/router-api';
 import { DEFAULT_RETENTION, IdempotencyWindow, type IdempotencyRetention } from './idempotency-window.js';
 
 /** What a checkpoint holds of a domain besides its position: see `mapping/checkpoint.mapper.ts`. */

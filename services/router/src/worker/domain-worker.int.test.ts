@@ -7,7 +7,7 @@ import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type
 import type { RoutingCommand } from '@switchboard/routing-core';
 import { ruleSetFrom } from '../rules/classify.js';
 import { testRules } from '../testing/router-harness.js';
-import { decodeApplied, encodeApplied, type AppliedRecord } from './applied-record.js';
+import { decodeApplied, encodeApplied, type AppliedRecord } from '@switchboard/router-api';
 import { DomainEngine } from './domain-engine.js';
 import type { WorkerDeps } from './domain-worker.js';
 import { openDomain } from './open-domain.js';

@@ -6,7 +6,7 @@ import type { Lease, Transition } from '@switchboard/state';
 import type { RoutingEvent } from '@switchboard/routing-core';
 import type { RuleSet } from '../rules/classify.js';
 import { eventToProto } from '../mapping/event.mapper.js';
-import { APPLIED_EVENT, decodeApplied, encodeApplied, eventMsgId, type AppliedRecord } from './applied-record.js';
+import { APPLIED_EVENT, decodeApplied, encodeApplied, eventMsgId, type AppliedRecord } from '@switchboard/router-api';
 import { DomainEngine, timerEntry } from './domain-engine.js';
 import { DomainWorker, type WorkerDeps, type WorkerStart } from './domain-worker.js';
 import { decodeCheckpointInSlices, type CheckpointContent } from '../mapping/checkpoint.mapper.js';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { publishDurable, type BusNames } from '@switchboard/bus';
 import type { DomainStore, Lease, PendingOutbox } from '@switchboard/state';
-import { APPLIED_EVENT } from './applied-record.js';
+import { APPLIED_EVENT } from '@switchboard/router-api';
 
 /**
  * An outbox record to publish, with its Redis outbox id (`streamId`; '' for an entry that was

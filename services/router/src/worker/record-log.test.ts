@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppliedRecord } from './applied-record.js';
+import type { AppliedRecord } from '@switchboard/router-api';
 import { chooseRecords } from './record-log.js';
 
 const rec = (n: number, e?: string, tag = ''): AppliedRecord =>

@@ -1,4 +1,4 @@
-import type { AppliedRecord } from './applied-record.js';
+import type { AppliedRecord } from '@switchboard/router-api';
 
 /** What a rebuild from ROUTING may replay, and what it left out and why. */
 export interface ChosenLog {

@@ -1,7 +1,9 @@
-import type { RoutingCommand } from '@switchboard/routing-core';
+import type { AgentProfile, RoutingCommand } from '@switchboard/routing-core';
 
 /**
- * One applied command as kept in the Redis log and relayed to ROUTING (`<root>.routing.<domain>.applied`).
+ * One applied command as kept in the Redis log and relayed to ROUTING (`<root>.routing.<domain>.applied`):
+ * the contract between the router that writes it and whoever reads the record (the router's own
+ * rebuilds, the auditor, tests).
  * Replaying the records in `n` order into a fresh engine rebuilds the domain's state exactly,
  * because the engine is deterministic and every record carries the time it was applied at.
  */
@@ -45,6 +47,12 @@ export function encodeApplied(record: AppliedRecord): string {
   return JSON.stringify(record);
 }
 
+/** Whether the record signed an agent in (what the auditor reads capacities from). */
+export function isSignIn(record: AppliedRecord): record is AppliedRecord & { readonly cmd: { readonly type: 'SIGN_IN'; readonly agent: AgentProfile } } {
+  return record.cmd.type === 'SIGN_IN';
+}
+
+/** @throws TypeError when `text` is not an applied-command record */
 export function decodeApplied(text: string): AppliedRecord {
   const record = JSON.parse(text) as AppliedRecord;
   if (typeof record.n !== 'number' || typeof record.at !== 'number' || typeof record.cmd?.type !== 'string') {
