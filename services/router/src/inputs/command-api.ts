@@ -3,7 +3,7 @@ import { getTracer, withNatsProcessSpan } from '@switchboard/telemetry';
 import type { RoutingCommand } from '@switchboard/routing-core';
 import { isRoutingError } from '@switchboard/routing-core';
 import type { z } from 'zod';
-import type { DomainWorker, WorkerDeps } from '../worker/domain-worker.js';
+import type { DomainPort, WorkerDeps } from '../worker/domain-worker.js';
 import { commandRequestSchema, queryRequestSchema, routerSubjects } from '@switchboard/router-api';
 
 const tracer = getTracer('@switchboard/router');
@@ -12,7 +12,7 @@ const tracer = getTracer('@switchboard/router');
 type Reply = Record<string, unknown> & { ok: boolean };
 
 /** Serves the owner's command and query subjects; only the lease holder subscribes. */
-export function serveCommandApi(worker: DomainWorker, deps: WorkerDeps): Subscription[] {
+export function serveCommandApi(worker: DomainPort, deps: WorkerDeps): Subscription[] {
   const subjects = routerSubjects(deps.names.subjectRoot, worker.domain);
   const serve = (subject: string, handle: (body: unknown) => Promise<Reply> | Reply) =>
     deps.nc.subscribe(subject, {
@@ -46,7 +46,7 @@ function invalid(error: z.ZodError): Reply {
   return { ok: false, code: 'INVALID_ARGUMENT', field: issue.path.join('.'), message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
 }
 
-async function runCommand(worker: DomainWorker, body: unknown): Promise<Reply> {
+async function runCommand(worker: DomainPort, body: unknown): Promise<Reply> {
   const parsed = commandRequestSchema.safeParse(body);
   if (!parsed.success) return invalid(parsed.error);
   const command = parsed.data.command as RoutingCommand;
@@ -63,15 +63,15 @@ async function runCommand(worker: DomainWorker, body: unknown): Promise<Reply> {
   }
 }
 
-function runQuery(worker: DomainWorker, body: unknown): Reply {
+function runQuery(worker: DomainPort, body: unknown): Reply {
   const parsed = queryRequestSchema.safeParse(body);
   if (!parsed.success) return invalid(parsed.error);
-  const engine = worker.core.engine;
+  const engine = worker.live;
   const q = parsed.data;
   switch (q.query) {
     case 'contact': {
       const reply = found('contact', engine.contact(q.contactId), q.contactId);
-      const context = worker.core.contextOf(q.contactId);
+      const context = worker.live.contextOf(q.contactId);
       return reply.ok && context ? { ...reply, context } : reply;
     }
     case 'agent': return found('agent', engine.agent(q.agentId), q.agentId);

@@ -6,12 +6,12 @@ import type { JsMsg } from 'nats';
 import { contactInputOf, factsOf, InvalidContactError } from '../mapping/contact.mapper.js';
 import type { RuleSet } from '../rules/classify.js';
 import { recordDecision } from './decision-span.js';
-import { WorkerStoppedError, type DomainWorker, type Submitted, type WorkerDeps } from '../worker/domain-worker.js';
+import { WorkerStoppedError, type DomainPort, type Submitted, type WorkerDeps } from '../worker/domain-worker.js';
 
 const tracer = getTracer('@switchboard/router');
 
 /** Consumes the domain's contacts (`<root>.contacts.<domain>.>`) into the worker. Acks only after commit and relay. */
-export async function consumeContacts(worker: DomainWorker, rules: RuleSet, deps: WorkerDeps, ackWaitMs = 5_000): Promise<DurableConsumer> {
+export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: WorkerDeps, ackWaitMs = 5_000): Promise<DurableConsumer> {
   const filter = streamSubjects.contacts(deps.names).replace(/>$/, `${worker.domain}.>`);
   return consumeDurable({
     js: deps.js,
@@ -33,7 +33,7 @@ export async function consumeContacts(worker: DomainWorker, rules: RuleSet, deps
   });
 }
 
-async function handle(msg: JsMsg, worker: DomainWorker, rules: RuleSet, deps: WorkerDeps): Promise<Settlement> {
+async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: WorkerDeps): Promise<Settlement> {
   let record: ContactRecord;
   try {
     record = ContactRecord.decode(msg.data);
@@ -56,11 +56,11 @@ function settled(submitted: Submitted | undefined): Settlement {
   return submitted && !submitted.relayed ? settle.retry(1_000) : settle.ack;
 }
 
-async function arrive(contact: Contact, worker: DomainWorker, rules: RuleSet, deps: WorkerDeps): Promise<Submitted> {
+async function arrive(contact: Contact, worker: DomainPort, rules: RuleSet, deps: WorkerDeps): Promise<Submitted> {
   const facts = factsOf(contact);
   // A platform that enqueues through QueueService names the queue itself; the rules still classify
   // everything else (and a queue this domain does not have).
-  const direct = contact.queueId && worker.core.engine.queue(contact.queueId)
+  const direct = contact.queueId && worker.live.queue(contact.queueId)
     ? { queueId: contact.queueId, basePriority: 0, requiredSkills: [], rule: 'direct' }
     : undefined;
   const input = contactInputOf(contact, worker.domain, facts, direct ?? rules.classify(facts), deps.clock());
@@ -73,9 +73,9 @@ async function arrive(contact: Contact, worker: DomainWorker, rules: RuleSet, de
   });
 }
 
-async function update(update: ContactUpdate, worker: DomainWorker): Promise<Submitted | undefined> {
+async function update(update: ContactUpdate, worker: DomainPort): Promise<Submitted | undefined> {
   if (update.kind !== ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED) return undefined;
-  const live = worker.core.engine.contact(update.contactId);
+  const live = worker.live.contact(update.contactId);
   if (!live || (live.state !== 'QUEUED' && live.state !== 'OFFERED')) return undefined;
   try {
     return await worker.submit(`abandon:${update.contactId}`, { type: 'ABANDON', contactId: update.contactId });

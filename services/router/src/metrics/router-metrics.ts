@@ -81,7 +81,7 @@ function record(metrics: RoutingMetrics, worker: DomainWorker, event: RoutingEve
       return;
     case 'OfferAccepted': {
       metrics.offerEnded(domain, event.queueId, 'accepted');
-      const threshold = worker.core.engine.queue(event.queueId)?.serviceLevel.withinSeconds;
+      const threshold = worker.live.queue(event.queueId)?.serviceLevel.withinSeconds;
       const within = threshold === undefined || event.waitMs <= threshold * 1000;
       metrics.answer(domain, event.queueId, within);
       windowOf(domain, event.queueId).add(event.atMs, within);
@@ -94,7 +94,7 @@ function record(metrics: RoutingMetrics, worker: DomainWorker, event: RoutingEve
 }
 
 function sampleQueues(worker: DomainWorker, nowMs: number, windowOf: (d: string, q: string) => AnswerWindow): QueueSample[] {
-  const engine = worker.core.engine;
+  const engine = worker.live;
   return engine.snapshot().queues.map(({ queueId, waiting }) => {
     // The customer's wait counts from arrival (a transfer does not restart it). Routing order is
     // not arrival order (priorities, VIP), so the oldest is looked for among the first thousand.

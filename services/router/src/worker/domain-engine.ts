@@ -1,9 +1,9 @@
 import { RoutingEngine, type ApplyResult, type EngineImage, type RoutingCommand, type TimerRequest } from '@switchboard/routing-core';
-import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
-import { routingSubject, type BusNames } from '@switchboard/bus';
-import type { OutboxEntry, Transition } from '@switchboard/state';
-import { eventToProto } from '../mapping/event.mapper.js';
-import { APPLIED_EVENT, appliedMsgId, encodeApplied, eventMsgId, type AppliedRecord } from '@switchboard/router-api';
+import type { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import type { BusNames } from '@switchboard/bus';
+import type { Transition } from '@switchboard/state';
+import type { AppliedRecord } from '@switchboard/router-api';
+import { transitionOf } from '../mapping/transition.mapper.js';
 import { DEFAULT_RETENTION, IdempotencyWindow, type IdempotencyRetention } from './idempotency-window.js';
 
 /** What a checkpoint holds of a domain besides its position: see `mapping/checkpoint.mapper.ts`. */
@@ -136,34 +136,8 @@ export class DomainEngine {
     if (commandId) this.applied.add(commandId, at);
     const record: AppliedRecord = { n: ++this.position, cid: commandId, e: this.epoch, at, cmd: command, ...(context ? { context } : {}) };
     this.trackContext(record, result);
-    const protoEvents = result.events.map((e) => eventToProto(this.domain, e));
-    const text = encodeApplied(record);
-    // The record goes first: once any of its events is on ROUTING, so is the command that made
-    // it, and a rebuild from ROUTING never lacks the cause of an event it finds there.
-    const outbox: OutboxEntry[] = [
-      { msgId: appliedMsgId(this.domain, record), subject: routingSubject(this.names, this.domain, APPLIED_EVENT), payload: Buffer.from(text) },
-      ...protoEvents.map((event, i) => ({
-        msgId: eventMsgId(event.id, this.epoch),
-        subject: routingSubject(this.names, this.domain, result.events[i]!.type),
-        payload: Buffer.from(ProtoEvent.encode(event).finish()),
-      })),
-    ];
-    return {
-      result,
-      protoEvents,
-      transition: {
-        commandId,
-        command: text,
-        ...(firedTimer ? { firedTimer } : {}),
-        timers: result.timers.map(timerEntry),
-        outbox,
-      },
-    };
+    return { result, ...transitionOf(this.names, this.domain, record, result.events, result.timers, firedTimer) };
   }
 }
 
-/** A timer as stored in the domain's sorted set. */
-export function timerEntry(timer: TimerRequest): { dueAtMs: number; member: string } {
-  return { dueAtMs: timer.dueAtMs, member: JSON.stringify(timer) };
-}
-
+export { timerEntry } from '../mapping/transition.mapper.js';

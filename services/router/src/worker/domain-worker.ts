@@ -6,7 +6,7 @@ import { agentSubject, type BusNames } from '@switchboard/bus';
 import { getTracer, injectIntoNatsHeaders, withNatsPublishSpan } from '@switchboard/telemetry';
 import type { CheckpointArchive } from '@switchboard/bus';
 import type { CommitResult, DomainStore, Lease, Transition } from '@switchboard/state';
-import type { ApplyResult, RoutingCommand, RoutingEvent } from '@switchboard/routing-core';
+import type { ApplyResult, RoutingCommand, RoutingEngine, RoutingEvent } from '@switchboard/routing-core';
 import { DomainEngine } from './domain-engine.js';
 import { OutboxRelay, type RelayEntry } from './outbox-relay.js';
 import { Checkpointer, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy, type CheckpointStats } from './checkpointer.js';
@@ -65,13 +65,28 @@ export interface WorkerStart {
   readonly checkpointNow?: boolean;
 }
 
+/** Reads of a domain's live state, for queries and for the inputs' routing choices. */
+export type LiveView = Pick<RoutingEngine, 'contact' | 'agent' | 'agents' | 'queue' | 'queueDepth' | 'position' | 'waitingContacts' | 'snapshot'>
+  & Pick<DomainEngine, 'contextOf'>;
+
+/**
+ * How inputs (the CONTACTS consumer, the command API, the metrics) reach a domain: its name,
+ * reads of its live state, and one way in, `submit`. Nothing else of the worker — the engine's
+ * `apply`, the relay, the lease — is theirs to touch.
+ */
+export interface DomainPort {
+  readonly domain: string;
+  readonly live: LiveView;
+  submit(commandId: string, command: RoutingCommand, firedTimer?: string, contactContext?: Record<string, unknown>): Promise<Submitted>;
+}
+
 /**
  * Owns one routing domain while it holds the lease: applies commands one at a time through the
  * core, commits each as one fenced Lua script (in pipelined batches), relays the outbox to
  * ROUTING, and tells desktops of their offers once those are recorded there. Every command goes
  * through `submit`.
  */
-export class DomainWorker {
+export class DomainWorker implements DomainPort {
   private readonly queue: Job[] = [];
   private draining = false;
   private stoppedBecause: string | undefined;
@@ -84,6 +99,7 @@ export class DomainWorker {
   private readonly contactTraces = new Map<string, Context>();
 
   readonly checkpoints: Checkpointer;
+  readonly live: LiveView;
   /** When this worker took the domain over (a domain never checkpointed counts its age from here). */
   readonly openedAtMs: number;
   /** Redis stream id of the newest log entry this worker knows of. */
@@ -98,6 +114,12 @@ export class DomainWorker {
     }, start.routingSeq);
     this.lastLogId = start.lastLogId;
     this.openedAtMs = deps.clock();
+    const engine = core.engine;
+    this.live = {
+      contact: (id) => engine.contact(id), agent: (id) => engine.agent(id), agents: () => engine.agents(), queue: (id) => engine.queue(id),
+      queueDepth: (id) => engine.queueDepth(id), position: (id) => engine.position(id), waitingContacts: (id, limit) => engine.waitingContacts(id, limit),
+      snapshot: () => engine.snapshot(), contextOf: (id) => core.contextOf(id),
+    };
     const policy = deps.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY;
     this.checkpoints = new Checkpointer({
       domain: core.domain, store: deps.store, archive: deps.archive, lease, logger: deps.logger, clock: deps.clock, policy,

@@ -5,8 +5,8 @@ import { readSubject, routingSubject, streamSubjects } from '@switchboard/bus';
 import type { Lease, Transition } from '@switchboard/state';
 import type { RoutingEvent } from '@switchboard/routing-core';
 import type { RuleSet } from '../rules/classify.js';
-import { eventToProto } from '../mapping/event.mapper.js';
-import { APPLIED_EVENT, decodeApplied, encodeApplied, eventMsgId, type AppliedRecord } from '@switchboard/router-api';
+import { eventMessage } from '../mapping/transition.mapper.js';
+import { APPLIED_EVENT, decodeApplied, encodeApplied, type AppliedRecord } from '@switchboard/router-api';
 import { DomainEngine, timerEntry } from './domain-engine.js';
 import { DomainWorker, type WorkerDeps, type WorkerStart } from './domain-worker.js';
 import { decodeCheckpointInSlices, type CheckpointContent } from '../mapping/checkpoint.mapper.js';
@@ -193,14 +193,14 @@ async function missingEvents(core: DomainEngine, last: readonly { record: Applie
     if (!msg.subject.endsWith(`.${APPLIED_EVENT}`)) present.add(ProtoEvent.decode(msg.data).id);
   }
   return last.flatMap(({ record, events }) => events.filter((e) => !present.has(e.id)).map((e) => {
-    const event = eventToProto(core.domain, e);
-    return { streamId: '', msgId: eventMsgId(e.id, record.e), subject: routingSubject(deps.names, core.domain, e.type), payload: Buffer.from(ProtoEvent.encode(event).finish()), event };
+    const { entry, event } = eventMessage(deps.names, core.domain, record.e, e);
+    return { streamId: '', ...entry, event };
   }));
 }
 
 async function upsertQueues(worker: DomainWorker, rules: RuleSet): Promise<void> {
   for (const queue of rules.queues) {
-    const current = worker.core.engine.queue(queue.id);
+    const current = worker.live.queue(queue.id);
     if (current && JSON.stringify(current) === JSON.stringify(queue)) continue;
     const hash = createHash('sha256').update(JSON.stringify(queue)).digest('hex').slice(0, 16);
     await worker.submit(`queue:${rules.version}:${queue.id}:${hash}`, { type: 'UPSERT_QUEUE', queue });
