@@ -37,8 +37,10 @@ export class DomainEngine {
   private readonly applied: IdempotencyWindow;
   /** Live contacts' platform context, for desktops (see AppliedRecord.context). */
   private readonly contexts = new Map<string, Record<string, unknown>>();
-  /** Timers asked for and not yet fired: bounded by live contacts, each fires once. */
+  /** Timers asked for and not yet fired: bounded by live contacts (see trackTimers). */
   private readonly timers = new Map<string, TimerRequest>();
+  /** Each live contact's timer ids (fired ones included until the contact ends): how its timers go with it. */
+  private readonly timersOfContact = new Map<string, string[]>();
   private position = 0;
   private lastNowMs = 0;
 
@@ -57,7 +59,12 @@ export class DomainEngine {
     this.lastNowMs = from.lastNowMs;
     for (const { contactId, context } of from.contexts) this.contexts.set(contactId, context);
     for (const { commandId, atMs } of from.applied) this.applied.add(commandId, atMs);
-    for (const timer of from.timers) this.timers.set(timer.id, timer);
+    for (const timer of from.timers) {
+      this.timers.set(timer.id, timer);
+      const ids = this.timersOfContact.get(timer.contactId);
+      if (ids) ids.push(timer.id);
+      else this.timersOfContact.set(timer.contactId, [timer.id]);
+    }
   }
 
   /** The whole state as of the last command applied, for a checkpoint. Synchronous: nothing moves meanwhile. */
@@ -93,21 +100,31 @@ export class DomainEngine {
 
   private trackContext(record: AppliedRecord, result: ApplyResult): void {
     if (record.cmd.type === 'ARRIVE' && record.context) this.contexts.set(record.cmd.contact.id, record.context);
-    for (const event of result.events) {
-      const ended = event.type === 'WrapUpEnded' || event.type === 'ContactAbandoned' || event.type === 'ContactExpired'
-        || event.type === 'ContactRejected' || (event.type === 'ContactTransferred' && event.destination !== undefined);
-      if (ended) this.contexts.delete(event.contactId);
-    }
+    for (const contactId of endedContacts(result)) this.contexts.delete(contactId);
   }
 
   hasApplied(commandId: string): boolean {
     return commandId !== '' && this.applied.has(commandId);
   }
 
-  /** Keeps the pending-timer set: the fired one goes, the new ones come. */
+  /**
+   * Keeps the pending-timer set: the fired one goes, the new ones come, and an ended contact's
+   * timers go with it. The last matters: a timer that fires stale (an accepted offer's timeout)
+   * is dropped without a log record, so a rebuild never sees it fire; without this, every such
+   * timer replayed would stay in the set, and in every later checkpoint, for good.
+   */
   private trackTimers(command: RoutingCommand, result: ApplyResult): void {
     if (command.type === 'TIMER_FIRED') this.timers.delete(command.timer.id);
-    for (const t of result.timers) this.timers.set(t.id, t);
+    for (const t of result.timers) {
+      this.timers.set(t.id, t);
+      const ids = this.timersOfContact.get(t.contactId);
+      if (ids) ids.push(t.id);
+      else this.timersOfContact.set(t.contactId, [t.id]);
+    }
+    for (const contactId of endedContacts(result)) {
+      for (const id of this.timersOfContact.get(contactId) ?? []) this.timers.delete(id);
+      this.timersOfContact.delete(contactId);
+    }
   }
 
   /** Replays one logged record (recovery): same command, same time, same result. */
@@ -141,3 +158,13 @@ export class DomainEngine {
 }
 
 export { timerEntry } from '../mapping/transition.mapper.js';
+
+/** Contacts over after `result`: completed, abandoned, expired, rejected or transferred out of the domain. */
+function endedContacts(result: ApplyResult): string[] {
+  const ended: string[] = [];
+  for (const event of result.events) {
+    if (event.type === 'WrapUpEnded' || event.type === 'ContactAbandoned' || event.type === 'ContactExpired'
+      || event.type === 'ContactRejected' || (event.type === 'ContactTransferred' && event.destination !== undefined)) ended.push(event.contactId);
+  }
+  return ended;
+}

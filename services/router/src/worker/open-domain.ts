@@ -22,6 +22,20 @@ interface Rebuilt {
   readonly replayed: number;
   readonly lastLogId: string;
   readonly durable?: WorkerStart['durable'];
+  /** How long each step of the rebuild took (ms), for the log line that explains a slow takeover. */
+  readonly phases?: Record<string, number>;
+}
+
+/** Times consecutive steps: `phase(name)` closes the step that ended now. */
+function phases(clock: () => number): ((name: string) => void) & { done(): Record<string, number> } {
+  const took: Record<string, number> = {};
+  let last = clock();
+  const phase = (name: string) => {
+    const now = clock();
+    took[name] = now - last;
+    last = now;
+  };
+  return Object.assign(phase, { done: () => took });
 }
 
 /**
@@ -38,7 +52,10 @@ export async function openDomain(domain: string, lease: Lease, rules: RuleSet, d
   const context = { domain, lease, rules, deps, ...(retention ? { retention } : {}) };
   const rebuilt = lease.freshEpoch ? await rebuildFromJetStream(context) : await rebuildFromRedis(context);
   const { core, source, replayed, fromCheckpoint } = rebuilt;
-  deps.logger.info({ domain, source, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts, ms: deps.clock() - started }, 'domain state rebuilt');
+  deps.logger.info({
+    domain, source, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts, ms: deps.clock() - started,
+    ...(rebuilt.phases ? { phases: rebuilt.phases } : {}),
+  }, 'domain state rebuilt');
   const worker = new DomainWorker(core, lease, deps, {
     lastLogId: rebuilt.lastLogId, routingSeq, ...(rebuilt.durable ? { durable: rebuilt.durable } : {}), checkpointNow: source === 'jetstream',
   });
@@ -73,9 +90,13 @@ function engineFrom(c: OpenContext, from?: CheckpointContent): DomainEngine {
  * takeover: going on without it would rest every later decision on a missing state.
  */
 async function rebuildFromRedis(c: OpenContext): Promise<Rebuilt> {
+  const phase = phases(c.deps.clock);
   const stored = await c.deps.store.loadCheckpoint();
+  phase('loadMs');
   const content = stored === undefined ? undefined : await decodeInTurns(stored.data);
+  phase('decodeMs');
   const core = engineFrom(c, content);
+  phase('restoreMs');
   let lastLogId = stored?.logId ?? '';
   let replayed = 0;
   for await (const entry of c.deps.store.readLog(2_000, lastLogId || undefined)) {
@@ -88,9 +109,11 @@ async function rebuildFromRedis(c: OpenContext): Promise<Rebuilt> {
     core.replay(record);
     replayed++;
   }
+  phase('tailMs');
   const newest = (await c.deps.archive.list(c.domain))[0];
+  phase('archiveMs');
   return {
-    core, source: 'redis', fromCheckpoint: content?.position, replayed, lastLogId,
+    core, source: 'redis', fromCheckpoint: content?.position, replayed, lastLogId, phases: phase.done(),
     ...(newest ? { durable: { position: newest.position, takenAtMs: newest.takenAtMs, routingTailAfterSeq: newest.routingTailAfterSeq } } : {}),
   };
 }
