@@ -36,6 +36,16 @@ describe('switchboard bench --quick', () => {
     expect(f.scale.agentFreedToOfferMs.count).toBeGreaterThan(0);
     expect(f.scale.arrivalToQueuedMs.count).toBeGreaterThan(0);
     expect(f.core.decisionUs.p99).toEqual(expect.any(Number));
+    for (const name of ['small', 'large', 'manyLive']) {
+      const soakCase = f.soak.cases[name];
+      expect(soakCase.errors).toEqual([]);
+      expect(soakCase.settled.settled).toBe(true);
+      expect(soakCase.takeovers.length).toBeGreaterThan(0);
+      expect(soakCase.takeovers.every((t: { rebuild: { fromCheckpoint: number | null } }) => t.rebuild.fromCheckpoint !== null)).toBe(true);
+      expect(soakCase.redisLoss.rebuild.source).toBe('jetstream');
+      expect(soakCase.checkpoints.pauseMs.p99).toEqual(expect.any(Number));
+    }
+    expect(f.soak.largeOverSmall).toMatchObject({ redisUsedMemory: expect.any(Number), routerRss: expect.any(Number), takeover: expect.any(Number) });
     expect(report.targets.every((t: { measured: unknown }) => typeof t.measured === 'number')).toBe(true);
   }, 270_000);
 });

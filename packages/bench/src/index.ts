@@ -7,3 +7,5 @@ export { measureScale, type ScaleResult } from './scale.js';
 export { type ScaleSize } from './scale-load.js';
 export { BenchDesktops, type OfferSample } from './bench-desktops.js';
 export { startE2eMesh, type E2eMesh } from './e2e-mesh.js';
+export { measureSoakCase, SOAK_LOADED_HOW, type SoakCaseResult, type SoakSettings, type TakeoverFigures, type RedisFigures, type RebuildLine } from './soak.js';
+export { loadSoakDomain, type SoakLoaded, type SoakSize } from './soak-load.js';

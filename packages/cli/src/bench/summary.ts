@@ -14,6 +14,8 @@ const at = (figures: Figures, path: string): number | null => {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 };
 
+const within15 = (x: number) => Math.abs(x - 1) <= 0.15;
+
 const check = (target: string, measured: number | null, goal: string, ok: (x: number) => boolean): TargetCheck =>
   ({ target, measured, goal, met: measured === null ? null : ok(measured) });
 
@@ -34,5 +36,11 @@ export function checkTargets(figures: Figures): TargetCheck[] {
     check('decision p99 with 1M waiting, arrival → queued, ms', at(figures, 'scale.arrivalToQueuedMs.p99'), '<= 2', (x) => x <= 2),
     check('engine decision p99 with 1M waiting (in process), ms', ((x) => (x === null ? null : x / 1000))(at(figures, 'core.decisionUs.p99')), '<= 2', (x) => x <= 2),
     check('tracing + logging cost share of throughput', at(figures, 'overhead.costShare'), '<= 0.10', (x) => x <= 0.1),
+    check('soak: Redis used memory, 10^6 / 10^4 completed contacts (same live state)', at(figures, 'soak.largeOverSmall.redisUsedMemory'), 'within 15% (0.85..1.15)', within15),
+    check('soak: router RSS, 10^6 / 10^4 completed contacts (owner opened from a checkpoint)', at(figures, 'soak.largeOverSmall.routerRss'), 'within 15% (0.85..1.15)', within15),
+    check('soak: takeover (kill -9 → next offer), 10^6 / 10^4 completed contacts', at(figures, 'soak.largeOverSmall.takeover'), 'within 15% (0.85..1.15)', within15),
+    check('soak: takeover with 100,000 waiting contacts, s', ((x) => (x === null ? null : x / 1000))(at(figures, 'soak.cases.manyLive.takeoverMs.median')), '<= 3', (x) => x <= 3),
+    check('soak: checkpoint pause p99 with 100,000 waiting contacts, ms', at(figures, 'soak.cases.manyLive.checkpoints.pauseMs.p99'), '<= 100', (x) => x <= 100),
+    check('soak: rebuild after Redis loss with 100,000 waiting contacts, s', ((x) => (x === null ? null : x / 1000))(at(figures, 'soak.cases.manyLive.redisLoss.upToOfferMs')), '<= 10', (x) => x <= 10),
   ];
 }

@@ -2,6 +2,7 @@ import { coreBench } from './core-bench.js';
 import { e2eBench } from './e2e-bench.js';
 import { ceilingBench, overheadBench, routerBench } from './router-bench.js';
 import { scaleBench } from './scale-bench.js';
+import { soakBench } from './soak-bench.js';
 import type { BenchSession } from './session.js';
 
 /** Options every bench target receives. */
@@ -24,7 +25,7 @@ export interface BenchTarget {
 
 /**
  * The dispatch table, in the order a full run goes: the ceiling first (every later figure is
- * compared with it), the heavy scale run last. To add a target write a module exporting a
+ * compared with it), the heavy scale and soak runs last. To add a target write a module exporting a
  * {@link BenchTarget} and add one line here.
  */
 export const benchTargets: Readonly<Record<string, BenchTarget>> = {
@@ -34,4 +35,5 @@ export const benchTargets: Readonly<Record<string, BenchTarget>> = {
   overhead: overheadBench,
   e2e: e2eBench,
   scale: scaleBench,
+  soak: soakBench,
 };
