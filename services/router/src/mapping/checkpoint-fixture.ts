@@ -1,5 +1,5 @@
 import { RoutingEngine, type RoutingCommand } from '@switchboard/routing-core';
-import type { CheckpointContent } from './checkpoint.mapper.js';
+import { encodeContactContext, type CheckpointContent } from './checkpoint.mapper.js';
 
 /**
  * The domain state kept as a checkpoint fixture of each format (test-fixtures/checkpoint-format-N.bin):
@@ -45,7 +45,7 @@ export function fixtureCheckpoint(): { content: CheckpointContent; engine: Routi
     content: {
       domain: 'fixture', epoch: '0000fixture', position: 42, takenAtMs: now, ruleVersion: 'fixture-1', routingTailAfterSeq: 1_234, lastNowMs: now,
       engine: image,
-      contexts: [{ contactId: 'c0', context: { customer: { id: 'cust-0', displayName: '王小明' }, summary: 'billing question' } }],
+      contexts: [{ contactId: 'c0', context: encodeContactContext({ customer: { id: 'cust-0', displayName: '王小明' }, summary: 'billing question' }) }],
       applied: [{ commandId: 'arrive:c0', atMs: now - 5_000 }, { commandId: 'req:accept-c0', atMs: now - 1_000 }],
       timers: timers.filter((t) => engine.contact(t.contactId) !== undefined),
     },

@@ -8,7 +8,7 @@ import {
 } from '@switchboard/routing-core';
 import { describe, expect, it } from 'vitest';
 import {
-  CheckpointFormatError, decodeCheckpoint, decodeCheckpointInSlices, encodeCheckpoint, encodeCheckpointInSlices, type CheckpointContent,
+  CheckpointFormatError, decodeCheckpoint, decodeCheckpointInSlices, encodeCheckpoint, encodeCheckpointInSlices, encodeContactContext, type CheckpointContent,
 } from './checkpoint.mapper.js';
 
 const ENGINE = { domainId: 'd1', ruleVersion: 'rules-7' };
@@ -142,7 +142,7 @@ class World {
     return {
       domain: 'd1', epoch: 'epoch-3', position: this.log.length, takenAtMs: this.now + 7, ruleVersion: ENGINE.ruleVersion,
       routingTailAfterSeq: 90_071, lastNowMs: this.now, engine: this.engine.capture(),
-      contexts: [...this.contexts].filter(([id]) => this.engine.contact(id) !== undefined).map(([contactId, context]) => ({ contactId, context })),
+      contexts: [...this.contexts].filter(([id]) => this.engine.contact(id) !== undefined).map(([contactId, context]) => ({ contactId, context: encodeContactContext(context) })),
       applied: [...this.applied].map(([commandId, atMs]) => ({ commandId, atMs })),
       timers: [...this.timers.values()],
     };

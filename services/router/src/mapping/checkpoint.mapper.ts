@@ -23,10 +23,25 @@ export interface CheckpointContent {
   readonly routingTailAfterSeq: number;
   readonly lastNowMs: number;
   readonly engine: EngineImage;
-  /** Each live contact's platform context: `Contact.toJSON(...)` output (other keys are not kept). */
-  readonly contexts: readonly { readonly contactId: string; readonly context: Record<string, unknown> }[];
+  /** Each live contact's platform context, as proto `Contact` bytes (see encodeContactContext). */
+  readonly contexts: readonly { readonly contactId: string; readonly context: Uint8Array }[];
   readonly applied: readonly { readonly commandId: string; readonly atMs: number }[];
   readonly timers: readonly TimerRequest[];
+}
+
+/**
+ * A live contact's platform context as the router keeps it: proto `Contact` bytes of the
+ * `Contact.toJSON(...)` output an arrival carries (other keys are not kept). Bytes rather than
+ * objects: 100,000 live contacts' contexts are then a few MB of buffers the garbage collector
+ * does not walk, written into a checkpoint and read back from one without being parsed.
+ */
+export function encodeContactContext(json: Record<string, unknown>): Uint8Array {
+  return Contact.encode(Contact.fromJSON(json)).finish();
+}
+
+/** The JSON a desktop gets: `Contact.toJSON` of the kept bytes. */
+export function contactContextJson(bytes: Uint8Array): Record<string, unknown> {
+  return Contact.toJSON(Contact.decode(bytes)) as Record<string, unknown>;
 }
 
 /** Elements of a large repeated field mapped and encoded between two pauses of {@link encodeCheckpointInSlices}. */
@@ -70,13 +85,28 @@ export async function encodeCheckpointInSlices(content: CheckpointContent, pause
     const engineLength = engineParts.reduce((n, p) => n + p.byteLength, 0);
     parts.push(new BinaryWriter().tag(ENGINE_FIELD, WireType.LengthDelimited).uint32(engineLength).finish(), ...engineParts);
     // Fields 10–12.
-    await slices(contexts, (part) => DomainCheckpoint.encode({ ...none, contexts: part.map(contextToProto) }).finish(), parts);
+    await slices(contexts, encodeContextsRaw, parts);
     await slices(applied, (part) => DomainCheckpoint.encode({ ...none, applied: part as DomainCheckpoint['applied'] }).finish(), parts);
     await slices(timers, (part) => DomainCheckpoint.encode({ ...none, timers: part.map(timerToProto) }).finish(), parts);
     return Buffer.concat(parts);
   } catch (error) {
     throw new CheckpointFormatError(`checkpoint of domain ${content.domain}: cannot encode (${String(error)})`, { cause: error });
   }
+}
+
+/**
+ * `DomainCheckpoint.contexts` entries written from the kept bytes: the same bytes as encoding
+ * `{ contactId, context: Contact.decode(bytes) }`, since the kept bytes are Contact.encode's own.
+ */
+function encodeContextsRaw(part: CheckpointContent['contexts']): Uint8Array {
+  const w = new BinaryWriter();
+  for (const { contactId, context } of part) {
+    w.tag(CONTEXTS_FIELD, WireType.LengthDelimited).fork();
+    if (contactId !== '') w.tag(1, WireType.LengthDelimited).string(contactId);
+    w.tag(2, WireType.LengthDelimited).bytes(context);
+    w.join();
+  }
+  return w.finish();
 }
 
 /**
@@ -118,12 +148,13 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointContent {
  */
 export async function decodeCheckpointInSlices(bytes: Uint8Array, pause: () => Promise<void>, slice = CHECKPOINT_SLICE): Promise<CheckpointContent> {
   let p: DomainCheckpoint;
+  let contexts: CheckpointContent['contexts'];
   let n = 0;
   const step = async () => {
     if (++n % slice === 0) await pause();
   };
   try {
-    p = await decodeProtoInSlices(bytes, step);
+    ({ proto: p, contexts } = await decodeProtoInSlices(bytes, step));
   } catch (error) {
     throw new CheckpointFormatError(`not a readable checkpoint (${String(error)})`, { cause: error });
   }
@@ -137,24 +168,19 @@ export async function decodeCheckpointInSlices(bytes: Uint8Array, pause: () => P
     contacts.push(contactFromProto(c));
     await step();
   }
-  const contexts = [];
-  for (const c of p.contexts) {
-    contexts.push(contextFromProto(c));
-    await step();
-  }
   return { ...fromProto({ ...p, engine: { ...protoEngine, contacts: [], queues: [], agents: [], servers: [] }, contexts: [] }), engine: { ...engine, contacts }, contexts };
 }
 
 /** The message, with the elements of its large repeated fields decoded one by one, `step()` after each. */
-async function decodeProtoInSlices(bytes: Uint8Array, step: () => Promise<void>): Promise<DomainCheckpoint> {
-  const contexts: ContactContext[] = [];
+async function decodeProtoInSlices(bytes: Uint8Array, step: () => Promise<void>): Promise<{ proto: DomainCheckpoint; contexts: CheckpointContent['contexts'] }> {
+  const rawContexts: CheckpointContent['contexts'][number][] = [];
   const applied: AppliedCommand[] = [];
   const timers: PendingTimer[] = [];
   let engine: ProtoEngine | undefined;
   const rest = await walkFields(bytes, async (field, value) => {
     switch (field) {
       case ENGINE_FIELD: engine = await decodeEngineInSlices(value, step); return true;
-      case CONTEXTS_FIELD: contexts.push(ContactContext.decode(value)); break;
+      case CONTEXTS_FIELD: rawContexts.push(contextRaw(value)); break;
       case APPLIED_FIELD: applied.push(AppliedCommand.decode(value)); break;
       case TIMERS_FIELD: timers.push(PendingTimer.decode(value)); break;
       default: return false;
@@ -162,7 +188,21 @@ async function decodeProtoInSlices(bytes: Uint8Array, step: () => Promise<void>)
     await step();
     return true;
   });
-  return { ...DomainCheckpoint.decode(rest), engine, contexts, applied, timers };
+  return { proto: { ...DomainCheckpoint.decode(rest), engine, contexts: [], applied, timers }, contexts: rawContexts };
+}
+
+/** One ContactContext entry with its Contact left as bytes (copied: the checkpoint's buffer is not kept alive by them). */
+function contextRaw(bytes: Uint8Array): CheckpointContent['contexts'][number] {
+  const reader = new BinaryReader(bytes);
+  let contactId = '';
+  let context: Uint8Array | undefined;
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field === 1 && wireType === WireType.LengthDelimited) contactId = reader.string();
+    else if (field === 2 && wireType === WireType.LengthDelimited) context = new Uint8Array(reader.bytes());
+    else reader.skip(wireType, field);
+  }
+  return { contactId, context: need(context, `context of contact ${contactId}`) };
 }
 
 async function decodeEngineInSlices(bytes: Uint8Array, step: () => Promise<void>): Promise<ProtoEngine> {
@@ -205,7 +245,7 @@ function toProto(c: CheckpointContent): DomainCheckpoint {
 }
 
 function contextToProto({ contactId, context }: CheckpointContent['contexts'][number]): DomainCheckpoint['contexts'][number] {
-  return { contactId, context: Contact.fromJSON(context) };
+  return { contactId, context: Contact.decode(context) };
 }
 
 function timerToProto(t: TimerRequest): PendingTimer {
@@ -224,7 +264,7 @@ function fromProto(p: DomainCheckpoint): CheckpointContent {
 }
 
 function contextFromProto(c: ContactContext): CheckpointContent['contexts'][number] {
-  return { contactId: c.contactId, context: Contact.toJSON(need(c.context, `context of contact ${c.contactId}`)) as Record<string, unknown> };
+  return { contactId: c.contactId, context: Contact.encode(need(c.context, `context of contact ${c.contactId}`)).finish() };
 }
 
 /** Keys in the order the engine builds them: timers are `JSON.stringify`-ed into Redis members. */

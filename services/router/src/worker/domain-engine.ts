@@ -4,6 +4,7 @@ import type { BusNames } from '@switchboard/bus';
 import type { Transition } from '@switchboard/state';
 import type { AppliedRecord } from '@switchboard/router-api';
 import { transitionOf } from '../mapping/transition.mapper.js';
+import { contactContextJson, encodeContactContext } from '../mapping/checkpoint.mapper.js';
 import { DEFAULT_RETENTION, IdempotencyWindow, type IdempotencyRetention } from './idempotency-window.js';
 
 /** What a checkpoint holds of a domain besides its position: see `mapping/checkpoint.mapper.ts`. */
@@ -13,7 +14,8 @@ export interface EngineCheckpoint {
   readonly ruleVersion: string;
   readonly lastNowMs: number;
   readonly engine: EngineImage;
-  readonly contexts: readonly { readonly contactId: string; readonly context: Record<string, unknown> }[];
+  /** Proto `Contact` bytes (see encodeContactContext). */
+  readonly contexts: readonly { readonly contactId: string; readonly context: Uint8Array }[];
   readonly applied: readonly { readonly commandId: string; readonly atMs: number }[];
   readonly timers: readonly TimerRequest[];
 }
@@ -35,8 +37,8 @@ export class DomainEngine {
   readonly engine: RoutingEngine;
   /** Command ids that may still come back (bounded by time; see IdempotencyWindow). */
   private readonly applied: IdempotencyWindow;
-  /** Live contacts' platform context, for desktops (see AppliedRecord.context). */
-  private readonly contexts = new Map<string, Record<string, unknown>>();
+  /** Live contacts' platform context, for desktops (see AppliedRecord.context), as proto `Contact` bytes. */
+  private readonly contexts = new Map<string, Uint8Array>();
   /** Timers asked for and not yet fired: bounded by live contacts (see trackTimers). */
   private readonly timers = new Map<string, TimerRequest>();
   /** Each live contact's timer ids (fired ones included until the contact ends): how its timers go with it. */
@@ -95,11 +97,12 @@ export class DomainEngine {
 
   /** The platform context of a live contact, if it arrived with one. */
   contextOf(contactId: string): Record<string, unknown> | undefined {
-    return this.contexts.get(contactId);
+    const bytes = this.contexts.get(contactId);
+    return bytes === undefined ? undefined : contactContextJson(bytes);
   }
 
   private trackContext(record: AppliedRecord, result: ApplyResult): void {
-    if (record.cmd.type === 'ARRIVE' && record.context) this.contexts.set(record.cmd.contact.id, record.context);
+    if (record.cmd.type === 'ARRIVE' && record.context) this.contexts.set(record.cmd.contact.id, encodeContactContext(record.context));
     for (const contactId of endedContacts(result)) this.contexts.delete(contactId);
   }
 
