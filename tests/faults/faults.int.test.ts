@@ -50,13 +50,14 @@ async function runWithFault(r: Rig, name: string, fault: () => Promise<void>, af
   await expect.poll(() => r.routers.map((p) => p.logs).join(''), { timeout: 30_000, interval: 200 }).toMatch(/"compactedEntries":[1-9][^\n]*"msg":"checkpoint written"/);
   await fault();
   await afterFault?.();
-  // Resumed = a contact first sent after the fault was done was offered to an agent, within 15 s:
+  // Resumed = a contact first sent after the fault was done was offered to an agent, within 20 s:
   // the lease TTL (3 s), then CONTACTS' ack wait (5 s) before the dead owner's in-flight contacts
-  // are redelivered — they arrived earlier, so they are served first — then the backlog drains.
-  // Measured 4–9 s at 20,000 contacts; the timing line below shows each run's.
+  // are redelivered — they arrived earlier, so they are served first — then the backlog that
+  // built up meanwhile drains. Measured 4–9 s at 20,000 contacts with the machine to itself, up to
+  // 14 s with other work beside it; the timing line below shows each run's and what the rebuild took.
   const faultAt = Date.now();
   const firstOfferAfterFault = () => Math.min(...[...r.desks.firstOfferAt].filter(([id]) => (publishedAt.get(id) ?? 0) > faultAt).map(([, at]) => at));
-  await expect.poll(firstOfferAfterFault, { timeout: 15_000, interval: 100 }).toBeLessThan(faultAt + 15_000).catch((error: unknown) => {
+  await expect.poll(firstOfferAfterFault, { timeout: 20_000, interval: 100 }).toBeLessThan(faultAt + 20_000).catch((error: unknown) => {
     console.log(r.routers.map((p) => p.logs.slice(-4_000)).join('\n----\n'));
     throw error;
   });

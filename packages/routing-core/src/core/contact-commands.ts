@@ -181,7 +181,7 @@ export function transfer(s: EngineState, contactId: string, target: TransferTarg
   if (toQueue === undefined) {
     dropContact(s, c, ContactState.TRANSFERRED);
   } else {
-    c.history.push(c.queueId);
+    c.history = [...c.history, c.queueId];
     if (target.kind === 'agent') c.preferredAgentId = target.agentId;
     enterQueue(s, c, toQueue, false);
   }

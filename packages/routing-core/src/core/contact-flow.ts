@@ -110,7 +110,7 @@ export function advance(s: EngineState, c: ContactRec, trigger: DecisionTrigger)
     unplaceContact(c);
     q.waiting -= 1;
     s.emit({ type: 'ContactOverflowed', ...s.contactFields(c), toQueueId: target.config.id });
-    c.history.push(q.config.id);
+    c.history = [...c.history, q.config.id];
     enterQueue(s, c, target, false);
     return;
   }

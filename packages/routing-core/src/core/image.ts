@@ -178,6 +178,9 @@ function agentImage(a: AgentRec): AgentImage {
   };
 }
 
+/** The image of a contact nobody declined (most): one frozen array shared by them all. */
+const NONE_DECLINED: ContactImage['declinedBy'] = Object.freeze([]);
+
 function contactImage(c: ContactRec, places: ReadonlyMap<SortedList<ContactRec>, PlaceImage>): ContactImage {
   // The one image built per live contact: plain assignments rather than conditional spreads (a
   // checkpoint of 100,000 waiting contacts captures them while routing waits). Same key order.
@@ -196,8 +199,8 @@ function contactImage(c: ContactRec, places: ReadonlyMap<SortedList<ContactRec>,
   image.offeredAtMs = c.offeredAtMs;
   image.connectedAtMs = c.connectedAtMs;
   image.wrapStartMs = c.wrapStartMs;
-  image.declinedBy = c.declinedBy.size === 0 ? [] : [...c.declinedBy].map(([agentId, e]) => ({ agentId, untilMs: e.untilMs, token: e.token }));
-  image.history = c.history.length === 0 ? [] : [...c.history];
+  image.declinedBy = c.declinedBy.size === 0 ? NONE_DECLINED : [...c.declinedBy].map(([agentId, e]) => ({ agentId, untilMs: e.untilMs, token: e.token }));
+  image.history = c.history; // replaced on change, never mutated: shared, not copied
   return image;
 }
 
@@ -266,7 +269,7 @@ function restoreContact(s: EngineState, image: ContactImage): void {
     poolOpen: image.poolOpen, preferredAgentId: image.preferredAgentId, stickyAgentId: image.stickyAgentId, group, place: undefined,
     agent: image.agentId === undefined ? undefined : agentOf(s, image.agentId), offerToken: image.offerToken,
     offeredAtMs: image.offeredAtMs, connectedAtMs: image.connectedAtMs, wrapStartMs: image.wrapStartMs,
-    declinedBy: new Map(image.declinedBy.map((d) => [d.agentId, { untilMs: d.untilMs, token: d.token }])), history: [...image.history],
+    declinedBy: new Map(image.declinedBy.map((d) => [d.agentId, { untilMs: d.untilMs, token: d.token }])), history: image.history,
   };
   if (image.place !== undefined) {
     const p = image.place;

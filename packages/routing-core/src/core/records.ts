@@ -128,7 +128,8 @@ export interface ContactRec {
    * and re-decides) so it can never starve the contact; all are cleared when it enters a queue.
    */
   readonly declinedBy: Map<string, Exclusion>;
-  readonly history: string[];
+  /** Replaced, never changed in place (copy on write), so a capture may share it. */
+  history: readonly string[];
 }
 
 /** One agent's exclusion from one contact; `token` is the refused offer's (fences the lapse timer). */

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { CheckpointArchive } from '@switchboard/bus';
 import type { DomainStore, Lease } from '@switchboard/state';
 import { CHECKPOINT_FORMAT, encodeCheckpointInSlices } from '../mapping/checkpoint.mapper.js';
-import type { EngineCheckpoint } from './domain-engine.js';
+import { checkpointOf, type EngineCapture } from './domain-engine.js';
 
 /** When the owner writes a checkpoint: after this many commands, or this long, whichever first. */
 export interface CheckpointPolicy {
@@ -16,7 +16,7 @@ export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyCommands: 20_0
 
 /** A consistent capture of the domain, taken between two commits. */
 export interface Capture {
-  readonly state: EngineCheckpoint;
+  readonly state: EngineCapture;
   /** Redis stream id of the log entry at `state.position` ('' when the log holds none). */
   readonly logId: string;
   /** Every applied record after `state.position` lands on ROUTING at a higher sequence. */
@@ -136,7 +136,9 @@ export class Checkpointer {
       await nextTurn();
       sliceStart = performance.now();
     };
-    const data = await encodeCheckpointInSlices({ ...taken.state, domain: this.deps.domain, takenAtMs, routingTailAfterSeq: taken.routingTailAfterSeq }, pause);
+    const state = checkpointOf(taken.state);
+    await pause();
+    const data = await encodeCheckpointInSlices({ ...state, domain: this.deps.domain, takenAtMs, routingTailAfterSeq: taken.routingTailAfterSeq }, pause);
     encodeSliceMaxMs = Math.max(encodeSliceMaxMs, performance.now() - sliceStart);
     const encodeMs = performance.now() - encodeStart;
     const { position, epoch } = taken.state;

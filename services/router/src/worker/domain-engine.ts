@@ -20,6 +20,23 @@ export interface EngineCheckpoint {
   readonly timers: readonly TimerRequest[];
 }
 
+/**
+ * A capture as taken between two commits: the engine image and copies of the maps beside it, as
+ * entry tuples (the cheapest copy); {@link checkpointOf} turns it into a checkpoint later, on a
+ * turn of its own.
+ */
+export interface EngineCapture extends Omit<EngineCheckpoint, 'contexts' | 'applied'> {
+  readonly contexts: readonly (readonly [string, Uint8Array])[];
+  readonly applied: readonly (readonly [string, number])[];
+}
+
+/** The checkpoint of a capture. */
+export function checkpointOf(c: EngineCapture): EngineCheckpoint {
+  return {
+    ...c, contexts: c.contexts.map(([contactId, context]) => ({ contactId, context })), applied: c.applied.map(([commandId, atMs]) => ({ commandId, atMs })),
+  };
+}
+
 /** The result of one command: the engine's answer, and the transition to commit (none when stale). */
 export interface Prepared {
   readonly result: ApplyResult;
@@ -69,16 +86,21 @@ export class DomainEngine {
     }
   }
 
-  /** The whole state as of the last command applied, for a checkpoint. Synchronous: nothing moves meanwhile. */
-  checkpoint(): EngineCheckpoint {
+  /**
+   * The whole state as of the last command applied, for a checkpoint. Synchronous: nothing moves
+   * meanwhile, and routing waits for it, so it copies only (see {@link checkpointOf} for the rest).
+   */
+  capture(): EngineCapture {
     this.applied.prune(this.lastNowMs);
     return {
       epoch: this.epoch, position: this.position, ruleVersion: this.engine.config.ruleVersion, lastNowMs: this.lastNowMs,
-      engine: this.engine.capture(),
-      contexts: [...this.contexts].map(([contactId, context]) => ({ contactId, context })),
-      applied: this.applied.entries(),
-      timers: [...this.timers.values()],
+      engine: this.engine.capture(), contexts: [...this.contexts], applied: this.applied.tuples(), timers: [...this.timers.values()],
     };
+  }
+
+  /** {@link capture} and {@link checkpointOf} in one go. */
+  checkpoint(): EngineCheckpoint {
+    return checkpointOf(this.capture());
   }
 
   /** Timers asked for and not yet fired (what a rebuild schedules again). */

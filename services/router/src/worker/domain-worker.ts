@@ -146,7 +146,7 @@ export class DomainWorker implements DomainPort {
   private checkpointIfDue(): void {
     if (this.stopped || !this.checkpoints.due(this.core.logPosition)) return;
     this.checkpoints.start(() => ({
-      state: this.core.checkpoint(), logId: this.lastLogId, routingTailAfterSeq: this.outbox.routingSeq, relayed: this.outbox.settled(),
+      state: this.core.capture(), logId: this.lastLogId, routingTailAfterSeq: this.outbox.routingSeq, relayed: this.outbox.settled(),
     }));
   }
 

@@ -49,11 +49,9 @@ export class IdempotencyWindow {
     pruneHead(this.commands, nowMs - this.retention.commandsMs);
   }
 
-  /** Every remembered id with its time, oldest first within each kind. */
-  entries(): { commandId: string; atMs: number }[] {
-    const out: { commandId: string; atMs: number }[] = [];
-    for (const map of [this.arrivals, this.commands]) for (const [commandId, atMs] of map) out.push({ commandId, atMs });
-    return out;
+  /** Every remembered id with its time as `[id, atMs]`, oldest first within each kind (the cheapest copy). */
+  tuples(): [string, number][] {
+    return [...this.arrivals, ...this.commands];
   }
 }
 
