@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Contact } from '@switchboard/contracts';
 import { queueSchema } from '@switchboard/router-api';
-import { RoutingEngine, type ApplyResult, type QueueConfig, type RoutingCommand, type TimerRequest } from '@switchboard/routing-core';
+import { EventHeap, RoutingEngine, type ApplyResult, type QueueConfig, type RoutingCommand, type TimerRequest } from '@switchboard/routing-core';
 import { DomainStore, newEpochId, type Transition } from '@switchboard/state';
 import type { BenchServers } from './bench-servers.js';
 
@@ -87,7 +87,9 @@ export async function loadSoakDomain(s: BenchServers, domain: string, size: Soak
     })());
     if (inFlight.length >= 4) await inFlight.shift();
   };
-  const steps = new StepHeap();
+  // Steps by time, ties in insertion order (the engine's clock never goes back).
+  const heap = new EventHeap<Step>();
+  const steps = { push: (step: Step) => heap.push(step.at, step), pop: () => heap.pop()?.item };
   const apply = async (cid: string, cmd: RoutingCommand, at: number, context?: Record<string, unknown>, firedTimer?: string): Promise<ApplyResult> => {
     const result = engine.apply(cmd, at);
     for (const timer of result.timers) steps.push({ at: timer.dueAtMs, kind: 'timer', timer });
@@ -167,46 +169,4 @@ export async function loadSoakDomain(s: BenchServers, domain: string, size: Soak
     connected, waiting, completed, logRecords: n, staleTimersDropped: staleDropped,
     historyHours: Number(((liveAt - startMs) / 3_600_000).toFixed(1)), loadSeconds: (performance.now() - started) / 1000,
   };
-}
-
-/** A binary min-heap of steps by time, ties in insertion order (the engine's clock never goes back). */
-class StepHeap {
-  private readonly items: { step: Step; seq: number }[] = [];
-  private seq = 0;
-
-  push(step: Step): void {
-    const items = this.items;
-    items.push({ step, seq: this.seq++ });
-    for (let i = items.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): Step | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (top === undefined || last === undefined || items.length === 0) return top?.step;
-    items[0] = last;
-    for (let i = 0; ;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < items.length && this.less(l, m)) m = l;
-      if (r < items.length && this.less(r, m)) m = r;
-      if (m === i) break;
-      [items[i], items[m]] = [items[m]!, items[i]!];
-      i = m;
-    }
-    return top.step;
-  }
-
-  private less(a: number, b: number): boolean {
-    const x = this.items[a]!;
-    const y = this.items[b]!;
-    return x.step.at < y.step.at || (x.step.at === y.step.at && x.seq < y.seq);
-  }
 }

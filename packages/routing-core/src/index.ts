@@ -53,6 +53,7 @@ export type { DurationDistribution } from './sim/distributions.js';
 export { batchMeans } from './sim/batch-means.js';
 export type { Estimate } from './sim/batch-means.js';
 export { simulate } from './sim/simulator.js';
+export { EventHeap } from './sim/event-heap.js';
 export { queueConfig, singleQueueScenario } from './sim/scenario.js';
 export type { SimAgentGroup, SimBehaviour, SimQueue, SimScenario, SingleQueueInput } from './sim/scenario.js';
 export type { SimFigures, SimQueueResult, SimResult, SimStandardErrors } from './sim/sim-report.js';

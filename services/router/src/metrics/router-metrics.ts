@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RoutingEvent } from '@switchboard/routing-core';
 import { routingMetrics, type QueueSample, type Registry, type RoutingMetrics } from '@switchboard/metrics';
 import type { DomainWorker } from '../worker/domain-worker.js';
+import { endsContact } from '../worker/domain-engine.js';
 import { AnswerWindow } from './answer-window.js';
 
 /** How the router's metrics find live state at scrape time. */
@@ -73,11 +74,9 @@ function record(metrics: RoutingMetrics, worker: DomainWorker, event: RoutingEve
       }
       return;
     }
-    case 'WrapUpEnded': case 'ContactAbandoned': case 'ContactExpired': case 'ContactRejected':
-      return offered.forget(domain, event.contactId);
-    case 'ContactTransferred':
-      // Out of the domain (to a partner or an external number): no later event names it here.
-      if (event.destination !== undefined) offered.forget(domain, event.contactId);
+    case 'WrapUpEnded': case 'ContactAbandoned': case 'ContactExpired': case 'ContactRejected': case 'ContactTransferred':
+      // A transfer out of the domain (to a partner or an external number) ends it here too.
+      if (endsContact(event)) offered.forget(domain, event.contactId);
       return;
     case 'OfferAccepted': {
       metrics.offerEnded(domain, event.queueId, 'accepted');

@@ -71,7 +71,6 @@ export class Checkpointer {
   /** Set when ROUTING dropped records after the durable checkpoint: write one now. */
   private forced = false;
 
-  /** `position`: the log position the domain was opened at (covered by a checkpoint or not). */
   /**
    * `position`: the log position the domain was opened at; `durable`: the newest checkpoint the
    * rebuild found in both places; `force`: checkpoint at the first chance (after a rebuild from

@@ -1,24 +1,14 @@
-import { RoutingEngine, type ApplyResult, type EngineImage, type RoutingCommand, type TimerRequest } from '@switchboard/routing-core';
+import { RoutingEngine, type ApplyResult, type RoutingCommand, type RoutingEvent, type TimerRequest } from '@switchboard/routing-core';
 import type { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import type { Transition } from '@switchboard/state';
 import type { AppliedRecord } from '@switchboard/router-api';
 import { transitionOf } from '../mapping/transition.mapper.js';
-import { contactContextJson, encodeContactContext } from '../mapping/checkpoint.mapper.js';
+import { contactContextJson, encodeContactContext, type CheckpointContent } from '../mapping/checkpoint.mapper.js';
 import { DEFAULT_RETENTION, IdempotencyWindow, type IdempotencyRetention } from './idempotency-window.js';
 
-/** What a checkpoint holds of a domain besides its position: see `mapping/checkpoint.mapper.ts`. */
-export interface EngineCheckpoint {
-  readonly epoch: string;
-  readonly position: number;
-  readonly ruleVersion: string;
-  readonly lastNowMs: number;
-  readonly engine: EngineImage;
-  /** Proto `Contact` bytes (see encodeContactContext). */
-  readonly contexts: readonly { readonly contactId: string; readonly context: Uint8Array }[];
-  readonly applied: readonly { readonly commandId: string; readonly atMs: number }[];
-  readonly timers: readonly TimerRequest[];
-}
+/** What a checkpoint holds of the domain's state: all of it but what the checkpointer adds when it writes one. */
+export type EngineCheckpoint = Omit<CheckpointContent, 'domain' | 'takenAtMs' | 'routingTailAfterSeq'>;
 
 /**
  * A capture as taken between two commits: the engine image and copies of the maps beside it, as
@@ -78,12 +68,7 @@ export class DomainEngine {
     this.lastNowMs = from.lastNowMs;
     for (const { contactId, context } of from.contexts) this.contexts.set(contactId, context);
     for (const { commandId, atMs } of from.applied) this.applied.add(commandId, atMs);
-    for (const timer of from.timers) {
-      this.timers.set(timer.id, timer);
-      const ids = this.timersOfContact.get(timer.contactId);
-      if (ids) ids.push(timer.id);
-      else this.timersOfContact.set(timer.contactId, [timer.id]);
-    }
+    for (const timer of from.timers) this.rememberTimer(timer);
   }
 
   /**
@@ -123,41 +108,41 @@ export class DomainEngine {
     return bytes === undefined ? undefined : contactContextJson(bytes);
   }
 
-  private trackContext(record: AppliedRecord, result: ApplyResult): void {
-    if (record.cmd.type === 'ARRIVE' && record.context) this.contexts.set(record.cmd.contact.id, encodeContactContext(record.context));
-    for (const contactId of endedContacts(result)) this.contexts.delete(contactId);
-  }
-
   hasApplied(commandId: string): boolean {
     return commandId !== '' && this.applied.has(commandId);
   }
 
   /**
-   * Keeps the pending-timer set: the fired one goes, the new ones come, and an ended contact's
-   * timers go with it. The last matters: a timer that fires stale (an accepted offer's timeout)
-   * is dropped without a log record, so a rebuild never sees it fire; without this, every such
-   * timer replayed would stay in the set, and in every later checkpoint, for good.
+   * Keeps what lives beside the engine in step with it: the fired timer goes, new timers come, an
+   * arrival's context comes, and an ended contact's context and timers go. The last matters for
+   * timers: one that fires stale (an accepted offer's timeout) is dropped without a log record,
+   * so a rebuild never sees it fire; without this, every such timer replayed would stay in the
+   * set, and in every later checkpoint, for good.
    */
-  private trackTimers(command: RoutingCommand, result: ApplyResult): void {
+  private track(command: RoutingCommand, result: ApplyResult, context: Record<string, unknown> | undefined): void {
     if (command.type === 'TIMER_FIRED') this.timers.delete(command.timer.id);
-    for (const t of result.timers) {
-      this.timers.set(t.id, t);
-      const ids = this.timersOfContact.get(t.contactId);
-      if (ids) ids.push(t.id);
-      else this.timersOfContact.set(t.contactId, [t.id]);
+    for (const t of result.timers) this.rememberTimer(t);
+    if (command.type === 'ARRIVE' && context) this.contexts.set(command.contact.id, encodeContactContext(context));
+    for (const event of result.events) {
+      if (!endsContact(event)) continue;
+      this.contexts.delete(event.contactId);
+      for (const id of this.timersOfContact.get(event.contactId) ?? []) this.timers.delete(id);
+      this.timersOfContact.delete(event.contactId);
     }
-    for (const contactId of endedContacts(result)) {
-      for (const id of this.timersOfContact.get(contactId) ?? []) this.timers.delete(id);
-      this.timersOfContact.delete(contactId);
-    }
+  }
+
+  private rememberTimer(t: TimerRequest): void {
+    this.timers.set(t.id, t);
+    const ids = this.timersOfContact.get(t.contactId);
+    if (ids) ids.push(t.id);
+    else this.timersOfContact.set(t.contactId, [t.id]);
   }
 
   /** Replays one logged record (recovery): same command, same time, same result. */
   replay(record: AppliedRecord): ApplyResult {
     this.lastNowMs = Math.max(this.lastNowMs, record.at);
     const result = this.engine.apply(record.cmd, record.at);
-    this.trackContext(record, result);
-    this.trackTimers(record.cmd, result);
+    this.track(record.cmd, result, record.context);
     if (record.cid) this.applied.add(record.cid, record.at);
     this.position = Math.max(this.position, record.n);
     return result;
@@ -171,25 +156,19 @@ export class DomainEngine {
     const at = Math.max(this.lastNowMs, nowMs);
     const result = this.engine.apply(command, at);
     this.lastNowMs = at;
-    this.trackTimers(command, result);
-    if (result.outcome.kind === 'stale' && result.events.length === 0 && result.timers.length === 0) {
-      return { result, protoEvents: [] };
-    }
+    const unchanged = result.outcome.kind === 'stale' && result.events.length === 0 && result.timers.length === 0;
+    this.track(command, result, unchanged ? undefined : context);
+    if (unchanged) return { result, protoEvents: [] };
     if (commandId) this.applied.add(commandId, at);
     const record: AppliedRecord = { n: ++this.position, cid: commandId, e: this.epoch, at, cmd: command, ...(context ? { context } : {}) };
-    this.trackContext(record, result);
     return { result, ...transitionOf(this.names, this.domain, record, result.events, result.timers, firedTimer) };
   }
 }
 
-export { timerEntry } from '../mapping/transition.mapper.js';
+type ContactEnding = 'WrapUpEnded' | 'ContactAbandoned' | 'ContactExpired' | 'ContactRejected' | 'ContactTransferred';
 
-/** Contacts over after `result`: completed, abandoned, expired, rejected or transferred out of the domain. */
-function endedContacts(result: ApplyResult): string[] {
-  const ended: string[] = [];
-  for (const event of result.events) {
-    if (event.type === 'WrapUpEnded' || event.type === 'ContactAbandoned' || event.type === 'ContactExpired'
-      || event.type === 'ContactRejected' || (event.type === 'ContactTransferred' && event.destination !== undefined)) ended.push(event.contactId);
-  }
-  return ended;
+/** Whether the contact is over after `event`: completed, abandoned, expired, rejected or transferred out of the domain. */
+export function endsContact(event: RoutingEvent): event is Extract<RoutingEvent, { type: ContactEnding }> {
+  return event.type === 'WrapUpEnded' || event.type === 'ContactAbandoned' || event.type === 'ContactExpired'
+    || event.type === 'ContactRejected' || (event.type === 'ContactTransferred' && event.destination !== undefined);
 }
