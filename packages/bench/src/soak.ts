@@ -35,6 +35,8 @@ export interface RebuildLine {
   readonly fromCheckpoint: number | null;
   readonly live: number;
   readonly ms: number;
+  /** The new owner went on from the state it had followed as a standby (no checkpoint loaded). */
+  readonly warm: boolean;
 }
 
 /** The domain's Redis keys and the server's memory. */
@@ -205,12 +207,19 @@ export async function measureSoakCase(s: BenchServers, size: SoakSize, settings:
     const holder = (await s.rd.get(keys.lease))?.split('|')[0];
     return routers.find((r) => r.id === holder);
   };
-  const ownedBy = async (router: Router) => {
+  const health = async (router: Router) => {
     try {
-      return ((await (await fetch(`http://127.0.0.1:${router.port}/healthz`)).json()) as { domains: string[] }).domains.includes(domain);
+      return (await (await fetch(`http://127.0.0.1:${router.port}/healthz`)).json()) as { domains: string[]; following?: Record<string, number> };
     } catch {
-      return false;
+      return undefined;
     }
+  };
+  const ownedBy = async (router: Router) => (await health(router))?.domains.includes(domain) ?? false;
+  /** A standby started for a kill follows the domain before the kill, as one in service long since does. */
+  const startStandby = async () => {
+    const standby = await startRouter();
+    await until('the standby following the domain', 120_000, async () => (await health(standby))?.following?.[domain] !== undefined, 100);
+    return standby;
   };
   const until = async (what: string, timeoutMs: number, check: () => Promise<boolean> | boolean, pollMs = 50) => {
     const deadline = performance.now() + timeoutMs;
@@ -342,7 +351,7 @@ export async function measureSoakCase(s: BenchServers, size: SoakSize, settings:
   };
   const rebuildLine = (line: LogLine | undefined): RebuildLine => {
     if (!line) throw new Error(`soak ${domain}: no 'domain state rebuilt' line`);
-    return { source: String(line.source), replayed: Number(line.replayed), fromCheckpoint: (line.fromCheckpoint as number | null) ?? null, live: Number(line.live), ms: Number(line.ms) };
+    return { source: String(line.source), replayed: Number(line.replayed), fromCheckpoint: (line.fromCheckpoint as number | null) ?? null, live: Number(line.live), ms: Number(line.ms), warm: line.warm === true };
   };
   const heapUsedMb = async (router: Router) => {
     const text = await (await fetch(`http://127.0.0.1:${router.port}/metrics`)).text();
@@ -367,7 +376,7 @@ export async function measureSoakCase(s: BenchServers, size: SoakSize, settings:
     result.firstRebuildSeconds = round((performance.now() - firstStarted) / 1000);
     result.firstRebuild = rebuildLine(lines(first, 'domain state rebuilt').at(-1));
     log(`soak ${domain}: first owner rebuilt ${result.firstRebuild.replayed} records in ${(result.firstRebuild.ms / 1000).toFixed(1)} s; settling`);
-    await startRouter();
+    await startStandby();
     const firstSettling = await settle(3, settings.settleDeadlineMs);
     result.settled = { ...firstSettling, redis: await redisFigures(), firstOwnerRssMb: round(rssMb(first.process.pid)),
       standbyRssMb: round(rssMb(routers.find((r) => r !== first)?.process.pid)), ownership: await ownership() };
@@ -395,7 +404,7 @@ export async function measureSoakCase(s: BenchServers, size: SoakSize, settings:
       result.takeovers.push({ killToOfferMs: round(offeredAt - killedAt, 1), leaseWaitMs: round(line!.time - rebuild.ms - killedAtEpoch, 1), rebuild, logTailAtKill });
       log(`soak ${domain}: takeover ${t + 1}: ${result.takeovers.at(-1)!.killToOfferMs} ms to the next offer (rebuild ${rebuild.ms} ms, ${rebuild.replayed} replayed of a ${logTailAtKill}-entry log)`);
       // A standby for the next kill (the Redis loss needs none).
-      if (t + 1 < settings.takeovers) await startRouter();
+      if (t + 1 < settings.takeovers) await startStandby();
     }
     const killToOffer = result.takeovers.map((t) => t.killToOfferMs).sort((a, b) => a - b);
     result.takeoverMs = { median: killToOffer[Math.floor((killToOffer.length - 1) / 2)]!, min: killToOffer[0]!, max: killToOffer.at(-1)! };

@@ -141,6 +141,11 @@ export class DomainStore {
     return (await this.redis.eval(SAVE_CHECKPOINT, 2, this.keys.lease, this.keys.checkpoint, lease.value, data, position, logId, epoch, takenAtMs)) === 1;
   }
 
+  /** The domain's state epoch (see Lease.epoch), or undefined while Redis holds no state for it. */
+  async stateEpoch(): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.epoch)) ?? undefined;
+  }
+
   /** The stored checkpoint, if any. */
   async loadCheckpoint(): Promise<StoredCheckpoint | undefined> {
     const fields = await this.redis.hgetallBuffer(this.keys.checkpoint);

@@ -50,7 +50,7 @@ const health = createServer((req, res) => {
   if (req.url === '/metrics') return void serveMetrics(req, res);
   const ok = req.url === '/healthz' || (req.url === '/readyz' && router.ready());
   res.writeHead(req.url === '/healthz' || req.url === '/readyz' ? (ok ? 200 : 503) : 404, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ ok, domains: router.replica.ownedDomains() }));
+  res.end(JSON.stringify({ ok, domains: router.replica.ownedDomains(), following: router.replica.followedPositions() }));
 });
 health.listen(Number(env.ROUTER_HTTP_PORT ?? 7401), env.ROUTER_HTTP_HOST ?? '127.0.0.1');
 logger.info({ rulesFile, port: Number(env.ROUTER_HTTP_PORT ?? 7401) }, 'router started');

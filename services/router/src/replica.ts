@@ -7,6 +7,7 @@ import { consumeContacts } from './inputs/contacts-consumer.js';
 import { serveCommandApi } from './inputs/command-api.js';
 import { startTimerLoop, type TimerLoop } from './inputs/timer-loop.js';
 import { openDomain } from './worker/open-domain.js';
+import { DomainFollower } from './worker/domain-follower.js';
 import type { DomainWorker, WorkerDeps } from './worker/domain-worker.js';
 
 export interface ReplicaOptions {
@@ -38,6 +39,8 @@ interface Owned {
 export class RouterReplica {
   private readonly owned = new Map<string, Owned>();
   private readonly leases = new Map<string, Lease>();
+  /** Domains another replica owns, followed for a quick takeover (see DomainFollower). */
+  private readonly followers = new Map<string, DomainFollower>();
   private ticking = false;
   private interval: NodeJS.Timeout | undefined;
   private closing = false;
@@ -51,6 +54,13 @@ export class RouterReplica {
   /** Domains this replica routes now. */
   ownedDomains(): string[] {
     return [...this.owned.keys()];
+  }
+
+  /** The log position this replica has followed each domain another one owns up to (see DomainFollower). */
+  followedPositions(): Record<string, number> {
+    const positions: Record<string, number> = {};
+    for (const [domain, follower] of this.followers) if (follower.position !== undefined) positions[domain] = follower.position;
+    return positions;
   }
 
   /** Workers of the owned domains (metrics sample their engines). */
@@ -68,6 +78,8 @@ export class RouterReplica {
   async stop(): Promise<void> {
     this.closing = true;
     if (this.interval) clearInterval(this.interval);
+    await Promise.all([...this.followers.values()].map((follower) => follower.idle()));
+    this.followers.clear();
     await Promise.all([...this.owned.keys()].map((domain) => this.release(domain, 'shutting down')));
     // Leave the fair-share count at once, so the remaining replicas take our domains right away.
     await this.options.redis.zrem(this.replicasKey(), this.options.replicaId).catch(() => undefined);
@@ -95,10 +107,24 @@ export class RouterReplica {
         // Rebuilding runs beside the ticks, which keep renewing this lease meanwhile.
         if (lease) void this.open(domain, lease);
       }
+      this.follow();
     } catch (error) {
       this.options.deps.logger.warn({ err: error }, 'lease upkeep failed');
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /** Every domain this replica does not hold catches up with its owner's log, beside the ticks. */
+  private follow(): void {
+    for (const domain of this.options.domains) {
+      if (this.leases.has(domain)) continue;
+      let follower = this.followers.get(domain);
+      if (!follower) {
+        follower = new DomainFollower(domain, this.options.rules, { ...this.options.deps, store: this.store(domain) });
+        this.followers.set(domain, follower);
+      }
+      void follower.catchUp();
     }
   }
 
@@ -114,7 +140,9 @@ export class RouterReplica {
     const store = this.store(domain);
     try {
       const deps: WorkerDeps = { ...this.options.deps, store };
-      const worker = await openDomain(domain, lease, this.options.rules, deps);
+      const warm = await this.followers.get(domain)?.take(lease);
+      this.followers.delete(domain);
+      const worker = await openDomain(domain, lease, this.options.rules, deps, warm ? { warm } : {});
       const consumer = await consumeContacts(worker, this.options.rules, deps, this.options.ackWaitMs);
       const subscriptions = serveCommandApi(worker, deps);
       await deps.nc.flush(); // the server knows our subscriptions before anyone is told we own the domain

@@ -8,6 +8,9 @@ import { ruleSetFrom } from '../rules/classify.js';
 import { testRules } from '../testing/router-harness.js';
 import type { DomainWorker, WorkerDeps } from './domain-worker.js';
 import { openDomain } from './open-domain.js';
+import { DomainFollower } from './domain-follower.js';
+import type { DomainEngine } from './domain-engine.js';
+import { decodeApplied } from '@switchboard/router-api';
 
 const agent = (id: string): RoutingCommand => ({ type: 'SIGN_IN', agent: { id, skills: {}, languages: [], team: 't', capacity: { phone: 1 }, queues: [{ queueId: 'general', priority: 1 }] } });
 const arrive = (id: string, at: number): RoutingCommand =>
@@ -59,13 +62,20 @@ describe('checkpoints on real NATS and Redis', () => {
       await worker.submit(`req:acc-${id}`, { type: 'ACCEPT', contactId: id, agentId: c.agentId!, offerToken: c.offerToken! });
     }
   };
-  const stateOf = (worker: DomainWorker) => ({
-    waiting: worker.core.engine.waitingContacts('general', 1_000).map((c) => c.id),
-    agents: ['a1', 'a2', 'a3', 'a4'].map((id) => worker.core.engine.agent(id)),
-    offer: worker.core.engine.contact('c3'),
-    image: worker.core.engine.capture(),
-    timers: worker.core.pendingTimers(),
+  const stateOf = ({ core }: { core: DomainEngine }) => ({
+    waiting: core.engine.waitingContacts('general', 1_000).map((c) => c.id),
+    agents: ['a1', 'a2', 'a3', 'a4'].map((id) => core.engine.agent(id)),
+    offer: core.engine.contact('c3'),
+    image: core.engine.capture(),
+    timers: core.pendingTimers(),
+    position: core.logPosition,
   });
+  const follower = () => new DomainFollower(scope.domain, ruleSetFrom(testRules()), deps);
+  /** The first log entry's record number: what compaction left. */
+  const firstLogged = async () => {
+    for await (const entry of deps.store.readLog(1)) return decodeApplied(entry.command).n;
+    return undefined;
+  };
 
   it('writes a checkpoint to Redis and the archive, trims the log to it, and a takeover replays only the tail', async () => {
     const first = await take('r1');
@@ -105,5 +115,65 @@ describe('checkpoints on real NATS and Redis', () => {
     expect(await deps.store.nextTimerDueMs()).toBeDefined();
     // A redelivered arrival of a contact the checkpoint already holds is a duplicate, not a second contact.
     expect((await rebuilt.submit('arrive:c10', arrive('c10', now))).kind).toBe('duplicate');
+  });
+
+  it('a standby that followed the log takes over with the same state, replaying only what it had not read', async () => {
+    const first = await take('r1');
+    const standby = follower();
+    await standby.catchUp(); // before any checkpoint: it follows the log from the start
+    await load(first);
+    await first.checkpoints.idle();
+    await standby.catchUp();
+    expect(standby.position).toBe(first.core.logPosition);
+    // The last moments before the owner stops, not yet read by the standby.
+    for (let i = 64; i < 68; i++) await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
+    const before = stateOf(first);
+    first.stop('killed');
+    await redis.redis.del(deps.store.keys.lease);
+    const lease = (await deps.store.acquire('r2', 60_000, newEpochId(now)))!;
+    const warm = (await standby.take(lease))!;
+    expect(warm.core.logPosition).toBe(before.position - 4);
+    const second = await openDomain(scope.domain, lease, ruleSetFrom(testRules()), deps, { warm });
+    open.push(second);
+    expect(second.core).toBe(warm.core); // no checkpoint loaded
+    expect(stateOf(second)).toEqual(before);
+    expect(await standby.take(lease)).toBeUndefined(); // given up once taken
+  });
+
+  it('a standby the owner trimmed the log past starts over from the newest checkpoint', async () => {
+    const first = await take('r1');
+    const standby = follower();
+    for (const id of ['a1', 'a2']) await first.submit(`in:${id}`, agent(id));
+    await standby.catchUp();
+    const read = standby.position!;
+    await load(first);
+    await first.checkpoints.idle();
+    expect(await firstLogged()).toBeGreaterThan(read + 1); // what it had not read is gone from the log
+    await standby.catchUp();
+    expect(standby.position).toBe(first.core.logPosition);
+    const lease = { ...(await deps.store.acquire('r1', 60_000, newEpochId(now)))! };
+    expect(stateOf((await standby.take(lease))!)).toEqual(stateOf(first));
+  });
+
+  it('a standby follows the new state epoch after Redis lost everything, and refuses a lease of another epoch', async () => {
+    const first = await take('r1');
+    const standby = follower();
+    await load(first);
+    await first.checkpoints.idle();
+    await standby.catchUp();
+    const oldLease = (await deps.store.acquire('r1', 60_000, newEpochId(now)))!;
+    first.stop('redis lost');
+    await deleteKeysMatching(redis.redis, `*${scope.id}*`);
+    await standby.catchUp(); // no state in Redis: nothing to follow
+    expect(standby.position).toBeUndefined();
+    const rebuilt = await take('r2');
+    await rebuilt.submit('arrive:c70', arrive('c70', (now += 10)));
+    await standby.catchUp();
+    expect(standby.position).toBe(rebuilt.core.logPosition);
+    expect(await standby.take(oldLease)).toBeUndefined();
+    await standby.catchUp();
+    const lease = (await deps.store.acquire('r2', 60_000, newEpochId(now)))!;
+    expect(lease.epoch).not.toBe(oldLease.epoch);
+    expect(stateOf((await standby.take(lease))!)).toEqual(stateOf(rebuilt));
   });
 });

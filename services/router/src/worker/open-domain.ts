@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { readSubject, routingSubject, streamSubjects } from '@switchboard/bus';
-import type { Lease, Transition } from '@switchboard/state';
+import type { DomainStore, Lease, Transition } from '@switchboard/state';
 import type { RoutingEvent } from '@switchboard/routing-core';
 import type { RuleSet } from '../rules/classify.js';
 import { eventMessage, timerEntry } from '../mapping/transition.mapper.js';
@@ -24,6 +24,27 @@ interface Rebuilt {
   readonly durable?: WorkerStart['durable'];
   /** How long each step of the rebuild took (ms), for the log line that explains a slow takeover. */
   readonly phases?: Record<string, number>;
+  /** True when it went on from a standby's followed state (see DomainFollower) instead of loading the checkpoint. */
+  readonly warm?: boolean;
+}
+
+/**
+ * A domain's state as a standby replica kept it in step with the owner's Redis log (see
+ * DomainFollower): an engine at some log position, and the log entry it has read up to.
+ */
+export interface WarmStart {
+  readonly core: DomainEngine;
+  readonly lastLogId: string;
+  /** The checkpoint position the followed state was first loaded from. */
+  readonly fromCheckpoint: number | undefined;
+}
+
+/** What {@link replayRedisTail} read. */
+export interface TailReplay {
+  readonly lastLogId: string;
+  readonly replayed: number;
+  /** The first record that did not follow the engine's position, when replay stopped there. */
+  readonly gap?: { readonly expected: number; readonly found: number };
 }
 
 /** Times consecutive steps: `phase(name)` closes the step that ended now. */
@@ -45,16 +66,17 @@ function phases(clock: () => number): ((name: string) => void) & { done(): Recor
  * not the domain's age. Then relays what the outbox still holds and brings queue
  * configurations up to the rules file.
  */
-export async function openDomain(domain: string, lease: Lease, rules: RuleSet, deps: WorkerDeps, retention?: IdempotencyRetention): Promise<DomainWorker> {
+export async function openDomain(domain: string, lease: Lease, rules: RuleSet, deps: WorkerDeps,
+  options: { readonly retention?: IdempotencyRetention; readonly warm?: WarmStart } = {}): Promise<DomainWorker> {
   const started = deps.clock();
   // Before this owner publishes anything: every record it commits lands above this sequence.
   const routingSeq = (await deps.jsm.streams.info(deps.names.routingStream)).state.last_seq;
-  const context = { domain, lease, rules, deps, ...(retention ? { retention } : {}) };
-  const rebuilt = lease.freshEpoch ? await rebuildFromJetStream(context) : await rebuildFromRedis(context);
+  const context = { domain, lease, rules, deps, ...(options.retention ? { retention: options.retention } : {}) };
+  const rebuilt = lease.freshEpoch ? await rebuildFromJetStream(context) : await rebuildFromRedis(context, options.warm);
   const { core, source, replayed, fromCheckpoint } = rebuilt;
   deps.logger.info({
-    domain, source, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts, ms: deps.clock() - started,
-    ...(rebuilt.phases ? { phases: rebuilt.phases } : {}),
+    domain, source, warm: rebuilt.warm === true, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts,
+    ms: deps.clock() - started, ...(rebuilt.phases ? { phases: rebuilt.phases } : {}),
   }, 'domain state rebuilt');
   const worker = new DomainWorker(core, lease, deps, {
     lastLogId: rebuilt.lastLogId, routingSeq, ...(rebuilt.durable ? { durable: rebuilt.durable } : {}), checkpointNow: source === 'jetstream',
@@ -76,7 +98,7 @@ interface OpenContext {
  * Decodes a checkpoint a slice at a time, giving the event loop a turn between slices: decoding
  * 100,000 live contacts takes about a second here, longer than a short lease may go unrenewed.
  */
-function decodeInTurns(data: Uint8Array): Promise<CheckpointContent> {
+export function decodeInTurns(data: Uint8Array): Promise<CheckpointContent> {
   return decodeCheckpointInSlices(data, () => nextTurn());
 }
 
@@ -87,35 +109,71 @@ function engineFrom(c: OpenContext, from?: CheckpointContent): DomainEngine {
 /**
  * A replica took over with Redis' state intact: the Redis checkpoint and the log after it. A
  * checkpoint Redis holds but this router cannot read (a format from a newer router) stops the
- * takeover: going on without it would rest every later decision on a missing state.
+ * takeover: going on without it would rest every later decision on a missing state. A standby
+ * that followed the log (`warm`) replays only what it has not read yet; if the owner trimmed the
+ * log past it before dying, it falls back to the checkpoint.
  */
-async function rebuildFromRedis(c: OpenContext): Promise<Rebuilt> {
+async function rebuildFromRedis(c: OpenContext, warm?: WarmStart): Promise<Rebuilt> {
   const phase = phases(c.deps.clock);
+  if (warm !== undefined && warm.core.epoch === c.lease.epoch) {
+    const tail = await replayRedisTail(warm.core, c.deps.store, warm.lastLogId, { stopAtGap: true, covered: true });
+    phase('tailMs');
+    if (tail.gap === undefined) return { ...(await finishRedis(c, warm.core, tail, warm.fromCheckpoint, phase)), warm: true };
+    c.deps.logger.warn({ domain: c.domain, ...tail.gap }, 'followed state is behind a trimmed log; loading the checkpoint');
+  }
   const stored = await c.deps.store.loadCheckpoint();
   phase('loadMs');
   const content = stored === undefined ? undefined : await decodeInTurns(stored.data);
   phase('decodeMs');
   const core = engineFrom(c, content);
   phase('restoreMs');
-  let lastLogId = stored?.logId ?? '';
-  let replayed = 0;
-  for await (const entry of c.deps.store.readLog(2_000, lastLogId || undefined)) {
-    lastLogId = entry.id;
-    const record = decodeApplied(entry.command);
-    if (record.n <= core.logPosition && content !== undefined) continue; // covered by the checkpoint, not yet trimmed
+  const tail = await replayRedisTail(core, c.deps.store, stored?.logId ?? '', {
+    stopAtGap: false, covered: content !== undefined,
     // The Redis log is written atomically in order, so a hole here is a bug, not a fault to
     // survive: say so loudly, but replay it (it is the live state every later commit rests on).
-    if (record.n !== core.logPosition + 1) c.deps.logger.error({ domain: c.domain, expected: core.logPosition + 1, found: record.n }, 'redis command log has a hole');
-    core.replay(record);
-    replayed++;
-  }
+    onGap: (gap) => c.deps.logger.error({ domain: c.domain, ...gap }, 'redis command log has a hole'),
+  });
   phase('tailMs');
+  return finishRedis(c, core, tail, content?.position, phase);
+}
+
+async function finishRedis(c: OpenContext, core: DomainEngine, tail: TailReplay, fromCheckpoint: number | undefined,
+  phase: ReturnType<typeof phases>): Promise<Rebuilt> {
   const newest = (await c.deps.archive.list(c.domain))[0];
   phase('archiveMs');
   return {
-    core, source: 'redis', fromCheckpoint: content?.position, replayed, lastLogId, phases: phase.done(),
+    core, source: 'redis', fromCheckpoint, replayed: tail.replayed, lastLogId: tail.lastLogId, phases: phase.done(),
     ...(newest ? { durable: { position: newest.position, takenAtMs: newest.takenAtMs, routingTailAfterSeq: newest.routingTailAfterSeq } } : {}),
   };
+}
+
+/**
+ * Replays the Redis log after `afterId` onto `core`. Entries at or below the core's position are
+ * skipped when the core was loaded from a checkpoint (`covered`: the log before it is trimmed
+ * lazily). A record that does not follow the core's position is a gap: with `stopAtGap` the
+ * replay stops before it (the caller starts over from the checkpoint), else `onGap` hears of it
+ * and the replay goes on.
+ */
+export async function replayRedisTail(core: DomainEngine, store: DomainStore, afterId: string,
+  options: { readonly stopAtGap: boolean; readonly covered: boolean; readonly onGap?: (gap: { expected: number; found: number }) => void }): Promise<TailReplay> {
+  let lastLogId = afterId;
+  let replayed = 0;
+  for await (const entry of store.readLog(2_000, afterId || undefined)) {
+    const record = decodeApplied(entry.command);
+    if (record.n <= core.logPosition && options.covered) {
+      lastLogId = entry.id;
+      continue;
+    }
+    if (record.n !== core.logPosition + 1) {
+      const gap = { expected: core.logPosition + 1, found: record.n };
+      if (options.stopAtGap) return { lastLogId, replayed, gap };
+      options.onGap?.(gap);
+    }
+    core.replay(record);
+    lastLogId = entry.id;
+    replayed++;
+  }
+  return { lastLogId, replayed };
 }
 
 /**
