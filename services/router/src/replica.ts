@@ -71,7 +71,10 @@ export class RouterReplica {
 
   async start(): Promise<void> {
     await this.tick();
-    this.interval = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.ttlMs / 3)));
+    // Ticks at a tenth of the lease: a dead owner's lease then lapses 0.9–1 TTL after its death and
+    // a standby takes it within a tick of that, so failover takes about one TTL, every time (at a
+    // third, it took anywhere from 0.67 to 1.33 TTL). A tick is a few Redis calls.
+    this.interval = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.ttlMs / 10)));
   }
 
   /** Stops routing: hands every domain back (lease released) so another replica takes over at once. */
