@@ -68,12 +68,12 @@ export class DomainFollower {
       this.state = undefined;
       return;
     }
-    let state = this.state?.core.epoch === epoch ? this.state : await this.load(epoch);
+    let state = this.state?.core.epoch === epoch ? this.state : await this.load(epoch, this.state ? 'new state epoch' : 'start');
     const tail = await replayRedisTail(state.core, this.deps.store, state.lastLogId, { stopAtGap: true, covered: true });
     state = { ...state, lastLogId: tail.lastLogId };
     if (tail.gap !== undefined) {
       // The owner trimmed past what we had read: the newest checkpoint covers it.
-      state = await this.load(epoch);
+      state = await this.load(epoch, 'log trimmed past it', { ...tail.gap, afterId: tail.lastLogId });
       const again = await replayRedisTail(state.core, this.deps.store, state.lastLogId, { stopAtGap: true, covered: true });
       if (again.gap !== undefined) {
         this.state = undefined; // trimmed again meanwhile: the next call starts over
@@ -85,12 +85,13 @@ export class DomainFollower {
   }
 
   /** The newest Redis checkpoint as an engine of state epoch `epoch` (the empty engine before the first one). */
-  private async load(epoch: string): Promise<WarmStart> {
+  private async load(epoch: string, reason: string, detail: Record<string, unknown> = {}): Promise<WarmStart> {
     const started = this.deps.clock();
     const stored = await this.deps.store.loadCheckpoint();
     const content = stored === undefined ? undefined : await decodeInTurns(stored.data);
     const core = new DomainEngine(this.domain, this.rules.version, this.deps.names, epoch, content ? { from: content } : {});
-    this.deps.logger.info({ domain: this.domain, fromCheckpoint: content?.position ?? null, ms: this.deps.clock() - started }, 'standby loaded the domain to follow it');
+    this.deps.logger.info({ domain: this.domain, reason, ...detail, fromCheckpoint: content?.position ?? null, ms: this.deps.clock() - started },
+      'standby loaded the domain to follow it');
     return { core, lastLogId: stored?.logId ?? '', fromCheckpoint: content?.position };
   }
 }

@@ -75,8 +75,8 @@ export async function openDomain(domain: string, lease: Lease, rules: RuleSet, d
   const rebuilt = lease.freshEpoch ? await rebuildFromJetStream(context) : await rebuildFromRedis(context, options.warm);
   const { core, source, replayed, fromCheckpoint } = rebuilt;
   deps.logger.info({
-    domain, source, warm: rebuilt.warm === true, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts,
-    ms: deps.clock() - started, ...(rebuilt.phases ? { phases: rebuilt.phases } : {}),
+    domain, source, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts, ms: deps.clock() - started,
+    warm: rebuilt.warm === true, ...(rebuilt.phases ? { phases: rebuilt.phases } : {}),
   }, 'domain state rebuilt');
   const worker = new DomainWorker(core, lease, deps, {
     lastLogId: rebuilt.lastLogId, routingSeq, ...(rebuilt.durable ? { durable: rebuilt.durable } : {}), checkpointNow: source === 'jetstream',
