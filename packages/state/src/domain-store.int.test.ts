@@ -142,6 +142,24 @@ describe('DomainStore on real Redis', () => {
     expect(await store.compact(lease, 3)).toBeUndefined();
   });
 
+  it('trims less when told: up to an earlier entry, nothing for none, never past the checkpoint', async () => {
+    const lease = (await store.acquire('r1', 5_000, 'e1'))!;
+    const results = await store.commitMany(lease, ['c1', 'c2', 'c3', 'c4'].map((id) => transition(id)));
+    const logIds = results.map((r) => (r.kind === 'ok' ? r.logId : ''));
+    expect(await store.saveCheckpoint(lease, { data: Buffer.from([1]), position: 3, logId: logIds[2]!, epoch: 'e1', takenAtMs: 1 })).toBe(true);
+    const left = async () => {
+      const ids: string[] = [];
+      for await (const entry of store.readLog()) ids.push(entry.commandId);
+      return ids;
+    };
+    expect(await store.compact(lease, 3, 1_000, '')).toBe(0);
+    expect(await left()).toEqual(['c1', 'c2', 'c3', 'c4']);
+    expect(await store.compact(lease, 3, 1_000, logIds[0])).toBe(1);
+    expect(await left()).toEqual(['c2', 'c3', 'c4']);
+    expect(await store.compact(lease, 3, 1_000, logIds[3])).toBe(2); // c2, c3: capped at the checkpoint's entry
+    expect(await left()).toEqual(['c4']);
+  });
+
   it('trims a long log in bounded steps of whole stream nodes, exactly up to the checkpoint in the end', async () => {
     const lease = (await store.acquire('r1', 5_000, 'e1'))!;
     const ids = Array.from({ length: 12_000 }, (_, i) => `c${i}`);

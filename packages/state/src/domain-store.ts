@@ -162,13 +162,15 @@ export class DomainStore {
    * Call only once that checkpoint is durable elsewhere too (JetStream). Returns the log entries
    * trimmed, or undefined when the lease is gone or another checkpoint is stored. Trims in steps
    * of at most `stepLimit` entries (see COMPACT_STEP), each fenced by the lease, so Redis serves
-   * renewals and commits between them however long the log is.
+   * renewals and commits between them however long the log is. `upToLogId` trims less: up to
+   * that entry ('' for nothing), never past the checkpoint's own.
    */
-  async compact(lease: Lease, position: number, stepLimit = 10_000): Promise<number | undefined> {
+  async compact(lease: Lease, position: number, stepLimit = 10_000, upToLogId?: string): Promise<number | undefined> {
     const k = this.keys;
     let total = 0;
     for (;;) {
-      const [trimmed, done] = (await this.redis.eval(COMPACT_STEP, 5, k.lease, k.checkpoint, k.log, k.applied, k.appliedPrevious, lease.value, position, stepLimit)) as [number, number];
+      const [trimmed, done] = (await this.redis.eval(COMPACT_STEP, 5, k.lease, k.checkpoint, k.log, k.applied, k.appliedPrevious, lease.value, position, stepLimit,
+        upToLogId ?? 'checkpoint')) as [number, number];
       if (trimmed < 0) return undefined;
       total += trimmed;
       if (done === 1) return total;

@@ -107,13 +107,25 @@ return 1
  * blocks Redis — and the lease renewals waiting on it — for long; the caller repeats the step
  * until it reports done. The last step trims the rest exactly (less than a node) and rotates the
  * index; the old generation is UNLINKed, freed off Redis' main thread.
- * KEYS: lease, checkpoint, log, applied, appliedPrevious. ARGV: leaseValue, position, stepLimit.
+ * KEYS: lease, checkpoint, log, applied, appliedPrevious. ARGV: leaseValue, position, stepLimit,
+ * upToLogId ('checkpoint': up to the checkpoint's own entry; '': trim nothing, rotate the index
+ * only; else an entry id, capped at the checkpoint's).
  * Returns {entries trimmed, 1 when done else 0}, or {-1, 1} when the lease or the checkpoint is not as expected.
  */
 export const COMPACT_STEP = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, 1} end
 if redis.call('HGET', KEYS[2], 'position') ~= ARGV[2] then return {-1, 1} end
 local logId = redis.call('HGET', KEYS[2], 'logId')
+-- ARGV[4] trims less: up to that entry ('' for none), never past the checkpoint's own.
+if ARGV[4] ~= 'checkpoint' then
+  local ams, aseq = string.match(ARGV[4], '^(%d+)-(%d+)$')
+  local cms, cseq = string.match(logId or '', '^(%d+)-(%d+)$')
+  if not ams or not cms then
+    logId = ''
+  elseif tonumber(ams) < tonumber(cms) or (tonumber(ams) == tonumber(cms) and tonumber(aseq) <= tonumber(cseq)) then
+    logId = ARGV[4]
+  end
+end
 local minId = nil
 if logId and logId ~= '' then
   local ms, seq = string.match(logId, '^(%d+)-(%d+)$')

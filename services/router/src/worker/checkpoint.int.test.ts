@@ -81,9 +81,17 @@ describe('checkpoints on real NATS and Redis', () => {
     const first = await take('r1');
     await load(first);
     await first.checkpoints.idle();
+    // Until a compaction trimmed something: it trims up to the checkpoint before the newest.
+    for (let i = 64; i < 200 && first.checkpoints.trimmedThrough === 0; i++) {
+      await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
+      await first.checkpoints.idle();
+    }
     const durable = first.checkpoints.newestDurable!;
     expect(durable.position).toBeGreaterThanOrEqual(40);
-    expect(await deps.store.logLength()).toBe(first.core.logPosition - durable.position);
+    // Trimmed up to the checkpoint before the newest, so a standby a tick behind reads on.
+    expect(first.checkpoints.trimmedThrough).toBeGreaterThan(0);
+    expect(first.checkpoints.trimmedThrough).toBeLessThan(durable.position);
+    expect(await deps.store.logLength()).toBe(first.core.logPosition - first.checkpoints.trimmedThrough);
     expect((await deps.archive.list(scope.domain))[0]).toMatchObject({ position: durable.position, domain: scope.domain });
     const before = stateOf(first);
     first.stop('handing over');
@@ -148,6 +156,11 @@ describe('checkpoints on real NATS and Redis', () => {
     const read = standby.position!;
     await load(first);
     await first.checkpoints.idle();
+    // Two more checkpoints: the log is trimmed up to the one before the newest.
+    for (let i = 64; i < 150; i++) {
+      await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
+      await first.checkpoints.idle();
+    }
     expect(await firstLogged()).toBeGreaterThan(read + 1); // what it had not read is gone from the log
     await standby.catchUp();
     expect(standby.position).toBe(first.core.logPosition);

@@ -59,7 +59,7 @@ export interface CheckpointerDeps {
  * routing sees: ~70 ms at 100,000 live contacts here), encoded from the next turn of the event
  * loop in slices that let routing go on between them, stored in Redis (for a takeover), then — once everything up to it
  * is on ROUTING — in the JetStream archive (for recovery after Redis lost everything), and only
- * then is the Redis log before it trimmed. One write at a time; a failed write leaves the log
+ * then is the Redis log trimmed, up to the checkpoint before it (see `previous`). One write at a time; a failed write leaves the log
  * untrimmed and the next checkpoint tries again.
  */
 export class Checkpointer {
@@ -70,6 +70,14 @@ export class Checkpointer {
   private durable: { position: number; takenAtMs: number; routingTailAfterSeq: number } | undefined;
   /** Set when ROUTING dropped records after the durable checkpoint: write one now. */
   private forced = false;
+  /**
+   * The checkpoint before the newest one this owner wrote: the log is trimmed up to it, not up
+   * to the newest, so a standby following the log a tick behind (see DomainFollower) reads on
+   * instead of finding it trimmed past it and loading the checkpoint again. The log then holds
+   * one checkpoint interval at most.
+   */
+  private previous: { readonly position: number; readonly logId: string } | undefined;
+  private trimmed = 0;
 
   /**
    * `position`: the log position the domain was opened at; `durable`: the newest checkpoint the
@@ -83,6 +91,11 @@ export class Checkpointer {
     this.durable = durable;
     // A domain opened with a long uncovered log gets its first checkpoint at once.
     this.forced = force || position - this.lastPosition >= deps.policy.everyCommands;
+  }
+
+  /** The log position the Redis log was last trimmed through (0 before any trim). */
+  get trimmedThrough(): number {
+    return this.trimmed;
   }
 
   /** Position and time of the newest checkpoint stored in Redis and JetStream. */
@@ -148,8 +161,11 @@ export class Checkpointer {
     if (!(await taken.relayed)) throw new Error('outbox not relayed yet');
     await this.deps.archive.put({ domain: this.deps.domain, epoch, position, takenAtMs, format: CHECKPOINT_FORMAT, routingTailAfterSeq: taken.routingTailAfterSeq }, data);
     this.durable = { position, takenAtMs, routingTailAfterSeq: taken.routingTailAfterSeq };
-    const compacted = await this.deps.store.compact(this.deps.lease, position);
+    const upTo = this.previous;
+    const compacted = await this.deps.store.compact(this.deps.lease, position, undefined, upTo?.logId ?? '');
     if (compacted === undefined) return this.deps.fenced('lease lost while compacting the log');
+    if (upTo !== undefined && upTo.logId !== '') this.trimmed = upTo.position;
+    this.previous = { position, logId: taken.logId };
     const stats = { position, bytes: data.byteLength, captureMs, encodeMs, encodeSliceMaxMs, durableMs: performance.now() - started, compactedEntries: compacted };
     this.deps.logger.info({ domain: this.deps.domain, ...stats }, 'checkpoint written');
     this.deps.written?.(stats);
