@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RoutingEngine } from '@switchboard/routing-core';
-import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { ContactUpdateKind, RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { ENDED_ON_CHANNEL } from './inputs/contacts-consumer.js';
 import { RouterHarness, testRules } from './testing/router-harness.js';
 import { ensureStreams, readSubject } from '@switchboard/bus';
 import { decodeApplied } from '@switchboard/router-api';
@@ -26,6 +27,32 @@ describe('router on real NATS and Redis', () => {
     expect(await h.client.command({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'resolved' })).toMatchObject({ ok: true });
     await expect.poll(async () => (await h.client.query({ query: 'agent', agentId: 'a1' })) as unknown, { timeout: 5_000 })
       .toMatchObject({ ok: true, agent: { presence: 'AVAILABLE', contactIds: [] } });
+  });
+
+  it('ends a contact its platform ended in every state: connected goes to wrap-up, waiting or ringing is abandoned', async () => {
+    h = await RouterHarness.create(testRules());
+    await h.startRouter();
+    const desk = h.desk('a1');
+    await h.signIn({ id: 'a1', capacity: { phone: 1 } });
+    await h.publishContact({ id: 'call' });
+    await expect.poll(() => offersOf(desk)).toEqual(['call']);
+    const token = desk.find((e) => e.offered)!.offered!.reservationToken;
+    expect(await h.client.command({ type: 'ACCEPT', contactId: 'call', agentId: 'a1', offerToken: token })).toMatchObject({ ok: true });
+    await h.publishContact({ id: 'waiting' });
+    await h.publishContact({ id: 'ringing-later' });
+    await expect.poll(async () => h.client.query({ query: 'waiting', queueId: 'general' })).toMatchObject({ contacts: [{ id: 'waiting' }, { id: 'ringing-later' }] });
+    // The caller hangs up a connected call (Twilio "completed"): wrap-up for its agent, then the slot is free.
+    await h.publishUpdate('call', ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED);
+    await expect.poll(() => desk.filter((e) => e.completed).map((e) => [e.contactId, e.completed!.disposition])).toEqual([['call', ENDED_ON_CHANNEL]]);
+    // The freed agent is offered the head of the queue after wrap-up; the platform ends that one while it rings.
+    await expect.poll(() => offersOf(desk), { timeout: 5_000 }).toEqual(['call', 'waiting']);
+    await h.publishUpdate('waiting', ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED);
+    await expect.poll(() => desk.filter((e) => e.abandoned).map((e) => e.contactId)).toEqual(['waiting']);
+    await expect.poll(() => offersOf(desk), { timeout: 5_000 }).toEqual(['call', 'waiting', 'ringing-later']);
+    // An end of a contact already over (a second status callback) changes nothing.
+    await h.publishUpdate('call', ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED);
+    await h.settled();
+    expect(desk.filter((e) => e.contactId === 'call' && (e.completed || e.abandoned))).toHaveLength(1);
   });
 
   it('returns a declined contact to its original place and offers it to the next agent', async () => {

@@ -1,7 +1,7 @@
 import { Contact, ContactRecord, ContactUpdateKind, type ContactUpdate } from '@switchboard/contracts';
 import { consumeDurable, settle, streamSubjects, type DurableConsumer, type Settlement } from '@switchboard/bus';
 import { getTracer, withNatsProcessSpan, withSpan } from '@switchboard/telemetry';
-import { isRoutingError } from '@switchboard/routing-core';
+import { isRoutingError, type RoutingCommand } from '@switchboard/routing-core';
 import type { JsMsg } from 'nats';
 import { contactInputOf, factsOf, InvalidContactError } from '../mapping/contact.mapper.js';
 import type { RuleSet } from '../rules/classify.js';
@@ -73,16 +73,40 @@ async function arrive(contact: Contact, worker: DomainPort, rules: RuleSet, deps
   });
 }
 
+/** The disposition the router completes a conversation with when its channel, not its agent, ended it. */
+export const ENDED_ON_CHANNEL = 'ended-on-channel';
+
+/**
+ * The platform's end is the end: a contact that ended on its channel (the caller hung up, the
+ * call completed or failed, the chat visitor left, the kf session ended) ends in the router in
+ * whatever state it is. Waiting or ringing, it is abandoned; connected, its conversation is
+ * completed for its agent (disposition {@link ENDED_ON_CHANNEL}) and wrap-up starts; wrapping up
+ * or gone, nothing is left to end. The state may change between reading it and the commit (an
+ * accept landing as the caller hangs up): the command is then refused and the state read again,
+ * so the end is never dropped for a race.
+ */
 async function update(update: ContactUpdate, worker: DomainPort): Promise<Submitted | undefined> {
-  if (update.kind !== ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED) return undefined;
-  const live = worker.live.contact(update.contactId);
-  if (!live || (live.state !== 'QUEUED' && live.state !== 'OFFERED')) return undefined;
-  try {
-    return await worker.submit(`abandon:${update.contactId}`, { type: 'ABANDON', contactId: update.contactId });
-  } catch (error) {
-    if (isRoutingError(error)) return undefined; // connected meanwhile: the hang-up ends a call, not a wait
-    throw error;
+  if (update.kind !== ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED && update.kind !== ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED) return undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const live = worker.live.contact(update.contactId);
+    if (!live) return undefined;
+    const ending = endingOf(live.state, update.contactId, live.agentId);
+    if (!ending) return undefined;
+    try {
+      return await worker.submit(ending.commandId, ending.command);
+    } catch (error) {
+      if (!isRoutingError(error)) throw error;
+    }
   }
+  return undefined;
+}
+
+function endingOf(state: string, contactId: string, agentId: string | undefined): { commandId: string; command: RoutingCommand } | undefined {
+  if (state === 'QUEUED' || state === 'OFFERED') return { commandId: `abandon:${contactId}`, command: { type: 'ABANDON', contactId } };
+  if (state === 'CONNECTED' && agentId !== undefined) {
+    return { commandId: `ended:${contactId}`, command: { type: 'COMPLETE', contactId, agentId, disposition: ENDED_ON_CHANNEL } };
+  }
+  return undefined;
 }
 
 /** What a desktop shows beside an offer; kept with the contact, never read by the engine. */

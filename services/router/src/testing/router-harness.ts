@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { Channel, Contact, ContactRecord, CustomerTier, RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { Channel, Contact, ContactRecord, ContactUpdate, CustomerTier, RoutingEvent as ProtoEvent, type ContactUpdateKind } from '@switchboard/contracts';
 import { agentSubject, contactsSubject, ensureStreams, publishDurable, type BusNames } from '@switchboard/bus';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import type { AgentProfile } from '@switchboard/routing-core';
@@ -86,6 +86,14 @@ export class RouterHarness {
     });
     const subject = contactsSubject(this.names, this.domain, c.channel ?? 'phone');
     await publishDurable(this.nats.js, subject, ContactRecord.encode({ arrived: contact }).finish(), { msgId, expectStream: this.names.contactsStream });
+  }
+
+  /** Publishes a platform's update of a contact (ended, abandoned, …) to CONTACTS as an ingestion service would. */
+  async publishUpdate(contactId: string, kind: ContactUpdateKind, channel: TestContact['channel'] = 'phone'): Promise<void> {
+    const subject = contactsSubject(this.names, this.domain, channel ?? 'phone');
+    const update = ContactUpdate.fromPartial({ contactId, domain: this.domain, channel: CHANNEL[channel ?? 'phone'], kind, occurredAt: new Date() });
+    await publishDurable(this.nats.js, subject, ContactRecord.encode({ update }).finish(),
+      { msgId: `update:${contactId}:${kind}`, expectStream: this.names.contactsStream });
   }
 
   /** Signs an agent in through the command API. */
