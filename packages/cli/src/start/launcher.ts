@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runDemo, type RunningDemo } from '../demo/run-demo.js';
 import { banner } from './banner.js';
@@ -8,6 +9,11 @@ import { formatLogLine } from './log-format.js';
 import { discoverServices, portOf, type ServiceSpec, type StopTier } from './service-catalog.js';
 import { SupervisedProcess } from './supervised-process.js';
 import { waitUntilReady } from './readiness.js';
+
+/** A module beside this one, as this one runs: from source (.ts, under tsx) or built (.js). */
+function sibling(name: string): URL {
+  return new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+}
 
 /** `switchboard start` options. */
 export interface LaunchOptions {
@@ -89,14 +95,17 @@ export class Launcher {
       return;
     }
     this.say('launcher', `starting ${plan.binary} on 127.0.0.1:${plan.port}`);
-    const child = this.supervise(name === 'nats' ? 'nats-server' : 'redis-server', plan.binary, [...plan.args], 'gray', false);
+    // Through the orphan guard: a launcher killed by SIGKILL leaves no server behind.
+    const guarded = ['--import', 'tsx', fileURLToPath(sibling('orphan-guard')), plan.binary, ...plan.args];
+    const child = this.supervise(name === 'nats' ? 'nats-server' : 'redis-server', process.execPath, guarded, 'gray', false);
     this.infra.push(child);
     child.start();
     await waitForAnswer('127.0.0.1', plan.port, plan.binary);
   }
 
   private spawnService(spec: ServiceSpec, style: Style): void {
-    const args = ['--import', 'tsx', '--conditions=@switchboard/source', join(this.options.root, spec.entry)];
+    // parent-watch: the service stops when the launcher dies, even by SIGKILL.
+    const args = ['--import', 'tsx', '--import', sibling('parent-watch').href, '--conditions=@switchboard/source', join(this.options.root, spec.entry)];
     const child = this.supervise(spec.name, process.execPath, args, style, true);
     this.children.set(spec.name, { spec, process: child });
     child.start();
@@ -105,7 +114,7 @@ export class Launcher {
   private supervise(name: string, command: string, args: string[], style: Style, restart: boolean): SupervisedProcess {
     const prefix = this.options.palette.paint(style, name.padEnd(this.width));
     return new SupervisedProcess({
-      name, command, args, cwd: this.options.root, env: { ...process.env, ...this.env }, restart,
+      name, command, args, cwd: this.options.root, env: { ...process.env, ...this.env }, restart, ipc: true,
       onLine: (line) => this.options.write(`${formatLogLine(line, prefix, this.options.palette)}\n`),
       onCrash: (exit, delay) => this.say(name, `CRASHED (${exit})${delay === undefined ? '' : `; restarting in ${delay / 1000} s`}`, 'brightRed'),
     });

@@ -14,6 +14,8 @@ export interface SupervisedOptions {
   readonly onCrash: (exit: string, restartInMs: number | undefined) => void;
   /** Restart after a crash (services: yes; NATS/Redis the launcher started: no). */
   readonly restart: boolean;
+  /** An IPC channel to the child: it closes when the launcher dies, which the child watches (see parent-watch.ts). */
+  readonly ipc?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,7 +49,7 @@ export class SupervisedProcess {
   start(): void {
     this.startedAt = Date.now();
     const child = spawn(this.options.command, [...this.options.args], {
-      cwd: this.options.cwd, env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      cwd: this.options.cwd, env: this.options.env, stdio: this.options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'], detached: true,
     });
     this.child = child;
     for (const stream of ['stdout', 'stderr'] as const) {
