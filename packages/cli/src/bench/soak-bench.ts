@@ -9,7 +9,7 @@ interface SoakPlan {
 }
 
 const SETTINGS: SoakSettings = {
-  leaseTtlMs: 1_000, checkpointEveryCommands: 20_000, checkpointIntervalMs: 5_000, takeovers: 3, churnAgents: 20, tailChurnMs: 1_000,
+  leaseTtlMs: 1_000, checkpointEveryCommands: 20_000, checkpointIntervalMs: 5_000, takeovers: 5, churnAgents: 20, tailChurnMs: 1_000,
   settleDeadlineMs: 120_000, stepTimeoutMs: 120_000,
 };
 const FULL: SoakPlan = {
