@@ -47,6 +47,36 @@ describe('capacity and blending', () => {
     expect(h.ofType('AgentPresenceChanged').map((e) => e.to)).toEqual(['AVAILABLE', 'AWAY', 'AVAILABLE', 'OFFLINE']);
   });
 
+  it('sign-out reclaims held work: chats and WeChat back at their places, wrap-up ended, the call kept until its platform ends it', () => {
+    const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 30 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1'], { allowBlendWithPhone: true, capacity: { phone: 1, chat: 2, wechat: 1, email: 1 } }) });
+    const held = [['call', 'phone'], ['chat1', 'chat'], ['chat2', 'chat'], ['wx', 'wechat'], ['mail', 'email']] as const;
+    for (const [id, channel] of held) {
+      h.apply({ type: 'ARRIVE', contact: contactInput(id, 'q1', h.now, { channel }) });
+      h.apply({ type: 'ACCEPT', contactId: id, agentId: 'a1', offerToken: h.lastOffer(id)!.offerToken });
+    }
+    h.apply({ type: 'COMPLETE', contactId: 'mail', agentId: 'a1', disposition: 'resolved' });
+    h.advance(1_000);
+    h.apply({ type: 'ARRIVE', contact: contactInput('later', 'q1', h.now, { channel: 'chat' }) });
+    expect(h.engine.contact('later')?.state).toBe('QUEUED'); // a1's chats are full
+
+    h.apply({ type: 'SIGN_OUT', agentId: 'a1' });
+    expect(h.ofType('ContactTransferred').map((e) => [e.contactId, e.fromAgentId, e.toQueueId, e.reason]))
+      .toEqual([['chat1', 'a1', 'q1', 'AGENT_SIGNED_OUT'], ['chat2', 'a1', 'q1', 'AGENT_SIGNED_OUT'], ['wx', 'a1', 'q1', 'AGENT_SIGNED_OUT']]);
+    expect(h.ofType('WrapUpEnded').map((e) => e.contactId)).toEqual(['mail']);
+    expect(h.engine.waitingContacts('q1').map((c) => c.id)).toEqual(['chat1', 'chat2', 'wx', 'later']); // their original places
+    expect(h.engine.contact('call')).toMatchObject({ state: 'CONNECTED', agentId: 'a1' });
+    expect(h.engine.agent('a1')).toMatchObject({ presence: 'OFFLINE', used: { phone: 1 } });
+
+    // The next agent gets the reclaimed conversations first, in their order.
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1'], { capacity: { chat: 2, wechat: 1 } }) });
+    expect(h.ofType('ContactOffered').filter((e) => e.agentId === 'a2').map((e) => e.contactId)).toEqual(['chat1', 'chat2', 'wx']);
+    // The platform ends the call (the router completes it for its agent): after wrap-up, a1 is forgotten.
+    h.apply({ type: 'COMPLETE', contactId: 'call', agentId: 'a1', disposition: 'ended-on-channel' });
+    h.advance(30_000);
+    expect(h.engine.agent('a1')).toBeUndefined();
+  });
+
   it('rejects arrivals past maxSize only when nobody can take them', () => {
     const h = new EngineHarness([queueConfig('q1', { maxSize: 1 })]);
     h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });

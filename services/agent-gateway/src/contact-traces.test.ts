@@ -13,7 +13,7 @@ const ENDINGS: Partial<RoutingEvent>[] = [
   { wrapUpEnded: { wrapUpSeconds: 5 } }, { abandoned: { fromState: 'CONNECTED', waitSeconds: 3 } }, { expired: { waitSeconds: 60 } }, { rejected: { reason: 'QUEUE_FULL' } },
   // The hold ends: the contact goes back to a queue, or away; its next offer brings the context again.
   { declined: { reservationToken: 1, reason: 'busy' } }, { timedOut: { reservationToken: 1, consecutiveMisses: 1 } },
-  { transferred: { fromAgentId: 'a1', toQueueId: 'q2', toAgentId: '', by: 'a1', destination: '' } },
+  { transferred: { fromAgentId: 'a1', toQueueId: 'q2', toAgentId: '', by: 'a1', destination: '', reason: '' } },
 ];
 
 describe('the trace contexts a gateway keeps per contact', () => {

@@ -3,7 +3,8 @@ import type { AgentProfile } from '../model/agent.js';
 import { ContactState } from '../model/contact.js';
 import { DecisionTrigger } from '../model/explanation.js';
 import { emptyLoad } from '../rules/capacity.js';
-import { advance, offer, requeue } from './contact-flow.js';
+import { advance, backToPlace, offer, requeue } from './contact-flow.js';
+import { endWrapUp } from './contact-commands.js';
 import { joinAllGroups, leaveAllGroups, refreshAgent, unplaceContact } from './indexes.js';
 import { bestContactFor } from './matching.js';
 import type { AgentRec, ContactRec } from './records.js';
@@ -109,12 +110,36 @@ export function signOut(s: EngineState, agent: AgentRec): void {
   leaveAllGroups(s, agent);
   unregister(s, agent);
   // Requeue in arrival order so an earlier contact gets the first chance at other agents.
-  const offers = [...agent.contacts].filter((c) => c.state === ContactState.OFFERED).sort((a, b) => a.arrivalSeq - b.arrivalSeq);
-  for (const c of offers) {
-    s.emit({ type: 'OfferDeclined', ...s.contactFields(c), agentId: agent.id, offerToken: c.offerToken ?? 0, reason: 'AGENT_SIGNED_OUT' });
+  const held = [...agent.contacts].sort((a, b) => a.arrivalSeq - b.arrivalSeq);
+  for (const c of held.filter((x) => x.state === ContactState.OFFERED)) {
+    s.emit({ type: 'OfferDeclined', ...s.contactFields(c), agentId: agent.id, offerToken: c.offerToken ?? 0, reason: SIGNED_OUT });
     releaseSlot(s, agent, c);
     requeue(s, c);
   }
+  reclaimWork(s, agent, held);
   reconsiderSticky(s, agent);
   forgetIfGone(s, agent);
+}
+
+/** Why work left an agent who signed out (offer declined, conversation reclaimed). */
+export const SIGNED_OUT = 'AGENT_SIGNED_OUT';
+
+/**
+ * Work a signed-out agent still held goes where it can be finished, so no capacity is held by
+ * someone who is gone. A conversation on an asynchronous channel (chat, WeChat, email) goes back
+ * to its queue at its original place (its order key is unchanged) for the next agent: the grace
+ * in which the same agent may come back is the sign-out's own (the gateway signs a lost desktop
+ * out only after its session lapsed). Wrap-up ends. A phone call stays with the agent: the line
+ * is still up until its platform ends it (see ContactUpdate ENDED in the router).
+ */
+function reclaimWork(s: EngineState, agent: AgentRec, held: readonly ContactRec[]): void {
+  for (const c of held) {
+    if (c.state === ContactState.WRAP_UP) {
+      endWrapUp(s, c);
+    } else if (c.state === ContactState.CONNECTED && c.input.channel !== 'phone') {
+      s.emit({ type: 'ContactTransferred', ...s.contactFields(c), fromAgentId: agent.id, toQueueId: c.queueId, reason: SIGNED_OUT });
+      releaseSlot(s, agent, c);
+      backToPlace(s, c);
+    }
+  }
 }

@@ -143,6 +143,19 @@ export function requeue(s: EngineState, c: ContactRec): void {
   advance(s, c, DecisionTrigger.CONTACT_REQUEUED);
 }
 
+/** Puts a CONNECTED contact whose agent left back at its original place (order key unchanged) and re-decides. */
+export function backToPlace(s: EngineState, c: ContactRec): void {
+  const q = s.queues.get(c.queueId) as QueueRec;
+  q.waiting += 1;
+  c.state = ContactState.QUEUED;
+  c.agent = undefined;
+  c.offerToken = undefined;
+  c.connectedAtMs = 0;
+  const cached = c.group;
+  if (cached === undefined || cached.queue !== q || q.groups.get(cached.key) !== cached) c.group = groupFor(s, q, c);
+  advance(s, c, DecisionTrigger.CONTACT_REQUEUED);
+}
+
 /** Takes a live contact out of its queue counters and index (before abandon, transfer, expiry). */
 export function detach(s: EngineState, c: ContactRec): void {
   const q = s.queues.get(c.queueId) as QueueRec;

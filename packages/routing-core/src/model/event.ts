@@ -106,6 +106,8 @@ export interface ContactTransferred extends ContactEventBase {
   readonly toQueueId?: string;
   readonly toAgentId?: string;
   readonly destination?: string;
+  /** Why, when the engine moved it itself (AGENT_SIGNED_OUT: its agent signed out mid-conversation). */
+  readonly reason?: string;
 }
 /** Eligibility widened: a later ring, the VIP pool opened, or the sticky phase ended. */
 export interface RingWidened extends ContactEventBase {

@@ -96,7 +96,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
       return { ...contact, overflowed: { fromQueueId: event.queueId, toQueueId: event.toQueueId } };
     case 'ContactTransferred':
       return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
-        fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: '', destination: event.destination ?? '' } };
+        fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: '', destination: event.destination ?? '', reason: event.reason ?? '' } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
   }

@@ -271,6 +271,11 @@ export interface ContactTransferred {
   by: string;
   /** Set when the contact left the domain (an external number or another system). */
   destination: string;
+  /**
+   * Why, when the router moved it itself: AGENT_SIGNED_OUT (its agent signed out mid-conversation;
+   * the contact went back to its queue at its original place).
+   */
+  reason: string;
 }
 
 /** The contact reached a wider ring of eligibility. */
@@ -2553,7 +2558,7 @@ export const ContactOverflowed: MessageFns<ContactOverflowed> = {
 };
 
 function createBaseContactTransferred(): ContactTransferred {
-  return { fromAgentId: "", toQueueId: "", toAgentId: "", by: "", destination: "" };
+  return { fromAgentId: "", toQueueId: "", toAgentId: "", by: "", destination: "", reason: "" };
 }
 
 export const ContactTransferred: MessageFns<ContactTransferred> = {
@@ -2572,6 +2577,9 @@ export const ContactTransferred: MessageFns<ContactTransferred> = {
     }
     if (message.destination !== "") {
       writer.uint32(42).string(message.destination);
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
     }
     return writer;
   },
@@ -2629,6 +2637,14 @@ export const ContactTransferred: MessageFns<ContactTransferred> = {
             message.destination = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2660,6 +2676,7 @@ export const ContactTransferred: MessageFns<ContactTransferred> = {
         : "",
       by: isSet(object.by) ? globalThis.String(object.by) : "",
       destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -2680,6 +2697,9 @@ export const ContactTransferred: MessageFns<ContactTransferred> = {
     if (message.destination !== "") {
       obj.destination = message.destination;
     }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -2693,6 +2713,7 @@ export const ContactTransferred: MessageFns<ContactTransferred> = {
     message.toAgentId = object.toAgentId ?? "";
     message.by = object.by ?? "";
     message.destination = object.destination ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };
