@@ -69,8 +69,25 @@ describe('offers, accept, complete, wrap-up', () => {
     }
     expect(isRoutingError(caught, 'ROUTING.WRONG_AGENT')).toBe(true);
     expect(() => h.apply({ type: 'ABANDON', contactId: 'c1' })).toThrowError(/ROUTING.INVALID_TRANSITION/);
+
     expect(h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) }).outcome.kind).toBe('duplicate');
     expect(() => h.engine.apply({ type: 'ABANDON', contactId: 'c1' }, 0)).toThrowError(/TIME_WENT_BACKWARDS/);
+  });
+
+  it('a second complete of a contact in wrap-up by its agent changes nothing (the platform ended it first, or a retry)', () => {
+    const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 30 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const offer = h.lastOffer('c1')!;
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: offer.agentId, offerToken: offer.offerToken });
+    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: offer.agentId, disposition: 'ended-on-channel' });
+    const again = h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: offer.agentId, disposition: 'resolved' });
+    expect(again.outcome.kind).toBe('stale');
+    expect(again.events).toEqual([]);
+    const other = offer.agentId === 'a1' ? 'a2' : 'a1';
+    expect(() => h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: other, disposition: 'x' })).toThrowError(/ROUTING.INVALID_TRANSITION/);
+    expect(h.ofType('ContactCompleted')).toHaveLength(1);
   });
 
   it('numbers events monotonically with deterministic ids, and replays identically', () => {

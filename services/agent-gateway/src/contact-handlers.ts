@@ -82,7 +82,9 @@ export async function complete(deps: GatewayDeps, request: CompleteRequest, prin
   check(request.notes.length <= 4_000, 'notes', 'too_long', 'at most 4000 characters');
   check(request.wrapUpSeconds <= 3_600, 'wrap_up_seconds', 'out_of_range', '0..3600');
   const view = await ownContact(deps, request.contactId, principal, 'Complete');
-  if (view.state !== 'CONNECTED') throw failedPrecondition(`contact "${view.id}" is ${view.state}, not CONNECTED`);
+  // WRAP_UP: its channel ended the conversation first (the caller hung up); the desk's complete
+  // then changes nothing in the router (a stale outcome) and is not an error.
+  if (view.state !== 'CONNECTED' && view.state !== 'WRAP_UP') throw failedPrecondition(`contact "${view.id}" is ${view.state}, not CONNECTED`);
   await inContactTrace(deps, view.id, 'complete', () =>
     deps.router.command({ type: 'COMPLETE', contactId: view.id, agentId: principal.subject, disposition: request.disposition || 'resolved' }));
   deps.logger.info({ contactId: view.id, agentId: principal.subject, disposition: request.disposition, firstContact: request.resolvedFirstContact }, 'contact completed');

@@ -109,6 +109,9 @@ export function refuse(s: EngineState, contactId: string, agentId: string, token
 /** COMPLETE: the conversation ends and wrap-up starts (the slot stays held until it ends). */
 export function complete(s: EngineState, contactId: string, agentId: string, disposition: string): RoutingOutcome {
   const c = contactOf(s, contactId);
+  // Its agent completing what already wraps up — the platform ended it first (the caller hung
+  // up), or a retry — changes nothing: the desk is not told off for a race it could not see.
+  if (c.state === ContactState.WRAP_UP && c.agent?.id === agentId) return STALE;
   if (c.state !== ContactState.CONNECTED) throw invalid(c, 'complete');
   const agent = assertAgent(c, agentId);
   const config = queueOf(s, c).config;
