@@ -29,14 +29,19 @@ export class AbandonmentWatch {
 
   constructor(private readonly options: AbandonmentOptions) {}
 
-  /** A socket of `sessionId` closed at `closedAt`. */
-  closed(sessionId: string, closedAt: number, attempt = 0, delay = this.options.graceMs): void {
+  /**
+   * The socket `connectionId` of `sessionId` closed at `closedAt`. The visitor left unless a
+   * socket opened since: told by the session's last connection id, not by the times — the close
+   * is noticed only once the socket's queued frames are handled, which can be after a reload's
+   * new socket opened (CI saw a reload within the grace abandoned that way).
+   */
+  closed(sessionId: string, closedAt: number, connectionId?: string, attempt = 0, delay = this.options.graceMs): void {
     // Sockets closed by the shutdown itself (and retries of checks failing on the draining bus)
     // must not start timers that hold the process open past its shutdown.
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const run = this.check(sessionId, closedAt, attempt).finally(() => this.pending.delete(run));
+      const run = this.check(sessionId, closedAt, connectionId, attempt).finally(() => this.pending.delete(run));
       this.pending.add(run);
     }, delay);
     this.timers.add(timer);
@@ -57,11 +62,16 @@ export class AbandonmentWatch {
     this.timers.clear();
   }
 
-  private async check(sessionId: string, closedAt: number, attempt: number): Promise<void> {
+  private async check(sessionId: string, closedAt: number, connectionId: string | undefined, attempt: number): Promise<void> {
     const { sessions, publisher, domain, logger } = this.options;
     try {
       const session = await sessions.get(sessionId);
-      if (!session || !session.started || session.ended || session.connectedAt > closedAt) return;
+      if (!session || !session.started || session.ended) return;
+      // Sessions written before connection ids (an older replica) fall back to the times.
+      const reopened = connectionId !== undefined && session.connectionId !== undefined
+        ? session.connectionId !== connectionId
+        : session.connectedAt > closedAt;
+      if (reopened) return;
       const kind = session.answered ? ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED : ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED;
       await publisher.publishContactUpdate(toUpdate(session, domain, kind, new Date(this.options.now())), `${sessionId}:left`);
       await sessions.update(sessionId, (s) => ({ ...s, ended: true }));
@@ -69,7 +79,7 @@ export class AbandonmentWatch {
     } catch (error) {
       const delay = (this.options.retryDelaysMs ?? [1_000, 5_000, 30_000])[attempt];
       logger.warn({ err: error, sessionId, attempt }, 'could not record the visitor leaving');
-      if (delay !== undefined) this.closed(sessionId, closedAt, attempt + 1, delay);
+      if (delay !== undefined) this.closed(sessionId, closedAt, connectionId, attempt + 1, delay);
     }
   }
 }

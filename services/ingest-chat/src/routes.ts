@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Channel } from '@switchboard/contracts';
@@ -69,13 +70,14 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
   }, (socket, request) => {
     const sessionId = request.params.id;
     const connectedAt = deps.now();
+    const connectionId = randomUUID();
     // Recorded before serving so a close in the abandonment grace period sees the reconnect.
-    deps.sessions.update(sessionId, (s) => ({ ...s, connectedAt })).then((session) => {
+    deps.sessions.update(sessionId, (s) => ({ ...s, connectedAt, connectionId })).then((session) => {
       if (!session) socket.close(4404, 'session not found');
     }, () => socket.close(1013, 'try again later'));
     serveVisitor(socket, sessionId, {
       ...deps,
-      onClosed: (id, closedAt) => deps.abandonment.closed(id, closedAt),
+      onClosed: (id, closedAt) => deps.abandonment.closed(id, closedAt, connectionId),
     });
   });
 }

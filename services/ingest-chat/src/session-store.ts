@@ -26,6 +26,8 @@ export interface ChatSession {
   readonly ended: boolean;
   /** Last time a WebSocket opened, ms; a reconnect within the grace period is not abandonment. */
   readonly connectedAt: number;
+  /** The id of the WebSocket that opened last: a close of any other one is not the visitor leaving. */
+  readonly connectionId?: string;
 }
 
 /** Production bucket; tests pass one unique to their scope. */
