@@ -28,7 +28,7 @@ const router = await startRouter({
   rules: loadRuleSet(rulesFile),
   logger,
   ...(env.ROUTER_REPLICA_ID ? { replicaId: env.ROUTER_REPLICA_ID } : {}),
-  ...(env.ROUTER_LEASE_TTL_MS ? { leaseTtlMs: Number(env.ROUTER_LEASE_TTL_MS) } : {}),
+  ...(env.ROUTER_LEASE_TTL_MS ? { leaseTtlMs: positiveInt('ROUTER_LEASE_TTL_MS', 3_000) } : {}),
   ...(env.SB_SUBJECT_ROOT ? { names: {
     contactsStream: env.SB_CONTACTS_STREAM ?? 'CONTACTS',
     routingStream: env.SB_ROUTING_STREAM ?? 'ROUTING',
@@ -40,7 +40,7 @@ const router = await startRouter({
     everyCommands: positiveInt('ROUTER_CHECKPOINT_EVERY_COMMANDS', DEFAULT_CHECKPOINT_POLICY.everyCommands),
     intervalMs: positiveInt('ROUTER_CHECKPOINT_INTERVAL_MS', DEFAULT_CHECKPOINT_POLICY.intervalMs),
   },
-  ...(env.ROUTER_STREAM_USAGE_INTERVAL_MS ? { streamUsageIntervalMs: Number(env.ROUTER_STREAM_USAGE_INTERVAL_MS) } : {}),
+  ...(env.ROUTER_STREAM_USAGE_INTERVAL_MS ? { streamUsageIntervalMs: positiveInt('ROUTER_STREAM_USAGE_INTERVAL_MS', 30_000) } : {}),
   metrics,
 });
 
