@@ -1,16 +1,8 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Every port variable the launcher's services read, moved to free ports so this test runs beside others. */
-const PORT_VARIABLES = ['INGEST_PHONE_PORT', 'INGEST_EMAIL_PORT', 'INGEST_EMAIL_SMTP_PORT', 'INGEST_CHAT_PORT', 'INGEST_WECHAT_PORT',
-  'INGEST_GRPC_PORT', 'INGEST_GRPC_HTTP_PORT', 'ROUTER_HTTP_PORT', 'AGENT_GATEWAY_PORT', 'AGENT_GATEWAY_HTTP_PORT', 'QUEUE_SERVICE_PORT',
-  'QUEUE_SERVICE_HTTP_PORT', 'OPS_HTTP_PORT', 'OPS_GRPC_PORT'];
-const secret = () => randomBytes(32).toString('base64url');
+import { startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
+import { childrenOf, launcherEnv, ROOT, running, spawnLauncher } from './support/launcher.js';
 
 /** The value of the first `name` series holding every label, summed over the rest; 0 when absent. */
 async function metric(url: string, name: string, labels: Record<string, string>): Promise<number> {
@@ -42,16 +34,6 @@ async function routedContact(ops: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** True while `pid` exists and is not a zombie. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 describe('pnpm start --demo', () => {
   let nats: PrivateServer;
   let redis: PrivateServer;
@@ -59,25 +41,15 @@ describe('pnpm start --demo', () => {
   afterAll(async () => { await Promise.all([nats?.destroy(), redis?.destroy()]); });
 
   it('brings the mesh up, routes demo contacts from every ingestion channel, and stops cleanly on SIGINT', async () => {
-    const ports: Record<string, string> = {};
-    for (const name of PORT_VARIABLES) ports[name] = String(await freePort());
-    const env = {
-      ...process.env, ...ports, NATS_URL: nats.url, REDIS_URL: redis.url, LOG_LEVEL: 'warn', NO_COLOR: '1',
-      PHONE_WEBHOOK_SECRET: secret(), CHAT_SESSION_SECRET: secret(), CHAT_IDENTITY_SECRET: secret(), SWITCHBOARD_JWT_SECRET: secret(),
-      WECHAT_OA_TOKEN: secret(), EMAIL_WEBHOOK_SIGNING_KEY: secret(), CHAT_ABANDON_GRACE_MS: '1000',
-    };
-    const launcher = spawn(process.execPath, ['--import', 'tsx', '--conditions=@switchboard/source', 'packages/cli/src/main.ts',
-      'start', '--demo', '--rate', '240', '--speed', '30', '--agents', '10'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    launcher.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    launcher.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const { env, ports } = await launcherEnv(nats, redis, { CHAT_ABANDON_GRACE_MS: '1000' });
+    const { launcher, output } = spawnLauncher(['start', '--demo', '--rate', '240', '--speed', '30', '--agents', '10'], env);
     const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
     try {
       const router = `http://127.0.0.1:${ports.ROUTER_HTTP_PORT}/metrics`;
       await expect.poll(() => metric(router, 'sb_offer_results_total', { result: 'accepted' }), { timeout: 50_000, interval: 500 })
         .toBeGreaterThanOrEqual(4);
-      expect(output).toContain('Switchboard is running');
-      expect(output).toContain('agents signed in');
+      expect(output()).toContain('Switchboard is running');
+      expect(output()).toContain('agents signed in');
       // Contacts came in through the real endpoints of every channel the demo speaks.
       const accepted = async (port: string, channel: string) => metric(`http://127.0.0.1:${port}/metrics`, 'sb_ingest_results_total', { channel, result: 'accepted' });
       await expect.poll(async () => Math.min(await accepted(ports.INGEST_PHONE_PORT!, 'phone'), await accepted(ports.INGEST_CHAT_PORT!, 'chat'),
@@ -103,19 +75,18 @@ describe('pnpm start --demo', () => {
       for (const row of rows.filter((r) => (r.accepted ?? 0) > 0)) expect(table.stdout).toContain(`│ ${row.queueId} `);
     } catch (error) {
       launcher.kill('SIGKILL');
-      throw new Error(`${(error as Error).message}\n--- launcher output ---\n${output.slice(-6_000)}`);
+      throw new Error(`${(error as Error).message}\n--- launcher output ---\n${output().slice(-6_000)}`);
     }
-    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' })
-      .split('\n').map((s) => Number(s.trim())).filter((pid) => pid > 0);
+    const children = childrenOf(launcher.pid!);
     expect(children.length).toBeGreaterThanOrEqual(6); // every service is its own process
 
     launcher.kill('SIGINT');
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
-    expect(code, output.slice(-4_000)).toBe(0);
-    expect(output).toContain('all stopped');
-    expect(output).not.toContain('CRASHED');
+    expect(code, output().slice(-4_000)).toBe(0);
+    expect(output()).toContain('all stopped');
+    expect(output()).not.toContain('CRASHED');
     // Ingest stopped before the router.
-    expect(output.indexOf('stopping ingest-')).toBeLessThan(output.indexOf('stopping router'));
+    expect(output().indexOf('stopping ingest-')).toBeLessThan(output().indexOf('stopping router'));
     // A zombie has exited (its parent, the launcher, is gone; init reaps it): only live processes count.
     const left = children.filter(running).map((pid) => `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
     expect(left).toEqual([]);

@@ -139,6 +139,7 @@ function reclaimWork(s: EngineState, agent: AgentRec, held: readonly ContactRec[
     } else if (c.state === ContactState.CONNECTED && c.input.channel !== 'phone') {
       s.emit({ type: 'ContactTransferred', ...s.contactFields(c), fromAgentId: agent.id, toQueueId: c.queueId, reason: SIGNED_OUT });
       releaseSlot(s, agent, c);
+      c.connectedAtMs = 0;
       backToPlace(s, c);
     }
   }

@@ -132,25 +132,20 @@ export function advance(s: EngineState, c: ContactRec, trigger: DecisionTrigger)
 
 /** Puts an OFFERED contact back at its original place (its order key is unchanged) and re-decides. */
 export function requeue(s: EngineState, c: ContactRec): void {
-  const q = s.queues.get(c.queueId) as QueueRec;
-  q.offered -= 1;
-  q.waiting += 1;
-  c.state = ContactState.QUEUED;
-  c.agent = undefined;
-  c.offerToken = undefined;
-  const cached = c.group;
-  if (cached === undefined || cached.queue !== q || q.groups.get(cached.key) !== cached) c.group = groupFor(s, q, c);
-  advance(s, c, DecisionTrigger.CONTACT_REQUEUED);
+  (s.queues.get(c.queueId) as QueueRec).offered -= 1;
+  backToPlace(s, c);
 }
 
-/** Puts a CONNECTED contact whose agent left back at its original place (order key unchanged) and re-decides. */
+/**
+ * Puts a contact its agent no longer holds (an offer returned, a conversation reclaimed) back in
+ * its queue at its original place (its order key is unchanged) and re-decides.
+ */
 export function backToPlace(s: EngineState, c: ContactRec): void {
   const q = s.queues.get(c.queueId) as QueueRec;
   q.waiting += 1;
   c.state = ContactState.QUEUED;
   c.agent = undefined;
   c.offerToken = undefined;
-  c.connectedAtMs = 0;
   const cached = c.group;
   if (cached === undefined || cached.queue !== q || q.groups.get(cached.key) !== cached) c.group = groupFor(s, q, c);
   advance(s, c, DecisionTrigger.CONTACT_REQUEUED);

@@ -89,9 +89,9 @@ export class RouterHarness {
   }
 
   /** Publishes a platform's update of a contact (ended, abandoned, …) to CONTACTS as an ingestion service would. */
-  async publishUpdate(contactId: string, kind: ContactUpdateKind, channel: TestContact['channel'] = 'phone'): Promise<void> {
-    const subject = contactsSubject(this.names, this.domain, channel ?? 'phone');
-    const update = ContactUpdate.fromPartial({ contactId, domain: this.domain, channel: CHANNEL[channel ?? 'phone'], kind, occurredAt: new Date() });
+  async publishUpdate(contactId: string, kind: ContactUpdateKind, channel: NonNullable<TestContact['channel']> = 'phone'): Promise<void> {
+    const subject = contactsSubject(this.names, this.domain, channel);
+    const update = ContactUpdate.fromPartial({ contactId, domain: this.domain, channel: CHANNEL[channel], kind, occurredAt: new Date() });
     await publishDurable(this.nats.js, subject, ContactRecord.encode({ update }).finish(),
       { msgId: `update:${contactId}:${kind}`, expectStream: this.names.contactsStream });
   }

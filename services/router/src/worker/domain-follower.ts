@@ -2,8 +2,7 @@ import type { DomainStore, Lease } from '@switchboard/state';
 import type { BusNames } from '@switchboard/bus';
 import type { Logger } from 'pino';
 import type { RuleSet } from '../rules/classify.js';
-import { DomainEngine } from './domain-engine.js';
-import { decodeInTurns, replayRedisTail, type WarmStart } from './open-domain.js';
+import { decodeInTurns, replayRedisTail, restoreEngine, type WarmStart } from './open-domain.js';
 
 export interface FollowerDeps {
   readonly store: DomainStore;
@@ -69,19 +68,19 @@ export class DomainFollower {
       return;
     }
     let state = this.state?.core.epoch === epoch ? this.state : await this.load(epoch, this.state ? 'new state epoch' : 'start');
-    const tail = await replayRedisTail(state.core, this.deps.store, state.lastLogId, { stopAtGap: true, covered: true });
-    state = { ...state, lastLogId: tail.lastLogId };
-    if (tail.gap !== undefined) {
-      // The owner trimmed past what we had read: the newest checkpoint covers it.
-      state = await this.load(epoch, 'log trimmed past it', { ...tail.gap, afterId: tail.lastLogId });
-      const again = await replayRedisTail(state.core, this.deps.store, state.lastLogId, { stopAtGap: true, covered: true });
-      if (again.gap !== undefined) {
+    // At most one reload: the owner trimmed past what we had read, and the newest checkpoint covers it.
+    for (let reloaded = false; ; reloaded = true) {
+      const tail = await replayRedisTail(state.core, this.deps.store, state.lastLogId, { stopAtGap: true, covered: true });
+      if (tail.gap === undefined) {
+        this.state = { ...state, lastLogId: tail.lastLogId };
+        return;
+      }
+      if (reloaded) {
         this.state = undefined; // trimmed again meanwhile: the next call starts over
         return;
       }
-      state = { ...state, lastLogId: again.lastLogId };
+      state = await this.load(epoch, 'log trimmed past it', { ...tail.gap, afterId: tail.lastLogId });
     }
-    this.state = state;
   }
 
   /** The newest Redis checkpoint as an engine of state epoch `epoch` (the empty engine before the first one). */
@@ -89,7 +88,7 @@ export class DomainFollower {
     const started = this.deps.clock();
     const stored = await this.deps.store.loadCheckpoint();
     const content = stored === undefined ? undefined : await decodeInTurns(stored.data);
-    const core = new DomainEngine(this.domain, this.rules.version, this.deps.names, epoch, content ? { from: content } : {});
+    const core = restoreEngine(this.domain, this.rules, this.deps.names, epoch, content);
     this.deps.logger.info({ domain: this.domain, reason, ...detail, fromCheckpoint: content?.position ?? null, ms: this.deps.clock() - started },
       'standby loaded the domain to follow it');
     return { core, lastLogId: stored?.logId ?? '', fromCheckpoint: content?.position };

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
-import { readSubject, routingSubject, streamSubjects } from '@switchboard/bus';
+import { readSubject, routingSubject, streamSubjects, type BusNames } from '@switchboard/bus';
 import type { DomainStore, Lease, Transition } from '@switchboard/state';
 import type { RoutingEvent } from '@switchboard/routing-core';
 import type { RuleSet } from '../rules/classify.js';
@@ -103,7 +103,13 @@ export function decodeInTurns(data: Uint8Array): Promise<CheckpointContent> {
 }
 
 function engineFrom(c: OpenContext, from?: CheckpointContent): DomainEngine {
-  return new DomainEngine(c.domain, c.rules.version, c.deps.names, c.lease.epoch, { ...(c.retention ? { retention: c.retention } : {}), ...(from ? { from } : {}) });
+  return restoreEngine(c.domain, c.rules, c.deps.names, c.lease.epoch, from, c.retention);
+}
+
+/** A domain's engine in state epoch `epoch`: restored from a checkpoint's content, else empty. */
+export function restoreEngine(domain: string, rules: RuleSet, names: BusNames, epoch: string, from?: CheckpointContent,
+  retention?: IdempotencyRetention): DomainEngine {
+  return new DomainEngine(domain, rules.version, names, epoch, { ...(retention ? { retention } : {}), ...(from ? { from } : {}) });
 }
 
 /**
