@@ -84,4 +84,37 @@ describe('bus on real JetStream', () => {
     expect(dead.header.get('Sb-Dead-Letter-Reason')).toBe('cannot decode');
     await expect.poll(async () => (await nats.jsm.consumers.info(names.contactsStream, 'router')).num_ack_pending, { timeout: 5_000 }).toBe(0);
   });
+
+  it('moves a durable to a new filter subject from where it had got to, and keeps delivering new messages', async () => {
+    const oldSubject = contactsSubject(names, scope.domain, 'chat');
+    const newSubject = contactsSubject(names, scope.domain, 'phone');
+    const seen: string[] = [];
+    const consume = (filterSubject: string) => consumeDurable({
+      js: nats.js, jsm: nats.jsm, names, stream: names.contactsStream, durable: 'mover', filterSubject, logger,
+      handle: async (msg) => { seen.push(decode(msg.data)); return settle.ack; },
+    });
+    const before = await consume(oldSubject);
+    // Behind the consumer's position when it moves: not delivered, as if the new filter had always been its own.
+    await publishDurable(nats.js, newSubject, encode('new-behind'), { msgId: 'n0' });
+    await publishDurable(nats.js, oldSubject, encode('old-read'), { msgId: 'o1' });
+    await expect.poll(() => seen).toEqual(['old-read']);
+    await before.stop();
+    await publishDurable(nats.js, newSubject, encode('new-while-down'), { msgId: 'n1' });
+
+    consumers.push(await consume(newSubject));
+    // Published while the moved consumer's pull waits: nats-server 2.9 never delivers this to a
+    // durable whose filter was updated in place.
+    await new Promise((r) => setTimeout(r, 300));
+    await publishDurable(nats.js, newSubject, encode('new-after'), { msgId: 'n2' });
+    await expect.poll(() => seen).toEqual(['old-read', 'new-while-down', 'new-after']);
+    expect((await nats.jsm.consumers.info(names.contactsStream, 'mover')).config.filter_subject).toBe(newSubject);
+  });
+
+  it('updates a durable in place, keeping its deliver policy, when its filter is unchanged', async () => {
+    const options = { js: nats.js, jsm: nats.jsm, names, stream: names.contactsStream, durable: 'steady', filterSubject: contactsSubject(names, scope.domain, 'chat'), logger,
+      handle: async () => settle.ack };
+    await (await consumeDurable(options)).stop();
+    consumers.push(await consumeDurable({ ...options, maxDeliver: 9 }));
+    expect((await nats.jsm.consumers.info(names.contactsStream, 'steady')).config).toMatchObject({ deliver_policy: 'all', max_deliver: 10 });
+  });
 });

@@ -4,6 +4,7 @@ import {
   headers as natsHeaders,
   nanos,
   type ConsumerConfig,
+  type ConsumerInfo,
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
@@ -57,12 +58,15 @@ export interface DurableConsumer {
   readonly done: Promise<void>;
 }
 
-/** Creates or updates the durable consumer (explicit ack) and its configuration. */
+/**
+ * Creates the durable consumer (explicit ack, from the start of the stream) or updates its
+ * configuration. An update leaves the deliver policy as it was (the server refuses to change it);
+ * a durable whose filter subject changed is moved instead ({@link refilterDurable}).
+ */
 export async function ensureDurable(options: DurableConsumerOptions): Promise<void> {
   const config: Partial<ConsumerConfig> = {
     durable_name: options.durable,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(options.ackWaitMs ?? 30_000),
     // One more than our own limit: we dead-letter on the last delivery ourselves, so the
     // server's cap is only a backstop.
@@ -70,9 +74,24 @@ export async function ensureDurable(options: DurableConsumerOptions): Promise<vo
     max_ack_pending: options.maxAckPending ?? 10_000,
     ...(options.filterSubject ? { filter_subject: options.filterSubject } : {}),
   };
-  const exists = await options.jsm.consumers.info(options.stream, options.durable).then(() => true, () => false);
-  if (exists) await options.jsm.consumers.update(options.stream, options.durable, config);
-  else await options.jsm.consumers.add(options.stream, config);
+  const existing = await options.jsm.consumers.info(options.stream, options.durable).catch(() => undefined);
+  if (!existing) await options.jsm.consumers.add(options.stream, { ...config, deliver_policy: DeliverPolicy.All });
+  else if (options.filterSubject && existing.config.filter_subject !== options.filterSubject) await refilterDurable(options, existing, config);
+  else await options.jsm.consumers.update(options.stream, options.durable, config);
+}
+
+/**
+ * Moves a durable to a new filter subject by re-creating it from its ack floor rather than
+ * updating it: nats-server 2.9 (the deployment baseline) takes a new filter on update but then
+ * never wakes a waiting pull for messages on it. Messages past the floor not yet acked come again
+ * (at least once, as always); messages of the old filter not yet acked are not delivered any more.
+ * A replica starting alongside may move it too: deleting a durable already gone is fine, and the
+ * same configuration added twice is one consumer.
+ */
+async function refilterDurable(options: DurableConsumerOptions, existing: ConsumerInfo, config: Partial<ConsumerConfig>): Promise<void> {
+  options.logger.info({ durable: options.durable, from: existing.config.filter_subject, to: options.filterSubject, fromSeq: existing.ack_floor.stream_seq + 1 }, 'durable consumer moved to a new filter subject');
+  await options.jsm.consumers.delete(options.stream, options.durable).catch(() => false);
+  await options.jsm.consumers.add(options.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: existing.ack_floor.stream_seq + 1 });
 }
 
 /**
