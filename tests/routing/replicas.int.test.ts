@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { audit, readDomainRecord, type AuditReport } from '@switchboard/auditor';
-import { ensureStreams, readSubject, streamSubjects, type BusNames } from '@switchboard/bus';
-import { RoutingEvent } from '@switchboard/contracts';
+import { ensureStreams, readSubject, routingSubject, type BusNames } from '@switchboard/bus';
+import type { RoutingEvent } from '@switchboard/contracts';
 import { RoutingEngine, type RoutingCommand } from '@switchboard/routing-core';
-import { decodeApplied, eventToProto, ruleSetFrom, startRouter, type AppliedRecord, type RunningRouter } from '@switchboard/router';
+import { eventToProto, ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
+import { readRoutingBatch, ROUTING_BATCH, type AppliedRecord } from '@switchboard/router-api';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis } from '@switchboard/testkit';
 import { pumpContacts } from '../support/contact-pump.js';
 import { SimulatedDesks } from '../support/simulated-desks.js';
@@ -67,9 +68,10 @@ describe('three router replicas under concurrent load', () => {
   async function expectCoreDecisions(domain: string, contactIds: readonly string[]): Promise<void> {
     const records: AppliedRecord[] = [];
     const routed = new Map<string, RoutingEvent>();
-    for await (const msg of readSubject(nats.js, nats.jsm, names.routingStream, streamSubjects.routing(names).replace(/>$/, `${domain}.>`))) {
-      if (msg.subject.endsWith('.applied')) records.push(decodeApplied(new TextDecoder().decode(msg.data)));
-      else { const e = RoutingEvent.decode(msg.data); routed.set(e.id, e); }
+    for await (const msg of readSubject(nats.js, nats.jsm, names.routingStream, routingSubject(names, domain, ROUTING_BATCH))) {
+      const batch = readRoutingBatch(msg.data);
+      records.push(...batch.records);
+      for (const e of batch.events) routed.set(e.id, e);
     }
     const rules = ruleSetFrom(loadRules);
     const core = new RoutingEngine({ domainId: domain, ruleVersion: rules.version });

@@ -1,12 +1,12 @@
 import type { JetStreamClient, JetStreamManager } from 'nats';
-import { ContactRecord, RoutingEvent } from '@switchboard/contracts';
-import { readSubject, streamSubjects, type BusNames } from '@switchboard/bus';
-import { APPLIED_EVENT, decodeApplied, isSignIn } from '@switchboard/router-api';
+import { ContactRecord, type RoutingEvent } from '@switchboard/contracts';
+import { readSubject, routingSubject, streamSubjects, type BusNames } from '@switchboard/bus';
+import { isSignIn, readRoutingBatch, ROUTING_BATCH } from '@switchboard/router-api';
 import type { AuditInput } from './audit.js';
 
 /**
  * Gathers one domain's record: contacts accepted at ingest (CONTACTS) and when, the routing events
- * (ROUTING), agents' capacities from the `applied` SIGN_IN records the router relays, and, when
+ * of the ROUTING batches, agents' capacities from the SIGN_IN records in those batches, and, when
  * ROUTING has dropped its oldest messages, where what it still holds begins.
  */
 export async function readDomainRecord(js: JetStreamClient, jsm: JetStreamManager, names: BusNames, domain: string): Promise<Omit<AuditInput, 'expectAllFinished'>> {
@@ -20,26 +20,29 @@ export async function readDomainRecord(js: JetStreamClient, jsm: JetStreamManage
       if (!acceptedAtMs.has(record.arrived.id)) acceptedAtMs.set(record.arrived.id, msg.info.timestampNanos / 1e6);
     }
   }
-  const events: { seq: number; event: RoutingEvent }[] = [];
-  const capacity = new Map<string, Record<string, number>>();
-  const routing = streamSubjects.routing(names).replace(/>$/, `${domain}.>`);
-  for await (const msg of readSubject(js, jsm, names.routingStream, routing)) {
-    if (msg.subject.endsWith(`.${APPLIED_EVENT}`)) {
-      const applied = decodeApplied(new TextDecoder().decode(msg.data));
-      if (isSignIn(applied)) capacity.set(applied.cmd.agent.id, applied.cmd.agent.capacity);
-    } else {
-      events.push({ seq: msg.seq, event: RoutingEvent.decode(msg.data) });
-    }
-  }
+  const { events, capacity } = await readRouting(js, jsm, names, domain);
   // Read after the record: messages dropped while it was read (just ahead of the reader, the
-  // oldest are the next to go) leave holes, so the events before the stream's first message now
-  // are set aside too, and the record is a whole suffix of the history. Capacities read from them stay.
+  // oldest are the next to go) leave holes, so the events of batches before the stream's first
+  // message now are set aside too (a batch is one message: its events go or stay together), and
+  // the record is a whole suffix of the history. Capacities read from them stay.
   const start = await routingStart(jsm, names.routingStream);
   return {
     accepted: [...new Set(accepted)], acceptedAtMs, capacity,
     events: events.filter(({ seq }) => start === undefined || seq >= start.seq).map(({ event }) => event),
     ...(start === undefined ? {} : { recordStartMs: start.atMs }),
   };
+}
+
+/** The domain's ROUTING batches: each event with its batch's stream sequence, and capacities from SIGN_IN records. */
+async function readRouting(js: JetStreamClient, jsm: JetStreamManager, names: BusNames, domain: string) {
+  const events: { seq: number; event: RoutingEvent }[] = [];
+  const capacity = new Map<string, Record<string, number>>();
+  for await (const msg of readSubject(js, jsm, names.routingStream, routingSubject(names, domain, ROUTING_BATCH))) {
+    const batch = readRoutingBatch(msg.data);
+    for (const record of batch.records) if (isSignIn(record)) capacity.set(record.cmd.agent.id, record.cmd.agent.capacity);
+    for (const event of batch.events) events.push({ seq: msg.seq, event });
+  }
+  return { events, capacity };
 }
 
 /**

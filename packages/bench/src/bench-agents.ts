@@ -8,6 +8,10 @@ import { RoutingEvent } from '@switchboard/contracts';
  */
 export class BenchAgents {
   completed = 0;
+  /** Commands the router refused or never answered, by contact: a stalled run says which and why. */
+  readonly failures = new Map<string, string>();
+  /** Contacts offered and not yet completed (bounded by the contacts in flight). */
+  readonly inFlight = new Set<string>();
   private readonly subs: Subscription[] = [];
   private readonly waiters: { count: number; resolve: () => void }[] = [];
 
@@ -38,26 +42,42 @@ export class BenchAgents {
   }
 
   private async answer(domain: string, agentId: string, contactId: string, offerToken: number): Promise<void> {
+    this.inFlight.add(contactId);
     if (!(await this.command(domain, `${contactId}:accept`, { type: 'ACCEPT', contactId, agentId, offerToken }))) return;
     if (!(await this.command(domain, `${contactId}:complete`, { type: 'COMPLETE', contactId, agentId, disposition: 'done' }))) return;
+    this.inFlight.delete(contactId);
     this.completed++;
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.completed >= this.waiters[i]!.count) this.waiters.splice(i, 1)[0]!.resolve();
     }
   }
 
+  /** What the router holds of a contact now (for a stalled run's report). */
+  async contactState(domain: string, contactId: string): Promise<unknown> {
+    const body = new TextEncoder().encode(JSON.stringify({ query: 'contact', contactId }));
+    try {
+      return JSON.parse(new TextDecoder().decode((await this.nc.request(`${this.root}.router.${domain}.query`, body, { timeout: 5_000 })).data));
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
   private async command(domain: string, id: string, command: Record<string, unknown>): Promise<boolean> {
     const body = new TextEncoder().encode(JSON.stringify({ id, command }));
+    let last = '';
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
-        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(`${this.root}.router.${domain}.cmd`, body, { timeout: 10_000 })).data)) as { ok: boolean; code?: string };
+        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(`${this.root}.router.${domain}.cmd`, body, { timeout: 10_000 })).data)) as { ok: boolean; code?: string; message?: string };
         if (reply.ok) return true;
-        if (reply.code !== 'UNAVAILABLE') return false;
-      } catch {
+        last = `${reply.code ?? ''}: ${reply.message ?? ''}`;
+        if (reply.code !== 'UNAVAILABLE') break;
+      } catch (error) {
         // no responder yet or a timeout: retry with the same id (idempotent)
+        last = (error as Error).message;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    if (typeof command.contactId === 'string') this.failures.set(command.contactId, `${String(command.type)} ${id}: ${last}`);
     return false;
   }
 }

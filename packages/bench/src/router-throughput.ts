@@ -12,10 +12,14 @@ export interface ThroughputResult {
   readonly domains: number;
   readonly contacts: number;
   readonly contactsPerSecond: number;
-  /** Messages the router wrote to ROUTING per contact (events + applied-command records). */
+  /** Messages the router wrote to ROUTING per contact (one per committed batch). */
   readonly routingMessagesPerContact: number;
-  /** Transitions committed to Redis per contact (log entries). */
+  /** Batches committed per contact: Redis commit scripts (one per batch). */
   readonly commitsPerContact: number;
+  /** Applied commands per committed batch, on average. */
+  readonly commandsPerBatch: number;
+  /** Commands the routers sent to Redis per contact (commits, lease renewals, timer polls, outbox acks...). */
+  readonly redisCommandsPerContact: number;
   readonly routerRssMb: number[];
 }
 
@@ -62,22 +66,27 @@ export async function routerThroughput(s: BenchServers, options: ThroughputOptio
   })));
   try {
     await allOwned(ports, domains);
+    const before = await routerCounters(ports);
+    const routingBefore = (await (await s.nc.jetstreamManager()).streams.info(s.names.routingStream)).state.last_seq;
     const agents = new BenchAgents(s.nc, s.names.subjectRoot);
     const started = performance.now();
     await Promise.all(domains.map((d) => agents.signIn(d, 50, { chat: 4 })));
-    await Promise.race([agents.completedAtLeast(options.contacts), stalled(agents, options.contacts)]);
+    await Promise.race([agents.completedAtLeast(options.contacts), stalled(agents, options.contacts, domains)]);
     const elapsed = seconds(started);
     agents.stop();
     const jsm = await s.nc.jetstreamManager();
     const routing = await jsm.streams.info(s.names.routingStream);
-    const logs = await Promise.all(domains.map((d) => s.rd.xlen(`sb:{d:${d}}:log`)));
+    const after = await routerCounters(ports);
+    const batches = after.batches - before.batches;
     return {
       replicas: options.replicas,
       domains: options.domains,
       contacts: options.contacts,
       contactsPerSecond: options.contacts / elapsed,
-      routingMessagesPerContact: routing.state.messages / options.contacts,
-      commitsPerContact: logs.reduce((a, b) => a + b, 0) / options.contacts,
+      routingMessagesPerContact: (routing.state.last_seq - routingBefore) / options.contacts,
+      commitsPerContact: batches / options.contacts,
+      commandsPerBatch: batches === 0 ? 0 : (after.batchedCommands - before.batchedCommands) / batches,
+      redisCommandsPerContact: (after.redisCommands - before.redisCommands) / options.contacts,
       routerRssMb: routers.map((r) => rssMb(r.pid)),
     };
   } finally {
@@ -86,13 +95,21 @@ export async function routerThroughput(s: BenchServers, options: ThroughputOptio
   }
 }
 
-/** Rejects when no contact completes for 60 s: a stuck run must end with a reason, not hang. */
-async function stalled(agents: BenchAgents, contacts: number): Promise<never> {
+/**
+ * Rejects when no contact completes for 60 s: a stuck run must end with a reason, not hang. The
+ * reason names the commands the router refused and what it holds of the unfinished contacts.
+ */
+async function stalled(agents: BenchAgents, contacts: number, domains: readonly string[]): Promise<never> {
   let last = -1;
   for (;;) {
     await new Promise((r) => setTimeout(r, 60_000).unref());
     if (agents.completed >= contacts) return new Promise(() => undefined);
-    if (agents.completed === last) throw new Error(`router run stalled: ${agents.completed} of ${contacts} contacts completed, none in the last 60 s`);
+    if (agents.completed === last) {
+      const unfinished = await Promise.all([...agents.inFlight].slice(0, 10).map(async (id) =>
+        ({ id, router: await agents.contactState(domains.find((d) => id.startsWith(`${d}-`)) ?? domains[0]!, id) })));
+      throw new Error(`router run stalled: ${agents.completed} of ${contacts} contacts completed, none in the last 60 s; `
+        + `refused: ${JSON.stringify(Object.fromEntries([...agents.failures].slice(0, 10)))}; offered, unfinished: ${JSON.stringify(unfinished)}`);
+    }
     last = agents.completed;
   }
 }
@@ -107,6 +124,17 @@ async function prePublish(s: BenchServers, domains: string[], contacts: number):
     if (window.length >= 512) await Promise.all(window.splice(0));
   }
   await Promise.all(window);
+}
+
+/** The routers' commit counters, summed over replicas, from their /metrics. */
+async function routerCounters(ports: readonly number[]): Promise<{ redisCommands: number; batches: number; batchedCommands: number }> {
+  const pages = await Promise.all(ports.map(async (p) => (await fetch(`http://127.0.0.1:${p}/metrics`)).text()));
+  const sum = (pattern: RegExp) => pages.reduce((total, page) => total + [...page.matchAll(pattern)].reduce((a, m) => a + Number(m[1]), 0), 0);
+  return {
+    redisCommands: sum(/^sb_router_redis_commands_total(?:\{[^}]*\})? (\S+)$/gm),
+    batches: sum(/^sb_router_commit_batch_commands_count(?:\{[^}]*\})? (\S+)$/gm),
+    batchedCommands: sum(/^sb_router_commit_batch_commands_sum(?:\{[^}]*\})? (\S+)$/gm),
+  };
 }
 
 async function allOwned(ports: number[], domains: string[]): Promise<void> {

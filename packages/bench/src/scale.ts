@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Subscription } from 'nats';
+import type { Msg, Subscription } from 'nats';
 import { Channel, Contact, ContactRecord, RoutingEvent } from '@switchboard/contracts';
 import { contactsSubject, routingSubject } from '@switchboard/bus';
+import { batchMayHold, ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import { freePort, ServiceProcess } from '@switchboard/testkit';
 import { seconds, type BenchServers } from './bench-servers.js';
 import { rounded, summarize, type LatencySummary } from './latency.js';
@@ -25,7 +26,7 @@ export interface ScaleResult {
   readonly routerRssMb: number;
   /** COMPLETE request sent → the freed agent's next offer received (best of the waiting contacts). */
   readonly agentFreedToOfferMs: LatencySummary;
-  /** Contact published to CONTACTS → its ContactQueued event seen on ROUTING (no free agent). */
+  /** Contact published to CONTACTS → its ContactQueued event seen in a ROUTING batch (no free agent). */
   readonly arrivalToQueuedMs: LatencySummary;
 }
 
@@ -62,11 +63,14 @@ export async function measureScale(s: BenchServers, size: ScaleSize & { measured
     const rebuildSeconds = seconds(started);
     log(`scale: router rebuilt the domain in ${rebuildSeconds.toFixed(1)} s; measuring`);
     const waiters = new Map<string, (event: RoutingEvent) => void>();
-    const listen = (subject: string, key: (e: RoutingEvent) => string) => subs.push(s.nc.subscribe(subject, {
-      callback: (error, msg) => { if (!error) { const e = RoutingEvent.decode(msg.data); waiters.get(key(e))?.(e); } },
+    const listen = (subject: string, events: (msg: Msg) => RoutingEvent[], key: (e: RoutingEvent) => string) => subs.push(s.nc.subscribe(subject, {
+      callback: (error, msg) => { if (!error) for (const e of events(msg)) waiters.get(key(e))?.(e); },
     }));
-    listen(`${s.names.subjectRoot}.agent.${domain}.*`, (e) => (e.offered ? `offer:${e.agentId}` : ''));
-    listen(routingSubject(s.names, domain, 'ContactQueued'), (e) => `queued:${e.contactId}`);
+    listen(`${s.names.subjectRoot}.agent.${domain}.*`, (msg) => [RoutingEvent.decode(msg.data)], (e) => (e.offered ? `offer:${e.agentId}` : ''));
+    // ROUTING batches reach plain subscribers too, as the stream stores them; those without a
+    // ContactQueued are not decoded.
+    listen(routingSubject(s.names, domain, ROUTING_BATCH), (msg) => (batchMayHold(msg.headers, ['ContactQueued']) ? routingEventsOf(msg.data) : []),
+      (e) => (e.queued ? `queued:${e.contactId}` : ''));
     await s.nc.flush();
     const next = (key: string) => new Promise<RoutingEvent>((resolve, reject) => {
       const timer = setTimeout(() => { waiters.delete(key); reject(new Error(`scale: no ${key} within 10 s`)); }, 10_000);

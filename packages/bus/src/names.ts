@@ -5,7 +5,7 @@
 export interface BusNames {
   /** Contacts from ingestion: `<root>.contacts.<domain>.<channel>`. */
   readonly contactsStream: string;
-  /** Routing events from the outbox relay: `<root>.routing.<domain>.<event>`. */
+  /** Routing batches from the outbox relay: `<root>.routing.<domain>.batch` (one per router commit). */
   readonly routingStream: string;
   /** Poison messages, terminated and kept for inspection: `<root>.dlq.<stream>`. */
   readonly deadLetterStream: string;

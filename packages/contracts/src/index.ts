@@ -177,6 +177,7 @@ export {
 } from './gen/switchboard/v1/queue_service.js';
 export {
   AgentPresenceChanged,
+  BatchedCommand,
   CandidateEvaluation,
   ContactAbandoned,
   ContactCompleted,
@@ -194,6 +195,7 @@ export {
   OfferTimedOut,
   PassReason,
   RingWidened,
+  RoutingBatch,
   RoutingEvent,
   WrapUpEnded,
   passReasonFromJSON,

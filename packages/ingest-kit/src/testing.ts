@@ -1,8 +1,9 @@
 // Test helpers for ingestion services, exported as `@switchboard/ingest-kit/testing` so that
 // production imports of the package never load the testkit.
-import { connect, type NatsConnection } from 'nats';
-import { ensureStreams, type BusNames } from '@switchboard/bus';
-import { ContactRecord } from '@switchboard/contracts';
+import { connect, type JetStreamClient, type NatsConnection } from 'nats';
+import { ensureStreams, publishDurable, routingSubject, type BusNames, type Published } from '@switchboard/bus';
+import { ContactRecord, RoutingBatch, type RoutingEvent } from '@switchboard/contracts';
+import { batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, ROUTING_BATCH } from '@switchboard/router-api';
 import { acquireNats, createTestScope, type ServerHandle, type TestScope } from '@switchboard/testkit';
 import { createIngestBus, type IngestBus } from './bus-link.js';
 import { createContactPublisher, type ContactPublisher } from './publisher.js';
@@ -82,4 +83,23 @@ export async function createIngestTestBed(label: string, options: IngestTestBedO
       if (!options.server) await server.stop();
     },
   };
+}
+
+/** Log positions of the batches published by {@link publishRoutingBatch}, unique in the process so msg ids never collide. */
+let lastPosition = 0;
+
+/**
+ * Publishes one router commit to ROUTING as the router's outbox relay does: a RoutingBatch of
+ * one command per element of `commands` (its events), with the event-types header and a batch
+ * msg id. The commands' records are no-ops: followers of events never replay them.
+ */
+export async function publishRoutingBatch(js: JetStreamClient, names: BusNames, domain: string, ...commands: readonly RoutingEvent[][]): Promise<Published> {
+  const firstPosition = lastPosition + 1;
+  const batch = RoutingBatch.fromPartial({
+    domain, epoch: 'test', firstPosition,
+    commands: commands.map((events) => ({ record: JSON.stringify({ n: ++lastPosition, cid: '', at: Date.now(), cmd: { type: 'NOOP' } }), events })),
+  });
+  return publishDurable(js, routingSubject(names, domain, ROUTING_BATCH), RoutingBatch.encode(batch).finish(), {
+    msgId: batchMsgId(domain, batch.epoch, firstPosition), headers: { [EVENT_TYPES_HEADER]: eventTypesHeader(batch) },
+  });
 }

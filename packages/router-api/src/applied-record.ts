@@ -1,7 +1,7 @@
 import type { AgentProfile, RoutingCommand } from '@switchboard/routing-core';
 
 /**
- * One applied command as kept in the Redis log and relayed to ROUTING (`<root>.routing.<domain>.applied`):
+ * One applied command as kept in the Redis log and relayed to ROUTING inside a batch (`RoutingBatch.commands[].record`):
  * the contract between the router that writes it and whoever reads the record (the router's own
  * rebuilds, the auditor, tests).
  * Replaying the records in `n` order into a fresh engine rebuilds the domain's state exactly,
@@ -26,21 +26,6 @@ export interface AppliedRecord {
    * history; proto `Contact` JSON) that desktops show with an offer. The engine never reads it.
    */
   readonly context?: Record<string, unknown>;
-}
-
-export const APPLIED_EVENT = 'applied';
-
-/**
- * `Nats-Msg-Id` of an applied record: unique per epoch and position, so a resend of the same
- * outbox record is deduplicated while a record of a later epoch that reuses `n` never is.
- */
-export function appliedMsgId(domain: string, record: Pick<AppliedRecord, 'n' | 'e'>): string {
-  return record.e === undefined ? `${domain}:applied:${record.n}` : `${domain}:applied:${record.e}:${record.n}`;
-}
-
-/** `Nats-Msg-Id` of an event (its id is `<domain>:<seq>`, which a rebuilt engine may reuse): see appliedMsgId. */
-export function eventMsgId(eventId: string, epoch: string | undefined): string {
-  return epoch === undefined ? eventId : `${eventId}@${epoch}`;
 }
 
 export function encodeApplied(record: AppliedRecord): string {

@@ -1,7 +1,10 @@
 export { routerSubjects } from './subjects.js';
 export {
-  APPLIED_EVENT, appliedMsgId, decodeApplied, encodeApplied, eventMsgId, isSignIn, type AppliedRecord,
+  decodeApplied, encodeApplied, isSignIn, type AppliedRecord,
 } from './applied-record.js';
 export { agentProfileSchema, commandRequestSchema, commandSchema, queryRequestSchema } from './command-schema.js';
 export { RouterClient, type RouterReply } from './router-client.js';
 export { queueSchema, skillRequirementSchema } from './queue-schema.js';
+export {
+  batchMayHold, batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, readRoutingBatch, ROUTING_BATCH, routingEventsOf, routingEventType, type ReadBatch,
+} from './routing-batch.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { domainKeys, type DomainKeys } from './keys.js';
-import { ACQUIRE_LEASE, COMMIT, COMPACT_STEP, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SAVE_CHECKPOINT, SCHEDULE_TIMERS } from './scripts.js';
+import { ACQUIRE_LEASE, COMMIT_BATCH, COMPACT_STEP, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SAVE_CHECKPOINT, SCHEDULE_TIMERS } from './scripts.js';
 
 /** A lease on a domain: only its holder may commit. `value` is the fencing proof. */
 export interface Lease {
@@ -39,12 +39,20 @@ export interface Transition {
   /** The timer member that triggered this transition, removed in the same step. */
   readonly firedTimer?: string;
   readonly timers: readonly TimerEntry[];
-  readonly outbox: readonly OutboxEntry[];
+  /** Records to relay that this transition alone makes (a batch commit adds the batch's own after all of them). */
+  readonly outbox?: readonly OutboxEntry[];
 }
 
 export type CommitResult =
   /** `outboxIds`: the Redis stream ids of the transition's outbox records, in order. */
   | { readonly kind: 'ok'; readonly logId: string; readonly outboxIds: readonly string[] }
+  | { readonly kind: 'duplicate'; readonly logId: string }
+  | { readonly kind: 'fenced'; readonly holder: string };
+
+export type BatchCommitResult =
+  /** `logIds`: one per transition, in order; `outboxIds`: the Redis stream ids of the outbox records, in order. */
+  | { readonly kind: 'ok'; readonly logIds: readonly string[]; readonly outboxIds: readonly string[] }
+  /** A command of the batch was applied before (the log entry named): nothing of the batch was written. */
   | { readonly kind: 'duplicate'; readonly logId: string }
   | { readonly kind: 'fenced'; readonly holder: string };
 
@@ -115,24 +123,35 @@ export class DomainStore {
   }
 
   /**
-   * Commits transitions in order, each atomically, in one round trip (a pipeline). Once one is
-   * fenced, all later ones are fenced too: the lease check runs in every script.
+   * Commits transitions in order, each atomically on its own (a duplicate is refused alone), in
+   * one round trip (a pipeline). Once one is fenced, all later ones are fenced too: the lease
+   * check runs in every script. For loading and restoring logs; the router commits batches.
    */
   async commitMany(lease: Lease, transitions: readonly Transition[]): Promise<CommitResult[]> {
     if (transitions.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const t of transitions) {
-      pipeline.eval(COMMIT, 6, this.keys.lease, this.keys.log, this.keys.applied, this.keys.outbox, this.keys.timers,
-        this.keys.appliedPrevious, ...commitArgs(lease, t));
-    }
+    for (const t of transitions) pipeline.eval(COMMIT_BATCH, 6, ...this.commitKeys(), ...batchArgs(lease, [t], []));
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, reply]) => {
+    return replies.map(([error, reply]): CommitResult => {
       if (error) throw error;
-      const [kind, detail, ...outboxIds] = reply as [string, string, ...string[]];
-      if (kind === 'ok') return { kind, logId: detail, outboxIds };
-      if (kind === 'duplicate') return { kind, logId: detail };
-      return { kind: 'fenced', holder: detail };
+      const result = batchResult(reply, 1);
+      return result.kind === 'ok' ? { kind: 'ok', logId: result.logIds[0]!, outboxIds: result.outboxIds } : result;
     });
+  }
+
+  /**
+   * Commits a batch of transitions and its outbox records (after the transitions' own) as one
+   * atomic script in one round trip: fenced and idempotent as a whole (see COMMIT_BATCH). Timers
+   * in `staleTimers` fired and changed nothing: they go in the same step.
+   */
+  async commitBatch(lease: Lease, transitions: readonly Transition[], outbox: readonly OutboxEntry[], staleTimers: readonly string[] = []): Promise<BatchCommitResult> {
+    const reply: unknown = await this.redis.eval(COMMIT_BATCH, 6, ...this.commitKeys(), ...batchArgs(lease, transitions, outbox), staleTimers.length, ...staleTimers);
+    return batchResult(reply, transitions.length);
+  }
+
+  private commitKeys(): string[] {
+    const k = this.keys;
+    return [k.lease, k.log, k.applied, k.outbox, k.timers, k.appliedPrevious];
   }
 
   /** Stores a checkpoint (replacing the previous one); false when the lease is not ours. */
@@ -194,6 +213,12 @@ export class DomainStore {
     return entry ? { id: entry[0], ...logFields(entry[1]) } : undefined;
   }
 
+  /** The newest log entry's stream id, if the log holds any. */
+  async lastLogId(): Promise<string | undefined> {
+    const [newest] = await this.redis.xrevrange(this.keys.log, '+', '-', 'COUNT', 1);
+    return newest?.[0];
+  }
+
   async logLength(): Promise<number> {
     return this.redis.xlen(this.keys.log);
   }
@@ -246,11 +271,23 @@ export function newEpochId(nowMs: number): string {
   return `${nowMs.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
 }
 
-function commitArgs(lease: Lease, t: Transition): (string | number | Buffer)[] {
-  const args: (string | number | Buffer)[] = [lease.value, t.commandId, t.command, t.firedTimer ?? '', t.timers.length, t.outbox.length];
-  for (const timer of t.timers) args.push(timer.dueAtMs, timer.member);
-  for (const entry of t.outbox) args.push(entry.msgId, entry.subject, entry.payload);
+function batchArgs(lease: Lease, transitions: readonly Transition[], outbox: readonly OutboxEntry[]): (string | number | Buffer)[] {
+  const args: (string | number | Buffer)[] = [lease.value, transitions.length];
+  for (const t of transitions) {
+    args.push(t.commandId, t.command, t.firedTimer ?? '', t.timers.length);
+    for (const timer of t.timers) args.push(timer.dueAtMs, timer.member);
+  }
+  const records = transitions.flatMap((t) => t.outbox ?? []).concat(outbox);
+  args.push(records.length);
+  for (const entry of records) args.push(entry.msgId, entry.subject, entry.payload);
   return args;
+}
+
+function batchResult(reply: unknown, transitions: number): BatchCommitResult {
+  const [kind, ...rest] = reply as [string, ...string[]];
+  if (kind === 'ok') return { kind, logIds: rest.slice(0, transitions), outboxIds: rest.slice(transitions) };
+  if (kind === 'duplicate') return { kind, logId: rest[0]! };
+  return { kind: 'fenced', holder: rest[0] ?? '' };
 }
 
 function logFields(fields: string[]): { commandId: string; command: string } {

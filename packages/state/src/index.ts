@@ -2,6 +2,7 @@ export { domainKeys, type DomainKeys } from './keys.js';
 export {
   DomainStore,
   newEpochId,
+  type BatchCommitResult,
   type CommitResult,
   type Lease,
   type LogEntry,

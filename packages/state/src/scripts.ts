@@ -39,37 +39,54 @@ return 0
 `;
 
 /**
- * Commits one routing transition: appends the command to the log, marks its id applied,
- * schedules its timers, removes the timer that fired it, and writes its events to the outbox —
- * all or nothing.
+ * Commits a batch of routing transitions as one step: for each, in order, appends the command to
+ * the log, marks its id applied, schedules its timers and removes the timer that fired it; then
+ * writes the batch's outbox records and drops the fired timers that changed nothing — all or
+ * nothing. A command id already applied makes the whole
+ * batch a duplicate before anything is written: the only way a batch meets its own ids is a resend
+ * of a commit that succeeded (ioredis replaying it after a reconnect), and any other overlap means
+ * the caller's state is not the log's.
  * KEYS: lease, log, applied, outbox, timers, appliedPrevious.
- * ARGV: leaseValue, commandId, commandJson, firedTimerMember, timerCount, outboxCount,
- *       then timerCount × (dueAtMs, member), then outboxCount × (msgId, subject, payload).
- * Returns ['ok', logId, outboxId...] | ['duplicate', logId] | ['fenced', holder].
+ * ARGV: leaseValue, transitionCount, then per transition (commandId, commandJson,
+ *       firedTimerMember, timerCount, timerCount × (dueAtMs, member)), then outboxCount,
+ *       outboxCount × (msgId, subject, payload), then dropCount, dropCount × timer member.
+ * Returns ['ok', logId × transitionCount, outboxId × outboxCount] | ['duplicate', logId] | ['fenced', holder].
  */
-export const COMMIT = `
+export const COMMIT_BATCH = `
 local holder = redis.call('GET', KEYS[1])
 if holder ~= ARGV[1] then return {'fenced', holder or ''} end
-local cid = ARGV[2]
-if cid ~= '' then
-  local seen = redis.call('HGET', KEYS[3], cid) or redis.call('HGET', KEYS[6], cid)
-  if seen then return {'duplicate', seen} end
+local count = tonumber(ARGV[2])
+local starts = {}
+local i = 3
+for k = 1, count do
+  starts[k] = i
+  local cid = ARGV[i]
+  if cid ~= '' then
+    local seen = redis.call('HGET', KEYS[3], cid) or redis.call('HGET', KEYS[6], cid)
+    if seen then return {'duplicate', seen} end
+  end
+  i = i + 4 + 2 * tonumber(ARGV[i + 3])
 end
-local logId = redis.call('XADD', KEYS[2], '*', 'cid', cid, 'cmd', ARGV[3])
-if cid ~= '' then redis.call('HSET', KEYS[3], cid, logId) end
-if ARGV[4] ~= '' then redis.call('ZREM', KEYS[5], ARGV[4]) end
-local timers = tonumber(ARGV[5])
-local outbox = tonumber(ARGV[6])
-local i = 7
-for _ = 1, timers do
-  redis.call('ZADD', KEYS[5], ARGV[i], ARGV[i + 1])
-  i = i + 2
+local reply = {'ok'}
+for k = 1, count do
+  local j = starts[k]
+  local cid = ARGV[j]
+  local logId = redis.call('XADD', KEYS[2], '*', 'cid', cid, 'cmd', ARGV[j + 1])
+  if cid ~= '' then redis.call('HSET', KEYS[3], cid, logId) end
+  if ARGV[j + 2] ~= '' then redis.call('ZREM', KEYS[5], ARGV[j + 2]) end
+  for t = 1, tonumber(ARGV[j + 3]) do
+    redis.call('ZADD', KEYS[5], ARGV[j + 2 + 2 * t], ARGV[j + 3 + 2 * t])
+  end
+  reply[#reply + 1] = logId
 end
-local reply = {'ok', logId}
+local outbox = tonumber(ARGV[i])
+i = i + 1
 for _ = 1, outbox do
   reply[#reply + 1] = redis.call('XADD', KEYS[4], '*', 'id', ARGV[i], 'subject', ARGV[i + 1], 'data', ARGV[i + 2])
   i = i + 3
 end
+local drops = tonumber(ARGV[i] or '0')
+for k = 1, drops do redis.call('ZREM', KEYS[5], ARGV[i + k]) end
 return reply
 `;
 

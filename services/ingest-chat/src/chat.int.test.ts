@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { publishDurable, routingSubject } from '@switchboard/bus';
 import { Channel, ContactUpdateKind, RoutingEvent } from '@switchboard/contracts';
+import { publishRoutingBatch } from '@switchboard/ingest-kit/testing';
 import { connectTestNats, createTestScope, type TestNats } from '@switchboard/testkit';
 import { CHAT_PROTOCOL } from './routes.js';
 import { createSession, FORM, identifierHash, openVisitor, startChatApp, type ChatTestApp } from './test-support.js';
@@ -22,11 +22,11 @@ describe('ingest-chat on real JetStream with real WebSocket clients', () => {
   });
 
   let sequence = 0;
-  /** An `OfferAccepted` routing event, published as the router's outbox relay does. */
+  /** An `OfferAccepted` routing event, in a batch of its own as the router's outbox relay publishes it. */
   async function publishAccepted(contactId: string, channel: Channel): Promise<void> {
     const domain = t.domain;
     const event = RoutingEvent.fromPartial({ id: `${domain}:${++sequence}`, domain, sequence, occurredAt: new Date(), contactId, agentId: 'agent-3', channel, accepted: { reservationToken: 1 } });
-    await publishDurable(nats.js, routingSubject(t.bus.names, domain, 'OfferAccepted'), RoutingEvent.encode(event).finish(), { msgId: event.id });
+    await publishRoutingBatch(nats.js, t.bus.names, domain, [event]);
   }
 
   it('first message opens the contact (once across resends), later ones are MESSAGE updates; typing and read pass through', async () => {

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { publishDurable, routingSubject } from '@switchboard/bus';
 import { Channel, RoutingEvent } from '@switchboard/contracts';
-import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
-import { OFFER_ACCEPTED_EVENT } from '@switchboard/ingest-kit';
+import { createIngestTestBed, publishRoutingBatch, type IngestTestBed } from '@switchboard/ingest-kit/testing';
 import { emailContactId } from './email-mapper.js';
 import { mailer, startEmailApp, type RunningEmailApp } from './test-support.js';
 
@@ -19,13 +17,12 @@ describe('a reply prefers the agent who last handled its conversation', () => {
     await bed.close();
   });
 
-  /** Publishes an event on ROUTING exactly as the router's outbox relay does. */
+  /** Publishes an `OfferAccepted` on ROUTING exactly as the router's outbox relay does: in a batch, after the offer that led to it. */
   async function accepted(contactId: string, agentId: string, channel = Channel.CHANNEL_EMAIL): Promise<void> {
-    const event = RoutingEvent.fromPartial({
-      id: `${bed.scope.domain}:${++sequence}`, domain: bed.scope.domain, sequence, occurredAt: new Date(), contactId, agentId,
-      queueId: 'email-general', channel, accepted: { reservationToken: 1, waitSeconds: 12 },
+    const event = (body: Partial<RoutingEvent>) => RoutingEvent.fromPartial({
+      id: `${bed.scope.domain}:${++sequence}`, domain: bed.scope.domain, sequence, occurredAt: new Date(), contactId, agentId, queueId: 'email-general', channel, ...body,
     });
-    await publishDurable(bed.bus.js, routingSubject(bed.names, bed.scope.domain, OFFER_ACCEPTED_EVENT), RoutingEvent.encode(event).finish(), { msgId: event.id });
+    await publishRoutingBatch(bed.bus.js, bed.names, bed.scope.domain, [event({ offered: { reservationToken: 1 } })], [event({ accepted: { reservationToken: 1, waitSeconds: 12 } })]);
   }
 
   const arrivedWith = async (messageId: string) => (await bed.records()).find((r) => r.record.arrived?.channelIds?.messageId === messageId)?.record.arrived;

@@ -10,7 +10,7 @@ describe('OpsService over gRPC', () => {
     bed = await startOpsBed('opsgrpc');
     client = new OpsServiceClient(`127.0.0.1:${bed.ops.grpcPort}`, credentials.createInsecure());
     await publishArrival(bed, 'g-1', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
-    await publishEvent(bed, 'ContactQueued', { contactId: 'g-1', queued: { effectivePriority: 0, position: 0 } });
+    await publishEvent(bed, { contactId: 'g-1', queued: { effectivePriority: 0, position: 0 } });
   });
   afterAll(async () => {
     client?.close();
@@ -43,7 +43,7 @@ describe('OpsService over gRPC', () => {
     const stream = client.streamEvents({ domain: '', queueIds: [], agentIds: [], contactIds: ['g-2'], since: undefined });
     const first = new Promise((resolve) => stream.once('data', resolve));
     await new Promise((r) => setTimeout(r, 300)); // the feed's consumer exists before the event is published
-    await publishEvent(bed, 'ContactQueued', { contactId: 'g-2', queued: { effectivePriority: 0, position: 0 } });
+    await publishEvent(bed, { contactId: 'g-2', queued: { effectivePriority: 0, position: 0 } });
     expect(await first).toMatchObject({ event: { contactId: 'g-2' } });
     stream.on('error', () => undefined); // the cancellation below arrives as CANCELLED
     stream.cancel();

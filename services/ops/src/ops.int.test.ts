@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, publishArrival, publishEvent, startOpsBed, type OpsBed } from './test-support.js';
+import { eventually, publishArrival, publishBatch, publishEvent, startOpsBed, type OpsBed } from './test-support.js';
 
 const explanation = { queueId: 'general', ring: 0, strategy: 'LONGEST_IDLE', ruleVersion: 'v1', chosenAgentId: 'agent-1', chosenScore: 42,
   candidates: [{ agentId: 'agent-1', eligible: true, reasons: [], score: 42, detail: '' }, { agentId: 'agent-2', eligible: false, reasons: [5], score: 0, detail: '' }],
@@ -12,9 +12,10 @@ describe('ops HTTP API', () => {
     bed = await startOpsBed('opshttp');
     const t0 = Date.now() - 5_000;
     await publishArrival(bed, 'c-1', traceId);
-    await publishEvent(bed, 'ContactQueued', { contactId: 'c-1', queued: { effectivePriority: 0, position: 0 } });
-    await publishEvent(bed, 'ContactOffered', { contactId: 'c-1', agentId: 'agent-1', offered: { reservationToken: 1, expiresAt: new Date(t0 + 20_000), explanation } });
-    await publishEvent(bed, 'OfferAccepted', { contactId: 'c-1', agentId: 'agent-1', accepted: { reservationToken: 1, waitSeconds: 3 } });
+    // Queued and offered in one commit: one ROUTING message, so both events share its stream sequence.
+    await publishBatch(bed, { contactId: 'c-1', queued: { effectivePriority: 0, position: 0 } },
+      { contactId: 'c-1', agentId: 'agent-1', offered: { reservationToken: 1, expiresAt: new Date(t0 + 20_000), explanation } });
+    await publishEvent(bed, { contactId: 'c-1', agentId: 'agent-1', accepted: { reservationToken: 1, waitSeconds: 3 } });
   });
   afterAll(async () => { await bed?.close(); });
 
@@ -27,7 +28,9 @@ describe('ops HTTP API', () => {
       return res.status === 200 && json.events?.length === 3 ? json : undefined;
     });
     expect(body).toMatchObject({ traceId, contact: { id: 'c-1', intent: 'billing' } });
-    const [, offered] = (body as { events: Record<string, unknown>[] }).events;
+    const { events } = body as { events: Record<string, unknown>[] };
+    expect(events.map((e) => ['queued', 'offered', 'accepted'].find((kind) => kind in e))).toEqual(['queued', 'offered', 'accepted']);
+    const [, offered] = events;
     expect(offered).toMatchObject({ agentId: 'agent-1', offered: { explanation: { chosenAgentId: 'agent-1', candidatesConsidered: 2, passedOverCounts: { PRESENCE: 1 } } } });
     expect(JSON.stringify(body)).not.toMatch(/cust-secret-7|8613800000000/);
     expect(await (await get('/api/contacts?limit=5')).json()).toMatchObject({ contactIds: ['c-1'] });
@@ -53,7 +56,7 @@ describe('ops HTTP API', () => {
     const res = await fetch(`${bed.url}/api/events?since=10m&contact=c-2`, { signal: controller.signal });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
-    await publishEvent(bed, 'ContactQueued', { contactId: 'c-2', queued: { effectivePriority: 0, position: 0 } });
+    await publishEvent(bed, { contactId: 'c-2', queued: { effectivePriority: 0, position: 0 } });
     let text = '';
     while (!text.includes('"contactId":"c-2"')) text += new TextDecoder().decode((await reader.read()).value);
     expect(text).toContain('event: routing');

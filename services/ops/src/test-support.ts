@@ -1,7 +1,8 @@
 // Shared by this service's tests only (not exported by the package).
 import { pino } from 'pino';
-import { Channel, ContactRecord, RoutingEvent } from '@switchboard/contracts';
+import { Channel, ContactRecord, RoutingBatch, RoutingEvent } from '@switchboard/contracts';
 import { contactsSubject, ensureStreams, publishDurable, routingSubject, type BusNames } from '@switchboard/bus';
+import { batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, ROUTING_BATCH } from '@switchboard/router-api';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import { startOps, type RunningOps } from './start-ops.js';
 
@@ -48,12 +49,26 @@ export async function publishArrival(bed: OpsBed, contactId: string, traceId: st
 
 let seq = 0;
 
-/** Publishes a routing event as the router's relay does. */
-export async function publishEvent(bed: OpsBed, type: string, partial: Partial<RoutingEvent>): Promise<RoutingEvent> {
-  const event = RoutingEvent.fromPartial({ id: `${bed.scope.domain}:${++seq}`, domain: bed.scope.domain, occurredAt: new Date(), sequence: seq,
-    channel: Channel.CHANNEL_CHAT, queueId: 'general', ruleVersion: 'v1', arrivedAt: new Date(), enqueuedAt: new Date(), ...partial });
-  await publishDurable(bed.nats.js, routingSubject(bed.names, bed.scope.domain, type), RoutingEvent.encode(event).finish(), { msgId: event.id });
-  return event;
+/**
+ * Publishes one router commit as the router's relay does: a RoutingBatch holding one command per
+ * event (filled in from each partial), with the event-types header and the batch's msg id. The
+ * commands' records are no-ops that still read as applied-command records.
+ */
+export async function publishBatch(bed: OpsBed, ...partials: Partial<RoutingEvent>[]): Promise<RoutingEvent[]> {
+  const firstPosition = seq + 1;
+  const events = partials.map((partial) => RoutingEvent.fromPartial({ id: `${bed.scope.domain}:${++seq}`, domain: bed.scope.domain, occurredAt: new Date(), sequence: seq,
+    channel: Channel.CHANNEL_CHAT, queueId: 'general', ruleVersion: 'v1', arrivedAt: new Date(), enqueuedAt: new Date(), ...partial }));
+  const batch = RoutingBatch.fromPartial({ domain: bed.scope.domain, epoch: 'test', firstPosition,
+    commands: events.map((event) => ({ record: JSON.stringify({ n: event.sequence, cid: '', at: Date.now(), cmd: { type: 'NOOP' } }), events: [event] })) });
+  await publishDurable(bed.nats.js, routingSubject(bed.names, bed.scope.domain, ROUTING_BATCH), RoutingBatch.encode(batch).finish(),
+    { msgId: batchMsgId(bed.scope.domain, batch.epoch, firstPosition), headers: { [EVENT_TYPES_HEADER]: eventTypesHeader(batch) } });
+  return events;
+}
+
+/** Publishes a routing event in a batch of its own. */
+export async function publishEvent(bed: OpsBed, partial: Partial<RoutingEvent>): Promise<RoutingEvent> {
+  const [event] = await publishBatch(bed, partial);
+  return event!;
 }
 
 /** Polls until `check` returns a value (or throws after `timeoutMs`). */

@@ -1,6 +1,7 @@
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from 'nats';
-import { RoutingEvent } from '@switchboard/contracts';
+import type { RoutingEvent } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
+import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import type { Logger } from '@switchboard/telemetry';
 import type { HeldContact } from './estimate.js';
 import { channelOf } from './channel.mapper.js';
@@ -48,8 +49,10 @@ export interface QueueRates {
 
 /**
  * Live rates from the ROUTING stream: per queue, how long a contact holds an agent (offer to
- * wrap-up end), answer waits and abandonments over a sliding window. Reads from `windowMs` ago
- * at start, so a restarted service estimates at once. One ordered consumer per process.
+ * wrap-up end), answer waits and abandonments over a sliding window. Reads the batches of every
+ * domain from `windowMs` ago at start, so a restarted service estimates at once. One ordered
+ * consumer per process. Every batch is decoded (none skipped by its event-types header): any
+ * event of a queue wakes its watchers, not only the kinds that feed the rates.
  *
  * Memory follows live state, not history: per queue at most {@link MAX_SAMPLES_PER_KIND} samples
  * of each kind within the window (trimmed as they come, and queues silent for a whole window are
@@ -67,17 +70,16 @@ export class LiveRates {
 
   async start(js: JetStreamClient, names: BusNames, logger: Logger): Promise<void> {
     const consumer = await js.consumers.get(names.routingStream, {
-      filterSubjects: `${names.subjectRoot}.routing.>`,
+      filterSubjects: `${names.subjectRoot}.routing.*.${ROUTING_BATCH}`,
       deliver_policy: DeliverPolicy.StartTime,
       opt_start_time: new Date(this.now() - this.windowMs).toISOString(),
     });
     this.messages = await consumer.consume({
       callback: (msg) => {
-        if (msg.subject.endsWith('.applied')) return;
         try {
-          this.add(RoutingEvent.decode(msg.data));
+          for (const event of routingEventsOf(msg.data)) this.add(event);
         } catch (error) {
-          logger.warn({ err: error, subject: msg.subject }, 'routing event not understood');
+          logger.warn({ err: error, subject: msg.subject }, 'routing batch not understood');
         }
       },
     });

@@ -3,8 +3,8 @@ import { RoutingEngine } from '@switchboard/routing-core';
 import { ContactUpdateKind, RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { ENDED_ON_CHANNEL } from './inputs/contacts-consumer.js';
 import { RouterHarness, testRules } from './testing/router-harness.js';
-import { ensureStreams, readSubject } from '@switchboard/bus';
-import { decodeApplied } from '@switchboard/router-api';
+import { ensureStreams, readSubject, routingSubject } from '@switchboard/bus';
+import { readRoutingBatch, ROUTING_BATCH, routingEventType } from '@switchboard/router-api';
 import { eventToProto } from './mapping/event.mapper.js';
 
 const offersOf = (events: { offered?: unknown; contactId: string }[]) => events.filter((e) => e.offered).map((e) => e.contactId);
@@ -121,9 +121,12 @@ describe('router on real NATS and Redis', () => {
     await expect.poll(() => offersOf(generalist), { timeout: 8_000 }).toEqual(['b2']);
   });
 
-  const routed = async (suffix: string) => {
+  /** The domain's events of one type on ROUTING. */
+  const routed = async (type: string) => {
     const found: ProtoEvent[] = [];
-    for await (const msg of readSubject(h.nats.js, h.nats.jsm, h.names.routingStream, `${h.names.subjectRoot}.routing.${h.domain}.${suffix}`)) found.push(ProtoEvent.decode(msg.data));
+    for await (const msg of readSubject(h.nats.js, h.nats.jsm, h.names.routingStream, routingSubject(h.names, h.domain, ROUTING_BATCH))) {
+      found.push(...readRoutingBatch(msg.data).events.filter((e) => routingEventType(e) === type));
+    }
     return found;
   };
   const arrivalsLogged = async (contactId: string) =>
@@ -167,13 +170,7 @@ describe('router on real NATS and Redis', () => {
     await h.publishContact({ id: 'x1', intent: 'callback' });
     await expect.poll(async () => h.client.query({ query: 'contact', contactId: 'x1' }), { timeout: 5_000 })
       .toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    const expiredEvents = async () => {
-      const found: ProtoEvent[] = [];
-      for await (const msg of readSubject(h.nats.js, h.nats.jsm, h.names.routingStream, `${h.names.subjectRoot}.routing.${h.domain}.ContactExpired`)) {
-        found.push(ProtoEvent.decode(msg.data));
-      }
-      return found;
-    };
+    const expiredEvents = () => routed('ContactExpired');
     await expect.poll(async () => (await expiredEvents()).length).toBe(1);
     const expired = await expiredEvents();
     expect(expired.map((e) => e.contactId)).toEqual(['x1']);
@@ -196,8 +193,9 @@ describe('router on real NATS and Redis', () => {
     const live = new Map<string, ProtoEvent>();
     const applied = [];
     for await (const msg of readSubject(h.nats.js, h.nats.jsm, h.names.routingStream, `${h.names.subjectRoot}.routing.${h.domain}.>`)) {
-      if (msg.subject.endsWith('.applied')) applied.push(decodeApplied(new TextDecoder().decode(msg.data)));
-      else { const e = ProtoEvent.decode(msg.data); live.set(e.id, e); }
+      const { records, events } = readRoutingBatch(msg.data);
+      applied.push(...records);
+      for (const e of events) live.set(e.id, e);
     }
     const core = new RoutingEngine({ domainId: h.domain, ruleVersion: 'test-1' });
     const replayed = applied.sort((a, b) => a.n - b.n).flatMap((r) => core.apply(r.cmd, r.at).events).map((e) => eventToProto(h.domain, e));

@@ -4,12 +4,13 @@ import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { CheckpointArchive, connectBus, DEFAULT_BUS_NAMES, ensureStreams, streamLimitsFromEnv, type BusNames } from '@switchboard/bus';
-import type { Registry } from '@switchboard/metrics';
+import { commitMetrics, type CommitMetrics, type Registry } from '@switchboard/metrics';
 import type { RuleSet } from './rules/classify.js';
 import { createRouterMetrics } from './metrics/router-metrics.js';
 import { startStreamUsage } from './metrics/stream-usage.js';
 import { RouterReplica } from './replica.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './worker/checkpointer.js';
+import type { DomainWorker } from './worker/domain-worker.js';
 import { createCheckpointMetrics } from './metrics/checkpoint-metrics.js';
 
 export interface RouterOptions {
@@ -55,6 +56,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 100, 1_000),
   });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
+  const commits = options.metrics && commitMetrics(options.metrics);
+  if (commits) countCommands(redis, commits);
   await redis.connect();
   const jsm = await nc.jetstreamManager();
   const limits = streamLimitsFromEnv();
@@ -86,6 +89,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       nc, js: nc.jetstream(), jsm, names, logger, clock, archive,
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
       ...(metrics ? { observe: metrics.observe } : {}),
+      ...(commits ? { committed: (worker: DomainWorker, commands: number) => commits.batchCommitted(worker.domain, commands) } : {}),
       ...(checkpointMetrics ? { checkpointed: checkpointMetrics.written } : {}),
     },
   });
@@ -102,5 +106,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       await nc.drain().catch(() => undefined);
       redis.disconnect();
     },
+  };
+}
+
+/** Counts every command the client sends, pipelined ones included (ioredis sends each through `sendCommand`). */
+function countCommands(redis: Redis, commits: CommitMetrics): void {
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (...args: Parameters<Redis['sendCommand']>) => {
+    commits.redisCommand();
+    return send(...args);
   };
 }

@@ -6,8 +6,8 @@ const QUICK = { contacts: 300, overheadContacts: 200 };
 
 /**
  * The machine's raw rate for one contact's worth of the router's own NATS and Redis work, from
- * the per-contact counts the run measured: each ROUTING record is one JetStream publish, each
- * commit one Lua script, and the contact itself one consume + ack. The slowest resource first:
+ * the per-contact counts the run measured: each ROUTING message (one per committed batch) is one
+ * JetStream publish, each batch one Lua script, and the contact itself one consume + ack. The slowest resource first:
  * the work is serial per contact at the rates below, so the times add up.
  */
 export function ceilingPerContact(ceiling: Ceiling, run: ThroughputResult): number {

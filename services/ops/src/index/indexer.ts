@@ -1,7 +1,8 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { Logger } from 'pino';
-import { ContactRecord, RoutingEvent } from '@switchboard/contracts';
-import { consumeDurable, Headers, settle, streamSubjects, type BusNames, type DurableConsumer, type Settlement } from '@switchboard/bus';
+import { ContactRecord, type RoutingEvent } from '@switchboard/contracts';
+import { consumeDurable, Headers, routingSubject, settle, streamSubjects, type BusNames, type DurableConsumer, type Settlement } from '@switchboard/bus';
+import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import { redactContact } from './redact-contact.js';
 import type { TraceStore } from './trace-store.js';
 
@@ -29,9 +30,10 @@ export function traceIdOf(traceparent: string | undefined): string {
 }
 
 /**
- * Indexes the domain's CONTACTS arrivals (redacted contact, trace id) and ROUTING events into the
- * {@link TraceStore} through durable consumers (`ops-<domain>-contacts`, `ops-<domain>-routing`),
- * acking each message only once Redis holds it. Replicas of ops share the durables.
+ * Indexes the domain's CONTACTS arrivals (redacted contact, trace id) and the events of its
+ * ROUTING batches into the {@link TraceStore} through durable consumers (`ops-<domain>-contacts`,
+ * `ops-<domain>-routing`), acking each message only once Redis holds it. Replicas of ops share
+ * the durables.
  */
 export async function startIndexer(deps: IndexerDeps): Promise<Indexer> {
   const log = deps.logger.child({ component: 'indexer' });
@@ -50,7 +52,7 @@ export async function startIndexer(deps: IndexerDeps): Promise<Indexer> {
       ...common,
       stream: deps.names.routingStream,
       durable: `ops-${deps.domain}-routing`,
-      filterSubject: filter(streamSubjects.routing(deps.names)),
+      filterSubject: routingSubject(deps.names, deps.domain, ROUTING_BATCH),
       handle: (msg) => indexRouting(msg, deps),
     });
   } catch (error) {
@@ -73,15 +75,15 @@ async function indexContact(msg: JsMsg, deps: IndexerDeps): Promise<Settlement> 
   return settle.ack;
 }
 
+/** One batch: its contacts' events in one write (the commands' records are the router's log, not a contact's story). */
 async function indexRouting(msg: JsMsg, deps: IndexerDeps): Promise<Settlement> {
-  if (msg.subject.endsWith('.applied')) return settle.ack; // the router's command log, not a contact's story
-  let event: RoutingEvent;
+  let events: RoutingEvent[];
   try {
-    event = RoutingEvent.decode(msg.data);
+    events = routingEventsOf(msg.data);
   } catch (error) {
-    return settle.poison(`not a RoutingEvent: ${(error as Error).message}`);
+    return settle.poison(`not a RoutingBatch: ${(error as Error).message}`);
   }
-  if (event.contactId) await deps.store.addEvent(event, msg.info.streamSequence);
-  deps.onIndexed?.(event);
+  await deps.store.addBatch(msg.info.streamSequence, events);
+  for (const event of events) deps.onIndexed?.(event);
   return settle.ack;
 }

@@ -23,11 +23,13 @@ const EVENT_FIELD = 'e:';
 
 /**
  * The per-contact index of the ROUTING and CONTACTS streams in Redis. Each contact is one hash
- * (`<prefix>{d:<domain>}:c:<id>`): events under `e:<stream seq>`, so a redelivered message
- * overwrites itself (the consumer is at-least-once, the index stays exact), plus `contact` and
- * `trace`. Keys carry the domain's hash tag, so the index sits on the domain's Redis Cluster
- * shard, and a TTL bounds it. Redis rather than memory: the index survives an ops restart and
- * is shared by ops replicas, which split one durable consumer between them.
+ * (`<prefix>{d:<domain>}:c:<id>`): events under `e:<stream seq>:<index in the batch>` (a ROUTING
+ * message is a batch whose events share its sequence), so a redelivered batch overwrites its own
+ * fields (the consumer is at-least-once, the index stays exact), plus `contact` and `trace`.
+ * Keys carry the domain's hash tag, so the index sits on the domain's Redis Cluster shard (and
+ * one batch's contacts are one transaction), and a TTL bounds it. Redis rather than memory: the
+ * index survives an ops restart and is shared by ops replicas, which split one durable consumer
+ * between them.
  */
 export class TraceStore {
   private readonly prefix: string;
@@ -44,13 +46,22 @@ export class TraceStore {
     return `${this.prefix}:recent`;
   }
 
-  /** Records a routing event of a contact; `streamSeq` orders and deduplicates. */
-  async addEvent(event: RoutingEvent, streamSeq: number): Promise<void> {
-    const key = this.contactKey(event.contactId);
-    await this.redis.multi()
-      .hset(key, `${EVENT_FIELD}${streamSeq}`, Buffer.from(RoutingEvent.encode(event).finish()))
-      .expire(key, this.options.ttlSeconds)
-      .exec();
+  /**
+   * Records the events of one ROUTING batch that belong to a contact, in one transaction; the
+   * batch's `streamSeq` and each event's index among the batch's events order and deduplicate.
+   */
+  async addBatch(streamSeq: number, events: readonly RoutingEvent[]): Promise<void> {
+    const fields = new Map<string, [string, Buffer][]>();
+    events.forEach((event, index) => {
+      if (!event.contactId) return;
+      const key = this.contactKey(event.contactId);
+      if (!fields.has(key)) fields.set(key, []);
+      fields.get(key)!.push([`${EVENT_FIELD}${streamSeq}:${index}`, Buffer.from(RoutingEvent.encode(event).finish())]);
+    });
+    if (fields.size === 0) return;
+    const tx = this.redis.multi();
+    for (const [key, entries] of fields) tx.hset(key, Object.fromEntries(entries)).expire(key, this.options.ttlSeconds);
+    await tx.exec();
   }
 
   /** Records a contact as accepted at ingest, with the trace id its journey runs under. */
@@ -71,8 +82,8 @@ export class TraceStore {
     if (names.length === 0) return undefined;
     const events = names
       .filter((name) => name.startsWith(EVENT_FIELD))
-      .map((name) => ({ seq: Number(name.slice(EVENT_FIELD.length)), bytes: fields[name]! }))
-      .sort((a, b) => a.seq - b.seq)
+      .map((name) => ({ at: positionOf(name), bytes: fields[name]! }))
+      .sort((a, b) => a.at.seq - b.at.seq || a.at.index - b.at.index)
       .map(({ bytes }) => RoutingEvent.decode(bytes));
     const contact = fields.contact ? Contact.decode(fields.contact) : undefined;
     return { ...(contact ? { contact } : {}), traceId: fields.trace?.toString() ?? '', events };
@@ -82,4 +93,10 @@ export class TraceStore {
   async recent(limit: number): Promise<string[]> {
     return this.redis.zrevrange(this.recentKey, 0, Math.max(0, limit - 1));
   }
+}
+
+/** Where an event field's event sits on ROUTING; fields indexed before batches (`e:<seq>`) are the only event of their message. */
+function positionOf(field: string): { seq: number; index: number } {
+  const [seq, index] = field.slice(EVENT_FIELD.length).split(':');
+  return { seq: Number(seq), index: Number(index ?? 0) };
 }

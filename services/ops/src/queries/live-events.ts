@@ -1,5 +1,6 @@
 import { DeliverPolicy } from 'nats';
-import { RoutingEvent } from '@switchboard/contracts';
+import type { RoutingEvent } from '@switchboard/contracts';
+import { routingEventsOf } from '@switchboard/router-api';
 import { routingFilter, type RoutingSource } from './read-routing.js';
 
 /** Which events a watcher wants; an empty list means all. */
@@ -21,10 +22,10 @@ export function matches(event: RoutingEvent, filter: EventFilter): boolean {
 }
 
 /**
- * Follows the domain's ROUTING events through an ordered consumer: from `sinceMs` when given
- * (replay, then live without a gap or a duplicate, because it is one consumer), else only new
- * ones. Ordered consumers are ephemeral and recreated by the client on a gap, so a watcher never
- * misses an event while its connection lasts.
+ * Follows the events of the domain's ROUTING batches through an ordered consumer: from `sinceMs`
+ * when given (replay, then live without a gap or a duplicate, because it is one consumer), else
+ * only new ones. Ordered consumers are ephemeral and recreated by the client on a gap, so a
+ * watcher never misses an event while its connection lasts.
  */
 export async function openEventFeed(source: RoutingSource, filter: EventFilter, sinceMs?: number): Promise<EventFeed> {
   const consumer = await source.js.consumers.get(source.names.routingStream, {
@@ -38,9 +39,7 @@ export async function openEventFeed(source: RoutingSource, filter: EventFilter, 
     close: async () => { await messages.close(); },
     async *[Symbol.asyncIterator]() {
       for await (const msg of messages) {
-        if (msg.subject.endsWith('.applied')) continue;
-        const event = RoutingEvent.decode(msg.data);
-        if (matches(event, filter)) yield event;
+        for (const event of routingEventsOf(msg.data)) if (matches(event, filter)) yield event;
       }
     },
   };

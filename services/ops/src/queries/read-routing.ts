@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from 'nats';
-import { RoutingEvent } from '@switchboard/contracts';
-import { readSubject, streamSubjects, type BusNames } from '@switchboard/bus';
+import type { RoutingEvent } from '@switchboard/contracts';
+import { readSubject, routingSubject, type BusNames } from '@switchboard/bus';
+import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 
 /** Where the routing record of a domain is read from. */
 export interface RoutingSource {
@@ -10,19 +11,20 @@ export interface RoutingSource {
   readonly domain: string;
 }
 
-/** The wildcard of a domain's routing events. */
+/** The subject of a domain's ROUTING batches (one per router commit, its commands and their events). */
 export function routingFilter(source: RoutingSource): string {
-  return streamSubjects.routing(source.names).replace(/>$/, `${source.domain}.>`);
+  return routingSubject(source.names, source.domain, ROUTING_BATCH);
 }
 
 /**
- * Reads the domain's routing events stored since `fromMs` (JetStream's own timestamps), in stream
- * order, up to what the stream held when the read began (bus `readSubject`).
- * `.applied` command records are skipped. KPIs for an interval read only that interval.
+ * Reads the events of the domain's routing batches stored since `fromMs` (JetStream's own
+ * timestamps), in stream order, up to what the stream held when the read began (bus
+ * `readSubject`) and to the last batch stored by `untilMs`. KPIs for an interval read only that
+ * interval.
  */
 export async function* readRoutingSince(source: RoutingSource, fromMs: number, untilMs = Infinity): AsyncGenerator<RoutingEvent> {
   for await (const msg of readSubject(source.js, source.jsm, source.names.routingStream, routingFilter(source), { sinceMs: fromMs })) {
     if (msg.info.timestampNanos / 1e6 > untilMs) return;
-    if (!msg.subject.endsWith('.applied')) yield RoutingEvent.decode(msg.data);
+    yield* routingEventsOf(msg.data);
   }
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BUS_NAMES } from '@switchboard/bus';
 import type { QueueConfig, RoutingCommand } from '@switchboard/routing-core';
 import { DomainEngine } from './domain-engine.js';
 
@@ -39,7 +38,7 @@ function history(engine: DomainEngine, contacts: number): void {
 
 describe('a domain engine after months of history', () => {
   it('keeps the pending timers of live contacts only, though stale timers never fire in the log', () => {
-    const engine = new DomainEngine('d', 'r1', DEFAULT_BUS_NAMES, 'e1');
+    const engine = new DomainEngine('d', 'r1', 'e1');
     history(engine, 500);
     // Every contact ended: no timer of theirs is pending, so no checkpoint carries one.
     expect(engine.sizes().timers).toBe(0);
@@ -51,10 +50,10 @@ describe('a domain engine after months of history', () => {
   });
 
   it('restored from a checkpoint, drops a contact\'s timers when the contact ends', () => {
-    const first = new DomainEngine('d', 'r1', DEFAULT_BUS_NAMES, 'e1');
+    const first = new DomainEngine('d', 'r1', 'e1');
     history(first, 3);
     first.prepare('arrive:live', { type: 'ARRIVE', contact: { id: 'live', domain: 'd', channel: 'phone', queueId: 'q', basePriority: 0, tier: 'STANDARD', arrivedAtMs: T0 + 1e9 } }, T0 + 1e9);
-    const restored = new DomainEngine('d', 'r1', DEFAULT_BUS_NAMES, 'e1', { from: first.checkpoint() });
+    const restored = new DomainEngine('d', 'r1', 'e1', { from: first.checkpoint() });
     expect(restored.sizes().timers).toBeGreaterThan(0);
     restored.prepare('req:live:abandon', { type: 'ABANDON', contactId: 'live' }, T0 + 1e9 + 1_000);
     expect(restored.sizes().timers).toBe(0);

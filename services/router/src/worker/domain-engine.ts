@@ -1,9 +1,7 @@
 import { RoutingEngine, type ApplyResult, type RoutingCommand, type RoutingEvent, type TimerRequest } from '@switchboard/routing-core';
-import type { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
-import type { BusNames } from '@switchboard/bus';
 import type { Transition } from '@switchboard/state';
 import type { AppliedRecord } from '@switchboard/router-api';
-import { transitionOf } from '../mapping/transition.mapper.js';
+import { transitionOf, type EncodedEvent } from '../mapping/transition.mapper.js';
 import { contactContextJson, encodeContactContext, type CheckpointContent } from '../mapping/checkpoint.mapper.js';
 import { DEFAULT_RETENTION, IdempotencyWindow, type IdempotencyRetention } from './idempotency-window.js';
 
@@ -30,9 +28,11 @@ export function checkpointOf(c: EngineCapture): EngineCheckpoint {
 /** The result of one command: the engine's answer, and the transition to commit (none when stale). */
 export interface Prepared {
   readonly result: ApplyResult;
-  /** `outbox[0]` is the applied record, `outbox[i + 1]` carries `protoEvents[i]`. */
+  /** The log entry, timers and fired timer to commit; its events go in the batch's ROUTING record. */
   readonly transition?: Transition;
-  readonly protoEvents: readonly ProtoEvent[];
+  /** The record's position in the log (set with `transition`). */
+  readonly position?: number;
+  readonly protoEvents: readonly EncodedEvent[];
 }
 
 /**
@@ -57,7 +57,7 @@ export class DomainEngine {
    * `epoch`: the Redis state epoch new records are committed in (`Lease.epoch`). `from`: a
    * checkpoint to start from instead of the empty state.
    */
-  constructor(readonly domain: string, ruleVersion: string, private readonly names: BusNames, readonly epoch: string,
+  constructor(readonly domain: string, ruleVersion: string, readonly epoch: string,
     options: { readonly retention?: IdempotencyRetention; readonly from?: EngineCheckpoint } = {}) {
     const from = options.from;
     const config = { domainId: domain, ruleVersion: from?.ruleVersion ?? ruleVersion };
@@ -161,7 +161,7 @@ export class DomainEngine {
     if (unchanged) return { result, protoEvents: [] };
     if (commandId) this.applied.add(commandId, at);
     const record: AppliedRecord = { n: ++this.position, cid: commandId, e: this.epoch, at, cmd: command, ...(context ? { context } : {}) };
-    return { result, ...transitionOf(this.names, this.domain, record, result.events, result.timers, firedTimer) };
+    return { result, position: record.n, ...transitionOf(this.domain, record, result.events, result.timers, firedTimer) };
   }
 }
 

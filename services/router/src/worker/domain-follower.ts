@@ -88,7 +88,7 @@ export class DomainFollower {
     const started = this.deps.clock();
     const stored = await this.deps.store.loadCheckpoint();
     const content = stored === undefined ? undefined : await decodeInTurns(stored.data);
-    const core = restoreEngine(this.domain, this.rules, this.deps.names, epoch, content);
+    const core = restoreEngine(this.domain, this.rules, epoch, content);
     this.deps.logger.info({ domain: this.domain, reason, ...detail, fromCheckpoint: content?.position ?? null, ms: this.deps.clock() - started },
       'standby loaded the domain to follow it');
     return { core, lastLogId: stored?.logId ?? '', fromCheckpoint: content?.position };

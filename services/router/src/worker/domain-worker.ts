@@ -1,14 +1,14 @@
 import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { agentSubject, type BusNames } from '@switchboard/bus';
 import { getTracer, injectIntoNatsHeaders, withNatsPublishSpan } from '@switchboard/telemetry';
 import type { CheckpointArchive } from '@switchboard/bus';
-import type { CommitResult, DomainStore, Lease, Transition } from '@switchboard/state';
+import type { BatchCommitResult, DomainStore, Lease, OutboxEntry, Transition } from '@switchboard/state';
 import type { ApplyResult, RoutingCommand, RoutingEngine, RoutingEvent } from '@switchboard/routing-core';
 import { DomainEngine } from './domain-engine.js';
-import { OutboxRelay, type RelayEntry } from './outbox-relay.js';
+import { batchOutbox, type BatchedTransition } from '../mapping/transition.mapper.js';
+import { OutboxRelay, type Notice, type RelayEntry } from './outbox-relay.js';
 import { Checkpointer, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy, type CheckpointStats } from './checkpointer.js';
 
 /** What a submitted command came to. `relayed` is false when its events still wait in the outbox. */
@@ -22,6 +22,12 @@ export class WorkerStoppedError extends Error {
 }
 
 const tracer = getTracer('@switchboard/router');
+
+/**
+ * A ROUTING batch's size at most (bytes): under NATS' default 1 MiB max payload with room for
+ * headers; a commit whose records would pass it goes to ROUTING as several consecutive batches.
+ */
+export const MAX_BATCH_BYTES = 768 * 1024;
 
 interface Job {
   /** The submitter's trace context: batches mix jobs, so each job's notifications use its own. */
@@ -44,6 +50,8 @@ export interface WorkerDeps {
   readonly clock: () => number;
   /** Commands applied per Redis round trip at most. */
   readonly batchSize?: number;
+  /** Told of each committed batch's size in commands (metrics); must not throw. */
+  readonly committed?: (worker: DomainWorker, commands: number) => void;
   /** Told of each committed command's events (metrics); must not throw. */
   readonly observe?: (worker: DomainWorker, events: readonly RoutingEvent[]) => void;
   /** Where checkpoints go for recovery after Redis lost everything. */
@@ -109,7 +117,7 @@ export class DomainWorker implements DomainPort {
   constructor(readonly core: DomainEngine, readonly lease: Lease, private readonly deps: WorkerDeps, start: WorkerStart = { lastLogId: '', routingSeq: 0 }) {
     this.outbox = new OutboxRelay({
       js: deps.js, names: deps.names, store: deps.store, lease, logger: deps.logger, domain: core.domain,
-      delivered: (event, ctx) => this.notifyAgent(event, ctx),
+      delivered: (notices) => { for (const notice of notices) this.notifyAgent(notice); },
       fenced: (reason) => this.fail(reason, []),
     }, start.routingSeq);
     this.lastLogId = start.lastLogId;
@@ -201,8 +209,8 @@ export class DomainWorker implements DomainPort {
   }
 
   private async runBatch(jobs: Job[]): Promise<void> {
-    const prepared: { job: Job; result: ApplyResult; events: readonly ProtoEvent[] }[] = [];
-    const transitions: Transition[] = [];
+    const prepared: { job: Job; result: ApplyResult; committed: BatchedTransition; position: number }[] = [];
+    const unchanged: { job: Job; result: ApplyResult }[] = [];
     const dropped: Job[] = [];
     for (const job of jobs) {
       if (this.core.hasApplied(job.commandId)) {
@@ -211,40 +219,37 @@ export class DomainWorker implements DomainPort {
       }
       try {
         const p = this.core.prepare(job.commandId, job.command, this.deps.clock(), job.firedTimer, job.context);
-        if (p.transition) {
-          transitions.push(p.transition);
-          prepared.push({ job, result: p.result, events: p.protoEvents });
-        } else {
-          if (job.firedTimer) await this.deps.store.dropTimer(this.lease, job.firedTimer);
-          job.resolve({ kind: 'applied', result: p.result, relayed: true });
-        }
+        if (p.transition) prepared.push({ job, result: p.result, committed: { transition: p.transition, protoEvents: p.protoEvents }, position: p.position! });
+        else unchanged.push({ job, result: p.result });
       } catch (error) {
         job.reject(error);
       }
     }
-    let results;
+    // A timer that fired stale changed nothing: it leaves Redis in the same commit, unlogged.
+    const staleTimers = unchanged.flatMap((u) => (u.job.firedTimer ? [u.job.firedTimer] : []));
+    const waiting = prepared.map((p) => p.job).concat(dropped, unchanged.map((u) => u.job));
+    const batches = prepared.length === 0 ? [] : this.batchesOf(prepared);
+    let result: BatchCommitResult;
     try {
-      results = await this.deps.store.commitMany(this.lease, transitions);
+      result = prepared.length === 0 && staleTimers.length === 0
+        ? { kind: 'ok', logIds: [], outboxIds: [] }
+        : await this.deps.store.commitBatch(this.lease, prepared.map((p) => p.committed.transition), batches.map((b) => b.entry), staleTimers);
     } catch (error) {
-      return this.fail(`redis commit failed: ${(error as Error).message}`, prepared.map((p) => p.job).concat(dropped));
+      return this.fail(`redis commit failed: ${(error as Error).message}`, waiting);
     }
-    const fenced = results.find((r) => r.kind === 'fenced');
-    if (fenced) {
-      return this.fail(`lease lost to ${fenced.holder || 'nobody (state wiped)'}`, prepared.map((p) => p.job).concat(dropped));
+    if (result.kind === 'fenced') return this.fail(`lease lost to ${result.holder || 'nobody (state wiped)'}`, waiting);
+    for (const u of unchanged) u.job.resolve({ kind: 'applied', result: u.result, relayed: true });
+    if (result.kind === 'duplicate') {
+      if (!(await this.ownResend(result.logId, prepared[0]?.committed.transition))) {
+        return this.fail('log already held a command this replica had not seen', waiting);
+      }
+    } else if (result.logIds.length > 0) {
+      this.lastLogId = result.logIds.at(-1)!;
+      this.deps.committed?.(this, result.logIds.length);
     }
-    if (!(await this.ownDuplicates(results, transitions))) {
-      return this.fail('log already held a command this replica had not seen', prepared.map((p) => p.job).concat(dropped));
-    }
-    const entries: RelayEntry[] = [];
-    results.forEach((r, i) => {
-      if (r.kind !== 'ok') return;
-      this.lastLogId = r.logId;
-      const { job, events } = prepared[i]!;
-      r.outboxIds.forEach((streamId, k) => {
-        const event = k === 0 ? undefined : events[k - 1];
-        entries.push({ ...transitions[i]!.outbox[k]!, streamId, ctx: job.ctx, ...(event ? { event } : {}) });
-      });
-    });
+    const entries: RelayEntry[] = result.kind === 'ok'
+      ? batches.map((b, i) => ({ ...b.entry, streamId: result.outboxIds[i]!, types: b.types, notices: b.notices }))
+      : [];
     // The next batch is applied and committed while this one's records are published: the
     // jobs (and so the CONTACTS acks and the command replies) wait for their own records only.
     // Desktops hear of offers from the relay, once each offer is on ROUTING.
@@ -261,19 +266,32 @@ export class DomainWorker implements DomainPort {
   }
 
   /**
+   * The ROUTING records of one commit: its commands in order, split into consecutive batches
+   * where one would pass {@link MAX_BATCH_BYTES} (JetStream refuses messages over its max payload).
+   */
+  private batchesOf(prepared: readonly { job: Job; committed: BatchedTransition; position: number }[]):
+    { entry: OutboxEntry; types: string; notices: Notice[] }[] {
+    const built = batchOutbox(this.deps.names, this.domain, this.core.epoch, prepared[0]!.position, prepared.map((p) => p.committed));
+    if (built.entry.payload.length <= MAX_BATCH_BYTES || prepared.length === 1) {
+      return [{ ...built, notices: prepared.flatMap((p) => p.committed.protoEvents.map((e) => ({ event: e.event, bytes: e.bytes, ctx: p.job.ctx }))) }];
+    }
+    const half = Math.ceil(prepared.length / 2);
+    return [...this.batchesOf(prepared.slice(0, half)), ...this.batchesOf(prepared.slice(half))];
+  }
+
+  /**
    * A `duplicate` reply under our own lease is ioredis resending a commit whose first reply was
-   * lost with the connection: the log then holds exactly our command, and the commit succeeded.
+   * lost with the connection: the log then holds exactly our batch, and the commit succeeded.
    * Its outbox ids are unknown, so the relay takes its records from the Redis outbox. Anything
    * else in the log means our engine is not the log's, and this worker must stop.
    */
-  private async ownDuplicates(results: readonly CommitResult[], transitions: readonly Transition[]): Promise<boolean> {
-    for (const [i, r] of results.entries()) {
-      if (r.kind !== 'duplicate') continue;
-      const logged = await this.deps.store.logEntry(r.logId);
-      if (logged?.command !== transitions[i]!.command) return false;
-      this.deps.logger.info({ domain: this.domain, commandId: transitions[i]!.commandId }, 'commit resent after a reconnect; already applied');
-      this.outbox.behind = true;
-    }
+  private async ownResend(logId: string, first: Transition | undefined): Promise<boolean> {
+    const logged = await this.deps.store.logEntry(logId);
+    if (first === undefined || logged?.command !== first.command) return false;
+    this.deps.logger.info({ domain: this.domain, commandId: first.commandId }, 'commit resent after a reconnect; already applied');
+    this.outbox.behind = true;
+    // The log's newest entry is this batch's last (the resend wrote nothing); the checkpoint needs its id.
+    this.lastLogId = (await this.deps.store.lastLogId()) ?? this.lastLogId;
     return true;
   }
 
@@ -294,7 +312,7 @@ export class DomainWorker implements DomainPort {
    * contact's trace. An offer relayed by a later owner (or twice, after a takeover) reaches the
    * desk then; desks treat a repeated event id as the same offer.
    */
-  private notifyAgent(event: ProtoEvent, commandCtx: Context | undefined): void {
+  private notifyAgent({ event, bytes, ctx: commandCtx }: Notice): void {
     if (event.wrapUpEnded || event.abandoned || event.expired || event.rejected || event.transferred?.destination) {
       this.contactTraces.delete(event.contactId);
     }
@@ -306,13 +324,13 @@ export class DomainWorker implements DomainPort {
       // An unsampled trace gets no publish span (nothing would record it, and building one per
       // agent event cost ~10% of the router's CPU); the desktop still continues the trace.
       if (((trace.getSpanContext(ctx)?.traceFlags ?? TraceFlags.NONE) & TraceFlags.SAMPLED) === 0) {
-        this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers: injectIntoNatsHeaders(headers, ctx) });
+        this.deps.nc.publish(subject, bytes, { headers: injectIntoNatsHeaders(headers, ctx) });
         return;
       }
       context.with(ctx, () => withNatsPublishSpan(tracer, {
         subject, subjectTemplate: `${this.deps.names.subjectRoot}.agent.{domain}.{agentId}`, headers, messageId: event.id,
         attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': event.agentId },
-      }, () => this.deps.nc.publish(subject, ProtoEvent.encode(event).finish(), { headers })));
+      }, () => this.deps.nc.publish(subject, bytes, { headers })));
     } catch (error) {
       this.deps.logger.warn({ err: error, agentId: event.agentId }, 'agent notification not sent');
     }

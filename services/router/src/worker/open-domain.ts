@@ -1,17 +1,14 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
-import { readSubject, routingSubject, streamSubjects, type BusNames } from '@switchboard/bus';
+import { readSubject, routingSubject } from '@switchboard/bus';
 import type { DomainStore, Lease, Transition } from '@switchboard/state';
-import type { RoutingEvent } from '@switchboard/routing-core';
 import type { RuleSet } from '../rules/classify.js';
-import { eventMessage, timerEntry } from '../mapping/transition.mapper.js';
-import { APPLIED_EVENT, decodeApplied, encodeApplied, type AppliedRecord } from '@switchboard/router-api';
+import { timerEntry } from '../mapping/transition.mapper.js';
+import { decodeApplied, encodeApplied, readRoutingBatch, ROUTING_BATCH, type AppliedRecord } from '@switchboard/router-api';
 import { DomainEngine } from './domain-engine.js';
 import { DomainWorker, type WorkerDeps, type WorkerStart } from './domain-worker.js';
 import { decodeCheckpointInSlices, type CheckpointContent } from '../mapping/checkpoint.mapper.js';
 import type { IdempotencyRetention } from './idempotency-window.js';
-import { RELAY_WINDOW, type RelayEntry } from './outbox-relay.js';
 import { chooseRecords } from './record-log.js';
 
 /** The engine a rebuild produced, and where the worker starts from. */
@@ -103,13 +100,13 @@ export function decodeInTurns(data: Uint8Array): Promise<CheckpointContent> {
 }
 
 function engineFrom(c: OpenContext, from?: CheckpointContent): DomainEngine {
-  return restoreEngine(c.domain, c.rules, c.deps.names, c.lease.epoch, from, c.retention);
+  return restoreEngine(c.domain, c.rules, c.lease.epoch, from, c.retention);
 }
 
 /** A domain's engine in state epoch `epoch`: restored from a checkpoint's content, else empty. */
-export function restoreEngine(domain: string, rules: RuleSet, names: BusNames, epoch: string, from?: CheckpointContent,
+export function restoreEngine(domain: string, rules: RuleSet, epoch: string, from?: CheckpointContent,
   retention?: IdempotencyRetention): DomainEngine {
-  return new DomainEngine(domain, rules.version, names, epoch, { ...(retention ? { retention } : {}), ...(from ? { from } : {}) });
+  return new DomainEngine(domain, rules.version, epoch, { ...(retention ? { retention } : {}), ...(from ? { from } : {}) });
 }
 
 /**
@@ -202,37 +199,28 @@ async function rebuildFromJetStream(c: OpenContext): Promise<Rebuilt> {
     if (!(await c.deps.store.saveCheckpoint(c.lease, stored))) throw new Error('lease lost while restoring the checkpoint');
     const lastLogId = await restoreLog(core, c, replayed);
     return {
-      core, source: 'jetstream', fromCheckpoint: content.position, replayed: replayed.records.length, lastLogId,
+      core, source: 'jetstream', fromCheckpoint: content.position, replayed: replayed.length, lastLogId,
       durable: { position: content.position, takenAtMs: content.takenAtMs, routingTailAfterSeq: content.routingTailAfterSeq },
     };
   }
   const core = engineFrom(c);
   const replayed = await replayRouting(core, c, undefined);
-  return { core, source: 'jetstream', fromCheckpoint: undefined, replayed: replayed.records.length, lastLogId: await restoreLog(core, c, replayed) };
-}
-
-interface Replayed {
-  readonly records: readonly AppliedRecord[];
-  /** Events of the last relay window's records that ROUTING lacks. */
-  readonly missing: readonly RelayEntry[];
+  return { core, source: 'jetstream', fromCheckpoint: undefined, replayed: replayed.length, lastLogId: await restoreLog(core, c, replayed) };
 }
 
 /**
  * Replays the applied records on ROUTING from `startSeq` (the whole stream when undefined) onto
- * `core`, by (epoch, n) after the core's position, whatever order the relay's concurrent windows
- * left them in, up to the first hole. The owner that lost Redis may have published the records
- * of its last relay window but not all of their events (a window's records go first): those are
- * returned as `missing`, to go back into the outbox under their original msg ids.
+ * `core`, by (epoch, n) after the core's position, up to the first hole. The relay publishes a
+ * domain's batches one at a time in commit order, and each holds its commands' events, so
+ * ROUTING has no event whose command the replay lacks; ordering and the hole check guard against
+ * an owner that had lost the state publishing beside the new one.
  */
-async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: number | undefined): Promise<Replayed> {
+async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: number | undefined): Promise<readonly AppliedRecord[]> {
   const { deps } = c;
-  const subject = routingSubject(deps.names, core.domain, APPLIED_EVENT);
+  const subject = routingSubject(deps.names, core.domain, ROUTING_BATCH);
   const found: AppliedRecord[] = [];
-  const seqOf = new Map<AppliedRecord, number>();
   for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subject, startSeq === undefined ? {} : { startSeq })) {
-    const record = decodeApplied(new TextDecoder().decode(msg.data));
-    found.push(record);
-    seqOf.set(record, msg.seq);
+    found.push(...readRoutingBatch(msg.data).records);
   }
   const chosen = chooseRecords(found, core.logPosition);
   if (chosen.superseded > 0) deps.logger.warn({ domain: core.domain, superseded: chosen.superseded }, 'ignored records of an owner that had lost the state');
@@ -242,22 +230,13 @@ async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: numbe
     // prefix; the inputs of the dropped records that were never acknowledged come back from CONTACTS.
     deps.logger.error({ domain: core.domain, ...chosen.gap, kept: chosen.log.length }, 'record on ROUTING has a hole; rebuilt up to it');
   }
-  // The records of one relay window at most may lack events: keep the last window's worth.
-  const last: { record: AppliedRecord; events: readonly RoutingEvent[] }[] = [];
-  for (const record of chosen.log) {
-    const result = core.replay(record);
-    if (result.events.length > 0) last.push({ record, events: result.events });
-    if (last.length > RELAY_WINDOW) last.shift();
-  }
-  return { records: chosen.log, missing: await missingEvents(core, last, seqOf, deps) };
+  for (const record of chosen.log) core.replay(record);
+  return chosen.log;
 }
 
 /** Writes the replayed records back as the Redis log (after the restored checkpoint) and schedules the pending timers. */
-async function restoreLog(core: DomainEngine, c: OpenContext, replayed: Replayed): Promise<string> {
-  const log: Transition[] = replayed.records.map((record) => ({ commandId: record.cid, command: encodeApplied(record), timers: [], outbox: [] }));
-  if (replayed.missing.length > 0) {
-    log[log.length - 1] = { ...log[log.length - 1]!, outbox: replayed.missing.map(({ msgId, subject, payload }) => ({ msgId, subject, payload })) };
-  }
+async function restoreLog(core: DomainEngine, c: OpenContext, records: readonly AppliedRecord[]): Promise<string> {
+  const log: Transition[] = records.map((record) => ({ commandId: record.cid, command: encodeApplied(record), timers: [] }));
   let lastLogId = '';
   for (let i = 0; i < log.length; i += 1_000) {
     const results = await c.deps.store.commitMany(c.lease, log.slice(i, i + 1_000));
@@ -267,22 +246,6 @@ async function restoreLog(core: DomainEngine, c: OpenContext, replayed: Replayed
   // Timers that already fired may come back too; the engine recognises them as stale when they fire.
   await c.deps.store.scheduleTimers(c.lease, core.pendingTimers().map(timerEntry));
   return lastLogId;
-}
-
-/** The events of `last` that ROUTING lacks, in log order (an event is always published after its record). */
-async function missingEvents(core: DomainEngine, last: readonly { record: AppliedRecord; events: readonly RoutingEvent[] }[],
-  seqOf: ReadonlyMap<AppliedRecord, number>, deps: WorkerDeps): Promise<RelayEntry[]> {
-  if (last.length === 0) return [];
-  const afterSeq = Math.min(...last.map((l) => seqOf.get(l.record)!));
-  const present = new Set<string>();
-  const subjects = streamSubjects.routing(deps.names).replace(/>$/, `${core.domain}.>`);
-  for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subjects, { startSeq: afterSeq + 1 })) {
-    if (!msg.subject.endsWith(`.${APPLIED_EVENT}`)) present.add(ProtoEvent.decode(msg.data).id);
-  }
-  return last.flatMap(({ record, events }) => events.filter((e) => !present.has(e.id)).map((e) => {
-    const { entry, event } = eventMessage(deps.names, core.domain, record.e, e);
-    return { streamId: '', ...entry, event };
-  }));
 }
 
 async function upsertQueues(worker: DomainWorker, rules: RuleSet): Promise<void> {

@@ -1,19 +1,28 @@
 import type { Context } from '@opentelemetry/api';
 import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
-import { RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { RoutingBatch, RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { publishDurable, type BusNames } from '@switchboard/bus';
 import type { DomainStore, Lease, PendingOutbox } from '@switchboard/state';
-import { APPLIED_EVENT } from '@switchboard/router-api';
+import { EVENT_TYPES_HEADER, eventTypesHeader } from '@switchboard/router-api';
+
+/** An event of a relayed batch, for the desk: the message, its encoding, and the trace of the command that made it. */
+export interface Notice {
+  readonly event: ProtoEvent;
+  readonly bytes: Uint8Array;
+  readonly ctx: Context | undefined;
+}
 
 /**
- * An outbox record to publish, with its Redis outbox id (`streamId`; '' for an entry that was
- * never in the outbox, which is then neither skipped as relayed nor acknowledged there). `event`
- * and `ctx` spare the hot path decoding and carry the submitter's trace to the desktop notification.
+ * An outbox record to publish — one commit's batch — with its Redis outbox id (`streamId`; '' for
+ * an entry that was never in the outbox, which is then neither skipped as relayed nor acknowledged
+ * there). `types` (its `Sb-Event-Types` header) and `notices` spare the hot path decoding the
+ * batch and carry each command's trace to the desktop notifications; without them (an entry read
+ * back from the Redis outbox) the relay decodes the payload.
  */
 export interface RelayEntry extends PendingOutbox {
-  readonly event?: ProtoEvent;
-  readonly ctx?: Context;
+  readonly types?: string;
+  readonly notices?: readonly Notice[];
 }
 
 export interface RelayDeps {
@@ -23,34 +32,26 @@ export interface RelayDeps {
   readonly lease: Lease;
   readonly logger: Logger;
   readonly domain: string;
-  /** Told of each event once it (and the record of the command that made it) is on ROUTING. */
-  readonly delivered: (event: ProtoEvent, ctx: Context | undefined) => void;
+  /**
+   * Told of each batch's events once the batch is on ROUTING, in order, with the trace of the
+   * command that made each (undefined when relayed from the Redis outbox).
+   */
+  readonly delivered: (notices: readonly Notice[]) => void;
   /** The lease is gone: nothing more may be published by this owner. */
   readonly fenced: (reason: string) => void;
 }
 
-/**
- * Outbox entries published concurrently at most (one window), and so between two lease checks:
- * a window costs one JetStream round trip per phase instead of one per entry.
- */
-export const RELAY_WINDOW = 512;
-/** Rounds of resends of a window's unacknowledged entries before the relay gives up for now. */
+/** Resends of a batch JetStream did not acknowledge before the relay gives up for now. */
 const RESEND_ROUNDS = 3;
 
 /**
- * Publishes the domain's outbox to ROUTING in windows of up to `RELAY_WINDOW` entries. Each
- * window goes in two phases: first its applied records, all at once, then — only once JetStream
- * acknowledged every one of them — their events, all at once. Entries JetStream did not
- * acknowledge are sent again under the same msg ids (ROUTING drops what it already holds), and the
- * next window starts only when this one is whole. So:
- * - an event is on ROUTING only after the record of the command that made it, and after every
- *   record of earlier windows: a rebuild never finds an event whose cause it lacks;
- * - records of one window may land out of order, or with a hole if the owner dies (or is fenced)
- *   mid-window: a rebuild orders records by (epoch, n) and stops at a hole (see `chooseRecords`),
- *   and the next owner with Redis' state relays the missing ones under the same msg ids;
- * - desks hear of an event once it and everything before it in the outbox is acknowledged, in
- *   outbox order; only that acknowledged prefix leaves the Redis outbox.
- * Runs one relay at a time, and only while the lease is ours (checked before every window): a
+ * Publishes the domain's outbox to ROUTING, one batch at a time, in commit order: the next batch
+ * goes only once JetStream acknowledged the one before (resent under the same msg id when it did
+ * not; ROUTING drops what it already holds). So ROUTING holds a domain's batches in order and
+ * without a hole — a rebuild never finds an event whose cause it lacks, nor a batch after a missing
+ * one — and desks hear of a batch's events once it is acknowledged. The next batch is applied and
+ * committed while one is published, so the one round trip per batch costs latency, not throughput.
+ * Runs one relay at a time, and only while the lease is ours (checked before each relay): a
  * fenced owner's records stay in Redis for the next owner or, after Redis lost them, are redone
  * from the redelivered inputs.
  */
@@ -132,82 +133,62 @@ export class OutboxRelay {
     return true;
   }
 
-  /** @throws when JetStream or Redis fails; the acknowledged prefix is forgotten from the outbox. */
+  /** @throws when JetStream or Redis fails; what JetStream acknowledged is forgotten from the outbox. */
   private async publishEntries(entries: readonly RelayEntry[]): Promise<boolean> {
     const fresh = entries.filter((e) => !e.streamId || compareStreamIds(e.streamId, this.lastRelayed) > 0);
-    for (let start = 0; start < fresh.length; start += RELAY_WINDOW) {
-      if (this.stopped) return false;
-      if (!(await this.deps.store.holds(this.deps.lease))) {
-        this.stopped = true;
-        this.deps.fenced('lease lost; relay stopped');
-        return false;
-      }
-      if (!(await this.publishWindow(fresh.slice(start, start + RELAY_WINDOW)))) return false;
+    if (fresh.length === 0) return true;
+    if (this.stopped) return false;
+    if (!(await this.deps.store.holds(this.deps.lease))) {
+      this.stopped = true;
+      this.deps.fenced('lease lost; relay stopped');
+      return false;
     }
-    return true;
-  }
-
-  /** One window: records, then events; true once all of it is on ROUTING (and announced). */
-  private async publishWindow(window: readonly RelayEntry[]): Promise<boolean> {
-    const acked = new Array<boolean>(window.length).fill(false);
-    let prefix = 0; // entries [0, prefix) are acknowledged and announced
-    const advance = () => {
-      while (prefix < window.length && acked[prefix]) this.announce(window[prefix++]!);
-    };
+    const done: string[] = [];
     try {
-      const isRecord = (entry: RelayEntry) => entry.subject.endsWith(`.${APPLIED_EVENT}`);
-      for (const phase of [isRecord, (entry: RelayEntry) => !isRecord(entry)]) {
-        const todo = window.flatMap((entry, i) => (phase(entry) ? [i] : []));
-        try {
-          await this.publishAll(window, todo, acked);
-        } finally {
-          advance();
+      for (const entry of fresh) {
+        if (this.stopped) return false;
+        const known = entry.notices && entry.types !== undefined ? { types: entry.types, notices: entry.notices } : readBack(entry.payload);
+        await this.publishOne(entry, known.types);
+        if (entry.streamId) {
+          done.push(entry.streamId);
+          this.lastRelayed = entry.streamId;
         }
+        this.announce(known.notices);
       }
-      return prefix === window.length;
+      return true;
     } finally {
-      const done = window.slice(0, prefix).flatMap((e) => (e.streamId ? [e.streamId] : []));
-      if (done.length > 0) this.lastRelayed = done.at(-1)!;
       await this.deps.store.ackOutbox(done);
     }
   }
 
-  /**
-   * Publishes entries `todo` of the window concurrently and resends those JetStream did not
-   * acknowledge (same msg ids, so a resend of a stored entry is dropped as a duplicate).
-   * @throws the last publish error when some are still unacknowledged after the resends.
-   */
-  private async publishAll(window: readonly RelayEntry[], todo: readonly number[], acked: boolean[]): Promise<void> {
-    let left = todo;
-    for (let round = 0; left.length > 0; round++) {
-      if (round > 0 && this.stopped) throw new Error('relay stopped while resending');
-      const results = await Promise.allSettled(left.map((i) => {
-        const entry = window[i]!;
-        return publishDurable(this.deps.js, entry.subject, entry.payload, { msgId: entry.msgId, expectStream: this.deps.names.routingStream });
-      }));
-      let failure: unknown;
-      left = left.filter((i, k) => {
-        const result = results[k]!;
-        if (result.status === 'fulfilled') {
-          acked[i] = true;
-          this.highestSeq = Math.max(this.highestSeq, result.value.seq);
-          return false;
-        }
-        failure = result.reason;
-        return true;
-      });
-      if (left.length > 0 && round + 1 >= RESEND_ROUNDS) throw failure;
+  /** @throws the last publish error when JetStream did not acknowledge the batch after the resends. */
+  private async publishOne(entry: RelayEntry, types: string): Promise<void> {
+    const headers = { [EVENT_TYPES_HEADER]: types };
+    for (let round = 1; ; round++) {
+      try {
+        const published = await publishDurable(this.deps.js, entry.subject, entry.payload, { msgId: entry.msgId, expectStream: this.deps.names.routingStream, headers });
+        this.highestSeq = Math.max(this.highestSeq, published.seq);
+        return;
+      } catch (error) {
+        if (round >= RESEND_ROUNDS || this.stopped) throw error;
+      }
     }
   }
 
-  private announce(entry: RelayEntry): void {
-    if (entry.subject.endsWith(`.${APPLIED_EVENT}`)) return;
+  private announce(notices: readonly Notice[]): void {
     try {
-      this.deps.delivered(entry.event ?? ProtoEvent.decode(entry.payload), entry.ctx);
+      this.deps.delivered(notices);
     } catch (error) {
-      this.deps.logger.warn({ err: error, domain: this.deps.domain }, 'relayed event not announced');
+      this.deps.logger.warn({ err: error, domain: this.deps.domain }, 'relayed events not announced');
     }
   }
+}
+
+/** A batch read back from the Redis outbox: its header and its events, without a trace. */
+function readBack(payload: Uint8Array): { types: string; notices: Notice[] } {
+  const batch = RoutingBatch.decode(payload);
+  const notices = batch.commands.flatMap((c) => c.events.map((event) => ({ event, bytes: ProtoEvent.encode(event).finish(), ctx: undefined })));
+  return { types: eventTypesHeader(batch), notices };
 }
 
 /** Orders Redis stream ids (`<ms>-<seq>`). */

@@ -146,9 +146,9 @@ export interface DecisionExplanation_PassedOverCountsEntry {
   value: number;
 }
 
-/** One message per state change, published to ROUTING (`sb.routing.<domain>.<event>`). */
+/** One state change. Published to ROUTING inside the RoutingBatch of the commit that made it. */
 export interface RoutingEvent {
-  /** Unique, stable id; also the JetStream Nats-Msg-Id. */
+  /** Stable id, `<domain>:<sequence>`: unique within the batch epoch (a rebuild after Redis lost its state may reuse it). */
   id: string;
   domain: string;
   occurredAt?:
@@ -290,6 +290,34 @@ export interface RingWidened {
 export interface AgentPresenceChanged {
   presence?: AgentPresence | undefined;
   previous?: AgentPresence | undefined;
+}
+
+/** One command the router applied, and the events it made, in the order they happened. */
+export interface BatchedCommand {
+  /**
+   * The applied-command record as the Redis log keeps it (JSON: position n, command id, state
+   * epoch, applied-at time, the command, the contact's context on ARRIVE). Replaying the records
+   * in (epoch, n) order into a fresh engine rebuilds the domain's state.
+   */
+  record: string;
+  events: RoutingEvent[];
+}
+
+/**
+ * One ROUTING message (`<root>.routing.<domain>.batch`): the commands one Redis commit applied,
+ * in log order, with their events. Committed and published whole, so a reader never finds an
+ * event without the command that made it. Header `Sb-Event-Types` lists the event types inside
+ * (space-separated), so a consumer of one kind skips the other batches without decoding them.
+ */
+export interface RoutingBatch {
+  domain: string;
+  /**
+   * The Redis state epoch the commit was made in, and the position (n) of its first command:
+   * together they name the batch (its Nats-Msg-Id is `<domain>:batch:<epoch>:<first_position>`).
+   */
+  epoch: string;
+  firstPosition: number;
+  commands: BatchedCommand[];
 }
 
 function createBaseCandidateEvaluation(): CandidateEvaluation {
@@ -2932,6 +2960,214 @@ export const AgentPresenceChanged: MessageFns<AgentPresenceChanged> = {
     message.previous = (object.previous !== undefined && object.previous !== null)
       ? AgentPresence.fromPartial(object.previous)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseBatchedCommand(): BatchedCommand {
+  return { record: "", events: [] };
+}
+
+export const BatchedCommand: MessageFns<BatchedCommand> = {
+  encode(message: BatchedCommand, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.record !== "") {
+      writer.uint32(10).string(message.record);
+    }
+    for (const v of message.events) {
+      RoutingEvent.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchedCommand {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchedCommand();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.record = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.events.push(RoutingEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchedCommand {
+    return {
+      record: isSet(object.record) ? globalThis.String(object.record) : "",
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => RoutingEvent.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BatchedCommand): unknown {
+    const obj: any = {};
+    if (message.record !== "") {
+      obj.record = message.record;
+    }
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => RoutingEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchedCommand>, I>>(base?: I): BatchedCommand {
+    return BatchedCommand.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchedCommand>, I>>(object: I): BatchedCommand {
+    const message = createBaseBatchedCommand();
+    message.record = object.record ?? "";
+    message.events = object.events?.map((e) => RoutingEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRoutingBatch(): RoutingBatch {
+  return { domain: "", epoch: "", firstPosition: 0, commands: [] };
+}
+
+export const RoutingBatch: MessageFns<RoutingBatch> = {
+  encode(message: RoutingBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    if (message.epoch !== "") {
+      writer.uint32(18).string(message.epoch);
+    }
+    if (message.firstPosition !== 0) {
+      writer.uint32(24).uint64(message.firstPosition);
+    }
+    for (const v of message.commands) {
+      BatchedCommand.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoutingBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoutingBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.epoch = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.firstPosition = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.commands.push(BatchedCommand.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoutingBatch {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      epoch: isSet(object.epoch) ? globalThis.String(object.epoch) : "",
+      firstPosition: isSet(object.firstPosition)
+        ? globalThis.Number(object.firstPosition)
+        : isSet(object.first_position)
+        ? globalThis.Number(object.first_position)
+        : 0,
+      commands: globalThis.Array.isArray(object?.commands)
+        ? object.commands.map((e: any) => BatchedCommand.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RoutingBatch): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.epoch !== "") {
+      obj.epoch = message.epoch;
+    }
+    if (message.firstPosition !== 0) {
+      obj.firstPosition = Math.round(message.firstPosition);
+    }
+    if (message.commands?.length) {
+      obj.commands = message.commands.map((e) => BatchedCommand.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoutingBatch>, I>>(base?: I): RoutingBatch {
+    return RoutingBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoutingBatch>, I>>(object: I): RoutingBatch {
+    const message = createBaseRoutingBatch();
+    message.domain = object.domain ?? "";
+    message.epoch = object.epoch ?? "";
+    message.firstPosition = object.firstPosition ?? 0;
+    message.commands = object.commands?.map((e) => BatchedCommand.fromPartial(e)) || [];
     return message;
   },
 };
