@@ -186,6 +186,20 @@ describe('domain worker on real NATS and Redis', () => {
     worker.stop('test over');
   });
 
+  it('rebuilds from the `.applied` records relayed before batches, followed by batches, after Redis lost everything', async () => {
+    const record = (n: number, cmd: RoutingCommand): AppliedRecord => ({ n, cid: `cmd-${n}`, e: 'e0', at: now + n, cmd });
+    const legacy = routingSubject(names, scope.domain, 'applied');
+    await publishDurable(nats.js, legacy, new TextEncoder().encode(encodeApplied(record(1, signIn('a1')))), { msgId: 'old1' });
+    await publishDurable(nats.js, routingSubject(names, scope.domain, 'AgentSignedIn'), new Uint8Array([1, 2, 3]), { msgId: 'old-event' }); // skipped
+    await publishDurable(nats.js, legacy, new TextEncoder().encode(encodeApplied(record(2, signIn('a2')))), { msgId: 'old2' });
+    const batch = RoutingBatch.fromPartial({ domain: scope.domain, epoch: 'e0', firstPosition: 3, commands: [{ record: encodeApplied(record(3, signIn('a3'))) }] });
+    await publishDurable(nats.js, routingSubject(names, scope.domain, ROUTING_BATCH), RoutingBatch.encode(batch).finish(), { msgId: 'new3' });
+    const worker = await openDomain(scope.domain, await lease('e1'), ruleSetFrom(testRules()), deps);
+    expect(['a1', 'a2', 'a3'].map((id) => worker.core.engine.agent(id)?.id)).toEqual(['a1', 'a2', 'a3']);
+    expect(worker.core.logPosition).toBeGreaterThanOrEqual(3);
+    worker.stop('test over');
+  });
+
   it('rebuilds from the batches alone after Redis lost everything, and publishes none of their events again', async () => {
     const first = await openDomain(scope.domain, await lease('e0'), ruleSetFrom(testRules()), deps);
     await first.submit('s1', signIn('a1'));

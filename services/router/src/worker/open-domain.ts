@@ -215,12 +215,19 @@ async function rebuildFromJetStream(c: OpenContext): Promise<Rebuilt> {
  * ROUTING has no event whose command the replay lacks; ordering and the hole check guard against
  * an owner that had lost the state publishing beside the new one.
  */
+/** The last subject token of one applied command's record on ROUTING before batches. */
+const LEGACY_APPLIED = 'applied';
+
 async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: number | undefined): Promise<readonly AppliedRecord[]> {
   const { deps } = c;
-  const subject = routingSubject(deps.names, core.domain, ROUTING_BATCH);
+  // The whole domain, not only `.batch`: records relayed before batches (one `.applied` message
+  // per command, events on subjects of their own) stay on ROUTING until its retention drops them,
+  // and a rebuild right after the upgrade needs them.
+  const subject = routingSubject(deps.names, core.domain, ROUTING_BATCH).replace(/[^.]+$/, '>');
   const found: AppliedRecord[] = [];
   for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subject, startSeq === undefined ? {} : { startSeq })) {
-    found.push(...readRoutingBatch(msg.data).records);
+    if (msg.subject.endsWith(`.${ROUTING_BATCH}`)) found.push(...readRoutingBatch(msg.data).records);
+    else if (msg.subject.endsWith(`.${LEGACY_APPLIED}`)) found.push(decodeApplied(new TextDecoder().decode(msg.data)));
   }
   const chosen = chooseRecords(found, core.logPosition);
   if (chosen.superseded > 0) deps.logger.warn({ domain: core.domain, superseded: chosen.superseded }, 'ignored records of an owner that had lost the state');
