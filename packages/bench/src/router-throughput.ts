@@ -21,6 +21,11 @@ export interface ThroughputResult {
   /** Commands the routers sent to Redis per contact (commits, lease renewals, timer polls, outbox acks...). */
   readonly redisCommandsPerContact: number;
   readonly routerRssMb: number[];
+  /** CPU seconds (user + system) each router process used during the measured run. */
+  readonly routerCpuSeconds: number[];
+  /** The domains each router owned when the run started and when it ended (a hand-over in between costs a rebuild). */
+  readonly ownedAtStart: string[][];
+  readonly ownedAtEnd: string[][];
 }
 
 /** One router throughput run. */
@@ -65,7 +70,8 @@ export async function routerThroughput(s: BenchServers, options: ThroughputOptio
     ready: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
   })));
   try {
-    await allOwned(ports, domains);
+    const ownedAtStart = await allOwned(ports, domains, options.replicas);
+    const cpuBefore = routers.map((r) => cpuSeconds(r.pid));
     const before = await routerCounters(ports);
     const routingBefore = (await (await s.nc.jetstreamManager()).streams.info(s.names.routingStream)).state.last_seq;
     const agents = new BenchAgents(s.nc, s.names.subjectRoot);
@@ -73,6 +79,7 @@ export async function routerThroughput(s: BenchServers, options: ThroughputOptio
     await Promise.all(domains.map((d) => agents.signIn(d, 50, { chat: 4 })));
     await Promise.race([agents.completedAtLeast(options.contacts), stalled(agents, options.contacts, domains)]);
     const elapsed = seconds(started);
+    const routerCpuSeconds = routers.map((r, i) => round2(cpuSeconds(r.pid) - cpuBefore[i]!));
     agents.stop();
     const jsm = await s.nc.jetstreamManager();
     const routing = await jsm.streams.info(s.names.routingStream);
@@ -88,6 +95,9 @@ export async function routerThroughput(s: BenchServers, options: ThroughputOptio
       commandsPerBatch: batches === 0 ? 0 : (after.batchedCommands - before.batchedCommands) / batches,
       redisCommandsPerContact: (after.redisCommands - before.redisCommands) / options.contacts,
       routerRssMb: routers.map((r) => rssMb(r.pid)),
+      routerCpuSeconds,
+      ownedAtStart,
+      ownedAtEnd: await ownership(ports),
     };
   } finally {
     await Promise.all(routers.map((r) => r.stop()));
@@ -137,14 +147,40 @@ async function routerCounters(ports: readonly number[]): Promise<{ redisCommands
   };
 }
 
-async function allOwned(ports: number[], domains: string[]): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const owned = await Promise.all(ports.map(async (p) => ((await (await fetch(`http://127.0.0.1:${p}/healthz`)).json()) as { domains: string[] }).domains));
-    if (new Set(owned.flat()).size === domains.length) return;
+async function ownership(ports: readonly number[]): Promise<string[][]> {
+  return Promise.all(ports.map(async (p) => ((await (await fetch(`http://127.0.0.1:${p}/healthz`)).json()) as { domains: string[] }).domains));
+}
+
+/**
+ * Waits until every domain has an owner and the replicas share them fairly (none holds more than
+ * its share): replicas start one after another, the first takes every domain and hands the others
+ * back as the rest come up. Measuring before that would time the hand-overs, not routing.
+ */
+async function allOwned(ports: number[], domains: string[], replicas: number): Promise<string[][]> {
+  const share = Math.ceil(domains.length / replicas);
+  for (let i = 0; i < 600; i++) {
+    const owned = await ownership(ports);
+    if (new Set(owned.flat()).size === domains.length && owned.every((d) => d.length <= share)) return owned;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('router replicas did not take every domain');
+  throw new Error(`router replicas did not share every domain: ${JSON.stringify(await ownership(ports))}`);
 }
+
+/** CPU seconds (user + system) a process has used so far (0 when it is gone). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times, on every platform Node supports. */
+const CLOCK_TICKS = 100;
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Resident memory of a process in MB (0 when it is gone). */
 export function rssMb(pid: number | undefined): number {
