@@ -108,12 +108,6 @@ export class DomainStore {
     return (await this.redis.get(this.keys.lease)) === lease.value;
   }
 
-  /** The replica holding the domain's lease, or undefined when none does. */
-  async holder(): Promise<string | undefined> {
-    const value = await this.redis.get(this.keys.lease);
-    return value ? value.slice(0, value.indexOf('|')) : undefined;
-  }
-
   async renew(lease: Lease, ttlMs: number): Promise<boolean> {
     return (await this.redis.eval(RENEW_LEASE, 1, this.keys.lease, lease.value, ttlMs)) === 1;
   }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Subscription } from 'nats';
 import { DomainStore, newEpochId, type Lease } from '@switchboard/state';
@@ -37,20 +36,11 @@ interface Owned {
  * Redis lease; the others stand by and take over when the lease lapses. Domains spread over
  * replicas: a replica holds at most its fair share while others are alive.
  */
-/** Ticks a replica that is not a domain's successor lets pass before it tries for the unowned domain itself. */
-const DEFER_TICKS = 3;
-
 export class RouterReplica {
   private readonly owned = new Map<string, Owned>();
   private readonly leases = new Map<string, Lease>();
-  /** Domains another replica owns and this one is the successor of, followed for a quick takeover (see DomainFollower). */
+  /** Domains another replica owns, followed for a quick takeover (see DomainFollower). */
   private readonly followers = new Map<string, DomainFollower>();
-  /** Replicas whose heartbeat is at most one lease period old, this one included (read each tick). */
-  private alive: string[] = [];
-  /** The last owner seen of each domain this replica does not hold (who it is the successor of). */
-  private readonly lastOwner = new Map<string, string>();
-  /** Ticks each domain has been seen without an owner by a replica that is not its successor. */
-  private readonly unownedTicks = new Map<string, number>();
   private ticking = false;
   private interval: NodeJS.Timeout | undefined;
   private closing = false;
@@ -114,14 +104,13 @@ export class RouterReplica {
         this.options.deps.logger.warn({ err: error, domain }, 'lease renewal failed');
       })));
       await this.shedExcess();
-      const holders = await this.holders();
       for (const domain of this.options.domains) {
-        if (this.leases.has(domain) || holders.get(domain) || !this.mayAcquire(domain, holders) || !this.wantsMore()) continue;
+        if (this.leases.has(domain) || !(await this.wantsMore())) continue;
         const lease = await this.store(domain).acquire(this.options.replicaId, this.ttlMs, newEpochId(this.options.deps.clock())).catch(() => undefined);
         // Rebuilding runs beside the ticks, which keep renewing this lease meanwhile.
         if (lease) void this.open(domain, lease);
       }
-      this.follow(holders);
+      this.follow();
     } catch (error) {
       this.options.deps.logger.warn({ err: error }, 'lease upkeep failed');
     } finally {
@@ -129,69 +118,10 @@ export class RouterReplica {
     }
   }
 
-  /** Who holds the lease of each domain this replica does not hold ('' for none). */
-  private async holders(): Promise<Map<string, string>> {
-    const others = this.options.domains.filter((domain) => !this.leases.has(domain));
-    const held = await Promise.all(others.map((domain) => this.store(domain).holder()));
-    return new Map(others.map((domain, i) => [domain, held[i] ?? '']));
-  }
-
-  /**
-   * The replica that follows a domain and takes it over when its owner goes: of the live replicas
-   * other than the owner, the one ranked first for the domain by rendezvous hashing, so every
-   * replica names the same one without asking, and a replica joining or leaving moves only the
-   * domains it ranks first for. One standby per domain, not all of them: following replays the
-   * owner's whole log, and with every replica following every domain the standbys' replays cost
-   * as much CPU as routing itself (three replicas on two cores routed at 0.74–0.87 of one).
-   */
-  private successorOf(domain: string, owner: string): string | undefined {
-    let best: string | undefined;
-    let bestRank = '';
-    for (const id of this.alive) {
-      if (id === owner) continue;
-      const rank = createHash('sha1').update(`${domain}\u0000${id}`).digest('hex');
-      if (best === undefined || rank > bestRank) {
-        best = id;
-        bestRank = rank;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * Whether to try for a domain without an owner now. Its successor tries at once (it followed the
-   * domain and opens it warm); any other replica only after {@link DEFER_TICKS} ticks without an
-   * owner, so the domain is taken over cold (checkpoint and log) only when its successor did not
-   * take it (gone too). When the successor already holds its fair share it will not take it, and
-   * waiting would only delay the takeover.
-   */
-  private mayAcquire(domain: string, holders: ReadonlyMap<string, string>): boolean {
-    const owner = this.lastOwner.get(domain);
-    const successor = owner === undefined ? undefined : this.successorOf(domain, owner);
-    if (successor === undefined || successor === this.options.replicaId) return true;
-    if ([...holders.values()].filter((holder) => holder === successor).length >= this.fairShare()) return true;
-    const ticks = (this.unownedTicks.get(domain) ?? 0) + 1;
-    this.unownedTicks.set(domain, ticks);
-    return ticks > DEFER_TICKS;
-  }
-
-  /**
-   * The domains this replica is the successor of catch up with their owner's log, beside the
-   * ticks; a domain it no longer is the successor of (replicas came or went) is dropped, and its
-   * memory with it. A domain without an owner keeps its follower for the takeover.
-   */
-  private follow(holders: ReadonlyMap<string, string>): void {
-    for (const [domain, holder] of holders) {
-      if (holder) {
-        this.lastOwner.set(domain, holder);
-        this.unownedTicks.delete(domain);
-      }
-      const owner = holder || this.lastOwner.get(domain);
-      if (owner !== undefined && this.successorOf(domain, owner) !== this.options.replicaId) {
-        this.followers.delete(domain);
-        continue;
-      }
-      if (!holder) continue;
+  /** Every domain this replica does not hold catches up with its owner's log, beside the ticks. */
+  private follow(): void {
+    for (const domain of this.options.domains) {
+      if (this.leases.has(domain)) continue;
       let follower = this.followers.get(domain);
       if (!follower) {
         follower = new DomainFollower(domain, this.options.rules, { ...this.options.deps, store: this.store(domain) });
@@ -257,30 +187,20 @@ export class RouterReplica {
     return `${this.options.keyPrefix ?? 'sb:'}router:replicas`;
   }
 
-  /**
-   * Heartbeat in a shared sorted set, and the replicas alive: those that beat within one lease
-   * period (they beat every tenth of it). A replica that died stops counting for the fair share
-   * after one period, so its domains are taken as soon as their leases lapse; older entries are
-   * removed after three.
-   */
+  /** Heartbeat in a shared sorted set, so replicas can count each other for the fair share. */
   private async announce(): Promise<void> {
     const now = this.options.deps.clock();
-    const key = this.replicasKey();
-    const [, , alive] = (await this.options.redis.multi()
-      .zadd(key, now, this.options.replicaId)
-      .zremrangebyscore(key, '-inf', String(now - 3 * this.ttlMs))
-      .zrangebyscore(key, String(now - this.ttlMs), '+inf')
-      .exec()) ?? [];
-    if (alive?.[0]) throw alive[0];
-    this.alive = (alive?.[1] as string[] | undefined) ?? [this.options.replicaId];
+    await this.options.redis.zadd(this.replicasKey(), now, this.options.replicaId);
+    await this.options.redis.zremrangebyscore(this.replicasKey(), '-inf', String(now - 3 * this.ttlMs));
   }
 
-  private fairShare(): number {
-    return Math.ceil(this.options.domains.length / Math.max(1, this.alive.length));
+  private async fairShare(): Promise<number> {
+    const alive = Math.max(1, await this.options.redis.zcard(this.replicasKey()));
+    return Math.ceil(this.options.domains.length / alive);
   }
 
-  private wantsMore(): boolean {
-    return this.leases.size < this.fairShare();
+  private async wantsMore(): Promise<boolean> {
+    return this.leases.size < (await this.fairShare());
   }
 
   /**
@@ -289,7 +209,7 @@ export class RouterReplica {
    * the renewals of the domains we keep must not wait behind it.
    */
   private async shedExcess(): Promise<void> {
-    if (this.leases.size <= this.fairShare()) return;
+    if (this.leases.size <= (await this.fairShare())) return;
     const domain = [...this.owned.keys()].pop();
     if (domain) {
       void this.release(domain, 'rebalancing to a newer replica').catch((error: unknown) => {
