@@ -1,12 +1,10 @@
 import type { DomainStore, Lease } from '@switchboard/state';
-import type { BusNames } from '@switchboard/bus';
 import type { Logger } from 'pino';
 import type { RuleSet } from '../rules/classify.js';
 import { decodeInTurns, replayRedisTail, restoreEngine, type WarmStart } from './open-domain.js';
 
 export interface FollowerDeps {
   readonly store: DomainStore;
-  readonly names: BusNames;
   readonly logger: Logger;
   readonly clock: () => number;
 }

@@ -29,6 +29,14 @@ const tracer = getTracer('@switchboard/router');
  */
 export const MAX_BATCH_BYTES = 768 * 1024;
 
+/** A job the engine applied in this batch, with what it commits and its position in the log. */
+interface PreparedJob {
+  readonly job: Job;
+  readonly result: ApplyResult;
+  readonly committed: BatchedTransition;
+  readonly position: number;
+}
+
 interface Job {
   /** The submitter's trace context: batches mix jobs, so each job's notifications use its own. */
   readonly ctx: Context;
@@ -209,7 +217,7 @@ export class DomainWorker implements DomainPort {
   }
 
   private async runBatch(jobs: Job[]): Promise<void> {
-    const prepared: { job: Job; result: ApplyResult; committed: BatchedTransition; position: number }[] = [];
+    const prepared: PreparedJob[] = [];
     const unchanged: { job: Job; result: ApplyResult }[] = [];
     const dropped: Job[] = [];
     for (const job of jobs) {
@@ -269,7 +277,7 @@ export class DomainWorker implements DomainPort {
    * The ROUTING records of one commit: its commands in order, split into consecutive batches
    * where one would pass {@link MAX_BATCH_BYTES} (JetStream refuses messages over its max payload).
    */
-  private batchesOf(prepared: readonly { job: Job; committed: BatchedTransition; position: number }[]):
+  private batchesOf(prepared: readonly PreparedJob[]):
     { entry: OutboxEntry; types: string; notices: Notice[] }[] {
     const built = batchOutbox(this.deps.names, this.domain, this.core.epoch, prepared[0]!.position, prepared.map((p) => p.committed));
     if (built.entry.payload.length <= MAX_BATCH_BYTES || prepared.length === 1) {

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import { readSubject, routingSubject } from '@switchboard/bus';
+import { readSubject, streamSubjects } from '@switchboard/bus';
 import type { DomainStore, Lease, Transition } from '@switchboard/state';
 import type { RuleSet } from '../rules/classify.js';
 import { timerEntry } from '../mapping/transition.mapper.js';
@@ -223,7 +223,7 @@ async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: numbe
   // The whole domain, not only `.batch`: records relayed before batches (one `.applied` message
   // per command, events on subjects of their own) stay on ROUTING until its retention drops them,
   // and a rebuild right after the upgrade needs them.
-  const subject = routingSubject(deps.names, core.domain, ROUTING_BATCH).replace(/[^.]+$/, '>');
+  const subject = streamSubjects.routing(deps.names).replace(/>$/, `${core.domain}.>`);
   const found: AppliedRecord[] = [];
   for await (const msg of readSubject(deps.js, deps.jsm, deps.names.routingStream, subject, startSeq === undefined ? {} : { startSeq })) {
     if (msg.subject.endsWith(`.${ROUTING_BATCH}`)) found.push(...readRoutingBatch(msg.data).records);
