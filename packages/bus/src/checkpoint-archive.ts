@@ -48,18 +48,18 @@ export class CheckpointArchive {
   async put(meta: CheckpointMeta, data: Uint8Array): Promise<void> {
     const stored = await this.slots(meta.domain);
     const older = SLOTS.find((slot) => !stored.some((s) => s.slot === slot))
-      ?? stored.reduce((a, b) => (a.meta.takenAtMs <= b.meta.takenAtMs ? a : b)).slot;
+      ?? stored.reduce((a, b) => (newerFirst(a.meta, b.meta) > 0 ? a : b)).slot;
     await this.os.putBlob({ name: objectName(meta.domain, older), description: JSON.stringify(meta) }, data);
   }
 
   /** The domain's stored checkpoints, newest first (at most two). */
   async list(domain: string): Promise<readonly CheckpointMeta[]> {
-    return (await this.slots(domain)).map((s) => s.meta).sort((a, b) => b.takenAtMs - a.takenAtMs);
+    return (await this.slots(domain)).map((s) => s.meta).sort(newerFirst);
   }
 
   /** Reads the domain's checkpoints, newest first; a slot whose object cannot be read is skipped. */
   async *read(domain: string): AsyncGenerator<ArchivedCheckpoint> {
-    const stored = (await this.slots(domain)).sort((a, b) => b.meta.takenAtMs - a.meta.takenAtMs);
+    const stored = (await this.slots(domain)).sort((a, b) => newerFirst(a.meta, b.meta));
     for (const { slot, meta } of stored) {
       const data = await this.os.getBlob(objectName(domain, slot)).catch(() => null);
       if (data !== null) yield { meta, data };
@@ -76,6 +76,15 @@ export class CheckpointArchive {
     }
     return found;
   }
+}
+
+/**
+ * Orders checkpoints newest first: by when they were taken, then by log position — two taken in
+ * the same millisecond (a burst of commands, or a clock that did not move) are told apart by how
+ * much of the log they cover, so the newest is never mistaken for the older and overwritten.
+ */
+function newerFirst(a: CheckpointMeta, b: CheckpointMeta): number {
+  return b.takenAtMs - a.takenAtMs || b.position - a.position;
 }
 
 function objectName(domain: string, slot: string): string {
