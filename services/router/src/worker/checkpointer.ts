@@ -78,6 +78,8 @@ export class Checkpointer {
    */
   private previous: { readonly position: number; readonly logId: string } | undefined;
   private trimmed = 0;
+  /** Set when the worker stopped: a write in flight stores and trims nothing more. */
+  private stopped = false;
 
   /**
    * `position`: the log position the domain was opened at; `durable`: the newest checkpoint the
@@ -132,6 +134,15 @@ export class Checkpointer {
       .finally(() => { this.writing = undefined; });
   }
 
+  /**
+   * The worker stopped (fenced, handing over, shutting down): a write in flight goes no further
+   * than the step it is in, so a former owner never puts a checkpoint in the archive or trims the
+   * log after the next owner may have rebuilt from them.
+   */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** Resolves when no write is running. */
   async idle(): Promise<void> {
     await this.writing;
@@ -159,9 +170,11 @@ export class Checkpointer {
     // The archive copy must not cover records whose events are not yet on ROUTING: a rebuild
     // from it would never publish them (their inputs are acked and their commands applied).
     if (!(await taken.relayed)) throw new Error('outbox not relayed yet');
+    if (this.stopped) return;
     await this.deps.archive.put({ domain: this.deps.domain, epoch, position, takenAtMs, format: CHECKPOINT_FORMAT, routingTailAfterSeq: taken.routingTailAfterSeq }, data);
     this.durable = { position, takenAtMs, routingTailAfterSeq: taken.routingTailAfterSeq };
     const upTo = this.previous;
+    if (this.stopped) return;
     const compacted = await this.deps.store.compact(this.deps.lease, position, undefined, upTo?.logId ?? '');
     if (compacted === undefined) return this.deps.fenced('lease lost while compacting the log');
     if (upTo !== undefined && upTo.logId !== '') this.trimmed = upTo.position;

@@ -201,6 +201,7 @@ export class DomainWorker implements DomainPort {
     clearInterval(this.checkpointTimer);
     // A fenced owner must publish nothing more: its unrelayed records belong to the next owner.
     this.outbox.stop();
+    this.checkpoints.stop();
     for (const job of this.queue.splice(0)) job.reject(new WorkerStoppedError(reason));
   }
 
