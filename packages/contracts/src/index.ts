@@ -183,6 +183,7 @@ export {
   ContactCompleted,
   ContactExpired,
   ContactOffered,
+  ContactOutcomeRecorded,
   ContactOverflowed,
   ContactQueued,
   ContactReceived,

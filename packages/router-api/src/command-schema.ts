@@ -28,7 +28,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SET_PRESENCE'), agentId: id, presence: z.enum(['AVAILABLE', 'AWAY']), reason: z.string().max(100).optional() }),
   z.object({ type: z.literal('ACCEPT'), contactId: id, agentId: id, offerToken: z.number().int().positive() }),
   z.object({ type: z.literal('DECLINE'), contactId: id, agentId: id, offerToken: z.number().int().positive(), reason: z.string().max(200).default('declined') }),
-  z.object({ type: z.literal('COMPLETE'), contactId: id, agentId: id, disposition: z.string().max(100).default('resolved') }),
+  z.object({
+    type: z.literal('COMPLETE'), contactId: id, agentId: id, disposition: z.string().max(100).default('resolved'),
+    notes: z.string().max(4_000).optional(), resolvedFirstContact: z.boolean().optional(), endedOnChannel: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('END_WRAP_UP'), contactId: id, agentId: id }),
   z.object({ type: z.literal('ABANDON'), contactId: id }),
   z.object({
@@ -39,6 +42,9 @@ export const commandSchema = z.discriminatedUnion('type', [
       z.object({ kind: z.literal('agent'), agentId: id, queueId: id.optional() }),
       z.object({ kind: z.literal('external'), destination: id }),
     ]),
+    reason: z.string().max(200).optional(),
+    /** Who asked (the agent or supervisor's subject); the edge sets it from the caller's token. */
+    by: id.optional(),
   }),
 ]);
 

@@ -32,6 +32,7 @@ export const queueSchema = z.object({
   wrapUpSeconds: z.number().nonnegative().default(30),
   missesBeforeAway: z.number().int().positive().default(3),
   stickyAgentWaitSeconds: z.number().nonnegative().default(0),
+  dispositions: z.array(z.string().min(1).max(100)).max(200).optional(),
   vipPool: z.object({
     teams: z.array(z.string()).default([]),
     agentIds: z.array(z.string()).default([]),

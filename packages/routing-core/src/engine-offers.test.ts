@@ -74,20 +74,66 @@ describe('offers, accept, complete, wrap-up', () => {
     expect(() => h.engine.apply({ type: 'ABANDON', contactId: 'c1' }, 0)).toThrowError(/TIME_WENT_BACKWARDS/);
   });
 
-  it('a second complete of a contact in wrap-up by its agent changes nothing (the platform ended it first, or a retry)', () => {
+  it('after the platform ended a connected contact, its agent\'s complete in wrap-up records their outcome once; other completes change nothing', () => {
     const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 30 })]);
     h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
     h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
     h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
     const offer = h.lastOffer('c1')!;
     h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: offer.agentId, offerToken: offer.offerToken });
-    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: offer.agentId, disposition: 'ended-on-channel' });
+    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: offer.agentId, disposition: 'ended-on-channel', endedOnChannel: true });
+    const completed = h.ofType('ContactCompleted')[0]!;
+    expect(completed).toMatchObject({ disposition: 'ended-on-channel', notes: '' });
+    expect(completed.resolvedFirstContact).toBeUndefined();
+    // The platform's end arriving twice (a redelivery under another id) is no outcome.
+    expect(h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: offer.agentId, disposition: 'ended-on-channel', endedOnChannel: true }).outcome.kind).toBe('stale');
+    const recorded = h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: offer.agentId, disposition: 'follow-up', notes: 'call back Monday', resolvedFirstContact: false });
+    expect(recorded.outcome.kind).toBe('applied');
+    expect(recorded.events).toMatchObject([{ type: 'ContactOutcomeRecorded', agentId: offer.agentId, disposition: 'follow-up', notes: 'call back Monday', resolvedFirstContact: false }]);
     const again = h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: offer.agentId, disposition: 'resolved' });
     expect(again.outcome.kind).toBe('stale');
     expect(again.events).toEqual([]);
     const other = offer.agentId === 'a1' ? 'a2' : 'a1';
     expect(() => h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: other, disposition: 'x' })).toThrowError(/ROUTING.INVALID_TRANSITION/);
     expect(h.ofType('ContactCompleted')).toHaveLength(1);
+    // The pending outcome survives a checkpoint: restored, the agent's answer is still recorded.
+    const h2 = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 30 })]);
+    h2.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h2.apply({ type: 'ARRIVE', contact: contactInput('c2', 'q1', h2.now) });
+    const o2 = h2.lastOffer('c2')!;
+    h2.apply({ type: 'ACCEPT', contactId: 'c2', agentId: 'a1', offerToken: o2.offerToken });
+    h2.apply({ type: 'COMPLETE', contactId: 'c2', agentId: 'a1', disposition: 'ended-on-channel', endedOnChannel: true });
+    expect(h2.engine.capture().contacts.find((c) => c.input.id === 'c2')).toMatchObject({ outcomePending: true });
+  });
+
+  it('a complete by its agent of what already wraps up after their own complete is a retry: nothing changes', () => {
+    const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 30 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    const offer = h.lastOffer('c1')!;
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: offer.offerToken });
+    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'resolved', notes: 'refund issued', resolvedFirstContact: true });
+    expect(h.ofType('ContactCompleted')[0]).toMatchObject({ disposition: 'resolved', notes: 'refund issued', resolvedFirstContact: true });
+    // The platform's end after the agent's own complete is stale too.
+    expect(h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'ended-on-channel', endedOnChannel: true }).outcome.kind).toBe('stale');
+    expect(h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'resolved' }).outcome.kind).toBe('stale');
+    expect(h.ofType('ContactOutcomeRecorded')).toEqual([]);
+  });
+
+  it('refuses a disposition outside the queue\'s catalogue, naming the codes allowed, and changes nothing', () => {
+    const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 30, dispositions: ['resolved', 'follow-up'] })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')!.offerToken });
+    let caught: unknown;
+    try { h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'escalated' }); } catch (e) { caught = e; }
+    expect(isRoutingError(caught, 'ROUTING.INVALID_DISPOSITION')).toBe(true);
+    expect(String(caught)).toMatch(/'escalated' is not one of queue q1's: resolved, follow-up/);
+    expect(h.engine.contact('c1')?.state).toBe('CONNECTED');
+    // The platform's end is never refused for its code, and the agent's outcome after it is checked.
+    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'ended-on-channel', endedOnChannel: true });
+    expect(() => h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'escalated' })).toThrowError(/INVALID_DISPOSITION/);
+    expect(h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'follow-up' }).outcome.kind).toBe('applied');
   });
 
   it('numbers events monotonically with deterministic ids, and replays identically', () => {

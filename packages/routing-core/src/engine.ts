@@ -109,13 +109,13 @@ export class RoutingEngine {
       case 'DECLINE':
         return refuse(s, cmd.contactId, cmd.agentId, cmd.offerToken, cmd.reason);
       case 'COMPLETE':
-        return complete(s, cmd.contactId, cmd.agentId, cmd.disposition);
+        return complete(s, cmd.contactId, cmd.agentId, cmd);
       case 'END_WRAP_UP':
         return endWrapUpCommand(s, cmd.contactId, cmd.agentId);
       case 'ABANDON':
         return abandon(s, cmd.contactId);
       case 'TRANSFER':
-        return transfer(s, cmd.contactId, cmd.target);
+        return transfer(s, cmd.contactId, cmd.target, { reason: cmd.reason, by: cmd.by });
       case 'TIMER_FIRED':
         return timerFired(s, cmd.timer);
     }

@@ -18,10 +18,10 @@ export { DecisionTrigger, MAX_CANDIDATE_NOTES, PassReason } from './model/explan
 export type { CandidateNote, Explanation } from './model/explanation.js';
 export { TimerKind } from './model/timer.js';
 export type { TimerRequest } from './model/timer.js';
-export type { RoutingCommand, RoutingCommandType, TransferTarget } from './model/command.js';
+export type { CompletionOutcome, RoutingCommand, RoutingCommandType, TransferTarget } from './model/command.js';
 export type { ApplyResult, RejectReason, RoutingOutcome } from './model/outcome.js';
 export type {
-  AgentPresenceChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactExpired, ContactOffered,
+  AgentPresenceChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
 } from './model/event.js';

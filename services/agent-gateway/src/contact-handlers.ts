@@ -83,10 +83,12 @@ export async function complete(deps: GatewayDeps, request: CompleteRequest, prin
   check(request.wrapUpSeconds <= 3_600, 'wrap_up_seconds', 'out_of_range', '0..3600');
   const view = await ownContact(deps, request.contactId, principal, 'Complete');
   // WRAP_UP: its channel ended the conversation first (the caller hung up); the desk's complete
-  // then changes nothing in the router (a stale outcome) and is not an error.
+  // then records the agent's outcome (disposition, notes, FCR) — once; a retry changes nothing.
   if (view.state !== 'CONNECTED' && view.state !== 'WRAP_UP') throw failedPrecondition(`contact "${view.id}" is ${view.state}, not CONNECTED`);
   await inContactTrace(deps, view.id, 'complete', () =>
-    deps.router.command({ type: 'COMPLETE', contactId: view.id, agentId: principal.subject, disposition: request.disposition || 'resolved' }));
+    deps.router.command({ type: 'COMPLETE', contactId: view.id, agentId: principal.subject, disposition: request.disposition || 'resolved',
+      notes: request.notes, resolvedFirstContact: request.resolvedFirstContact }));
+  // Notes are the agent's free text about the customer: on ROUTING (the record), never in logs.
   deps.logger.info({ contactId: view.id, agentId: principal.subject, disposition: request.disposition, firstContact: request.resolvedFirstContact }, 'contact completed');
   const queue = await deps.router.queueWrapUpSeconds(view.queueId);
   const seconds = request.wrapUpSeconds > 0 ? Math.min(request.wrapUpSeconds, queue) : queue;
@@ -109,8 +111,9 @@ export async function transfer(deps: GatewayDeps, request: TransferRequest, prin
   check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
   const supervising = (SUPERVISING as readonly string[]).includes(principal.role);
   const view = supervising ? await liveContact(deps, request.contactId) : await ownContact(deps, request.contactId, principal, 'Transfer');
-  await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: agentId ? { kind: 'agent', agentId } : { kind: 'queue', queueId } });
-  deps.logger.info({ contactId: view.id, by: principal.subject, queueId, agentId }, 'contact transferred');
+  await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: agentId ? { kind: 'agent', agentId } : { kind: 'queue', queueId },
+    by: principal.subject, ...(request.reason ? { reason: request.reason } : {}) });
+  deps.logger.info({ contactId: view.id, by: principal.subject, queueId, agentId, reason: request.reason }, 'contact transferred');
   const after = await deps.router.contact(view.id);
   return { contact: after ? contactToProto(after) : undefined };
 }
@@ -127,7 +130,8 @@ export async function forceAssign(deps: GatewayDeps, request: ForceAssignRequest
   const view = await liveContact(deps, request.contactId);
   if (view.state !== 'QUEUED' && view.state !== 'OFFERED') throw failedPrecondition(`contact "${view.id}" is ${view.state}; only waiting contacts can be assigned`);
   if (!(await deps.router.agent(request.agentId))) throw notFound(`agent "${request.agentId}" is not signed in`);
-  await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: { kind: 'agent', agentId: request.agentId, queueId: view.queueId } });
+  await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: { kind: 'agent', agentId: request.agentId, queueId: view.queueId },
+    by: principal.subject, reason: 'force-assigned' });
   const after = await deps.router.contact(view.id);
   return { reservationToken: after?.agentId === request.agentId ? (after.offerToken ?? 0) : 0 };
 }

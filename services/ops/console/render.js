@@ -68,7 +68,8 @@ export function queueTile(q, target, elapsed) {
       h('div', {}, h('dt', {}, 'Agents'), h('dd', {}, `${q.agentsAvailable ?? 0} free · ${q.agentsBusy ?? 0} busy`)),
       h('div', {}, h('dt', {}, 'Offers'), h('dd', {}, q.offersOpen ?? 0)),
       h('div', {}, h('dt', {}, 'ASA'), h('dd', {}, secs(q.asaSeconds))),
-      h('div', {}, h('dt', {}, 'Abandoned'), h('dd', {}, pct(q.abandonRate)))));
+      h('div', {}, h('dt', {}, 'Abandoned'), h('dd', {}, pct(q.abandonRate))),
+      h('div', {}, h('dt', {}, 'FCR'), h('dd', { class: 'fcr' }, pct(q.firstContactResolution)))));
 }
 
 /** One agent row. */

@@ -6,6 +6,7 @@ const KINDS = {
   accepted: ['Accepted', 'good'], declined: ['Declined', 'bad'], timedOut: ['Offer timed out', 'bad'], completed: ['Completed', 'good'],
   wrapUpEnded: ['Wrap-up ended', 'neutral'], abandoned: ['Abandoned', 'bad'], expired: ['Expired', 'bad'], overflowed: ['Overflowed', 'wait'],
   transferred: ['Transferred', 'wait'], ringWidened: ['Ring widened', 'wait'], presenceChanged: ['Presence', 'neutral'],
+  outcomeRecorded: ['Outcome recorded', 'good'],
 };
 
 /** A short human label for an event kind ('timedOut' → 'Offer timed out'). */
@@ -21,6 +22,12 @@ export function kindOf(event) {
 const time = (iso) => (iso ? new Date(iso).toISOString().slice(11, 23) : '—');
 const reason = (r) => String(r).replace(/^PASS_REASON_/, '').toLowerCase().replace(/_/g, ' ');
 
+/** The agent's FCR answer and notes, when the event carries them. */
+function outcome(b) {
+  const fcr = b.resolvedFirstContact === undefined ? '' : b.resolvedFirstContact ? ', resolved on first contact' : ', not resolved on first contact';
+  return `${fcr}${b.notes ? ` — notes: ${b.notes}` : ''}`;
+}
+
 /** One line saying what happened. */
 export function summary(event) {
   const b = event[kindOf(event)] ?? {};
@@ -30,12 +37,14 @@ export function summary(event) {
     case 'accepted': return `by ${event.agentId} after ${(b.waitSeconds ?? 0).toFixed(1)} s waiting`;
     case 'declined': return `by ${event.agentId}: ${b.reason ?? ''}`;
     case 'timedOut': return `${event.agentId} did not answer (${b.consecutiveMisses ?? 0} in a row)`;
-    case 'completed': return `by ${event.agentId}, ${b.disposition ?? ''}, handled ${(b.handleSeconds ?? 0).toFixed(1)} s`;
+    case 'completed': return `by ${event.agentId}, ${b.disposition ?? ''}, handled ${(b.handleSeconds ?? 0).toFixed(1)} s${outcome(b)}`;
+    // proto3 JSON leaves a false answer out: here it is always given.
+    case 'outcomeRecorded': return `by ${event.agentId}, ${b.disposition ?? ''}${outcome({ resolvedFirstContact: false, ...b })}`;
     case 'wrapUpEnded': return `${event.agentId} free after ${(b.wrapUpSeconds ?? 0).toFixed(1)} s`;
     case 'abandoned': return `after ${(b.waitSeconds ?? 0).toFixed(1)} s (${b.fromState ?? ''})`;
     case 'expired': return `after ${(b.waitSeconds ?? 0).toFixed(1)} s`;
     case 'overflowed': return `${b.fromQueueId} → ${b.toQueueId}`;
-    case 'transferred': return `to ${b.toAgentId || b.toQueueId || b.destination}`;
+    case 'transferred': return `to ${b.toAgentId || b.toQueueId || b.destination}${b.by ? ` by ${b.by}` : ''}${b.reason ? `: ${b.reason}` : ''}`;
     case 'ringWidened': return `ring ${b.fromRing ?? 0} → ${b.ring ?? 0}${b.poolOpen ? ', VIP pool open' : ''}`;
     case 'rejected': return b.reason ?? '';
     default: return '';

@@ -16,6 +16,8 @@ class QueueWindow {
   readonly cycles: Sample[] = [];
   readonly answered: Sample[] = [];
   readonly abandoned: Sample[] = [];
+  /** Agents' outcomes: 1 resolved on the first contact, 0 not. */
+  readonly outcomes: Sample[] = [];
 
   /** Adds a sample and drops those past the window or over the cap, so a queue nobody reads stays bounded. */
   push(list: Sample[], sample: Sample, fromMs: number): void {
@@ -24,11 +26,11 @@ class QueueWindow {
   }
 
   prune(fromMs: number): void {
-    for (const list of [this.cycles, this.answered, this.abandoned]) QueueWindow.trim(list, fromMs);
+    for (const list of [this.cycles, this.answered, this.abandoned, this.outcomes]) QueueWindow.trim(list, fromMs);
   }
 
   get size(): number {
-    return this.cycles.length + this.answered.length + this.abandoned.length;
+    return this.cycles.length + this.answered.length + this.abandoned.length + this.outcomes.length;
   }
 
   private static trim(list: Sample[], fromMs: number): void {
@@ -45,6 +47,8 @@ export interface QueueRates {
   readonly serviceLevel: number;
   readonly asaSeconds: number;
   readonly abandonRate: number;
+  /** Share of agents' outcomes resolved on the first contact; NaN without any. */
+  readonly firstContactResolution: number;
 }
 
 /**
@@ -108,6 +112,8 @@ export class LiveRates {
     if (event.offered && channel) this.offeredAt.set(key, { offeredAtMs: at, channel });
     else if (event.accepted) sample((w) => w.answered, event.accepted.waitSeconds);
     else if (event.abandoned || event.expired) sample((w) => w.abandoned, 0);
+    else if (event.completed?.resolvedFirstContact !== undefined) sample((w) => w.outcomes, event.completed.resolvedFirstContact ? 1 : 0);
+    else if (event.outcomeRecorded) sample((w) => w.outcomes, event.outcomeRecorded.resolvedFirstContact ? 1 : 0);
     else if (event.wrapUpEnded) {
       const offered = this.offeredAt.get(key);
       if (offered !== undefined) sample((w) => w.cycles, (at - offered.offeredAtMs) / 1000);
@@ -144,6 +150,7 @@ export class LiveRates {
       serviceLevel: offered === 0 ? 1 : w.answered.filter((s) => s.value <= slSeconds).length / offered,
       asaSeconds: mean(w.answered) ?? 0,
       abandonRate: offered === 0 ? 0 : w.abandoned.length / offered,
+      firstContactResolution: mean(w.outcomes) ?? Number.NaN,
     };
   }
 

@@ -59,6 +59,7 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
     wrapUpSeconds: q.wrapUpSeconds,
     missesBeforeAway: q.missesBeforeAway || 3,
     stickyAgentWaitSeconds: q.stickyWaitSeconds,
+    ...(q.dispositions.length > 0 ? { dispositions: q.dispositions } : {}),
     ...(kind === 'VIP' && q.dedicatedTeams.length > 0
       ? { vipPool: { teams: q.dedicatedTeams, agentIds: [], overflowToGeneralAfterSeconds: q.generalOverflowAfterSeconds } } : {}),
   };
@@ -99,6 +100,7 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     stickyWaitSeconds: c.stickyAgentWaitSeconds,
     dedicatedTeams: [...(c.vipPool?.teams ?? [])],
     generalOverflowAfterSeconds: c.vipPool?.overflowToGeneralAfterSeconds ?? 0,
+    dispositions: [...(c.dispositions ?? [])],
     version: meta.version,
   };
 }

@@ -41,6 +41,7 @@ export async function queueStats(deps: QueueServiceDeps, domain: string, queueId
       serviceLevel: rates.serviceLevel,
       asaSeconds: rates.asaSeconds,
       abandonRate: rates.abandonRate,
+      firstContactResolution: rates.firstContactResolution,
       agentsAvailable: available,
       agentsBusy: busy,
       offersOpen: q.offered,

@@ -82,7 +82,10 @@ export class SimulatedAgents {
       this.counts.accepted += 1;
       const [min, max] = HANDLE_SECONDS[event.channel] ?? [60, 240];
       await sleep((between(min, max) * 1_000) / speed);
-      if (!(await this.send({ type: 'COMPLETE', contactId: event.contactId, agentId: agent.id, disposition: Math.random() < 0.85 ? 'resolved' : 'follow-up' }))) return;
+      // About three in four resolved at once (a typical FCR); the rest need a follow-up.
+      const resolved = Math.random() < 0.75;
+      if (!(await this.send({ type: 'COMPLETE', contactId: event.contactId, agentId: agent.id, disposition: resolved ? 'resolved' : 'follow-up',
+        resolvedFirstContact: resolved, ...(resolved ? {} : { notes: 'customer to send the order number' }) }))) return;
       this.counts.completed += 1;
       await sleep(between(5_000, 20_000) / speed);
       await this.send({ type: 'END_WRAP_UP', contactId: event.contactId, agentId: agent.id });

@@ -15,7 +15,13 @@ export interface TraceJson {
 }
 
 const BODIES = ['received', 'queued', 'rejected', 'offered', 'accepted', 'declined', 'timedOut', 'completed', 'wrapUpEnded', 'abandoned',
-  'expired', 'overflowed', 'transferred', 'ringWidened'] as const;
+  'expired', 'overflowed', 'transferred', 'ringWidened', 'outcomeRecorded'] as const;
+
+/** The agent's FCR answer and notes, when the event carries them. */
+function outcome(b: Record<string, unknown>): string {
+  const fcr = b.resolvedFirstContact === undefined ? '' : b.resolvedFirstContact ? ', resolved on first contact' : ', not resolved on first contact';
+  return `${fcr}${b.notes ? ` — notes: ${String(b.notes)}` : ''}`;
+}
 
 function what(e: EventJson): { kind: string; text: string; explanation?: ExplanationJson } {
   const kind = BODIES.find((k) => e[k] !== undefined) ?? 'unknown';
@@ -27,7 +33,10 @@ function what(e: EventJson): { kind: string; text: string; explanation?: Explana
     accepted: `by ${e.agentId} after ${n('waitSeconds')}s waiting`,
     declined: `by ${e.agentId}: ${String(b.reason ?? '')}`,
     timedOut: `${e.agentId} did not answer`,
-    completed: `by ${e.agentId} (${String(b.disposition ?? '')}), handled ${n('handleSeconds')}s`,
+    completed: `by ${e.agentId} (${String(b.disposition ?? '')}), handled ${n('handleSeconds')}s${outcome(b)}`,
+    // proto3 JSON leaves a false answer out: here it is always given.
+    outcomeRecorded: `by ${e.agentId} (${String(b.disposition ?? '')})${outcome({ resolvedFirstContact: false, ...b })}`,
+    transferred: `to ${String(b.toAgentId || b.toQueueId || b.destination || '')}${b.by ? ` by ${String(b.by)}` : ''}${b.reason ? `: ${String(b.reason)}` : ''}`,
     wrapUpEnded: `${e.agentId} free after ${n('wrapUpSeconds')}s wrap-up`,
     abandoned: `after ${n('waitSeconds')}s`,
     expired: `after ${n('waitSeconds')}s`,

@@ -1,12 +1,13 @@
 import { RoutingError, RoutingErrorCode } from '../errors.js';
 import { Presence, AWAY_MISSED } from '../model/agent.js';
-import type { TransferTarget } from '../model/command.js';
+import type { CompletionOutcome, TransferTarget } from '../model/command.js';
 import { ContactState } from '../model/contact.js';
 import type { ContactInput } from '../model/contact.js';
 import { DecisionTrigger } from '../model/explanation.js';
 import type { RoutingOutcome } from '../model/outcome.js';
 import { TimerKind } from '../model/timer.js';
 import type { TimerRequest } from '../model/timer.js';
+import type { QueueConfig } from '../model/queue.js';
 import { pullWork, releaseSlot, setPresence } from './agent-flow.js';
 import { advance, detach, dropContact, enterQueue, requeue } from './contact-flow.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
@@ -51,7 +52,7 @@ export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
     id: input.id, input, arrivalSeq: s.nextArrival++, arrivedAtMs: input.arrivedAtMs, queueId: input.queueId,
     state: ContactState.RECEIVED, enqueuedAtMs: s.now, entryToken: 0, key: 0, ring: 0, poolOpen: true,
     preferredAgentId: input.preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
-    agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, declinedBy: new Map(), history: [],
+    agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, outcomePending: false, declinedBy: new Map(), history: [],
   };
   if (!enterQueue(s, c, q, true)) {
     s.emit({ type: 'ContactRejected', ...fields, reason: 'QUEUE_FULL' });
@@ -106,23 +107,54 @@ export function refuse(s: EngineState, contactId: string, agentId: string, token
   return APPLIED;
 }
 
-/** COMPLETE: the conversation ends and wrap-up starts (the slot stays held until it ends). */
-export function complete(s: EngineState, contactId: string, agentId: string, disposition: string): RoutingOutcome {
+/**
+ * COMPLETE: the conversation ends and wrap-up starts (the slot stays held until it ends). When
+ * the platform ended it (`endedOnChannel`), the agent's own COMPLETE during the wrap-up records
+ * their outcome (ContactOutcomeRecorded) instead.
+ */
+export function complete(s: EngineState, contactId: string, agentId: string, outcome: CompletionOutcome): RoutingOutcome {
   const c = contactOf(s, contactId);
-  // Its agent completing what already wraps up — the platform ended it first (the caller hung
-  // up), or a retry — changes nothing: the desk is not told off for a race it could not see.
-  if (c.state === ContactState.WRAP_UP && c.agent?.id === agentId) return STALE;
+  if (c.state === ContactState.WRAP_UP && c.agent?.id === agentId) return recordOutcome(s, c, agentId, outcome);
   if (c.state !== ContactState.CONNECTED) throw invalid(c, 'complete');
   const agent = assertAgent(c, agentId);
   const config = queueOf(s, c).config;
+  const ended = outcome.endedOnChannel === true;
+  if (!ended) checkDisposition(config, outcome.disposition);
   c.state = ContactState.WRAP_UP;
   c.wrapStartMs = s.now;
-  s.emit({ type: 'ContactCompleted', ...s.contactFields(c), agentId, disposition, connectedAtMs: c.connectedAtMs, handleMs: s.now - c.connectedAtMs });
+  c.outcomePending = ended;
+  s.emit({
+    type: 'ContactCompleted', ...s.contactFields(c), agentId, disposition: outcome.disposition, notes: outcome.notes ?? '',
+    ...(ended ? {} : { resolvedFirstContact: outcome.resolvedFirstContact ?? false }),
+    connectedAtMs: c.connectedAtMs, handleMs: s.now - c.connectedAtMs,
+  });
   // Without a wrap-up period the agent never shows WRAP_UP: no presence flap, slot freed at once.
   if (config.wrapUpSeconds <= 0) return endWrapUp(s, c);
   if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);
   s.timer(TimerKind.WRAP_UP_END, s.now + config.wrapUpSeconds * 1000, c.id, c.offerToken ?? 0, agent.id);
   return APPLIED;
+}
+
+/**
+ * Its agent completing what already wraps up. After the platform ended it, the first such
+ * COMPLETE carries the agent's outcome; anything else (a retry, the platform's end arriving after
+ * the agent's) changes nothing: the desk is not told off for a race it could not see.
+ */
+function recordOutcome(s: EngineState, c: ContactRec, agentId: string, outcome: CompletionOutcome): RoutingOutcome {
+  if (!c.outcomePending || outcome.endedOnChannel === true) return STALE;
+  checkDisposition(queueOf(s, c).config, outcome.disposition);
+  c.outcomePending = false;
+  s.emit({ type: 'ContactOutcomeRecorded', ...s.contactFields(c), agentId, disposition: outcome.disposition,
+    notes: outcome.notes ?? '', resolvedFirstContact: outcome.resolvedFirstContact ?? false });
+  return APPLIED;
+}
+
+/** A disposition outside the queue's catalogue (when it has one) is refused, naming the codes allowed. */
+function checkDisposition(config: QueueConfig, disposition: string): void {
+  const allowed = config.dispositions ?? [];
+  if (allowed.length === 0 || allowed.includes(disposition)) return;
+  throw new RoutingError(RoutingErrorCode.INVALID_DISPOSITION,
+    `disposition '${disposition}' is not one of queue ${config.id}'s: ${allowed.join(', ')}`);
 }
 
 /** Ends wrap-up of a WRAP_UP contact: COMPLETED, slot freed, agent back to AVAILABLE when nothing else wraps up. */
@@ -160,7 +192,8 @@ export function abandon(s: EngineState, contactId: string): RoutingOutcome {
 }
 
 /** TRANSFER: to a queue (fresh thresholds, same age), to an agent (sticky), or out of the domain. */
-export function transfer(s: EngineState, contactId: string, target: TransferTarget): RoutingOutcome {
+export function transfer(s: EngineState, contactId: string, target: TransferTarget,
+  asked: { readonly reason?: string | undefined; readonly by?: string | undefined } = {}): RoutingOutcome {
   const c = contactOf(s, contactId);
   if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED && c.state !== ContactState.CONNECTED) throw invalid(c, 'transfer');
   const toQueueId = target.kind === 'queue' ? target.queueId : target.kind === 'agent' ? (target.queueId ?? c.queueId) : undefined;
@@ -173,6 +206,7 @@ export function transfer(s: EngineState, contactId: string, target: TransferTarg
     type: 'ContactTransferred', ...s.contactFields(c), ...(from === undefined ? {} : { fromAgentId: from.id }),
     ...(toQueueId === undefined ? {} : { toQueueId }), ...(target.kind === 'agent' ? { toAgentId: target.agentId } : {}),
     ...(target.kind === 'external' ? { destination: target.destination } : {}),
+    ...(asked.reason ? { reason: asked.reason } : {}), ...(asked.by ? { by: asked.by } : {}),
   });
   c.agent = undefined;
   c.offerToken = undefined;

@@ -117,6 +117,8 @@ export interface ContactImage {
   readonly offeredAtMs: number;
   readonly connectedAtMs: number;
   readonly wrapStartMs: number;
+  /** Present (true) only while the agent's outcome of a contact its platform ended is still to come. */
+  readonly outcomePending?: true;
   /** In map order. */
   readonly declinedBy: readonly { readonly agentId: string; readonly untilMs: number; readonly token: number }[];
   readonly history: readonly string[];
@@ -199,6 +201,7 @@ function contactImage(c: ContactRec, places: ReadonlyMap<SortedList<ContactRec>,
   image.offeredAtMs = c.offeredAtMs;
   image.connectedAtMs = c.connectedAtMs;
   image.wrapStartMs = c.wrapStartMs;
+  if (c.outcomePending) image.outcomePending = true;
   image.declinedBy = c.declinedBy.size === 0 ? NONE_DECLINED : [...c.declinedBy].map(([agentId, e]) => ({ agentId, untilMs: e.untilMs, token: e.token }));
   image.history = c.history; // replaced on change, never mutated: shared, not copied
   return image;
@@ -269,6 +272,7 @@ function restoreContact(s: EngineState, image: ContactImage): void {
     poolOpen: image.poolOpen, preferredAgentId: image.preferredAgentId, stickyAgentId: image.stickyAgentId, group, place: undefined,
     agent: image.agentId === undefined ? undefined : agentOf(s, image.agentId), offerToken: image.offerToken,
     offeredAtMs: image.offeredAtMs, connectedAtMs: image.connectedAtMs, wrapStartMs: image.wrapStartMs,
+    outcomePending: image.outcomePending === true,
     declinedBy: new Map(image.declinedBy.map((d) => [d.agentId, { untilMs: d.untilMs, token: d.token }])), history: image.history,
   };
   if (image.place !== undefined) {

@@ -122,6 +122,8 @@ export interface ContactRec {
   offeredAtMs: number;
   connectedAtMs: number;
   wrapStartMs: number;
+  /** Its platform ended it while connected: the agent's outcome (ContactOutcomeRecorded) is still to come. */
+  outcomePending: boolean;
   /**
    * Agents excluded from this contact after declining or missing it (agentId → exclusion). An
    * exclusion lapses at `untilMs` (see {@link isExcluded}; an EXCLUSION_LAPSE timer then drops it

@@ -28,8 +28,12 @@ function history() {
       events.push({ ...contact(id, q, arrived, at), type: 'OfferDeclined', agentId, offerToken: 1, reason: 'busy' }),
     accepted: (id: string, q: string, arrived: number, at: number, agentId: string) =>
       events.push({ ...contact(id, q, arrived, at), type: 'OfferAccepted', agentId, offerToken: 1, waitMs: (at - arrived) * 1000 }),
-    completed: (id: string, q: string, arrived: number, connected: number, at: number, agentId: string) =>
-      events.push({ ...contact(id, q, arrived, at), type: 'ContactCompleted', agentId, disposition: 'ok', connectedAtMs: connected * 1000, handleMs: (at - connected) * 1000 }),
+    /** `fcr`: the agent's answer; 'ended': the platform ended it, the answer comes with `outcome`. */
+    completed: (id: string, q: string, arrived: number, connected: number, at: number, agentId: string, fcr: boolean | 'ended' = true) =>
+      events.push({ ...contact(id, q, arrived, at), type: 'ContactCompleted', agentId, disposition: fcr === 'ended' ? 'ended-on-channel' : 'ok', notes: '',
+        ...(fcr === 'ended' ? {} : { resolvedFirstContact: fcr }), connectedAtMs: connected * 1000, handleMs: (at - connected) * 1000 }),
+    outcome: (id: string, q: string, arrived: number, at: number, agentId: string, resolvedFirstContact: boolean) =>
+      events.push({ ...contact(id, q, arrived, at), type: 'ContactOutcomeRecorded', agentId, disposition: 'ok', notes: 'called back', resolvedFirstContact }),
     wrapped: (id: string, q: string, arrived: number, wrapStart: number, at: number, agentId: string) =>
       events.push({ ...contact(id, q, arrived, at), type: 'WrapUpEnded', agentId, wrapUpMs: (at - wrapStart) * 1000 }),
     abandoned: (id: string, q: string, arrived: number, at: number) =>
@@ -52,14 +56,15 @@ describe('computeKpis', () => {
   h.offered('c2', 'sales', 10, 40, 'a1');
   h.wrapped('c1', 'sales', 0, 40, 40, 'a1');
   h.accepted('c2', 'sales', 10, 40, 'a1');
-  h.completed('c2', 'sales', 10, 40, 100, 'a1');
+  h.completed('c2', 'sales', 10, 40, 100, 'a1', false);
   h.wrapped('c2', 'sales', 10, 100, 110, 'a1');
   h.entered('c4', 'care', 110);
   h.offered('c4', 'care', 110, 110, 'a1');
   h.declined('c4', 'care', 110, 115, 'a1');
   h.offered('c4', 'care', 110, 125, 'a1', 2);
   h.accepted('c4', 'care', 110, 125, 'a1');
-  h.completed('c4', 'care', 110, 125, 165, 'a1');
+  h.completed('c4', 'care', 110, 125, 165, 'a1', 'ended');
+  h.outcome('c4', 'care', 110, 170, 'a1', true);
   h.wrapped('c4', 'care', 110, 165, 175, 'a1');
   h.signOut('a1', 200);
 
@@ -75,6 +80,19 @@ describe('computeKpis', () => {
     expect(care).toMatchObject({ contacts: 1, answeredInTime: 1, waited: 1, offered: 2, declined: 1, accepted: 1 });
     expect(report.total).toMatchObject({ contacts: 4, answered: 3, offered: 4, accepted: 3, declined: 1, missed: 0 });
     expect(report.total.slSeconds).toBeNaN();
+  });
+
+  it('computes FCR from the agents\' answers, counting an outcome recorded after the platform ended the contact once', () => {
+    const report = computeKpis(h.events, { slSecondsByQueue: { sales: 20, care: 15 } });
+    const sales = report.queues.find((q) => q.queueId === 'sales')!;
+    // c1 resolved on first contact, c2 not.
+    expect(sales).toMatchObject({ outcomes: 2, firstContactResolution: 0.5 });
+    // c4: its platform ended it (no answer on ContactCompleted); the agent's answer came in wrap-up.
+    expect(report.queues.find((q) => q.queueId === 'care')).toMatchObject({ outcomes: 1, firstContactResolution: 1 });
+    expect(report.total.outcomes).toBe(3);
+    expect(report.total.firstContactResolution).toBeCloseTo(2 / 3, 12);
+    // No outcomes: no figure, not 0 %.
+    expect(computeKpis(h.events, { fromMs: 176_000 }).total.firstContactResolution).toBeNaN();
   });
 
   it('measures occupancy as busy over signed-in time', () => {

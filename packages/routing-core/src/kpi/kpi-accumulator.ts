@@ -87,7 +87,9 @@ export class KpiAccumulator {
         return;
       case 'ContactCompleted':
         this.handleMsOf.set(event.contactId, event.handleMs);
+        if (event.resolvedFirstContact !== undefined) this.countOutcome(event, event.resolvedFirstContact);
         return;
+      case 'ContactOutcomeRecorded': return this.countOutcome(event, event.resolvedFirstContact);
       case 'WrapUpEnded': {
         const handleMs = this.handleMsOf.get(event.contactId) ?? 0;
         this.handleMsOf.delete(event.contactId);
@@ -100,6 +102,14 @@ export class KpiAccumulator {
       }
       case 'RingWidened': return;
     }
+  }
+
+  /** An agent's outcome counts for FCR in the contact's queue, as `handled` does, by when it arrived. */
+  private countOutcome(event: ContactEventBase, resolvedFirstContact: boolean): void {
+    if (event.arrivedAtMs < this.fromMs) return;
+    const tally = this.queue(event.queueId);
+    tally.outcomes++;
+    if (resolvedFirstContact) tally.resolvedFirstContact++;
   }
 
   /** The KPIs so far; open agent intervals are closed at `untilMs` (default: the last event). */

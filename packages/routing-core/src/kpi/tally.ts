@@ -12,6 +12,9 @@ export interface QueueTally {
   answeredWaitMs: number;
   handled: number;
   handleMs: number;
+  /** Agents' outcomes recorded (with an FCR answer), and how many said resolved on first contact. */
+  outcomes: number;
+  resolvedFirstContact: number;
   offered: number;
   accepted: number;
   declined: number;
@@ -34,7 +37,7 @@ export interface AgentTally {
 
 export function emptyQueueTally(): QueueTally {
   return { contacts: 0, answered: 0, answeredInTime: 0, abandoned: 0, expired: 0, rejected: 0, waited: 0,
-    answeredWaitMs: 0, handled: 0, handleMs: 0, offered: 0, accepted: 0, declined: 0, missed: 0 };
+    answeredWaitMs: 0, handled: 0, handleMs: 0, outcomes: 0, resolvedFirstContact: 0, offered: 0, accepted: 0, declined: 0, missed: 0 };
 }
 
 export function emptyAgentTally(): AgentTally {
@@ -67,6 +70,8 @@ export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): Qu
     abandonRate: ratio(t.abandoned, t.contacts),
     ahtSeconds: ratio(t.handleMs, t.handled) / 1000,
     handled: t.handled,
+    firstContactResolution: ratio(t.resolvedFirstContact, t.outcomes),
+    outcomes: t.outcomes,
     offered: t.offered,
     accepted: t.accepted,
     declined: t.declined,

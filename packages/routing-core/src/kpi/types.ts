@@ -66,6 +66,13 @@ export interface QueueKpis {
   /** Mean talk + wrap-up of contacts whose wrap-up ended, seconds. */
   readonly ahtSeconds: number;
   readonly handled: number;
+  /**
+   * First-contact resolution: the share of agents' recorded outcomes that said resolved on the
+   * first contact (`resolved_first_contact`). NaN without outcomes.
+   */
+  readonly firstContactResolution: number;
+  /** Agents' outcomes recorded: FCR's denominator. */
+  readonly outcomes: number;
   readonly offered: number;
   readonly accepted: number;
   readonly declined: number;

@@ -9,6 +9,20 @@ export type TransferTarget =
   | { readonly kind: 'agent'; readonly agentId: string; readonly queueId?: string }
   | { readonly kind: 'external'; readonly destination: string };
 
+/**
+ * What a COMPLETE says of the conversation. `endedOnChannel`: the platform ended it (the caller
+ * hung up, the chat visitor left) and the agent's own outcome is still to come — their COMPLETE
+ * during the wrap-up that follows records it.
+ */
+export interface CompletionOutcome {
+  /** A code from the queue's catalogue (`QueueConfig.dispositions`), when it has one. */
+  readonly disposition: string;
+  readonly notes?: string;
+  /** The agent's answer to "was this resolved on the first contact?" (FCR). */
+  readonly resolvedFirstContact?: boolean;
+  readonly endedOnChannel?: boolean;
+}
+
 /** Everything the engine accepts. Time is passed alongside to `apply`, never read. */
 export type RoutingCommand =
   | { readonly type: 'UPSERT_QUEUE'; readonly queue: QueueConfig }
@@ -18,10 +32,10 @@ export type RoutingCommand =
   | { readonly type: 'ARRIVE'; readonly contact: ContactInput }
   | { readonly type: 'ACCEPT'; readonly contactId: string; readonly agentId: string; readonly offerToken: number }
   | { readonly type: 'DECLINE'; readonly contactId: string; readonly agentId: string; readonly offerToken: number; readonly reason: string }
-  | { readonly type: 'COMPLETE'; readonly contactId: string; readonly agentId: string; readonly disposition: string }
+  | { readonly type: 'COMPLETE'; readonly contactId: string; readonly agentId: string } & CompletionOutcome
   | { readonly type: 'END_WRAP_UP'; readonly contactId: string; readonly agentId: string }
   | { readonly type: 'ABANDON'; readonly contactId: string }
-  | { readonly type: 'TRANSFER'; readonly contactId: string; readonly target: TransferTarget }
+  | { readonly type: 'TRANSFER'; readonly contactId: string; readonly target: TransferTarget; readonly reason?: string; readonly by?: string }
   | { readonly type: 'TIMER_FIRED'; readonly timer: TimerRequest };
 
 /** The `type` of a {@link RoutingCommand}. */

@@ -74,8 +74,22 @@ export interface ContactCompleted extends ContactEventBase {
   readonly type: 'ContactCompleted';
   readonly agentId: string;
   readonly disposition: string;
+  readonly notes: string;
+  /** The agent's FCR answer; absent when the platform ended the contact (see ContactOutcomeRecorded). */
+  readonly resolvedFirstContact?: boolean;
   readonly connectedAtMs: number;
   readonly handleMs: number;
+}
+/**
+ * The agent's outcome of a contact its platform ended first (ContactCompleted then carried the
+ * channel's disposition and no FCR answer): recorded from their COMPLETE during wrap-up, once.
+ */
+export interface ContactOutcomeRecorded extends ContactEventBase {
+  readonly type: 'ContactOutcomeRecorded';
+  readonly agentId: string;
+  readonly disposition: string;
+  readonly notes: string;
+  readonly resolvedFirstContact: boolean;
 }
 /** Wrap-up over; the contact is `COMPLETED` and the agent's slot is free. */
 export interface WrapUpEnded extends ContactEventBase {
@@ -106,8 +120,13 @@ export interface ContactTransferred extends ContactEventBase {
   readonly toQueueId?: string;
   readonly toAgentId?: string;
   readonly destination?: string;
-  /** Why, when the engine moved it itself (AGENT_SIGNED_OUT: its agent signed out mid-conversation). */
+  /**
+   * Why: the requester's reason, or the engine's own when it moved the contact itself
+   * (AGENT_SIGNED_OUT: its agent signed out mid-conversation).
+   */
   readonly reason?: string;
+  /** Who asked for it (the agent or supervisor), when someone did. */
+  readonly by?: string;
 }
 /** Eligibility widened: a later ring, the VIP pool opened, or the sticky phase ended. */
 export interface RingWidened extends ContactEventBase {
@@ -121,7 +140,7 @@ export interface RingWidened extends ContactEventBase {
 /** Every event the engine emits, one per state change. */
 export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
-  | AgentPresenceChanged | ContactCompleted | WrapUpEnded | ContactAbandoned | ContactExpired
+  | AgentPresenceChanged | ContactCompleted | ContactOutcomeRecorded | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | RingWidened;
 
 /** The `type` of a {@link RoutingEvent}. */

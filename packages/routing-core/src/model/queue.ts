@@ -78,6 +78,11 @@ export interface QueueConfig {
   readonly stickyAgentWaitSeconds: number;
   /** VIP queues only. */
   readonly vipPool?: VipPool;
+  /**
+   * The disposition codes an agent may complete this queue's contacts with ("resolved",
+   * "follow-up", ...). Absent or empty: any code.
+   */
+  readonly dispositions?: readonly string[];
 }
 
 /** Identifies the rule set a decision was made under (carried in every explanation). */

@@ -56,8 +56,11 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
   if (e.accepted) return { ...c, type: 'OfferAccepted', agentId, offerToken: e.accepted.reservationToken, waitMs: ms(e.accepted.waitSeconds) };
   if (e.declined) return { ...c, type: 'OfferDeclined', agentId, offerToken: e.declined.reservationToken, reason: e.declined.reason };
   if (e.timedOut) return { ...c, type: 'OfferTimedOut', agentId, offerToken: e.timedOut.reservationToken, consecutiveMisses: e.timedOut.consecutiveMisses };
-  if (e.completed) return { ...c, type: 'ContactCompleted', agentId, disposition: e.completed.disposition,
+  if (e.completed) return { ...c, type: 'ContactCompleted', agentId, disposition: e.completed.disposition, notes: e.completed.notes,
+    ...(e.completed.resolvedFirstContact === undefined ? {} : { resolvedFirstContact: e.completed.resolvedFirstContact }),
     connectedAtMs: base.atMs - ms(e.completed.handleSeconds), handleMs: ms(e.completed.handleSeconds) };
+  if (e.outcomeRecorded) return { ...c, type: 'ContactOutcomeRecorded', agentId, disposition: e.outcomeRecorded.disposition,
+    notes: e.outcomeRecorded.notes, resolvedFirstContact: e.outcomeRecorded.resolvedFirstContact };
   if (e.wrapUpEnded) return { ...c, type: 'WrapUpEnded', agentId, wrapUpMs: ms(e.wrapUpEnded.wrapUpSeconds) };
   if (e.abandoned) return { ...c, type: 'ContactAbandoned', fromState: e.abandoned.fromState as ContactState,
     waitMs: ms(e.abandoned.waitSeconds), ...(agentId ? { agentId } : {}) };
@@ -67,7 +70,7 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
     const t = e.transferred;
     return { ...c, type: 'ContactTransferred', ...(t.fromAgentId ? { fromAgentId: t.fromAgentId } : {}),
       ...(t.toQueueId ? { toQueueId: t.toQueueId } : {}), ...(t.toAgentId ? { toAgentId: t.toAgentId } : {}),
-      ...(t.destination ? { destination: t.destination } : {}) };
+      ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}), ...(t.by ? { by: t.by } : {}) };
   }
   if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
     poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };

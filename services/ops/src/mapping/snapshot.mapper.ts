@@ -57,6 +57,7 @@ export function queueStats(q: RouterQueue, waiting: readonly ContactView[], agen
     serviceLevel: recent?.serviceLevel ?? Number.NaN,
     asaSeconds: recent?.asaSeconds ?? Number.NaN,
     abandonRate: recent?.abandonRate ?? Number.NaN,
+    firstContactResolution: recent?.firstContactResolution ?? Number.NaN,
     agentsAvailable: serving.filter((a) => a.presence === 'AVAILABLE' && a.contactIds.length === 0).length,
     agentsBusy: serving.filter((a) => a.contactIds.length > 0).length,
     offersOpen: q.offered,

@@ -66,6 +66,6 @@ function toProto(queueId: string, q: QueueKpis | undefined, start: number, end: 
     missed: q?.missed ?? 0,
     abandoned: q?.abandoned ?? 0,
     completed: q?.handled ?? 0,
-    firstContactResolution: 0,
+    firstContactResolution: finite(q?.firstContactResolution),
   });
 }

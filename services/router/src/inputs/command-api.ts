@@ -58,7 +58,7 @@ async function runCommand(worker: DomainPort, body: unknown): Promise<Reply> {
     if (submitted.kind === 'duplicate') return { ok: true, duplicate: true };
     return { ok: true, outcome: submitted.result.outcome, events: submitted.result.events.map((e) => e.type) };
   } catch (error) {
-    if (isRoutingError(error)) return { ok: false, code: error.code, message: error.message };
+    if (isRoutingError(error)) return { ok: false, code: error.code, message: error.message, ...(error.code === 'ROUTING.INVALID_DISPOSITION' ? { field: 'disposition' } : {}) };
     throw error;
   }
 }

@@ -104,7 +104,7 @@ async function update(update: ContactUpdate, worker: DomainPort): Promise<Submit
 function endingOf(state: string, contactId: string, agentId: string | undefined): { commandId: string; command: RoutingCommand } | undefined {
   if (state === 'QUEUED' || state === 'OFFERED') return { commandId: `abandon:${contactId}`, command: { type: 'ABANDON', contactId } };
   if (state === 'CONNECTED' && agentId !== undefined) {
-    return { commandId: `ended:${contactId}`, command: { type: 'COMPLETE', contactId, agentId, disposition: ENDED_ON_CHANNEL } };
+    return { commandId: `ended:${contactId}`, command: { type: 'COMPLETE', contactId, agentId, disposition: ENDED_ON_CHANNEL, endedOnChannel: true } };
   }
   return undefined;
 }

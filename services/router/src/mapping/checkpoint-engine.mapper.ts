@@ -174,7 +174,7 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     teams: c.teams && { values: list(c.teams) }, rings: c.rings.map(ringToProto), strategy: STRATEGY.toProto(c.strategy),
     agingRatePerSecond: c.agingRatePerSecond, overflow, maxWaitSeconds: c.maxWaitSeconds, maxSize: c.maxSize,
     offerTimeoutSeconds: c.offerTimeoutSeconds, wrapUpSeconds: c.wrapUpSeconds, missesBeforeAway: c.missesBeforeAway,
-    stickyAgentWaitSeconds: c.stickyAgentWaitSeconds,
+    stickyAgentWaitSeconds: c.stickyAgentWaitSeconds, dispositions: c.dispositions && { values: list(c.dispositions) },
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
 }
@@ -193,6 +193,7 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
   if (p.overflow !== undefined) c.overflow = { targetQueueId: p.overflow.targetQueueId, afterSeconds: need(p.overflow.afterSeconds, 'overflow.after_seconds') };
   if (p.maxWaitSeconds !== undefined) c.maxWaitSeconds = p.maxWaitSeconds;
   if (p.maxSize !== undefined) c.maxSize = p.maxSize;
+  if (p.dispositions !== undefined) c.dispositions = p.dispositions.values;
   const pool = p.vipPool;
   if (pool !== undefined) {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };
@@ -326,7 +327,7 @@ export function contactToProto(c: ContactImage): ProtoContact {
     enqueuedAtMs: c.enqueuedAtMs, entryToken: c.entryToken, key: c.key, ring: c.ring, poolOpen: c.poolOpen,
     preferredAgentId: c.preferredAgentId, stickyAgentId: c.stickyAgentId, group: c.group, place: c.place && placeToProto(c.place),
     agentId: c.agentId, offerToken: c.offerToken, offeredAtMs: c.offeredAtMs, connectedAtMs: c.connectedAtMs,
-    wrapStartMs: c.wrapStartMs, declinedBy: list(c.declinedBy), history: list(c.history),
+    wrapStartMs: c.wrapStartMs, declinedBy: list(c.declinedBy), history: list(c.history), outcomePending: c.outcomePending === true,
   };
 }
 
@@ -338,6 +339,7 @@ export function contactFromProto(p: ProtoContact): ContactImage {
     ring: p.ring, poolOpen: p.poolOpen, offeredAtMs: p.offeredAtMs, connectedAtMs: p.connectedAtMs, wrapStartMs: p.wrapStartMs,
     declinedBy: p.declinedBy.map((d) => ({ agentId: d.agentId, untilMs: d.untilMs, token: d.token })), history: p.history,
   };
+  if (p.outcomePending) c.outcomePending = true;
   if (p.preferredAgentId !== undefined) c.preferredAgentId = p.preferredAgentId;
   if (p.stickyAgentId !== undefined) c.stickyAgentId = p.stickyAgentId;
   if (p.group !== undefined) c.group = { queueId: p.group.queueId, key: p.group.key };

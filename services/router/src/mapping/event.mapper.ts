@@ -85,7 +85,10 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'OfferTimedOut':
       return { ...contact, agentId: event.agentId, timedOut: { reservationToken: event.offerToken, consecutiveMisses: event.consecutiveMisses } };
     case 'ContactCompleted':
-      return { ...contact, agentId: event.agentId, completed: { disposition: event.disposition, handleSeconds: seconds(event.handleMs), notes: '' } };
+      return { ...contact, agentId: event.agentId, completed: { disposition: event.disposition, handleSeconds: seconds(event.handleMs), notes: event.notes,
+        ...(event.resolvedFirstContact === undefined ? {} : { resolvedFirstContact: event.resolvedFirstContact }) } };
+    case 'ContactOutcomeRecorded':
+      return { ...contact, agentId: event.agentId, outcomeRecorded: { disposition: event.disposition, notes: event.notes, resolvedFirstContact: event.resolvedFirstContact } };
     case 'WrapUpEnded':
       return { ...contact, agentId: event.agentId, wrapUpEnded: { wrapUpSeconds: seconds(event.wrapUpMs) } };
     case 'ContactAbandoned':
@@ -96,7 +99,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
       return { ...contact, overflowed: { fromQueueId: event.queueId, toQueueId: event.toQueueId } };
     case 'ContactTransferred':
       return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
-        fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: '', destination: event.destination ?? '', reason: event.reason ?? '' } };
+        fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: event.by ?? '', destination: event.destination ?? '', reason: event.reason ?? '' } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
   }

@@ -287,7 +287,11 @@ export interface QueueConfigImage {
   wrapUpSeconds?: number | undefined;
   missesBeforeAway: number;
   stickyAgentWaitSeconds?: number | undefined;
-  vipPool?: QueueConfigImage_VipPool | undefined;
+  vipPool?:
+    | QueueConfigImage_VipPool
+    | undefined;
+  /** The disposition catalogue (absent: any code). */
+  dispositions?: StringList | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -487,6 +491,8 @@ export interface ContactImage {
   declinedBy: ContactImage_Declined[];
   /** Queue ids the contact went through before its current one. */
   history: string[];
+  /** Its platform ended it while connected; the agent's outcome is still to come. */
+  outcomePending: boolean;
 }
 
 /** The contact's cached group, while it is still a current group of its queue. */
@@ -2082,6 +2088,7 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     missesBeforeAway: 0,
     stickyAgentWaitSeconds: undefined,
     vipPool: undefined,
+    dispositions: undefined,
   };
 }
 
@@ -2134,6 +2141,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.vipPool !== undefined) {
       QueueConfigImage_VipPool.encode(message.vipPool, writer.uint32(130).fork()).join();
+    }
+    if (message.dispositions !== undefined) {
+      StringList.encode(message.dispositions, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -2279,6 +2289,14 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.vipPool = QueueConfigImage_VipPool.decode(reader, reader.uint32());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.dispositions = StringList.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2349,6 +2367,7 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         : isSet(object.vip_pool)
         ? QueueConfigImage_VipPool.fromJSON(object.vip_pool)
         : undefined,
+      dispositions: isSet(object.dispositions) ? StringList.fromJSON(object.dispositions) : undefined,
     };
   },
 
@@ -2402,6 +2421,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.vipPool !== undefined) {
       obj.vipPool = QueueConfigImage_VipPool.toJSON(message.vipPool);
     }
+    if (message.dispositions !== undefined) {
+      obj.dispositions = StringList.toJSON(message.dispositions);
+    }
     return obj;
   },
 
@@ -2433,6 +2455,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     message.stickyAgentWaitSeconds = object.stickyAgentWaitSeconds ?? undefined;
     message.vipPool = (object.vipPool !== undefined && object.vipPool !== null)
       ? QueueConfigImage_VipPool.fromPartial(object.vipPool)
+      : undefined;
+    message.dispositions = (object.dispositions !== undefined && object.dispositions !== null)
+      ? StringList.fromPartial(object.dispositions)
       : undefined;
     return message;
   },
@@ -4908,6 +4933,7 @@ function createBaseContactImage(): ContactImage {
     wrapStartMs: 0,
     declinedBy: [],
     history: [],
+    outcomePending: false,
   };
 }
 
@@ -4975,6 +5001,9 @@ export const ContactImage: MessageFns<ContactImage> = {
     }
     for (const v of message.history) {
       writer.uint32(170).string(v!);
+    }
+    if (message.outcomePending !== false) {
+      writer.uint32(176).bool(message.outcomePending);
     }
     return writer;
   },
@@ -5160,6 +5189,14 @@ export const ContactImage: MessageFns<ContactImage> = {
             message.history.push(reader.string());
             continue;
           }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.outcomePending = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5253,6 +5290,11 @@ export const ContactImage: MessageFns<ContactImage> = {
       history: globalThis.Array.isArray(object?.history)
         ? object.history.map((e: any) => globalThis.String(e))
         : [],
+      outcomePending: isSet(object.outcomePending)
+        ? globalThis.Boolean(object.outcomePending)
+        : isSet(object.outcome_pending)
+        ? globalThis.Boolean(object.outcome_pending)
+        : false,
     };
   },
 
@@ -5321,6 +5363,9 @@ export const ContactImage: MessageFns<ContactImage> = {
     if (message.history?.length) {
       obj.history = message.history;
     }
+    if (message.outcomePending !== false) {
+      obj.outcomePending = message.outcomePending;
+    }
     return obj;
   },
 
@@ -5356,6 +5401,7 @@ export const ContactImage: MessageFns<ContactImage> = {
     message.wrapStartMs = object.wrapStartMs ?? 0;
     message.declinedBy = object.declinedBy?.map((e) => ContactImage_Declined.fromPartial(e)) || [];
     message.history = object.history?.map((e) => e) || [];
+    message.outcomePending = object.outcomePending ?? false;
     return message;
   },
 };

@@ -172,6 +172,11 @@ export interface QueueConfig {
    * except the backup teams that rings add (see Ring.add_teams).
    */
   teams: string[];
+  /**
+   * The disposition codes agents complete this queue's contacts with ("resolved", "follow-up"...);
+   * a complete with another code is refused (INVALID_ARGUMENT). Empty = any code.
+   */
+  dispositions: string[];
 }
 
 function createBaseServiceLevelTarget(): ServiceLevelTarget {
@@ -531,6 +536,7 @@ function createBaseQueueConfig(): QueueConfig {
     generalOverflowAfterSeconds: 0,
     version: 0,
     teams: [],
+    dispositions: [],
   };
 }
 
@@ -595,6 +601,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     for (const v of message.teams) {
       writer.uint32(162).string(v!);
+    }
+    for (const v of message.dispositions) {
+      writer.uint32(170).string(v!);
     }
     return writer;
   },
@@ -772,6 +781,14 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.teams.push(reader.string());
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.dispositions.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -854,6 +871,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
       teams: globalThis.Array.isArray(object?.teams)
         ? object.teams.map((e: any) => globalThis.String(e))
         : [],
+      dispositions: globalThis.Array.isArray(object?.dispositions)
+        ? object.dispositions.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -919,6 +939,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.teams?.length) {
       obj.teams = message.teams;
     }
+    if (message.dispositions?.length) {
+      obj.dispositions = message.dispositions;
+    }
     return obj;
   },
 
@@ -951,6 +974,7 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     message.generalOverflowAfterSeconds = object.generalOverflowAfterSeconds ?? 0;
     message.version = object.version ?? 0;
     message.teams = object.teams?.map((e) => e) || [];
+    message.dispositions = object.dispositions?.map((e) => e) || [];
     return message;
   },
 };

@@ -120,7 +120,11 @@ export interface QueueStats {
   agentsAvailable: number;
   agentsBusy: number;
   offersOpen: number;
-  asOf?: Date | undefined;
+  asOf?:
+    | Date
+    | undefined;
+  /** Share of agents' recorded outcomes resolved on the first contact, over the recent interval. */
+  firstContactResolution: number;
 }
 
 export interface WatchQueuesRequest {
@@ -1518,6 +1522,7 @@ function createBaseQueueStats(): QueueStats {
     agentsBusy: 0,
     offersOpen: 0,
     asOf: undefined,
+    firstContactResolution: 0,
   };
 }
 
@@ -1552,6 +1557,9 @@ export const QueueStats: MessageFns<QueueStats> = {
     }
     if (message.asOf !== undefined) {
       Timestamp.encode(toTimestamp(message.asOf), writer.uint32(82).fork()).join();
+    }
+    if (message.firstContactResolution !== 0) {
+      writer.uint32(89).double(message.firstContactResolution);
     }
     return writer;
   },
@@ -1649,6 +1657,14 @@ export const QueueStats: MessageFns<QueueStats> = {
             message.asOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.firstContactResolution = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1709,6 +1725,11 @@ export const QueueStats: MessageFns<QueueStats> = {
         : isSet(object.as_of)
         ? fromJsonTimestamp(object.as_of)
         : undefined,
+      firstContactResolution: isSet(object.firstContactResolution)
+        ? globalThis.Number(object.firstContactResolution)
+        : isSet(object.first_contact_resolution)
+        ? globalThis.Number(object.first_contact_resolution)
+        : 0,
     };
   },
 
@@ -1744,6 +1765,9 @@ export const QueueStats: MessageFns<QueueStats> = {
     if (message.asOf !== undefined) {
       obj.asOf = message.asOf.toISOString();
     }
+    if (message.firstContactResolution !== 0) {
+      obj.firstContactResolution = floatToJson(message.firstContactResolution);
+    }
     return obj;
   },
 
@@ -1762,6 +1786,7 @@ export const QueueStats: MessageFns<QueueStats> = {
     message.agentsBusy = object.agentsBusy ?? 0;
     message.offersOpen = object.offersOpen ?? 0;
     message.asOf = object.asOf ?? undefined;
+    message.firstContactResolution = object.firstContactResolution ?? 0;
     return message;
   },
 };

@@ -174,8 +174,9 @@ export interface RoutingEvent {
   transferred?: ContactTransferred | undefined;
   ringWidened?: RingWidened | undefined;
   presenceChanged?: AgentPresenceChanged | undefined;
-  received?:
-    | ContactReceived
+  received?: ContactReceived | undefined;
+  outcomeRecorded?:
+    | ContactOutcomeRecorded
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -235,9 +236,22 @@ export interface OfferTimedOut {
 
 /** The agent finished talking; wrap-up follows. */
 export interface ContactCompleted {
+  /** A code from the queue's catalogue; "ended-on-channel" when the platform ended the contact. */
   disposition: string;
   handleSeconds: number;
   notes: string;
+  /**
+   * The agent's answer to "resolved on the first contact?" (FCR). Absent when the platform ended
+   * the contact: the agent's answer then comes as ContactOutcomeRecorded.
+   */
+  resolvedFirstContact?: boolean | undefined;
+}
+
+/** The agent's outcome of a contact its platform ended first, from their complete during wrap-up. */
+export interface ContactOutcomeRecorded {
+  disposition: string;
+  notes: string;
+  resolvedFirstContact: boolean;
 }
 
 /** The agent finished wrap-up and frees the capacity. */
@@ -958,6 +972,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     ringWidened: undefined,
     presenceChanged: undefined,
     received: undefined,
+    outcomeRecorded: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1034,6 +1049,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.received !== undefined) {
       ContactReceived.encode(message.received, writer.uint32(194).fork()).join();
+    }
+    if (message.outcomeRecorded !== undefined) {
+      ContactOutcomeRecorded.encode(message.outcomeRecorded, writer.uint32(202).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1244,6 +1262,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.received = ContactReceived.decode(reader, reader.uint32());
             continue;
           }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.outcomeRecorded = ContactOutcomeRecorded.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1337,6 +1363,11 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         ? AgentPresenceChanged.fromJSON(object.presence_changed)
         : undefined,
       received: isSet(object.received) ? ContactReceived.fromJSON(object.received) : undefined,
+      outcomeRecorded: isSet(object.outcomeRecorded)
+        ? ContactOutcomeRecorded.fromJSON(object.outcomeRecorded)
+        : isSet(object.outcome_recorded)
+        ? ContactOutcomeRecorded.fromJSON(object.outcome_recorded)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1426,6 +1457,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.received !== undefined) {
       obj.received = ContactReceived.toJSON(message.received);
     }
+    if (message.outcomeRecorded !== undefined) {
+      obj.outcomeRecorded = ContactOutcomeRecorded.toJSON(message.outcomeRecorded);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1495,6 +1529,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.received = (object.received !== undefined && object.received !== null)
       ? ContactReceived.fromPartial(object.received)
+      : undefined;
+    message.outcomeRecorded = (object.outcomeRecorded !== undefined && object.outcomeRecorded !== null)
+      ? ContactOutcomeRecorded.fromPartial(object.outcomeRecorded)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -2149,7 +2186,7 @@ export const OfferTimedOut: MessageFns<OfferTimedOut> = {
 };
 
 function createBaseContactCompleted(): ContactCompleted {
-  return { disposition: "", handleSeconds: 0, notes: "" };
+  return { disposition: "", handleSeconds: 0, notes: "", resolvedFirstContact: undefined };
 }
 
 export const ContactCompleted: MessageFns<ContactCompleted> = {
@@ -2162,6 +2199,9 @@ export const ContactCompleted: MessageFns<ContactCompleted> = {
     }
     if (message.notes !== "") {
       writer.uint32(26).string(message.notes);
+    }
+    if (message.resolvedFirstContact !== undefined) {
+      writer.uint32(32).bool(message.resolvedFirstContact);
     }
     return writer;
   },
@@ -2203,6 +2243,14 @@ export const ContactCompleted: MessageFns<ContactCompleted> = {
             message.notes = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.resolvedFirstContact = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2224,6 +2272,11 @@ export const ContactCompleted: MessageFns<ContactCompleted> = {
         ? globalThis.Number(object.handle_seconds)
         : 0,
       notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
+      resolvedFirstContact: isSet(object.resolvedFirstContact)
+        ? globalThis.Boolean(object.resolvedFirstContact)
+        : isSet(object.resolved_first_contact)
+        ? globalThis.Boolean(object.resolved_first_contact)
+        : undefined,
     };
   },
 
@@ -2238,6 +2291,9 @@ export const ContactCompleted: MessageFns<ContactCompleted> = {
     if (message.notes !== "") {
       obj.notes = message.notes;
     }
+    if (message.resolvedFirstContact !== undefined) {
+      obj.resolvedFirstContact = message.resolvedFirstContact;
+    }
     return obj;
   },
 
@@ -2249,6 +2305,112 @@ export const ContactCompleted: MessageFns<ContactCompleted> = {
     message.disposition = object.disposition ?? "";
     message.handleSeconds = object.handleSeconds ?? 0;
     message.notes = object.notes ?? "";
+    message.resolvedFirstContact = object.resolvedFirstContact ?? undefined;
+    return message;
+  },
+};
+
+function createBaseContactOutcomeRecorded(): ContactOutcomeRecorded {
+  return { disposition: "", notes: "", resolvedFirstContact: false };
+}
+
+export const ContactOutcomeRecorded: MessageFns<ContactOutcomeRecorded> = {
+  encode(message: ContactOutcomeRecorded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.disposition !== "") {
+      writer.uint32(10).string(message.disposition);
+    }
+    if (message.notes !== "") {
+      writer.uint32(18).string(message.notes);
+    }
+    if (message.resolvedFirstContact !== false) {
+      writer.uint32(24).bool(message.resolvedFirstContact);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactOutcomeRecorded {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactOutcomeRecorded();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.disposition = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.notes = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.resolvedFirstContact = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactOutcomeRecorded {
+    return {
+      disposition: isSet(object.disposition) ? globalThis.String(object.disposition) : "",
+      notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
+      resolvedFirstContact: isSet(object.resolvedFirstContact)
+        ? globalThis.Boolean(object.resolvedFirstContact)
+        : isSet(object.resolved_first_contact)
+        ? globalThis.Boolean(object.resolved_first_contact)
+        : false,
+    };
+  },
+
+  toJSON(message: ContactOutcomeRecorded): unknown {
+    const obj: any = {};
+    if (message.disposition !== "") {
+      obj.disposition = message.disposition;
+    }
+    if (message.notes !== "") {
+      obj.notes = message.notes;
+    }
+    if (message.resolvedFirstContact !== false) {
+      obj.resolvedFirstContact = message.resolvedFirstContact;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactOutcomeRecorded>, I>>(base?: I): ContactOutcomeRecorded {
+    return ContactOutcomeRecorded.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactOutcomeRecorded>, I>>(object: I): ContactOutcomeRecorded {
+    const message = createBaseContactOutcomeRecorded();
+    message.disposition = object.disposition ?? "";
+    message.notes = object.notes ?? "";
+    message.resolvedFirstContact = object.resolvedFirstContact ?? false;
     return message;
   },
 };
