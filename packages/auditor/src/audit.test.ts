@@ -20,6 +20,23 @@ describe('audit', () => {
     expect(report).toMatchObject({ accepted: 2, finished: 2, lost: 0, doubleAssigned: 0, overCapacity: 0, orderViolations: 0 });
   });
 
+  it('reports a contact still open past its limit, and says when its action is overdue', () => {
+    const limit = (c: string, a: string, actAtS: number) =>
+      ev(c, a, { limitReached: { limit: 'HANDLE_TIME', limitSeconds: 7200, action: 'END', actAt: at(actAtS) } });
+    const completed = (c: string, a: string) => ev(c, a, { completed: { disposition: 'handle-limit', handleSeconds: 7500, notes: '' } });
+    const events = [
+      queued('c1', 1), queued('c2', 2), offered('c1', 'a1'), offered('c2', 'a2'), accepted('c1', 'a1'), accepted('c2', 'a2'),
+      limit('c1', 'a1', 100), limit('c2', 'a2', 100), completed('c2', 'a2'), done('c2', 'a2'),
+    ];
+    const due = audit({ accepted: ['c1', 'c2'], capacity, events, nowMs: at(90).getTime() });
+    expect(due.pastLimit).toBe(1);
+    expect(due.findings).toMatchObject([{ kind: 'PAST_LIMIT', contactId: 'c1', agentId: 'a1', detail: expect.stringMatching(/HANDLE_TIME limit of 7200 s with a1; END due at/) }]);
+    const overdue = audit({ accepted: ['c1', 'c2'], capacity, events, nowMs: at(400).getTime() });
+    expect(overdue.findings[0]?.detail).toMatch(/END overdue by 300 s/);
+    // Handled by its policy: nothing past its limit is left.
+    expect(audit({ accepted: ['c1', 'c2'], capacity, events: [...events, completed('c1', 'a1')] }).pastLimit).toBe(0);
+  });
+
   it('reports a contact offered twice at once, and an agent over capacity', () => {
     const report = audit({ accepted: ['c1', 'c2'], capacity, events: [queued('c1', 1), queued('c2', 2), offered('c1', 'a1'), offered('c1', 'a2'), offered('c2', 'a1')] });
     expect(report.doubleAssigned).toBe(1);

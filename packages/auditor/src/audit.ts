@@ -18,9 +18,11 @@ export interface AuditInput {
   readonly recordStartMs?: number;
   /** When each accepted contact was stored on CONTACTS (stream time, ms); read with `recordStartMs`. */
   readonly acceptedAtMs?: ReadonlyMap<string, number>;
+  /** When the audit looks (ms): a limit's action due before it and not taken is overdue. Default: the last event's time. */
+  readonly nowMs?: number;
 }
 
-export type FindingKind = 'CONTACT_LOST' | 'DOUBLE_ASSIGNMENT' | 'AGENT_OVER_CAPACITY' | 'ORDER_VIOLATION';
+export type FindingKind = 'CONTACT_LOST' | 'DOUBLE_ASSIGNMENT' | 'AGENT_OVER_CAPACITY' | 'ORDER_VIOLATION' | 'PAST_LIMIT';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -37,6 +39,11 @@ export interface AuditReport {
   readonly doubleAssigned: number;
   readonly overCapacity: number;
   readonly orderViolations: number;
+  /**
+   * Contacts still open past a limit (flagged by ContactLimitReached, not ended or re-queued
+   * since): stuck work, or work about to be handled by its policy — the finding says which.
+   */
+  readonly pastLimit: number;
   /**
    * Accepted contacts with no event left on a truncated record that came to CONTACTS before the
    * record's first message: their whole history was dropped with the oldest records, so whether
@@ -55,7 +62,8 @@ interface Waiting { queueId: string; priority: number; arrivedAt: number; refuse
 
 /**
  * Replays the routing record and checks the promises Switchboard makes: no contact lost, one live
- * assignment per contact, no agent over capacity, and first-come-first-served among equals.
+ * assignment per contact, no agent over capacity, first-come-first-served among equals, and no
+ * contact left open past its limit (ContactLimitReached with no end or re-queue since).
  *
  * The record may be truncated (`recordStartMs`): ROUTING drops a prefix of its history, so once
  * any event of a contact is on record, every later one is too, and a contact with events but no
@@ -72,6 +80,8 @@ export function audit(input: AuditInput): AuditReport {
   const meta = new Map<string, Waiting>();
   const seen = new Set<string>();
   const waiting = new Map<string, Waiting>();
+  const flagged = new Map<string, RoutingEvent>(); // contact → its ContactLimitReached, while still open
+  let lastMs = 0;
 
   const release = (contactId: string) => {
     const held = holding.get(contactId);
@@ -83,6 +93,9 @@ export function audit(input: AuditInput): AuditReport {
 
   for (const e of input.events) {
     if (e.contactId) seen.add(e.contactId);
+    lastMs = Math.max(lastMs, e.occurredAt?.getTime() ?? 0);
+    if (e.limitReached) flagged.set(e.contactId, e);
+    else if (e.wrapUpEnded || e.abandoned || e.expired || e.rejected || e.transferred || e.completed) flagged.delete(e.contactId);
     if (e.queued) {
       meta.set(e.contactId, { queueId: e.queueId, priority: e.queued.effectivePriority, arrivedAt: e.arrivedAt?.getTime() ?? 0, refusedBy: new Set() });
       waiting.set(e.contactId, meta.get(e.contactId)!);
@@ -121,6 +134,7 @@ export function audit(input: AuditInput): AuditReport {
       if (e.transferred.destination) finished.add(e.contactId);
     }
   }
+  for (const [contactId, e] of flagged) findings.push(pastLimit(contactId, e, input.nowMs ?? lastMs));
   const truncated = new Set<string>();
   for (const id of input.accepted) {
     if (!seen.has(id) && historyDropped(input, id)) truncated.add(id);
@@ -137,9 +151,19 @@ export function audit(input: AuditInput): AuditReport {
     doubleAssigned: count('DOUBLE_ASSIGNMENT'),
     overCapacity: count('AGENT_OVER_CAPACITY'),
     orderViolations: count('ORDER_VIOLATION'),
+    pastLimit: count('PAST_LIMIT'),
     historyTruncated: truncated.size,
     findings,
   };
+}
+
+/** A contact open past its limit; overdue when its action should have been taken a minute ago or more. */
+function pastLimit(contactId: string, e: RoutingEvent, nowMs: number): Finding {
+  const l = e.limitReached!;
+  const actAtMs = l.actAt?.getTime() ?? 0;
+  const overdueS = Math.floor((nowMs - actAtMs) / 1000);
+  const detail = `past its ${l.limit} limit of ${l.limitSeconds} s with ${e.agentId}; ${l.action} ${overdueS >= 60 ? `overdue by ${overdueS} s` : `due at ${new Date(actAtMs).toISOString()}`}`;
+  return { kind: 'PAST_LIMIT', contactId, agentId: e.agentId, detail };
 }
 
 /**

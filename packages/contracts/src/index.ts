@@ -182,6 +182,7 @@ export {
   ContactAbandoned,
   ContactCompleted,
   ContactExpired,
+  ContactLimitReached,
   ContactOffered,
   ContactOutcomeRecorded,
   ContactOverflowed,

@@ -33,6 +33,10 @@ export const queueSchema = z.object({
   missesBeforeAway: z.number().int().positive().default(3),
   stickyAgentWaitSeconds: z.number().nonnegative().default(0),
   dispositions: z.array(z.string().min(1).max(100)).max(200).optional(),
+  maxHandleSeconds: z.number().positive().optional(),
+  handleLimitAction: z.enum(['REQUEUE', 'END']).optional(),
+  handleLimitGraceSeconds: z.number().nonnegative().optional(),
+  orphanedCallSeconds: z.number().nonnegative().optional(),
   vipPool: z.object({
     teams: z.array(z.string()).default([]),
     agentIds: z.array(z.string()).default([]),

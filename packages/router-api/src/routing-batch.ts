@@ -16,7 +16,7 @@ const EVENT_FIELDS = [
   ['accepted', 'OfferAccepted'], ['declined', 'OfferDeclined'], ['timedOut', 'OfferTimedOut'], ['completed', 'ContactCompleted'],
   ['wrapUpEnded', 'WrapUpEnded'], ['abandoned', 'ContactAbandoned'], ['expired', 'ContactExpired'], ['overflowed', 'ContactOverflowed'],
   ['transferred', 'ContactTransferred'], ['ringWidened', 'RingWidened'], ['presenceChanged', 'AgentPresenceChanged'],
-  ['outcomeRecorded', 'ContactOutcomeRecorded'],
+  ['outcomeRecorded', 'ContactOutcomeRecorded'], ['limitReached', 'ContactLimitReached'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

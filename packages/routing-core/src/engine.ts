@@ -3,6 +3,7 @@ import {
   abandon, accept, arrive, complete, endWrapUpCommand, refuse, timerFired, transfer,
 } from './core/contact-commands.js';
 import { upsertQueue } from './core/queue-config.js';
+import { connectionLimitTimers } from './core/limits.js';
 import type { AgentRec } from './core/records.js';
 import { captureState, restoreState, type EngineImage } from './core/image.js';
 import { EngineState } from './core/state.js';
@@ -14,6 +15,7 @@ import type { RoutingCommand } from './model/command.js';
 import type { ContactView } from './model/contact.js';
 import type { ApplyResult, RoutingOutcome } from './model/outcome.js';
 import type { QueueConfig, RuleVersion } from './model/queue.js';
+import type { TimerRequest } from './model/timer.js';
 
 /** Engine construction options. */
 export interface EngineConfig {
@@ -55,6 +57,11 @@ export class RoutingEngine {
   /** A plain-data image of the whole state, for a checkpoint. Reads only; O(live state). */
   capture(): EngineImage {
     return captureState(this.s);
+  }
+
+  /** The handle-limit timer of every open connection (see connectionLimitTimers): what opening a domain makes sure is scheduled. */
+  connectionLimitTimers(): TimerRequest[] {
+    return connectionLimitTimers(this.s);
   }
 
   /** The engine's clock: the time of the last command applied. */

@@ -13,7 +13,7 @@ export type { ContactInput, ContactView } from './model/contact.js';
 export { AWAY_MISSED, Presence } from './model/agent.js';
 export type { AgentProfile, AgentView, ServedQueue } from './model/agent.js';
 export { QueueKind, SelectionStrategy } from './model/queue.js';
-export type { QueueConfig, Ring, RuleVersion, VipPool } from './model/queue.js';
+export type { LimitAction, QueueConfig, Ring, RuleVersion, VipPool } from './model/queue.js';
 export { DecisionTrigger, MAX_CANDIDATE_NOTES, PassReason } from './model/explanation.js';
 export type { CandidateNote, Explanation } from './model/explanation.js';
 export { TimerKind } from './model/timer.js';
@@ -21,7 +21,7 @@ export type { TimerRequest } from './model/timer.js';
 export type { CompletionOutcome, RoutingCommand, RoutingCommandType, TransferTarget } from './model/command.js';
 export type { ApplyResult, RejectReason, RoutingOutcome } from './model/outcome.js';
 export type {
-  AgentPresenceChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactOutcomeRecorded, ContactExpired, ContactOffered,
+  AgentPresenceChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
 } from './model/event.js';

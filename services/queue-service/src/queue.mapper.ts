@@ -22,6 +22,8 @@ const FIELD: Record<string, string> = {
   maxWaitSeconds: 'max_wait_seconds', maxSize: 'max_size', offerTimeoutSeconds: 'offer_timeout_seconds', wrapUpSeconds: 'wrap_up_seconds',
   missesBeforeAway: 'misses_before_away', stickyAgentWaitSeconds: 'sticky_wait_seconds', withinSeconds: 'within_seconds',
   vipPool: 'dedicated_teams', overflowToGeneralAfterSeconds: 'general_overflow_after_seconds',
+  maxHandleSeconds: 'max_handle_seconds', handleLimitAction: 'handle_limit_action', handleLimitGraceSeconds: 'handle_limit_grace_seconds',
+  orphanedCallSeconds: 'orphaned_call_seconds',
 };
 
 /**
@@ -60,6 +62,10 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
     missesBeforeAway: q.missesBeforeAway || 3,
     stickyAgentWaitSeconds: q.stickyWaitSeconds,
     ...(q.dispositions.length > 0 ? { dispositions: q.dispositions } : {}),
+    ...(q.maxHandleSeconds > 0 ? { maxHandleSeconds: q.maxHandleSeconds } : {}),
+    ...(q.handleLimitAction !== '' ? { handleLimitAction: q.handleLimitAction } : {}),
+    ...(q.handleLimitGraceSeconds > 0 ? { handleLimitGraceSeconds: q.handleLimitGraceSeconds } : {}),
+    ...(q.orphanedCallSeconds > 0 ? { orphanedCallSeconds: q.orphanedCallSeconds } : {}),
     ...(kind === 'VIP' && q.dedicatedTeams.length > 0
       ? { vipPool: { teams: q.dedicatedTeams, agentIds: [], overflowToGeneralAfterSeconds: q.generalOverflowAfterSeconds } } : {}),
   };
@@ -101,6 +107,10 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     dedicatedTeams: [...(c.vipPool?.teams ?? [])],
     generalOverflowAfterSeconds: c.vipPool?.overflowToGeneralAfterSeconds ?? 0,
     dispositions: [...(c.dispositions ?? [])],
+    maxHandleSeconds: c.maxHandleSeconds ?? 0,
+    handleLimitAction: c.handleLimitAction ?? '',
+    handleLimitGraceSeconds: c.handleLimitGraceSeconds ?? 0,
+    orphanedCallSeconds: c.orphanedCallSeconds ?? 0,
     version: meta.version,
   };
 }

@@ -5,6 +5,7 @@ import { DecisionTrigger } from '../model/explanation.js';
 import { emptyLoad } from '../rules/capacity.js';
 import { advance, backToPlace, offer, requeue } from './contact-flow.js';
 import { endWrapUp } from './contact-commands.js';
+import { flagOrphanedCall } from './limits.js';
 import { joinAllGroups, leaveAllGroups, refreshAgent, unplaceContact } from './indexes.js';
 import { bestContactFor } from './matching.js';
 import type { AgentRec, ContactRec } from './records.js';
@@ -130,7 +131,8 @@ export const SIGNED_OUT = 'AGENT_SIGNED_OUT';
  * to its queue at its original place (its order key is unchanged) for the next agent: the grace
  * in which the same agent may come back is the sign-out's own (the gateway signs a lost desktop
  * out only after its session lapsed). Wrap-up ends. A phone call stays with the agent: the line
- * is still up until its platform ends it (see ContactUpdate ENDED in the router).
+ * is still up until its platform ends it (see ContactUpdate ENDED in the router), but at most the
+ * queue's `orphanedCallSeconds` (flagged now as ContactLimitReached AGENT_GONE, ended then).
  */
 function reclaimWork(s: EngineState, agent: AgentRec, held: readonly ContactRec[]): void {
   for (const c of held) {
@@ -141,6 +143,8 @@ function reclaimWork(s: EngineState, agent: AgentRec, held: readonly ContactRec[
       releaseSlot(s, agent, c);
       c.connectedAtMs = 0;
       backToPlace(s, c);
+    } else if (c.state === ContactState.CONNECTED) {
+      flagOrphanedCall(s, c, agent);
     }
   }
 }

@@ -10,6 +10,7 @@ import type { TimerRequest } from '../model/timer.js';
 import type { QueueConfig } from '../model/queue.js';
 import { pullWork, releaseSlot, setPresence } from './agent-flow.js';
 import { advance, detach, dropContact, enterQueue, requeue } from './contact-flow.js';
+import { handleLimitReached, limitActionDue, scheduleHandleLimit } from './limits.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -74,6 +75,7 @@ export function accept(s: EngineState, contactId: string, agentId: string, token
   c.connectedAtMs = s.now;
   agent.misses = 0;
   s.emit({ type: 'OfferAccepted', ...s.contactFields(c), agentId, offerToken: token, waitMs: s.now - c.enqueuedAtMs });
+  scheduleHandleLimit(s, c, agent);
   return APPLIED;
 }
 
@@ -247,6 +249,10 @@ export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
     }
     case TimerKind.EXCLUSION_LAPSE:
       return lapseExclusion(s, c, t);
+    case TimerKind.HANDLE_LIMIT:
+      return handleLimitReached(s, c, t);
+    case TimerKind.LIMIT_ACTION:
+      return limitActionDue(s, c, t);
   }
 }
 

@@ -91,6 +91,19 @@ export interface ContactOutcomeRecorded extends ContactEventBase {
   readonly notes: string;
   readonly resolvedFirstContact: boolean;
 }
+/**
+ * A connected contact passed a limit (HANDLE_TIME: its queue's maximum handle time; AGENT_GONE:
+ * its agent signed out during a phone call): flagged now, handled by `action` at `actAtMs`
+ * unless it ends first.
+ */
+export interface ContactLimitReached extends ContactEventBase {
+  readonly type: 'ContactLimitReached';
+  readonly agentId: string;
+  readonly limit: 'HANDLE_TIME' | 'AGENT_GONE';
+  readonly limitSeconds: number;
+  readonly action: 'REQUEUE' | 'END';
+  readonly actAtMs: number;
+}
 /** Wrap-up over; the contact is `COMPLETED` and the agent's slot is free. */
 export interface WrapUpEnded extends ContactEventBase {
   readonly type: 'WrapUpEnded';
@@ -140,7 +153,7 @@ export interface RingWidened extends ContactEventBase {
 /** Every event the engine emits, one per state change. */
 export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
-  | AgentPresenceChanged | ContactCompleted | ContactOutcomeRecorded | WrapUpEnded | ContactAbandoned | ContactExpired
+  | AgentPresenceChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | RingWidened;
 
 /** The `type` of a {@link RoutingEvent}. */

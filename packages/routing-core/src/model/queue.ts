@@ -83,7 +83,18 @@ export interface QueueConfig {
    * "follow-up", ...). Absent or empty: any code.
    */
   readonly dispositions?: readonly string[];
+  /** Longest a conversation may stay connected; absent: the channel's default (DEFAULT_MAX_HANDLE_SECONDS). */
+  readonly maxHandleSeconds?: number;
+  /** What is done with a conversation past it; absent: END for phone, REQUEUE for the others. */
+  readonly handleLimitAction?: LimitAction;
+  /** How long a conversation past its limit stays flagged before the action (default 300 s). */
+  readonly handleLimitGraceSeconds?: number;
+  /** How long a phone call stays with an agent who signed out before it is ended (default 600 s). */
+  readonly orphanedCallSeconds?: number;
 }
+
+/** What happens to a connected contact past its limit: back to its queue at its place, or ended. */
+export type LimitAction = 'REQUEUE' | 'END';
 
 /** Identifies the rule set a decision was made under (carried in every explanation). */
 export type RuleVersion = string;

@@ -17,6 +17,10 @@ export const TimerKind = {
    * exclusion left to lapse.
    */
   EXCLUSION_LAPSE: 'EXCLUSION_LAPSE',
+  /** A connection reached its queue's maximum handle time: flag it. Fenced by the connection's offer token. */
+  HANDLE_LIMIT: 'HANDLE_LIMIT',
+  /** A flagged connection is handled by its limit's policy (re-queue or end). Fenced by the connection's offer token. */
+  LIMIT_ACTION: 'LIMIT_ACTION',
 } as const;
 
 /** One of {@link TimerKind}. */

@@ -9,7 +9,7 @@ import {
 import {
   CHANNELS, ContactState, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
   type AgentImage, type AgentProfile, type AgentSkills, type Channel, type ChannelCapacity, type ChannelLoad, type ContactImage,
-  type ContactInput, type CustomerTier, type EngineImage, type GroupImage, type MembershipImage, type PlaceImage, type QueueConfig,
+  type ContactInput, type CustomerTier, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
   type QueueImage, type Ring, type SkillRequirement, type Unavailability,
 } from '@switchboard/routing-core';
 
@@ -175,8 +175,15 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     agingRatePerSecond: c.agingRatePerSecond, overflow, maxWaitSeconds: c.maxWaitSeconds, maxSize: c.maxSize,
     offerTimeoutSeconds: c.offerTimeoutSeconds, wrapUpSeconds: c.wrapUpSeconds, missesBeforeAway: c.missesBeforeAway,
     stickyAgentWaitSeconds: c.stickyAgentWaitSeconds, dispositions: c.dispositions && { values: list(c.dispositions) },
+    maxHandleSeconds: c.maxHandleSeconds, handleLimitAction: c.handleLimitAction, handleLimitGraceSeconds: c.handleLimitGraceSeconds,
+    orphanedCallSeconds: c.orphanedCallSeconds,
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
+}
+
+function limitActionFromProto(action: string): LimitAction {
+  if (action === 'REQUEUE' || action === 'END') return action;
+  throw new CheckpointFormatError(`queue.handle_limit_action: unknown action ${action}`);
 }
 
 function configFromProto(p: QueueConfigImage): QueueConfig {
@@ -194,6 +201,10 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
   if (p.maxWaitSeconds !== undefined) c.maxWaitSeconds = p.maxWaitSeconds;
   if (p.maxSize !== undefined) c.maxSize = p.maxSize;
   if (p.dispositions !== undefined) c.dispositions = p.dispositions.values;
+  if (p.maxHandleSeconds !== undefined) c.maxHandleSeconds = p.maxHandleSeconds;
+  if (p.handleLimitAction !== undefined) c.handleLimitAction = limitActionFromProto(p.handleLimitAction);
+  if (p.handleLimitGraceSeconds !== undefined) c.handleLimitGraceSeconds = p.handleLimitGraceSeconds;
+  if (p.orphanedCallSeconds !== undefined) c.orphanedCallSeconds = p.orphanedCallSeconds;
   const pool = p.vipPool;
   if (pool !== undefined) {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };

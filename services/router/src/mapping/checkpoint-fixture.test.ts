@@ -21,9 +21,13 @@ describe('checkpoints written by earlier routers (kept fixtures)', () => {
   it.each(fixtures)('%s restores the state it was written from, and the restored engine routes on', (file) => {
     const decoded = decodeCheckpoint(readFileSync(`${dir}${file}`));
     const { content, engine } = fixtureCheckpoint();
-    // The fixture's state is rebuilt by today's code; a format's reader must give the same state.
-    expect(decoded).toEqual(content);
+    // The fixture's state is rebuilt by today's code; a format's reader must give the same state,
+    // except for handle-limit timers (newer than format 1's file), which opening the domain adds
+    // for every open connection: with them, the timers are the same too.
     const restored = RoutingEngine.restore(engine.config, decoded.engine);
+    expect({ ...decoded, timers: [] }).toEqual({ ...content, timers: [] });
+    const ids = (timers: readonly { id: string }[]) => [...new Set(timers.map((t) => t.id))].sort();
+    expect(ids([...decoded.timers, ...restored.connectionLimitTimers()])).toEqual(ids(content.timers));
     expect(restored.waitingContacts('general').map((c) => c.id)).toEqual(engine.waitingContacts('general').map((c) => c.id));
     const next = restored.apply({ type: 'SET_PRESENCE', agentId: 'a3', presence: 'AVAILABLE' }, decoded.lastNowMs + 1_000);
     expect(next.events).toEqual(engine.apply({ type: 'SET_PRESENCE', agentId: 'a3', presence: 'AVAILABLE' }, decoded.lastNowMs + 1_000).events);

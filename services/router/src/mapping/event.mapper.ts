@@ -87,6 +87,8 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'ContactCompleted':
       return { ...contact, agentId: event.agentId, completed: { disposition: event.disposition, handleSeconds: seconds(event.handleMs), notes: event.notes,
         ...(event.resolvedFirstContact === undefined ? {} : { resolvedFirstContact: event.resolvedFirstContact }) } };
+    case 'ContactLimitReached':
+      return { ...contact, agentId: event.agentId, limitReached: { limit: event.limit, limitSeconds: event.limitSeconds, action: event.action, actAt: new Date(event.actAtMs) } };
     case 'ContactOutcomeRecorded':
       return { ...contact, agentId: event.agentId, outcomeRecorded: { disposition: event.disposition, notes: event.notes, resolvedFirstContact: event.resolvedFirstContact } };
     case 'WrapUpEnded':

@@ -93,6 +93,17 @@ export class DomainEngine {
     return [...this.timers.values()];
   }
 
+  /**
+   * Adds the handle-limit timer of every open connection that has none pending (a connection
+   * restored from a checkpoint written before limits existed) and returns those it added, for
+   * the caller to schedule in Redis.
+   */
+  addMissingLimitTimers(): TimerRequest[] {
+    const missing = this.engine.connectionLimitTimers().filter((t) => !this.timers.has(t.id));
+    for (const t of missing) this.rememberTimer(t);
+    return missing;
+  }
+
   /** Sizes of what this engine keeps beside the core (for metrics and the soak benchmark). */
   sizes(): { readonly contexts: number; readonly timers: number; readonly appliedIds: number } {
     return { contexts: this.contexts.size, timers: this.timers.size, appliedIds: this.applied.size };

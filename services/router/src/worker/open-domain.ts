@@ -75,6 +75,9 @@ export async function openDomain(domain: string, lease: Lease, rules: RuleSet, d
     domain, source, replayed, fromCheckpoint: fromCheckpoint ?? null, live: core.engine.snapshot().liveContacts, ms: deps.clock() - started,
     warm: rebuilt.warm === true, ...(rebuilt.phases ? { phases: rebuilt.phases } : {}),
   }, 'domain state rebuilt');
+  // Connections restored from a checkpoint older than handle limits get their limit now.
+  const limits = core.addMissingLimitTimers();
+  if (limits.length > 0 && !(await deps.store.scheduleTimers(lease, limits.map(timerEntry)))) throw new Error('lease lost while scheduling handle limits');
   const worker = new DomainWorker(core, lease, deps, {
     lastLogId: rebuilt.lastLogId, routingSeq, ...(rebuilt.durable ? { durable: rebuilt.durable } : {}), checkpointNow: source === 'jetstream',
   });

@@ -37,6 +37,10 @@ export enum TimerKind {
   TIMER_KIND_QUEUE_THRESHOLD = 3,
   /** TIMER_KIND_EXCLUSION_LAPSE - An agent's exclusion from a contact it declined or missed ends. */
   TIMER_KIND_EXCLUSION_LAPSE = 4,
+  /** TIMER_KIND_HANDLE_LIMIT - A connection reached its queue's maximum handle time. */
+  TIMER_KIND_HANDLE_LIMIT = 5,
+  /** TIMER_KIND_LIMIT_ACTION - A flagged connection is handled by its limit's policy. */
+  TIMER_KIND_LIMIT_ACTION = 6,
   UNRECOGNIZED = -1,
 }
 
@@ -57,6 +61,12 @@ export function timerKindFromJSON(object: any): TimerKind {
     case 4:
     case "TIMER_KIND_EXCLUSION_LAPSE":
       return TimerKind.TIMER_KIND_EXCLUSION_LAPSE;
+    case 5:
+    case "TIMER_KIND_HANDLE_LIMIT":
+      return TimerKind.TIMER_KIND_HANDLE_LIMIT;
+    case 6:
+    case "TIMER_KIND_LIMIT_ACTION":
+      return TimerKind.TIMER_KIND_LIMIT_ACTION;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -76,6 +86,10 @@ export function timerKindToJSON(object: TimerKind): string {
       return "TIMER_KIND_QUEUE_THRESHOLD";
     case TimerKind.TIMER_KIND_EXCLUSION_LAPSE:
       return "TIMER_KIND_EXCLUSION_LAPSE";
+    case TimerKind.TIMER_KIND_HANDLE_LIMIT:
+      return "TIMER_KIND_HANDLE_LIMIT";
+    case TimerKind.TIMER_KIND_LIMIT_ACTION:
+      return "TIMER_KIND_LIMIT_ACTION";
     case TimerKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -195,7 +209,7 @@ export interface PendingTimer {
   kind: TimerKind;
   dueAtMs: number;
   contactId: string;
-  /** Set for WRAP_UP_END and EXCLUSION_LAPSE. */
+  /** Set for WRAP_UP_END, EXCLUSION_LAPSE, HANDLE_LIMIT and LIMIT_ACTION. */
   agentId?:
     | string
     | undefined;
@@ -292,6 +306,13 @@ export interface QueueConfigImage {
     | undefined;
   /** The disposition catalogue (absent: any code). */
   dispositions?: StringList | undefined;
+  maxHandleSeconds?:
+    | number
+    | undefined;
+  /** REQUEUE or END; absent: the channel's default. */
+  handleLimitAction?: string | undefined;
+  handleLimitGraceSeconds?: number | undefined;
+  orphanedCallSeconds?: number | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -2089,6 +2110,10 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     stickyAgentWaitSeconds: undefined,
     vipPool: undefined,
     dispositions: undefined,
+    maxHandleSeconds: undefined,
+    handleLimitAction: undefined,
+    handleLimitGraceSeconds: undefined,
+    orphanedCallSeconds: undefined,
   };
 }
 
@@ -2144,6 +2169,18 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.dispositions !== undefined) {
       StringList.encode(message.dispositions, writer.uint32(138).fork()).join();
+    }
+    if (message.maxHandleSeconds !== undefined) {
+      writer.uint32(145).double(message.maxHandleSeconds);
+    }
+    if (message.handleLimitAction !== undefined) {
+      writer.uint32(154).string(message.handleLimitAction);
+    }
+    if (message.handleLimitGraceSeconds !== undefined) {
+      writer.uint32(161).double(message.handleLimitGraceSeconds);
+    }
+    if (message.orphanedCallSeconds !== undefined) {
+      writer.uint32(169).double(message.orphanedCallSeconds);
     }
     return writer;
   },
@@ -2297,6 +2334,38 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.dispositions = StringList.decode(reader, reader.uint32());
             continue;
           }
+          case 18: {
+            if (tag !== 145) {
+              break;
+            }
+
+            message.maxHandleSeconds = reader.double();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.handleLimitAction = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 161) {
+              break;
+            }
+
+            message.handleLimitGraceSeconds = reader.double();
+            continue;
+          }
+          case 21: {
+            if (tag !== 169) {
+              break;
+            }
+
+            message.orphanedCallSeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2368,6 +2437,26 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         ? QueueConfigImage_VipPool.fromJSON(object.vip_pool)
         : undefined,
       dispositions: isSet(object.dispositions) ? StringList.fromJSON(object.dispositions) : undefined,
+      maxHandleSeconds: isSet(object.maxHandleSeconds)
+        ? globalThis.Number(object.maxHandleSeconds)
+        : isSet(object.max_handle_seconds)
+        ? globalThis.Number(object.max_handle_seconds)
+        : undefined,
+      handleLimitAction: isSet(object.handleLimitAction)
+        ? globalThis.String(object.handleLimitAction)
+        : isSet(object.handle_limit_action)
+        ? globalThis.String(object.handle_limit_action)
+        : undefined,
+      handleLimitGraceSeconds: isSet(object.handleLimitGraceSeconds)
+        ? globalThis.Number(object.handleLimitGraceSeconds)
+        : isSet(object.handle_limit_grace_seconds)
+        ? globalThis.Number(object.handle_limit_grace_seconds)
+        : undefined,
+      orphanedCallSeconds: isSet(object.orphanedCallSeconds)
+        ? globalThis.Number(object.orphanedCallSeconds)
+        : isSet(object.orphaned_call_seconds)
+        ? globalThis.Number(object.orphaned_call_seconds)
+        : undefined,
     };
   },
 
@@ -2424,6 +2513,18 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.dispositions !== undefined) {
       obj.dispositions = StringList.toJSON(message.dispositions);
     }
+    if (message.maxHandleSeconds !== undefined) {
+      obj.maxHandleSeconds = floatToJson(message.maxHandleSeconds);
+    }
+    if (message.handleLimitAction !== undefined) {
+      obj.handleLimitAction = message.handleLimitAction;
+    }
+    if (message.handleLimitGraceSeconds !== undefined) {
+      obj.handleLimitGraceSeconds = floatToJson(message.handleLimitGraceSeconds);
+    }
+    if (message.orphanedCallSeconds !== undefined) {
+      obj.orphanedCallSeconds = floatToJson(message.orphanedCallSeconds);
+    }
     return obj;
   },
 
@@ -2459,6 +2560,10 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     message.dispositions = (object.dispositions !== undefined && object.dispositions !== null)
       ? StringList.fromPartial(object.dispositions)
       : undefined;
+    message.maxHandleSeconds = object.maxHandleSeconds ?? undefined;
+    message.handleLimitAction = object.handleLimitAction ?? undefined;
+    message.handleLimitGraceSeconds = object.handleLimitGraceSeconds ?? undefined;
+    message.orphanedCallSeconds = object.orphanedCallSeconds ?? undefined;
     return message;
   },
 };

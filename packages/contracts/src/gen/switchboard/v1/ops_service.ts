@@ -36,6 +36,8 @@ export enum AuditFindingKind {
   AUDIT_FINDING_KIND_AGENT_OVER_CAPACITY = 3,
   /** AUDIT_FINDING_KIND_ORDER_VIOLATION - A later contact served before an earlier one of equal effective priority. */
   AUDIT_FINDING_KIND_ORDER_VIOLATION = 4,
+  /** AUDIT_FINDING_KIND_PAST_LIMIT - A contact still open past its limit (ContactLimitReached and no end since). */
+  AUDIT_FINDING_KIND_PAST_LIMIT = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -56,6 +58,9 @@ export function auditFindingKindFromJSON(object: any): AuditFindingKind {
     case 4:
     case "AUDIT_FINDING_KIND_ORDER_VIOLATION":
       return AuditFindingKind.AUDIT_FINDING_KIND_ORDER_VIOLATION;
+    case 5:
+    case "AUDIT_FINDING_KIND_PAST_LIMIT":
+      return AuditFindingKind.AUDIT_FINDING_KIND_PAST_LIMIT;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -75,6 +80,8 @@ export function auditFindingKindToJSON(object: AuditFindingKind): string {
       return "AUDIT_FINDING_KIND_AGENT_OVER_CAPACITY";
     case AuditFindingKind.AUDIT_FINDING_KIND_ORDER_VIOLATION:
       return "AUDIT_FINDING_KIND_ORDER_VIOLATION";
+    case AuditFindingKind.AUDIT_FINDING_KIND_PAST_LIMIT:
+      return "AUDIT_FINDING_KIND_PAST_LIMIT";
     case AuditFindingKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

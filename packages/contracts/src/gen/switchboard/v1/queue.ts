@@ -177,6 +177,17 @@ export interface QueueConfig {
    * a complete with another code is refused (INVALID_ARGUMENT). Empty = any code.
    */
   dispositions: string[];
+  /**
+   * Longest a conversation may stay connected (0 = the channel's default: phone 2 h, chat 4 h,
+   * WeChat 24 h, email 72 h). Past it the contact is flagged (ContactLimitReached) and, after
+   * handle_limit_grace_seconds (0 = 300), re-queued or ended by handle_limit_action.
+   */
+  maxHandleSeconds: number;
+  /** "REQUEUE" or "END"; empty = END for phone, REQUEUE for the other channels. */
+  handleLimitAction: string;
+  handleLimitGraceSeconds: number;
+  /** How long a call stays with an agent who signed out before it is ended (0 = 600). */
+  orphanedCallSeconds: number;
 }
 
 function createBaseServiceLevelTarget(): ServiceLevelTarget {
@@ -537,6 +548,10 @@ function createBaseQueueConfig(): QueueConfig {
     version: 0,
     teams: [],
     dispositions: [],
+    maxHandleSeconds: 0,
+    handleLimitAction: "",
+    handleLimitGraceSeconds: 0,
+    orphanedCallSeconds: 0,
   };
 }
 
@@ -604,6 +619,18 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     for (const v of message.dispositions) {
       writer.uint32(170).string(v!);
+    }
+    if (message.maxHandleSeconds !== 0) {
+      writer.uint32(176).uint32(message.maxHandleSeconds);
+    }
+    if (message.handleLimitAction !== "") {
+      writer.uint32(186).string(message.handleLimitAction);
+    }
+    if (message.handleLimitGraceSeconds !== 0) {
+      writer.uint32(192).uint32(message.handleLimitGraceSeconds);
+    }
+    if (message.orphanedCallSeconds !== 0) {
+      writer.uint32(200).uint32(message.orphanedCallSeconds);
     }
     return writer;
   },
@@ -789,6 +816,38 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.dispositions.push(reader.string());
             continue;
           }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.maxHandleSeconds = reader.uint32();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.handleLimitAction = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 192) {
+              break;
+            }
+
+            message.handleLimitGraceSeconds = reader.uint32();
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.orphanedCallSeconds = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -874,6 +933,26 @@ export const QueueConfig: MessageFns<QueueConfig> = {
       dispositions: globalThis.Array.isArray(object?.dispositions)
         ? object.dispositions.map((e: any) => globalThis.String(e))
         : [],
+      maxHandleSeconds: isSet(object.maxHandleSeconds)
+        ? globalThis.Number(object.maxHandleSeconds)
+        : isSet(object.max_handle_seconds)
+        ? globalThis.Number(object.max_handle_seconds)
+        : 0,
+      handleLimitAction: isSet(object.handleLimitAction)
+        ? globalThis.String(object.handleLimitAction)
+        : isSet(object.handle_limit_action)
+        ? globalThis.String(object.handle_limit_action)
+        : "",
+      handleLimitGraceSeconds: isSet(object.handleLimitGraceSeconds)
+        ? globalThis.Number(object.handleLimitGraceSeconds)
+        : isSet(object.handle_limit_grace_seconds)
+        ? globalThis.Number(object.handle_limit_grace_seconds)
+        : 0,
+      orphanedCallSeconds: isSet(object.orphanedCallSeconds)
+        ? globalThis.Number(object.orphanedCallSeconds)
+        : isSet(object.orphaned_call_seconds)
+        ? globalThis.Number(object.orphaned_call_seconds)
+        : 0,
     };
   },
 
@@ -942,6 +1021,18 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.dispositions?.length) {
       obj.dispositions = message.dispositions;
     }
+    if (message.maxHandleSeconds !== 0) {
+      obj.maxHandleSeconds = Math.round(message.maxHandleSeconds);
+    }
+    if (message.handleLimitAction !== "") {
+      obj.handleLimitAction = message.handleLimitAction;
+    }
+    if (message.handleLimitGraceSeconds !== 0) {
+      obj.handleLimitGraceSeconds = Math.round(message.handleLimitGraceSeconds);
+    }
+    if (message.orphanedCallSeconds !== 0) {
+      obj.orphanedCallSeconds = Math.round(message.orphanedCallSeconds);
+    }
     return obj;
   },
 
@@ -975,6 +1066,10 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     message.version = object.version ?? 0;
     message.teams = object.teams?.map((e) => e) || [];
     message.dispositions = object.dispositions?.map((e) => e) || [];
+    message.maxHandleSeconds = object.maxHandleSeconds ?? 0;
+    message.handleLimitAction = object.handleLimitAction ?? "";
+    message.handleLimitGraceSeconds = object.handleLimitGraceSeconds ?? 0;
+    message.orphanedCallSeconds = object.orphanedCallSeconds ?? 0;
     return message;
   },
 };

@@ -175,8 +175,9 @@ export interface RoutingEvent {
   ringWidened?: RingWidened | undefined;
   presenceChanged?: AgentPresenceChanged | undefined;
   received?: ContactReceived | undefined;
-  outcomeRecorded?:
-    | ContactOutcomeRecorded
+  outcomeRecorded?: ContactOutcomeRecorded | undefined;
+  limitReached?:
+    | ContactLimitReached
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -245,6 +246,19 @@ export interface ContactCompleted {
    * the contact: the agent's answer then comes as ContactOutcomeRecorded.
    */
   resolvedFirstContact?: boolean | undefined;
+}
+
+/**
+ * A connected contact passed a limit: flagged now, handled by `action` at `act_at` unless it ends
+ * first. limit: HANDLE_TIME (its queue's maximum handle time) or AGENT_GONE (its agent signed out
+ * during a phone call). action: REQUEUE (back to its queue at its original place) or END
+ * (completed with disposition "handle-limit" or "agent-gone").
+ */
+export interface ContactLimitReached {
+  limit: string;
+  limitSeconds: number;
+  action: string;
+  actAt?: Date | undefined;
 }
 
 /** The agent's outcome of a contact its platform ended first, from their complete during wrap-up. */
@@ -973,6 +987,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     presenceChanged: undefined,
     received: undefined,
     outcomeRecorded: undefined,
+    limitReached: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1052,6 +1067,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.outcomeRecorded !== undefined) {
       ContactOutcomeRecorded.encode(message.outcomeRecorded, writer.uint32(202).fork()).join();
+    }
+    if (message.limitReached !== undefined) {
+      ContactLimitReached.encode(message.limitReached, writer.uint32(210).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1270,6 +1288,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.outcomeRecorded = ContactOutcomeRecorded.decode(reader, reader.uint32());
             continue;
           }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.limitReached = ContactLimitReached.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1368,6 +1394,11 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.outcome_recorded)
         ? ContactOutcomeRecorded.fromJSON(object.outcome_recorded)
         : undefined,
+      limitReached: isSet(object.limitReached)
+        ? ContactLimitReached.fromJSON(object.limitReached)
+        : isSet(object.limit_reached)
+        ? ContactLimitReached.fromJSON(object.limit_reached)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1460,6 +1491,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.outcomeRecorded !== undefined) {
       obj.outcomeRecorded = ContactOutcomeRecorded.toJSON(message.outcomeRecorded);
     }
+    if (message.limitReached !== undefined) {
+      obj.limitReached = ContactLimitReached.toJSON(message.limitReached);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1532,6 +1566,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.outcomeRecorded = (object.outcomeRecorded !== undefined && object.outcomeRecorded !== null)
       ? ContactOutcomeRecorded.fromPartial(object.outcomeRecorded)
+      : undefined;
+    message.limitReached = (object.limitReached !== undefined && object.limitReached !== null)
+      ? ContactLimitReached.fromPartial(object.limitReached)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -2306,6 +2343,131 @@ export const ContactCompleted: MessageFns<ContactCompleted> = {
     message.handleSeconds = object.handleSeconds ?? 0;
     message.notes = object.notes ?? "";
     message.resolvedFirstContact = object.resolvedFirstContact ?? undefined;
+    return message;
+  },
+};
+
+function createBaseContactLimitReached(): ContactLimitReached {
+  return { limit: "", limitSeconds: 0, action: "", actAt: undefined };
+}
+
+export const ContactLimitReached: MessageFns<ContactLimitReached> = {
+  encode(message: ContactLimitReached, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== "") {
+      writer.uint32(10).string(message.limit);
+    }
+    if (message.limitSeconds !== 0) {
+      writer.uint32(17).double(message.limitSeconds);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.actAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.actAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactLimitReached {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactLimitReached();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.limit = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.limitSeconds = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactLimitReached {
+    return {
+      limit: isSet(object.limit) ? globalThis.String(object.limit) : "",
+      limitSeconds: isSet(object.limitSeconds)
+        ? globalThis.Number(object.limitSeconds)
+        : isSet(object.limit_seconds)
+        ? globalThis.Number(object.limit_seconds)
+        : 0,
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      actAt: isSet(object.actAt)
+        ? fromJsonTimestamp(object.actAt)
+        : isSet(object.act_at)
+        ? fromJsonTimestamp(object.act_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ContactLimitReached): unknown {
+    const obj: any = {};
+    if (message.limit !== "") {
+      obj.limit = message.limit;
+    }
+    if (message.limitSeconds !== 0) {
+      obj.limitSeconds = floatToJson(message.limitSeconds);
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.actAt !== undefined) {
+      obj.actAt = message.actAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactLimitReached>, I>>(base?: I): ContactLimitReached {
+    return ContactLimitReached.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactLimitReached>, I>>(object: I): ContactLimitReached {
+    const message = createBaseContactLimitReached();
+    message.limit = object.limit ?? "";
+    message.limitSeconds = object.limitSeconds ?? 0;
+    message.action = object.action ?? "";
+    message.actAt = object.actAt ?? undefined;
     return message;
   },
 };
