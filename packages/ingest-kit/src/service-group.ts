@@ -103,23 +103,27 @@ export async function startIngestServices(options: StartIngestServicesOptions): 
   const bus = await connectIngestBus({ url: natsUrl, name: options.processName, names: options.names ?? DEFAULT_BUS_NAMES, logger });
   const publisher = createContactPublisher(bus);
   const results = await Promise.allSettled(members.map((m) => m.definition.start({ config: m.config, env, logger: m.logger, bus, publisher })));
-  const running = members.flatMap((m, i) => (results[i]!.status === 'fulfilled' ? [{ member: m, service: results[i]!.value }] : []));
-  const failures = members.flatMap((m, i) => {
-    const result = results[i]!;
-    return result.status === 'rejected' ? [new IngestStartError(m.definition.service, result.reason)] : [];
+  const running: { member: Member; service: RunningService }[] = [];
+  const failures: IngestStartError[] = [];
+  results.forEach((result, i) => {
+    const member = members[i]!;
+    if (result.status === 'fulfilled') return void running.push({ member, service: result.value });
+    member.logger.error({ err: result.reason }, 'service failed to start');
+    failures.push(new IngestStartError(member.definition.service, result.reason));
   });
   const close = async () => {
     const closed = await Promise.allSettled(running.map(({ service }) => service.close()));
-    const failed = running.filter((_, i) => {
-      const result = closed[i]!;
-      if (result.status === 'rejected') running[i]!.member.logger.error({ err: result.reason }, 'service failed to stop');
-      return result.status === 'rejected';
+    const failed: string[] = [];
+    closed.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      const { member } = running[i]!;
+      member.logger.error({ err: result.reason }, 'service failed to stop');
+      failed.push(member.definition.service);
     });
     await bus.close();
-    if (failed.length > 0) throw new Error(`${failed.map(({ member }) => member.definition.service).join(', ')} did not stop cleanly`);
+    if (failed.length > 0) throw new Error(`${failed.join(', ')} did not stop cleanly`);
   };
   if (failures.length > 0) {
-    for (const failure of failures) members.find((m) => m.definition.service === failure.service)!.logger.error({ err: failure.cause }, 'service failed to start');
     await close().catch(() => undefined);
     throw failures[0]!;
   }
