@@ -7,17 +7,20 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPOSE = join(ROOT, 'deploy', 'compose', 'compose.yaml');
+/** Layered over COMPOSE: the ingestion services in one process (services/ingest-all). */
+const ONE_PROCESS = join(ROOT, 'deploy', 'compose', 'ingest-in-one-process.yaml');
+const SEPARATE_INGEST = ['ingest-phone', 'ingest-email', 'ingest-chat', 'ingest-wechat', 'ingest-grpc'];
 const hasDockerCompose = (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'docker-compose')));
 /** The secrets compose refuses to interpolate without (`${VAR:?}`). */
 const SECRETS = { PHONE_WEBHOOK_SECRET: 'p', CHAT_SESSION_SECRET: 'c', INGEST_GRPC_TOKEN: 'g', SWITCHBOARD_JWT_SECRET: 'j', GRAFANA_ADMIN_PASSWORD: 'a' };
 
 interface ComposeFile {
-  services: Record<string, { environment?: Record<string, string>; command?: string[]; image?: string; volumes?: string[] }>;
+  services: Record<string, { environment?: Record<string, string>; command?: string[]; image?: string; volumes?: string[]; ports?: string[]; profiles?: string[] }>;
 }
 
-function composeConfig(env: Record<string, string>): { status: number; output: string } {
+function composeConfig(env: Record<string, string>, files: readonly string[] = [COMPOSE]): { status: number; output: string } {
   try {
-    const output = execFileSync('docker-compose', ['-f', COMPOSE, 'config'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: 'pipe' });
+    const output = execFileSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: 'pipe' });
     return { status: 0, output };
   } catch (error) {
     const e = error as { status: number; stderr: string };
@@ -35,13 +38,20 @@ describe('deploy/compose', () => {
     const missing = composeConfig({});
     expect(missing.status).not.toBe(0);
     expect(missing.output).toContain('PHONE_WEBHOOK_SECRET');
+    const layered = composeConfig(SECRETS, [COMPOSE, ONE_PROCESS]);
+    expect(layered.status, layered.output).toBe(0);
+    const combined = parse(layered.output) as ComposeFile;
+    expect(combined.services['ingest-all']!.environment).toMatchObject({ SERVICE: 'ingest-all', PHONE_WEBHOOK_SECRET: 'p', CHAT_SESSION_SECRET: 'c', INGEST_GRPC_TOKEN: 'g' });
+    for (const name of SEPARATE_INGEST) expect(combined.services[name]!.profiles, name).toEqual(['ingest-separate']);
   });
 
   const file = parse(readFileSync(COMPOSE, 'utf8'), { merge: true }) as ComposeFile;
+  const oneProcess = parse(readFileSync(ONE_PROCESS, 'utf8'), { merge: true }) as ComposeFile;
 
   it('runs every service, a three-node NATS cluster with fsync on every write, and Redis with AOF', () => {
     const services = readdirSync(join(ROOT, 'services')).filter((name) => existsSync(join(ROOT, 'services', name, 'src', 'main.ts')));
-    for (const name of services) expect(file.services[name]?.environment?.SERVICE, name).toBe(name);
+    // ingest-all runs only in the one-process layering (below); every other service in compose.yaml.
+    for (const name of services) expect((name === 'ingest-all' ? oneProcess : file).services[name]?.environment?.SERVICE, name).toBe(name);
     expect(Object.keys(file.services).filter((name) => name.startsWith('nats-'))).toHaveLength(3);
     const nats = readFileSync(join(ROOT, 'deploy', 'compose', 'nats', 'nats.conf'), 'utf8');
     expect(nats).toMatch(/sync_interval:\s*always/);
@@ -61,5 +71,23 @@ describe('deploy/compose', () => {
     for (const metric of ['sb_queue_depth', 'sb_queue_oldest_wait_seconds', 'sb_queue_service_level_ratio', 'sb_routing_latency_seconds_bucket', 'sb_offer_results_total', 'sb_ingest_results_total', 'sb_outbox_lag_records']) {
       expect(exprs).toContain(metric);
     }
+  });
+
+  it('ingest-in-one-process.yaml parks the five ingestion containers and runs ingest-all with all their ports and variables, scraped once', () => {
+    const all = oneProcess.services['ingest-all']!;
+    for (const name of SEPARATE_INGEST) {
+      expect(oneProcess.services[name]!.profiles, name).toEqual(['ingest-separate']);
+      const separate = file.services[name]!;
+      for (const port of separate.ports ?? []) expect(all.ports, `${name} ${port}`).toContain(port);
+      for (const [key, value] of Object.entries(separate.environment!)) {
+        if (key !== 'SERVICE' && key !== 'HEALTH_PORT') expect(all.environment![key], `${name} ${key}`).toBe(value);
+      }
+    }
+    const jobs = (path: string) => (parse(readFileSync(join(ROOT, 'deploy/compose/prometheus', path), 'utf8')) as { scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] }).scrape_configs;
+    const others = (list: ReturnType<typeof jobs>) => list.filter((j) => !j.job_name.startsWith('ingest-'));
+    const variant = jobs('prometheus-ingest-in-one-process.yml');
+    expect(others(variant)).toEqual(others(jobs('prometheus.yml')));
+    expect(variant.filter((j) => j.job_name.startsWith('ingest-'))).toEqual([{ job_name: 'ingest-all', metrics_path: '/metrics', static_configs: [{ targets: ['ingest-all:7101'] }] }]);
+    expect(oneProcess.services.prometheus!.volumes).toEqual(['./prometheus/prometheus-ingest-in-one-process.yml:/etc/prometheus/prometheus.yml:ro']);
   });
 });

@@ -12,7 +12,11 @@ export { createIngestHttpServer, type IngestHttpServerOptions, type RateLimitOpt
 export { contactMsgId, createContactPublisher, type ContactPublisher, type ContactPublisherOptions } from './publisher.js';
 export { followRoutingEvents, OFFER_ACCEPTED_EVENT, type RoutingFollowerOptions } from './routing-follower.js';
 export { casPut, guardKv } from './kv-store.js';
-export { runIngestService, type IngestRuntime, type RunIngestServiceOptions, type RunningService } from './run-service.js';
+export { runIngestService, runIngestServices, type RunIngestServiceOptions, type RunIngestServicesOptions } from './run-service.js';
+export {
+  IngestStartError, startIngestServices, type IngestRuntime, type IngestServiceDefinition, type RunningIngestServices, type RunningService,
+  type StartIngestServicesOptions,
+} from './service-group.js';
 export { bearerToken, constantTimeEqual, hmacBase64, hmacHex } from './secrets.js';
 export { retryAfterSeconds, SourceLimiter, type LimitDecision } from './source-limiter.js';
 export { withReceiveSpan } from './spans.js';

@@ -5,7 +5,9 @@ let registry: Registry | undefined;
 /**
  * The process's metrics registry, shared by the publisher and the HTTP server so a service need
  * not thread it through its wiring. `runIngestService` names the service first; tests that build
- * an app directly get `service="ingest"`. One per process: an ingestion service is one process.
+ * an app directly get `service="ingest"`. One per process: when services/ingest-all runs several
+ * services, all of them count here under its name, told apart by `channel`, and every one of their
+ * `/metrics` serves this same registry.
  */
 export function ingestRegistry(service?: string): Registry {
   registry ??= createMetricsRegistry({ service: service ?? 'ingest' });

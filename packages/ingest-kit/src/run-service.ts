@@ -1,32 +1,9 @@
-import { DEFAULT_BUS_NAMES, type BusNames } from '@switchboard/bus';
-import { createLogger, type Logger } from '@switchboard/telemetry';
-import { connectIngestBus, type IngestBus } from './bus-link.js';
-import { loadIngestConfig, type IngestConfig, type PortSetting } from './config.js';
-import { ingestRegistry } from './ingest-metrics.js';
-import { createContactPublisher, type ContactPublisher } from './publisher.js';
+import type { BusNames } from '@switchboard/bus';
+import { startIngestServices, type IngestServiceDefinition, type RunningIngestServices } from './service-group.js';
 
-/** What a service's `start` receives: configuration, logger and a connected bus. */
-export interface IngestRuntime<P extends string> {
-  readonly config: IngestConfig & { ports: Record<P, number> };
-  readonly env: NodeJS.ProcessEnv;
-  readonly logger: Logger;
-  readonly bus: IngestBus;
-  readonly publisher: ContactPublisher;
-}
-
-/** A started service. `close` stops accepting, waits for requests in flight, and resolves. */
-export interface RunningService {
-  close(): Promise<void>;
-}
-
-/** Options of {@link runIngestService}. */
-export interface RunIngestServiceOptions<P extends string> {
-  /** Service name for logs, traces and the NATS client name, e.g. `ingest-phone`. */
-  readonly service: string;
-  readonly ports: Record<P, PortSetting>;
-  /** Builds and starts listening; its `close` runs first on SIGTERM/SIGINT. */
-  start(runtime: IngestRuntime<P>): Promise<RunningService>;
-  /** The SDK started in the service's instrumentation.ts, flushed last. */
+/** How a process runs its ingestion services, beyond the services themselves. */
+interface ProcessOptions {
+  /** The SDK started in the process's instrumentation.ts, flushed last. */
   readonly telemetry?: { shutdown(): Promise<void> };
   readonly env?: NodeJS.ProcessEnv;
   readonly names?: BusNames;
@@ -34,21 +11,48 @@ export interface RunIngestServiceOptions<P extends string> {
   readonly shutdownTimeoutMs?: number;
 }
 
+/** Options of {@link runIngestService}: the service, and how its process runs. */
+export interface RunIngestServiceOptions<P extends string> extends IngestServiceDefinition<P>, ProcessOptions {}
+
+/** Options of {@link runIngestServices}. */
+export interface RunIngestServicesOptions extends ProcessOptions {
+  /** The process's name, e.g. `ingest-all`: NATS client name, logs of the process itself, metrics' `service` label. */
+  readonly processName: string;
+  readonly services: readonly IngestServiceDefinition[];
+}
+
 /**
  * A service's `main`: reads the environment, connects the bus (waiting for NATS if it is not up
  * yet), ensures the streams, calls `start`, and on SIGTERM/SIGINT shuts down in order: stop
  * accepting and finish requests in flight, then drain NATS (pending acks arrive), then flush
  * spans. A second signal exits at once.
+ * @throws IngestStartError naming the service when it cannot be configured or started.
  */
 export async function runIngestService<P extends string>(options: RunIngestServiceOptions<P>): Promise<void> {
-  const env = options.env ?? process.env;
-  const logger = createLogger({ service: options.service, level: env.LOG_LEVEL || 'info' });
-  ingestRegistry(options.service); // names the service on every metric series
-  const config = loadIngestConfig(env, options.ports);
-  const bus = await connectIngestBus({ url: config.natsUrl, name: options.service, names: options.names ?? DEFAULT_BUS_NAMES, logger });
-  const running = await options.start({ config, env, logger, bus, publisher: createContactPublisher(bus) });
-  logger.info({ ports: config.ports, domain: config.domain }, 'service started');
+  const { service, ports, start, ...rest } = options;
+  await runIngestServices({ ...rest, processName: service, services: [{ service, ports, start }] });
+}
 
+/**
+ * Several ingestion services in one process (`services/ingest-all`), each on its own ports with
+ * its own variables, sharing one NATS connection, one logger destination, one metrics registry
+ * and one tracing SDK. Shutdown as {@link runIngestService}: every service stops accepting and
+ * finishes what it has in flight, then NATS drains, then spans are flushed.
+ * @throws IngestStartError naming the service that could not be configured or started, once the
+ * others were closed: the process fails rather than run with a channel missing.
+ */
+export async function runIngestServices(options: RunIngestServicesOptions): Promise<void> {
+  let running: RunningIngestServices;
+  try {
+    running = await startIngestServices({
+      processName: options.processName, services: options.services, env: options.env ?? process.env,
+      ...(options.names ? { names: options.names } : {}),
+    });
+  } catch (error) {
+    await options.telemetry?.shutdown().catch(() => undefined);
+    throw error;
+  }
+  const { logger } = running;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(1);
@@ -58,13 +62,12 @@ export async function runIngestService<P extends string>(options: RunIngestServi
       logger.error('shutdown timed out');
       process.exit(1);
     }, options.shutdownTimeoutMs ?? 15_000).unref();
-    try {
-      await running.close();
-      await bus.close();
-      await options.telemetry?.shutdown();
-      logger.info('stopped');
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
+    let failure: unknown;
+    await running.close().catch((error: unknown) => { failure = error; });
+    await options.telemetry?.shutdown().catch((error: unknown) => { failure ??= error; });
+    if (failure === undefined) logger.info('stopped');
+    else {
+      logger.error({ err: failure }, 'shutdown failed');
       process.exitCode = 1;
     }
   };

@@ -1,48 +1,6 @@
+// Thin wiring: the service alone in its process. Its wiring is startEmailIngest (index.ts).
 import { telemetry } from './instrumentation.js';
-import { IngestConfigError, optionalSecret, runIngestService } from '@switchboard/ingest-kit';
-import { followEmailAgents } from './agent-follower.js';
-import { buildEmailApp, closeSmtp, listenSmtp } from './app.js';
-import { ConversationAgents } from './conversation-agents.js';
-import { MessageIdLedger } from './message-id-ledger.js';
+import { runIngestService } from '@switchboard/ingest-kit';
+import { emailIngestService } from './index.js';
 
-/** A positive integer from the environment, or undefined when unset. */
-function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const text = env[name];
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!(Number.isInteger(value) && value > 0)) throw new IngestConfigError(`${name} must be a positive integer`);
-  return value;
-}
-
-await runIngestService({
-  service: 'ingest-email',
-  ports: { http: { env: 'INGEST_EMAIL_PORT', default: 7102 }, smtp: { env: 'INGEST_EMAIL_SMTP_PORT', default: 2525 } },
-  telemetry,
-  async start({ config, env, logger, bus, publisher }) {
-    const maxBytes = positiveInteger(env, 'EMAIL_MAX_BYTES');
-    const dedupDays = positiveInteger(env, 'EMAIL_DEDUP_TTL_DAYS');
-    const signingKey = optionalSecret(env, 'EMAIL_WEBHOOK_SIGNING_KEY');
-    const isConnected = () => bus.isConnected();
-    const ledger = await MessageIdLedger.open(bus.nc, { isConnected, ...(dedupDays ? { ttlMs: dedupDays * 86_400_000 } : {}) });
-    const agents = await ConversationAgents.open(bus.nc, { isConnected });
-    const follower = await followEmailAgents({ bus, domain: config.domain, agents, logger });
-    const { http, smtp } = await buildEmailApp({
-      logger,
-      publisher,
-      ledger,
-      agents,
-      readiness: () => bus.ready(),
-      domain: config.domain,
-      ...(maxBytes ? { maxBytes } : {}),
-      ...(signingKey ? { webhookSigningKey: signingKey } : {}),
-    });
-    await http.listen({ host: config.host, port: config.ports.http });
-    await listenSmtp(smtp, config.ports.smtp, config.host);
-    return {
-      close: async () => {
-        await Promise.all([http.close(), closeSmtp(smtp)]);
-        await follower.stop();
-      },
-    };
-  },
-});
+await runIngestService({ ...emailIngestService, telemetry });

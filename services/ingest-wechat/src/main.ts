@@ -1,31 +1,7 @@
-// Thin wiring: environment → config, bus and KV buckets → app → listen. See app.ts for the routes.
+// Thin wiring: the service alone in its process. Its wiring is startWeChatIngest (index.ts); the
+// routes are in app.ts.
 import { telemetry } from './instrumentation.js';
 import { runIngestService } from '@switchboard/ingest-kit';
-import { KvCursorStore } from '@switchboard/wechat';
-import { buildApp } from './app.js';
-import { loadWeChatConfig } from './config.js';
-import { ConversationStore } from './conversations.js';
+import { wechatIngestService } from './index.js';
 
-await runIngestService({
-  service: 'ingest-wechat',
-  ports: { http: { env: 'INGEST_WECHAT_PORT', default: 7104 } },
-  telemetry,
-  async start({ config, env, logger, bus, publisher }) {
-    const wechat = loadWeChatConfig(env);
-    if (!wechat.oa && !wechat.work) logger.warn('no WeChat account configured: set WECHAT_OA_TOKEN or WECHAT_WORK_TOKEN');
-    const conversations = await ConversationStore.open(bus.nc, wechat.conversationBucket, () => bus.isConnected());
-    const cursors = wechat.work?.kfSecret ? await KvCursorStore.open(bus.nc, wechat.cursorBucket) : undefined;
-    const app = await buildApp({
-      logger,
-      publisher,
-      conversations,
-      ...(cursors ? { cursors } : {}),
-      domain: config.domain,
-      config: wechat,
-      readiness: () => bus.ready(),
-      busConnected: () => bus.isConnected(),
-    });
-    await app.http.listen({ host: config.host, port: config.ports.http });
-    return { close: () => app.close() };
-  },
-});
+await runIngestService({ ...wechatIngestService, telemetry });

@@ -12,6 +12,7 @@ interface StartOptions {
   speed?: number;
   domain: string;
   skip?: string;
+  ingestInOneProcess?: boolean;
 }
 
 /**
@@ -28,12 +29,14 @@ export function register(program: Command): void {
     .option('--speed <x>', 'demo time compression: 10 = a 3-minute call lasts 18 s (default 10)', numberOption({ min: 0, exclusiveMin: true }))
     .option('--domain <id>', 'routing domain', 'default')
     .option('--skip <services>', 'comma-separated services not to start, e.g. ingest-grpc,ops')
+    .option('--ingest-in-one-process', 'run the ingestion services in one process (services/ingest-all) instead of one each')
     .action(async (options: StartOptions) => {
       const launcher = new Launcher({
         root: findRepoRoot(),
         env: process.env,
         skip: (options.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean),
         domain: options.domain,
+        ingestInOneProcess: options.ingestInOneProcess ?? false,
         ...(options.demo ? { demo: { ratePerMinute: options.rate ?? 30, agents: options.agents ?? 16, speed: options.speed ?? 10 } } : {}),
         write: (text) => process.stdout.write(text),
         palette: createPalette(process.stdout),

@@ -23,9 +23,15 @@ export function banner(input: BannerInput, palette: Palette): string {
     '',
     ops ? `  console        ${p('brightCyan', `http://127.0.0.1:${portOf(ops, 'http', input.env)}/`)}` : `  console        ${p('dim', '(services/ops not present in this build)')}`,
   ];
+  const portsOf = (service: ServiceSpec) => service.ports.map((port) => `${port.protocol}:${portOf(service, port.name, input.env)}`).join('  ');
   for (const service of input.services) {
-    const ports = service.ports.map((port) => `${port.protocol}:${portOf(service, port.name, input.env)}`).join('  ');
-    lines.push(`  ${service.name.padEnd(15)}${ports || p('dim', '(no known ports)')}`);
+    if (service.members) {
+      // One process: its line says so, then each channel's endpoint as when they run apart.
+      lines.push(`  ${service.name.padEnd(15)}${p('dim', `one process: ${service.members.map((m) => m.name).join(', ')}`)}`);
+      for (const member of service.members) lines.push(`  ${member.name.padEnd(15)}${portsOf(member)}  ${p('dim', `(in ${service.name})`)}`);
+      continue;
+    }
+    lines.push(`  ${service.name.padEnd(15)}${portsOf(service) || p('dim', '(no known ports)')}`);
   }
   lines.push(`  ${'NATS'.padEnd(15)}${input.natsUrl}`, `  ${'Redis'.padEnd(15)}${input.redisUrl}`);
   const router = has('router');

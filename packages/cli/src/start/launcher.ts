@@ -6,7 +6,7 @@ import { SERVICE_STYLES, type Palette, type Style } from './colours.js';
 import { devSecretsFile, loadDevSecrets } from './dev-secrets.js';
 import { planInfra, waitForAnswer, type InfraPlan } from './infra.js';
 import { formatLogLine } from './log-format.js';
-import { discoverServices, portOf, type ServiceSpec, type StopTier } from './service-catalog.js';
+import { discoverServices, endpointsOf, planServices, portOf, type ServiceSpec, type StopTier } from './service-catalog.js';
 import { SupervisedProcess } from './supervised-process.js';
 import { waitUntilReady } from './readiness.js';
 
@@ -20,6 +20,8 @@ export interface LaunchOptions {
   readonly root: string;
   readonly env: NodeJS.ProcessEnv;
   readonly skip: readonly string[];
+  /** The ingestion services in one process (services/ingest-all) instead of one each. */
+  readonly ingestInOneProcess?: boolean;
   readonly demo?: { readonly ratePerMinute: number; readonly agents: number; readonly speed: number };
   readonly domain: string;
   readonly write: (text: string) => void;
@@ -46,6 +48,8 @@ export class Launcher {
   /** Starts everything; resolves once services are up (or reported as not ready). */
   async start(): Promise<void> {
     const { options } = this;
+    // Before NATS and Redis: a plan that cannot be had fails at once.
+    const services = planServices(discoverServices(options.root), { skip: options.skip, ingestInOneProcess: options.ingestInOneProcess ?? false });
     const dataDir = join(options.root, '.switchboard');
     const nats = await planInfra('nats', options.env, dataDir);
     const redis = await planInfra('redis', options.env, dataDir);
@@ -56,7 +60,6 @@ export class Launcher {
     // Bound to loopback unless told otherwise: dev secrets must not open endpoints to the network.
     this.env = { HOST: '127.0.0.1', ...options.env, ...secrets.values, NATS_URL: nats.url, REDIS_URL: redis.url,
       SWITCHBOARD_DOMAIN: options.domain, ROUTER_DOMAINS: options.env.ROUTER_DOMAINS ?? options.domain };
-    const services = discoverServices(options.root).filter((s) => !options.skip.includes(s.name));
     services.forEach((spec, i) => this.spawnService(spec, SERVICE_STYLES[i % SERVICE_STYLES.length]!));
     await waitUntilReady(services, this.env, (name, ok) => { if (!ok) this.say(name, 'not ready after 60 s; going on (see its log above)', 'yellow'); });
     options.write(`${banner({ services, env: this.env, natsUrl: nats.url, redisUrl: redis.url, generatedSecrets: secrets.generated,
@@ -106,23 +109,23 @@ export class Launcher {
   private spawnService(spec: ServiceSpec, style: Style): void {
     // parent-watch: the service stops when the launcher dies, even by SIGKILL.
     const args = ['--import', 'tsx', '--import', sibling('parent-watch').href, '--conditions=@switchboard/source', join(this.options.root, spec.entry)];
-    const child = this.supervise(spec.name, process.execPath, args, style, true);
+    const child = this.supervise(spec.name, process.execPath, args, style, true, spec.env);
     this.children.set(spec.name, { spec, process: child });
     child.start();
   }
 
-  private supervise(name: string, command: string, args: string[], style: Style, restart: boolean): SupervisedProcess {
+  private supervise(name: string, command: string, args: string[], style: Style, restart: boolean, env: Readonly<Record<string, string>> = {}): SupervisedProcess {
     const prefix = this.options.palette.paint(style, name.padEnd(this.width));
     return new SupervisedProcess({
-      name, command, args, cwd: this.options.root, env: { ...process.env, ...this.env }, restart, ipc: true,
-      onLine: (line) => this.options.write(`${formatLogLine(line, prefix, this.options.palette)}\n`),
+      name, command, args, cwd: this.options.root, env: { ...process.env, ...this.env, ...env }, restart, ipc: true,
+      onLine: (line) => this.options.write(`${formatLogLine(line, prefix, this.options.palette, name)}\n`),
       onCrash: (exit, delay) => this.say(name, `CRASHED (${exit})${delay === undefined ? '' : `; restarting in ${delay / 1000} s`}`, 'brightRed'),
     });
   }
 
   private async startDemo(services: readonly ServiceSpec[], demo: NonNullable<LaunchOptions['demo']>): Promise<void> {
     const port = (name: string, which: string, fallback: number) => {
-      const spec = services.find((s) => s.name === name);
+      const spec = endpointsOf(services).find((s) => s.name === name);
       return (spec && portOf(spec, which, this.env)) ?? fallback;
     };
     const url = (name: string, fallback: number) => `http://127.0.0.1:${port(name, 'http', fallback)}`;

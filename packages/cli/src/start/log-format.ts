@@ -8,15 +8,17 @@ const HIDDEN = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname', 'v
  * One line of a child's output, made readable: a pino JSON line becomes
  * `12:03:04.123 router        INFO  domain owned domain=default token=3`, with `err` stacks on
  * the lines after; anything else (nats-server's own log, a stack trace on stderr) passes through
- * under the same prefix.
+ * under the same prefix. A line whose `service` is not `processName` (a service inside ingest-all)
+ * shows it first among its fields.
  */
-export function formatLogLine(line: string, prefix: string, palette: Palette): string {
+export function formatLogLine(line: string, prefix: string, palette: Palette, processName?: string): string {
   const record = parseJsonObject(line);
   if (!record) return `${prefix} ${line}`;
   const level = typeof record.level === 'string' ? record.level : levelName(record.level);
   const time = typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 23) : '';
-  const fields = Object.entries(record)
-    .filter(([key]) => !HIDDEN.has(key) && key !== 'err' && key !== 'trace_id' && key !== 'span_id')
+  const inner = processName !== undefined && typeof record.service === 'string' && record.service !== processName ? [['service', record.service] as const] : [];
+  const fields = [...inner, ...Object.entries(record)
+    .filter(([key]) => !HIDDEN.has(key) && key !== 'err' && key !== 'trace_id' && key !== 'span_id')]
     .map(([key, value]) => `${palette.paint('dim', `${key}=`)}${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const head = `${palette.paint('gray', time)} ${prefix} ${palette.paint(LEVEL_STYLES[level] ?? 'gray', level.toUpperCase().padEnd(5))} ${String(record.msg ?? '')}`;
   const out = fields.length > 0 ? `${head}  ${fields.join(' ')}` : head;

@@ -24,7 +24,17 @@ export interface ServiceSpec {
   readonly ports: readonly PortSpec[];
   /** The HTTP port answering `/readyz`, if any (gRPC-only services have none). */
   readonly readyPort?: string;
+  /** Services a combined process runs in itself (`ingest-all`): their ports are its ports. */
+  readonly members?: readonly ServiceSpec[];
+  /** Variables for this service's process only. */
+  readonly env?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The process that runs the ingestion services in one (`--ingest-in-one-process`), and the ones
+ * it runs (services/ingest-all reads their names from `INGEST_ALL_SERVICES`). Never started otherwise.
+ */
+export const INGEST_IN_ONE_PROCESS = { name: 'ingest-all', runs: ['ingest-phone', 'ingest-email', 'ingest-chat', 'ingest-wechat', 'ingest-grpc'] } as const;
 
 const http = (name: string, env: string, port: number): PortSpec => ({ name, env, default: port, protocol: 'http' });
 const grpc = (name: string, env: string, port: number): PortSpec => ({ name, env, default: port, protocol: 'grpc' });
@@ -43,6 +53,7 @@ export const KNOWN_SERVICES: Readonly<Record<string, Omit<ServiceSpec, 'name' | 
   'queue-service': { tier: 'edge', ports: [grpc('grpc', 'QUEUE_SERVICE_PORT', 7202), http('http', 'QUEUE_SERVICE_HTTP_PORT', 7212)], readyPort: 'http' },
   ops: { tier: 'edge', ports: [http('http', 'OPS_HTTP_PORT', 7301), grpc('grpc', 'OPS_GRPC_PORT', 7302)], readyPort: 'http' },
   router: { tier: 'core', ports: [http('http', 'ROUTER_HTTP_PORT', 7401)], readyPort: 'http' },
+  'ingest-all': { tier: 'ingest', ports: [] },
 };
 
 /** Every `services/<name>` with a `src/main.ts`, known or not, in name order. */
@@ -57,6 +68,40 @@ export function discoverServices(root: string): ServiceSpec[] {
       ...(KNOWN_SERVICES[entry.name] ?? { tier: 'edge' as const, ports: [] }),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What `switchboard start` runs instead of a discovered service list. */
+export interface ServicePlanOptions {
+  /** Names not to start; with `ingestInOneProcess`, skipped ingestion services are left out of ingest-all too. */
+  readonly skip: readonly string[];
+  readonly ingestInOneProcess: boolean;
+}
+
+/**
+ * The processes to start: every discovered service not skipped, ingest-all aside; with
+ * `ingestInOneProcess`, the ingestion services ingest-all runs become its `members` (one
+ * process, `INGEST_ALL_SERVICES` naming them) instead of a process each.
+ * @throws Error when one process is asked for but services/ingest-all is absent or skipped.
+ */
+export function planServices(discovered: readonly ServiceSpec[], options: ServicePlanOptions): ServiceSpec[] {
+  const wanted = discovered.filter((s) => !options.skip.includes(s.name));
+  const rest = wanted.filter((s) => s.name !== INGEST_IN_ONE_PROCESS.name);
+  if (!options.ingestInOneProcess) return rest;
+  const combined = wanted.find((s) => s.name === INGEST_IN_ONE_PROCESS.name);
+  if (!combined) {
+    const why = discovered.some((s) => s.name === INGEST_IN_ONE_PROCESS.name) ? 'it is skipped' : 'services/ingest-all is not in this build';
+    throw new Error(`--ingest-in-one-process runs the ingestion services in ${INGEST_IN_ONE_PROCESS.name}, but ${why}`);
+  }
+  const runs: readonly string[] = INGEST_IN_ONE_PROCESS.runs;
+  const members = rest.filter((s) => runs.includes(s.name));
+  if (members.length === 0) return rest;
+  const one: ServiceSpec = { ...combined, members, env: { INGEST_ALL_SERVICES: members.map((s) => s.name).join(',') } };
+  return [...rest.filter((s) => !runs.includes(s.name)), one].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every service that listens, a combined process's members in its place: what the banner, readiness and the demo address. */
+export function endpointsOf(services: readonly ServiceSpec[]): ServiceSpec[] {
+  return services.flatMap((s) => s.members ?? [s]);
 }
 
 /** The port a service will listen on: its variable in `env`, else the default. */

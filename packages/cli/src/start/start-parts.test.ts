@@ -7,7 +7,8 @@ import { DEV_SECRET_NAMES, loadDevSecrets } from './dev-secrets.js';
 import { InfraUnavailableError, planInfra } from './infra.js';
 import { formatLogLine, lineSplitter } from './log-format.js';
 import { findRepoRoot } from './repo-root.js';
-import { discoverServices, portOf } from './service-catalog.js';
+import { banner } from './banner.js';
+import { discoverServices, endpointsOf, planServices, portOf } from './service-catalog.js';
 
 const plain = createPalette({ isTTY: false }, {});
 
@@ -18,6 +19,10 @@ describe('start: pieces', () => {
     expect(formatLogLine('[1234] 2026/01/01 Server is ready', 'nats-server', plain)).toBe('nats-server [1234] 2026/01/01 Server is ready');
     expect(createPalette({ isTTY: true }, {}).paint('red', 'x')).toBe('\u001b[31mx\u001b[39m');
     expect(createPalette({ isTTY: true }, { NO_COLOR: '1' }).paint('red', 'x')).toBe('x');
+    // Inside ingest-all, each line says which service wrote it; the process's own lines do not.
+    const inner = JSON.stringify({ level: 'info', time: Date.UTC(2026, 0, 1), service: 'ingest-chat', msg: 'service started', domain: 'd' });
+    expect(formatLogLine(inner, 'ingest-all', plain, 'ingest-all')).toBe('00:00:00.000 ingest-all INFO  service started  service=ingest-chat domain=d');
+    expect(formatLogLine(inner.replace('ingest-chat', 'ingest-all'), 'ingest-all', plain, 'ingest-all')).toBe('00:00:00.000 ingest-all INFO  service started  domain=d');
   });
 
   it('splits chunks into whole lines', () => {
@@ -53,6 +58,33 @@ describe('start: pieces', () => {
     expect(portOf(router!, 'http', {})).toBe(7401);
     expect(portOf(router!, 'http', { ROUTER_HTTP_PORT: '9999' })).toBe(9999);
     expect(services.filter((s) => s.name.startsWith('ingest-')).every((s) => s.tier === 'ingest')).toBe(true);
+  });
+
+  it('starts ingest-all only with --ingest-in-one-process, then in place of the ingestion services it runs', () => {
+    const discovered = discoverServices(findRepoRoot());
+    const separate = planServices(discovered, { skip: [], ingestInOneProcess: false });
+    expect(separate.map((s) => s.name)).not.toContain('ingest-all');
+    expect(separate.map((s) => s.name)).toEqual(expect.arrayContaining(['ingest-chat', 'ingest-email', 'ingest-grpc', 'ingest-phone', 'ingest-wechat', 'router']));
+
+    const one = planServices(discovered, { skip: ['ingest-grpc'], ingestInOneProcess: true });
+    expect(one.filter((s) => s.name.startsWith('ingest-')).map((s) => s.name)).toEqual(['ingest-all']);
+    const all = one.find((s) => s.name === 'ingest-all')!;
+    expect(all).toMatchObject({ tier: 'ingest', entry: join('services', 'ingest-all', 'src', 'main.ts'), env: { INGEST_ALL_SERVICES: 'ingest-chat,ingest-email,ingest-phone,ingest-wechat' } });
+    // Banner, readiness and the demo still see each channel's ports.
+    const endpoints = endpointsOf(one);
+    expect(endpoints.map((s) => s.name)).toEqual(expect.arrayContaining(['ingest-chat', 'ingest-email', 'ingest-phone', 'ingest-wechat', 'router']));
+    expect(endpoints.map((s) => s.name)).not.toContain('ingest-all');
+    expect(portOf(endpoints.find((s) => s.name === 'ingest-email')!, 'smtp', { INGEST_EMAIL_SMTP_PORT: '2626' })).toBe(2626);
+    const text = banner({ services: one, env: { INGEST_PHONE_PORT: '9101' }, natsUrl: 'nats://n', redisUrl: 'redis://r', generatedSecrets: [], secretsFile: 'f', demo: false }, plain);
+    expect(text).toContain('  ingest-all     one process: ingest-chat, ingest-email, ingest-phone, ingest-wechat');
+    expect(text).toContain('  ingest-phone   http:9101  (in ingest-all)');
+    expect(text).toContain('  ingest-email   http:7102  smtp:2525  (in ingest-all)');
+    expect(text).not.toContain('ingest-grpc');
+
+    expect(planServices(discovered, { skip: ['ingest-chat', 'ingest-email', 'ingest-grpc', 'ingest-phone', 'ingest-wechat'], ingestInOneProcess: true }).map((s) => s.name))
+      .not.toContain('ingest-all');
+    expect(() => planServices(discovered, { skip: ['ingest-all'], ingestInOneProcess: true })).toThrow('--ingest-in-one-process runs the ingestion services in ingest-all, but it is skipped');
+    expect(() => planServices(discovered.filter((s) => s.name !== 'ingest-all'), { skip: [], ingestInOneProcess: true })).toThrow('services/ingest-all is not in this build');
   });
 
   it('says what to install when nothing answers and no binary is on PATH, and refuses an explicit URL that does not answer', async () => {

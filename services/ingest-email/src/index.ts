@@ -1,0 +1,61 @@
+// The public surface of @switchboard/ingest-email: its wiring, run by its own main and by ingest-all.
+import { IngestConfigError, optionalSecret, type IngestRuntime, type IngestServiceDefinition, type RunningService } from '@switchboard/ingest-kit';
+import { followEmailAgents } from './agent-follower.js';
+import { buildEmailApp, closeSmtp, listenSmtp } from './app.js';
+import { ConversationAgents } from './conversation-agents.js';
+import { MessageIdLedger } from './message-id-ledger.js';
+
+/** A positive integer from the environment, or undefined when unset. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value > 0)) throw new IngestConfigError(`${name} must be a positive integer`);
+  return value;
+}
+
+/**
+ * Opens the Message-ID ledger and the conversation agents (JetStream KV), follows who handled
+ * each conversation, and listens on `INGEST_EMAIL_PORT` (webhook) and `INGEST_EMAIL_SMTP_PORT`.
+ * Reads `EMAIL_MAX_BYTES`, `EMAIL_DEDUP_TTL_DAYS`, `EMAIL_WEBHOOK_SIGNING_KEY`.
+ * @throws IngestConfigError for a variable that is not a positive integer.
+ */
+export async function startEmailIngest({ config, env, logger, bus, publisher }: IngestRuntime<'http' | 'smtp'>): Promise<RunningService> {
+  const maxBytes = positiveInteger(env, 'EMAIL_MAX_BYTES');
+  const dedupDays = positiveInteger(env, 'EMAIL_DEDUP_TTL_DAYS');
+  const signingKey = optionalSecret(env, 'EMAIL_WEBHOOK_SIGNING_KEY');
+  const isConnected = () => bus.isConnected();
+  const ledger = await MessageIdLedger.open(bus.nc, { isConnected, ...(dedupDays ? { ttlMs: dedupDays * 86_400_000 } : {}) });
+  const agents = await ConversationAgents.open(bus.nc, { isConnected });
+  const follower = await followEmailAgents({ bus, domain: config.domain, agents, logger });
+  const { http, smtp } = await buildEmailApp({
+    logger,
+    publisher,
+    ledger,
+    agents,
+    readiness: () => bus.ready(),
+    domain: config.domain,
+    ...(maxBytes ? { maxBytes } : {}),
+    ...(signingKey ? { webhookSigningKey: signingKey } : {}),
+  });
+  const close = async () => {
+    await Promise.all([http.close(), closeSmtp(smtp)]);
+    await follower.stop();
+  };
+  try {
+    await http.listen({ host: config.host, port: config.ports.http });
+    await listenSmtp(smtp, config.ports.smtp, config.host);
+  } catch (error) {
+    // The webhook may be listening when SMTP cannot: beside other services nothing is left open.
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return { close };
+}
+
+/** ingest-email: HTTP on `INGEST_EMAIL_PORT` (7102), SMTP on `INGEST_EMAIL_SMTP_PORT` (2525). */
+export const emailIngestService: IngestServiceDefinition<'http' | 'smtp'> = {
+  service: 'ingest-email',
+  ports: { http: { env: 'INGEST_EMAIL_PORT', default: 7102 }, smtp: { env: 'INGEST_EMAIL_SMTP_PORT', default: 2525 } },
+  start: startEmailIngest,
+};

@@ -1,0 +1,31 @@
+// The public surface of @switchboard/ingest-phone: its wiring, run by its own main and by ingest-all.
+import { optionalSecret, type IngestRuntime, type IngestServiceDefinition, type RunningService } from '@switchboard/ingest-kit';
+import { buildPhoneApp } from './app.js';
+
+/**
+ * Builds the phone app from the environment (`TWILIO_AUTH_TOKEN` + `PUBLIC_URL`, `TWILIO_WAIT_URL`,
+ * `PHONE_WEBHOOK_SECRET`) and listens on `INGEST_PHONE_PORT`.
+ */
+export async function startPhoneIngest({ config, env, logger, bus, publisher }: IngestRuntime<'http'>): Promise<RunningService> {
+  const authToken = optionalSecret(env, 'TWILIO_AUTH_TOKEN');
+  const publicUrl = optionalSecret(env, 'PUBLIC_URL');
+  const waitUrl = optionalSecret(env, 'TWILIO_WAIT_URL');
+  const webhookSecret = optionalSecret(env, 'PHONE_WEBHOOK_SECRET');
+  const app = await buildPhoneApp({
+    logger,
+    publisher,
+    readiness: () => bus.ready(),
+    domain: config.domain,
+    ...(webhookSecret ? { webhookSecret } : {}),
+    ...(authToken && publicUrl ? { twilio: { authToken, publicUrl, ...(waitUrl ? { waitUrl } : {}) } } : {}),
+  });
+  await app.listen({ host: config.host, port: config.ports.http });
+  return { close: () => app.close() };
+}
+
+/** ingest-phone: HTTP on `INGEST_PHONE_PORT` (7101). */
+export const phoneIngestService: IngestServiceDefinition<'http'> = {
+  service: 'ingest-phone',
+  ports: { http: { env: 'INGEST_PHONE_PORT', default: 7101 } },
+  start: startPhoneIngest,
+};
