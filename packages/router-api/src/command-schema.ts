@@ -24,16 +24,17 @@ export const agentProfileSchema = z.object({
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('UPSERT_QUEUE'), queue: queueSchema }),
   z.object({ type: z.literal('SIGN_IN'), agent: agentProfileSchema }),
-  z.object({ type: z.literal('SIGN_OUT'), agentId: id }),
-  z.object({ type: z.literal('SET_PRESENCE'), agentId: id, presence: z.enum(['AVAILABLE', 'AWAY']), reason: z.string().max(100).optional() }),
+  z.object({ type: z.literal('SIGN_OUT'), agentId: id, by: id.optional() }),
+  z.object({ type: z.literal('SET_PRESENCE'), agentId: id, presence: z.enum(['AVAILABLE', 'AWAY']), reason: z.string().max(100).optional(), by: id.optional() }),
   z.object({ type: z.literal('ACCEPT'), contactId: id, agentId: id, offerToken: z.number().int().positive() }),
   z.object({ type: z.literal('DECLINE'), contactId: id, agentId: id, offerToken: z.number().int().positive(), reason: z.string().max(200).default('declined') }),
   z.object({
     type: z.literal('COMPLETE'), contactId: id, agentId: id, disposition: z.string().max(100).default('resolved'),
     notes: z.string().max(4_000).optional(), resolvedFirstContact: z.boolean().optional(), endedOnChannel: z.boolean().optional(),
+    by: id.optional(),
   }),
   z.object({ type: z.literal('END_WRAP_UP'), contactId: id, agentId: id }),
-  z.object({ type: z.literal('ABANDON'), contactId: id }),
+  z.object({ type: z.literal('ABANDON'), contactId: id, reason: z.string().max(200).optional(), by: id.optional() }),
   z.object({
     type: z.literal('TRANSFER'),
     contactId: id,

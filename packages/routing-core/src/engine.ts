@@ -80,6 +80,7 @@ export class RoutingEngine {
     s.now = nowMs;
     s.events = [];
     s.timers = [];
+    s.by = 'by' in command && command.by ? command.by : undefined;
     const outcome = this.dispatch(command);
     return { outcome, events: s.events, timers: s.timers };
   }
@@ -120,9 +121,9 @@ export class RoutingEngine {
       case 'END_WRAP_UP':
         return endWrapUpCommand(s, cmd.contactId, cmd.agentId);
       case 'ABANDON':
-        return abandon(s, cmd.contactId);
+        return abandon(s, cmd.contactId, cmd.reason);
       case 'TRANSFER':
-        return transfer(s, cmd.contactId, cmd.target, { reason: cmd.reason, by: cmd.by });
+        return transfer(s, cmd.contactId, cmd.target, cmd.reason);
       case 'TIMER_FIRED':
         return timerFired(s, cmd.timer);
     }

@@ -8,9 +8,9 @@ import { context, trace } from '@opentelemetry/api';
 import { withSpan } from '@switchboard/telemetry';
 import type { GatewayDeps } from './deps.js';
 import { DESK_ROLES } from './session-handlers.js';
+import { SUPERVISING } from './supervisor-handlers.js';
 import { contactToProto } from './view.mapper.js';
 
-const SUPERVISING = ['supervisor', 'ops'] as const;
 
 function checkContactId(id: string): void {
   check(id !== '', 'contact_id', 'required', 'required');

@@ -4,6 +4,7 @@ import { accept, complete, decline, forceAssign, transfer } from './contact-hand
 import type { GatewayDeps } from './deps.js';
 import { heartbeat, setPresence, signIn, signOut } from './session-handlers.js';
 import { connect, watchTeam } from './streams.js';
+import { endContact, requeueContact, setAgentPresence, signAgentOut } from './supervisor-handlers.js';
 
 /** The AgentService implementation: every call authenticated, traced and mapped to a status once. */
 export function agentService(deps: GatewayDeps): AgentServiceServer {
@@ -20,5 +21,9 @@ export function agentService(deps: GatewayDeps): AgentServiceServer {
     forceAssign: unary(e, 'ForceAssign', (req, p) => forceAssign(deps, req, p)),
     connect: serverStream(e, 'Connect', (req, p, call) => connect(deps, req, p, call)),
     watchTeam: serverStream(e, 'WatchTeam', (req, p, call) => watchTeam(deps, req, p, call)),
+    endContact: unary(e, 'EndContact', (req, p) => endContact(deps, req, p)),
+    requeueContact: unary(e, 'RequeueContact', (req, p) => requeueContact(deps, req, p)),
+    setAgentPresence: unary(e, 'SetAgentPresence', (req, p) => setAgentPresence(deps, req, p)),
+    signAgentOut: unary(e, 'SignAgentOut', (req, p) => signAgentOut(deps, req, p)),
   };
 }

@@ -28,8 +28,12 @@ function outcome(b) {
   return `${fcr}${b.notes ? ` — notes: ${b.notes}` : ''}`;
 }
 
-/** One line saying what happened. */
+/** One line saying what happened, and who asked when a person did (a supervisor stepping in). */
 export function summary(event) {
+  return `${what(event)}${event.by ? ` [by ${event.by}]` : ''}`;
+}
+
+function what(event) {
   const b = event[kindOf(event)] ?? {};
   switch (kindOf(event)) {
     case 'queued': return `in ${event.queueId}${b.explanation?.waitingBecause ? ` — waits: ${b.explanation.waitingBecause}` : ''}`;

@@ -28,7 +28,7 @@ describe('live rates read from ROUTING batches', () => {
     const [d1, d2] = [`${scope.domain}a`, `${scope.domain}b`];
     // Stored before the service starts: read back from the window's start.
     await publishRoutingBatch(nats.js, names, d1, [event(d1, 'c1', { offered: { reservationToken: 1 } })],
-      [event(d1, 'c1', { accepted: { reservationToken: 1, waitSeconds: 4 } }), event(d1, 'c2', { abandoned: { fromState: 'QUEUED', waitSeconds: 9 } })]);
+      [event(d1, 'c1', { accepted: { reservationToken: 1, waitSeconds: 4 } }), event(d1, 'c2', { abandoned: { fromState: 'QUEUED', waitSeconds: 9, reason: '' } })]);
     rates = new LiveRates();
     await rates.start(nats.js, names, createLogger({ service: 'qs-test', level: 'silent' }));
     await publishDurable(nats.js, routingSubject(names, d2, ROUTING_BATCH), new Uint8Array([0xff, 0xff]), { msgId: 'garbage' });

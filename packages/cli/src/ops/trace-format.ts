@@ -78,7 +78,9 @@ export function formatTrace(contactId: string, trace: TraceJson): string {
     const at = Date.parse(e.occurredAt ?? '');
     const { kind, text, explanation } = what(e);
     const offset = Number.isFinite(start) && Number.isFinite(at) ? `+${((at - start) / 1000).toFixed(3)}s` : '';
-    out.push(`  ${(e.occurredAt ?? '').slice(11, 23)} ${offset.padStart(9)}  ${kind.padEnd(12)} ${text}`);
+    // Who asked, when a person did (a supervisor stepping in): the record's `by`.
+    const by = typeof e['by'] === 'string' && e['by'] !== '' ? `  [by ${e['by']}]` : '';
+    out.push(`  ${(e.occurredAt ?? '').slice(11, 23)} ${offset.padStart(9)}  ${kind.padEnd(12)} ${text}${by}`);
     if (explanation) out.push(...explain(explanation));
   }
   if (events.length === 0) out.push('  (no routing events yet: the router has not taken this contact)');

@@ -180,13 +180,14 @@ export function endWrapUpCommand(s: EngineState, contactId: string, agentId: str
 }
 
 /** ABANDON: the customer left while waiting or ringing. */
-export function abandon(s: EngineState, contactId: string): RoutingOutcome {
+export function abandon(s: EngineState, contactId: string, reason?: string): RoutingOutcome {
   const c = contactOf(s, contactId);
   if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED) throw invalid(c, 'abandon');
   const agent = c.agent;
   const fromState = c.state;
   detach(s, c);
-  s.emit({ type: 'ContactAbandoned', ...s.contactFields(c), fromState, waitMs: s.now - c.enqueuedAtMs, ...(agent === undefined ? {} : { agentId: agent.id }) });
+  s.emit({ type: 'ContactAbandoned', ...s.contactFields(c), fromState, waitMs: s.now - c.enqueuedAtMs,
+    ...(agent === undefined ? {} : { agentId: agent.id }), ...(reason ? { reason } : {}) });
   if (agent !== undefined) releaseSlot(s, agent, c);
   dropContact(s, c, ContactState.ABANDONED);
   if (agent !== undefined) pullWork(s, agent);
@@ -194,8 +195,7 @@ export function abandon(s: EngineState, contactId: string): RoutingOutcome {
 }
 
 /** TRANSFER: to a queue (fresh thresholds, same age), to an agent (sticky), or out of the domain. */
-export function transfer(s: EngineState, contactId: string, target: TransferTarget,
-  asked: { readonly reason?: string | undefined; readonly by?: string | undefined } = {}): RoutingOutcome {
+export function transfer(s: EngineState, contactId: string, target: TransferTarget, reason?: string): RoutingOutcome {
   const c = contactOf(s, contactId);
   if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED && c.state !== ContactState.CONNECTED) throw invalid(c, 'transfer');
   const toQueueId = target.kind === 'queue' ? target.queueId : target.kind === 'agent' ? (target.queueId ?? c.queueId) : undefined;
@@ -208,7 +208,7 @@ export function transfer(s: EngineState, contactId: string, target: TransferTarg
     type: 'ContactTransferred', ...s.contactFields(c), ...(from === undefined ? {} : { fromAgentId: from.id }),
     ...(toQueueId === undefined ? {} : { toQueueId }), ...(target.kind === 'agent' ? { toAgentId: target.agentId } : {}),
     ...(target.kind === 'external' ? { destination: target.destination } : {}),
-    ...(asked.reason ? { reason: asked.reason } : {}), ...(asked.by ? { by: asked.by } : {}),
+    ...(reason ? { reason } : {}),
   });
   c.agent = undefined;
   c.offerToken = undefined;

@@ -19,6 +19,9 @@ export class EngineState {
   /** queueId → agents (signed in) that list the queue; kept even before the queue is configured. */
   readonly servers = new Map<string, Set<AgentRec>>();
 
+  /** Who asked for the command being applied (stamped on its events), when a person did. */
+  by: string | undefined = undefined;
+
   constructor(readonly domainId: string, readonly ruleVersion: string) {}
 
   /** Stamps and buffers one event. */
@@ -28,6 +31,7 @@ export class EngineState {
     const e = body as EventBody & { -readonly [K in keyof EventBase]: EventBase[K] };
     e.id = `${this.domainId}:${this.seq}`;
     e.seq = this.seq;
+    if (this.by !== undefined) e.by = this.by;
     e.atMs = this.now;
     e.ruleVersion = this.ruleVersion;
     this.events.push(e as RoutingEvent);

@@ -23,18 +23,22 @@ export interface CompletionOutcome {
   readonly endedOnChannel?: boolean;
 }
 
-/** Everything the engine accepts. Time is passed alongside to `apply`, never read. */
+/**
+ * Everything the engine accepts. Time is passed alongside to `apply`, never read. `by` names who
+ * asked (a supervisor acting on someone else's work, or the agent): every event the command
+ * causes carries it, so the record says who did what.
+ */
 export type RoutingCommand =
   | { readonly type: 'UPSERT_QUEUE'; readonly queue: QueueConfig }
   | { readonly type: 'SIGN_IN'; readonly agent: AgentProfile }
-  | { readonly type: 'SIGN_OUT'; readonly agentId: string }
-  | { readonly type: 'SET_PRESENCE'; readonly agentId: string; readonly presence: 'AVAILABLE' | 'AWAY'; readonly reason?: string }
+  | { readonly type: 'SIGN_OUT'; readonly agentId: string; readonly by?: string }
+  | { readonly type: 'SET_PRESENCE'; readonly agentId: string; readonly presence: 'AVAILABLE' | 'AWAY'; readonly reason?: string; readonly by?: string }
   | { readonly type: 'ARRIVE'; readonly contact: ContactInput }
   | { readonly type: 'ACCEPT'; readonly contactId: string; readonly agentId: string; readonly offerToken: number }
   | { readonly type: 'DECLINE'; readonly contactId: string; readonly agentId: string; readonly offerToken: number; readonly reason: string }
-  | { readonly type: 'COMPLETE'; readonly contactId: string; readonly agentId: string } & CompletionOutcome
+  | { readonly type: 'COMPLETE'; readonly contactId: string; readonly agentId: string; readonly by?: string } & CompletionOutcome
   | { readonly type: 'END_WRAP_UP'; readonly contactId: string; readonly agentId: string }
-  | { readonly type: 'ABANDON'; readonly contactId: string }
+  | { readonly type: 'ABANDON'; readonly contactId: string; readonly reason?: string; readonly by?: string }
   | { readonly type: 'TRANSFER'; readonly contactId: string; readonly target: TransferTarget; readonly reason?: string; readonly by?: string }
   | { readonly type: 'TIMER_FIRED'; readonly timer: TimerRequest };
 

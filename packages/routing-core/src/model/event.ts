@@ -10,6 +10,8 @@ export interface EventBase {
   readonly seq: number;
   readonly atMs: number;
   readonly ruleVersion: string;
+  /** Who asked for the change, when a person did (a supervisor, or the agent): the command's `by`. */
+  readonly by?: string;
 }
 
 /** Fields of every contact event (KPIs group by queue and channel). */
@@ -116,6 +118,8 @@ export interface ContactAbandoned extends ContactEventBase {
   readonly waitMs: number;
   /** Set when an offer was live. */
   readonly agentId?: string;
+  /** Why, when it was not the customer leaving (a supervisor ended it: `ended-by-supervisor`). */
+  readonly reason?: string;
 }
 export interface ContactExpired extends ContactEventBase {
   readonly type: 'ContactExpired';
@@ -138,8 +142,6 @@ export interface ContactTransferred extends ContactEventBase {
    * (AGENT_SIGNED_OUT: its agent signed out mid-conversation).
    */
   readonly reason?: string;
-  /** Who asked for it (the agent or supervisor), when someone did. */
-  readonly by?: string;
 }
 /** Eligibility widened: a later ring, the VIP pool opened, or the sticky phase ended. */
 export interface RingWidened extends ContactEventBase {

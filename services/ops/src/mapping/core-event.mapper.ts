@@ -38,7 +38,7 @@ export function explanationFromProto(e: DecisionExplanation): Explanation {
  * emits (`received`) or that carry no body.
  */
 export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
-  const base = { id: e.id, seq: e.sequence, atMs: time(e.occurredAt), ruleVersion: e.ruleVersion };
+  const base = { id: e.id, seq: e.sequence, atMs: time(e.occurredAt), ruleVersion: e.ruleVersion, ...(e.by ? { by: e.by } : {}) };
   if (e.presenceChanged) {
     return { ...base, type: 'AgentPresenceChanged', agentId: e.agentId,
       from: PRESENCE[e.presenceChanged.previous?.presence ?? 0] ?? 'OFFLINE',
@@ -65,14 +65,14 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
     notes: e.outcomeRecorded.notes, resolvedFirstContact: e.outcomeRecorded.resolvedFirstContact };
   if (e.wrapUpEnded) return { ...c, type: 'WrapUpEnded', agentId, wrapUpMs: ms(e.wrapUpEnded.wrapUpSeconds) };
   if (e.abandoned) return { ...c, type: 'ContactAbandoned', fromState: e.abandoned.fromState as ContactState,
-    waitMs: ms(e.abandoned.waitSeconds), ...(agentId ? { agentId } : {}) };
+    waitMs: ms(e.abandoned.waitSeconds), ...(agentId ? { agentId } : {}), ...(e.abandoned.reason ? { reason: e.abandoned.reason } : {}) };
   if (e.expired) return { ...c, type: 'ContactExpired', waitMs: ms(e.expired.waitSeconds) };
   if (e.overflowed) return { ...c, type: 'ContactOverflowed', toQueueId: e.overflowed.toQueueId };
   if (e.transferred) {
     const t = e.transferred;
     return { ...c, type: 'ContactTransferred', ...(t.fromAgentId ? { fromAgentId: t.fromAgentId } : {}),
       ...(t.toQueueId ? { toQueueId: t.toQueueId } : {}), ...(t.toAgentId ? { toAgentId: t.toAgentId } : {}),
-      ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}), ...(t.by ? { by: t.by } : {}) };
+      ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}) };
   }
   if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
     poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };

@@ -56,6 +56,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     occurredAt: new Date(event.atMs),
     sequence: event.seq,
     ruleVersion: event.ruleVersion,
+    by: event.by ?? '',
   });
   if (event.type === 'AgentPresenceChanged') {
     return { ...base, agentId: event.agentId, presenceChanged: {
@@ -94,7 +95,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'WrapUpEnded':
       return { ...contact, agentId: event.agentId, wrapUpEnded: { wrapUpSeconds: seconds(event.wrapUpMs) } };
     case 'ContactAbandoned':
-      return { ...contact, agentId: event.agentId ?? '', abandoned: { waitSeconds: seconds(event.waitMs), fromState: event.fromState } };
+      return { ...contact, agentId: event.agentId ?? '', abandoned: { waitSeconds: seconds(event.waitMs), fromState: event.fromState, reason: event.reason ?? '' } };
     case 'ContactExpired':
       return { ...contact, expired: { waitSeconds: seconds(event.waitMs) } };
     case 'ContactOverflowed':

@@ -163,6 +163,44 @@ export interface WatchTeamResponse {
   agent?: Agent | undefined;
 }
 
+export interface EndContactRequest {
+  contactId: string;
+  /** Why, for the record (up to 200 characters). */
+  reason: string;
+}
+
+export interface EndContactResponse {
+  /** The state the contact was in when it was ended. */
+  endedFrom: ContactState;
+}
+
+export interface RequeueContactRequest {
+  contactId: string;
+  reason: string;
+}
+
+export interface RequeueContactResponse {
+  contact?: Contact | undefined;
+}
+
+export interface SetAgentPresenceRequest {
+  agentId: string;
+  presence: Presence;
+  reason: string;
+}
+
+export interface SetAgentPresenceResponse {
+  presence?: AgentPresence | undefined;
+}
+
+export interface SignAgentOutRequest {
+  agentId: string;
+  reason: string;
+}
+
+export interface SignAgentOutResponse {
+}
+
 function createBaseSignInRequest(): SignInRequest {
   return { sessionId: "", initialPresence: undefined };
 }
@@ -2438,6 +2476,641 @@ export const WatchTeamResponse: MessageFns<WatchTeamResponse> = {
   },
 };
 
+function createBaseEndContactRequest(): EndContactRequest {
+  return { contactId: "", reason: "" };
+}
+
+export const EndContactRequest: MessageFns<EndContactRequest> = {
+  encode(message: EndContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndContactRequest {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: EndContactRequest): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EndContactRequest>, I>>(base?: I): EndContactRequest {
+    return EndContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EndContactRequest>, I>>(object: I): EndContactRequest {
+    const message = createBaseEndContactRequest();
+    message.contactId = object.contactId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseEndContactResponse(): EndContactResponse {
+  return { endedFrom: 0 };
+}
+
+export const EndContactResponse: MessageFns<EndContactResponse> = {
+  encode(message: EndContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.endedFrom !== 0) {
+      writer.uint32(8).int32(message.endedFrom);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.endedFrom = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndContactResponse {
+    return {
+      endedFrom: isSet(object.endedFrom)
+        ? contactStateFromJSON(object.endedFrom)
+        : isSet(object.ended_from)
+        ? contactStateFromJSON(object.ended_from)
+        : 0,
+    };
+  },
+
+  toJSON(message: EndContactResponse): unknown {
+    const obj: any = {};
+    if (message.endedFrom !== 0) {
+      obj.endedFrom = contactStateToJSON(message.endedFrom);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EndContactResponse>, I>>(base?: I): EndContactResponse {
+    return EndContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EndContactResponse>, I>>(object: I): EndContactResponse {
+    const message = createBaseEndContactResponse();
+    message.endedFrom = object.endedFrom ?? 0;
+    return message;
+  },
+};
+
+function createBaseRequeueContactRequest(): RequeueContactRequest {
+  return { contactId: "", reason: "" };
+}
+
+export const RequeueContactRequest: MessageFns<RequeueContactRequest> = {
+  encode(message: RequeueContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequeueContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequeueContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequeueContactRequest {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RequeueContactRequest): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequeueContactRequest>, I>>(base?: I): RequeueContactRequest {
+    return RequeueContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequeueContactRequest>, I>>(object: I): RequeueContactRequest {
+    const message = createBaseRequeueContactRequest();
+    message.contactId = object.contactId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRequeueContactResponse(): RequeueContactResponse {
+  return { contact: undefined };
+}
+
+export const RequeueContactResponse: MessageFns<RequeueContactResponse> = {
+  encode(message: RequeueContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contact !== undefined) {
+      Contact.encode(message.contact, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequeueContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequeueContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contact = Contact.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequeueContactResponse {
+    return { contact: isSet(object.contact) ? Contact.fromJSON(object.contact) : undefined };
+  },
+
+  toJSON(message: RequeueContactResponse): unknown {
+    const obj: any = {};
+    if (message.contact !== undefined) {
+      obj.contact = Contact.toJSON(message.contact);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequeueContactResponse>, I>>(base?: I): RequeueContactResponse {
+    return RequeueContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequeueContactResponse>, I>>(object: I): RequeueContactResponse {
+    const message = createBaseRequeueContactResponse();
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? Contact.fromPartial(object.contact)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetAgentPresenceRequest(): SetAgentPresenceRequest {
+  return { agentId: "", presence: 0, reason: "" };
+}
+
+export const SetAgentPresenceRequest: MessageFns<SetAgentPresenceRequest> = {
+  encode(message: SetAgentPresenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.presence !== 0) {
+      writer.uint32(16).int32(message.presence);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetAgentPresenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetAgentPresenceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.presence = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetAgentPresenceRequest {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      presence: isSet(object.presence) ? presenceFromJSON(object.presence) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: SetAgentPresenceRequest): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.presence !== 0) {
+      obj.presence = presenceToJSON(message.presence);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetAgentPresenceRequest>, I>>(base?: I): SetAgentPresenceRequest {
+    return SetAgentPresenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetAgentPresenceRequest>, I>>(object: I): SetAgentPresenceRequest {
+    const message = createBaseSetAgentPresenceRequest();
+    message.agentId = object.agentId ?? "";
+    message.presence = object.presence ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseSetAgentPresenceResponse(): SetAgentPresenceResponse {
+  return { presence: undefined };
+}
+
+export const SetAgentPresenceResponse: MessageFns<SetAgentPresenceResponse> = {
+  encode(message: SetAgentPresenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.presence !== undefined) {
+      AgentPresence.encode(message.presence, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetAgentPresenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetAgentPresenceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.presence = AgentPresence.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetAgentPresenceResponse {
+    return { presence: isSet(object.presence) ? AgentPresence.fromJSON(object.presence) : undefined };
+  },
+
+  toJSON(message: SetAgentPresenceResponse): unknown {
+    const obj: any = {};
+    if (message.presence !== undefined) {
+      obj.presence = AgentPresence.toJSON(message.presence);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetAgentPresenceResponse>, I>>(base?: I): SetAgentPresenceResponse {
+    return SetAgentPresenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetAgentPresenceResponse>, I>>(object: I): SetAgentPresenceResponse {
+    const message = createBaseSetAgentPresenceResponse();
+    message.presence = (object.presence !== undefined && object.presence !== null)
+      ? AgentPresence.fromPartial(object.presence)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSignAgentOutRequest(): SignAgentOutRequest {
+  return { agentId: "", reason: "" };
+}
+
+export const SignAgentOutRequest: MessageFns<SignAgentOutRequest> = {
+  encode(message: SignAgentOutRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignAgentOutRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignAgentOutRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignAgentOutRequest {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: SignAgentOutRequest): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignAgentOutRequest>, I>>(base?: I): SignAgentOutRequest {
+    return SignAgentOutRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignAgentOutRequest>, I>>(object: I): SignAgentOutRequest {
+    const message = createBaseSignAgentOutRequest();
+    message.agentId = object.agentId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseSignAgentOutResponse(): SignAgentOutResponse {
+  return {};
+}
+
+export const SignAgentOutResponse: MessageFns<SignAgentOutResponse> = {
+  encode(_: SignAgentOutResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignAgentOutResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignAgentOutResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): SignAgentOutResponse {
+    return {};
+  },
+
+  toJSON(_: SignAgentOutResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignAgentOutResponse>, I>>(base?: I): SignAgentOutResponse {
+    return SignAgentOutResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignAgentOutResponse>, I>>(_: I): SignAgentOutResponse {
+    const message = createBaseSignAgentOutResponse();
+    return message;
+  },
+};
+
 /**
  * Agent desktops: sign in, receive offers on a stream, answer them. Every call carries a bearer
  * token (JWT) in the `authorization` metadata; an agent acts only on its own offers and contacts.
@@ -2547,6 +3220,55 @@ export const AgentServiceService = {
     responseSerialize: (value: WatchTeamResponse): Buffer => Buffer.from(WatchTeamResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchTeamResponse => WatchTeamResponse.decode(value),
   },
+  /**
+   * Supervisor only (these four): every event they cause carries the supervisor as `by` on ROUTING.
+   * End a contact: waiting or ringing, it is abandoned (reason "ended-by-supervisor"); connected,
+   * it is completed for its agent (disposition "ended-by-supervisor") and wrap-up starts.
+   */
+  endContact: {
+    path: "/switchboard.v1.AgentService/EndContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EndContactRequest): Buffer => Buffer.from(EndContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EndContactRequest => EndContactRequest.decode(value),
+    responseSerialize: (value: EndContactResponse): Buffer => Buffer.from(EndContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EndContactResponse => EndContactResponse.decode(value),
+  },
+  /** Take a ringing or connected contact from its agent back to its queue at its original place. */
+  requeueContact: {
+    path: "/switchboard.v1.AgentService/RequeueContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RequeueContactRequest): Buffer =>
+      Buffer.from(RequeueContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RequeueContactRequest => RequeueContactRequest.decode(value),
+    responseSerialize: (value: RequeueContactResponse): Buffer =>
+      Buffer.from(RequeueContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RequeueContactResponse => RequeueContactResponse.decode(value),
+  },
+  /** Set another agent's presence: AVAILABLE, or AWAY with a reason. */
+  setAgentPresence: {
+    path: "/switchboard.v1.AgentService/SetAgentPresence" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetAgentPresenceRequest): Buffer =>
+      Buffer.from(SetAgentPresenceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetAgentPresenceRequest => SetAgentPresenceRequest.decode(value),
+    responseSerialize: (value: SetAgentPresenceResponse): Buffer =>
+      Buffer.from(SetAgentPresenceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetAgentPresenceResponse => SetAgentPresenceResponse.decode(value),
+  },
+  /** Sign an agent out: their desk session ends and their work is reclaimed as at any sign-out. */
+  signAgentOut: {
+    path: "/switchboard.v1.AgentService/SignAgentOut" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SignAgentOutRequest): Buffer => Buffer.from(SignAgentOutRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SignAgentOutRequest => SignAgentOutRequest.decode(value),
+    responseSerialize: (value: SignAgentOutResponse): Buffer =>
+      Buffer.from(SignAgentOutResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SignAgentOutResponse => SignAgentOutResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServiceServer extends UntypedServiceImplementation {
@@ -2565,6 +3287,18 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
   forceAssign: handleUnaryCall<ForceAssignRequest, ForceAssignResponse>;
   /** Supervisor only: watch the state of a team's agents. */
   watchTeam: handleServerStreamingCall<WatchTeamRequest, WatchTeamResponse>;
+  /**
+   * Supervisor only (these four): every event they cause carries the supervisor as `by` on ROUTING.
+   * End a contact: waiting or ringing, it is abandoned (reason "ended-by-supervisor"); connected,
+   * it is completed for its agent (disposition "ended-by-supervisor") and wrap-up starts.
+   */
+  endContact: handleUnaryCall<EndContactRequest, EndContactResponse>;
+  /** Take a ringing or connected contact from its agent back to its queue at its original place. */
+  requeueContact: handleUnaryCall<RequeueContactRequest, RequeueContactResponse>;
+  /** Set another agent's presence: AVAILABLE, or AWAY with a reason. */
+  setAgentPresence: handleUnaryCall<SetAgentPresenceRequest, SetAgentPresenceResponse>;
+  /** Sign an agent out: their desk session ends and their work is reclaimed as at any sign-out. */
+  signAgentOut: handleUnaryCall<SignAgentOutRequest, SignAgentOutResponse>;
 }
 
 export interface AgentServiceClient extends Client {
@@ -2719,6 +3453,74 @@ export interface AgentServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchTeamResponse>;
+  /**
+   * Supervisor only (these four): every event they cause carries the supervisor as `by` on ROUTING.
+   * End a contact: waiting or ringing, it is abandoned (reason "ended-by-supervisor"); connected,
+   * it is completed for its agent (disposition "ended-by-supervisor") and wrap-up starts.
+   */
+  endContact(
+    request: EndContactRequest,
+    callback: (error: ServiceError | null, response: EndContactResponse) => void,
+  ): ClientUnaryCall;
+  endContact(
+    request: EndContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EndContactResponse) => void,
+  ): ClientUnaryCall;
+  endContact(
+    request: EndContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EndContactResponse) => void,
+  ): ClientUnaryCall;
+  /** Take a ringing or connected contact from its agent back to its queue at its original place. */
+  requeueContact(
+    request: RequeueContactRequest,
+    callback: (error: ServiceError | null, response: RequeueContactResponse) => void,
+  ): ClientUnaryCall;
+  requeueContact(
+    request: RequeueContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RequeueContactResponse) => void,
+  ): ClientUnaryCall;
+  requeueContact(
+    request: RequeueContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RequeueContactResponse) => void,
+  ): ClientUnaryCall;
+  /** Set another agent's presence: AVAILABLE, or AWAY with a reason. */
+  setAgentPresence(
+    request: SetAgentPresenceRequest,
+    callback: (error: ServiceError | null, response: SetAgentPresenceResponse) => void,
+  ): ClientUnaryCall;
+  setAgentPresence(
+    request: SetAgentPresenceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetAgentPresenceResponse) => void,
+  ): ClientUnaryCall;
+  setAgentPresence(
+    request: SetAgentPresenceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetAgentPresenceResponse) => void,
+  ): ClientUnaryCall;
+  /** Sign an agent out: their desk session ends and their work is reclaimed as at any sign-out. */
+  signAgentOut(
+    request: SignAgentOutRequest,
+    callback: (error: ServiceError | null, response: SignAgentOutResponse) => void,
+  ): ClientUnaryCall;
+  signAgentOut(
+    request: SignAgentOutRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SignAgentOutResponse) => void,
+  ): ClientUnaryCall;
+  signAgentOut(
+    request: SignAgentOutRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SignAgentOutResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const AgentServiceClient = makeGenericClientConstructor(

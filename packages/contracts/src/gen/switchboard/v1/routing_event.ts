@@ -189,6 +189,11 @@ export interface RoutingEvent {
     | undefined;
   /** The routing-rules version in force. */
   ruleVersion: string;
+  /**
+   * Who asked for the change, when a person did: the supervisor acting on someone else's work
+   * (or the agent). Every event a supervisor's action caused carries their subject.
+   */
+  by: string;
 }
 
 /** The contact was accepted from a platform. */
@@ -278,6 +283,8 @@ export interface ContactAbandoned {
   waitSeconds: number;
   /** The state the contact left from (QUEUED or OFFERED). */
   fromState: string;
+  /** Why, when it was not the customer leaving ("ended-by-supervisor"). */
+  reason: string;
 }
 
 /** The contact waited past the queue's max wait. */
@@ -991,6 +998,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
+    by: "",
   };
 }
 
@@ -1079,6 +1087,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.ruleVersion !== "") {
       writer.uint32(258).string(message.ruleVersion);
+    }
+    if (message.by !== "") {
+      writer.uint32(266).string(message.by);
     }
     return writer;
   },
@@ -1320,6 +1331,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.ruleVersion = reader.string();
             continue;
           }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.by = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1414,6 +1433,7 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.rule_version)
         ? globalThis.String(object.rule_version)
         : "",
+      by: isSet(object.by) ? globalThis.String(object.by) : "",
     };
   },
 
@@ -1503,6 +1523,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.ruleVersion !== "") {
       obj.ruleVersion = message.ruleVersion;
     }
+    if (message.by !== "") {
+      obj.by = message.by;
+    }
     return obj;
   },
 
@@ -1573,6 +1596,7 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
     message.ruleVersion = object.ruleVersion ?? "";
+    message.by = object.by ?? "";
     return message;
   },
 };
@@ -2651,7 +2675,7 @@ export const WrapUpEnded: MessageFns<WrapUpEnded> = {
 };
 
 function createBaseContactAbandoned(): ContactAbandoned {
-  return { waitSeconds: 0, fromState: "" };
+  return { waitSeconds: 0, fromState: "", reason: "" };
 }
 
 export const ContactAbandoned: MessageFns<ContactAbandoned> = {
@@ -2661,6 +2685,9 @@ export const ContactAbandoned: MessageFns<ContactAbandoned> = {
     }
     if (message.fromState !== "") {
       writer.uint32(18).string(message.fromState);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
     }
     return writer;
   },
@@ -2694,6 +2721,14 @@ export const ContactAbandoned: MessageFns<ContactAbandoned> = {
             message.fromState = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2718,6 +2753,7 @@ export const ContactAbandoned: MessageFns<ContactAbandoned> = {
         : isSet(object.from_state)
         ? globalThis.String(object.from_state)
         : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -2729,6 +2765,9 @@ export const ContactAbandoned: MessageFns<ContactAbandoned> = {
     if (message.fromState !== "") {
       obj.fromState = message.fromState;
     }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -2739,6 +2778,7 @@ export const ContactAbandoned: MessageFns<ContactAbandoned> = {
     const message = createBaseContactAbandoned();
     message.waitSeconds = object.waitSeconds ?? 0;
     message.fromState = object.fromState ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };

@@ -1,0 +1,104 @@
+import {
+  ContactState as ProtoState, Presence,
+  type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
+  type SetAgentPresenceRequest, type SetAgentPresenceResponse, type SignAgentOutRequest, type SignAgentOutResponse,
+} from '@switchboard/contracts';
+import { check, failedPrecondition, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
+import type { ContactView } from '@switchboard/routing-core';
+import type { GatewayDeps } from './deps.js';
+import { contactToProto, PRESENCE } from './view.mapper.js';
+
+/** Who may step in on other people's work. A desk token ('agent') never may. */
+export const SUPERVISING = ['supervisor', 'ops'] as const;
+
+/** Disposition of a connection a supervisor ended, and reason of a waiting contact they ended. */
+export const ENDED_BY_SUPERVISOR = 'ended-by-supervisor';
+/** Reason of a contact a supervisor took back to its queue when they give none. */
+export const REQUEUED_BY_SUPERVISOR = 'requeued-by-supervisor';
+
+function checkId(value: string, field: string): void {
+  check(value !== '', field, 'required', 'required');
+  check(value.length <= 200, field, 'too_long', 'at most 200 characters');
+}
+
+function checkReason(reason: string): void {
+  check(reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
+}
+
+async function liveContact(deps: GatewayDeps, contactId: string): Promise<ContactView> {
+  const view = await deps.router.contact(contactId);
+  if (!view) throw notFound(`no live contact "${contactId}"`);
+  return view;
+}
+
+/**
+ * EndContact: waiting or ringing, the contact is abandoned (reason `ended-by-supervisor`, or the
+ * supervisor's); connected, it is completed for its agent (disposition `ended-by-supervisor`) and
+ * its wrap-up starts — the agent's own complete then records their outcome. A contact already
+ * wrapping up has nothing left to end.
+ */
+export async function endContact(deps: GatewayDeps, request: EndContactRequest, principal: Principal): Promise<EndContactResponse> {
+  requireRole(principal, SUPERVISING, 'EndContact');
+  checkId(request.contactId, 'contact_id');
+  checkReason(request.reason);
+  const view = await liveContact(deps, request.contactId);
+  const reason = request.reason || ENDED_BY_SUPERVISOR;
+  if (view.state === 'QUEUED' || view.state === 'OFFERED') {
+    await deps.router.command({ type: 'ABANDON', contactId: view.id, reason, by: principal.subject });
+  } else if (view.state === 'CONNECTED' && view.agentId !== undefined) {
+    await deps.router.command({ type: 'COMPLETE', contactId: view.id, agentId: view.agentId, disposition: ENDED_BY_SUPERVISOR,
+      endedOnChannel: true, ...(request.reason ? { notes: request.reason } : {}), by: principal.subject });
+  } else {
+    throw failedPrecondition(`contact "${view.id}" is ${view.state}: nothing is left to end`);
+  }
+  deps.logger.info({ contactId: view.id, by: principal.subject, from: view.state, reason }, 'contact ended by a supervisor');
+  return { endedFrom: ProtoState[`CONTACT_STATE_${view.state}`] };
+}
+
+/** RequeueContact: a ringing or connected contact goes back to its queue at its original place (a transfer to its own queue). */
+export async function requeueContact(deps: GatewayDeps, request: RequeueContactRequest, principal: Principal): Promise<RequeueContactResponse> {
+  requireRole(principal, SUPERVISING, 'RequeueContact');
+  checkId(request.contactId, 'contact_id');
+  checkReason(request.reason);
+  const view = await liveContact(deps, request.contactId);
+  if (view.state !== 'OFFERED' && view.state !== 'CONNECTED') throw failedPrecondition(`contact "${view.id}" is ${view.state}; only a ringing or connected contact can be re-queued`);
+  await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: { kind: 'queue', queueId: view.queueId },
+    reason: request.reason || REQUEUED_BY_SUPERVISOR, by: principal.subject });
+  deps.logger.info({ contactId: view.id, by: principal.subject, from: view.state, agentId: view.agentId }, 'contact re-queued by a supervisor');
+  const after = await deps.router.contact(view.id);
+  return { contact: after ? contactToProto(after) : undefined };
+}
+
+/** SetAgentPresence: another agent to AVAILABLE, or AWAY with a reason (OFFLINE is SignAgentOut). */
+export async function setAgentPresence(deps: GatewayDeps, request: SetAgentPresenceRequest, principal: Principal): Promise<SetAgentPresenceResponse> {
+  requireRole(principal, SUPERVISING, 'SetAgentPresence');
+  checkId(request.agentId, 'agent_id');
+  check(request.presence === Presence.PRESENCE_AVAILABLE || request.presence === Presence.PRESENCE_AWAY, 'presence', 'invalid_value',
+    'AVAILABLE or AWAY (SignAgentOut signs an agent out)');
+  check(request.reason.length <= 100, 'reason', 'too_long', 'at most 100 characters');
+  const agent = await deps.router.agent(request.agentId);
+  if (!agent || agent.presence === 'OFFLINE') throw notFound(`agent "${request.agentId}" is not signed in`);
+  const away = request.presence === Presence.PRESENCE_AWAY;
+  await deps.router.command({ type: 'SET_PRESENCE', agentId: request.agentId, presence: away ? 'AWAY' : 'AVAILABLE',
+    ...(away ? { reason: request.reason || `set away by ${principal.subject}` } : {}), by: principal.subject });
+  deps.logger.info({ agentId: request.agentId, by: principal.subject, presence: away ? 'AWAY' : 'AVAILABLE' }, 'presence set by a supervisor');
+  const after = await deps.router.agent(request.agentId);
+  return { presence: { presence: after ? PRESENCE[after.presence] : request.presence, reason: after?.awayReason ?? '', since: new Date(deps.now()) } };
+}
+
+/**
+ * SignAgentOut: the router signs the agent out (offers back to their places, chats and WeChat
+ * and email back to their queues, a call flagged and kept until its platform ends it) and the
+ * agent's desk session ends, so their desktop stream closes and must sign in again.
+ */
+export async function signAgentOut(deps: GatewayDeps, request: SignAgentOutRequest, principal: Principal): Promise<SignAgentOutResponse> {
+  requireRole(principal, SUPERVISING, 'SignAgentOut');
+  checkId(request.agentId, 'agent_id');
+  checkReason(request.reason);
+  const agent = await deps.router.agent(request.agentId);
+  if (!agent || agent.presence === 'OFFLINE') throw notFound(`agent "${request.agentId}" is not signed in`);
+  await deps.router.command({ type: 'SIGN_OUT', agentId: request.agentId, by: principal.subject });
+  await deps.sessions.close(request.agentId);
+  deps.logger.info({ agentId: request.agentId, by: principal.subject, reason: request.reason }, 'agent signed out by a supervisor');
+  return {};
+}
