@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import { agentSubject, DEFAULT_BUS_NAMES, type BusNames } from '@switchboard/bus';
 import { Channel, Presence, RoutingEvent } from '@switchboard/contracts';
 import { RouterClient } from '@switchboard/router-api';
-import type { RoutingCommand } from '@switchboard/routing-core';
+import type { AgentView, ContactView, RoutingCommand } from '@switchboard/routing-core';
 import type { DemoAgent } from './roster.js';
 
 /** How simulated people behave; times in milliseconds, scaled by `speed`. */
@@ -36,6 +37,8 @@ export class SimulatedAgents {
   private readonly client: RouterClient;
   private closed = false;
   private seq = 0;
+  /** Names this run's command ids: a restarted demo (even with the same pid) never reuses an earlier run's. */
+  private readonly runId = randomUUID().slice(0, 8);
   /** Counts for the demo's status line. */
   readonly counts = { offers: 0, accepted: 0, declined: 0, missed: 0, completed: 0 };
 
@@ -53,9 +56,31 @@ export class SimulatedAgents {
     }
     await this.nc.flush();
     for (const agent of this.agents) {
+      await this.takeOverFromEarlierRun(agent.id);
       await this.send({ type: 'SIGN_IN', agent: { ...agent, skills: { ...agent.skills }, languages: [...agent.languages], capacity: { ...agent.capacity }, queues: [...agent.queues] } });
     }
     this.log(`${this.agents.length} agents signed in (teams ${[...new Set(this.agents.map((a) => a.team))].join(', ')}) over the router API`);
+  }
+
+  /**
+   * A demo started again finds its agents still signed in with the earlier run's work (the router
+   * keeps them, as after a desk crash). Nobody holds that work any more: the earlier run's calls
+   * ended with its simulated telephony, so they are ended as their platform would end them, and
+   * signing the agent out sends their chats, WeChat and email back to their queues at their places
+   * for this run's agents to serve. No agent stays busy with a contact nobody holds.
+   */
+  private async takeOverFromEarlierRun(agentId: string): Promise<void> {
+    const reply = await this.client.query({ query: 'agent', agentId }).catch(() => undefined);
+    const agent = (reply?.ok ? reply['agent'] : undefined) as AgentView | undefined;
+    if (agent === undefined || agent.presence === 'OFFLINE') return;
+    for (const contactId of agent.contactIds) {
+      const found = await this.client.query({ query: 'contact', contactId }).catch(() => undefined);
+      const contact = (found?.ok ? found['contact'] : undefined) as ContactView | undefined;
+      if (contact?.channel === 'phone' && contact.state === 'CONNECTED') {
+        await this.send({ type: 'COMPLETE', contactId, agentId, disposition: 'ended-on-channel', endedOnChannel: true, by: 'demo' });
+      }
+    }
+    await this.send({ type: 'SIGN_OUT', agentId, by: 'demo' });
   }
 
   /** Stops reacting; agents stay signed in (the router keeps them, as after a desk crash). */
@@ -97,7 +122,7 @@ export class SimulatedAgents {
 
   /** Sends a command with an idempotency id, retrying while the router is not reachable. */
   private async send(command: RoutingCommand): Promise<boolean> {
-    const id = `demo-${process.pid}-${++this.seq}`;
+    const id = `demo-${this.runId}-${++this.seq}`;
     for (let attempt = 0; attempt < 20 && !this.closed; attempt++) {
       try {
         const reply = await this.client.command(command, id);
