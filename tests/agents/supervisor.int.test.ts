@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { signToken, type Role } from '@switchboard/grpc-edge';
 import { startOps, type RunningOps } from '@switchboard/ops';
-import { RouterClient } from '@switchboard/router-api';
+import { RouterClient, routingEventsOf } from '@switchboard/router-api';
 import { bufCurl, type CurlResult } from './support/buf-curl.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, SECRET, until } from './support/mesh.js';
@@ -124,5 +124,38 @@ describe('supervisor controls', () => {
     const refused = await cli(['supervise', 'presence', 's2', 'available', '--gateway', gateway, '--token', await token('s2')]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refused: .*(supervisor|role)/i);
+  });
+
+  it('UpdateAgent changes an agent\'s capacities at runtime: the next decision uses them, the record says who, later sign-ins keep them', async () => {
+    const a = mesh.gateway.port;
+    const [s1, lead, pbx] = [await token('s1'), await token('lead', 'supervisor'), await token('pbx', 'platform')];
+    const update = (body: Record<string, unknown>, as = lead) => bufCurl(a, `${AGENT}/UpdateAgent`, { agentId: 's1', ...body }, as);
+    expect(await update({ updateMask: 'capacities', capacities: [{ channel: 'CHANNEL_PHONE', maxConcurrent: 0 }] }, s1)).toMatchObject({ ok: false, code: 'permission_denied' });
+    expect(await update({ updateMask: 'team' })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('update_mask') });
+    expect(await update({ updateMask: 'queues', queues: [] })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('queues') });
+    ok(await bufCurl(a, `${AGENT}/SignIn`, {}, s1));
+    // No phone capacity: a call waits beside the free agent.
+    expect(ok(await update({ updateMask: 'capacities', capacities: [{ channel: 'CHANNEL_PHONE', maxConcurrent: 0 }, { channel: 'CHANNEL_CHAT', maxConcurrent: 1 }], reason: 'chat only today' })))
+      .toMatchObject({ agent: { id: 's1', capacities: expect.arrayContaining([{ channel: 'CHANNEL_CHAT', maxConcurrent: 1 }]) } });
+    ok(await bufCurl(mesh.queues.port, `${QUEUE}/Enqueue`, { contact: { id: 'sv-3', channel: 'CHANNEL_PHONE', intent: 'billing', customer: { phoneNumber: '+4930123456' } } }, pbx));
+    await until('sv-3 waiting', async () => (await contactState('sv-3'))?.state === 'QUEUED');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await contactState('sv-3'))?.state).toBe('QUEUED');
+    // Phone back: offered at once, no restart, no sign-in.
+    ok(await update({ updateMask: 'capacities', capacities: [{ channel: 'CHANNEL_PHONE', maxConcurrent: 1 }, { channel: 'CHANNEL_CHAT', maxConcurrent: 1 }] }));
+    await offeredTo('sv-3', 's1');
+    const info = await mesh.nats.jsm.streams.info(mesh.names.routingStream);
+    const changes = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const m = await mesh.nats.jsm.streams.getMessage(mesh.names.routingStream, { seq }).catch(() => undefined);
+      if (m) changes.push(...routingEventsOf(m.data).filter((e) => e.profileChanged && e.agentId === 's1'));
+    }
+    expect(changes.map((e) => [e.by, e.profileChanged!.changed])).toEqual([['lead', ['capacity']], ['lead', ['capacity']]]);
+    // Kept for later sign-ins: signed out and in again, s1 still has the supervisor's capacities.
+    const out = await cli(['supervise', 'sign-out', 's1', '--gateway', `127.0.0.1:${a}`, '--as', 'lead']);
+    expect(out.code, out.stderr).toBe(0);
+    const again = ok(await bufCurl(a, `${AGENT}/SignIn`, {}, s1)) as { agent?: { capacities?: unknown[] } };
+    expect(again.agent?.capacities).toEqual(expect.arrayContaining([{ channel: 'CHANNEL_CHAT', maxConcurrent: 1 }]));
+    expect(ok(await update({ resetToDirectory: true }))).toMatchObject({ agent: { capacities: expect.not.arrayContaining([{ channel: 'CHANNEL_CHAT', maxConcurrent: 1 }]) } });
   });
 });

@@ -42,6 +42,8 @@ export {
   SignOutResponse,
   TransferRequest,
   TransferResponse,
+  UpdateAgentRequest,
+  UpdateAgentResponse,
   WatchTeamRequest,
   WatchTeamResponse,
   type AgentServiceServer,
@@ -185,6 +187,7 @@ export {
 } from './gen/switchboard/v1/queue_service.js';
 export {
   AgentPresenceChanged,
+  AgentProfileChanged,
   BatchedCommand,
   CandidateEvaluation,
   ContactAbandoned,

@@ -21,7 +21,7 @@ export type { TimerRequest } from './model/timer.js';
 export type { CompletionOutcome, RoutingCommand, RoutingCommandType, TransferTarget } from './model/command.js';
 export type { ApplyResult, RejectReason, RoutingOutcome } from './model/outcome.js';
 export type {
-  AgentPresenceChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
+  AgentPresenceChanged, AgentProfileChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
 } from './model/event.js';

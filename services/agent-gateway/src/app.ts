@@ -12,6 +12,7 @@ import type { AgentDirectory } from './directory.js';
 import { startReaper } from './reaper.js';
 import { RouterLink } from './router-link.js';
 import { agentService } from './service.js';
+import { ProfileOverrides } from './profile-overrides.js';
 import { SessionStore } from './session-store.js';
 
 /** The fully qualified gRPC service name. */
@@ -54,6 +55,7 @@ export async function startAgentGateway(options: AgentGatewayOptions): Promise<R
   const deps: GatewayDeps = {
     edge: { service: AGENT_SERVICE, tracer, logger, verifier: new TokenVerifier(options.jwtSecret) },
     tracer, logger, domain: options.domain, directory: options.directory, router, sessions, hub, graceSeconds,
+    profiles: new ProfileOverrides(options.redis, options.redisPrefix ?? '', options.domain),
     heartbeatSeconds: options.heartbeatSeconds ?? 5, now: options.now ?? Date.now,
   };
   await hub.start();

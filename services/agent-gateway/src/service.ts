@@ -4,7 +4,7 @@ import { accept, complete, decline, forceAssign, transfer } from './contact-hand
 import type { GatewayDeps } from './deps.js';
 import { heartbeat, setPresence, signIn, signOut } from './session-handlers.js';
 import { connect, watchTeam } from './streams.js';
-import { endContact, requeueContact, setAgentPresence, signAgentOut } from './supervisor-handlers.js';
+import { endContact, requeueContact, setAgentPresence, signAgentOut, updateAgent } from './supervisor-handlers.js';
 
 /** The AgentService implementation: every call authenticated, traced and mapped to a status once. */
 export function agentService(deps: GatewayDeps): AgentServiceServer {
@@ -25,5 +25,6 @@ export function agentService(deps: GatewayDeps): AgentServiceServer {
     requeueContact: unary(e, 'RequeueContact', (req, p) => requeueContact(deps, req, p)),
     setAgentPresence: unary(e, 'SetAgentPresence', (req, p) => setAgentPresence(deps, req, p)),
     signAgentOut: unary(e, 'SignAgentOut', (req, p) => signAgentOut(deps, req, p)),
+    updateAgent: unary(e, 'UpdateAgent', (req, p) => updateAgent(deps, req, p)),
   };
 }

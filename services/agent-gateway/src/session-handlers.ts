@@ -28,8 +28,10 @@ export async function signIn(deps: GatewayDeps, request: SignInRequest, principa
   const initial = request.initialPresence?.presence ?? Presence.PRESENCE_UNSPECIFIED;
   check([Presence.PRESENCE_UNSPECIFIED, Presence.PRESENCE_AVAILABLE, Presence.PRESENCE_AWAY].includes(initial),
     'initial_presence.presence', 'invalid_value', 'AVAILABLE or AWAY (or unset)');
-  const profile = deps.directory.get(principal.subject);
-  if (!profile) throw permissionDenied(`agent "${principal.subject}" is not in the agent directory`);
+  const listed = deps.directory.get(principal.subject);
+  if (!listed) throw permissionDenied(`agent "${principal.subject}" is not in the agent directory`);
+  // A supervisor's runtime change (UpdateAgent) wins over the directory's profile.
+  const profile = { ...listed, ...(await deps.profiles.get(principal.subject)) };
   const { session, resumed } = await deps.sessions.open(principal.subject, request.sessionId, deps.now());
   const live = await deps.router.agent(principal.subject);
   // A resumed session keeps the router's state (presence, offers); a new one (re)applies the profile.

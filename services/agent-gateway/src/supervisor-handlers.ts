@@ -1,12 +1,13 @@
 import {
-  ContactState as ProtoState, Presence,
+  ContactState as ProtoState, Presence, type Agent, type UpdateAgentRequest, type UpdateAgentResponse,
   type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
   type SetAgentPresenceRequest, type SetAgentPresenceResponse, type SignAgentOutRequest, type SignAgentOutResponse,
 } from '@switchboard/contracts';
 import { check, failedPrecondition, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
-import type { ContactView } from '@switchboard/routing-core';
+import { agentProfileSchema } from '@switchboard/router-api';
+import type { AgentProfile, Channel, ContactView } from '@switchboard/routing-core';
 import type { GatewayDeps } from './deps.js';
-import { contactToProto, PRESENCE } from './view.mapper.js';
+import { agentToProto, CHANNEL, contactToProto, PRESENCE } from './view.mapper.js';
 
 /** Who may step in on other people's work. A desk token ('agent') never may. */
 export const SUPERVISING = ['supervisor', 'ops'] as const;
@@ -101,4 +102,77 @@ export async function signAgentOut(deps: GatewayDeps, request: SignAgentOutReque
   await deps.sessions.close(request.agentId);
   deps.logger.info({ agentId: request.agentId, by: principal.subject, reason: request.reason }, 'agent signed out by a supervisor');
   return {};
+}
+
+/** The fields UpdateAgent may change, as `update_mask` names them. */
+const UPDATABLE = ['skills', 'languages', 'capacities', 'queues', 'blend_with_phone'] as const;
+const CHANNEL_OF = new Map(Object.entries(CHANNEL).map(([name, proto]) => [proto, name as Channel]));
+
+/** The profile with the request's masked fields applied. @throws RpcError INVALID_ARGUMENT naming the field. */
+function updatedProfile(current: AgentProfile, request: UpdateAgentRequest): AgentProfile {
+  const mask = request.updateMask ?? [];
+  check(mask.length > 0, 'update_mask', 'required', `name the fields to change: ${UPDATABLE.join(', ')}`);
+  for (const path of mask) check((UPDATABLE as readonly string[]).includes(path), 'update_mask', 'invalid_value', `"${path}" cannot be changed; one of ${UPDATABLE.join(', ')}`);
+  const next: { -readonly [K in keyof AgentProfile]: AgentProfile[K] } = { ...current };
+  if (mask.includes('skills')) next.skills = Object.fromEntries(request.skills.map((s) => [s.name, s.proficiency]));
+  if (mask.includes('languages')) next.languages = [...request.languages];
+  if (mask.includes('capacities')) {
+    const capacity: Partial<Record<Channel, number>> = {};
+    for (const c of request.capacities) {
+      const channel = CHANNEL_OF.get(c.channel);
+      check(channel !== undefined, 'capacities.channel', 'invalid_value', 'CHANNEL_PHONE, CHANNEL_EMAIL, CHANNEL_CHAT or CHANNEL_WECHAT');
+      capacity[channel!] = c.maxConcurrent;
+    }
+    next.capacity = capacity;
+  }
+  if (mask.includes('queues')) next.queues = request.queues.map((q) => ({ queueId: q.queueId, priority: q.priority }));
+  if (mask.includes('blend_with_phone')) next.allowBlendWithPhone = request.blendWithPhone;
+  // The router's own rules for a profile (proficiency 1..5, capacity bounds, at least one queue).
+  const parsed = agentProfileSchema.safeParse(next);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0] ?? '') === 'capacity' ? 'capacities' : String(issue.path[0] ?? 'agent');
+    check(false, field, issue.code, `${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data as AgentProfile;
+}
+
+/**
+ * UpdateAgent: a supervisor changes an agent's skills, languages, capacities, queues or phone
+ * blending with no restart. The change is kept (Redis, beside the sessions) so every later
+ * sign-in uses it until `reset_to_directory`; a signed-in agent gets it at once — the router
+ * re-indexes the agent, the next decision uses it, and AgentProfileChanged (by the supervisor)
+ * is on ROUTING.
+ */
+export async function updateAgent(deps: GatewayDeps, request: UpdateAgentRequest, principal: Principal): Promise<UpdateAgentResponse> {
+  requireRole(principal, SUPERVISING, 'UpdateAgent');
+  checkId(request.agentId, 'agent_id');
+  checkReason(request.reason);
+  const listed = deps.directory.get(request.agentId);
+  if (!listed) throw notFound(`agent "${request.agentId}" is not in the agent directory`);
+  const { displayName, ...directoryProfile } = listed;
+  let profile: AgentProfile;
+  if (request.resetToDirectory) {
+    await deps.profiles.reset(request.agentId);
+    profile = directoryProfile;
+  } else {
+    profile = updatedProfile((await deps.profiles.get(request.agentId)) ?? directoryProfile, request);
+    await deps.profiles.set(profile);
+  }
+  const live = await deps.router.agent(request.agentId);
+  if (live && live.presence !== 'OFFLINE') await deps.router.command({ type: 'SIGN_IN', agent: profile, by: principal.subject });
+  deps.logger.info({ agentId: request.agentId, by: principal.subject, fields: request.resetToDirectory ? ['reset'] : request.updateMask, reason: request.reason },
+    'agent profile changed by a supervisor');
+  const view = await deps.router.agent(request.agentId);
+  return { agent: view && view.presence !== 'OFFLINE' ? agentToProto(view, deps.domain, displayName) : offlineAgent(profile, deps.domain, displayName) };
+}
+
+/** An agent who is not signed in, as the profile they will sign in with. */
+function offlineAgent(p: AgentProfile, domain: string, displayName: string): Agent {
+  return {
+    id: p.id, domain, displayName, team: p.team, skills: Object.entries(p.skills).map(([name, proficiency]) => ({ name, proficiency })),
+    languages: [...p.languages], capacities: Object.entries(p.capacity).map(([channel, max]) => ({ channel: CHANNEL[channel as Channel], maxConcurrent: max ?? 0 })),
+    blendWithPhone: p.allowBlendWithPhone ?? false, queues: p.queues.map((q) => ({ queueId: q.queueId, priority: q.priority })),
+    presence: { presence: Presence.PRESENCE_OFFLINE, reason: '', since: undefined }, activeContactIds: [], idleSince: undefined, consecutiveMisses: 0,
+  };
 }

@@ -8,7 +8,7 @@ import {
 } from '@switchboard/contracts';
 import type { AgentView, Channel, ContactView, CustomerTier, Presence } from '@switchboard/routing-core';
 
-const CHANNEL: Record<Channel, ProtoChannel> = {
+export const CHANNEL: Record<Channel, ProtoChannel> = {
   phone: ProtoChannel.CHANNEL_PHONE,
   email: ProtoChannel.CHANNEL_EMAIL,
   chat: ProtoChannel.CHANNEL_CHAT,

@@ -1,7 +1,7 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import {
-  AgentServiceClient, ContactState, Presence, type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
+  AgentServiceClient, Channel, ContactState, Presence, type UpdateAgentRequest, type UpdateAgentResponse, type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
 } from '@switchboard/contracts';
 import { DevSecretsFileError, devSecretsFile } from '../start/dev-secrets.js';
 import { findRepoRoot } from '../start/repo-root.js';
@@ -16,6 +16,12 @@ class UsageError extends Error {
 }
 
 interface SuperviseOptions {
+  skills?: string;
+  languages?: string;
+  capacity?: string;
+  queues?: string;
+  blend?: string;
+  reset?: boolean;
   gateway?: string;
   as?: string;
   token?: string;
@@ -63,6 +69,39 @@ function action<A extends unknown[]>(run: (options: SuperviseOptions, ...args: A
   };
 }
 
+/** `a=1,b=2` → pairs; a malformed item is a usage error naming the flag. */
+function pairs(flag: string, text: string, sep: string): [string, number][] {
+  return text.split(',').filter((s) => s.trim() !== '').map((item) => {
+    const [name, value] = item.split(sep).map((s) => s.trim());
+    const n = Number(value);
+    if (!name || value === undefined || !Number.isInteger(n)) throw new UsageError(`--${flag}: "${item}" is not name${sep}number`);
+    return [name, n];
+  });
+}
+
+const CHANNELS: Record<string, Channel> = { phone: Channel.CHANNEL_PHONE, email: Channel.CHANNEL_EMAIL, chat: Channel.CHANNEL_CHAT, wechat: Channel.CHANNEL_WECHAT };
+
+/** The UpdateAgent request of the flags given: only those fields change. */
+export function updateRequest(agentId: string, o: SuperviseOptions): UpdateAgentRequest {
+  const mask: string[] = [];
+  const request: UpdateAgentRequest = { agentId, updateMask: mask, skills: [], languages: [], capacities: [], queues: [], blendWithPhone: false, resetToDirectory: o.reset === true, reason: o.reason ?? '' };
+  if (o.reset) return request;
+  if (o.skills !== undefined) { mask.push('skills'); request.skills = pairs('skills', o.skills, '=').map(([name, proficiency]) => ({ name, proficiency })); }
+  if (o.languages !== undefined) { mask.push('languages'); request.languages = o.languages.split(',').map((s) => s.trim()).filter(Boolean); }
+  if (o.capacity !== undefined) {
+    mask.push('capacities');
+    request.capacities = pairs('capacity', o.capacity, '=').map(([name, maxConcurrent]) => {
+      const channel = CHANNELS[name];
+      if (channel === undefined) throw new UsageError(`--capacity: "${name}" is not phone, email, chat or wechat`);
+      return { channel, maxConcurrent };
+    });
+  }
+  if (o.queues !== undefined) { mask.push('queues'); request.queues = pairs('queues', o.queues, ':').map(([queueId, priority]) => ({ queueId, priority })); }
+  if (o.blend !== undefined) { mask.push('blend_with_phone'); request.blendWithPhone = o.blend === 'yes' || o.blend === 'true'; }
+  if (mask.length === 0) throw new UsageError('name what to change: --skills, --languages, --capacity, --queues, --blend, or --reset');
+  return request;
+}
+
 const common = (c: Command) => c
   .option('--gateway <host:port>', `agent gateway (default ${DEFAULT_GATEWAY}, or SWITCHBOARD_GATEWAY)`)
   .option('--as <subject>', 'the supervisor the record names (default $USER); signs a supervisor token with SWITCHBOARD_JWT_SECRET or the dev secret')
@@ -93,6 +132,20 @@ export function register(program: Command): void {
       if (wanted === undefined) throw new UsageError(`presence must be available or away, not "${presence}"`);
       await callGateway(o, (c) => c.setAgentPresence, { agentId, presence: wanted, reason: o.reason ?? '' });
       return `${agentId} is ${presence.toLowerCase()}`;
+    }));
+  common(supervise.command('update-agent').argument('<agentId>').description("change an agent's skills, languages, capacities or queues now; kept for later sign-ins")
+    .option('--skills <list>', 'skill=proficiency,… (replaces the skills)')
+    .option('--languages <list>', 'zh,en,…')
+    .option('--capacity <list>', 'phone=1,chat=3,… (replaces the capacities)')
+    .option('--queues <list>', 'queue:priority,… (lower served first)')
+    .option('--blend <yes|no>', 'may a phone call share the agent with other channels')
+    .option('--reset', "back to the agent directory's profile"))
+    .action(action(async (o, agentId: string) => {
+      const r = await callGateway<UpdateAgentRequest, UpdateAgentResponse>(o, (c) => c.updateAgent, updateRequest(agentId, o));
+      const a = r.agent;
+      const capacity = (a?.capacities ?? []).map((c) => `${(Channel[c.channel] ?? '').replace('CHANNEL_', '').toLowerCase()}=${c.maxConcurrent}`).join(',');
+      return `${agentId}: skills ${(a?.skills ?? []).map((s) => `${s.name}=${s.proficiency}`).join(',') || '—'}; languages ${(a?.languages ?? []).join(',') || '—'}; `
+        + `capacity ${capacity || '—'}; queues ${(a?.queues ?? []).map((q) => `${q.queueId}:${q.priority}`).join(',')}`;
     }));
   common(supervise.command('sign-out').argument('<agentId>').description('sign an agent out: their desk session ends and their work is reclaimed'))
     .action(action(async (o, agentId: string) => {

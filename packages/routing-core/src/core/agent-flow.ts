@@ -81,13 +81,24 @@ function reconsiderSticky(s: EngineState, agent: AgentRec): void {
   }
 }
 
+const PROFILE_PARTS = ['skills', 'languages', 'team', 'capacity', 'allowBlendWithPhone', 'queues'] as const;
+
+/** The parts of a profile that differ (compared as data: order of skills in the map does not matter). */
+function profileChanges(before: AgentProfile, after: AgentProfile): string[] {
+  const canonical = (v: unknown) => JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x);
+  return PROFILE_PARTS.filter((part) => canonical(before[part] ?? null) !== canonical(after[part] ?? null));
+}
+
 /** Signs an agent in, or updates the profile of a signed-in agent (re-indexing it). */
 export function signIn(s: EngineState, profile: AgentProfile): void {
   let agent = s.agents.get(profile.id);
   if (agent !== undefined && agent.presence !== Presence.OFFLINE) {
+    const changed = profileChanges(agent.profile, profile);
     leaveAllGroups(s, agent);
     unregister(s, agent);
     agent.profile = profile;
+    if (changed.length > 0) s.emit({ type: 'AgentProfileChanged', agentId: agent.id, changed });
   } else if (agent === undefined) {
     agent = {
       id: profile.id, profile, presence: Presence.OFFLINE, awayReason: undefined, idleSinceMs: s.now, load: emptyLoad(),

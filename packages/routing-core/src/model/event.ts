@@ -71,6 +71,16 @@ export interface AgentPresenceChanged extends EventBase {
   readonly to: Presence;
   readonly reason?: string;
 }
+/**
+ * A signed-in agent's profile changed (a supervisor's UpdateAgent, or a sign-in with a new
+ * profile): `changed` names what (skills, languages, team, capacity, allowBlendWithPhone, queues).
+ * The next decision uses it.
+ */
+export interface AgentProfileChanged extends EventBase {
+  readonly type: 'AgentProfileChanged';
+  readonly agentId: string;
+  readonly changed: readonly string[];
+}
 /** Conversation over; the contact enters `WRAP_UP`. `handleMs` = talk/handle time (AHT without wrap-up). */
 export interface ContactCompleted extends ContactEventBase {
   readonly type: 'ContactCompleted';
@@ -155,7 +165,7 @@ export interface RingWidened extends ContactEventBase {
 /** Every event the engine emits, one per state change. */
 export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
-  | AgentPresenceChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
+  | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | RingWidened;
 
 /** The `type` of a {@link RoutingEvent}. */

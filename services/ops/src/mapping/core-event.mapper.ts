@@ -45,6 +45,7 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
       to: PRESENCE[e.presenceChanged.presence?.presence ?? 0] ?? 'OFFLINE',
       ...(e.presenceChanged.presence?.reason ? { reason: e.presenceChanged.presence.reason } : {}) };
   }
+  if (e.profileChanged) return { ...base, type: 'AgentProfileChanged', agentId: e.agentId, changed: e.profileChanged.changed };
   const c: ContactEventBase = { ...base, contactId: e.contactId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
     arrivedAtMs: time(e.arrivedAt), enqueuedAtMs: time(e.enqueuedAt) };
   const agentId = e.agentId;

@@ -64,6 +64,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
       previous: { presence: PRESENCE[event.from], reason: '', since: undefined },
     } };
   }
+  if (event.type === 'AgentProfileChanged') return { ...base, agentId: event.agentId, profileChanged: { changed: [...event.changed] } };
   const contact = {
     ...base,
     contactId: event.contactId,

@@ -20,8 +20,18 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FieldMask } from "../../google/protobuf/field_mask.js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
-import { Agent, AgentPresence, Presence, presenceFromJSON, presenceToJSON } from "./agent.js";
+import {
+  Agent,
+  AgentPresence,
+  ChannelCapacity,
+  Presence,
+  presenceFromJSON,
+  presenceToJSON,
+  ServedQueue,
+} from "./agent.js";
+import { Skill } from "./common.js";
 import { Contact, ContactState, contactStateFromJSON, contactStateToJSON } from "./contact.js";
 import { DecisionExplanation } from "./routing_event.js";
 
@@ -199,6 +209,28 @@ export interface SignAgentOutRequest {
 }
 
 export interface SignAgentOutResponse {
+}
+
+export interface UpdateAgentRequest {
+  agentId: string;
+  /**
+   * The fields to change: skills, languages, capacities, queues, blend_with_phone. Others keep
+   * their value (the directory's, or an earlier update's).
+   */
+  updateMask?: string[] | undefined;
+  skills: Skill[];
+  languages: string[];
+  capacities: ChannelCapacity[];
+  queues: ServedQueue[];
+  blendWithPhone: boolean;
+  /** Back to the agent directory's profile (update_mask is then ignored). */
+  resetToDirectory: boolean;
+  reason: string;
+}
+
+export interface UpdateAgentResponse {
+  /** The profile in force now (the router's view when the agent is signed in). */
+  agent?: Agent | undefined;
 }
 
 function createBaseSignInRequest(): SignInRequest {
@@ -3111,6 +3143,300 @@ export const SignAgentOutResponse: MessageFns<SignAgentOutResponse> = {
   },
 };
 
+function createBaseUpdateAgentRequest(): UpdateAgentRequest {
+  return {
+    agentId: "",
+    updateMask: undefined,
+    skills: [],
+    languages: [],
+    capacities: [],
+    queues: [],
+    blendWithPhone: false,
+    resetToDirectory: false,
+    reason: "",
+  };
+}
+
+export const UpdateAgentRequest: MessageFns<UpdateAgentRequest> = {
+  encode(message: UpdateAgentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(18).fork()).join();
+    }
+    for (const v of message.skills) {
+      Skill.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.languages) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.capacities) {
+      ChannelCapacity.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.queues) {
+      ServedQueue.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.blendWithPhone !== false) {
+      writer.uint32(56).bool(message.blendWithPhone);
+    }
+    if (message.resetToDirectory !== false) {
+      writer.uint32(64).bool(message.resetToDirectory);
+    }
+    if (message.reason !== "") {
+      writer.uint32(74).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateAgentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateAgentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.skills.push(Skill.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.languages.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.capacities.push(ChannelCapacity.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.queues.push(ServedQueue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.blendWithPhone = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.resetToDirectory = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateAgentRequest {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      skills: globalThis.Array.isArray(object?.skills) ? object.skills.map((e: any) => Skill.fromJSON(e)) : [],
+      languages: globalThis.Array.isArray(object?.languages)
+        ? object.languages.map((e: any) => globalThis.String(e))
+        : [],
+      capacities: globalThis.Array.isArray(object?.capacities)
+        ? object.capacities.map((e: any) => ChannelCapacity.fromJSON(e))
+        : [],
+      queues: globalThis.Array.isArray(object?.queues) ? object.queues.map((e: any) => ServedQueue.fromJSON(e)) : [],
+      blendWithPhone: isSet(object.blendWithPhone)
+        ? globalThis.Boolean(object.blendWithPhone)
+        : isSet(object.blend_with_phone)
+        ? globalThis.Boolean(object.blend_with_phone)
+        : false,
+      resetToDirectory: isSet(object.resetToDirectory)
+        ? globalThis.Boolean(object.resetToDirectory)
+        : isSet(object.reset_to_directory)
+        ? globalThis.Boolean(object.reset_to_directory)
+        : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: UpdateAgentRequest): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.skills?.length) {
+      obj.skills = message.skills.map((e) => Skill.toJSON(e));
+    }
+    if (message.languages?.length) {
+      obj.languages = message.languages;
+    }
+    if (message.capacities?.length) {
+      obj.capacities = message.capacities.map((e) => ChannelCapacity.toJSON(e));
+    }
+    if (message.queues?.length) {
+      obj.queues = message.queues.map((e) => ServedQueue.toJSON(e));
+    }
+    if (message.blendWithPhone !== false) {
+      obj.blendWithPhone = message.blendWithPhone;
+    }
+    if (message.resetToDirectory !== false) {
+      obj.resetToDirectory = message.resetToDirectory;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateAgentRequest>, I>>(base?: I): UpdateAgentRequest {
+    return UpdateAgentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateAgentRequest>, I>>(object: I): UpdateAgentRequest {
+    const message = createBaseUpdateAgentRequest();
+    message.agentId = object.agentId ?? "";
+    message.updateMask = object.updateMask ?? undefined;
+    message.skills = object.skills?.map((e) => Skill.fromPartial(e)) || [];
+    message.languages = object.languages?.map((e) => e) || [];
+    message.capacities = object.capacities?.map((e) => ChannelCapacity.fromPartial(e)) || [];
+    message.queues = object.queues?.map((e) => ServedQueue.fromPartial(e)) || [];
+    message.blendWithPhone = object.blendWithPhone ?? false;
+    message.resetToDirectory = object.resetToDirectory ?? false;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateAgentResponse(): UpdateAgentResponse {
+  return { agent: undefined };
+}
+
+export const UpdateAgentResponse: MessageFns<UpdateAgentResponse> = {
+  encode(message: UpdateAgentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agent !== undefined) {
+      Agent.encode(message.agent, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateAgentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateAgentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agent = Agent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateAgentResponse {
+    return { agent: isSet(object.agent) ? Agent.fromJSON(object.agent) : undefined };
+  },
+
+  toJSON(message: UpdateAgentResponse): unknown {
+    const obj: any = {};
+    if (message.agent !== undefined) {
+      obj.agent = Agent.toJSON(message.agent);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateAgentResponse>, I>>(base?: I): UpdateAgentResponse {
+    return UpdateAgentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateAgentResponse>, I>>(object: I): UpdateAgentResponse {
+    const message = createBaseUpdateAgentResponse();
+    message.agent = (object.agent !== undefined && object.agent !== null) ? Agent.fromPartial(object.agent) : undefined;
+    return message;
+  },
+};
+
 /**
  * Agent desktops: sign in, receive offers on a stream, answer them. Every call carries a bearer
  * token (JWT) in the `authorization` metadata; an agent acts only on its own offers and contacts.
@@ -3269,6 +3595,19 @@ export const AgentServiceService = {
       Buffer.from(SignAgentOutResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SignAgentOutResponse => SignAgentOutResponse.decode(value),
   },
+  /**
+   * Change an agent's skills, languages, capacities or queues at runtime: the next decision uses
+   * them (AgentProfileChanged on ROUTING), and so does every later sign-in until reset.
+   */
+  updateAgent: {
+    path: "/switchboard.v1.AgentService/UpdateAgent" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateAgentRequest): Buffer => Buffer.from(UpdateAgentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateAgentRequest => UpdateAgentRequest.decode(value),
+    responseSerialize: (value: UpdateAgentResponse): Buffer => Buffer.from(UpdateAgentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateAgentResponse => UpdateAgentResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServiceServer extends UntypedServiceImplementation {
@@ -3299,6 +3638,11 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
   setAgentPresence: handleUnaryCall<SetAgentPresenceRequest, SetAgentPresenceResponse>;
   /** Sign an agent out: their desk session ends and their work is reclaimed as at any sign-out. */
   signAgentOut: handleUnaryCall<SignAgentOutRequest, SignAgentOutResponse>;
+  /**
+   * Change an agent's skills, languages, capacities or queues at runtime: the next decision uses
+   * them (AgentProfileChanged on ROUTING), and so does every later sign-in until reset.
+   */
+  updateAgent: handleUnaryCall<UpdateAgentRequest, UpdateAgentResponse>;
 }
 
 export interface AgentServiceClient extends Client {
@@ -3520,6 +3864,25 @@ export interface AgentServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SignAgentOutResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Change an agent's skills, languages, capacities or queues at runtime: the next decision uses
+   * them (AgentProfileChanged on ROUTING), and so does every later sign-in until reset.
+   */
+  updateAgent(
+    request: UpdateAgentRequest,
+    callback: (error: ServiceError | null, response: UpdateAgentResponse) => void,
+  ): ClientUnaryCall;
+  updateAgent(
+    request: UpdateAgentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateAgentResponse) => void,
+  ): ClientUnaryCall;
+  updateAgent(
+    request: UpdateAgentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateAgentResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -176,8 +176,9 @@ export interface RoutingEvent {
   presenceChanged?: AgentPresenceChanged | undefined;
   received?: ContactReceived | undefined;
   outcomeRecorded?: ContactOutcomeRecorded | undefined;
-  limitReached?:
-    | ContactLimitReached
+  limitReached?: ContactLimitReached | undefined;
+  profileChanged?:
+    | AgentProfileChanged
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -264,6 +265,15 @@ export interface ContactLimitReached {
   limitSeconds: number;
   action: string;
   actAt?: Date | undefined;
+}
+
+/**
+ * A signed-in agent's profile changed (a supervisor's UpdateAgent, or a sign-in with a new
+ * profile); the next decision uses it. `changed` names the parts: skills, languages, team,
+ * capacity, allowBlendWithPhone, queues.
+ */
+export interface AgentProfileChanged {
+  changed: string[];
 }
 
 /** The agent's outcome of a contact its platform ended first, from their complete during wrap-up. */
@@ -995,6 +1005,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     received: undefined,
     outcomeRecorded: undefined,
     limitReached: undefined,
+    profileChanged: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1078,6 +1089,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.limitReached !== undefined) {
       ContactLimitReached.encode(message.limitReached, writer.uint32(210).fork()).join();
+    }
+    if (message.profileChanged !== undefined) {
+      AgentProfileChanged.encode(message.profileChanged, writer.uint32(218).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1307,6 +1321,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.limitReached = ContactLimitReached.decode(reader, reader.uint32());
             continue;
           }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.profileChanged = AgentProfileChanged.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1418,6 +1440,11 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.limit_reached)
         ? ContactLimitReached.fromJSON(object.limit_reached)
         : undefined,
+      profileChanged: isSet(object.profileChanged)
+        ? AgentProfileChanged.fromJSON(object.profileChanged)
+        : isSet(object.profile_changed)
+        ? AgentProfileChanged.fromJSON(object.profile_changed)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1514,6 +1541,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.limitReached !== undefined) {
       obj.limitReached = ContactLimitReached.toJSON(message.limitReached);
     }
+    if (message.profileChanged !== undefined) {
+      obj.profileChanged = AgentProfileChanged.toJSON(message.profileChanged);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1592,6 +1622,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.limitReached = (object.limitReached !== undefined && object.limitReached !== null)
       ? ContactLimitReached.fromPartial(object.limitReached)
+      : undefined;
+    message.profileChanged = (object.profileChanged !== undefined && object.profileChanged !== null)
+      ? AgentProfileChanged.fromPartial(object.profileChanged)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -2492,6 +2525,75 @@ export const ContactLimitReached: MessageFns<ContactLimitReached> = {
     message.limitSeconds = object.limitSeconds ?? 0;
     message.action = object.action ?? "";
     message.actAt = object.actAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAgentProfileChanged(): AgentProfileChanged {
+  return { changed: [] };
+}
+
+export const AgentProfileChanged: MessageFns<AgentProfileChanged> = {
+  encode(message: AgentProfileChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.changed) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentProfileChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentProfileChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.changed.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentProfileChanged {
+    return {
+      changed: globalThis.Array.isArray(object?.changed) ? object.changed.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: AgentProfileChanged): unknown {
+    const obj: any = {};
+    if (message.changed?.length) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentProfileChanged>, I>>(base?: I): AgentProfileChanged {
+    return AgentProfileChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentProfileChanged>, I>>(object: I): AgentProfileChanged {
+    const message = createBaseAgentProfileChanged();
+    message.changed = object.changed?.map((e) => e) || [];
     return message;
   },
 };
