@@ -1,8 +1,8 @@
-import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import { context, trace, type Context } from '@opentelemetry/api';
 import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { agentSubject, type BusNames } from '@switchboard/bus';
-import { getTracer, injectIntoNatsHeaders, withNatsPublishSpan } from '@switchboard/telemetry';
+import { getTracer, injectIntoNatsHeaders, mayRecord, withNatsPublishSpan } from '@switchboard/telemetry';
 import type { CheckpointArchive } from '@switchboard/bus';
 import type { BatchCommitResult, DomainStore, Lease, OutboxEntry, Transition } from '@switchboard/state';
 import type { ApplyResult, RoutingCommand, RoutingEngine, RoutingEvent } from '@switchboard/routing-core';
@@ -329,13 +329,15 @@ export class DomainWorker implements DomainPort {
     const ctx = this.contactTraces.get(event.contactId) ?? commandCtx ?? context.active();
     try {
       const subject = agentSubject(this.deps.names, this.domain, event.agentId);
-      const headers = natsHeaders();
-      // An unsampled trace gets no publish span (nothing would record it, and building one per
-      // agent event cost ~10% of the router's CPU); the desktop still continues the trace.
-      if (((trace.getSpanContext(ctx)?.traceFlags ?? TraceFlags.NONE) & TraceFlags.SAMPLED) === 0) {
-        this.deps.nc.publish(subject, bytes, { headers: injectIntoNatsHeaders(headers, ctx) });
+      // A trace nothing records gets no publish span (building one per agent event cost ~10% of
+      // the router's CPU): an upstream context is passed on as it came, with its not-sampled flag,
+      // so the desktop keeps that decision; a contact without one sends no headers at all.
+      if (!mayRecord(ctx)) {
+        const headers = trace.getSpanContext(ctx) === undefined ? undefined : injectIntoNatsHeaders(natsHeaders(), ctx);
+        this.deps.nc.publish(subject, bytes, headers === undefined ? undefined : { headers });
         return;
       }
+      const headers = natsHeaders();
       context.with(ctx, () => withNatsPublishSpan(tracer, {
         subject, subjectTemplate: `${this.deps.names.subjectRoot}.agent.{domain}.{agentId}`, headers, messageId: event.id,
         attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': event.agentId },
