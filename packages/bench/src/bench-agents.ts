@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from 'nats';
-import { RoutingEvent } from '@switchboard/contracts';
+import { agentEventsOf } from '@switchboard/router-api';
 
 /**
  * Agents for throughput benchmarks: they accept every offer and complete it at once, over the
@@ -21,8 +21,9 @@ export class BenchAgents {
     this.subs.push(this.nc.subscribe(`${this.root}.agent.${domain}.*`, {
       callback: (error, msg) => {
         if (error) return;
-        const event = RoutingEvent.decode(msg.data);
-        if (event.offered) void this.answer(domain, event.agentId, event.contactId, event.offered.reservationToken);
+        for (const { event } of agentEventsOf(msg.data)) {
+          if (event.offered) void this.answer(domain, event.agentId, event.contactId, event.offered.reservationToken);
+        }
       },
     }));
     await this.nc.flush();

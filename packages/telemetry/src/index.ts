@@ -26,6 +26,8 @@ export {
   natsHeadersGetter,
   natsHeadersSetter,
 } from './propagation/nats-headers.js';
+export { extractFromTraceCarrier, injectIntoTraceCarrier } from './propagation/trace-carrier.js';
+export type { TraceCarrier } from './propagation/trace-carrier.js';
 export {
   extractFromGrpcMetadata,
   grpcMetadataGetter,
