@@ -13,8 +13,11 @@ describe('the agent notification', () => {
       event(1, { completed: { disposition: 'done', handleSeconds: 3, notes: '' } }),
       event(2, { wrapUpEnded: { wrapUpSeconds: 0 } }),
       event(3, { offered: { reservationToken: 9 } }),
+      // Lengths of two and three varint bytes: an explanation with many candidates.
+      RoutingEvent.fromPartial({ id: 'd:4', domain: 'd', sequence: 4, contactId: 'c4', agentId: 'a1', offered: { reservationToken: 10, explanation: { queueId: 'q', candidates: Array.from({ length: 800 }, (_, i) => ({ agentId: `agent-${i}`, eligible: true, reasons: [], score: i, detail: 'skills ok' })) } } }),
     ];
-    const traces: Record<string, string>[] = [{}, { traceparent: TRACEPARENT, tracestate: 'sb=1' }, { traceparent: TRACEPARENT }];
+    const traces: Record<string, string>[] = [{}, { traceparent: TRACEPARENT, tracestate: 'sb=1' }, { traceparent: TRACEPARENT }, { 'bäggage': 'vérité'.repeat(30) }];
+    expect(RoutingEvent.encode(events[3]!).finish().length).toBeGreaterThan(16_384);
     const bytes = encodeAgentNotification(events.map((e, i) => ({ bytes: RoutingEvent.encode(e).finish(), traceContext: traces[i]! })));
 
     const expected = AgentNotification.fromPartial({ entries: events.map((e, i) => ({ event: e, traceContext: traces[i]! })) });
