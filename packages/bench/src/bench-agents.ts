@@ -8,6 +8,9 @@ import { agentEventsOf } from '@switchboard/router-api';
  */
 export class BenchAgents {
   completed = 0;
+  /** Notification messages the desks heard, and the events in them (one message per agent and ROUTING batch). */
+  deskMessages = 0;
+  deskEvents = 0;
   /** Commands the router refused or never answered, by contact: a stalled run says which and why. */
   readonly failures = new Map<string, string>();
   /** Contacts offered and not yet completed (bounded by the contacts in flight). */
@@ -21,7 +24,9 @@ export class BenchAgents {
     this.subs.push(this.nc.subscribe(`${this.root}.agent.${domain}.*`, {
       callback: (error, msg) => {
         if (error) return;
+        this.deskMessages++;
         for (const { event } of agentEventsOf(msg.data)) {
+          this.deskEvents++;
           if (event.offered) void this.answer(domain, event.agentId, event.contactId, event.offered.reservationToken);
         }
       },
