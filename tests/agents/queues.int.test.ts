@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Subscription } from 'nats';
 import { agentSubject } from '@switchboard/bus';
-import { ContactState, QueueConfig, QueueKind, RoutingEvent, SelectionStrategy } from '@switchboard/contracts';
+import { ContactState, QueueConfig, QueueKind, SelectionStrategy } from '@switchboard/contracts';
+import { agentEventsOf } from '@switchboard/router-api';
 import { SimulatedDesks } from '../support/simulated-desks.js';
 import { Desk } from './support/desk.js';
 import { agent, agentRules, enqueue } from './support/fixtures.js';
@@ -93,8 +94,9 @@ describe('estimated wait under steady load', () => {
       subs.push(mesh.nats.nc.subscribe(agentSubject(mesh.names, mesh.domain, id), {
         callback: (error, msg) => {
           if (error) return;
-          const event = RoutingEvent.decode(msg.data);
-          if (event.offered && !offers.has(event.contactId)) offers.set(event.contactId, { offeredAtMs: event.occurredAt!.getTime(), enqueuedAtMs: event.enqueuedAt!.getTime() });
+          for (const { event } of agentEventsOf(msg.data)) {
+            if (event.offered && !offers.has(event.contactId)) offers.set(event.contactId, { offeredAtMs: event.occurredAt!.getTime(), enqueuedAtMs: event.enqueuedAt!.getTime() });
+          }
         },
       }));
     }

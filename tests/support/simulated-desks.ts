@@ -1,5 +1,6 @@
 import type { NatsConnection, Subscription } from 'nats';
 import { RoutingEvent } from '@switchboard/contracts';
+import { agentEventsOf } from '@switchboard/router-api';
 import { agentSubject, type BusNames } from '@switchboard/bus';
 
 export interface DeskOptions {
@@ -39,7 +40,7 @@ export class SimulatedDesks {
   async start(): Promise<void> {
     for (const id of this.agentIds()) {
       this.subs.push(this.nc.subscribe(agentSubject(this.options.names, this.options.domain, id), {
-        callback: (error, msg) => { if (!error) void this.onEvent(id, RoutingEvent.decode(msg.data)); },
+        callback: (error, msg) => { if (!error) for (const { event } of agentEventsOf(msg.data)) void this.onEvent(id, event); },
       }));
     }
     await this.nc.flush();

@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from 'nats';
-import { RoutingEvent } from '@switchboard/contracts';
+import { agentEventsOf } from '@switchboard/router-api';
 
 /**
  * Agents for throughput benchmarks: they accept every offer and complete it at once, over the
@@ -8,6 +8,9 @@ import { RoutingEvent } from '@switchboard/contracts';
  */
 export class BenchAgents {
   completed = 0;
+  /** Notification messages the desks heard, and the events in them (one message per agent and ROUTING batch). */
+  deskMessages = 0;
+  deskEvents = 0;
   /** Commands the router refused or never answered, by contact: a stalled run says which and why. */
   readonly failures = new Map<string, string>();
   /** Contacts offered and not yet completed (bounded by the contacts in flight). */
@@ -21,8 +24,11 @@ export class BenchAgents {
     this.subs.push(this.nc.subscribe(`${this.root}.agent.${domain}.*`, {
       callback: (error, msg) => {
         if (error) return;
-        const event = RoutingEvent.decode(msg.data);
-        if (event.offered) void this.answer(domain, event.agentId, event.contactId, event.offered.reservationToken);
+        this.deskMessages++;
+        for (const { event } of agentEventsOf(msg.data)) {
+          this.deskEvents++;
+          if (event.offered) void this.answer(domain, event.agentId, event.contactId, event.offered.reservationToken);
+        }
       },
     }));
     await this.nc.flush();

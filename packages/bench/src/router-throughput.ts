@@ -20,6 +20,9 @@ export interface ThroughputResult {
   readonly commandsPerBatch: number;
   /** Commands the routers sent to Redis per contact (commits, lease renewals, timer polls, outbox acks...). */
   readonly redisCommandsPerContact: number;
+  /** Desk notification messages per contact (core NATS, `<root>.agent.<domain>.<agentId>`), and the agent events they carried. */
+  readonly deskMessagesPerContact: number;
+  readonly deskEventsPerContact: number;
   readonly routerRssMb: number[];
   /** CPU seconds (user + system) each router process used during the measured run. */
   readonly routerCpuSeconds: number[];
@@ -94,6 +97,8 @@ export async function routerThroughput(s: BenchServers, options: ThroughputOptio
       commitsPerContact: batches / options.contacts,
       commandsPerBatch: batches === 0 ? 0 : (after.batchedCommands - before.batchedCommands) / batches,
       redisCommandsPerContact: (after.redisCommands - before.redisCommands) / options.contacts,
+      deskMessagesPerContact: agents.deskMessages / options.contacts,
+      deskEventsPerContact: agents.deskEvents / options.contacts,
       routerRssMb: routers.map((r) => rssMb(r.pid)),
       routerCpuSeconds,
       ownedAtStart,

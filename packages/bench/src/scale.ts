@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Msg, Subscription } from 'nats';
 import { Channel, Contact, ContactRecord, RoutingEvent } from '@switchboard/contracts';
 import { contactsSubject, routingSubject } from '@switchboard/bus';
-import { batchMayHold, ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
+import { agentEventsOf, batchMayHold, ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import { freePort, ServiceProcess } from '@switchboard/testkit';
 import { seconds, type BenchServers } from './bench-servers.js';
 import { rounded, summarize, type LatencySummary } from './latency.js';
@@ -66,7 +66,7 @@ export async function measureScale(s: BenchServers, size: ScaleSize & { measured
     const listen = (subject: string, events: (msg: Msg) => RoutingEvent[], key: (e: RoutingEvent) => string) => subs.push(s.nc.subscribe(subject, {
       callback: (error, msg) => { if (!error) for (const e of events(msg)) waiters.get(key(e))?.(e); },
     }));
-    listen(`${s.names.subjectRoot}.agent.${domain}.*`, (msg) => [RoutingEvent.decode(msg.data)], (e) => (e.offered ? `offer:${e.agentId}` : ''));
+    listen(`${s.names.subjectRoot}.agent.${domain}.*`, (msg) => agentEventsOf(msg.data).map((e) => e.event), (e) => (e.offered ? `offer:${e.agentId}` : ''));
     // ROUTING batches reach plain subscribers too, as the stream stores them; those without a
     // ContactQueued are not decoded.
     listen(routingSubject(s.names, domain, ROUTING_BATCH), (msg) => (batchMayHold(msg.headers, ['ContactQueued']) ? routingEventsOf(msg.data) : []),

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Subscription } from 'nats';
-import { Channel, Contact, ContactRecord, RoutingEvent } from '@switchboard/contracts';
+import { Channel, Contact, ContactRecord } from '@switchboard/contracts';
+import { agentEventsOf } from '@switchboard/router-api';
 import { contactsSubject } from '@switchboard/bus';
 import { domainKeys } from '@switchboard/state';
 import { freePort, ServiceProcess } from '@switchboard/testkit';
@@ -235,10 +236,11 @@ export async function measureSoakCase(s: BenchServers, size: SoakSize, settings:
   subs.push(s.nc.subscribe(`${s.names.subjectRoot}.agent.${domain}.*`, {
     callback: (error, msg) => {
       if (error) return;
-      const event = RoutingEvent.decode(msg.data);
-      if (!event.offered || seenOffers.has(event.contactId)) return; // a takeover may relay an offer again
-      seenOffers.add(event.contactId);
-      offerWaiters.get(event.agentId)?.({ contactId: event.contactId, token: event.offered.reservationToken });
+      for (const { event } of agentEventsOf(msg.data)) {
+        if (!event.offered || seenOffers.has(event.contactId)) continue; // a takeover may relay an offer again
+        seenOffers.add(event.contactId);
+        offerWaiters.get(event.agentId)?.({ contactId: event.contactId, token: event.offered.reservationToken });
+      }
     },
   }));
   await s.nc.flush();

@@ -186,6 +186,9 @@ export {
   type QueueServiceServer,
 } from './gen/switchboard/v1/queue_service.js';
 export {
+  AgentNotification,
+  AgentNotificationEntry,
+  AgentNotificationEntry_TraceContextEntry,
   AgentPresenceChanged,
   AgentProfileChanged,
   BatchedCommand,

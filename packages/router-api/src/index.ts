@@ -1,3 +1,4 @@
+export { agentEventsOf, type AgentEvent } from './agent-notification.js';
 export { routerSubjects } from './subjects.js';
 export {
   decodeApplied, encodeApplied, isSignIn, type AppliedRecord,

@@ -10,7 +10,8 @@ export { REDACTED, redactText } from './redaction/patterns.js';
 export { redactValue } from './redaction/redact-value.js';
 
 export { failSpan, getTracer, withSpan } from './spans/with-span.js';
-export type { SpanOptions } from './spans/with-span.js';
+export type { LazyAttributes, SpanOptions } from './spans/with-span.js';
+export { mayRecord } from './spans/recording.js';
 export { withNatsProcessSpan, withNatsPublishSpan } from './spans/messaging.js';
 export type { NatsPublishTarget, NatsSpanTarget } from './spans/messaging.js';
 export { withGrpcClientSpan, withGrpcServerSpan } from './spans/rpc.js';
@@ -25,6 +26,8 @@ export {
   natsHeadersGetter,
   natsHeadersSetter,
 } from './propagation/nats-headers.js';
+export { extractFromTraceCarrier, injectIntoTraceCarrier } from './propagation/trace-carrier.js';
+export type { TraceCarrier } from './propagation/trace-carrier.js';
 export {
   extractFromGrpcMetadata,
   grpcMetadataGetter,

@@ -1,8 +1,9 @@
 import type { NatsConnection, Subscription } from 'nats';
-import { RoutingEvent, type ConnectResponse, type Contact } from '@switchboard/contracts';
+import type { ConnectResponse, Contact, RoutingEvent } from '@switchboard/contracts';
+import { agentEventsOf, type AgentEvent } from '@switchboard/router-api';
 import { agentSubject, type BusNames } from '@switchboard/bus';
 import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
-import { extractFromNatsHeaders, getTracer, withNatsProcessSpan, type Logger } from '@switchboard/telemetry';
+import { extractFromNatsHeaders, extractFromTraceCarrier, getTracer, withNatsProcessSpan, type Logger } from '@switchboard/telemetry';
 import { deskUpdateOf, offerOf } from './desk-event.mapper.js';
 import { ContactTraces } from './contact-traces.js';
 import type { RouterLink } from './router-link.js';
@@ -21,7 +22,8 @@ export type ContextLookup = (contactId: string) => Promise<Contact | undefined>;
 const tracer = getTracer('@switchboard/agent-gateway');
 
 /**
- * Hears every agent event of the domain (`<root>.agent.<domain>.*`, core NATS) and turns it into
+ * Hears every agent notification of the domain (`<root>.agent.<domain>.*`, core NATS: one
+ * `AgentNotification` per agent and ROUTING batch, each event with its trace) and turns each event into
  * desk messages: offers get the contact's context from the router and are stored with the session
  * (so a reconnect replays them), withdrawals and state changes are passed on. Events of one agent
  * are handled in order. Every gateway replica hears every event: storing an offer is idempotent,
@@ -31,6 +33,7 @@ export class DeskHub {
   private readonly listeners = new Map<string, Set<DeskListener>>();
   private readonly chains = new Map<string, Promise<void>>();
   private subscription: Subscription | undefined;
+  private subjectTemplate = '';
   /** Each live contact's trace context, from the router's notifications: desk actions continue it. */
   private readonly traces = new ContactTraces();
 
@@ -40,29 +43,23 @@ export class DeskHub {
 
   async start(): Promise<void> {
     const prefix = agentSubject(this.deps.names, this.deps.domain, 'x').slice(0, -1);
+    this.subjectTemplate = `${prefix.replace(`.${this.deps.domain}.`, '.{domain}.')}{agentId}`;
     this.subscription = this.deps.nc.subscribe(`${prefix}*`, {
       callback: (error, msg) => {
         if (error) return;
         const agentId = msg.subject.slice(prefix.length);
-        let event: RoutingEvent;
+        let events: AgentEvent[];
         try {
-          event = RoutingEvent.decode(msg.data);
+          events = agentEventsOf(msg.data);
         } catch (cause) {
-          this.deps.logger.warn({ err: cause, agentId }, 'undecodable agent event dropped');
+          this.deps.logger.warn({ err: cause, agentId }, 'undecodable agent notification dropped');
           return;
         }
-        const ctx = extractFromNatsHeaders(msg.headers, ROOT_CONTEXT);
-        this.traces.heard(event, ctx === ROOT_CONTEXT ? undefined : ctx);
-        const headers = msg.headers;
-        const previous = this.chains.get(agentId) ?? Promise.resolve();
-        const next = previous.then(() => withNatsProcessSpan(tracer, {
-          subject: msg.subject, subjectTemplate: `${prefix.replace(`.${this.deps.domain}.`, '.{domain}.')}{agentId}`, headers,
-          attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': agentId },
-        }, () => this.handle(agentId, event))).catch((cause: unknown) => {
-          this.deps.logger.warn({ err: cause, agentId, contactId: event.contactId }, 'agent event not handled');
-        });
-        this.chains.set(agentId, next);
-        void next.finally(() => { if (this.chains.get(agentId) === next) this.chains.delete(agentId); });
+        for (const { event, traceContext } of events) {
+          // A router before AgentNotification sent one event per message, its trace in the headers.
+          const carried = extractFromTraceCarrier(traceContext, ROOT_CONTEXT);
+          this.hear(agentId, msg.subject, event, carried === ROOT_CONTEXT ? extractFromNatsHeaders(msg.headers, ROOT_CONTEXT) : carried);
+        }
       },
     });
     await this.deps.nc.flush();
@@ -70,6 +67,20 @@ export class DeskHub {
 
   stop(): void {
     this.subscription?.unsubscribe();
+  }
+
+  /** Takes one event for an agent in hand: handled after the agent's events before it, in its trace. */
+  private hear(agentId: string, subject: string, event: RoutingEvent, ctx: Context): void {
+    this.traces.heard(event, ctx === ROOT_CONTEXT ? undefined : ctx);
+    const previous = this.chains.get(agentId) ?? Promise.resolve();
+    const next = previous.then(() => withNatsProcessSpan(tracer, {
+      subject, subjectTemplate: this.subjectTemplate, parent: ctx,
+      attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': agentId },
+    }, () => this.handle(agentId, event))).catch((cause: unknown) => {
+      this.deps.logger.warn({ err: cause, agentId, contactId: event.contactId }, 'agent event not handled');
+    });
+    this.chains.set(agentId, next);
+    void next.finally(() => { if (this.chains.get(agentId) === next) this.chains.delete(agentId); });
   }
 
   /** The trace of a contact this gateway delivered, so a desk's accept or complete joins it. */

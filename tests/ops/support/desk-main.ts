@@ -1,12 +1,13 @@
 // A simulated agent desktop as its own process (the agent side of the cross-service trace test):
 // it signs in over the router's command API, and on each offer continues the trace found in the
-// offer's NATS headers: accept, then complete, each a request carrying `traceparent`.
+// offer's notification (each event carries its trace context): accept, then complete, each a
+// request carrying `traceparent`.
 import { writeFileSync } from 'node:fs';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
-import { SpanKind } from '@opentelemetry/api';
-import { RoutingEvent } from '@switchboard/contracts';
+import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { agentSubject, DEFAULT_BUS_NAMES } from '@switchboard/bus';
-import { getTracer, injectIntoNatsHeaders, startTelemetry, withNatsProcessSpan, withSpan } from '@switchboard/telemetry';
+import { agentEventsOf } from '@switchboard/router-api';
+import { extractFromTraceCarrier, getTracer, injectIntoNatsHeaders, startTelemetry, withNatsProcessSpan, withSpan } from '@switchboard/telemetry';
 
 const telemetry = startTelemetry({ service: 'agent-desk' });
 const tracer = getTracer('switchboard-test-desk');
@@ -33,14 +34,16 @@ const nc = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222', nam
 nc.subscribe(agentSubject(DEFAULT_BUS_NAMES, domain, agentId), {
   callback: (error, msg) => {
     if (error) return;
-    const event = RoutingEvent.decode(msg.data);
-    if (!event.offered) return;
-    void withNatsProcessSpan(tracer, { subject: msg.subject, subjectTemplate: 'sb.agent.{domain}.{agentId}', headers: msg.headers }, () =>
-      withSpan(tracer, 'desk handle offer', { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': agentId }, async () => {
-        await command(nc, { type: 'ACCEPT', contactId: event.contactId, agentId, offerToken: event.offered!.reservationToken });
-        await new Promise((r) => setTimeout(r, Number(env.DESK_HANDLE_MS ?? 300))); // the conversation
-        await command(nc, { type: 'COMPLETE', contactId: event.contactId, agentId, disposition: 'resolved' });
-      }, { kind: SpanKind.INTERNAL }));
+    for (const { event, traceContext } of agentEventsOf(msg.data)) {
+      if (!event.offered) continue;
+      const parent = extractFromTraceCarrier(traceContext, ROOT_CONTEXT);
+      void withNatsProcessSpan(tracer, { subject: msg.subject, subjectTemplate: 'sb.agent.{domain}.{agentId}', parent }, () =>
+        withSpan(tracer, 'desk handle offer', { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': agentId }, async () => {
+          await command(nc, { type: 'ACCEPT', contactId: event.contactId, agentId, offerToken: event.offered!.reservationToken });
+          await new Promise((r) => setTimeout(r, Number(env.DESK_HANDLE_MS ?? 300))); // the conversation
+          await command(nc, { type: 'COMPLETE', contactId: event.contactId, agentId, disposition: 'resolved' });
+        }, { kind: SpanKind.INTERNAL }));
+    }
   },
 });
 await nc.flush();

@@ -1,8 +1,18 @@
+import { join } from 'node:path';
 import { routerThroughput, startOtlpSink, type Ceiling, type ThroughputResult } from '@switchboard/bench';
 import type { BenchOptions, BenchTarget } from './targets.js';
 
 const FULL = { contacts: 20_000, overheadContacts: 12_000 };
 const QUICK = { contacts: 300, overheadContacts: 200 };
+
+/**
+ * With SWITCHBOARD_BENCH_CPU_PROF=<dir> (as for `bench e2e`) each router process of a case writes
+ * a V8 CPU profile to `<dir>/<case>` when it stops.
+ */
+function profileDir(name: string): { cpuProfileDir?: string } {
+  const dir = process.env.SWITCHBOARD_BENCH_CPU_PROF;
+  return dir ? { cpuProfileDir: join(dir, name) } : {};
+}
 
 /**
  * The machine's raw rate for one contact's worth of the router's own NATS and Redis work, from
@@ -31,11 +41,11 @@ export const routerBench: BenchTarget = {
     const size = options.quick ? QUICK : FULL;
     const servers = await options.session.servers();
     const ceiling = await options.session.ceiling();
-    const one = await routerThroughput(servers, { replicas: 1, domains: 3, contacts: size.contacts });
+    const one = await routerThroughput(servers, { replicas: 1, domains: 3, contacts: size.contacts, ...profileDir('one-replica') });
     options.log(`router: 1 replica, 3 domains: ${one.contactsPerSecond.toFixed(0)} contacts/s`);
-    const three = await routerThroughput(servers, { replicas: 3, domains: 3, contacts: size.contacts });
+    const three = await routerThroughput(servers, { replicas: 3, domains: 3, contacts: size.contacts, ...profileDir('three-replicas') });
     options.log(`router: 3 replicas, 3 domains: ${three.contactsPerSecond.toFixed(0)} contacts/s`);
-    const single = await routerThroughput(servers, { replicas: 1, domains: 1, contacts: size.contacts });
+    const single = await routerThroughput(servers, { replicas: 1, domains: 1, contacts: size.contacts, ...profileDir('one-replica-one-domain') });
     options.log(`router: 1 replica, 1 domain: ${single.contactsPerSecond.toFixed(0)} contacts/s`);
     const perContact = ceilingPerContact(ceiling, one);
     return {

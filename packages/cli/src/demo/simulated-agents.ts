@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import { agentSubject, DEFAULT_BUS_NAMES, type BusNames } from '@switchboard/bus';
 import { Channel, Presence, RoutingEvent } from '@switchboard/contracts';
-import { RouterClient } from '@switchboard/router-api';
+import { agentEventsOf, RouterClient } from '@switchboard/router-api';
 import type { AgentView, ContactView, RoutingCommand } from '@switchboard/routing-core';
 import type { DemoAgent } from './roster.js';
 
@@ -51,7 +51,7 @@ export class SimulatedAgents {
   async start(): Promise<void> {
     for (const agent of this.agents) {
       this.subscriptions.push(this.nc.subscribe(agentSubject(this.names, this.domain, agent.id), {
-        callback: (error, msg) => { if (!error) void this.onEvent(agent, RoutingEvent.decode(msg.data)).catch(() => undefined); },
+        callback: (error, msg) => { if (!error) for (const { event } of agentEventsOf(msg.data)) void this.onEvent(agent, event).catch(() => undefined); },
       }));
     }
     await this.nc.flush();

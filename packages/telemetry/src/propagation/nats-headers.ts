@@ -43,5 +43,6 @@ export function extractFromNatsHeaders(
   headers: MsgHdrs | undefined,
   base: Context = context.active(),
 ): Context {
+  if (headers === undefined) return base;
   return propagation.extract(base, headers, natsHeadersGetter);
 }

@@ -2,6 +2,7 @@ import { context, propagation, ProxyTracerProvider, trace } from '@opentelemetry
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { TELEMETRY_ERROR_CODES, TelemetryConfigError } from '../errors.js';
+import { setRootSampleRatio } from '../spans/recording.js';
 import { w3cPropagator } from './propagator.js';
 
 /**
@@ -32,6 +33,7 @@ export function registerGlobally(provider: NodeTracerProvider): void {
  * before this call stay no-ops: get them again after the next start.
  */
 export function unregisterGlobally(): void {
+  setRootSampleRatio(0);
   trace.disable();
   context.disable();
   propagation.disable();

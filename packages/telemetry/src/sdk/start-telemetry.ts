@@ -10,6 +10,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { setRootSampleRatio } from '../spans/recording.js';
 import { registerGlobally, unregisterGlobally } from './register.js';
 import { resolveSampleRatio } from './sample-ratio.js';
 
@@ -40,7 +41,8 @@ export interface Telemetry {
  * Spans are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; headers and timeout come from the standard
  * `OTEL_EXPORTER_OTLP_*` variables. Without an endpoint, contexts are still created and propagated,
- * so log lines keep their `trace_id`.
+ * so log lines keep their `trace_id`. At a ratio of 0 the span helpers start no span for a new
+ * trace at all (nothing would record it): only traces sampled upstream are followed.
  *
  * @throws {TelemetryConfigError} when the sampling ratio is invalid or tracing already started.
  */
@@ -59,6 +61,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     spanProcessors,
   });
   registerGlobally(provider);
+  setRootSampleRatio(ratio);
 
   return {
     exporting: url !== undefined,

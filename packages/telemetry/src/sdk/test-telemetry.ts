@@ -1,5 +1,6 @@
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { setRootSampleRatio } from '../spans/recording.js';
 import { registerGlobally, unregisterGlobally } from './register.js';
 
 /** An SDK for tests that keeps every finished span in memory. */
@@ -28,6 +29,7 @@ export function startTestTelemetry(): TestTelemetry {
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   registerGlobally(provider);
+  setRootSampleRatio(1);
   return {
     exporter,
     spans: () => exporter.getFinishedSpans(),

@@ -1,12 +1,13 @@
 import { Metadata } from '@grpc/grpc-js';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { headers } from 'nats';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestTelemetry } from '../sdk/test-telemetry.js';
 import type { TestTelemetry } from '../sdk/test-telemetry.js';
+import { extractFromTraceCarrier } from '../propagation/trace-carrier.js';
 import { withNatsProcessSpan, withNatsPublishSpan } from './messaging.js';
 import { withGrpcClientSpan, withGrpcServerSpan } from './rpc.js';
-import { getTracer } from './with-span.js';
+import { getTracer, withSpan } from './with-span.js';
 
 let telemetry: TestTelemetry;
 beforeAll(() => {
@@ -40,6 +41,26 @@ describe('NATS spans', () => {
     expect(process?.attributes).toMatchObject({ 'messaging.system': 'nats', 'messaging.operation.type': 'process' });
     expect(process?.parentSpanContext?.spanId).toBe(publish?.spanContext().spanId);
     expect(process?.spanContext().traceId).toBe(publish?.spanContext().traceId);
+  });
+
+  it('carries the context in an item\'s trace carrier when one message holds items of several traces', () => {
+    const carriers = [{}, {}] as Record<string, string>[];
+    for (const carrier of carriers) {
+      withSpan(tracer, 'route contact', {}, () =>
+        withNatsPublishSpan(tracer, { subject: 'sb.agent.acme.a-17', traceCarrier: carrier }, () => undefined));
+    }
+    // Delivered together; each item's span continues its own trace.
+    for (const carrier of carriers) {
+      withNatsProcessSpan(tracer, { subject: 'sb.agent.acme.a-17', parent: extractFromTraceCarrier(carrier, ROOT_CONTEXT) }, () => undefined);
+    }
+
+    const spans = telemetry.spans();
+    const publishes = spans.filter((s) => s.kind === SpanKind.PRODUCER);
+    const processes = spans.filter((s) => s.kind === SpanKind.CONSUMER);
+    expect(publishes).toHaveLength(2);
+    expect(publishes[0]?.spanContext().traceId).not.toBe(publishes[1]?.spanContext().traceId);
+    expect(processes.map((p) => p.parentSpanContext?.spanId)).toEqual(publishes.map((p) => p.spanContext().spanId));
+    expect(processes.map((p) => p.spanContext().traceId)).toEqual(publishes.map((p) => p.spanContext().traceId));
   });
 
   it('names spans after the subject template when one is given', () => {

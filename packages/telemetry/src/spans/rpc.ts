@@ -26,7 +26,7 @@ const GRPC_UNKNOWN = 2;
  * `<service>/<method>`, after writing the span's context into the metadata.
  */
 export function withGrpcClientSpan<T>(tracer: Tracer, target: GrpcCallTarget, fn: (span: Span) => T): T {
-  return withSpan(tracer, spanName(target), rpcAttributes(target), (span) => {
+  return withSpan(tracer, () => spanName(target), () => rpcAttributes(target), (span) => {
     injectIntoGrpcMetadata(target.metadata);
     return recordStatusCode(span, () => fn(span));
   }, { kind: SpanKind.CLIENT });
@@ -37,7 +37,7 @@ export function withGrpcClientSpan<T>(tracer: Tracer, target: GrpcCallTarget, fn
  * context from the incoming metadata.
  */
 export function withGrpcServerSpan<T>(tracer: Tracer, target: GrpcCallTarget, fn: (span: Span) => T): T {
-  return withSpan(tracer, spanName(target), rpcAttributes(target), (span) => recordStatusCode(span, () => fn(span)), {
+  return withSpan(tracer, () => spanName(target), () => rpcAttributes(target), (span) => recordStatusCode(span, () => fn(span)), {
     kind: SpanKind.SERVER,
     parent: extractFromGrpcMetadata(target.metadata),
   });

@@ -13,6 +13,7 @@ const tracer = getTracer('@switchboard/router');
 /** Consumes the domain's contacts (`<root>.contacts.<domain>.>`) into the worker. Acks only after commit and relay. */
 export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: WorkerDeps, ackWaitMs = 5_000): Promise<DurableConsumer> {
   const filter = streamSubjects.contacts(deps.names).replace(/>$/, `${worker.domain}.>`);
+  const subjectTemplate = `${deps.names.subjectRoot}.contacts.{domain}.{channel}`;
   return consumeDurable({
     js: deps.js,
     jsm: deps.jsm,
@@ -28,7 +29,7 @@ export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: 
     concurrency: 512,
     batch: 512,
     logger: deps.logger,
-    handle: (msg) => withNatsProcessSpan(tracer, { subject: msg.subject, subjectTemplate: `${deps.names.subjectRoot}.contacts.{domain}.{channel}`, headers: msg.headers },
+    handle: (msg) => withNatsProcessSpan(tracer, { subject: msg.subject, subjectTemplate, headers: msg.headers },
       () => handle(msg, worker, rules, deps)),
   });
 }

@@ -28,7 +28,7 @@ export function decisionAttributes(contactId: string, result: ApplyResult): Attr
   };
 }
 
-/** Sets the decision's attributes on its span once the command is committed. */
+/** Sets the decision's attributes on its span once the command is committed; builds nothing for a span that does not record. */
 export function recordDecision(span: Span, contactId: string, result: ApplyResult): void {
-  span.setAttributes(decisionAttributes(contactId, result));
+  if (span.isRecording()) span.setAttributes(decisionAttributes(contactId, result));
 }

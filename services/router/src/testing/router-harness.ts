@@ -4,7 +4,7 @@ import { agentSubject, contactsSubject, ensureStreams, publishDurable, type BusN
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import type { AgentProfile } from '@switchboard/routing-core';
 import type { Subscription } from 'nats';
-import { RouterClient } from '@switchboard/router-api';
+import { agentEventsOf, RouterClient } from '@switchboard/router-api';
 import type { Registry } from '@switchboard/metrics';
 import { ruleSetFrom } from '../rules/classify.js';
 import { startRouter, type RunningRouter } from '../start-router.js';
@@ -108,7 +108,7 @@ export class RouterHarness {
   desk(agentId: string): ProtoEvent[] {
     const events: ProtoEvent[] = [];
     const sub = this.nats.nc.subscribe(agentSubject(this.names, this.domain, agentId), {
-      callback: (error, msg) => { if (!error) events.push(ProtoEvent.decode(msg.data)); },
+      callback: (error, msg) => { if (!error) for (const { event } of agentEventsOf(msg.data)) events.push(event); },
     });
     this.subscriptions.push(sub);
     return events;

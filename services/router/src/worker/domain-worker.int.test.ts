@@ -7,7 +7,7 @@ import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type
 import type { RoutingCommand } from '@switchboard/routing-core';
 import { ruleSetFrom } from '../rules/classify.js';
 import { testRules } from '../testing/router-harness.js';
-import { batchMsgId, decodeApplied, encodeApplied, EVENT_TYPES_HEADER, readRoutingBatch, ROUTING_BATCH, type AppliedRecord } from '@switchboard/router-api';
+import { agentEventsOf, batchMsgId, decodeApplied, encodeApplied, EVENT_TYPES_HEADER, readRoutingBatch, ROUTING_BATCH, type AppliedRecord } from '@switchboard/router-api';
 import { DomainEngine, type Prepared } from './domain-engine.js';
 import { batchOutbox } from '../mapping/transition.mapper.js';
 import type { WorkerDeps } from './domain-worker.js';
@@ -219,7 +219,7 @@ describe('domain worker on real NATS and Redis', () => {
     const mine: Lease = await lease();
     const worker = await openDomain(scope.domain, mine, ruleSetFrom(testRules()), deps);
     const desk: ProtoEvent[] = [];
-    const sub = nats.nc.subscribe(agentSubject(names, scope.domain, 'a1'), { callback: (_e, m) => desk.push(ProtoEvent.decode(m.data)) });
+    const sub = nats.nc.subscribe(agentSubject(names, scope.domain, 'a1'), { callback: (_e, m) => desk.push(...agentEventsOf(m.data).map((e) => e.event)) });
     // The first execution of a commit whose reply was lost: a twin engine makes the same transition.
     const twin = new DomainEngine(scope.domain, 'test-1', mine.epoch);
     for await (const entry of store.readLog()) twin.replay(decodeApplied(entry.command));

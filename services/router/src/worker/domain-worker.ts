@@ -1,13 +1,13 @@
-import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
-import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { context, type Context } from '@opentelemetry/api';
+import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { agentSubject, type BusNames } from '@switchboard/bus';
-import { getTracer, injectIntoNatsHeaders, withNatsPublishSpan } from '@switchboard/telemetry';
+import type { BusNames } from '@switchboard/bus';
 import type { CheckpointArchive } from '@switchboard/bus';
 import type { BatchCommitResult, DomainStore, Lease, OutboxEntry, Transition } from '@switchboard/state';
 import type { ApplyResult, RoutingCommand, RoutingEngine, RoutingEvent } from '@switchboard/routing-core';
 import { DomainEngine } from './domain-engine.js';
 import { batchOutbox, type BatchedTransition } from '../mapping/transition.mapper.js';
+import { DeskNotifier } from './desk-notifier.js';
 import { OutboxRelay, type Notice, type RelayEntry } from './outbox-relay.js';
 import { Checkpointer, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy, type CheckpointStats } from './checkpointer.js';
 
@@ -20,8 +20,6 @@ export type Submitted =
 export class WorkerStoppedError extends Error {
   override readonly name = 'WorkerStoppedError';
 }
-
-const tracer = getTracer('@switchboard/router');
 
 /**
  * A ROUTING batch's size at most (bytes): under NATS' default 1 MiB max payload with room for
@@ -107,12 +105,7 @@ export class DomainWorker implements DomainPort {
   private draining = false;
   private stoppedBecause: string | undefined;
   private readonly outbox: OutboxRelay;
-  /**
-   * Each live contact's trace (the context its arrival was handled in): an offer made later, when
-   * some agent frees up, is published in the contact's trace rather than the freeing command's.
-   * Lost on a rebuild; offers then fall back to the command's context.
-   */
-  private readonly contactTraces = new Map<string, Context>();
+  private readonly desks: DeskNotifier;
 
   readonly checkpoints: Checkpointer;
   readonly live: LiveView;
@@ -123,9 +116,10 @@ export class DomainWorker implements DomainPort {
   private readonly checkpointTimer: NodeJS.Timeout;
 
   constructor(readonly core: DomainEngine, readonly lease: Lease, private readonly deps: WorkerDeps, start: WorkerStart = { lastLogId: '', routingSeq: 0 }) {
+    this.desks = new DeskNotifier({ nc: deps.nc, names: deps.names, domain: core.domain, logger: deps.logger });
     this.outbox = new OutboxRelay({
       js: deps.js, names: deps.names, store: deps.store, lease, logger: deps.logger, domain: core.domain,
-      delivered: (notices) => { for (const notice of notices) this.notifyAgent(notice); },
+      delivered: (notices) => this.desks.notify(notices),
       fenced: (reason) => this.fail(reason, []),
     }, start.routingSeq);
     this.lastLogId = start.lastLogId;
@@ -189,7 +183,7 @@ export class DomainWorker implements DomainPort {
     if (this.stoppedBecause) return Promise.reject(new WorkerStoppedError(this.stoppedBecause));
     return new Promise((resolve, reject) => {
       const ctx = context.active();
-      if (command.type === 'ARRIVE') this.rememberTrace(command.contact.id, ctx);
+      if (command.type === 'ARRIVE') this.desks.rememberTrace(command.contact.id, ctx);
       this.queue.push({ ctx, commandId, command, ...(firedTimer ? { firedTimer } : {}), ...(contactContext ? { context: contactContext } : {}), resolve, reject });
       if (!this.draining) void this.drain();
     });
@@ -261,7 +255,7 @@ export class DomainWorker implements DomainPort {
       : [];
     // The next batch is applied and committed while this one's records are published: the
     // jobs (and so the CONTACTS acks and the command replies) wait for their own records only.
-    // Desktops hear of offers from the relay, once each offer is on ROUTING.
+    // Desktops hear of offers from the relay, once each offer is on ROUTING (see DeskNotifier).
     const relayed = this.outbox.publish(entries);
     void relayed.then((ok) => {
       for (const p of prepared) {
@@ -313,41 +307,5 @@ export class DomainWorker implements DomainPort {
   /** Publishes the outbox to ROUTING, oldest first, then forgets what JetStream acknowledged. */
   relay(): Promise<boolean> {
     return this.outbox.drain();
-  }
-
-  /**
-   * Desktops hear of their offers on `<root>.agent.<domain>.<agentId>` (core NATS) as soon as the
-   * relay has them on ROUTING, with `traceparent` in the headers so the agent side continues the
-   * contact's trace. An offer relayed by a later owner (or twice, after a takeover) reaches the
-   * desk then; desks treat a repeated event id as the same offer.
-   */
-  private notifyAgent({ event, bytes, ctx: commandCtx }: Notice): void {
-    if (event.wrapUpEnded || event.abandoned || event.expired || event.rejected || event.transferred?.destination) {
-      this.contactTraces.delete(event.contactId);
-    }
-    if (!event.agentId) return;
-    const ctx = this.contactTraces.get(event.contactId) ?? commandCtx ?? context.active();
-    try {
-      const subject = agentSubject(this.deps.names, this.domain, event.agentId);
-      const headers = natsHeaders();
-      // An unsampled trace gets no publish span (nothing would record it, and building one per
-      // agent event cost ~10% of the router's CPU); the desktop still continues the trace.
-      if (((trace.getSpanContext(ctx)?.traceFlags ?? TraceFlags.NONE) & TraceFlags.SAMPLED) === 0) {
-        this.deps.nc.publish(subject, bytes, { headers: injectIntoNatsHeaders(headers, ctx) });
-        return;
-      }
-      context.with(ctx, () => withNatsPublishSpan(tracer, {
-        subject, subjectTemplate: `${this.deps.names.subjectRoot}.agent.{domain}.{agentId}`, headers, messageId: event.id,
-        attributes: { 'switchboard.contact.id': event.contactId, 'switchboard.agent.id': event.agentId },
-      }, () => this.deps.nc.publish(subject, bytes, { headers })));
-    } catch (error) {
-      this.deps.logger.warn({ err: error, agentId: event.agentId }, 'agent notification not sent');
-    }
-  }
-
-  private rememberTrace(contactId: string, ctx: Context): void {
-    this.contactTraces.set(contactId, ctx);
-    // Bounded: contacts that end without an event this worker sees must not pile up.
-    if (this.contactTraces.size > 100_000) this.contactTraces.delete(this.contactTraces.keys().next().value!);
   }
 }

@@ -365,6 +365,36 @@ export interface RoutingBatch {
   commands: BatchedCommand[];
 }
 
+/**
+ * One message on `<root>.agent.<domain>.<agentId>` (core NATS): the events of one ROUTING batch
+ * that name the agent, in the order they happened, sent once that batch is on ROUTING (a desk
+ * never hears of an offer the record lacks). One message per agent and batch, however many of
+ * the agent's events the batch holds. Its field number is far from any RoutingEvent uses (keep it
+ * so), so a reader of the one-RoutingEvent-per-message format before it finds an empty event in
+ * it rather than a wrong one, and a reader of this one finds no entry in the older format.
+ */
+export interface AgentNotification {
+  entries: AgentNotificationEntry[];
+}
+
+/** One event of an AgentNotification, with the trace it belongs to. */
+export interface AgentNotificationEntry {
+  event?:
+    | RoutingEvent
+    | undefined;
+  /**
+   * The W3C trace context (`traceparent`, `tracestate`) of the event's contact, for the desk to
+   * continue: in the message rather than in NATS headers because one message carries events of
+   * several traces. Empty when the router had no trace context for it.
+   */
+  traceContext: { [key: string]: string };
+}
+
+export interface AgentNotificationEntry_TraceContextEntry {
+  key: string;
+  value: string;
+}
+
 function createBaseCandidateEvaluation(): CandidateEvaluation {
   return { agentId: "", eligible: false, reasons: [], score: 0, detail: "" };
 }
@@ -3634,6 +3664,296 @@ export const RoutingBatch: MessageFns<RoutingBatch> = {
     message.epoch = object.epoch ?? "";
     message.firstPosition = object.firstPosition ?? 0;
     message.commands = object.commands?.map((e) => BatchedCommand.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAgentNotification(): AgentNotification {
+  return { entries: [] };
+}
+
+export const AgentNotification: MessageFns<AgentNotification> = {
+  encode(message: AgentNotification, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      AgentNotificationEntry.encode(v!, writer.uint32(802).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentNotification {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentNotification();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 100: {
+            if (tag !== 802) {
+              break;
+            }
+
+            message.entries.push(AgentNotificationEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentNotification {
+    return {
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => AgentNotificationEntry.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AgentNotification): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => AgentNotificationEntry.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentNotification>, I>>(base?: I): AgentNotification {
+    return AgentNotification.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentNotification>, I>>(object: I): AgentNotification {
+    const message = createBaseAgentNotification();
+    message.entries = object.entries?.map((e) => AgentNotificationEntry.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAgentNotificationEntry(): AgentNotificationEntry {
+  return { event: undefined, traceContext: {} };
+}
+
+export const AgentNotificationEntry: MessageFns<AgentNotificationEntry> = {
+  encode(message: AgentNotificationEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.event !== undefined) {
+      RoutingEvent.encode(message.event, writer.uint32(10).fork()).join();
+    }
+    globalThis.Object.entries(message.traceContext).forEach(([key, value]: [string, string]) => {
+      AgentNotificationEntry_TraceContextEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentNotificationEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentNotificationEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.event = RoutingEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = AgentNotificationEntry_TraceContextEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.traceContext[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentNotificationEntry {
+    return {
+      event: isSet(object.event) ? RoutingEvent.fromJSON(object.event) : undefined,
+      traceContext: isObject(object.traceContext)
+        ? (globalThis.Object.entries(object.traceContext) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.trace_context)
+        ? (globalThis.Object.entries(object.trace_context) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: AgentNotificationEntry): unknown {
+    const obj: any = {};
+    if (message.event !== undefined) {
+      obj.event = RoutingEvent.toJSON(message.event);
+    }
+    if (message.traceContext) {
+      const entries = globalThis.Object.entries(message.traceContext) as [string, string][];
+      if (entries.length > 0) {
+        obj.traceContext = {};
+        entries.forEach(([k, v]) => {
+          obj.traceContext[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentNotificationEntry>, I>>(base?: I): AgentNotificationEntry {
+    return AgentNotificationEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentNotificationEntry>, I>>(object: I): AgentNotificationEntry {
+    const message = createBaseAgentNotificationEntry();
+    message.event = (object.event !== undefined && object.event !== null)
+      ? RoutingEvent.fromPartial(object.event)
+      : undefined;
+    message.traceContext = (globalThis.Object.entries(object.traceContext ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseAgentNotificationEntry_TraceContextEntry(): AgentNotificationEntry_TraceContextEntry {
+  return { key: "", value: "" };
+}
+
+export const AgentNotificationEntry_TraceContextEntry: MessageFns<AgentNotificationEntry_TraceContextEntry> = {
+  encode(message: AgentNotificationEntry_TraceContextEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentNotificationEntry_TraceContextEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentNotificationEntry_TraceContextEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentNotificationEntry_TraceContextEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: AgentNotificationEntry_TraceContextEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentNotificationEntry_TraceContextEntry>, I>>(
+    base?: I,
+  ): AgentNotificationEntry_TraceContextEntry {
+    return AgentNotificationEntry_TraceContextEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentNotificationEntry_TraceContextEntry>, I>>(
+    object: I,
+  ): AgentNotificationEntry_TraceContextEntry {
+    const message = createBaseAgentNotificationEntry_TraceContextEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
