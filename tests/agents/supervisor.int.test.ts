@@ -121,6 +121,20 @@ describe('supervisor controls', () => {
     expect(ended.stdout).toMatch(/ended sv-2 \(it was queued\)/);
     const abandoned = await until('sv-2 abandoned by the supervisor', async () => (await trace('sv-2')).events.find((e) => e['abandoned']));
     expect(abandoned).toMatchObject({ by: 'night-lead', abandoned: { reason: 'duplicate' } });
+    // Re-prioritised by the CLI (QueueService): the last of three waiting calls moves to the front.
+    for (const id of ['sv-4', 'sv-5', 'sv-6']) {
+      ok(await bufCurl(mesh.queues.port, `${QUEUE}/Enqueue`, { contact: { id, channel: 'CHANNEL_PHONE', intent: 'billing', customer: { phoneNumber: '+4930123456' } } }, pbx));
+    }
+    await until('three calls waiting', async () => (await contactState('sv-6'))?.state === 'QUEUED');
+    expect(await bufCurl(mesh.queues.port, `${QUEUE}/Reprioritize`, { contactId: 'sv-6', priority: 5 }, await token('s2'))).toMatchObject({ ok: false, code: 'permission_denied' });
+    const moved = await cli(['supervise', 'reprioritize', 'sv-6', '5', '--queue-service', `127.0.0.1:${mesh.queues.port}`, '--as', 'night-lead', '--reason', 'complaint']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toMatch(/sv-6 is now number 1 in its queue/);
+    const waiting = await router.query({ query: 'waiting', queueId: 'general', limit: 10 });
+    expect(((waiting.ok ? waiting['contacts'] : []) as { id: string }[]).map((c) => c.id)).toEqual(['sv-6', 'sv-4', 'sv-5']);
+    expect(await until('the re-prioritisation in the trace', async () => (await trace('sv-6')).events.find((e) => e['reprioritized'])))
+      .toMatchObject({ by: 'night-lead', reprioritized: { toPriority: 5, reason: 'complaint' } }); // from 0: proto3 JSON leaves it out
+    for (const id of ['sv-4', 'sv-5', 'sv-6']) ok(await bufCurl(mesh.gateway.port, `${AGENT}/EndContact`, { contactId: id }, await token('lead', 'supervisor')));
     const refused = await cli(['supervise', 'presence', 's2', 'available', '--gateway', gateway, '--token', await token('s2')]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refused: .*(supervisor|role)/i);

@@ -34,6 +34,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     by: id.optional(),
   }),
   z.object({ type: z.literal('END_WRAP_UP'), contactId: id, agentId: id }),
+  z.object({ type: z.literal('REPRIORITIZE'), contactId: id, basePriority: z.number().int().min(-1_000).max(1_000), reason: z.string().max(200).optional(), by: id.optional() }),
   z.object({ type: z.literal('ABANDON'), contactId: id, reason: z.string().max(200).optional(), by: id.optional() }),
   z.object({
     type: z.literal('TRANSFER'),

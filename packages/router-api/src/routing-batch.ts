@@ -17,7 +17,7 @@ const EVENT_FIELDS = [
   ['wrapUpEnded', 'WrapUpEnded'], ['abandoned', 'ContactAbandoned'], ['expired', 'ContactExpired'], ['overflowed', 'ContactOverflowed'],
   ['transferred', 'ContactTransferred'], ['ringWidened', 'RingWidened'], ['presenceChanged', 'AgentPresenceChanged'],
   ['outcomeRecorded', 'ContactOutcomeRecorded'], ['limitReached', 'ContactLimitReached'],
-  ['profileChanged', 'AgentProfileChanged'],
+  ['profileChanged', 'AgentProfileChanged'], ['reprioritized', 'ContactReprioritized'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

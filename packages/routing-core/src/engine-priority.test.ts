@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentProfile, contactInput, EngineHarness, queueConfig } from './testing/fixtures.js';
+import { RoutingEngine } from './engine.js';
 
 describe('queue order and cross-queue choice', () => {
   it('orders by base + aging × wait, ties by arrival, and never re-sorts', () => {
@@ -88,5 +89,20 @@ describe('selection strategies', () => {
   it('ROUND_ROBIN rotates through agents', () => {
     const h = setup('ROUND_ROBIN');
     expect([chat(h, 'c1'), chat(h, 'c2'), chat(h, 'c3')]).toEqual(['a1', 'a2', 'a1']);
+  });
+
+  it('a supervisor re-prioritises a waiting contact: it moves to its new place at once and is served first', () => {
+    const h = new EngineHarness([queueConfig('q1')]);
+    for (const id of ['a', 'b', 'c']) h.apply({ type: 'ARRIVE', contact: contactInput(id, 'q1', h.now) });
+    const r = h.apply({ type: 'REPRIORITIZE', contactId: 'c', basePriority: 10, reason: 'complaint escalated', by: 'lead' });
+    expect(r.events).toMatchObject([{ type: 'ContactReprioritized', contactId: 'c', fromPriority: 0, toPriority: 10, reason: 'complaint escalated', by: 'lead' }]);
+    expect(h.engine.waitingContacts('q1').map((c) => c.id)).toEqual(['c', 'a', 'b']);
+    expect(h.apply({ type: 'REPRIORITIZE', contactId: 'c', basePriority: 10 }).outcome.kind).toBe('stale');
+    // A checkpoint keeps the new place.
+    const restored = RoutingEngine.restore({ domainId: 'd1', ruleVersion: 'test-1' }, h.engine.capture());
+    expect(restored.waitingContacts('q1').map((c) => c.id)).toEqual(['c', 'a', 'b']);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    expect(h.lastOffer('c')?.agentId).toBe('a1');
+    expect(() => h.apply({ type: 'REPRIORITIZE', contactId: 'gone', basePriority: 1 })).toThrowError(/UNKNOWN_CONTACT/);
   });
 });

@@ -1,5 +1,6 @@
 import { signIn, signOut, pullWork, setPresence } from './core/agent-flow.js';
 import {
+  reprioritize,
   abandon, accept, arrive, complete, endWrapUpCommand, refuse, timerFired, transfer,
 } from './core/contact-commands.js';
 import { upsertQueue } from './core/queue-config.js';
@@ -120,6 +121,8 @@ export class RoutingEngine {
         return complete(s, cmd.contactId, cmd.agentId, cmd);
       case 'END_WRAP_UP':
         return endWrapUpCommand(s, cmd.contactId, cmd.agentId);
+      case 'REPRIORITIZE':
+        return reprioritize(s, cmd.contactId, cmd.basePriority, cmd.reason);
       case 'ABANDON':
         return abandon(s, cmd.contactId, cmd.reason);
       case 'TRANSFER':

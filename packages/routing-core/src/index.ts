@@ -22,7 +22,7 @@ export type { CompletionOutcome, RoutingCommand, RoutingCommandType, TransferTar
 export type { ApplyResult, RejectReason, RoutingOutcome } from './model/outcome.js';
 export type {
   AgentPresenceChanged, AgentProfileChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
-  ContactOverflowed, ContactQueued, ContactRejected, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
+  ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
 } from './model/event.js';
 // The rules the live router (Redis Lua) mirrors: eligibility, rings, capacity/blending, queue and agent order.

@@ -6,7 +6,7 @@ const KINDS = {
   accepted: ['Accepted', 'good'], declined: ['Declined', 'bad'], timedOut: ['Offer timed out', 'bad'], completed: ['Completed', 'good'],
   wrapUpEnded: ['Wrap-up ended', 'neutral'], abandoned: ['Abandoned', 'bad'], expired: ['Expired', 'bad'], overflowed: ['Overflowed', 'wait'],
   transferred: ['Transferred', 'wait'], ringWidened: ['Ring widened', 'wait'], presenceChanged: ['Presence', 'neutral'],
-  outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'],
+  outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'], reprioritized: ['Re-prioritised', 'wait'],
 };
 
 /** A short human label for an event kind ('timedOut' → 'Offer timed out'). */
@@ -44,6 +44,7 @@ function what(event) {
     case 'completed': return `by ${event.agentId}, ${b.disposition ?? ''}, handled ${(b.handleSeconds ?? 0).toFixed(1)} s${outcome(b)}`;
     // proto3 JSON leaves a false answer out: here it is always given.
     case 'limitReached': return `${event.agentId} past the ${b.limit === 'AGENT_GONE' ? 'agent-gone' : 'handle-time'} limit (${(b.limitSeconds ?? 0).toFixed(0)} s): ${String(b.action ?? '').toLowerCase()} at ${time(b.actAt)}`;
+    case 'reprioritized': return `priority ${b.fromPriority ?? 0} → ${b.toPriority ?? 0}${b.reason ? `: ${b.reason}` : ''}`;
     case 'profileChanged': return `${event.agentId}: ${(b.changed ?? []).join(', ')}`;
     case 'outcomeRecorded': return `by ${event.agentId}, ${b.disposition ?? ''}${outcome({ resolvedFirstContact: false, ...b })}`;
     case 'wrapUpEnded': return `${event.agentId} free after ${(b.wrapUpSeconds ?? 0).toFixed(1)} s`;

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import {
   Channel, ContactState, type CancelRequest, type CancelResponse, type EnqueueRequest, type EnqueueResponse,
-  type GetPositionRequest, type GetPositionResponse,
+  type GetPositionRequest, type GetPositionResponse, type ReprioritizeRequest, type ReprioritizeResponse,
 } from '@switchboard/contracts';
 import { callRouter, check, failedPrecondition, invalid, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
 import type { ContactView } from '@switchboard/routing-core';
@@ -10,6 +10,7 @@ import { estimateWaitFromSlots, estimateWaitSeconds, servingSlots, slotAges } fr
 import { domainOf, routerAgents, routerPosition, routerQueue } from './router-queries.js';
 
 const PLATFORM = ['platform', 'supervisor', 'ops'] as const;
+const SUPERVISING = ['supervisor', 'ops'] as const;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const STATE = (s: ContactView['state']) => ContactState[`CONTACT_STATE_${s}`];
 
@@ -70,6 +71,27 @@ export async function cancel(deps: QueueServiceDeps, request: CancelRequest, pri
   if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED') throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only waiting contacts can be cancelled`);
   await callRouter(() => deps.router(domain).command({ type: 'ABANDON', contactId: contact.id }, `qs:cancel:${contact.id}`));
   return {};
+}
+
+/**
+ * Reprioritize (supervisor, ops): a contact's base priority changes; waiting, it moves to its new
+ * place at once. Its events carry the supervisor as `by` on ROUTING.
+ */
+export async function reprioritize(deps: QueueServiceDeps, request: ReprioritizeRequest, principal: Principal): Promise<ReprioritizeResponse> {
+  requireRole(principal, SUPERVISING, 'Reprioritize');
+  check(request.contactId !== '', 'contact_id', 'required', 'required');
+  check(request.priority >= -1_000 && request.priority <= 1_000, 'priority', 'out_of_range', '-1000..1000');
+  check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
+  const domain = domainOf(deps, request.domain);
+  const { contact } = await routerPosition(deps, domain, request.contactId);
+  if (!contact) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
+  if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED' && contact.state !== 'CONNECTED') {
+    throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only a live contact can be re-prioritised`);
+  }
+  await callRouter(() => deps.router(domain).command({ type: 'REPRIORITIZE', contactId: contact.id, basePriority: request.priority,
+    ...(request.reason ? { reason: request.reason } : {}), by: principal.subject }));
+  const after = await routerPosition(deps, domain, contact.id);
+  return { position: after.contact?.state === 'QUEUED' ? (after.position ?? 0) : 0 };
 }
 
 export async function getPosition(deps: QueueServiceDeps, request: GetPositionRequest): Promise<GetPositionResponse> {

@@ -2,7 +2,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { QueueServiceServer, WatchQueuesRequest, WatchQueuesResponse } from '@switchboard/contracts';
 import { check, failStream, onCallGone, serverStream, unary, type Principal } from '@switchboard/grpc-edge';
 import { createQueue, getQueue, listQueues, updateQueue } from './config-handlers.js';
-import { cancel, enqueue, getPosition } from './contact-handlers.js';
+import { cancel, enqueue, getPosition, reprioritize } from './contact-handlers.js';
 import type { QueueServiceDeps } from './deps.js';
 import { domainOf } from './router-queries.js';
 import { queueStats } from './stats.js';
@@ -47,6 +47,7 @@ export function queueService(deps: QueueServiceDeps): QueueServiceServer {
     enqueue: unary(e, 'Enqueue', (req, p) => enqueue(deps, req, p)),
     cancel: unary(e, 'Cancel', (req, p) => cancel(deps, req, p)),
     getPosition: unary(e, 'GetPosition', (req) => getPosition(deps, req)),
+    reprioritize: unary(e, 'Reprioritize', (req, p) => reprioritize(deps, req, p)),
     getQueueStats: unary(e, 'GetQueueStats', async (req) => {
       check(req.queueId !== '', 'queue_id', 'required', 'required');
       const domain = domainOf(deps, req.domain);

@@ -1,7 +1,7 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import {
-  AgentServiceClient, Channel, ContactState, Presence, type UpdateAgentRequest, type UpdateAgentResponse, type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
+  AgentServiceClient, Channel, QueueServiceClient, type ReprioritizeRequest, type ReprioritizeResponse, ContactState, Presence, type UpdateAgentRequest, type UpdateAgentResponse, type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
 } from '@switchboard/contracts';
 import { DevSecretsFileError, devSecretsFile } from '../start/dev-secrets.js';
 import { findRepoRoot } from '../start/repo-root.js';
@@ -9,6 +9,8 @@ import { mintToken, resolveJwtSecret, TokenError } from './token.js';
 
 /** The agent gateway when `--gateway` is not given. */
 export const DEFAULT_GATEWAY = '127.0.0.1:7201';
+/** The queue service when `--queue-service` is not given. */
+export const DEFAULT_QUEUE_SERVICE = '127.0.0.1:7202';
 
 /** An argument the user got wrong. */
 class UsageError extends Error {
@@ -22,6 +24,7 @@ interface SuperviseOptions {
   queues?: string;
   blend?: string;
   reset?: boolean;
+  queueService?: string;
   gateway?: string;
   as?: string;
   token?: string;
@@ -37,16 +40,26 @@ type Unary<Req, Res> = (request: Req, metadata: Metadata, callback: (error: Serv
  * refusal is printed as the gateway gave it (e.g. PERMISSION_DENIED for a desk token).
  */
 async function callGateway<Req, Res>(options: SuperviseOptions, pick: (client: AgentServiceClient) => Unary<Req, Res>, request: Req): Promise<Res> {
+  const client = new AgentServiceClient(options.gateway ?? process.env.SWITCHBOARD_GATEWAY ?? DEFAULT_GATEWAY, credentials.createInsecure());
+  return callWith(options, client, pick(client), request);
+}
+
+/** The same, on QueueService (`--queue-service`). */
+async function callQueueService<Req, Res>(options: SuperviseOptions, pick: (client: QueueServiceClient) => Unary<Req, Res>, request: Req): Promise<Res> {
+  const client = new QueueServiceClient(options.queueService ?? process.env.SWITCHBOARD_QUEUE_SERVICE ?? DEFAULT_QUEUE_SERVICE, credentials.createInsecure());
+  return callWith(options, client, pick(client), request);
+}
+
+async function callWith<Req, Res>(options: SuperviseOptions, client: { close(): void }, method: Unary<Req, Res>, request: Req): Promise<Res> {
   const token = options.token ?? (await mintToken(
     { subject: options.as ?? process.env.USER ?? 'supervisor', role: 'supervisor', ttl: '10m' },
     resolveJwtSecret(process.env, options.secretsFile ?? devSecretsFile(findRepoRoot())),
   )).token;
-  const client = new AgentServiceClient(options.gateway ?? process.env.SWITCHBOARD_GATEWAY ?? DEFAULT_GATEWAY, credentials.createInsecure());
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   try {
     return await new Promise<Res>((resolve, reject) => {
-      pick(client).call(client, request, metadata, (error, response) => (error ? reject(error) : resolve(response)));
+      method.call(client, request, metadata, (error, response) => (error ? reject(error) : resolve(response)));
     });
   } finally {
     client.close();
@@ -146,6 +159,15 @@ export function register(program: Command): void {
       const capacity = (a?.capacities ?? []).map((c) => `${(Channel[c.channel] ?? '').replace('CHANNEL_', '').toLowerCase()}=${c.maxConcurrent}`).join(',');
       return `${agentId}: skills ${(a?.skills ?? []).map((s) => `${s.name}=${s.proficiency}`).join(',') || '—'}; languages ${(a?.languages ?? []).join(',') || '—'}; `
         + `capacity ${capacity || '—'}; queues ${(a?.queues ?? []).map((q) => `${q.queueId}:${q.priority}`).join(',')}`;
+    }));
+  common(supervise.command('reprioritize').argument('<contactId>').argument('<priority>', 'new base priority, -1000..1000 (higher is served first)')
+    .description("change a contact's priority: waiting, it moves to its new place at once")
+    .option('--queue-service <host:port>', `queue service (default ${DEFAULT_QUEUE_SERVICE}, or SWITCHBOARD_QUEUE_SERVICE)`))
+    .action(action(async (o, contactId: string, priority: string) => {
+      if (!/^-?\d+$/.test(priority)) throw new UsageError(`priority must be a whole number, not "${priority}"`);
+      const r = await callQueueService<ReprioritizeRequest, ReprioritizeResponse>(o, (c) => c.reprioritize,
+        { domain: '', contactId, priority: Number(priority), reason: o.reason ?? '' });
+      return r.position > 0 ? `${contactId} is now number ${r.position} in its queue` : `${contactId} re-prioritised (not waiting now)`;
     }));
   common(supervise.command('sign-out').argument('<agentId>').description('sign an agent out: their desk session ends and their work is reclaimed'))
     .action(action(async (o, agentId: string) => {

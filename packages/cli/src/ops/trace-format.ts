@@ -15,7 +15,7 @@ export interface TraceJson {
 }
 
 const BODIES = ['received', 'queued', 'rejected', 'offered', 'accepted', 'declined', 'timedOut', 'completed', 'wrapUpEnded', 'abandoned',
-  'expired', 'overflowed', 'transferred', 'ringWidened', 'outcomeRecorded', 'limitReached'] as const;
+  'expired', 'overflowed', 'transferred', 'ringWidened', 'outcomeRecorded', 'limitReached', 'reprioritized'] as const;
 
 /** The agent's FCR answer and notes, when the event carries them. */
 function outcome(b: Record<string, unknown>): string {
@@ -35,6 +35,7 @@ function what(e: EventJson): { kind: string; text: string; explanation?: Explana
     timedOut: `${e.agentId} did not answer`,
     completed: `by ${e.agentId} (${String(b.disposition ?? '')}), handled ${n('handleSeconds')}s${outcome(b)}`,
     // proto3 JSON leaves a false answer out: here it is always given.
+    reprioritized: `priority ${Number(b.fromPriority ?? 0)} → ${Number(b.toPriority ?? 0)}${b.reason ? `: ${String(b.reason)}` : ''}`,
     limitReached: `${e.agentId} past its ${b.limit === 'AGENT_GONE' ? 'agent-gone' : 'handle-time'} limit of ${n('limitSeconds')}s: ${String(b.action ?? '').toLowerCase()} at ${String(b.actAt ?? '')}`,
     outcomeRecorded: `by ${e.agentId} (${String(b.disposition ?? '')})${outcome({ resolvedFirstContact: false, ...b })}`,
     transferred: `to ${String(b.toAgentId || b.toQueueId || b.destination || '')}${b.by ? ` by ${String(b.by)}` : ''}${b.reason ? `: ${String(b.reason)}` : ''}`,

@@ -10,6 +10,8 @@ import type { TimerRequest } from '../model/timer.js';
 import type { QueueConfig } from '../model/queue.js';
 import { pullWork, releaseSlot, setPresence } from './agent-flow.js';
 import { advance, detach, dropContact, enterQueue, requeue } from './contact-flow.js';
+import { placeContact, unplaceContact } from './indexes.js';
+import { contactSortKey } from '../rules/queue-order.js';
 import { handleLimitReached, limitActionDue, scheduleHandleLimit } from './limits.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
@@ -191,6 +193,26 @@ export function abandon(s: EngineState, contactId: string, reason?: string): Rou
   if (agent !== undefined) releaseSlot(s, agent, c);
   dropContact(s, c, ContactState.ABANDONED);
   if (agent !== undefined) pullWork(s, agent);
+  return APPLIED;
+}
+
+/**
+ * REPRIORITIZE: a waiting contact's base priority changes and it moves to its new place in the
+ * queue at once (its arrival still breaks ties); a ringing or connected contact keeps its agent —
+ * its new priority applies if it comes back to the queue.
+ */
+export function reprioritize(s: EngineState, contactId: string, basePriority: number, reason?: string): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED && c.state !== ContactState.CONNECTED) throw invalid(c, 'reprioritize');
+  const from = c.input.basePriority;
+  if (from === basePriority) return STALE;
+  c.input = { ...c.input, basePriority };
+  s.emit({ type: 'ContactReprioritized', ...s.contactFields(c), fromPriority: from, toPriority: basePriority, ...(reason ? { reason } : {}) });
+  if (c.state === ContactState.QUEUED) {
+    unplaceContact(c);
+    c.key = contactSortKey(queueOf(s, c).config, basePriority, c.arrivedAtMs);
+    placeContact(s, c);
+  }
   return APPLIED;
 }
 

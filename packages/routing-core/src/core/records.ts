@@ -99,7 +99,8 @@ export interface AgentRec {
 /** A live contact. */
 export interface ContactRec {
   readonly id: string;
-  readonly input: ContactInput;
+  /** Replaced (never changed in place) when a supervisor re-prioritises the contact. */
+  input: ContactInput;
   readonly arrivalSeq: number;
   readonly arrivedAtMs: number;
   queueId: string;

@@ -38,6 +38,7 @@ export type RoutingCommand =
   | { readonly type: 'DECLINE'; readonly contactId: string; readonly agentId: string; readonly offerToken: number; readonly reason: string }
   | { readonly type: 'COMPLETE'; readonly contactId: string; readonly agentId: string; readonly by?: string } & CompletionOutcome
   | { readonly type: 'END_WRAP_UP'; readonly contactId: string; readonly agentId: string }
+  | { readonly type: 'REPRIORITIZE'; readonly contactId: string; readonly basePriority: number; readonly reason?: string; readonly by?: string }
   | { readonly type: 'ABANDON'; readonly contactId: string; readonly reason?: string; readonly by?: string }
   | { readonly type: 'TRANSFER'; readonly contactId: string; readonly target: TransferTarget; readonly reason?: string; readonly by?: string }
   | { readonly type: 'TIMER_FIRED'; readonly timer: TimerRequest };

@@ -140,6 +140,13 @@ export interface ContactOverflowed extends ContactEventBase {
   readonly type: 'ContactOverflowed';
   readonly toQueueId: string;
 }
+/** A waiting contact's base priority changed (a supervisor); its place in the queue follows at once. */
+export interface ContactReprioritized extends ContactEventBase {
+  readonly type: 'ContactReprioritized';
+  readonly fromPriority: number;
+  readonly toPriority: number;
+  readonly reason?: string;
+}
 /** Moved by a transfer; queue fields describe the source. Age and history are kept. */
 export interface ContactTransferred extends ContactEventBase {
   readonly type: 'ContactTransferred';
@@ -166,7 +173,7 @@ export interface RingWidened extends ContactEventBase {
 export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
-  | ContactOverflowed | ContactTransferred | RingWidened;
+  | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];

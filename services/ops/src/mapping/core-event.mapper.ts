@@ -60,6 +60,8 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
   if (e.completed) return { ...c, type: 'ContactCompleted', agentId, disposition: e.completed.disposition, notes: e.completed.notes,
     ...(e.completed.resolvedFirstContact === undefined ? {} : { resolvedFirstContact: e.completed.resolvedFirstContact }),
     connectedAtMs: base.atMs - ms(e.completed.handleSeconds), handleMs: ms(e.completed.handleSeconds) };
+  if (e.reprioritized) return { ...c, type: 'ContactReprioritized', fromPriority: e.reprioritized.fromPriority, toPriority: e.reprioritized.toPriority,
+    ...(e.reprioritized.reason ? { reason: e.reprioritized.reason } : {}) };
   if (e.limitReached) return { ...c, type: 'ContactLimitReached', agentId, limit: e.limitReached.limit === 'AGENT_GONE' ? 'AGENT_GONE' : 'HANDLE_TIME',
     limitSeconds: e.limitReached.limitSeconds, action: e.limitReached.action === 'END' ? 'END' : 'REQUEUE', actAtMs: time(e.limitReached.actAt) };
   if (e.outcomeRecorded) return { ...c, type: 'ContactOutcomeRecorded', agentId, disposition: e.outcomeRecorded.disposition,

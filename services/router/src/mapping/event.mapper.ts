@@ -89,6 +89,8 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'ContactCompleted':
       return { ...contact, agentId: event.agentId, completed: { disposition: event.disposition, handleSeconds: seconds(event.handleMs), notes: event.notes,
         ...(event.resolvedFirstContact === undefined ? {} : { resolvedFirstContact: event.resolvedFirstContact }) } };
+    case 'ContactReprioritized':
+      return { ...contact, reprioritized: { fromPriority: event.fromPriority, toPriority: event.toPriority, reason: event.reason ?? '' } };
     case 'ContactLimitReached':
       return { ...contact, agentId: event.agentId, limitReached: { limit: event.limit, limitSeconds: event.limitSeconds, action: event.action, actAt: new Date(event.actAtMs) } };
     case 'ContactOutcomeRecorded':

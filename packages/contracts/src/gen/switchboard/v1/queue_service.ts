@@ -137,6 +137,19 @@ export interface WatchQueuesResponse {
   stats?: QueueStats | undefined;
 }
 
+export interface ReprioritizeRequest {
+  domain: string;
+  contactId: string;
+  /** The new base priority (higher is served first), -1000..1000. */
+  priority: number;
+  reason: string;
+}
+
+export interface ReprioritizeResponse {
+  /** 1-based place in its queue now (0 when it is no longer waiting). */
+  position: number;
+}
+
 function createBaseCreateQueueRequest(): CreateQueueRequest {
   return { queue: undefined };
 }
@@ -1949,6 +1962,194 @@ export const WatchQueuesResponse: MessageFns<WatchQueuesResponse> = {
   },
 };
 
+function createBaseReprioritizeRequest(): ReprioritizeRequest {
+  return { domain: "", contactId: "", priority: 0, reason: "" };
+}
+
+export const ReprioritizeRequest: MessageFns<ReprioritizeRequest> = {
+  encode(message: ReprioritizeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(24).int32(message.priority);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReprioritizeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReprioritizeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.priority = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReprioritizeRequest {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ReprioritizeRequest): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReprioritizeRequest>, I>>(base?: I): ReprioritizeRequest {
+    return ReprioritizeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReprioritizeRequest>, I>>(object: I): ReprioritizeRequest {
+    const message = createBaseReprioritizeRequest();
+    message.domain = object.domain ?? "";
+    message.contactId = object.contactId ?? "";
+    message.priority = object.priority ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseReprioritizeResponse(): ReprioritizeResponse {
+  return { position: 0 };
+}
+
+export const ReprioritizeResponse: MessageFns<ReprioritizeResponse> = {
+  encode(message: ReprioritizeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.position !== 0) {
+      writer.uint32(8).uint32(message.position);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReprioritizeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReprioritizeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.position = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReprioritizeResponse {
+    return { position: isSet(object.position) ? globalThis.Number(object.position) : 0 };
+  },
+
+  toJSON(message: ReprioritizeResponse): unknown {
+    const obj: any = {};
+    if (message.position !== 0) {
+      obj.position = Math.round(message.position);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReprioritizeResponse>, I>>(base?: I): ReprioritizeResponse {
+    return ReprioritizeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReprioritizeResponse>, I>>(object: I): ReprioritizeResponse {
+    const message = createBaseReprioritizeResponse();
+    message.position = object.position ?? 0;
+    return message;
+  },
+};
+
 /** VIP and priority queues behind one contract. Configuration changes need role supervisor or ops. */
 export type QueueServiceService = typeof QueueServiceService;
 export const QueueServiceService = {
@@ -2018,6 +2219,20 @@ export const QueueServiceService = {
     responseSerialize: (value: GetPositionResponse): Buffer => Buffer.from(GetPositionResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPositionResponse => GetPositionResponse.decode(value),
   },
+  /**
+   * Supervisor only: change a contact's priority; waiting, it moves to its new place at once
+   * (ContactReprioritized on ROUTING, with the supervisor as `by`).
+   */
+  reprioritize: {
+    path: "/switchboard.v1.QueueService/Reprioritize" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReprioritizeRequest): Buffer => Buffer.from(ReprioritizeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReprioritizeRequest => ReprioritizeRequest.decode(value),
+    responseSerialize: (value: ReprioritizeResponse): Buffer =>
+      Buffer.from(ReprioritizeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReprioritizeResponse => ReprioritizeResponse.decode(value),
+  },
   getQueueStats: {
     path: "/switchboard.v1.QueueService/GetQueueStats" as const,
     requestStream: false as const,
@@ -2051,6 +2266,11 @@ export interface QueueServiceServer extends UntypedServiceImplementation {
   cancel: handleUnaryCall<CancelRequest, CancelResponse>;
   /** Where a contact stands and how long it is expected to wait, from live rates. */
   getPosition: handleUnaryCall<GetPositionRequest, GetPositionResponse>;
+  /**
+   * Supervisor only: change a contact's priority; waiting, it moves to its new place at once
+   * (ContactReprioritized on ROUTING, with the supervisor as `by`).
+   */
+  reprioritize: handleUnaryCall<ReprioritizeRequest, ReprioritizeResponse>;
   getQueueStats: handleUnaryCall<GetQueueStatsRequest, GetQueueStatsResponse>;
   /** Changes to queues' stats as they happen. */
   watchQueues: handleServerStreamingCall<WatchQueuesRequest, WatchQueuesResponse>;
@@ -2164,6 +2384,25 @@ export interface QueueServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetPositionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Supervisor only: change a contact's priority; waiting, it moves to its new place at once
+   * (ContactReprioritized on ROUTING, with the supervisor as `by`).
+   */
+  reprioritize(
+    request: ReprioritizeRequest,
+    callback: (error: ServiceError | null, response: ReprioritizeResponse) => void,
+  ): ClientUnaryCall;
+  reprioritize(
+    request: ReprioritizeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReprioritizeResponse) => void,
+  ): ClientUnaryCall;
+  reprioritize(
+    request: ReprioritizeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReprioritizeResponse) => void,
   ): ClientUnaryCall;
   getQueueStats(
     request: GetQueueStatsRequest,

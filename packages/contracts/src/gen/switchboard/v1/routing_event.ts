@@ -177,8 +177,9 @@ export interface RoutingEvent {
   received?: ContactReceived | undefined;
   outcomeRecorded?: ContactOutcomeRecorded | undefined;
   limitReached?: ContactLimitReached | undefined;
-  profileChanged?:
-    | AgentProfileChanged
+  profileChanged?: AgentProfileChanged | undefined;
+  reprioritized?:
+    | ContactReprioritized
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -265,6 +266,13 @@ export interface ContactLimitReached {
   limitSeconds: number;
   action: string;
   actAt?: Date | undefined;
+}
+
+/** A contact's base priority changed (a supervisor); waiting, it moved to its new place at once. */
+export interface ContactReprioritized {
+  fromPriority: number;
+  toPriority: number;
+  reason: string;
 }
 
 /**
@@ -1036,6 +1044,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     outcomeRecorded: undefined,
     limitReached: undefined,
     profileChanged: undefined,
+    reprioritized: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1122,6 +1131,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.profileChanged !== undefined) {
       AgentProfileChanged.encode(message.profileChanged, writer.uint32(218).fork()).join();
+    }
+    if (message.reprioritized !== undefined) {
+      ContactReprioritized.encode(message.reprioritized, writer.uint32(226).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1359,6 +1371,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.profileChanged = AgentProfileChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.reprioritized = ContactReprioritized.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1475,6 +1495,7 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.profile_changed)
         ? AgentProfileChanged.fromJSON(object.profile_changed)
         : undefined,
+      reprioritized: isSet(object.reprioritized) ? ContactReprioritized.fromJSON(object.reprioritized) : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1574,6 +1595,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.profileChanged !== undefined) {
       obj.profileChanged = AgentProfileChanged.toJSON(message.profileChanged);
     }
+    if (message.reprioritized !== undefined) {
+      obj.reprioritized = ContactReprioritized.toJSON(message.reprioritized);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1655,6 +1679,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.profileChanged = (object.profileChanged !== undefined && object.profileChanged !== null)
       ? AgentProfileChanged.fromPartial(object.profileChanged)
+      : undefined;
+    message.reprioritized = (object.reprioritized !== undefined && object.reprioritized !== null)
+      ? ContactReprioritized.fromPartial(object.reprioritized)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -2555,6 +2582,115 @@ export const ContactLimitReached: MessageFns<ContactLimitReached> = {
     message.limitSeconds = object.limitSeconds ?? 0;
     message.action = object.action ?? "";
     message.actAt = object.actAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseContactReprioritized(): ContactReprioritized {
+  return { fromPriority: 0, toPriority: 0, reason: "" };
+}
+
+export const ContactReprioritized: MessageFns<ContactReprioritized> = {
+  encode(message: ContactReprioritized, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fromPriority !== 0) {
+      writer.uint32(8).int32(message.fromPriority);
+    }
+    if (message.toPriority !== 0) {
+      writer.uint32(16).int32(message.toPriority);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactReprioritized {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactReprioritized();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.fromPriority = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.toPriority = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactReprioritized {
+    return {
+      fromPriority: isSet(object.fromPriority)
+        ? globalThis.Number(object.fromPriority)
+        : isSet(object.from_priority)
+        ? globalThis.Number(object.from_priority)
+        : 0,
+      toPriority: isSet(object.toPriority)
+        ? globalThis.Number(object.toPriority)
+        : isSet(object.to_priority)
+        ? globalThis.Number(object.to_priority)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ContactReprioritized): unknown {
+    const obj: any = {};
+    if (message.fromPriority !== 0) {
+      obj.fromPriority = Math.round(message.fromPriority);
+    }
+    if (message.toPriority !== 0) {
+      obj.toPriority = Math.round(message.toPriority);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactReprioritized>, I>>(base?: I): ContactReprioritized {
+    return ContactReprioritized.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactReprioritized>, I>>(object: I): ContactReprioritized {
+    const message = createBaseContactReprioritized();
+    message.fromPriority = object.fromPriority ?? 0;
+    message.toPriority = object.toPriority ?? 0;
+    message.reason = object.reason ?? "";
     return message;
   },
 };
