@@ -1,7 +1,8 @@
 import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 import { AgentServiceClient, QueueServiceClient } from '@switchboard/contracts';
-import { ensureStreams, type BusNames } from '@switchboard/bus';
+import { connect } from 'nats';
+import { DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { AgentDirectory, startAgentGateway, type RunningAgentGateway } from '@switchboard/agent-gateway';
 import { signToken, type Role } from '@switchboard/grpc-edge';
 import { startQueueService, type RunningQueueService } from '@switchboard/queue-service';
@@ -18,6 +19,11 @@ export interface MeshOptions {
   readonly agents: unknown[];
   readonly graceSeconds?: number;
   readonly rateWindowMs?: number;
+  /**
+   * A private NATS server for this mesh alone, used with the production stream names and subjects
+   * (`DEFAULT_BUS_NAMES`) — for tests that run real ingestion services beside it, which use those.
+   */
+  readonly privateNatsUrl?: string;
 }
 
 /** A router, an agent gateway and a queue service on the shared test NATS/Redis, with unique names. */
@@ -30,8 +36,9 @@ export class Mesh {
 
   static async start(options: MeshOptions): Promise<Mesh> {
     const scope = createTestScope('agents');
-    const names: BusNames = { contactsStream: scope.stream('CONTACTS'), routingStream: scope.stream('ROUTING'), deadLetterStream: scope.stream('DEADLETTER'), subjectRoot: `t${scope.id}` };
-    const nats = await connectTestNats(scope);
+    const names: BusNames = options.privateNatsUrl ? DEFAULT_BUS_NAMES
+      : { contactsStream: scope.stream('CONTACTS'), routingStream: scope.stream('ROUTING'), deadLetterStream: scope.stream('DEADLETTER'), subjectRoot: `t${scope.id}` };
+    const nats = options.privateNatsUrl ? await privateNats(options.privateNatsUrl) : await connectTestNats(scope);
     const redis = await connectTestRedis(scope);
     await ensureStreams(nats.jsm, names);
     const level = process.env.TEST_LOG_LEVEL ?? 'silent';
@@ -72,6 +79,12 @@ export class Mesh {
     await this.redis.cleanup();
     await this.nats.cleanup();
   }
+}
+
+/** A client of a private server: nothing on it is shared, so cleaning up is closing the connection. */
+async function privateNats(url: string): Promise<TestNats> {
+  const nc = await connect({ servers: url });
+  return { url, nc, js: nc.jetstream(), jsm: await nc.jetstreamManager(), cleanup: () => nc.drain() };
 }
 
 type Callback<Res> = (error: ServiceError | null, response: Res) => void;

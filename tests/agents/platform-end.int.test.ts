@@ -1,0 +1,128 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import twilio from 'twilio';
+import WebSocket from 'ws';
+import { freePort, ServiceProcess, startPrivateNats, type PrivateServer } from '@switchboard/testkit';
+import { RouterClient } from '@switchboard/router-api';
+import { Desk } from './support/desk.js';
+import { agent, agentRules } from './support/fixtures.js';
+import { Mesh, until } from './support/mesh.js';
+
+const WRAP_UP_SECONDS = 1;
+const secret = () => randomBytes(32).toString('base64url');
+
+/**
+ * The platform's end is the end, over each channel's real protocol: the ingestion services (in
+ * one process, `services/ingest-all`) take a contact from the platform, a desk accepts it over
+ * gRPC, the platform ends it — a Twilio `completed` status callback, a generic telephony webhook's
+ * `ended`, a chat visitor's WebSocket closing past the grace — and the agent's capacity is free
+ * within one second of the wrap-up. (WeChat kf state 4 is covered against a fake WeChat API in
+ * ingest-wechat's kf-state test and by the router's ContactUpdate handling; email has no platform end.)
+ */
+describe('a platform ends a connected contact', () => {
+  let nats: PrivateServer;
+  let mesh: Mesh;
+  let ingest: ServiceProcess;
+  let router: RouterClient;
+  let desk: Desk;
+  const ports = { phone: 0, chat: 0 };
+  const secrets = { twilio: secret(), webhook: secret(), chat: secret(), publicUrl: 'https://phone.switchboard.test' };
+
+  beforeAll(async () => {
+    nats = await startPrivateNats();
+    const rules = agentRules() as { queues: Record<string, unknown>[] };
+    rules.queues[0] = { ...rules.queues[0], wrapUpSeconds: WRAP_UP_SECONDS };
+    mesh = await Mesh.start({ rules, agents: [{ ...agent('p1'), languages: ['en', 'zh-CN', 'zh'] }], graceSeconds: 30, privateNatsUrl: nats.url });
+    router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
+    ports.phone = await freePort();
+    ports.chat = await freePort();
+    ingest = await ServiceProcess.start({
+      entry: 'services/ingest-all/src/main.ts', startTimeoutMs: 60_000,
+      env: {
+        NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-chat',
+        INGEST_PHONE_PORT: String(ports.phone), INGEST_CHAT_PORT: String(ports.chat), OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+        TWILIO_AUTH_TOKEN: secrets.twilio, PUBLIC_URL: secrets.publicUrl, PHONE_WEBHOOK_SECRET: secrets.webhook,
+        CHAT_SESSION_SECRET: secrets.chat, CHAT_ABANDON_GRACE_MS: '300',
+      },
+      ready: async () => (await Promise.all([ports.phone, ports.chat].map((p) => fetch(`http://127.0.0.1:${p}/readyz`).then((r) => r.ok, () => false)))).every(Boolean),
+    });
+    desk = await Desk.open(mesh, 'p1');
+    await desk.signIn();
+    await desk.connect();
+  }, 90_000);
+  afterAll(async () => {
+    desk?.close();
+    await ingest?.stop(5_000);
+    await mesh?.close();
+    await nats?.destroy();
+  });
+
+  /** Accepts the next offer (a new contact from the platform) and returns its contact id. */
+  const answerNext = async (): Promise<string> => {
+    const seen = new Set(desk.offers().map((o) => o.contact!.id));
+    const offer = await until('an offer of the new contact', () => desk.offers().find((o) => !seen.has(o.contact!.id)));
+    await desk.accept(offer);
+    return offer.contact!.id;
+  };
+  /** After the platform's end: wrap-up starts, and the agent is free within a second of its end. */
+  const freedAfterWrapUp = async (contactId: string, endedAt: number) => {
+    await until(`${contactId} wrapping up`, async () => {
+      const r = await router.query({ query: 'contact', contactId });
+      return !r.ok || (r['contact'] as { state: string }).state !== 'CONNECTED';
+    }, 5_000);
+    await until('p1 free again', async () => {
+      const r = await router.query({ query: 'agent', agentId: 'p1' });
+      const a = r.ok ? (r['agent'] as { presence: string; contactIds: string[] }) : undefined;
+      return a?.presence === 'AVAILABLE' && a.contactIds.length === 0;
+    }, 10_000);
+    const freeAfterMs = Date.now() - endedAt;
+    expect(freeAfterMs).toBeLessThan((WRAP_UP_SECONDS + 1) * 1000 + 1_500); // the platform's hop, then wrap-up, then at most 1 s
+  };
+
+  it('phone: Twilio\'s `completed` status callback', async () => {
+    const callSid = `CA${randomBytes(16).toString('hex')}`;
+    const accountSid = `AC${randomBytes(16).toString('hex')}`;
+    const post = (path: string, params: Record<string, string>) => fetch(`http://127.0.0.1:${ports.phone}${path}`, { method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(secrets.twilio, `${secrets.publicUrl}${path}`, params) },
+      body: new URLSearchParams(params).toString() });
+    const voice = await post('/twilio/voice', { CallSid: callSid, AccountSid: accountSid, From: '+14155550100', To: '+14155550199', CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01' });
+    expect(voice.status).toBe(200);
+    const contactId = await answerNext();
+    const endedAt = Date.now();
+    expect((await post('/twilio/status', { CallSid: callSid, AccountSid: accountSid, CallStatus: 'completed', CallDuration: '42' })).status).toBe(200);
+    await freedAfterWrapUp(contactId, endedAt);
+  });
+
+  it('phone: the generic telephony webhook\'s `ended` event', async () => {
+    const callId = `ari-${randomUUID()}`;
+    const post = (body: unknown) => fetch(`http://127.0.0.1:${ports.phone}/v1/contacts`, { method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.webhook}` }, body: JSON.stringify(body) });
+    expect((await post({ callId, callerNumber: '+8613800000000', dialledNumber: '4008001234', platform: 'asterisk', ivr: { language: 'zh-CN', intent: 'billing' } })).status).toBe(202);
+    const contactId = await answerNext();
+    const endedAt = Date.now();
+    expect((await post({ callId, event: 'ended' })).status).toBe(202);
+    await freedAfterWrapUp(contactId, endedAt);
+  });
+
+  it('chat: the visitor\'s WebSocket closes and stays closed past the grace', async () => {
+    const base = `http://127.0.0.1:${ports.chat}`;
+    const form = await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Li Lei', email: 'li.lei@example.com', language: 'en', topic: 'billing', page_url: 'https://shop.example/help' }) });
+    expect(form.status).toBe(201);
+    const session = (await form.json()) as { sessionId: string; token: string };
+    const socket = new WebSocket(`ws://127.0.0.1:${ports.chat}/v1/sessions/${session.sessionId}/ws?token=${encodeURIComponent(session.token)}`);
+    const id = randomUUID();
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'message', id, text: 'Where is my parcel?' })));
+      socket.on('message', (data: WebSocket.RawData) => {
+        const frame = JSON.parse(data.toString()) as { type: string; id?: string };
+        if (frame.type === 'ack' && frame.id === id) resolve();
+      });
+    });
+    const contactId = await answerNext();
+    const endedAt = Date.now();
+    socket.close(1000, 'bye');
+    await freedAfterWrapUp(contactId, endedAt);
+  });
+});
