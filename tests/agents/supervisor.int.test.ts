@@ -170,6 +170,14 @@ describe('supervisor controls', () => {
     expect(out.code, out.stderr).toBe(0);
     const again = ok(await bufCurl(a, `${AGENT}/SignIn`, {}, s1)) as { agent?: { capacities?: unknown[] } };
     expect(again.agent?.capacities).toEqual(expect.arrayContaining([{ channel: 'CHANNEL_CHAT', maxConcurrent: 1 }]));
+    // What supervisors did concerning s1, by the CLI: its capacity changes and its sign-out, with who.
+    const actions = await until('s1\'s supervised actions indexed', async () => {
+      const shown = await cli(['trace', 's1', '--agent', '--ops-url', `http://127.0.0.1:${ops.httpPort}`]);
+      return shown.code === 0 && /presenceChanged .*offline.*\[by lead\]/.test(shown.stdout) ? shown.stdout : undefined;
+    }, 30_000);
+    expect(actions).toMatch(/profileChanged +s1: capacity +\[by lead\]/);
+    // Signed out earlier by the night lead (the CLI test), and again by the lead here.
+    expect(actions).toMatch(/presenceChanged .*offline.*\[by night-lead\]/);
     expect(ok(await update({ resetToDirectory: true }))).toMatchObject({ agent: { capacities: expect.not.arrayContaining([{ channel: 'CHANNEL_CHAT', maxConcurrent: 1 }]) } });
   });
 });

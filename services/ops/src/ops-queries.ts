@@ -1,4 +1,4 @@
-import { GetContactTraceResponse, type GetAuditReportResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
+import { GetContactTraceResponse, RoutingEvent, type GetAuditReportResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
 import type { RouterClient } from '@switchboard/router-api';
 import type { QueueConfig } from '@switchboard/routing-core';
 import { invalidArgument, notFound } from './errors.js';
@@ -56,6 +56,13 @@ export class OpsQueries {
     const indexed = await this.store.get(contactId);
     if (!indexed) throw notFound(`no contact "${contactId}" in domain "${this.source.domain}"`);
     return GetContactTraceResponse.fromPartial({ contact: indexed.contact, events: [...indexed.events], traceId: indexed.traceId });
+  }
+
+  /** What supervisors did concerning an agent, from the index (events with `by`, within the TTL). */
+  async agentActions(agentId: string): Promise<{ agentId: string; events: ReturnType<typeof RoutingEvent.toJSON>[] }> {
+    if (!agentId) throw invalidArgument('agent_id', 'required');
+    if (agentId.length > 200) throw invalidArgument('agent_id', 'at most 200 characters');
+    return { agentId, events: (await this.store.agentActions(agentId)).map((e) => RoutingEvent.toJSON(e)) };
   }
 
   /** Contact ids that arrived most recently, newest first (the console's list). */

@@ -15,7 +15,8 @@ export interface TraceJson {
 }
 
 const BODIES = ['received', 'queued', 'rejected', 'offered', 'accepted', 'declined', 'timedOut', 'completed', 'wrapUpEnded', 'abandoned',
-  'expired', 'overflowed', 'transferred', 'ringWidened', 'outcomeRecorded', 'limitReached', 'reprioritized'] as const;
+  'expired', 'overflowed', 'transferred', 'ringWidened', 'outcomeRecorded', 'limitReached', 'reprioritized',
+  'presenceChanged', 'profileChanged'] as const;
 
 /** The agent's FCR answer and notes, when the event carries them. */
 function outcome(b: Record<string, unknown>): string {
@@ -35,6 +36,9 @@ function what(e: EventJson): { kind: string; text: string; explanation?: Explana
     timedOut: `${e.agentId} did not answer`,
     completed: `by ${e.agentId} (${String(b.disposition ?? '')}), handled ${n('handleSeconds')}s${outcome(b)}`,
     // proto3 JSON leaves a false answer out: here it is always given.
+    presenceChanged: `${e.agentId} ${String((b.presence as { presence?: string } | undefined)?.presence ?? '').replace('PRESENCE_', '').toLowerCase()}${
+      (b.presence as { reason?: string } | undefined)?.reason ? ` (${String((b.presence as { reason?: string }).reason)})` : ''}`,
+    profileChanged: `${e.agentId}: ${((b.changed as string[] | undefined) ?? []).join(', ')}`,
     reprioritized: `priority ${Number(b.fromPriority ?? 0)} → ${Number(b.toPriority ?? 0)}${b.reason ? `: ${String(b.reason)}` : ''}`,
     limitReached: `${e.agentId} past its ${b.limit === 'AGENT_GONE' ? 'agent-gone' : 'handle-time'} limit of ${n('limitSeconds')}s: ${String(b.action ?? '').toLowerCase()} at ${String(b.actAt ?? '')}`,
     outcomeRecorded: `by ${e.agentId} (${String(b.disposition ?? '')})${outcome({ resolvedFirstContact: false, ...b })}`,
@@ -64,6 +68,18 @@ function explain(x: ExplanationJson): string[] {
     lines.push(...table(['candidate', 'eligible', 'reason', 'score', 'detail'], rows).split('\n').map((l) => `         ${l}`));
   }
   return lines;
+}
+
+/** What supervisors did concerning an agent, for the terminal: one line per event, who did it. */
+export function formatAgentActions(agentId: string, events: readonly EventJson[]): string {
+  const out = [`agent ${agentId}: what supervisors did (the record's \`by\`)`, ''];
+  for (const e of events) {
+    const { kind, text } = what(e);
+    const where = e.contactId ? ` ${String(e.contactId)}` : '';
+    out.push(`  ${(e.occurredAt ?? '').slice(0, 23).replace('T', ' ')}  ${kind.padEnd(15)}${where} ${text}  [by ${String(e['by'] ?? '')}]`);
+  }
+  if (events.length === 0) out.push('  (nothing on record within the trace retention)');
+  return out.join('\n');
 }
 
 /** The contact's timeline for the terminal: one line per event, each decision with its explanation. */

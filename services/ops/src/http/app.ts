@@ -48,6 +48,8 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
   }));
   app.get<{ Params: { id: string } }>('/api/contacts/:id/trace', (request, reply) =>
     answer(reply, async () => GetContactTraceResponse.toJSON(await queries.trace(request.params.id))));
+  app.get<{ Params: { id: string } }>('/api/agents/:id/actions', (request, reply) =>
+    answer(reply, () => queries.agentActions(request.params.id)));
   app.get('/api/snapshot', (_request, reply) => answer(reply, async () => GetSnapshotResponse.toJSON(await queries.snapshot())));
   app.get('/api/kpis', (request, reply) => answer(reply, async () => {
     const q = parseQuery(kpiQuery, request.query);

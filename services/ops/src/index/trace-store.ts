@@ -29,7 +29,8 @@ const EVENT_FIELD = 'e:';
  * Keys carry the domain's hash tag, so the index sits on the domain's Redis Cluster shard (and
  * one batch's contacts are one transaction), and a TTL bounds it. Redis rather than memory: the
  * index survives an ops restart and is shared by ops replicas, which split one durable consumer
- * between them.
+ * between them. Beside the contacts, `a:<agent>` holds the events a supervisor caused concerning
+ * an agent (those with `by`), under the same TTL: the agent's audit trail.
  */
 export class TraceStore {
   private readonly prefix: string;
@@ -42,6 +43,11 @@ export class TraceStore {
     return `${this.prefix}:c:${contactId}`;
   }
 
+  /** Supervisors' actions concerning an agent (events with `by`): `<prefix>{d:<domain>}:a:<id>`. */
+  private agentKey(agentId: string): string {
+    return `${this.prefix}:a:${agentId}`;
+  }
+
   private get recentKey(): string {
     return `${this.prefix}:recent`;
   }
@@ -52,11 +58,17 @@ export class TraceStore {
    */
   async addBatch(streamSeq: number, events: readonly RoutingEvent[]): Promise<void> {
     const fields = new Map<string, [string, Buffer][]>();
-    events.forEach((event, index) => {
-      if (!event.contactId) return;
-      const key = this.contactKey(event.contactId);
+    const put = (key: string, field: string, bytes: Buffer) => {
       if (!fields.has(key)) fields.set(key, []);
-      fields.get(key)!.push([`${EVENT_FIELD}${streamSeq}:${index}`, Buffer.from(RoutingEvent.encode(event).finish())]);
+      fields.get(key)!.push([field, bytes]);
+    };
+    events.forEach((event, index) => {
+      const field = `${EVENT_FIELD}${streamSeq}:${index}`;
+      const bytes = Buffer.from(RoutingEvent.encode(event).finish());
+      if (event.contactId) put(this.contactKey(event.contactId), field, bytes);
+      // A supervisor's action on an agent (presence, sign-out, profile, their contacts): the
+      // agent's audit trail. Only events with `by`, so it follows supervisors' actions, not traffic.
+      if (event.by && event.agentId) put(this.agentKey(event.agentId), field, bytes);
     });
     if (fields.size === 0) return;
     const tx = this.redis.multi();
@@ -87,6 +99,15 @@ export class TraceStore {
       .map(({ bytes }) => RoutingEvent.decode(bytes));
     const contact = fields.contact ? Contact.decode(fields.contact) : undefined;
     return { ...(contact ? { contact } : {}), traceId: fields.trace?.toString() ?? '', events };
+  }
+
+  /** Supervisors' actions concerning an agent, in record order (empty when none within the TTL). */
+  async agentActions(agentId: string): Promise<RoutingEvent[]> {
+    const fields = await this.redis.hgetallBuffer(this.agentKey(agentId));
+    return Object.keys(fields)
+      .map((name) => ({ at: positionOf(name), bytes: fields[name]! }))
+      .sort((a, b) => a.at.seq - b.at.seq || a.at.index - b.at.index)
+      .map(({ bytes }) => RoutingEvent.decode(bytes));
   }
 
   /** The most recently arrived contact ids, newest first. */
