@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import WebSocket from 'ws';
@@ -15,9 +15,11 @@ const secret = () => randomBytes(32).toString('base64url');
  * The platform's end is the end, over each channel's real protocol: the ingestion services (in
  * one process, `services/ingest-all`) take a contact from the platform, a desk accepts it over
  * gRPC, the platform ends it — a Twilio `completed` status callback, a generic telephony webhook's
- * `ended`, a chat visitor's WebSocket closing past the grace — and the agent's capacity is free
- * within one second of the wrap-up. (WeChat kf state 4 is covered against a fake WeChat API in
- * ingest-wechat's kf-state test and by the router's ContactUpdate handling; email has no platform end.)
+ * `ended`, a chat visitor's WebSocket closing past the grace, the email platform closing the
+ * thread — and the agent's capacity is free
+ * within one second of the wrap-up; an email thread the platform closes likewise. (WeChat kf state 4
+ * is covered against a fake WeChat API in ingest-wechat's kf-state test and by the router's
+ * ContactUpdate handling, not here.)
  */
 describe('a platform ends a connected contact', () => {
   let nats: PrivateServer;
@@ -25,26 +27,29 @@ describe('a platform ends a connected contact', () => {
   let ingest: ServiceProcess;
   let router: RouterClient;
   let desk: Desk;
-  const ports = { phone: 0, chat: 0 };
-  const secrets = { twilio: secret(), webhook: secret(), chat: secret(), publicUrl: 'https://phone.switchboard.test' };
+  const ports = { phone: 0, chat: 0, email: 0, smtp: 0 };
+  const secrets = { twilio: secret(), webhook: secret(), chat: secret(), mail: secret(), publicUrl: 'https://phone.switchboard.test' };
 
   beforeAll(async () => {
     nats = await startPrivateNats();
     const rules = agentRules() as { queues: Record<string, unknown>[] };
     rules.queues[0] = { ...rules.queues[0], wrapUpSeconds: WRAP_UP_SECONDS };
-    mesh = await Mesh.start({ rules, agents: [{ ...agent('p1'), languages: ['en', 'zh-CN', 'zh'] }], graceSeconds: 30, privateNatsUrl: nats.url });
+    mesh = await Mesh.start({ rules, agents: [{ ...agent('p1'), languages: ['en', 'zh-CN', 'zh'], capacity: { phone: 1, chat: 2, email: 1 } }], graceSeconds: 30, privateNatsUrl: nats.url });
     router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
     ports.phone = await freePort();
     ports.chat = await freePort();
+    ports.email = await freePort();
+    ports.smtp = await freePort();
     ingest = await ServiceProcess.start({
       entry: 'services/ingest-all/src/main.ts', startTimeoutMs: 60_000,
       env: {
-        NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-chat',
-        INGEST_PHONE_PORT: String(ports.phone), INGEST_CHAT_PORT: String(ports.chat), OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+        NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-chat,ingest-email',
+        INGEST_PHONE_PORT: String(ports.phone), INGEST_CHAT_PORT: String(ports.chat), INGEST_EMAIL_PORT: String(ports.email), INGEST_EMAIL_SMTP_PORT: String(ports.smtp),
+        EMAIL_WEBHOOK_SIGNING_KEY: secrets.mail, OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
         TWILIO_AUTH_TOKEN: secrets.twilio, PUBLIC_URL: secrets.publicUrl, PHONE_WEBHOOK_SECRET: secrets.webhook,
         CHAT_SESSION_SECRET: secrets.chat, CHAT_ABANDON_GRACE_MS: '300',
       },
-      ready: async () => (await Promise.all([ports.phone, ports.chat].map((p) => fetch(`http://127.0.0.1:${p}/readyz`).then((r) => r.ok, () => false)))).every(Boolean),
+      ready: async () => (await Promise.all([ports.phone, ports.chat, ports.email].map((p) => fetch(`http://127.0.0.1:${p}/readyz`).then((r) => r.ok, () => false)))).every(Boolean),
     });
     desk = await Desk.open(mesh, 'p1');
     await desk.signIn();
@@ -101,6 +106,24 @@ describe('a platform ends a connected contact', () => {
     const contactId = await answerNext();
     const endedAt = Date.now();
     expect((await post({ callId, event: 'ended' })).status).toBe(202);
+    await freedAfterWrapUp(contactId, endedAt);
+  });
+
+  it('email: the email platform closes the thread', async () => {
+    const signed = () => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const token = randomBytes(25).toString('hex');
+      return { 'x-mailgun-timestamp': timestamp, 'x-mailgun-token': token, 'x-mailgun-signature': createHmac('sha256', secrets.mail).update(timestamp + token).digest('hex') };
+    };
+    const mime = `From: Ana <ana@example.net>\r\nTo: support@switchboard.test\r\nSubject: Invoice 42\r\nMessage-ID: <${randomUUID()}@example.net>\r\n\r\nHello\r\n`;
+    const inbound = await fetch(`http://127.0.0.1:${ports.email}/v1/inbound-email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', ...signed() }, body: mime });
+    expect(inbound.status).toBe(202);
+    const { conversationId } = (await inbound.json()) as { conversationId: string };
+    const contactId = await answerNext();
+    const endedAt = Date.now();
+    const closed = await fetch(`http://127.0.0.1:${ports.email}/v1/conversations/close`, { method: 'POST',
+      headers: { 'content-type': 'application/json', ...signed() }, body: JSON.stringify({ conversationId }) });
+    expect(await closed.json()).toMatchObject({ contactId });
     await freedAfterWrapUp(contactId, endedAt);
   });
 

@@ -3,7 +3,7 @@ import type { SMTPServer } from 'smtp-server';
 import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
 import type { ConversationAgents } from './conversation-agents.js';
-import { registerInboundEmailRoute, RAW_EMAIL_TYPES } from './http-routes.js';
+import { registerCloseThreadRoute, registerInboundEmailRoute, RAW_EMAIL_TYPES } from './http-routes.js';
 import { createEmailIngestor } from './ingest.js';
 import type { MessageIdLedger } from './message-id-ledger.js';
 import { createSmtpListener } from './smtp-listener.js';
@@ -41,6 +41,7 @@ export async function buildEmailApp(deps: EmailAppDeps): Promise<{ http: Fastify
     ...(deps.rateLimit !== undefined ? { rateLimit: deps.rateLimit } : {}),
   });
   registerInboundEmailRoute(http, ingest, deps.webhookSigningKey, now);
+  registerCloseThreadRoute(http, { publisher: deps.publisher, agents: deps.agents, domain: deps.domain, signingKey: deps.webhookSigningKey, now });
   const smtp = createSmtpListener({
     ingest,
     logger: deps.logger,

@@ -19,10 +19,11 @@ export const DEFAULT_CONVERSATION_TTL_MS = 30 * 86_400_000;
 
 /**
  * Per email conversation, the agent who last handled it, in a JetStream KV bucket so every
- * replica and a restarted one agree. Two kinds of key: `c_<contactId>` → the contact's
+ * replica and a restarted one agree. Three kinds of key: `c_<contactId>` → the contact's
  * conversation id (written when the message is ingested, because routing events name contacts,
- * not conversations) and `a_<conversationId>` → {@link HandlingAgent} (written when a routing
- * event says an agent accepted one of the conversation's contacts).
+ * not conversations), `l_<conversationId>` → its newest contact (what closing the thread ends),
+ * and `a_<conversationId>` → {@link HandlingAgent} (written when a routing event says an agent
+ * accepted one of the conversation's contacts).
  */
 export class ConversationAgents {
   private constructor(private readonly kv: KV, private readonly isConnected: () => boolean) {}
@@ -42,7 +43,19 @@ export class ConversationAgents {
    * @throws BusUnavailableError when the bucket cannot be written now.
    */
   async rememberContact(contactId: string, conversationId: string): Promise<void> {
-    await guardKv(this.isConnected, 'conversation store', () => this.kv.put(`c_${contactId}`, conversationId));
+    await guardKv(this.isConnected, 'conversation store', async () => {
+      await this.kv.put(`c_${contactId}`, conversationId);
+      // The conversation's newest contact: what a platform closing the thread ends.
+      await this.kv.put(`l_${conversationId}`, contactId);
+    });
+  }
+
+  /** The newest contact of a conversation ingested here, or undefined (unknown, or expired). */
+  async latestContact(conversationId: string): Promise<string | undefined> {
+    return guardKv(this.isConnected, 'conversation store', async () => {
+      const entry = await this.kv.get(`l_${conversationId}`);
+      return entry && entry.operation === 'PUT' ? entry.string() : undefined;
+    });
   }
 
   /** The conversation of a contact ingested here, or undefined (another channel, or expired). */

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AuthError, BODY_FIELD, constantTimeEqual, hmacHex, ValidationError } from '@switchboard/ingest-kit';
+import { Channel, ContactUpdate, ContactUpdateKind } from '@switchboard/contracts';
+import { AuthError, BODY_FIELD, constantTimeEqual, hmacHex, ValidationError, type ContactPublisher } from '@switchboard/ingest-kit';
+import type { ConversationAgents } from './conversation-agents.js';
 import type { EmailIngestor } from './ingest.js';
 
 /** Raw MIME content types the webhook accepts. */
@@ -40,5 +42,37 @@ export function registerInboundEmailRoute(app: FastifyInstance, ingest: EmailIng
     if (request.body.length === 0) throw new ValidationError(BODY_FIELD, 'required', 'body is empty');
     const result = await ingest(request.body, 'webhook');
     return reply.code(202).send(result);
+  });
+}
+
+/** What closing a thread needs. */
+export interface CloseThreadDeps {
+  readonly publisher: ContactPublisher;
+  readonly agents: Pick<ConversationAgents, 'latestContact'>;
+  readonly domain: string;
+  readonly signingKey: string | undefined;
+  readonly now: () => Date;
+}
+
+/**
+ * `POST /v1/conversations/close` `{"conversationId": "..."}` (the id the inbound webhook answered),
+ * signed like the inbound webhook: the email platform closed the thread. Its newest contact ends
+ * in the router in whatever state (`ContactUpdate` ENDED: waiting, it is abandoned; connected,
+ * it is completed for its agent and wrap-up starts). 202 with the contact ended; 404 for a
+ * conversation this service does not know (or whose record expired, 30 days).
+ */
+export function registerCloseThreadRoute(app: FastifyInstance, deps: CloseThreadDeps): void {
+  app.post('/v1/conversations/close', async (request, reply) => {
+    if (deps.signingKey) verifyMailgunSignature(request, deps.signingKey, Math.floor(deps.now().getTime() / 1000));
+    const body = request.body as { conversationId?: unknown } | undefined;
+    const conversationId = body && typeof body === 'object' ? body.conversationId : undefined;
+    if (typeof conversationId !== 'string' || conversationId === '') throw new ValidationError('conversationId', 'required', 'the conversation id the inbound webhook answered');
+    if (conversationId.length > 200) throw new ValidationError('conversationId', 'too_long', 'at most 200 characters');
+    const contactId = await deps.agents.latestContact(conversationId);
+    if (contactId === undefined) return reply.code(404).send({ error: `no conversation "${conversationId}" known here (or its record expired)` });
+    const update = ContactUpdate.fromPartial({ contactId, domain: deps.domain, channel: Channel.CHANNEL_EMAIL,
+      kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED, occurredAt: deps.now(), attributes: [{ key: 'email.thread', value: 'closed' }] });
+    const published = await deps.publisher.publishContactUpdate(update, `${contactId}:closed`);
+    return reply.code(202).send({ contactId, conversationId, duplicate: published.duplicate });
   });
 }

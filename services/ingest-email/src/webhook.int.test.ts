@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ContactUpdateKind } from '@switchboard/contracts';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
 import { startEmailApp, type RunningEmailApp } from './test-support.js';
 
@@ -47,5 +48,23 @@ describe('inbound-email webhook', () => {
     expect(await noFrom.json()).toMatchObject({ field: 'From', rule: 'required' });
     expect((await post('{"a":1}', signed(), 'application/json')).status).toBe(400);
     expect(await bed.messageCount()).toBe(0);
+  });
+
+  it('ends the newest contact of a thread the platform closed; 404 for an unknown thread, 403 forged', async () => {
+    const first = (await (await post(mime('<t1@example.net>'), signed())).json()) as { contactId: string; conversationId: string };
+    const reply = (await (await post(mime('<t2@example.net>', 'In-Reply-To: <t1@example.net>\r\n'), signed())).json()) as { contactId: string };
+    const close = (body: unknown, headers = signed()) => fetch(`${app.httpUrl}/v1/conversations/close`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const closed = await close({ conversationId: first.conversationId });
+    expect(closed.status).toBe(202);
+    expect(await closed.json()).toMatchObject({ contactId: reply.contactId, conversationId: first.conversationId, duplicate: false });
+    const update = (await bed.records()).at(-1)!;
+    expect(update.subject).toMatch(/\.contacts\.[^.]+\.email$/);
+    expect(update.record.update).toMatchObject({ contactId: reply.contactId, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED });
+    // The platform's retry is the same record.
+    expect(await (await close({ conversationId: first.conversationId })).json()).toMatchObject({ duplicate: true });
+    expect((await close({ conversationId: 'no-such-thread' })).status).toBe(404);
+    expect((await close({})).status).toBe(400);
+    expect((await close({ conversationId: first.conversationId }, { ...signed(), 'x-mailgun-signature': '0'.repeat(64) })).status).toBe(403);
   });
 });
