@@ -3,12 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import WebSocket from 'ws';
 import { freePort, ServiceProcess, startPrivateNats, type PrivateServer } from '@switchboard/testkit';
+import { buildWeChatXml, createCallbackCrypto, sha1Signature, type KfMessage } from '@switchboard/wechat';
+import { FakeKfApi, kfText } from '@switchboard/wechat/testing';
 import { RouterClient } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, until } from './support/mesh.js';
 
 const WRAP_UP_SECONDS = 1;
+/** A WeCom app's callback settings (the WeChat Customer Service account's). */
+const WORK = { token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wx5823bf96d3bd56c7' };
+const KF = 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q';
 const secret = () => randomBytes(32).toString('base64url');
 
 /**
@@ -16,10 +21,9 @@ const secret = () => randomBytes(32).toString('base64url');
  * one process, `services/ingest-all`) take a contact from the platform, a desk accepts it over
  * gRPC, the platform ends it — a Twilio `completed` status callback, a generic telephony webhook's
  * `ended`, a chat visitor's WebSocket closing past the grace, the email platform closing the
- * thread — and the agent's capacity is free
- * within one second of the wrap-up; an email thread the platform closes likewise. (WeChat kf state 4
- * is covered against a fake WeChat API in ingest-wechat's kf-state test and by the router's
- * ContactUpdate handling, not here.)
+ * thread, a WeChat Customer Service session reaching state 4 (against a fake WeChat API) — and
+ * the agent's capacity is free
+ * within one second of the wrap-up.
  */
 describe('a platform ends a connected contact', () => {
   let nats: PrivateServer;
@@ -27,29 +31,35 @@ describe('a platform ends a connected contact', () => {
   let ingest: ServiceProcess;
   let router: RouterClient;
   let desk: Desk;
-  const ports = { phone: 0, chat: 0, email: 0, smtp: 0 };
+  let wechatApi: FakeKfApi;
+  const ports = { phone: 0, chat: 0, email: 0, smtp: 0, wechat: 0 };
   const secrets = { twilio: secret(), webhook: secret(), chat: secret(), mail: secret(), publicUrl: 'https://phone.switchboard.test' };
 
   beforeAll(async () => {
     nats = await startPrivateNats();
     const rules = agentRules() as { queues: Record<string, unknown>[] };
     rules.queues[0] = { ...rules.queues[0], wrapUpSeconds: WRAP_UP_SECONDS };
-    mesh = await Mesh.start({ rules, agents: [{ ...agent('p1'), languages: ['en', 'zh-CN', 'zh'], capacity: { phone: 1, chat: 2, email: 1 } }], graceSeconds: 30, privateNatsUrl: nats.url });
+    mesh = await Mesh.start({ rules, agents: [{ ...agent('p1'), languages: ['en', 'zh-CN', 'zh'], capacity: { phone: 1, chat: 2, email: 1, wechat: 1 } }], graceSeconds: 30, privateNatsUrl: nats.url });
     router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
     ports.phone = await freePort();
     ports.chat = await freePort();
     ports.email = await freePort();
     ports.smtp = await freePort();
+    ports.wechat = await freePort();
+    wechatApi = new FakeKfApi('kf-secret-of-the-test');
+    const apiBase = await wechatApi.start();
     ingest = await ServiceProcess.start({
       entry: 'services/ingest-all/src/main.ts', startTimeoutMs: 60_000,
       env: {
-        NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-chat,ingest-email',
+        NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-chat,ingest-email,ingest-wechat',
+        INGEST_WECHAT_PORT: String(ports.wechat), WECHAT_WORK_TOKEN: WORK.token, WECHAT_WORK_AES_KEY: WORK.aesKey, WECHAT_WORK_CORPID: WORK.corpId,
+        WECHAT_API_BASE: apiBase, WECHAT_KF_SECRET: 'kf-secret-of-the-test',
         INGEST_PHONE_PORT: String(ports.phone), INGEST_CHAT_PORT: String(ports.chat), INGEST_EMAIL_PORT: String(ports.email), INGEST_EMAIL_SMTP_PORT: String(ports.smtp),
         EMAIL_WEBHOOK_SIGNING_KEY: secrets.mail, OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
         TWILIO_AUTH_TOKEN: secrets.twilio, PUBLIC_URL: secrets.publicUrl, PHONE_WEBHOOK_SECRET: secrets.webhook,
         CHAT_SESSION_SECRET: secrets.chat, CHAT_ABANDON_GRACE_MS: '300',
       },
-      ready: async () => (await Promise.all([ports.phone, ports.chat, ports.email].map((p) => fetch(`http://127.0.0.1:${p}/readyz`).then((r) => r.ok, () => false)))).every(Boolean),
+      ready: async () => (await Promise.all([ports.phone, ports.chat, ports.email, ports.wechat].map((p) => fetch(`http://127.0.0.1:${p}/readyz`).then((r) => r.ok, () => false)))).every(Boolean),
     });
     desk = await Desk.open(mesh, 'p1');
     await desk.signIn();
@@ -58,6 +68,7 @@ describe('a platform ends a connected contact', () => {
   afterAll(async () => {
     desk?.close();
     await ingest?.stop(5_000);
+    await wechatApi?.stop();
     await mesh?.close();
     await nats?.destroy();
   });
@@ -124,6 +135,34 @@ describe('a platform ends a connected contact', () => {
     const closed = await fetch(`http://127.0.0.1:${ports.email}/v1/conversations/close`, { method: 'POST',
       headers: { 'content-type': 'application/json', ...signed() }, body: JSON.stringify({ conversationId }) });
     expect(await closed.json()).toMatchObject({ contactId });
+    await freedAfterWrapUp(contactId, endedAt);
+  });
+
+  it('WeChat: the Customer Service session reaches state 4 (ended)', async () => {
+    const crypto = createCallbackCrypto({ token: WORK.token, encodingAesKey: WORK.aesKey, receiverId: WORK.corpId });
+    let triggers = 0;
+    /** Serves `messages` as the next sync_msg page and triggers a pull through the signed WeCom callback. */
+    const pull = async (cursor: string, messages: KfMessage[]) => {
+      const next = `c${++triggers}`;
+      wechatApi.pages.set(cursor, { nextCursor: next, hasMore: false, messages });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(6).toString('hex');
+      const encrypt = crypto.cipher.encrypt(buildWeChatXml({ ToUserName: WORK.corpId, CreateTime: Number(timestamp), MsgType: 'event', Event: 'kf_msg_or_event', Token: `tok${triggers}`, OpenKfId: KF }));
+      const res = await fetch(`http://127.0.0.1:${ports.wechat}/wechat/work?msg_signature=${sha1Signature([WORK.token, timestamp, nonce, encrypt])}&timestamp=${timestamp}&nonce=${nonce}`, {
+        method: 'POST', headers: { 'content-type': 'text/xml' },
+        body: `<xml><ToUserName><![CDATA[${WORK.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID>1</AgentID></xml>` });
+      expect(await res.text()).toBe('success');
+    };
+    const user = 'wmAnaAAAAAAAAAAAAAAAAAAAAA';
+    const now = Math.floor(Date.now() / 1000);
+    const event = (msgid: string, at: number, e: Record<string, unknown>): KfMessage =>
+      ({ msgid, open_kfid: KF, send_time: at, origin: 4, msgtype: 'event', event: { open_kfid: KF, external_userid: user, ...e } } as KfMessage);
+    await pull('', [kfText(`k-${randomUUID()}`, user, KF, 'where is my parcel?', now)]);
+    const contactId = await answerNext();
+    const endedAt = Date.now();
+    // WeChat says an agent took the session, then that it ended (service state 4).
+    await pull('c1', [event(`e-${randomUUID()}`, now + 1, { event_type: 'session_status_change', change_type: 1, new_servicer_userid: 'p1' }),
+      event(`e-${randomUUID()}`, now + 2, { event_type: 'session_status_change', change_type: 3 })]);
     await freedAfterWrapUp(contactId, endedAt);
   });
 
