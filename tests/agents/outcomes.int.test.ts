@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import type { RoutingEvent } from '@switchboard/contracts';
 import { startOps, type RunningOps } from '@switchboard/ops';
-import { routingEventsOf } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
 import { agent, agentRules, enqueue } from './support/fixtures.js';
 import { call, Mesh, until } from './support/mesh.js';
@@ -50,16 +48,6 @@ describe('outcomes of contacts over gRPC reach ROUTING and the KPIs', () => {
     await enqueue(mesh, contactId);
     await desk.accept(await desk.nextOffer(contactId));
   };
-  /** Every event of the test's ROUTING stream so far (a small stream: read message by message). */
-  const routingEvents = async (): Promise<RoutingEvent[]> => {
-    const info = await mesh.nats.jsm.streams.info(mesh.names.routingStream);
-    const events: RoutingEvent[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const m = await mesh.nats.jsm.streams.getMessage(mesh.names.routingStream, { seq }).catch(() => undefined);
-      if (m) events.push(...routingEventsOf(m.data));
-    }
-    return events;
-  };
   const waitForFree = () => until('a1 free', async () => {
     const stats = await call(mesh.queueClient.getQueueStats.bind(mesh.queueClient), { domain: '', queueId: 'general' }, await mesh.auth('sup', 'supervisor'));
     return stats.stats?.agentsAvailable === 1 ? stats : undefined;
@@ -85,7 +73,7 @@ describe('outcomes of contacts over gRPC reach ROUTING and the KPIs', () => {
     await complete('o-4', 'escalated', false, 'handed to tier 2');
     await waitForFree();
     const completed = await until('the completions on ROUTING', async () => {
-      const found = (await routingEvents()).filter((e) => e.completed);
+      const found = (await mesh.routingEvents()).filter((e) => e.completed);
       return found.length === 4 ? found : undefined;
     });
     expect(completed.map((e) => [e.contactId, e.completed!.disposition, e.completed!.notes, e.completed!.resolvedFirstContact])).toEqual([
@@ -111,7 +99,7 @@ describe('outcomes of contacts over gRPC reach ROUTING and the KPIs', () => {
   it('a transfer carries its reason and who asked on ROUTING', async () => {
     await answer('o-transfer');
     await call(desk.api.transfer.bind(desk.api), { contactId: 'o-transfer', queueId: 'billing', reason: 'billing question, not a complaint' }, desk.md);
-    const transferred = await until('the transfer on ROUTING', async () => (await routingEvents()).find((e) => e.transferred && e.contactId === 'o-transfer'));
+    const transferred = await until('the transfer on ROUTING', async () => (await mesh.routingEvents()).find((e) => e.transferred && e.contactId === 'o-transfer'));
     expect(transferred.transferred).toMatchObject({ fromAgentId: 'a1', toQueueId: 'billing', by: 'a1', reason: 'billing question, not a complaint' });
   });
 });

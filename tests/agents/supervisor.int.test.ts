@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { signToken, type Role } from '@switchboard/grpc-edge';
 import { startOps, type RunningOps } from '@switchboard/ops';
-import { RouterClient, routingEventsOf } from '@switchboard/router-api';
+import { RouterClient } from '@switchboard/router-api';
 import { bufCurl, type CurlResult } from './support/buf-curl.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, SECRET, until } from './support/mesh.js';
@@ -158,12 +158,7 @@ describe('supervisor controls', () => {
     // Phone back: offered at once, no restart, no sign-in.
     ok(await update({ updateMask: 'capacities', capacities: [{ channel: 'CHANNEL_PHONE', maxConcurrent: 1 }, { channel: 'CHANNEL_CHAT', maxConcurrent: 1 }] }));
     await offeredTo('sv-3', 's1');
-    const info = await mesh.nats.jsm.streams.info(mesh.names.routingStream);
-    const changes = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const m = await mesh.nats.jsm.streams.getMessage(mesh.names.routingStream, { seq }).catch(() => undefined);
-      if (m) changes.push(...routingEventsOf(m.data).filter((e) => e.profileChanged && e.agentId === 's1'));
-    }
+    const changes = (await mesh.routingEvents()).filter((e) => e.profileChanged && e.agentId === 's1');
     expect(changes.map((e) => [e.by, e.profileChanged!.changed])).toEqual([['lead', ['capacity']], ['lead', ['capacity']]]);
     // Kept for later sign-ins: signed out and in again, s1 still has the supervisor's capacities.
     const out = await cli(['supervise', 'sign-out', 's1', '--gateway', `127.0.0.1:${a}`, '--as', 'lead']);

@@ -7,18 +7,17 @@ import type { ContactView } from '@switchboard/routing-core';
 import { context, trace } from '@opentelemetry/api';
 import { withSpan } from '@switchboard/telemetry';
 import type { GatewayDeps } from './deps.js';
-import { DESK_ROLES } from './session-handlers.js';
-import { SUPERVISING } from './supervisor-handlers.js';
+import { DESK_ROLES, SUPERVISING } from './session-handlers.js';
 import { contactToProto } from './view.mapper.js';
 
 
-function checkContactId(id: string): void {
+export function checkContactId(id: string): void {
   check(id !== '', 'contact_id', 'required', 'required');
   check(id.length <= 200, 'contact_id', 'too_long', 'at most 200 characters');
 }
 
 /** The live contact. @throws RpcError NOT_FOUND when the router does not know it. */
-async function liveContact(deps: GatewayDeps, contactId: string): Promise<ContactView> {
+export async function liveContact(deps: GatewayDeps, contactId: string): Promise<ContactView> {
   const view = await deps.router.contact(contactId);
   if (!view) throw notFound(`no live contact "${contactId}"`);
   return view;

@@ -9,6 +9,8 @@ import { agentToProto, PRESENCE } from './view.mapper.js';
 
 /** Roles that work a desk: agents, and supervisors taking contacts themselves. */
 export const DESK_ROLES = ['agent', 'supervisor'] as const;
+/** Who may step in on other people's work. A desk token ('agent') never may. */
+export const SUPERVISING = ['supervisor', 'ops'] as const;
 
 /** @throws RpcError NOT_FOUND unless `sessionId` is the caller's live session. */
 export async function requireSession(deps: GatewayDeps, principal: Principal, sessionId: string, field = 'session_id'): Promise<void> {

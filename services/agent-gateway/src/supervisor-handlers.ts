@@ -5,31 +5,25 @@ import {
 } from '@switchboard/contracts';
 import { check, failedPrecondition, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
 import { agentProfileSchema } from '@switchboard/router-api';
-import type { AgentProfile, Channel, ContactView } from '@switchboard/routing-core';
+import type { AgentProfile, Channel } from '@switchboard/routing-core';
+import { checkContactId, liveContact } from './contact-handlers.js';
+import { SUPERVISING } from './session-handlers.js';
 import type { GatewayDeps } from './deps.js';
 import { agentToProto, CHANNEL, contactToProto, PRESENCE } from './view.mapper.js';
 
-/** Who may step in on other people's work. A desk token ('agent') never may. */
-export const SUPERVISING = ['supervisor', 'ops'] as const;
 
 /** Disposition of a connection a supervisor ended, and reason of a waiting contact they ended. */
 export const ENDED_BY_SUPERVISOR = 'ended-by-supervisor';
 /** Reason of a contact a supervisor took back to its queue when they give none. */
 export const REQUEUED_BY_SUPERVISOR = 'requeued-by-supervisor';
 
-function checkId(value: string, field: string): void {
-  check(value !== '', field, 'required', 'required');
-  check(value.length <= 200, field, 'too_long', 'at most 200 characters');
+function checkAgentId(value: string): void {
+  check(value !== '', 'agent_id', 'required', 'required');
+  check(value.length <= 200, 'agent_id', 'too_long', 'at most 200 characters');
 }
 
 function checkReason(reason: string): void {
   check(reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
-}
-
-async function liveContact(deps: GatewayDeps, contactId: string): Promise<ContactView> {
-  const view = await deps.router.contact(contactId);
-  if (!view) throw notFound(`no live contact "${contactId}"`);
-  return view;
 }
 
 /**
@@ -40,7 +34,7 @@ async function liveContact(deps: GatewayDeps, contactId: string): Promise<Contac
  */
 export async function endContact(deps: GatewayDeps, request: EndContactRequest, principal: Principal): Promise<EndContactResponse> {
   requireRole(principal, SUPERVISING, 'EndContact');
-  checkId(request.contactId, 'contact_id');
+  checkContactId(request.contactId);
   checkReason(request.reason);
   const view = await liveContact(deps, request.contactId);
   const reason = request.reason || ENDED_BY_SUPERVISOR;
@@ -59,7 +53,7 @@ export async function endContact(deps: GatewayDeps, request: EndContactRequest, 
 /** RequeueContact: a ringing or connected contact goes back to its queue at its original place (a transfer to its own queue). */
 export async function requeueContact(deps: GatewayDeps, request: RequeueContactRequest, principal: Principal): Promise<RequeueContactResponse> {
   requireRole(principal, SUPERVISING, 'RequeueContact');
-  checkId(request.contactId, 'contact_id');
+  checkContactId(request.contactId);
   checkReason(request.reason);
   const view = await liveContact(deps, request.contactId);
   if (view.state !== 'OFFERED' && view.state !== 'CONNECTED') throw failedPrecondition(`contact "${view.id}" is ${view.state}; only a ringing or connected contact can be re-queued`);
@@ -73,7 +67,7 @@ export async function requeueContact(deps: GatewayDeps, request: RequeueContactR
 /** SetAgentPresence: another agent to AVAILABLE, or AWAY with a reason (OFFLINE is SignAgentOut). */
 export async function setAgentPresence(deps: GatewayDeps, request: SetAgentPresenceRequest, principal: Principal): Promise<SetAgentPresenceResponse> {
   requireRole(principal, SUPERVISING, 'SetAgentPresence');
-  checkId(request.agentId, 'agent_id');
+  checkAgentId(request.agentId);
   check(request.presence === Presence.PRESENCE_AVAILABLE || request.presence === Presence.PRESENCE_AWAY, 'presence', 'invalid_value',
     'AVAILABLE or AWAY (SignAgentOut signs an agent out)');
   check(request.reason.length <= 100, 'reason', 'too_long', 'at most 100 characters');
@@ -94,7 +88,7 @@ export async function setAgentPresence(deps: GatewayDeps, request: SetAgentPrese
  */
 export async function signAgentOut(deps: GatewayDeps, request: SignAgentOutRequest, principal: Principal): Promise<SignAgentOutResponse> {
   requireRole(principal, SUPERVISING, 'SignAgentOut');
-  checkId(request.agentId, 'agent_id');
+  checkAgentId(request.agentId);
   checkReason(request.reason);
   const agent = await deps.router.agent(request.agentId);
   if (!agent || agent.presence === 'OFFLINE') throw notFound(`agent "${request.agentId}" is not signed in`);
@@ -146,7 +140,7 @@ function updatedProfile(current: AgentProfile, request: UpdateAgentRequest): Age
  */
 export async function updateAgent(deps: GatewayDeps, request: UpdateAgentRequest, principal: Principal): Promise<UpdateAgentResponse> {
   requireRole(principal, SUPERVISING, 'UpdateAgent');
-  checkId(request.agentId, 'agent_id');
+  checkAgentId(request.agentId);
   checkReason(request.reason);
   const listed = deps.directory.get(request.agentId);
   if (!listed) throw notFound(`agent "${request.agentId}" is not in the agent directory`);
@@ -167,12 +161,8 @@ export async function updateAgent(deps: GatewayDeps, request: UpdateAgentRequest
   return { agent: view && view.presence !== 'OFFLINE' ? agentToProto(view, deps.domain, displayName) : offlineAgent(profile, deps.domain, displayName) };
 }
 
-/** An agent who is not signed in, as the profile they will sign in with. */
-function offlineAgent(p: AgentProfile, domain: string, displayName: string): Agent {
-  return {
-    id: p.id, domain, displayName, team: p.team, skills: Object.entries(p.skills).map(([name, proficiency]) => ({ name, proficiency })),
-    languages: [...p.languages], capacities: Object.entries(p.capacity).map(([channel, max]) => ({ channel: CHANNEL[channel as Channel], maxConcurrent: max ?? 0 })),
-    blendWithPhone: p.allowBlendWithPhone ?? false, queues: p.queues.map((q) => ({ queueId: q.queueId, priority: q.priority })),
-    presence: { presence: Presence.PRESENCE_OFFLINE, reason: '', since: undefined }, activeContactIds: [], idleSince: undefined, consecutiveMisses: 0,
-  };
+/** An agent who is not signed in, as the profile they will sign in with (no idle time: never free yet). */
+function offlineAgent(profile: AgentProfile, domain: string, displayName: string): Agent {
+  const view = { ...profile, presence: 'OFFLINE' as const, idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [] };
+  return { ...agentToProto(view, domain, displayName), idleSince: undefined };
 }

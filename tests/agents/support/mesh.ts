@@ -1,6 +1,7 @@
 import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
-import { AgentServiceClient, QueueServiceClient } from '@switchboard/contracts';
+import { AgentServiceClient, QueueServiceClient, type RoutingEvent } from '@switchboard/contracts';
+import { routingEventsOf } from '@switchboard/router-api';
 import { connect } from 'nats';
 import { DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { AgentDirectory, startAgentGateway, type RunningAgentGateway } from '@switchboard/agent-gateway';
@@ -61,6 +62,17 @@ export class Mesh {
 
   get domain(): string {
     return this.scope.domain;
+  }
+
+  /** Every event on this mesh's ROUTING stream so far (a test's stream is small: read message by message). */
+  async routingEvents(): Promise<RoutingEvent[]> {
+    const { state } = await this.nats.jsm.streams.info(this.names.routingStream);
+    const events: RoutingEvent[] = [];
+    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+      const m = await this.nats.jsm.streams.getMessage(this.names.routingStream, { seq }).catch(() => undefined);
+      if (m) events.push(...routingEventsOf(m.data));
+    }
+    return events;
   }
 
   /** Metadata with a bearer token for `subject` in `role`. */

@@ -133,6 +133,18 @@ export function signOut(s: EngineState, agent: AgentRec): void {
   forgetIfGone(s, agent);
 }
 
+/**
+ * Takes a connected contact from its agent back to its queue at its original place (its order
+ * key is unchanged), as ContactTransferred from the agent with `reason`. The caller decides who
+ * pulls next.
+ */
+export function returnConnection(s: EngineState, c: ContactRec, agent: AgentRec, reason: string): void {
+  s.emit({ type: 'ContactTransferred', ...s.contactFields(c), fromAgentId: agent.id, toQueueId: c.queueId, reason });
+  releaseSlot(s, agent, c);
+  c.connectedAtMs = 0;
+  backToPlace(s, c);
+}
+
 /** Why work left an agent who signed out (offer declined, conversation reclaimed). */
 export const SIGNED_OUT = 'AGENT_SIGNED_OUT';
 
@@ -150,10 +162,7 @@ function reclaimWork(s: EngineState, agent: AgentRec, held: readonly ContactRec[
     if (c.state === ContactState.WRAP_UP) {
       endWrapUp(s, c);
     } else if (c.state === ContactState.CONNECTED && c.input.channel !== 'phone') {
-      s.emit({ type: 'ContactTransferred', ...s.contactFields(c), fromAgentId: agent.id, toQueueId: c.queueId, reason: SIGNED_OUT });
-      releaseSlot(s, agent, c);
-      c.connectedAtMs = 0;
-      backToPlace(s, c);
+      returnConnection(s, c, agent, SIGNED_OUT);
     } else if (c.state === ContactState.CONNECTED) {
       flagOrphanedCall(s, c, agent);
     }

@@ -93,9 +93,7 @@ export function refuse(s: EngineState, contactId: string, agentId: string, token
   if (c.state !== ContactState.OFFERED || c.offerToken !== token) return STALE;
   const agent = assertAgent(c, agentId);
   const config = queueOf(s, c).config;
-  const untilMs = s.now + config.offerTimeoutSeconds * 1000;
-  c.declinedBy.set(agent.id, { untilMs, token });
-  s.timer(TimerKind.EXCLUSION_LAPSE, untilMs, c.id, token, agent.id);
+  excludeAgent(s, c, agent, token);
   if (reason !== undefined) {
     s.emit({ type: 'OfferDeclined', ...s.contactFields(c), agentId, offerToken: token, reason });
   } else {
@@ -109,6 +107,13 @@ export function refuse(s: EngineState, contactId: string, agentId: string, token
   requeue(s, c);
   pullWork(s, agent);
   return APPLIED;
+}
+
+/** Passes `agent` over for `c` for one offer timeout (its refused offer's `token` fences the lapse). */
+export function excludeAgent(s: EngineState, c: ContactRec, agent: AgentRec, token: number): void {
+  const untilMs = s.now + queueOf(s, c).config.offerTimeoutSeconds * 1000;
+  c.declinedBy.set(agent.id, { untilMs, token });
+  s.timer(TimerKind.EXCLUSION_LAPSE, untilMs, c.id, token, agent.id);
 }
 
 /**

@@ -3,10 +3,9 @@ import type { Channel } from '../model/channel.js';
 import { ContactState } from '../model/contact.js';
 import type { RoutingOutcome } from '../model/outcome.js';
 import type { LimitAction, QueueConfig } from '../model/queue.js';
-import { TimerKind, type TimerRequest } from '../model/timer.js';
-import { pullWork, releaseSlot } from './agent-flow.js';
-import { complete, endWrapUp } from './contact-commands.js';
-import { backToPlace } from './contact-flow.js';
+import { TimerKind, timerRequest, type TimerRequest } from '../model/timer.js';
+import { pullWork, returnConnection } from './agent-flow.js';
+import { complete, endWrapUp, excludeAgent } from './contact-commands.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -30,6 +29,10 @@ export const DISPOSITION_AGENT_GONE = 'agent-gone';
 
 const STALE: RoutingOutcome = { kind: 'stale' };
 const APPLIED: RoutingOutcome = { kind: 'applied' };
+
+/** The timer's connection is still open: the contact connected under the token it was set for. */
+const stillConnected = (c: ContactRec, t: TimerRequest): c is ContactRec & { agent: AgentRec } =>
+  c.state === ContactState.CONNECTED && c.offerToken === t.token && c.agent !== undefined;
 
 const configOf = (s: EngineState, c: ContactRec): QueueConfig => (s.queues.get(c.queueId) as QueueRec).config;
 
@@ -59,14 +62,14 @@ export function connectionLimitTimers(s: EngineState): TimerRequest[] {
   for (const c of s.contacts.values()) {
     if (c.state !== ContactState.CONNECTED || c.agent === undefined || c.offerToken === undefined) continue;
     const dueAtMs = c.connectedAtMs + maxHandleSeconds(configOf(s, c), c.input.channel) * 1000;
-    out.push({ id: `${TimerKind.HANDLE_LIMIT}:${c.id}:${c.offerToken}:${dueAtMs}`, kind: TimerKind.HANDLE_LIMIT, dueAtMs, contactId: c.id, token: c.offerToken, agentId: c.agent.id });
+    out.push(timerRequest(TimerKind.HANDLE_LIMIT, dueAtMs, c.id, c.offerToken, c.agent.id));
   }
   return out;
 }
 
 /** HANDLE_LIMIT fired: a connection still open past its queue's maximum is flagged, and acted on after the grace. */
 export function handleLimitReached(s: EngineState, c: ContactRec, t: TimerRequest): RoutingOutcome {
-  if (c.state !== ContactState.CONNECTED || c.offerToken !== t.token || c.agent === undefined) return STALE;
+  if (!stillConnected(c, t)) return STALE;
   const config = configOf(s, c);
   const actAtMs = s.now + (config.handleLimitGraceSeconds ?? DEFAULT_HANDLE_LIMIT_GRACE_SECONDS) * 1000;
   s.emit({
@@ -96,7 +99,7 @@ export function flagOrphanedCall(s: EngineState, c: ContactRec, agent: AgentRec)
  * wrap-up still records their outcome; an agent who is gone has no wrap-up.
  */
 export function limitActionDue(s: EngineState, c: ContactRec, t: TimerRequest): RoutingOutcome {
-  if (c.state !== ContactState.CONNECTED || c.offerToken !== t.token || c.agent === undefined) return STALE;
+  if (!stillConnected(c, t)) return STALE;
   const agent = c.agent;
   const config = configOf(s, c);
   const gone = agent.presence === Presence.OFFLINE;
@@ -106,14 +109,9 @@ export function limitActionDue(s: EngineState, c: ContactRec, t: TimerRequest): 
     if (gone && s.contacts.get(c.id)?.state === ContactState.WRAP_UP) endWrapUp(s, c);
     return APPLIED;
   }
-  s.emit({ type: 'ContactTransferred', ...s.contactFields(c), fromAgentId: agent.id, toQueueId: c.queueId, reason: HANDLE_LIMIT });
-  releaseSlot(s, agent, c);
-  const token = c.offerToken as number;
-  const untilMs = s.now + config.offerTimeoutSeconds * 1000;
-  c.declinedBy.set(agent.id, { untilMs, token });
-  s.timer(TimerKind.EXCLUSION_LAPSE, untilMs, c.id, token, agent.id);
-  c.connectedAtMs = 0;
-  backToPlace(s, c);
+  // Passed over first, so going back to its place never offers it to the agent who held it.
+  excludeAgent(s, c, agent, t.token);
+  returnConnection(s, c, agent, HANDLE_LIMIT);
   pullWork(s, agent);
   return APPLIED;
 }

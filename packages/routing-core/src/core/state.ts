@@ -1,5 +1,5 @@
 import type { EventBase, RoutingEvent } from '../model/event.js';
-import type { TimerKind, TimerRequest } from '../model/timer.js';
+import { timerRequest, type TimerKind, type TimerRequest } from '../model/timer.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
 
 /** An event without the fields the engine stamps on it. */
@@ -39,8 +39,7 @@ export class EngineState {
 
   /** Buffers one timer request. */
   timer(kind: TimerKind, dueAtMs: number, contactId: string, token: number, agentId?: string): void {
-    const id = `${kind}:${contactId}:${token}:${dueAtMs}`;
-    this.timers.push(agentId === undefined ? { id, kind, dueAtMs, contactId, token } : { id, kind, dueAtMs, contactId, token, agentId });
+    this.timers.push(timerRequest(kind, dueAtMs, contactId, token, agentId));
   }
 
   /** A fresh fencing token. */

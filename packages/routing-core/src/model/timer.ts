@@ -39,3 +39,9 @@ export interface TimerRequest {
   readonly agentId?: string;
   readonly token: number;
 }
+
+/** The request of a timer, with its deterministic id (the one place that id is made). */
+export function timerRequest(kind: TimerKind, dueAtMs: number, contactId: string, token: number, agentId?: string): TimerRequest {
+  const id = `${kind}:${contactId}:${token}:${dueAtMs}`;
+  return agentId === undefined ? { id, kind, dueAtMs, contactId, token } : { id, kind, dueAtMs, contactId, token, agentId };
+}

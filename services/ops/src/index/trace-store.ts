@@ -92,28 +92,29 @@ export class TraceStore {
     const fields = await this.redis.hgetallBuffer(this.contactKey(contactId));
     const names = Object.keys(fields);
     if (names.length === 0) return undefined;
-    const events = names
-      .filter((name) => name.startsWith(EVENT_FIELD))
-      .map((name) => ({ at: positionOf(name), bytes: fields[name]! }))
-      .sort((a, b) => a.at.seq - b.at.seq || a.at.index - b.at.index)
-      .map(({ bytes }) => RoutingEvent.decode(bytes));
+    const events = eventsIn(fields);
     const contact = fields.contact ? Contact.decode(fields.contact) : undefined;
     return { ...(contact ? { contact } : {}), traceId: fields.trace?.toString() ?? '', events };
   }
 
   /** Supervisors' actions concerning an agent, in record order (empty when none within the TTL). */
   async agentActions(agentId: string): Promise<RoutingEvent[]> {
-    const fields = await this.redis.hgetallBuffer(this.agentKey(agentId));
-    return Object.keys(fields)
-      .map((name) => ({ at: positionOf(name), bytes: fields[name]! }))
-      .sort((a, b) => a.at.seq - b.at.seq || a.at.index - b.at.index)
-      .map(({ bytes }) => RoutingEvent.decode(bytes));
+    return eventsIn(await this.redis.hgetallBuffer(this.agentKey(agentId)));
   }
 
   /** The most recently arrived contact ids, newest first. */
   async recent(limit: number): Promise<string[]> {
     return this.redis.zrevrange(this.recentKey, 0, Math.max(0, limit - 1));
   }
+}
+
+/** The events among a hash's fields, decoded, in record order. */
+function eventsIn(fields: Record<string, Buffer>): RoutingEvent[] {
+  return Object.keys(fields)
+    .filter((name) => name.startsWith(EVENT_FIELD))
+    .map((name) => ({ at: positionOf(name), bytes: fields[name]! }))
+    .sort((a, b) => a.at.seq - b.at.seq || a.at.index - b.at.index)
+    .map(({ bytes }) => RoutingEvent.decode(bytes));
 }
 
 /** Where an event field's event sits on ROUTING; fields indexed before batches (`e:<seq>`) are the only event of their message. */
