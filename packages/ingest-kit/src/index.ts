@@ -21,3 +21,4 @@ export { bearerToken, constantTimeEqual, hmacBase64, hmacHex } from './secrets.j
 export { retryAfterSeconds, SourceLimiter, type LimitDecision } from './source-limiter.js';
 export { withReceiveSpan } from './spans.js';
 export { parseJsonOrThrow, parseOrThrow } from './validation.js';
+export { DEFAULT_REPLAY_BUCKET, DEFAULT_REPLAY_WINDOW_SECONDS, ReplayGuard, type SignedRequestStamp } from './replay-guard.js';
