@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from 'nats';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
+import { createRedis, redisSettingsFromEnv } from '@switchboard/state';
 import { startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
 
 /** Fresh NATS and Redis for one benchmark run: nothing else competes for them, and nothing is left behind. */
@@ -17,7 +18,7 @@ export async function startBenchServers(): Promise<BenchServers> {
   const nats = await startPrivateNats();
   const redis = await startPrivateRedis();
   const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1 });
-  const rd = new Redis(redis.url);
+  const rd = createRedis('bench', {}, redisSettingsFromEnv({ REDIS_URL: redis.url }));
   const names = DEFAULT_BUS_NAMES;
   await ensureStreams(await nc.jetstreamManager(), names, {
     replicas: 1, duplicateWindowMs: 120_000, contactsMaxAgeMs: 86_400_000, routingMaxAgeMs: 86_400_000,

@@ -12,3 +12,8 @@ export {
   type TimerEntry,
   type Transition,
 } from './domain-store.js';
+export { createRedis, DEFAULT_REDIS_URL, RedisConfigError, redisSettingsFromEnv, type RedisSettings } from './redis-connection.js';
+export {
+  aclPasswordHash, opsKeyPrefix, REDIS_USERS, redisAclRules, renderRedisAcl, renderRedisAclTemplate,
+  type RedisAclRule, type RedisUser, type RenderRedisAclOptions,
+} from './redis-acl.js';

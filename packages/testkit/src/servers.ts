@@ -53,13 +53,27 @@ export async function startPrivateNats(): Promise<PrivateServer> {
   return startPrivate(server, `nats://127.0.0.1:${port}`, storeDir);
 }
 
+/** Options of {@link startPrivateRedis}: an ACL file, TLS, any other redis-server arguments. */
+export interface PrivateRedisOptions {
+  /** `--aclfile`: users and their permissions (the default user is whatever the file says). */
+  readonly aclFile?: string;
+  /** TLS only (no plaintext port): PEM files; `authClients` asks clients for a certificate (mutual TLS). */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string; readonly authClients?: boolean };
+  readonly args?: readonly string[];
+}
+
 /** A private `redis-server` on a free port that keeps nothing on disk, like production's cache tier. */
-export async function startPrivateRedis(): Promise<PrivateServer> {
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sb-redis-'));
-  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir];
+  const listen = options.tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.cert, '--tls-key-file', options.tls.key,
+      '--tls-ca-cert-file', options.tls.ca, '--tls-auth-clients', options.tls.authClients ? 'yes' : 'no']
+    : ['--port', String(port)];
+  const args = ['--bind', '127.0.0.1', ...listen, '--save', '', '--appendonly', 'no', '--dir', dir,
+    ...(options.aclFile ? ['--aclfile', options.aclFile] : []), ...(options.args ?? [])];
   const server = new ServerProcess('redis-server', process.env.REDIS_SERVER_BIN ?? 'redis-server', args, port);
-  return startPrivate(server, `redis://127.0.0.1:${port}`, dir);
+  return startPrivate(server, `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`, dir);
 }
 
 async function startPrivate(server: ServerProcess, url: string, dir: string): Promise<PrivateServer> {

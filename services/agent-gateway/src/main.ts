@@ -1,6 +1,6 @@
 import { telemetry } from './instrumentation.js';
-import { Redis } from 'ioredis';
 import { connectBus } from '@switchboard/bus';
+import { createRedis, redisSettingsFromEnv } from '@switchboard/state';
 import { createLogger } from '@switchboard/telemetry';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import { stopOnSignals } from '@switchboard/grpc-edge';
@@ -12,7 +12,7 @@ const logger = createLogger({ service: 'agent-gateway', level: process.env.LOG_L
 const config = loadGatewayConfig(process.env);
 const directory = AgentDirectory.load(config.directoryFile);
 const nc = await connectBus({ url: config.natsUrl, name: 'agent-gateway', logger });
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+const redis = createRedis('agent-gateway', { maxRetriesPerRequest: 2 }, redisSettingsFromEnv(process.env));
 redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
 const gateway = await startAgentGateway({
   nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, jwtSecret: config.jwtSecret, directory, logger,

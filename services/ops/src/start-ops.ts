@@ -1,9 +1,9 @@
 import { ServerCredentials, type Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { RouterClient } from '@switchboard/router-api';
+import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
 import { buildOpsGrpc } from './grpc/server.js';
 import { buildOpsHttp } from './http/app.js';
@@ -18,6 +18,8 @@ export interface StartOpsOptions {
   readonly logger: Logger;
   readonly names?: BusNames;
   readonly keyPrefix?: string;
+  /** User, password and TLS for Redis (main reads them with redisSettingsFromEnv); else `config.redisUrl` alone. */
+  readonly redisSettings?: RedisSettings;
 }
 
 /** A running ops service. */
@@ -38,7 +40,8 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const names = options.names ?? DEFAULT_BUS_NAMES;
   const logger = options.logger.child({ component: 'ops', domain: config.domain });
   const nc = await connectBus({ url: config.natsUrl, name: `ops ${config.domain}`, logger });
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(n * 100, 1_000) });
+  const redis = createRedis('ops', { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(n * 100, 1_000) },
+    options.redisSettings ?? redisSettingsFromEnv({ REDIS_URL: config.redisUrl }));
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
   await redis.connect();
   const jsm = await nc.jetstreamManager();

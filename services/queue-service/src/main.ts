@@ -1,6 +1,6 @@
 import { telemetry } from './instrumentation.js';
-import { Redis } from 'ioredis';
 import { connectBus, ensureStreams } from '@switchboard/bus';
+import { createRedis, redisSettingsFromEnv } from '@switchboard/state';
 import { createLogger } from '@switchboard/telemetry';
 import { createMetricsRegistry, startMetricsServer } from '@switchboard/metrics';
 import { stopOnSignals } from '@switchboard/grpc-edge';
@@ -11,7 +11,7 @@ const logger = createLogger({ service: 'queue-service', level: process.env.LOG_L
 const config = loadQueueServiceConfig(process.env);
 const nc = await connectBus({ url: config.natsUrl, name: 'queue-service', logger });
 await ensureStreams(await nc.jetstreamManager(), config.names);
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+const redis = createRedis('queue-service', { maxRetriesPerRequest: 2 }, redisSettingsFromEnv(process.env));
 redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
 const service = await startQueueService({
   nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, jwtSecret: config.jwtSecret, logger,

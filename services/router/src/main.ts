@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createMetricsRegistry, metricsHandler } from '@switchboard/metrics';
 import { createLogger, startTelemetry } from '@switchboard/telemetry';
 import { loadRuleSet } from './rules/classify.js';
+import { redisSettingsFromEnv } from '@switchboard/state';
 import { startRouter } from './start-router.js';
 import { DEFAULT_CHECKPOINT_POLICY } from './worker/checkpointer.js';
 
@@ -24,6 +25,7 @@ const rulesFile = env.ROUTER_RULES_FILE ?? fileURLToPath(new URL('../config/rout
 const router = await startRouter({
   natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
   redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  redisSettings: redisSettingsFromEnv(env),
   domains: (env.ROUTER_DOMAINS ?? 'default').split(',').map((d) => d.trim()).filter(Boolean),
   rules: loadRuleSet(rulesFile),
   logger,

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { CheckpointArchive, connectBus, DEFAULT_BUS_NAMES, ensureStreams, streamLimitsFromEnv, type BusNames } from '@switchboard/bus';
+import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import { commitMetrics, type CommitMetrics, type Registry } from '@switchboard/metrics';
 import type { RuleSet } from './rules/classify.js';
 import { createRouterMetrics } from './metrics/router-metrics.js';
@@ -16,6 +17,8 @@ import { createCheckpointMetrics } from './metrics/checkpoint-metrics.js';
 export interface RouterOptions {
   readonly natsUrl: string;
   readonly redisUrl: string;
+  /** User, password and TLS for Redis (main reads them with redisSettingsFromEnv); else `redisUrl` alone. */
+  readonly redisSettings?: RedisSettings;
   readonly domains: readonly string[];
   readonly rules: RuleSet;
   readonly logger: Logger;
@@ -52,9 +55,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const logger = options.logger.child({ component: 'router', replicaId });
   const nc = await connectBus({ url: options.natsUrl, name: `router ${replicaId}`, logger });
   // Offline queueing off: a command Redis cannot take now must fail fast, not run minutes later.
-  const redis = new Redis(options.redisUrl, {
+  const redis = createRedis('router', {
     lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 100, 1_000),
-  });
+  }, options.redisSettings ?? redisSettingsFromEnv({ REDIS_URL: options.redisUrl }));
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
   const commits = options.metrics && commitMetrics(options.metrics);
   if (commits) countCommands(redis, commits);

@@ -6,6 +6,7 @@ import type { AgentProfile } from '@switchboard/routing-core';
 import type { Subscription } from 'nats';
 import { agentEventsOf, RouterClient } from '@switchboard/router-api';
 import type { Registry } from '@switchboard/metrics';
+import type { RedisSettings } from '@switchboard/state';
 import { ruleSetFrom } from '../rules/classify.js';
 import { startRouter, type RunningRouter } from '../start-router.js';
 
@@ -44,13 +45,14 @@ export class RouterHarness {
   }
 
   /** Starts a router replica in this process and waits until some replica owns the domain. */
-  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; natsUrl?: string; metrics?: Registry } = {}): Promise<RunningRouter> {
+  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; redisSettings?: RedisSettings; natsUrl?: string; metrics?: Registry } = {}): Promise<RunningRouter> {
     const router = await startRouter({
       natsUrl: options.natsUrl ?? this.nats.url, redisUrl: options.redisUrl ?? this.redis.url, domains: [this.domain],
       rules: ruleSetFrom(this.rules), logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), names: this.names,
       keyPrefix: this.scope.redisPrefix, leaseTtlMs: options.leaseTtlMs ?? 1_500, ackWaitMs: 2_000,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.redisSettings ? { redisSettings: options.redisSettings } : {}),
     });
     this.routers.push(router);
     await this.waitForOwner();
