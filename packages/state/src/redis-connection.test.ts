@@ -40,5 +40,6 @@ describe('redisSettingsFromEnv', () => {
     const settings = redisSettingsFromEnv({ REDIS_URL: 'rediss://redis.internal:6380', REDIS_TLS_CA: ca, REDIS_TLS_CERT: ca, REDIS_TLS_KEY: ca });
     expect(settings.tls).toMatchObject({ servername: 'redis.internal', ca: expect.stringContaining('ca'), cert: expect.any(String), key: expect.any(String) });
     expect(redisSettingsFromEnv({ REDIS_URL: 'rediss://h:1' }).tls).toEqual({ servername: 'h' });
+    expect(redisSettingsFromEnv({ REDIS_URL: 'rediss://127.0.0.1:1' }).tls).toEqual({});
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 
@@ -51,7 +52,8 @@ export function redisSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Redi
     throw new RedisConfigError('REDIS_TLS_CERT and REDIS_TLS_KEY go together (a client certificate needs its key)');
   }
   const tls: ConnectionOptions | undefined = url.protocol === 'rediss:' ? {
-    servername: url.hostname,
+    // SNI carries host names only (RFC 6066); an IP is checked against the certificate's IP SANs.
+    ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }),
     ...(env.REDIS_TLS_CA ? { ca: pem(env, 'REDIS_TLS_CA') } : {}),
     ...(env.REDIS_TLS_CERT ? { cert: pem(env, 'REDIS_TLS_CERT'), key: pem(env, 'REDIS_TLS_KEY') } : {}),
   } : undefined;
