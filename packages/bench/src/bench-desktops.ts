@@ -1,6 +1,6 @@
-import { credentials, Metadata, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { AgentServiceClient, Channel, type ConnectResponse, type Offer, type SignInRequest, type SignInResponse } from '@switchboard/contracts';
-import { signToken } from '@switchboard/grpc-edge';
+import { grpcChannelCredentials, signToken } from '@switchboard/grpc-edge';
 
 /** One offer as a desktop saw it. */
 export interface OfferSample {
@@ -28,7 +28,7 @@ export class BenchDesktops {
   private readonly streams: ClientReadableStream<ConnectResponse>[] = [];
 
   constructor(port: number) {
-    this.client = new AgentServiceClient(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.max_concurrent_streams': 10_000 });
+    this.client = new AgentServiceClient(`127.0.0.1:${port}`, grpcChannelCredentials(), { 'grpc.max_concurrent_streams': 10_000 });
   }
 
   /** Signs every agent in and opens its stream. @throws ServiceError when the gateway refuses one. */

@@ -8,3 +8,4 @@ export { addHealthAndReflection, bindGrpc, protoRoot, shutdownGrpc, type HealthA
 export { callRouter, type RouterAnswer } from './router-reply.js';
 export { EdgeConfigError, envNumber, loadEdgeConfig, type EdgeConfig, type EdgePorts } from './edge-config.js';
 export { stopOnSignals } from './stop-on-signals.js';
+export { grpcChannelCredentials, grpcServerCredentials, GrpcTlsConfigError } from './tls.js';

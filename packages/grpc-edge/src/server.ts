@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, type ServerCredentials } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { linkDescriptorFiles } from './descriptor-links.js';
+import { grpcServerCredentials } from './tls.js';
 
 /**
  * Where the `.proto` sources live: `SWITCHBOARD_PROTO_DIR`, else the repository's `proto/`
@@ -47,10 +48,13 @@ export function addHealthAndReflection(server: Server, options: HealthAndReflect
   return health;
 }
 
-/** Binds (port 0 picks a free one) and resolves with the bound port. Plaintext: TLS ends at the mesh's edge proxy. */
-export function bindGrpc(server: Server, host: string, port: number): Promise<number> {
+/**
+ * Binds (port 0 picks a free one) and resolves with the bound port. TLS when `GRPC_TLS_CERT` /
+ * `GRPC_TLS_KEY` are set (see grpcServerCredentials), else plaintext behind the mesh's edge proxy.
+ */
+export function bindGrpc(server: Server, host: string, port: number, credentials: ServerCredentials = grpcServerCredentials()): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(`${host}:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   });
 }
 

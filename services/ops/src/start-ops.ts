@@ -1,7 +1,8 @@
-import { ServerCredentials, type Server } from '@grpc/grpc-js';
+import type { Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
+import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
 import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
@@ -59,7 +60,7 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const httpPort = (http.server.address() as { port: number }).port;
   const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger);
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    grpc.bindAsync(`${config.host}:${config.grpcPort}`, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))));
+    grpc.bindAsync(`${config.host}:${config.grpcPort}`, grpcServerCredentials(), (error, port) => (error ? reject(error) : resolve(port))));
   const healthTimer = setInterval(() => health.set(ready() ? 'SERVING' : 'NOT_SERVING'), 2_000);
   healthTimer.unref();
   logger.info({ httpPort, grpcPort }, 'ops listening');

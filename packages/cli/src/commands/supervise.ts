@@ -1,9 +1,10 @@
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import {
   AgentServiceClient, Channel, QueueServiceClient, type ReprioritizeRequest, type ReprioritizeResponse, ContactState, Presence, type UpdateAgentRequest, type UpdateAgentResponse, type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
 } from '@switchboard/contracts';
 import { DevSecretsFileError, devSecretsFile } from '../start/dev-secrets.js';
+import { grpcChannelCredentials } from '@switchboard/grpc-edge';
 import { findRepoRoot } from '../start/repo-root.js';
 import { mintToken, resolveJwtSecret, TokenError } from './token.js';
 
@@ -40,13 +41,13 @@ type Unary<Req, Res> = (request: Req, metadata: Metadata, callback: (error: Serv
  * refusal is printed as the gateway gave it (e.g. PERMISSION_DENIED for a desk token).
  */
 async function callGateway<Req, Res>(options: SuperviseOptions, pick: (client: AgentServiceClient) => Unary<Req, Res>, request: Req): Promise<Res> {
-  const client = new AgentServiceClient(options.gateway ?? process.env.SWITCHBOARD_GATEWAY ?? DEFAULT_GATEWAY, credentials.createInsecure());
+  const client = new AgentServiceClient(options.gateway ?? process.env.SWITCHBOARD_GATEWAY ?? DEFAULT_GATEWAY, grpcChannelCredentials());
   return callWith(options, client, pick(client), request);
 }
 
 /** The same, on QueueService (`--queue-service`). */
 async function callQueueService<Req, Res>(options: SuperviseOptions, pick: (client: QueueServiceClient) => Unary<Req, Res>, request: Req): Promise<Res> {
-  const client = new QueueServiceClient(options.queueService ?? process.env.SWITCHBOARD_QUEUE_SERVICE ?? DEFAULT_QUEUE_SERVICE, credentials.createInsecure());
+  const client = new QueueServiceClient(options.queueService ?? process.env.SWITCHBOARD_QUEUE_SERVICE ?? DEFAULT_QUEUE_SERVICE, grpcChannelCredentials());
   return callWith(options, client, pick(client), request);
 }
 
