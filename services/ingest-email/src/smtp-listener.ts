@@ -2,6 +2,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { classifyError, retryAfterSeconds, SourceLimiter, type IngestFailure } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
 import type { EmailIngestor } from './ingest.js';
+import { smtpTlsFromEnv, type SmtpTlsOptions } from './smtp-tls.js';
 
 /** Options of {@link createSmtpListener}. */
 export interface SmtpListenerOptions {
@@ -13,6 +14,8 @@ export interface SmtpListenerOptions {
   readonly connectionsPerMinute?: number;
   /** Host name in the greeting. */
   readonly hostname?: string;
+  /** STARTTLS with this certificate; by default from `SMTP_TLS_CERT`/`SMTP_TLS_KEY`, none when unset. */
+  readonly starttls?: SmtpTlsOptions;
 }
 
 /** An error smtp-server sends to the client as `<responseCode> <message>`. */
@@ -50,12 +53,15 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   const limiter = new SourceLimiter(options.connectionsPerMinute ?? 120, 60_000);
   const log = options.logger.child({ component: 'smtp' });
+  const tls = options.starttls ?? smtpTlsFromEnv();
   return new SMTPServer({
     name: options.hostname ?? 'switchboard-ingest-email',
     banner: 'Switchboard ingest-email',
     size: maxBytes,
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    // STARTTLS is offered once a certificate is configured; sending MTAs use it opportunistically.
+    disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     logger: false,
     closeTimeout: 5_000,
     onConnect(session, callback) {
