@@ -10,6 +10,8 @@ import { startQueueService, type RunningQueueService } from '@switchboard/queue-
 import { ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import { createLogger } from '@switchboard/telemetry';
+import { createRedis, redisSettingsFromEnv } from '@switchboard/state';
+import { startAclRedis, type AclRedis } from '@switchboard/state/testing';
 
 /** The HS256 secret of every test token. */
 export const SECRET = 'test-secret-of-the-agents-tests';
@@ -25,6 +27,8 @@ export interface MeshOptions {
    * (`DEFAULT_BUS_NAMES`) — for tests that run real ingestion services beside it, which use those.
    */
   readonly privateNatsUrl?: string;
+  /** A private Redis with the deployment's ACL: router, gateway and queue service each log in as their own user. */
+  readonly redisAcl?: boolean;
 }
 
 /** A router, an agent gateway and a queue service on the shared test NATS/Redis, with unique names. */
@@ -33,6 +37,7 @@ export class Mesh {
     readonly scope: TestScope, readonly names: BusNames, readonly nats: TestNats, readonly redis: TestRedis,
     readonly router: RunningRouter, readonly gateway: RunningAgentGateway, readonly queues: RunningQueueService,
     readonly agentClient: AgentServiceClient, readonly queueClient: QueueServiceClient,
+    readonly acl?: AclRedis,
   ) {}
 
   static async start(options: MeshOptions): Promise<Mesh> {
@@ -42,8 +47,11 @@ export class Mesh {
     const nats = options.privateNatsUrl ? await privateNats(options.privateNatsUrl) : await connectTestNats(scope);
     const redis = await connectTestRedis(scope);
     await ensureStreams(nats.jsm, names);
+    const acl = options.redisAcl ? await startAclRedis(scope.redisPrefix) : undefined;
+    const settings = (user: 'router' | 'agent-gateway' | 'queue-service') => redisSettingsFromEnv(acl!.env(user));
     const level = process.env.TEST_LOG_LEVEL ?? 'silent';
     const router = await startRouter({
+      ...(acl ? { redisSettings: settings('router') } : {}),
       natsUrl: nats.url, redisUrl: redis.url, domains: [scope.domain], rules: ruleSetFrom(options.rules), logger: pino({ level }),
       names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000,
     });
@@ -53,11 +61,12 @@ export class Mesh {
     }
     const logger = createLogger({ service: 'agents-test', level });
     const common = { nc: nats.nc, redis: redis.redis, names, domain: scope.domain, redisPrefix: scope.redisPrefix, jwtSecret: SECRET, logger, host: '127.0.0.1', port: 0 };
-    const gateway = await startAgentGateway({ ...common, directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
-    const queues = await startQueueService({ ...common, ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
+    const own = (user: 'agent-gateway' | 'queue-service') => (acl ? { redis: acl.adopt(createRedis(user, { maxRetriesPerRequest: 2 }, settings(user))) } : {});
+    const gateway = await startAgentGateway({ ...common, ...own('agent-gateway'), directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
+    const queues = await startQueueService({ ...common, ...own('queue-service'), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
     return new Mesh(scope, names, nats, redis, router, gateway, queues,
       new AgentServiceClient(`127.0.0.1:${gateway.port}`, credentials.createInsecure()),
-      new QueueServiceClient(`127.0.0.1:${queues.port}`, credentials.createInsecure()));
+      new QueueServiceClient(`127.0.0.1:${queues.port}`, credentials.createInsecure()), acl);
   }
 
   get domain(): string {
@@ -88,6 +97,7 @@ export class Mesh {
     await this.gateway.close(500);
     await this.queues.close(500);
     await this.router.stop().catch(() => undefined);
+    await this.acl?.stop();
     await this.redis.cleanup();
     await this.nats.cleanup();
   }

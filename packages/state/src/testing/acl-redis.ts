@@ -26,6 +26,8 @@ export interface AclRedis {
   env(user: RedisUser): Record<string, string>;
   /** A client logged in as `credentials` (lazy: the first command connects, and fails on a refused login). */
   client(credentials: AclCredentials | undefined): Redis;
+  /** Disconnects `redis` (a service's own client) when the server stops; returns it. */
+  adopt(redis: Redis): Redis;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,10 @@ export async function startAclRedis(prefix: string, options: Omit<PrivateRedisOp
         ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
       });
       redis.on('error', () => undefined); // a refused login is what some tests expect; the command's promise reports it
+      clients.push(redis);
+      return redis;
+    },
+    adopt: (redis) => {
       clients.push(redis);
       return redis;
     },
