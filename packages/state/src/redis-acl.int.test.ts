@@ -109,7 +109,8 @@ describe('Redis ACL users per service', () => {
 
 describe('the deployment ACL (deploy/redis)', () => {
   it('ships the template rendered from redisAclRules', () => {
-    expect(readFileSync(join(DEPLOY, 'users.acl.template'), 'utf8')).toBe(renderRedisAclTemplate());
+    // After changing redisAclRules: pnpm --filter @switchboard/state exec tsx src/write-acl-template.ts
+    expect(readFileSync(join(DEPLOY, 'users.acl.template'), 'utf8'), 'deploy/redis/users.acl.template is stale').toBe(renderRedisAclTemplate());
   });
 
   it('render-acl.sh refuses a missing password, generates them on first start, and redis-server logs the services in with them', async () => {
