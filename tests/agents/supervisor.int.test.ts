@@ -149,7 +149,7 @@ describe('supervisor controls', () => {
     const [s1, lead, pbx] = [await token('s1'), await token('lead', 'supervisor'), await token('pbx', 'platform')];
     const update = (body: Record<string, unknown>, as = lead) => bufCurl(a, `${AGENT}/UpdateAgent`, { agentId: 's1', ...body }, as);
     expect(await update({ updateMask: 'capacities', capacities: [{ channel: 'CHANNEL_PHONE', maxConcurrent: 0 }] }, s1)).toMatchObject({ ok: false, code: 'permission_denied' });
-    expect(await update({ updateMask: 'agent_id' })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('update_mask') });
+    expect(await update({ updateMask: 'agentId' })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('update_mask') });
     expect(await update({ updateMask: 'queues', queues: [] })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('queues') });
     ok(await bufCurl(a, `${AGENT}/SignIn`, {}, s1));
     // No phone capacity: a call waits beside the free agent.
