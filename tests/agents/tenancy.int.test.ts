@@ -154,7 +154,14 @@ describe('tenants and teams at the gRPC edges', () => {
     expect(await outcome(call(g.forceAssign.bind(g), { contactId: 'tn-2', agentId: 'c1' }, md.vipLead)))
       .toEqual(denied(/^ForceAssign: agent "c1" is in team "core", outside the teams you supervise \(vip\)$/));
     expect(await contactOf('tn-2')).toMatchObject({ state: 'QUEUED' });
-    expect(await outcome(call(g.endContact.bind(g), { contactId: 'tn-2', reason: 'test over' }, md.vipLead))).toBe('OK');
+    // Ringing at c1 (core), it concerns c1: the vip lead may neither cancel nor end it, the core lead may.
+    await call(g.setAgentPresence.bind(g), { agentId: 'c1', presence: Presence.PRESENCE_AVAILABLE, reason: '' }, md.coreLead);
+    await until('tn-2 ringing at c1', async () => (await contactOf('tn-2'))?.agentId === 'c1');
+    const q = mesh.queueClient;
+    expect(await outcome(call(q.cancel.bind(q), { domain: '', contactId: 'tn-2', reason: 'left' }, md.vipLead)))
+      .toEqual(denied('Cancel: the agent of contact "tn-2" ("c1") is in team "core", outside the teams you supervise (vip)'));
+    expect(await outcome(call(g.endContact.bind(g), { contactId: 'tn-2', reason: 'test over' }, md.vipLead))).toEqual(denied(/^EndContact: agent "c1" is in team "core"/));
+    expect(await outcome(call(g.endContact.bind(g), { contactId: 'tn-2', reason: 'test over' }, md.coreLead))).toBe('OK');
   });
 
   it('lets ops watch any team of the domain and nothing more', async () => {

@@ -35,6 +35,17 @@ async function standing(deps: QueueServiceDeps, domain: string, contactId: strin
 }
 
 /**
+ * A contact ringing at or connected with an agent concerns that agent: a supervisor acts on it
+ * only when the agent's team is theirs (a waiting contact, or their own desk's, concerns no one else).
+ * @throws RpcError PERMISSION_DENIED
+ */
+async function requireAgentTeam(deps: QueueServiceDeps, principal: Principal, domain: string, contact: ContactView, what: string): Promise<void> {
+  if (contact.agentId === undefined || contact.agentId === principal.subject) return;
+  const agent = await routerAgent(deps, domain, contact.agentId);
+  if (agent) requireTeam(principal, agent.team, what, `the agent of contact "${contact.id}" ("${contact.agentId}")`);
+}
+
+/**
  * Enqueue: the contact goes to CONTACTS as an ingestion service would put it (Nats-Msg-Id from its
  * id, so a retry is a duplicate), straight into `queue_id` when given. Position and estimate are
  * those the router reports within a moment; 0 while it has not routed the contact yet.
@@ -70,6 +81,7 @@ export async function cancel(deps: QueueServiceDeps, request: CancelRequest, pri
   const { contact } = await routerPosition(deps, domain, request.contactId);
   if (!contact) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
   if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED') throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only waiting contacts can be cancelled`);
+  if (principal.role === 'supervisor') await requireAgentTeam(deps, principal, domain, contact, 'Cancel');
   await callRouter(() => deps.router(domain).command({ type: 'ABANDON', contactId: contact.id }, `qs:cancel:${contact.id}`));
   return {};
 }
@@ -89,11 +101,7 @@ export async function reprioritize(deps: QueueServiceDeps, request: Reprioritize
   if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED' && contact.state !== 'CONNECTED') {
     throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only a live contact can be re-prioritised`);
   }
-  // Ringing or connected, the contact concerns its agent: that agent's team must be the supervisor's.
-  if (contact.agentId !== undefined && contact.agentId !== principal.subject) {
-    const agent = await routerAgent(deps, domain, contact.agentId);
-    if (agent) requireTeam(principal, agent.team, 'Reprioritize', `the agent of contact "${contact.id}" ("${contact.agentId}")`);
-  }
+  await requireAgentTeam(deps, principal, domain, contact, 'Reprioritize');
   await callRouter(() => deps.router(domain).command({ type: 'REPRIORITIZE', contactId: contact.id, basePriority: request.priority,
     ...(request.reason ? { reason: request.reason } : {}), by: principal.subject }));
   const after = await routerPosition(deps, domain, contact.id);
