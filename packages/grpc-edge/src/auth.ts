@@ -192,7 +192,9 @@ export class TokenVerifier {
         if (!this.secret) throw unauthenticated('HS256 tokens are not accepted here (no shared secret is configured); use a token of the identity provider');
         ({ payload } = await jwtVerify(token, this.secret, { ...common, algorithms: [SHARED_ALGORITHM], issuer: this.options.issuer }));
       } else {
-        if (!this.jwks) throw unauthenticated(`${alg ?? 'unsigned'} tokens are not accepted here (no JWKS is configured); use an HS256 token`);
+        // The header is the caller's text: named back only when it looks like an algorithm.
+        const shown = /^[A-Za-z0-9]{2,16}$/.test(alg ?? '') ? `${alg} tokens are` : 'tokens of this algorithm are';
+        if (!this.jwks) throw unauthenticated(`${shown} not accepted here (no JWKS is configured); use an HS256 token`);
         ({ payload } = await jwtVerify(token, this.jwks, { ...common, algorithms: JWKS_ALGORITHMS, issuer: this.options.jwksIssuer }));
       }
     } catch (error) {
