@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signToken, type Role } from '@switchboard/grpc-edge';
+import type { Role } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
 import { bufCurl, type CurlResult } from './support/buf-curl.js';
 import { agent, agentRules } from './support/fixtures.js';
-import { Mesh, SECRET, until } from './support/mesh.js';
+import { Mesh, until } from './support/mesh.js';
 
 const AGENT = 'switchboard.v1.AgentService';
 const QUEUE = 'switchboard.v1.QueueService';
@@ -11,7 +11,7 @@ const QUEUE = 'switchboard.v1.QueueService';
 describe('a generic gRPC client (buf curl, reflection only)', () => {
   let mesh: Mesh;
   let router: RouterClient;
-  const token = (subject: string, role: Role = 'agent') => signToken(SECRET, { subject, role, ttl: '10m' });
+  const token = (subject: string, role: Role = 'agent') => mesh.token(subject, role);
   const ok = (r: CurlResult) => {
     if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
     return r.body;

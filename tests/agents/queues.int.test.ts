@@ -87,7 +87,7 @@ describe('estimated wait under steady load', () => {
   const subs: Subscription[] = [];
   beforeAll(async () => {
     mesh = await Mesh.start({ rules: agentRules(), agents: [] });
-    await call(mesh.queueClient.createQueue.bind(mesh.queueClient), { queue: queue({ id: 'load' }) }, await mesh.auth('lead', 'ops'));
+    await call(mesh.queueClient.createQueue.bind(mesh.queueClient), { queue: queue({ id: 'load' }) }, await mesh.auth('lead', 'supervisor'));
     desks = new SimulatedDesks(mesh.nats.nc, { domain: mesh.domain, names: mesh.names, agents: DESKS, prefix: 'sim', capacity: { phone: 1 }, queues: [{ queueId: 'load', priority: 1 }], handleMs: HANDLE_MS });
     // The router's own timestamps of each first offer, not the moment this process heard of it.
     for (const id of desks.agentIds()) {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { signToken, type Role } from '@switchboard/grpc-edge';
+import type { Role } from '@switchboard/grpc-edge';
 import { startOps, type RunningOps } from '@switchboard/ops';
 import { RouterClient } from '@switchboard/router-api';
 import { bufCurl, type CurlResult } from './support/buf-curl.js';
@@ -13,10 +13,13 @@ const AGENT = 'switchboard.v1.AgentService';
 const QUEUE = 'switchboard.v1.QueueService';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The mesh's domain, which the CLI signs its tokens for (as SWITCHBOARD_DOMAIN tells it on a real site). */
+let meshDomain = 'default';
+
 /** `switchboard <args>` as an operator runs it, signing with the test's secret. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('pnpm', ['-s', 'switchboard', ...args], { cwd: ROOT, env: { ...process.env, SWITCHBOARD_JWT_SECRET: SECRET }, timeout: 60_000 },
+    execFile('pnpm', ['-s', 'switchboard', ...args], { cwd: ROOT, env: { ...process.env, SWITCHBOARD_JWT_SECRET: SECRET, SWITCHBOARD_DOMAIN: meshDomain }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }
@@ -30,7 +33,7 @@ describe('supervisor controls', () => {
   let mesh: Mesh;
   let ops: RunningOps;
   let router: RouterClient;
-  const token = (subject: string, role: Role = 'agent') => signToken(SECRET, { subject, role, ttl: '10m' });
+  const token = (subject: string, role: Role = 'agent') => mesh.token(subject, role);
   const ok = (r: CurlResult) => {
     if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
     return r.body;
@@ -49,6 +52,7 @@ describe('supervisor controls', () => {
   });
   beforeAll(async () => {
     mesh = await Mesh.start({ rules: agentRules(), agents: [agent('s1'), agent('s2')], graceSeconds: 30 });
+    meshDomain = mesh.domain;
     router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
     ops = await startOps({
       config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600 },
@@ -145,7 +149,7 @@ describe('supervisor controls', () => {
     const [s1, lead, pbx] = [await token('s1'), await token('lead', 'supervisor'), await token('pbx', 'platform')];
     const update = (body: Record<string, unknown>, as = lead) => bufCurl(a, `${AGENT}/UpdateAgent`, { agentId: 's1', ...body }, as);
     expect(await update({ updateMask: 'capacities', capacities: [{ channel: 'CHANNEL_PHONE', maxConcurrent: 0 }] }, s1)).toMatchObject({ ok: false, code: 'permission_denied' });
-    expect(await update({ updateMask: 'team' })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('update_mask') });
+    expect(await update({ updateMask: 'agentId' })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('update_mask') });
     expect(await update({ updateMask: 'queues', queues: [] })).toMatchObject({ ok: false, code: 'invalid_argument', message: expect.stringContaining('queues') });
     ok(await bufCurl(a, `${AGENT}/SignIn`, {}, s1));
     // No phone capacity: a call waits beside the free agent.

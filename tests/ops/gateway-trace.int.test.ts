@@ -55,7 +55,7 @@ describe('one contact, one trace, through the agent gateway', () => {
 
   it('traces ingest → router → agent-gateway offer → accept → complete as one trace', async () => {
     const md = new Metadata();
-    md.set('authorization', `Bearer ${await signToken(SECRET, { subject: 'agent-g', role: 'agent' })}`);
+    md.set('authorization', `Bearer ${await signToken(SECRET, { subject: 'agent-g', role: 'agent', domain })}`);
     const session = await call(client.signIn.bind(client), { sessionId: '', initialPresence: undefined }, md);
     const messages: ConnectResponse[] = [];
     stream = client.connect({ sessionId: session.sessionId }, md);

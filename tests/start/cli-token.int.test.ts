@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Metadata } from '@grpc/grpc-js';
-import { TokenVerifier } from '@switchboard/grpc-edge';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, TokenVerifier } from '@switchboard/grpc-edge';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,6 +18,9 @@ function switchboard(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: nu
   });
 }
 
+/** A verifier as the services build it with the default issuer and audience. */
+const verifier = (secret: string) => new TokenVerifier({ secret, issuer: DEFAULT_ISSUER, jwksIssuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE });
+
 const bearer = (token: string) => {
   const md = new Metadata();
   md.set('authorization', `Bearer ${token}`);
@@ -26,7 +29,7 @@ const bearer = (token: string) => {
 
 /** The environment without a JWT secret of its own. */
 function envWithout(): NodeJS.ProcessEnv {
-  const { SWITCHBOARD_JWT_SECRET: _secret, ...rest } = process.env;
+  const { SWITCHBOARD_JWT_SECRET: _secret, SWITCHBOARD_DOMAIN: _domain, SWITCHBOARD_JWT_ISSUER: _issuer, SWITCHBOARD_JWT_AUDIENCE: _audience, ...rest } = process.env;
   return { ...rest, NO_COLOR: '1' };
 }
 
@@ -41,14 +44,17 @@ describe('pnpm -s switchboard token', () => {
     expect(plain, plain.stderr).toMatchObject({ code: 0 });
     const token = plain.stdout.trim();
     expect(token.split('.')).toHaveLength(3);
-    expect(await new TokenVerifier(devSecret).authenticate(bearer(token))).toEqual({ subject: 'a1', role: 'supervisor' });
+    expect(await verifier(devSecret).authenticate(bearer(token))).toEqual({ subject: 'a1', role: 'supervisor', domain: 'default', teams: ['*'] });
+    const scoped = await switchboard(['token', '--agent', 'lead', '--role', 'supervisor', '--domain', 'site-b', '--teams', 'core,vip', '--secrets-file', secretsFile], envWithout());
+    expect(scoped.code, scoped.stderr).toBe(0);
+    expect(await verifier(devSecret).authenticate(bearer(scoped.stdout.trim()))).toEqual({ subject: 'lead', role: 'supervisor', domain: 'site-b', teams: ['core', 'vip'] });
 
     const json = await switchboard(['token', '--agent', 'pbx', '--role', 'platform', '--ttl', '10m', '--json', '--secrets-file', secretsFile], envWithout());
     expect(json.code, json.stderr).toBe(0);
     const minted = JSON.parse(json.stdout) as Record<string, string>;
-    expect(minted).toMatchObject({ subject: 'pbx', role: 'platform', secretFrom: secretsFile });
+    expect(minted).toMatchObject({ subject: 'pbx', role: 'platform', domain: 'default', teams: [], secretFrom: secretsFile });
     expect(Date.parse(minted.expiresAt!) - Date.now()).toBeGreaterThan(9 * 60_000);
-    expect(await new TokenVerifier(devSecret).authenticate(bearer(minted.token!))).toEqual({ subject: 'pbx', role: 'platform' });
+    expect(await verifier(devSecret).authenticate(bearer(minted.token!))).toEqual({ subject: 'pbx', role: 'platform', domain: 'default', teams: [] });
     expect(json.stdout).not.toContain(devSecret);
   }, 60_000);
 
@@ -56,7 +62,7 @@ describe('pnpm -s switchboard token', () => {
     const envSecret = 'secret-from-the-environment-0123';
     const fromEnv = await switchboard(['token', '--agent', 'a2', '--secrets-file', secretsFile], { ...envWithout(), SWITCHBOARD_JWT_SECRET: envSecret });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
-    expect(await new TokenVerifier(envSecret).authenticate(bearer(fromEnv.stdout.trim()))).toEqual({ subject: 'a2', role: 'agent' });
+    expect(await verifier(envSecret).authenticate(bearer(fromEnv.stdout.trim()))).toEqual({ subject: 'a2', role: 'agent', domain: 'default', teams: [] });
 
     const none = await switchboard(['token', '--agent', 'a3', '--secrets-file', join(dir, 'absent.json')], envWithout());
     expect(none.code).toBe(2);
@@ -65,5 +71,7 @@ describe('pnpm -s switchboard token', () => {
     expect(none.stderr).toContain('pnpm start');
     const badRole = await switchboard(['token', '--agent', 'a3', '--role', 'root', '--secrets-file', secretsFile], envWithout());
     expect(badRole).toMatchObject({ code: 2, stderr: expect.stringContaining('--role must be one of') });
+    const badTeams = await switchboard(['token', '--agent', 'a3', '--teams', 'core', '--secrets-file', secretsFile], envWithout());
+    expect(badTeams).toMatchObject({ code: 2, stderr: expect.stringContaining('--teams is for --role supervisor only') });
   }, 60_000);
 });

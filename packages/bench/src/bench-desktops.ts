@@ -31,11 +31,14 @@ export class BenchDesktops {
     this.client = new AgentServiceClient(`127.0.0.1:${port}`, grpcChannelCredentials(), { 'grpc.max_concurrent_streams': 10_000 });
   }
 
-  /** Signs every agent in and opens its stream. @throws ServiceError when the gateway refuses one. */
-  async signIn(agentIds: readonly string[], jwtSecret: string): Promise<void> {
+  /**
+   * Signs every agent in (a desk token of `domain`, the gateway's) and opens its stream.
+   * @throws ServiceError when the gateway refuses one.
+   */
+  async signIn(agentIds: readonly string[], jwtSecret: string, domain: string): Promise<void> {
     await Promise.all(agentIds.map(async (agentId) => {
       const md = new Metadata();
-      md.set('authorization', `Bearer ${await signToken(jwtSecret, { subject: agentId, role: 'agent', ttl: '2h' })}`);
+      md.set('authorization', `Bearer ${await signToken(jwtSecret, { subject: agentId, role: 'agent', domain, ttl: '2h' })}`);
       const { sessionId } = await call<SignInRequest, SignInResponse>(this.client.signIn.bind(this.client), { sessionId: '', initialPresence: undefined }, md);
       const stream = this.client.connect({ sessionId }, md);
       stream.on('data', (m: ConnectResponse) => { if (m.offer) void this.handle(m.offer, md); });

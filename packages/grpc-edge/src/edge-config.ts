@@ -1,4 +1,5 @@
 import { assertSubjectToken, DEFAULT_BUS_NAMES, type BusNames } from '@switchboard/bus';
+import { loadTokenConfig, TokenConfigError, type TokenConfig } from './token-config.js';
 
 /** A setting is unusable: the service refuses to start and says which. */
 export class EdgeConfigError extends Error {
@@ -19,8 +20,8 @@ export interface EdgeConfig {
   readonly httpPort: number;
   /** `SWITCHBOARD_DOMAIN`, default `default`. */
   readonly domain: string;
-  /** `SWITCHBOARD_JWT_SECRET`: HS256 key of the bearer tokens (at least 16 characters). */
-  readonly jwtSecret: string;
+  /** Where bearer tokens come from and what they must claim (`SWITCHBOARD_JWT_*`, `SWITCHBOARD_JWKS_*`). */
+  readonly tokens: TokenConfig;
   /** `SB_SUBJECT_ROOT` over the production names (tests and shared NATS servers). */
   readonly names: BusNames;
   /** `SB_REDIS_PREFIX`: prefix of every Redis key (tests and shared Redis servers). */
@@ -44,10 +45,18 @@ export function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number
   return value;
 }
 
-/** Reads the settings every edge shares. @throws EdgeConfigError for a missing secret, a bad domain or port. */
+/**
+ * Reads the settings every edge shares.
+ * @throws EdgeConfigError for no token key source (neither secret nor JWKS URL), a short secret, a bad domain or port.
+ */
 export function loadEdgeConfig(env: NodeJS.ProcessEnv, port: EdgePorts): EdgeConfig {
-  const jwtSecret = env.SWITCHBOARD_JWT_SECRET ?? '';
-  if (jwtSecret.length < 16) throw new EdgeConfigError('SWITCHBOARD_JWT_SECRET must be set (at least 16 characters)');
+  let tokens: TokenConfig;
+  try {
+    tokens = loadTokenConfig(env);
+  } catch (error) {
+    if (error instanceof TokenConfigError) throw new EdgeConfigError(error.message);
+    throw error;
+  }
   const domain = env.SWITCHBOARD_DOMAIN || 'default';
   try {
     assertSubjectToken('SWITCHBOARD_DOMAIN', domain);
@@ -61,7 +70,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv, port: EdgePorts): EdgeCon
     port: envNumber(env, port.variable, port.fallback, 0, 65_535),
     httpPort: envNumber(env, port.httpVariable, port.httpFallback, 0, 65_535),
     domain,
-    jwtSecret,
+    tokens,
     names: env.SB_SUBJECT_ROOT ? { ...DEFAULT_BUS_NAMES, subjectRoot: env.SB_SUBJECT_ROOT } : DEFAULT_BUS_NAMES,
     redisPrefix: env.SB_REDIS_PREFIX ?? '',
   };

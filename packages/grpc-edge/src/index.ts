@@ -1,5 +1,9 @@
 // The public surface of @switchboard/grpc-edge: what AgentService and QueueService share at the edge.
-export { requireRole, ROLES, signToken, TokenVerifier, type Principal, type Role } from './auth.js';
+export {
+  ALL_TEAMS, inTeams, requireDomain, requireRole, requireTeam, ROLES, signToken, TokenVerifier,
+  type Principal, type Role, type TokenClaims, type TokenVerifierOptions,
+} from './auth.js';
+export { checkJwksUrl, DEFAULT_AUDIENCE, DEFAULT_ISSUER, loadTokenConfig, TokenConfigError, type TokenConfig } from './token-config.js';
 export { failStream, onCallGone, serverStream, unary, type EdgeContext } from './calls.js';
 export {
   aborted, check, failedPrecondition, invalid, notFound, permissionDenied, RpcError, toServiceError, unauthenticated, unavailable,

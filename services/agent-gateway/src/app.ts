@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { AgentServiceService } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
-import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier } from '@switchboard/grpc-edge';
+import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier, type TokenConfig } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
 import { getTracer, type Logger } from '@switchboard/telemetry';
 import type { GatewayDeps } from './deps.js';
@@ -25,7 +25,8 @@ export interface AgentGatewayOptions {
   readonly names: BusNames;
   readonly domain: string;
   readonly redisPrefix?: string;
-  readonly jwtSecret: string;
+  /** Where tokens come from and what they must claim; a token of another domain than `domain` is refused. */
+  readonly tokens: TokenConfig;
   readonly directory: AgentDirectory;
   readonly logger: Logger;
   readonly graceSeconds?: number;
@@ -53,7 +54,7 @@ export async function startAgentGateway(options: AgentGatewayOptions): Promise<R
   const sessions = new SessionStore(options.redis, options.redisPrefix ?? '', options.domain, graceSeconds * 1000);
   const hub = new DeskHub({ nc: options.nc, names: options.names, domain: options.domain, router, sessions, logger, ...(options.context ? { context: options.context } : {}) });
   const deps: GatewayDeps = {
-    edge: { service: AGENT_SERVICE, tracer, logger, verifier: new TokenVerifier(options.jwtSecret) },
+    edge: { service: AGENT_SERVICE, tracer, logger, verifier: new TokenVerifier({ ...options.tokens, domain: options.domain }) },
     tracer, logger, domain: options.domain, directory: options.directory, router, sessions, hub, graceSeconds,
     profiles: new ProfileOverrides(options.redis, options.redisPrefix ?? '', options.domain),
     heartbeatSeconds: options.heartbeatSeconds ?? 5, now: options.now ?? Date.now,

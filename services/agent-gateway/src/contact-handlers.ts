@@ -8,6 +8,7 @@ import { context, trace } from '@opentelemetry/api';
 import { withSpan } from '@switchboard/telemetry';
 import type { GatewayDeps } from './deps.js';
 import { DESK_ROLES, SUPERVISING } from './session-handlers.js';
+import { requireAgentInScope, requireContactInScope } from './team-scope.js';
 import { contactToProto } from './view.mapper.js';
 
 
@@ -110,6 +111,11 @@ export async function transfer(deps: GatewayDeps, request: TransferRequest, prin
   check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
   const supervising = (SUPERVISING as readonly string[]).includes(principal.role);
   const view = supervising ? await liveContact(deps, request.contactId) : await ownContact(deps, request.contactId, principal, 'Transfer');
+  // A supervisor takes the contact from its agent and may give it to another: both in their teams.
+  if (supervising) {
+    await requireContactInScope(deps, principal, view, 'Transfer');
+    if (agentId) await requireAgentInScope(deps, principal, agentId, 'Transfer');
+  }
   await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: agentId ? { kind: 'agent', agentId } : { kind: 'queue', queueId },
     by: principal.subject, ...(request.reason ? { reason: request.reason } : {}) });
   deps.logger.info({ contactId: view.id, by: principal.subject, queueId, agentId, reason: request.reason }, 'contact transferred');
@@ -118,7 +124,7 @@ export async function transfer(deps: GatewayDeps, request: TransferRequest, prin
 }
 
 /**
- * ForceAssign (supervisor, ops): the core has no assignment command, so this is a TRANSFER to the
+ * ForceAssign (a supervisor of the agents concerned): the core has no assignment command, so this is a TRANSFER to the
  * agent in the contact's queue — the agent becomes the preferred agent and gets the offer as soon
  * as it has room (at once when free). The token is 0 while the offer is pending.
  */
@@ -128,7 +134,11 @@ export async function forceAssign(deps: GatewayDeps, request: ForceAssignRequest
   check(request.agentId !== '', 'agent_id', 'required', 'required');
   const view = await liveContact(deps, request.contactId);
   if (view.state !== 'QUEUED' && view.state !== 'OFFERED') throw failedPrecondition(`contact "${view.id}" is ${view.state}; only waiting contacts can be assigned`);
-  if (!(await deps.router.agent(request.agentId))) throw notFound(`agent "${request.agentId}" is not signed in`);
+  // Ringing, the contact is taken from the agent it is offered to: that agent and the new one in scope.
+  await requireContactInScope(deps, principal, view, 'ForceAssign');
+  const target = await deps.router.agent(request.agentId);
+  await requireAgentInScope(deps, principal, request.agentId, 'ForceAssign', target);
+  if (!target) throw notFound(`agent "${request.agentId}" is not signed in`);
   await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: { kind: 'agent', agentId: request.agentId, queueId: view.queueId },
     by: principal.subject, reason: 'force-assigned' });
   const after = await deps.router.contact(view.id);

@@ -15,7 +15,7 @@ const nc = await connectBus({ url: config.natsUrl, name: 'agent-gateway', logger
 const redis = createRedis('agent-gateway', { maxRetriesPerRequest: 2 }, redisSettingsFromEnv(process.env));
 redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
 const gateway = await startAgentGateway({
-  nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, jwtSecret: config.jwtSecret, directory, logger,
+  nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, tokens: config.tokens, directory, logger,
   graceSeconds: config.graceSeconds, heartbeatSeconds: config.heartbeatSeconds, host: config.host, port: config.port,
 });
 // Prometheus and probes reach the process on its HTTP side port (the main protocol is gRPC).

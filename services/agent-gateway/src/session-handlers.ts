@@ -9,8 +9,13 @@ import { agentToProto, PRESENCE } from './view.mapper.js';
 
 /** Roles that work a desk: agents, and supervisors taking contacts themselves. */
 export const DESK_ROLES = ['agent', 'supervisor'] as const;
-/** Who may step in on other people's work. A desk token ('agent') never may. */
-export const SUPERVISING = ['supervisor', 'ops'] as const;
+/**
+ * Who may step in on other people's work, within the teams of their token. A desk token ('agent')
+ * never may, and neither may 'ops': operators watch and read, they do not act.
+ */
+export const SUPERVISING = ['supervisor'] as const;
+/** Who may watch other people's work: supervisors (their teams) and operators (the whole domain). */
+export const WATCHING = ['supervisor', 'ops'] as const;
 
 /** @throws RpcError NOT_FOUND unless `sessionId` is the caller's live session. */
 export async function requireSession(deps: GatewayDeps, principal: Principal, sessionId: string, field = 'session_id'): Promise<void> {

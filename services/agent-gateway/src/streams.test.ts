@@ -54,7 +54,7 @@ describe('desk and team streams leave nothing behind when the client goes', () =
       const call = fakeCall<ConnectRequest, ConnectResponse>({ sessionId: `s-${agentId}` } as ConnectRequest);
       // Every other desktop leaves while its session is being checked, before the stream is wired.
       leaving = i % 2 === 0 ? call : undefined;
-      await connect(deps, { sessionId: `s-${agentId}` } as ConnectRequest, { subject: agentId, role: 'agent' }, call);
+      await connect(deps, { sessionId: `s-${agentId}` } as ConnectRequest, { subject: agentId, role: 'agent', domain: 'd', teams: [] }, call);
       calls.push(call);
     }
     for (const call of calls) if (!call.cancelled) cancel(call as Call<unknown, unknown>);
@@ -68,10 +68,10 @@ describe('desk and team streams leave nothing behind when the client goes', () =
     const { deps, hub } = gatewayDeps();
     const early = fakeCall<WatchTeamRequest, WatchTeamResponse>({ team: 't1' } as WatchTeamRequest);
     cancel(early as Call<unknown, unknown>); // gone while its token was being verified
-    await watchTeam(deps, { team: 't1' } as WatchTeamRequest, { subject: 'sup', role: 'supervisor' }, early);
+    await watchTeam(deps, { team: 't1' } as WatchTeamRequest, { subject: 'sup', role: 'supervisor', domain: 'd', teams: ['t1'] }, early);
     expect(hub.sizes().listenedAgents).toBe(0);
     const late = fakeCall<WatchTeamRequest, WatchTeamResponse>({ team: 't1' } as WatchTeamRequest);
-    await watchTeam(deps, { team: 't1' } as WatchTeamRequest, { subject: 'sup', role: 'supervisor' }, late);
+    await watchTeam(deps, { team: 't1' } as WatchTeamRequest, { subject: 'sup', role: 'supervisor', domain: 'd', teams: ['t1'] }, late);
     expect(hub.sizes().listenedAgents).toBe(5);
     cancel(late as Call<unknown, unknown>);
     expect(hub.sizes().listenedAgents).toBe(0);

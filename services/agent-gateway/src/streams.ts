@@ -1,8 +1,8 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ConnectRequest, ConnectResponse, WatchTeamRequest, WatchTeamResponse } from '@switchboard/contracts';
-import { check, failStream, notFound, onCallGone, requireRole, type Principal } from '@switchboard/grpc-edge';
+import { check, failStream, inTeams, notFound, onCallGone, permissionDenied, requireRole, type Principal } from '@switchboard/grpc-edge';
 import type { GatewayDeps } from './deps.js';
-import { requireSession } from './session-handlers.js';
+import { requireSession, WATCHING } from './session-handlers.js';
 import { agentToProto } from './view.mapper.js';
 
 /**
@@ -68,10 +68,13 @@ export async function connect(deps: GatewayDeps, request: ConnectRequest, princi
   deps.logger.info({ agentId }, 'desktop stream open');
 }
 
-/** WatchTeam (supervisor, ops): each team member's state now, then again whenever it changes. */
+/** WatchTeam (a supervisor of the team, or ops): each team member's state now, then again whenever it changes. */
 export async function watchTeam(deps: GatewayDeps, request: WatchTeamRequest, principal: Principal, call: ServerWritableStream<WatchTeamRequest, WatchTeamResponse>): Promise<void> {
-  requireRole(principal, ['supervisor', 'ops'], 'WatchTeam');
+  requireRole(principal, WATCHING, 'WatchTeam');
   check(request.team !== '', 'team', 'required', 'required');
+  if (principal.role === 'supervisor' && !inTeams(principal, request.team)) {
+    throw permissionDenied(`WatchTeam: team "${request.team}" is outside the teams you supervise (${principal.teams.join(', ')})`);
+  }
   const members = deps.directory.team(request.team);
   const push = async (agentId: string) => {
     const view = await deps.router.agent(agentId);

@@ -3,11 +3,12 @@ import {
   type EndContactRequest, type EndContactResponse, type RequeueContactRequest, type RequeueContactResponse,
   type SetAgentPresenceRequest, type SetAgentPresenceResponse, type SignAgentOutRequest, type SignAgentOutResponse,
 } from '@switchboard/contracts';
-import { check, failedPrecondition, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
+import { check, failedPrecondition, inTeams, notFound, permissionDenied, requireRole, requireTeam, type Principal } from '@switchboard/grpc-edge';
 import { agentProfileSchema } from '@switchboard/router-api';
 import type { AgentProfile, Channel } from '@switchboard/routing-core';
 import { checkContactId, liveContact } from './contact-handlers.js';
 import { SUPERVISING } from './session-handlers.js';
+import { requireAgentInScope, requireContactInScope, teamOf } from './team-scope.js';
 import type { GatewayDeps } from './deps.js';
 import { agentToProto, CHANNEL, contactToProto, PRESENCE } from './view.mapper.js';
 
@@ -37,6 +38,7 @@ export async function endContact(deps: GatewayDeps, request: EndContactRequest, 
   checkContactId(request.contactId);
   checkReason(request.reason);
   const view = await liveContact(deps, request.contactId);
+  await requireContactInScope(deps, principal, view, 'EndContact');
   const reason = request.reason || ENDED_BY_SUPERVISOR;
   if (view.state === 'QUEUED' || view.state === 'OFFERED') {
     await deps.router.command({ type: 'ABANDON', contactId: view.id, reason, by: principal.subject });
@@ -56,6 +58,7 @@ export async function requeueContact(deps: GatewayDeps, request: RequeueContactR
   checkContactId(request.contactId);
   checkReason(request.reason);
   const view = await liveContact(deps, request.contactId);
+  await requireContactInScope(deps, principal, view, 'RequeueContact');
   if (view.state !== 'OFFERED' && view.state !== 'CONNECTED') throw failedPrecondition(`contact "${view.id}" is ${view.state}; only a ringing or connected contact can be re-queued`);
   await deps.router.command({ type: 'TRANSFER', contactId: view.id, target: { kind: 'queue', queueId: view.queueId },
     reason: request.reason || REQUEUED_BY_SUPERVISOR, by: principal.subject });
@@ -72,6 +75,7 @@ export async function setAgentPresence(deps: GatewayDeps, request: SetAgentPrese
     'AVAILABLE or AWAY (SignAgentOut signs an agent out)');
   check(request.reason.length <= 100, 'reason', 'too_long', 'at most 100 characters');
   const agent = await deps.router.agent(request.agentId);
+  await requireAgentInScope(deps, principal, request.agentId, 'SetAgentPresence', agent);
   if (!agent || agent.presence === 'OFFLINE') throw notFound(`agent "${request.agentId}" is not signed in`);
   const away = request.presence === Presence.PRESENCE_AWAY;
   await deps.router.command({ type: 'SET_PRESENCE', agentId: request.agentId, presence: away ? 'AWAY' : 'AVAILABLE',
@@ -91,6 +95,7 @@ export async function signAgentOut(deps: GatewayDeps, request: SignAgentOutReque
   checkAgentId(request.agentId);
   checkReason(request.reason);
   const agent = await deps.router.agent(request.agentId);
+  await requireAgentInScope(deps, principal, request.agentId, 'SignAgentOut', agent);
   if (!agent || agent.presence === 'OFFLINE') throw notFound(`agent "${request.agentId}" is not signed in`);
   await deps.router.command({ type: 'SIGN_OUT', agentId: request.agentId, by: principal.subject });
   await deps.sessions.close(request.agentId);
@@ -99,7 +104,7 @@ export async function signAgentOut(deps: GatewayDeps, request: SignAgentOutReque
 }
 
 /** The fields UpdateAgent may change, as `update_mask` names them. */
-const UPDATABLE = ['skills', 'languages', 'capacities', 'queues', 'blend_with_phone'] as const;
+const UPDATABLE = ['skills', 'languages', 'capacities', 'queues', 'blend_with_phone', 'team'] as const;
 const CHANNEL_OF = new Map(Object.entries(CHANNEL).map(([name, proto]) => [proto, name as Channel]));
 
 /** The profile with the request's masked fields applied. @throws RpcError INVALID_ARGUMENT naming the field. */
@@ -121,6 +126,10 @@ function updatedProfile(current: AgentProfile, request: UpdateAgentRequest): Age
   }
   if (mask.includes('queues')) next.queues = request.queues.map((q) => ({ queueId: q.queueId, priority: q.priority }));
   if (mask.includes('blend_with_phone')) next.allowBlendWithPhone = request.blendWithPhone;
+  if (mask.includes('team')) {
+    check(request.team !== '', 'team', 'required', 'the team to move the agent to');
+    next.team = request.team;
+  }
   // The router's own rules for a profile (proficiency 1..5, capacity bounds, at least one queue).
   const parsed = agentProfileSchema.safeParse(next);
   if (!parsed.success) {
@@ -132,8 +141,8 @@ function updatedProfile(current: AgentProfile, request: UpdateAgentRequest): Age
 }
 
 /**
- * UpdateAgent: a supervisor changes an agent's skills, languages, capacities, queues or phone
- * blending with no restart. The change is kept (Redis, beside the sessions) so every later
+ * UpdateAgent: a supervisor changes an agent's skills, languages, capacities, queues, phone
+ * blending or team with no restart. The change is kept (Redis, beside the sessions) so every later
  * sign-in uses it until `reset_to_directory`; a signed-in agent gets it at once — the router
  * re-indexes the agent, the next decision uses it, and AgentProfileChanged (by the supervisor)
  * is on ROUTING.
@@ -145,14 +154,17 @@ export async function updateAgent(deps: GatewayDeps, request: UpdateAgentRequest
   const listed = deps.directory.get(request.agentId);
   if (!listed) throw notFound(`agent "${request.agentId}" is not in the agent directory`);
   const { displayName, ...directoryProfile } = listed;
-  let profile: AgentProfile;
-  if (request.resetToDirectory) {
-    await deps.profiles.reset(request.agentId);
-    profile = directoryProfile;
-  } else {
-    profile = updatedProfile((await deps.profiles.get(request.agentId)) ?? directoryProfile, request);
-    await deps.profiles.set(profile);
+  // In scope both ways: the team the agent is in now, and the team the change leaves them in
+  // (another team's, or the directory's at a reset), so no supervisor moves agents out of or into
+  // teams they do not supervise.
+  const before = await teamOf(deps, request.agentId);
+  if (before !== undefined) requireTeam(principal, before, 'UpdateAgent', `agent "${request.agentId}"`);
+  const profile = request.resetToDirectory ? directoryProfile : updatedProfile((await deps.profiles.get(request.agentId)) ?? directoryProfile, request);
+  if (profile.team !== before && !inTeams(principal, profile.team)) {
+    throw permissionDenied(`UpdateAgent: agent "${request.agentId}" would move to team "${profile.team}", outside the teams you supervise (${principal.teams.join(', ')})`);
   }
+  if (request.resetToDirectory) await deps.profiles.reset(request.agentId);
+  else await deps.profiles.set(profile);
   const live = await deps.router.agent(request.agentId);
   if (live && live.presence !== 'OFFLINE') await deps.router.command({ type: 'SIGN_IN', agent: profile, by: principal.subject });
   deps.logger.info({ agentId: request.agentId, by: principal.subject, fields: request.resetToDirectory ? ['reset'] : request.updateMask, reason: request.reason },

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { QueueServiceService } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
-import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier } from '@switchboard/grpc-edge';
+import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier, type TokenConfig } from '@switchboard/grpc-edge';
 import { createContactPublisher, createIngestBus } from '@switchboard/ingest-kit';
 import { getTracer, type Logger } from '@switchboard/telemetry';
 import type { QueueServiceDeps } from './deps.js';
@@ -22,7 +22,8 @@ export interface QueueServiceOptions {
   readonly names: BusNames;
   readonly domain: string;
   readonly redisPrefix?: string;
-  readonly jwtSecret: string;
+  /** Where tokens come from and what they must claim; each request's domain must be its token's. */
+  readonly tokens: TokenConfig;
   readonly logger: Logger;
   readonly host?: string;
   /** 0 picks a free port. */
@@ -49,7 +50,7 @@ export async function startQueueService(options: QueueServiceOptions): Promise<R
   await rates.start(options.nc.jetstream(), options.names, logger);
   const bus = await createIngestBus(options.nc, options.names);
   const deps: QueueServiceDeps = {
-    edge: { service: QUEUE_SERVICE, tracer: getTracer('@switchboard/queue-service'), logger, verifier: new TokenVerifier(options.jwtSecret) },
+    edge: { service: QUEUE_SERVICE, tracer: getTracer('@switchboard/queue-service'), logger, verifier: new TokenVerifier(options.tokens) },
     logger,
     defaultDomain: options.domain,
     router: (domain) => routers.get(domain),

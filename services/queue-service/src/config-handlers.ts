@@ -10,7 +10,8 @@ import type { QueueServiceDeps } from './deps.js';
 import { queueFromProto, queueToProto } from './queue.mapper.js';
 import { domainOf, routerQueue, routerQueues } from './router-queries.js';
 
-const CONFIGURING = ['supervisor', 'ops'] as const;
+/** Who configures queues: supervisors; ops is read-only. */
+const CONFIGURING = ['supervisor'] as const;
 
 async function toProto(deps: QueueServiceDeps, domain: string, config: QueueConfig): Promise<ProtoQueue> {
   const meta = await deps.store.get(domain, config.id);
@@ -18,9 +19,9 @@ async function toProto(deps: QueueServiceDeps, domain: string, config: QueueConf
 }
 
 /** Validates, reserves the next version, and hands the config to the router; undoes the version if refused. */
-async function save(deps: QueueServiceDeps, queue: ProtoQueue | undefined, expected: number | undefined): Promise<ProtoQueue> {
+async function save(deps: QueueServiceDeps, principal: Principal, queue: ProtoQueue | undefined, expected: number | undefined): Promise<ProtoQueue> {
   if (!queue) throw invalid('queue', 'required', 'required');
-  const domain = domainOf(deps, queue.domain, 'queue.domain');
+  const domain = domainOf(deps, principal, queue.domain, 'queue.domain');
   check(queue.displayName.length <= 200, 'queue.display_name', 'too_long', 'at most 200 characters');
   const config = queueFromProto(queue);
   if (config.overflow) await routerQueue(deps, domain, config.overflow.targetQueueId).catch(() => {
@@ -41,32 +42,32 @@ async function save(deps: QueueServiceDeps, queue: ProtoQueue | undefined, expec
 
 export async function createQueue(deps: QueueServiceDeps, request: CreateQueueRequest, principal: Principal): Promise<CreateQueueResponse> {
   requireRole(principal, CONFIGURING, 'CreateQueue');
-  const domain = domainOf(deps, request.queue?.domain ?? '', 'queue.domain');
+  const domain = domainOf(deps, principal, request.queue?.domain ?? '', 'queue.domain');
   check((request.queue?.id ?? '') !== '', 'queue.id', 'required', 'required');
   const exists = await routerQueue(deps, domain, request.queue!.id).then(() => true, (e: unknown) => {
     if (e instanceof RpcError && e.code === status.NOT_FOUND) return false;
     throw e;
   });
   if (exists) throw new RpcError(status.ALREADY_EXISTS, `queue "${request.queue!.id}" exists; use UpdateQueue`);
-  return { queue: await save(deps, request.queue, undefined) };
+  return { queue: await save(deps, principal, request.queue, undefined) };
 }
 
 export async function updateQueue(deps: QueueServiceDeps, request: UpdateQueueRequest, principal: Principal): Promise<UpdateQueueResponse> {
   requireRole(principal, CONFIGURING, 'UpdateQueue');
-  const domain = domainOf(deps, request.queue?.domain ?? '', 'queue.domain');
+  const domain = domainOf(deps, principal, request.queue?.domain ?? '', 'queue.domain');
   check((request.queue?.id ?? '') !== '', 'queue.id', 'required', 'required');
   await routerQueue(deps, domain, request.queue!.id);
-  return { queue: await save(deps, request.queue, request.queue!.version) };
+  return { queue: await save(deps, principal, request.queue, request.queue!.version) };
 }
 
-export async function getQueue(deps: QueueServiceDeps, request: GetQueueRequest): Promise<GetQueueResponse> {
+export async function getQueue(deps: QueueServiceDeps, request: GetQueueRequest, principal: Principal): Promise<GetQueueResponse> {
   check(request.queueId !== '', 'queue_id', 'required', 'required');
-  const domain = domainOf(deps, request.domain);
+  const domain = domainOf(deps, principal, request.domain);
   return { queue: await toProto(deps, domain, (await routerQueue(deps, domain, request.queueId)).config) };
 }
 
-export async function listQueues(deps: QueueServiceDeps, request: ListQueuesRequest): Promise<ListQueuesResponse> {
-  const domain = domainOf(deps, request.domain);
+export async function listQueues(deps: QueueServiceDeps, request: ListQueuesRequest, principal: Principal): Promise<ListQueuesResponse> {
+  const domain = domainOf(deps, principal, request.domain);
   const queues = await Promise.all((await routerQueues(deps, domain)).map((q) => toProto(deps, domain, q.config)));
   return { queues: request.kind === QueueKind.QUEUE_KIND_UNSPECIFIED ? queues : queues.filter((q) => q.kind === request.kind) };
 }

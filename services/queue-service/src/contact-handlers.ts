@@ -3,14 +3,15 @@ import {
   Channel, ContactState, type CancelRequest, type CancelResponse, type EnqueueRequest, type EnqueueResponse,
   type GetPositionRequest, type GetPositionResponse, type ReprioritizeRequest, type ReprioritizeResponse,
 } from '@switchboard/contracts';
-import { callRouter, check, failedPrecondition, invalid, notFound, requireRole, type Principal } from '@switchboard/grpc-edge';
+import { callRouter, check, failedPrecondition, invalid, notFound, requireRole, requireTeam, type Principal } from '@switchboard/grpc-edge';
 import type { ContactView } from '@switchboard/routing-core';
 import type { QueueServiceDeps } from './deps.js';
 import { estimateWaitFromSlots, estimateWaitSeconds, servingSlots, slotAges } from './estimate.js';
-import { domainOf, routerAgents, routerPosition, routerQueue } from './router-queries.js';
+import { domainOf, routerAgent, routerAgents, routerPosition, routerQueue } from './router-queries.js';
 
-const PLATFORM = ['platform', 'supervisor', 'ops'] as const;
-const SUPERVISING = ['supervisor', 'ops'] as const;
+/** Who enqueues and cancels: contact platforms, and supervisors; ops is read-only. */
+const PLATFORM = ['platform', 'supervisor'] as const;
+const SUPERVISING = ['supervisor'] as const;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const STATE = (s: ContactView['state']) => ContactState[`CONTACT_STATE_${s}`];
 
@@ -34,6 +35,17 @@ async function standing(deps: QueueServiceDeps, domain: string, contactId: strin
 }
 
 /**
+ * A contact ringing at or connected with an agent concerns that agent: a supervisor acts on it
+ * only when the agent's team is theirs (a waiting contact, or their own desk's, concerns no one else).
+ * @throws RpcError PERMISSION_DENIED
+ */
+async function requireAgentTeam(deps: QueueServiceDeps, principal: Principal, domain: string, contact: ContactView, what: string): Promise<void> {
+  if (contact.agentId === undefined || contact.agentId === principal.subject) return;
+  const agent = await routerAgent(deps, domain, contact.agentId);
+  if (agent) requireTeam(principal, agent.team, what, `the agent of contact "${contact.id}" ("${contact.agentId}")`);
+}
+
+/**
  * Enqueue: the contact goes to CONTACTS as an ingestion service would put it (Nats-Msg-Id from its
  * id, so a retry is a duplicate), straight into `queue_id` when given. Position and estimate are
  * those the router reports within a moment; 0 while it has not routed the contact yet.
@@ -46,7 +58,7 @@ export async function enqueue(deps: QueueServiceDeps, request: EnqueueRequest, p
   check(c.id === '' || ID.test(c.id), 'contact.id', 'invalid_format', 'letters, digits, _ and -, at most 64');
   check(c.priority >= 0 && c.priority <= 1000, 'contact.priority', 'out_of_range', '0..1000');
   check(c.summary.length <= 1000, 'contact.summary', 'too_long', 'at most 1000 characters');
-  const domain = domainOf(deps, c.domain, 'contact.domain');
+  const domain = domainOf(deps, principal, c.domain, 'contact.domain');
   if (request.queueId) await routerQueue(deps, domain, request.queueId);
   const id = c.id || ulid();
   const contact = { ...c, id, domain, queueId: request.queueId, state: ContactState.CONTACT_STATE_RECEIVED, receivedAt: c.receivedAt ?? new Date(deps.now()), conversationId: c.conversationId || id };
@@ -65,16 +77,17 @@ export async function cancel(deps: QueueServiceDeps, request: CancelRequest, pri
   requireRole(principal, PLATFORM, 'Cancel');
   check(request.contactId !== '', 'contact_id', 'required', 'required');
   check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
-  const domain = domainOf(deps, request.domain);
+  const domain = domainOf(deps, principal, request.domain);
   const { contact } = await routerPosition(deps, domain, request.contactId);
   if (!contact) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
   if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED') throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only waiting contacts can be cancelled`);
+  if (principal.role === 'supervisor') await requireAgentTeam(deps, principal, domain, contact, 'Cancel');
   await callRouter(() => deps.router(domain).command({ type: 'ABANDON', contactId: contact.id }, `qs:cancel:${contact.id}`));
   return {};
 }
 
 /**
- * Reprioritize (supervisor, ops): a contact's base priority changes; waiting, it moves to its new
+ * Reprioritize (supervisor; of the agent's team when the contact is with one): a contact's base priority changes; waiting, it moves to its new
  * place at once. Its events carry the supervisor as `by` on ROUTING.
  */
 export async function reprioritize(deps: QueueServiceDeps, request: ReprioritizeRequest, principal: Principal): Promise<ReprioritizeResponse> {
@@ -82,21 +95,22 @@ export async function reprioritize(deps: QueueServiceDeps, request: Reprioritize
   check(request.contactId !== '', 'contact_id', 'required', 'required');
   check(request.priority >= -1_000 && request.priority <= 1_000, 'priority', 'out_of_range', '-1000..1000');
   check(request.reason.length <= 200, 'reason', 'too_long', 'at most 200 characters');
-  const domain = domainOf(deps, request.domain);
+  const domain = domainOf(deps, principal, request.domain);
   const { contact } = await routerPosition(deps, domain, request.contactId);
   if (!contact) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
   if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED' && contact.state !== 'CONNECTED') {
     throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only a live contact can be re-prioritised`);
   }
+  await requireAgentTeam(deps, principal, domain, contact, 'Reprioritize');
   await callRouter(() => deps.router(domain).command({ type: 'REPRIORITIZE', contactId: contact.id, basePriority: request.priority,
     ...(request.reason ? { reason: request.reason } : {}), by: principal.subject }));
   const after = await routerPosition(deps, domain, contact.id);
   return { position: after.contact?.state === 'QUEUED' ? (after.position ?? 0) : 0 };
 }
 
-export async function getPosition(deps: QueueServiceDeps, request: GetPositionRequest): Promise<GetPositionResponse> {
+export async function getPosition(deps: QueueServiceDeps, request: GetPositionRequest, principal: Principal): Promise<GetPositionResponse> {
   check(request.contactId !== '', 'contact_id', 'required', 'required');
-  const domain = domainOf(deps, request.domain);
+  const domain = domainOf(deps, principal, request.domain);
   const now = await standing(deps, domain, request.contactId);
   if (!now) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
   return {

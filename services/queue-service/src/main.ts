@@ -14,7 +14,7 @@ await ensureStreams(await nc.jetstreamManager(), config.names);
 const redis = createRedis('queue-service', { maxRetriesPerRequest: 2 }, redisSettingsFromEnv(process.env));
 redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link error'));
 const service = await startQueueService({
-  nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, jwtSecret: config.jwtSecret, logger,
+  nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, tokens: config.tokens, logger,
   host: config.host, port: config.port, defaultCycleSeconds: config.defaultCycleSeconds, rateWindowMs: config.rateWindowSeconds * 1000,
 });
 // Prometheus and probes reach the process on its HTTP side port (the main protocol is gRPC).

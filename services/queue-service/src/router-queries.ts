@@ -1,17 +1,25 @@
 import { status } from '@grpc/grpc-js';
 import { assertSubjectToken } from '@switchboard/bus';
-import { callRouter, invalid, notFound, RpcError } from '@switchboard/grpc-edge';
+import { callRouter, invalid, notFound, requireDomain, RpcError, type Principal } from '@switchboard/grpc-edge';
 import type { AgentView, ContactView, QueueConfig } from '@switchboard/routing-core';
 import type { QueueServiceDeps } from './deps.js';
 
-/** The request's domain, or the service's. @throws RpcError INVALID_ARGUMENT for an unusable name. */
-export function domainOf(deps: QueueServiceDeps, domain: string, field = 'domain'): string {
-  if (domain === '') return deps.defaultDomain;
-  try {
-    return assertSubjectToken('domain', domain);
-  } catch {
-    throw invalid(field, 'invalid_format', 'no dots, wildcards or spaces');
+/**
+ * The domain a request acts in (its own, or the service's when it names none), which must be the
+ * tenant of the caller's token.
+ * @throws RpcError INVALID_ARGUMENT for an unusable name; PERMISSION_DENIED for another tenant's domain.
+ */
+export function domainOf(deps: QueueServiceDeps, principal: Principal, domain: string, field = 'domain'): string {
+  let named = deps.defaultDomain;
+  if (domain !== '') {
+    try {
+      named = assertSubjectToken('domain', domain);
+    } catch {
+      throw invalid(field, 'invalid_format', 'no dots, wildcards or spaces');
+    }
   }
+  requireDomain(principal, named);
+  return named;
 }
 
 async function find<T>(deps: QueueServiceDeps, domain: string, query: { query: string; [k: string]: unknown }, field: string): Promise<T | undefined> {
@@ -33,6 +41,11 @@ export async function routerQueue(deps: QueueServiceDeps, domain: string, queueI
 /** Every queue of the domain with its live counts. */
 export async function routerQueues(deps: QueueServiceDeps, domain: string): Promise<{ queueId: string; waiting: number; offered: number; config: QueueConfig }[]> {
   return (await callRouter(() => deps.router(domain).query({ query: 'queues' })))['queues'] as never;
+}
+
+/** The router's view of one agent (signed in or holding work), undefined when it has none. */
+export async function routerAgent(deps: QueueServiceDeps, domain: string, agentId: string): Promise<AgentView | undefined> {
+  return find<AgentView>(deps, domain, { query: 'agent', agentId }, 'agent');
 }
 
 export async function routerAgents(deps: QueueServiceDeps, domain: string): Promise<AgentView[]> {

@@ -33,7 +33,7 @@ describe('WatchQueues', () => {
         call.cancelled = true; // gone while its token was being verified: grpc-js emitted `cancelled` already
         call.emit('cancelled');
       }
-      await watchQueues(deps(rates), request, { subject: 'ops', role: 'ops' }, call);
+      await watchQueues(deps(rates), request, { subject: 'ops', role: 'ops', domain: 'd', teams: [] }, call);
       if (i % 2 === 1) {
         expect(call.write).toHaveBeenCalled();
         call.cancelled = true;

@@ -11,8 +11,8 @@ import { queueStats } from './stats.js';
  * WatchQueues: the requested queues' figures now, then again after each routing event touching
  * one of them — at most every 250 ms per queue, so a busy queue does not flood the watcher.
  */
-export async function watchQueues(deps: QueueServiceDeps, request: WatchQueuesRequest, _p: Principal, call: ServerWritableStream<WatchQueuesRequest, WatchQueuesResponse>): Promise<void> {
-  const domain = domainOf(deps, request.domain);
+export async function watchQueues(deps: QueueServiceDeps, request: WatchQueuesRequest, principal: Principal, call: ServerWritableStream<WatchQueuesRequest, WatchQueuesResponse>): Promise<void> {
+  const domain = domainOf(deps, principal, request.domain);
   const wanted = new Set(request.queueIds);
   const pending = new Map<string, NodeJS.Timeout>();
   const push = (queueId: string) => {
@@ -42,15 +42,15 @@ export function queueService(deps: QueueServiceDeps): QueueServiceServer {
   return {
     createQueue: unary(e, 'CreateQueue', (req, p) => createQueue(deps, req, p)),
     updateQueue: unary(e, 'UpdateQueue', (req, p) => updateQueue(deps, req, p)),
-    getQueue: unary(e, 'GetQueue', (req) => getQueue(deps, req)),
-    listQueues: unary(e, 'ListQueues', (req) => listQueues(deps, req)),
+    getQueue: unary(e, 'GetQueue', (req, p) => getQueue(deps, req, p)),
+    listQueues: unary(e, 'ListQueues', (req, p) => listQueues(deps, req, p)),
     enqueue: unary(e, 'Enqueue', (req, p) => enqueue(deps, req, p)),
     cancel: unary(e, 'Cancel', (req, p) => cancel(deps, req, p)),
-    getPosition: unary(e, 'GetPosition', (req) => getPosition(deps, req)),
+    getPosition: unary(e, 'GetPosition', (req, p) => getPosition(deps, req, p)),
     reprioritize: unary(e, 'Reprioritize', (req, p) => reprioritize(deps, req, p)),
-    getQueueStats: unary(e, 'GetQueueStats', async (req) => {
+    getQueueStats: unary(e, 'GetQueueStats', async (req, p) => {
       check(req.queueId !== '', 'queue_id', 'required', 'required');
-      const domain = domainOf(deps, req.domain);
+      const domain = domainOf(deps, p, req.domain);
       const [stats] = await queueStats(deps, domain, [req.queueId]);
       return { stats };
     }),

@@ -5,7 +5,7 @@ import { routingEventsOf } from '@switchboard/router-api';
 import { connect } from 'nats';
 import { DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { AgentDirectory, startAgentGateway, type RunningAgentGateway } from '@switchboard/agent-gateway';
-import { signToken, type Role } from '@switchboard/grpc-edge';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, signToken, type Role, type TokenClaims } from '@switchboard/grpc-edge';
 import { startQueueService, type RunningQueueService } from '@switchboard/queue-service';
 import { ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
@@ -15,6 +15,8 @@ import { startAclRedis, type AclRedis } from '@switchboard/state/testing';
 
 /** The HS256 secret of every test token. */
 export const SECRET = 'test-secret-of-the-agents-tests';
+/** What the mesh's edges verify tokens against: the secret, the default issuer and audience. */
+export const TOKENS = { secret: SECRET, issuer: DEFAULT_ISSUER, jwksIssuer: DEFAULT_ISSUER, audience: DEFAULT_AUDIENCE } as const;
 
 /** Options of {@link startMesh}. */
 export interface MeshOptions {
@@ -30,6 +32,9 @@ export interface MeshOptions {
   /** A private Redis with the deployment's ACL: router, gateway and queue service each log in as their own user. */
   readonly redisAcl?: boolean;
 }
+
+/** Claims of a test token beyond subject and role: another domain than the mesh's, a supervisor's teams (default `*`). */
+export type MeshClaims = Partial<Pick<TokenClaims, 'domain' | 'teams'>>;
 
 /** A router, an agent gateway and a queue service on the shared test NATS/Redis, with unique names. */
 export class Mesh {
@@ -60,7 +65,7 @@ export class Mesh {
       await new Promise((r) => setTimeout(r, 20));
     }
     const logger = createLogger({ service: 'agents-test', level });
-    const common = { nc: nats.nc, redis: redis.redis, names, domain: scope.domain, redisPrefix: scope.redisPrefix, jwtSecret: SECRET, logger, host: '127.0.0.1', port: 0 };
+    const common = { nc: nats.nc, redis: redis.redis, names, domain: scope.domain, redisPrefix: scope.redisPrefix, tokens: TOKENS, logger, host: '127.0.0.1', port: 0 };
     const own = (user: 'agent-gateway' | 'queue-service') => (acl ? { redis: acl.adopt(createRedis(user, { maxRetriesPerRequest: 2 }, settings(user))) } : {});
     const gateway = await startAgentGateway({ ...common, ...own('agent-gateway'), directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
     const queues = await startQueueService({ ...common, ...own('queue-service'), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
@@ -84,11 +89,20 @@ export class Mesh {
     return events;
   }
 
-  /** Metadata with a bearer token for `subject` in `role`. */
-  async auth(subject: string, role: Role = 'agent'): Promise<Metadata> {
+  /**
+   * Metadata with a bearer token for `subject` in `role`, of this mesh's domain; a supervisor's
+   * covers every team unless `claims` says otherwise (another domain, some teams).
+   */
+  async auth(subject: string, role: Role = 'agent', claims: MeshClaims = {}): Promise<Metadata> {
     const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${await signToken(SECRET, { subject, role, ttl: '10m' })}`);
+    metadata.set('authorization', `Bearer ${await this.token(subject, role, claims)}`);
     return metadata;
+  }
+
+  /** The bearer token itself (for buf curl and the CLI), as {@link auth} signs it. */
+  token(subject: string, role: Role = 'agent', claims: MeshClaims = {}): Promise<string> {
+    const teams = claims.teams ?? (role === 'supervisor' ? ['*'] : undefined);
+    return signToken(SECRET, { subject, role, domain: claims.domain ?? this.domain, ...(teams ? { teams } : {}), ttl: '10m' });
   }
 
   async close(): Promise<void> {

@@ -50,7 +50,7 @@ async function runE2e(size: E2eSize, options: BenchOptions): Promise<Record<stri
     }
   };
   try {
-    await desktops.signIn(mesh.agentIds, mesh.secrets.jwt);
+    await desktops.signIn(mesh.agentIds, mesh.secrets.jwt, mesh.domain);
     options.log(`e2e: mesh up, ${size.agents} desktops signed in; saturating for ${size.saturationSeconds} s`);
     const satStart = Date.now();
     const until = satStart + size.saturationSeconds * 1000;

@@ -12,10 +12,12 @@ describe('switchboard supervise update-agent', () => {
       updateMask: ['skills', 'languages', 'blend_with_phone'], skills: [{ name: 'billing', proficiency: 3 }], languages: ['zh', 'en'], blendWithPhone: true,
     });
     expect(updateRequest('a1', { reset: true, capacity: 'phone=1' })).toMatchObject({ resetToDirectory: true, updateMask: [] });
+    expect(updateRequest('a1', { team: ' vip ' })).toMatchObject({ updateMask: ['team'], team: 'vip' });
   });
 
   it('says what is wrong with a flag', () => {
     expect(() => updateRequest('a1', {})).toThrow(/name what to change/);
+    expect(() => updateRequest('a1', { team: ' ' })).toThrow(/--team must name the team/);
     expect(() => updateRequest('a1', { capacity: 'fax=1' })).toThrow(/"fax" is not phone, email, chat or wechat/);
     expect(() => updateRequest('a1', { skills: 'billing' })).toThrow(/--skills: "billing" is not name=number/);
   });

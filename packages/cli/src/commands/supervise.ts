@@ -31,6 +31,9 @@ interface SuperviseOptions {
   token?: string;
   reason?: string;
   secretsFile?: string;
+  domain?: string;
+  teams?: string;
+  team?: string;
 }
 
 type Unary<Req, Res> = (request: Req, metadata: Metadata, callback: (error: ServiceError | null, response: Res) => void) => unknown;
@@ -53,7 +56,8 @@ async function callQueueService<Req, Res>(options: SuperviseOptions, pick: (clie
 
 async function callWith<Req, Res>(options: SuperviseOptions, client: { close(): void }, method: Unary<Req, Res>, request: Req): Promise<Res> {
   const token = options.token ?? (await mintToken(
-    { subject: options.as ?? process.env.USER ?? 'supervisor', role: 'supervisor', ttl: '10m' },
+    { subject: options.as ?? process.env.USER ?? 'supervisor', role: 'supervisor', ttl: '10m',
+      ...(options.domain !== undefined ? { domain: options.domain } : {}), ...(options.teams !== undefined ? { teams: options.teams } : {}) },
     resolveJwtSecret(process.env, options.secretsFile ?? devSecretsFile(findRepoRoot())),
   )).token;
   const metadata = new Metadata();
@@ -98,7 +102,7 @@ const CHANNELS: Record<string, Channel> = { phone: Channel.CHANNEL_PHONE, email:
 /** The UpdateAgent request of the flags given: only those fields change. */
 export function updateRequest(agentId: string, o: SuperviseOptions): UpdateAgentRequest {
   const mask: string[] = [];
-  const request: UpdateAgentRequest = { agentId, updateMask: mask, skills: [], languages: [], capacities: [], queues: [], blendWithPhone: false, resetToDirectory: o.reset === true, reason: o.reason ?? '' };
+  const request: UpdateAgentRequest = { agentId, updateMask: mask, skills: [], languages: [], capacities: [], queues: [], blendWithPhone: false, resetToDirectory: o.reset === true, reason: o.reason ?? '', team: '' };
   if (o.reset) return request;
   if (o.skills !== undefined) { mask.push('skills'); request.skills = pairs('skills', o.skills, '=').map(([name, proficiency]) => ({ name, proficiency })); }
   if (o.languages !== undefined) { mask.push('languages'); request.languages = o.languages.split(',').map((s) => s.trim()).filter(Boolean); }
@@ -112,7 +116,12 @@ export function updateRequest(agentId: string, o: SuperviseOptions): UpdateAgent
   }
   if (o.queues !== undefined) { mask.push('queues'); request.queues = pairs('queues', o.queues, ':').map(([queueId, priority]) => ({ queueId, priority })); }
   if (o.blend !== undefined) { mask.push('blend_with_phone'); request.blendWithPhone = o.blend === 'yes' || o.blend === 'true'; }
-  if (mask.length === 0) throw new UsageError('name what to change: --skills, --languages, --capacity, --queues, --blend, or --reset');
+  if (o.team !== undefined) {
+    if (o.team.trim() === '') throw new UsageError('--team must name the team to move the agent to');
+    mask.push('team');
+    request.team = o.team.trim();
+  }
+  if (mask.length === 0) throw new UsageError('name what to change: --skills, --languages, --capacity, --queues, --blend, --team, or --reset');
   return request;
 }
 
@@ -120,6 +129,8 @@ const common = (c: Command) => c
   .option('--gateway <host:port>', `agent gateway (default ${DEFAULT_GATEWAY}, or SWITCHBOARD_GATEWAY)`)
   .option('--as <subject>', 'the supervisor the record names (default $USER); signs a supervisor token with SWITCHBOARD_JWT_SECRET or the dev secret')
   .option('--token <jwt>', 'a supervisor bearer token to use instead of signing one')
+  .option('--domain <id>', 'the domain of the signed token (default $SWITCHBOARD_DOMAIN, else default)')
+  .option('--teams <list>', 'the teams of the signed token, a,b (default *: every team of the domain)')
   .option('--reason <text>', 'why, for the record')
   .option('--secrets-file <path>', 'development secrets written by pnpm start');
 
@@ -147,19 +158,20 @@ export function register(program: Command): void {
       await callGateway(o, (c) => c.setAgentPresence, { agentId, presence: wanted, reason: o.reason ?? '' });
       return `${agentId} is ${presence.toLowerCase()}`;
     }));
-  common(supervise.command('update-agent').argument('<agentId>').description("change an agent's skills, languages, capacities or queues now; kept for later sign-ins")
+  common(supervise.command('update-agent').argument('<agentId>').description("change an agent's skills, languages, capacities, queues or team now; kept for later sign-ins")
     .option('--skills <list>', 'skill=proficiency,… (replaces the skills)')
     .option('--languages <list>', 'zh,en,…')
     .option('--capacity <list>', 'phone=1,chat=3,… (replaces the capacities)')
     .option('--queues <list>', 'queue:priority,… (lower served first)')
     .option('--blend <yes|no>', 'may a phone call share the agent with other channels')
+    .option('--team <team>', 'move the agent to this team (both teams must be yours)')
     .option('--reset', "back to the agent directory's profile"))
     .action(action(async (o, agentId: string) => {
       const r = await callGateway<UpdateAgentRequest, UpdateAgentResponse>(o, (c) => c.updateAgent, updateRequest(agentId, o));
       const a = r.agent;
       const capacity = (a?.capacities ?? []).map((c) => `${(Channel[c.channel] ?? '').replace('CHANNEL_', '').toLowerCase()}=${c.maxConcurrent}`).join(',');
       return `${agentId}: skills ${(a?.skills ?? []).map((s) => `${s.name}=${s.proficiency}`).join(',') || '—'}; languages ${(a?.languages ?? []).join(',') || '—'}; `
-        + `capacity ${capacity || '—'}; queues ${(a?.queues ?? []).map((q) => `${q.queueId}:${q.priority}`).join(',')}`;
+        + `capacity ${capacity || '—'}; queues ${(a?.queues ?? []).map((q) => `${q.queueId}:${q.priority}`).join(',')}; team ${a?.team || '—'}`;
     }));
   common(supervise.command('reprioritize').argument('<contactId>').argument('<priority>', 'new base priority, -1000..1000 (higher is served first)')
     .description("change a contact's priority: waiting, it moves to its new place at once")

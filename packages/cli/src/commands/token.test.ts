@@ -36,22 +36,39 @@ describe('token secret', () => {
 
 describe('minting a token', () => {
   const secret = { secret: 'a-development-secret-0123456789', from: 'env' };
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
-  it('signs the subject and role, and reports when it expires', async () => {
+  it('signs the subject, role, domain, issuer and audience, and reports when it expires', async () => {
     const before = Date.now();
-    const minted = await mintToken({ subject: 'a1', role: 'supervisor', ttl: '30m' }, secret);
-    expect(minted).toMatchObject({ subject: 'a1', role: 'supervisor', secretFrom: 'env' });
-    const claims = JSON.parse(Buffer.from(minted.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ sub: 'a1', role: 'supervisor' });
+    const minted = await mintToken({ subject: 'a1', role: 'agent', ttl: '30m' }, secret, {});
+    expect(minted).toMatchObject({ subject: 'a1', role: 'agent', domain: 'default', teams: [], secretFrom: 'env' });
+    expect(claimsOf(minted.token)).toMatchObject({ sub: 'a1', role: 'agent', domain: 'default', iss: 'switchboard', aud: 'switchboard' });
+    expect(claimsOf(minted.token)).not.toHaveProperty('teams');
     const expires = Date.parse(minted.expiresAt);
     expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 30 * 60_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
     expect(JSON.stringify(minted)).not.toContain(secret.secret);
   });
 
-  it('refuses an unknown role, a malformed ttl and an empty subject', async () => {
+  it('takes the domain, issuer and audience the services use from the environment, and the flags over them', async () => {
+    const env = { SWITCHBOARD_DOMAIN: 'site-a', SWITCHBOARD_JWT_ISSUER: 'pbx', SWITCHBOARD_JWT_AUDIENCE: 'cc' };
+    expect(claimsOf((await mintToken({ subject: 'a1', role: 'agent', ttl: '1h' }, secret, env)).token)).toMatchObject({ domain: 'site-a', iss: 'pbx', aud: 'cc' });
+    expect((await mintToken({ subject: 'a1', role: 'agent', ttl: '1h', domain: 'site-b' }, secret, env)).domain).toBe('site-b');
+  });
+
+  it('gives a supervisor every team of the domain unless --teams names them', async () => {
+    expect((await mintToken({ subject: 's', role: 'supervisor', ttl: '1h' }, secret, {})).teams).toEqual(['*']);
+    const scoped = await mintToken({ subject: 's', role: 'supervisor', ttl: '1h', teams: 'core, vip' }, secret, {});
+    expect(scoped.teams).toEqual(['core', 'vip']);
+    expect(claimsOf(scoped.token)).toMatchObject({ teams: ['core', 'vip'] });
+  });
+
+  it('refuses an unknown role, a malformed ttl, an empty subject, a bad domain and misplaced or empty teams', async () => {
     await expect(mintToken({ subject: 'a1', role: 'admin', ttl: '8h' }, secret)).rejects.toThrow(/--role must be one of agent, supervisor, ops, platform/);
     await expect(mintToken({ subject: 'a1', role: 'agent', ttl: 'forever' }, secret)).rejects.toThrow(/--ttl/);
     await expect(mintToken({ subject: ' ', role: 'agent', ttl: '8h' }, secret)).rejects.toThrow(/--agent/);
+    await expect(mintToken({ subject: 'a1', role: 'agent', ttl: '8h', domain: 'a.b' }, secret)).rejects.toThrow(/--domain: "a.b" cannot be a domain/);
+    await expect(mintToken({ subject: 'a1', role: 'agent', ttl: '8h', teams: 'core' }, secret)).rejects.toThrow(/--teams is for --role supervisor only/);
+    await expect(mintToken({ subject: 's', role: 'supervisor', ttl: '8h', teams: ' , ' }, secret)).rejects.toThrow(/at least one team/);
   });
 });

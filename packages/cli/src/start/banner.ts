@@ -34,6 +34,14 @@ export function banner(input: BannerInput, palette: Palette): string {
     lines.push(`  ${service.name.padEnd(15)}${portsOf(service) || p('dim', '(no known ports)')}`);
   }
   lines.push(`  ${'NATS'.padEnd(15)}${input.natsUrl}`, `  ${'Redis'.padEnd(15)}${input.redisUrl}`);
+  if (has('agent-gateway') || has('queue-service')) {
+    // Desks and supervisors need a token of this domain, issuer and audience; the CLI signs one.
+    const domain = input.env.SWITCHBOARD_DOMAIN || 'default';
+    const issuer = input.env.SWITCHBOARD_JWT_ISSUER || 'switchboard';
+    const audience = input.env.SWITCHBOARD_JWT_AUDIENCE || 'switchboard';
+    lines.push(`  ${'tokens'.padEnd(15)}pnpm -s switchboard token --agent <id> [--role supervisor --teams a,b]  `
+      + p('dim', `(domain ${domain}, issuer ${issuer}, audience ${audience})`));
+  }
   const router = has('router');
   if (router) lines.push(`  ${'metrics'.padEnd(15)}http://127.0.0.1:${portOf(router, 'http', input.env)}/metrics (and /metrics on every HTTP service)`);
   if (input.generatedSecrets.length > 0) {

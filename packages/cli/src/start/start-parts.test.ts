@@ -80,6 +80,8 @@ describe('start: pieces', () => {
     expect(text).toContain('  ingest-phone   http:9101  (in ingest-all)');
     expect(text).toContain('  ingest-email   http:7102  smtp:2525  (in ingest-all)');
     expect(text).not.toContain('ingest-grpc');
+    const edges = banner({ services: discovered, env: { SWITCHBOARD_DOMAIN: 'site-a' }, natsUrl: 'nats://n', redisUrl: 'redis://r', generatedSecrets: [], secretsFile: 'f', demo: false }, plain);
+    expect(edges).toContain('  tokens         pnpm -s switchboard token --agent <id> [--role supervisor --teams a,b]  (domain site-a, issuer switchboard, audience switchboard)');
 
     expect(planServices(discovered, { skip: ['ingest-chat', 'ingest-email', 'ingest-grpc', 'ingest-phone', 'ingest-wechat'], ingestInOneProcess: true }).map((s) => s.name))
       .not.toContain('ingest-all');

@@ -214,8 +214,9 @@ export interface SignAgentOutResponse {
 export interface UpdateAgentRequest {
   agentId: string;
   /**
-   * The fields to change: skills, languages, capacities, queues, blend_with_phone. Others keep
-   * their value (the directory's, or an earlier update's).
+   * The fields to change: skills, languages, capacities, queues, blend_with_phone, team. Others
+   * keep their value (the directory's, or an earlier update's). Moving an agent to another team
+   * needs both the agent's team and the new one among the supervisor's teams.
    */
   updateMask?: string[] | undefined;
   skills: Skill[];
@@ -226,6 +227,8 @@ export interface UpdateAgentRequest {
   /** Back to the agent directory's profile (update_mask is then ignored). */
   resetToDirectory: boolean;
   reason: string;
+  /** The team to move the agent to (with "team" in update_mask). */
+  team: string;
 }
 
 export interface UpdateAgentResponse {
@@ -3154,6 +3157,7 @@ function createBaseUpdateAgentRequest(): UpdateAgentRequest {
     blendWithPhone: false,
     resetToDirectory: false,
     reason: "",
+    team: "",
   };
 }
 
@@ -3185,6 +3189,9 @@ export const UpdateAgentRequest: MessageFns<UpdateAgentRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(74).string(message.reason);
+    }
+    if (message.team !== "") {
+      writer.uint32(82).string(message.team);
     }
     return writer;
   },
@@ -3274,6 +3281,14 @@ export const UpdateAgentRequest: MessageFns<UpdateAgentRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3317,6 +3332,7 @@ export const UpdateAgentRequest: MessageFns<UpdateAgentRequest> = {
         ? globalThis.Boolean(object.reset_to_directory)
         : false,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
     };
   },
 
@@ -3349,6 +3365,9 @@ export const UpdateAgentRequest: MessageFns<UpdateAgentRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
     return obj;
   },
 
@@ -3366,6 +3385,7 @@ export const UpdateAgentRequest: MessageFns<UpdateAgentRequest> = {
     message.blendWithPhone = object.blendWithPhone ?? false;
     message.resetToDirectory = object.resetToDirectory ?? false;
     message.reason = object.reason ?? "";
+    message.team = object.team ?? "";
     return message;
   },
 };
@@ -3596,7 +3616,7 @@ export const AgentServiceService = {
     responseDeserialize: (value: Buffer): SignAgentOutResponse => SignAgentOutResponse.decode(value),
   },
   /**
-   * Change an agent's skills, languages, capacities or queues at runtime: the next decision uses
+   * Change an agent's skills, languages, capacities, queues or team at runtime: the next decision uses
    * them (AgentProfileChanged on ROUTING), and so does every later sign-in until reset.
    */
   updateAgent: {
@@ -3639,7 +3659,7 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
   /** Sign an agent out: their desk session ends and their work is reclaimed as at any sign-out. */
   signAgentOut: handleUnaryCall<SignAgentOutRequest, SignAgentOutResponse>;
   /**
-   * Change an agent's skills, languages, capacities or queues at runtime: the next decision uses
+   * Change an agent's skills, languages, capacities, queues or team at runtime: the next decision uses
    * them (AgentProfileChanged on ROUTING), and so does every later sign-in until reset.
    */
   updateAgent: handleUnaryCall<UpdateAgentRequest, UpdateAgentResponse>;
@@ -3866,7 +3886,7 @@ export interface AgentServiceClient extends Client {
     callback: (error: ServiceError | null, response: SignAgentOutResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Change an agent's skills, languages, capacities or queues at runtime: the next decision uses
+   * Change an agent's skills, languages, capacities, queues or team at runtime: the next decision uses
    * them (AgentProfileChanged on ROUTING), and so does every later sign-in until reset.
    */
   updateAgent(
