@@ -45,6 +45,24 @@ describe('no contact without a limit', () => {
     expect(h.engine.contact('w2')?.state).toBe('QUEUED');
   });
 
+  it('a chat re-queued past its limit that overflows on its return waits behind the higher-priority work its freed agent takes first', () => {
+    const one = { capacity: { chat: 1 } };
+    const h = new EngineHarness([
+      queueConfig('q1', { wrapUpSeconds: 0, maxHandleSeconds: 600, handleLimitGraceSeconds: 120, overflow: { targetQueueId: 'q2', afterSeconds: 30 } }),
+      queueConfig('q2', { agingRatePerSecond: 1 }),
+    ]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1', 'q2'], one) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now, { channel: 'chat' }) });
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')!.offerToken });
+    h.apply({ type: 'ARRIVE', contact: contactInput('w', 'q2', h.now - MINUTE, { channel: 'chat' }) });
+    h.advance(12 * MINUTE);
+    expect(h.ofType('ContactTransferred')).toMatchObject([{ contactId: 'c1', fromAgentId: 'a1', reason: 'HANDLE_LIMIT' }]);
+    expect(h.ofType('ContactOverflowed')).toMatchObject([{ contactId: 'c1', toQueueId: 'q2' }]);
+    // Entering q2 clears c1's exclusions, but a1 first takes w, older and of higher priority.
+    expect(h.engine.contact('w')).toMatchObject({ state: 'OFFERED', agentId: 'a1' });
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'QUEUED', queueId: 'q2' });
+  });
+
   it('a call past its maximum handle time is ended for its agent after the grace; wrap-up then frees the line', () => {
     const { h } = connected('phone');
     h.advance(10 * MINUTE);

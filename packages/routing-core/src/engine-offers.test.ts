@@ -185,6 +185,44 @@ describe('decline and RONA', () => {
     h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
     expect(h.lastOffer('c1')?.agentId).toBe('a2');
   });
+
+  it('a missed contact that overflows on its return waits behind the older, higher-priority contact its agent takes first', () => {
+    // The aging property's counterexample (seed -1386832176): c0 waits in gen, c1 in pri; a2
+    // serves gen first. a2 misses c0 just as c0's wait reaches gen's overflow, so c0 enters pri
+    // (its exclusions cleared) in the command that freed a2 — a2 must pull c1 (1 + 2 × 31 = 63)
+    // before c0 (0 + 2 × 30 = 60) is offered on entry, not be handed c0 ahead of c1.
+    const h = new EngineHarness([
+      queueConfig('pri', { agingRatePerSecond: 2, offerTimeoutSeconds: 6 }),
+      queueConfig('gen', { agingRatePerSecond: 0.25, offerTimeoutSeconds: 9, overflow: { targetQueueId: 'pri', afterSeconds: 30 } }),
+    ]);
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'gen', h.now, { channel: 'email' }) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'pri', h.now - 1000, { channel: 'email', basePriority: 1 }) });
+    h.advance(21_000);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['gen', 'pri'], { capacity: { email: 1 } }) });
+    expect(h.lastOffer('c0')).toMatchObject({ agentId: 'a2', queueId: 'gen' });
+    h.advance(9_000);
+    expect(h.ofType('OfferTimedOut')).toMatchObject([{ contactId: 'c0', agentId: 'a2' }]);
+    expect(h.ofType('ContactOverflowed')).toMatchObject([{ contactId: 'c0', queueId: 'gen', toQueueId: 'pri' }]);
+    expect(h.lastOffer('c1')).toMatchObject({ agentId: 'a2', queueId: 'pri', atMs: h.now, explanation: { trigger: 'AGENT_FREED' } });
+    expect(h.engine.contact('c0')).toMatchObject({ state: 'QUEUED', queueId: 'pri', enqueuedAtMs: h.now });
+    expect(h.ofType('ContactOffered').filter((e) => e.contactId === 'c0')).toHaveLength(1);
+  });
+
+  it('a declined contact past its overflow enters the target queue after its agent took the better work waiting there', () => {
+    const h = new EngineHarness([
+      queueConfig('q1', { overflow: { targetQueueId: 'q2', afterSeconds: 30 } }),
+      queueConfig('q2', { agingRatePerSecond: 1 }),
+    ]);
+    h.apply({ type: 'ARRIVE', contact: contactInput('first', 'q2', h.now - 60_000) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.advance(25_000);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1', 'q2']) });
+    expect(h.lastOffer('c1')?.agentId).toBe('a1');
+    h.advance(10_000); // the overflow threshold passes while c1 rings
+    h.apply({ type: 'DECLINE', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')?.offerToken ?? 0, reason: 'no' });
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'QUEUED', queueId: 'q2', declinedBy: [] });
+    expect(h.engine.contact('first')).toMatchObject({ state: 'OFFERED', agentId: 'a1' });
+  });
 });
 
 describe('exclusions lapse: a refusal delays a contact but cannot starve it', () => {

@@ -135,13 +135,16 @@ export function signOut(s: EngineState, agent: AgentRec): void {
 
 /**
  * Takes a connected contact from its agent back to its queue at its original place (its order
- * key is unchanged), as ContactTransferred from the agent with `reason`. The caller decides who
- * pulls next.
+ * key is unchanged), as ContactTransferred from the agent with `reason`. The agent, if still
+ * available, pulls first (as after a transfer): a contact past its overflow enters another queue
+ * on its return, with its exclusions cleared, and must not be handed back to this agent ahead of
+ * the better work already waiting for it.
  */
 export function returnConnection(s: EngineState, c: ContactRec, agent: AgentRec, reason: string): void {
   s.emit({ type: 'ContactTransferred', ...s.contactFields(c), fromAgentId: agent.id, toQueueId: c.queueId, reason });
   releaseSlot(s, agent, c);
   c.connectedAtMs = 0;
+  pullWork(s, agent);
   backToPlace(s, c);
 }
 

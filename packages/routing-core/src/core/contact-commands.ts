@@ -85,6 +85,9 @@ export function accept(s: EngineState, contactId: string, agentId: string, token
  * DECLINE or RONA: back to the original place, excluded from this agent for one offer timeout.
  * The exclusion lapses by timer rather than lasting the whole stay in the queue: otherwise a
  * contact refused by its only eligible agent would wait (until it expired) beside that idle agent.
+ * The freed agent pulls before the contact goes back: a contact whose wait has passed its
+ * overflow enters another queue on its return, with its exclusions cleared, and offering it on
+ * entry would hand it to this agent ahead of the better work already waiting for it.
  */
 export function refuse(s: EngineState, contactId: string, agentId: string, token: number, reason: string | undefined): RoutingOutcome {
   const c = s.contacts.get(contactId);
@@ -104,8 +107,8 @@ export function refuse(s: EngineState, contactId: string, agentId: string, token
   if (reason === undefined && config.missesBeforeAway > 0 && agent.misses >= config.missesBeforeAway && agent.presence === Presence.AVAILABLE) {
     setPresence(s, agent, Presence.AWAY, AWAY_MISSED);
   }
-  requeue(s, c);
   pullWork(s, agent);
+  requeue(s, c);
   return APPLIED;
 }
 

@@ -4,7 +4,7 @@ import { ContactState } from '../model/contact.js';
 import type { RoutingOutcome } from '../model/outcome.js';
 import type { LimitAction, QueueConfig } from '../model/queue.js';
 import { TimerKind, timerRequest, type TimerRequest } from '../model/timer.js';
-import { pullWork, returnConnection } from './agent-flow.js';
+import { returnConnection } from './agent-flow.js';
 import { complete, endWrapUp, excludeAgent } from './contact-commands.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
@@ -109,9 +109,9 @@ export function limitActionDue(s: EngineState, c: ContactRec, t: TimerRequest): 
     if (gone && s.contacts.get(c.id)?.state === ContactState.WRAP_UP) endWrapUp(s, c);
     return APPLIED;
   }
-  // Passed over first, so going back to its place never offers it to the agent who held it.
+  // Passed over first, so going back to its place never offers it to the agent who held it;
+  // the agent pulls other work as it leaves (see returnConnection).
   excludeAgent(s, c, agent, t.token);
   returnConnection(s, c, agent, HANDLE_LIMIT);
-  pullWork(s, agent);
   return APPLIED;
 }
