@@ -56,8 +56,13 @@ const kvBucket = (bucket: string) => [
 /** The JetStream API every JetStream user calls: account info, and the stream name lookups of the KV and object views. */
 const JS_COMMON = [api('INFO'), api('STREAM.NAMES')];
 
-/** The permissions of `service` under the deployment's names. */
+/** The permissions of `service` under the deployment's names (each subject once). */
 export function servicePermissions(service: BusService, names: BusNames = DEFAULT_BUS_NAMES): NatsPermissions {
+  const p = permissionsOf(service, names);
+  return { ...p, publish: [...new Set(p.publish)], subscribe: [...new Set(p.subscribe)] };
+}
+
+function permissionsOf(service: BusService, names: BusNames): NatsPermissions {
   const root = names.subjectRoot;
   const { contactsStream: contacts, routingStream: routing, deadLetterStream: dlq } = names;
   const inbox = [`${inboxPrefixOf(service)}.>`];
@@ -79,7 +84,8 @@ export function servicePermissions(service: BusService, names: BusNames = DEFAUL
     };
   }
   if (service === 'agent-gateway') return { publish: routerCommands, subscribe: [`${root}.agent.>`, ...inbox] };
-  if (service === 'queue-service') return { publish: [...routerCommands, ...JS_COMMON, ...streams, ...readStream(routing)], subscribe: inbox };
+  // QueueService's Enqueue is a platform's way in (JWT-authenticated): it publishes contacts as ingestion does.
+  if (service === 'queue-service') return { publish: [...routerCommands, `${root}.contacts.>`, ...JS_COMMON, ...streams, ...readStream(routing)], subscribe: inbox };
   if (service === 'ops') {
     return { publish: [`${root}.router.*.query`, deadLetter, ...JS_COMMON, ...streams, ...readStream(contacts), ...readStream(routing)], subscribe: inbox };
   }

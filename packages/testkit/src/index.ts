@@ -12,3 +12,4 @@ export {
 export { createTestScope, type TestScope } from './scope.js';
 export { connectTestNats, connectTestRedis, deleteKeysMatching, type TestNats, type TestRedis } from './clients.js';
 export { REPO_ROOT, ServiceProcess, type ServiceProcessOptions } from './service-process.js';
+export { testCommandKeyEnv } from './command-keys.js';

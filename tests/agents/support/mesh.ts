@@ -1,14 +1,14 @@
 import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 import { AgentServiceClient, QueueServiceClient, type RoutingEvent } from '@switchboard/contracts';
-import { routingEventsOf } from '@switchboard/router-api';
+import { CommandSigner, CommandVerifier, RouterClient, routingEventsOf } from '@switchboard/router-api';
 import { connect } from 'nats';
 import { DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { AgentDirectory, startAgentGateway, type RunningAgentGateway } from '@switchboard/agent-gateway';
 import { signToken, type Role } from '@switchboard/grpc-edge';
 import { startQueueService, type RunningQueueService } from '@switchboard/queue-service';
 import { ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
-import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
+import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import { createLogger } from '@switchboard/telemetry';
 
 /** The HS256 secret of every test token. */
@@ -45,7 +45,7 @@ export class Mesh {
     const level = process.env.TEST_LOG_LEVEL ?? 'silent';
     const router = await startRouter({
       natsUrl: nats.url, redisUrl: redis.url, domains: [scope.domain], rules: ruleSetFrom(options.rules), logger: pino({ level }),
-      names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000,
+      names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000, commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()),
     });
     for (let i = 0; !router.replica.ownedDomains().includes(scope.domain); i++) {
       if (i > 500) throw new Error('router did not take the domain');
@@ -53,8 +53,8 @@ export class Mesh {
     }
     const logger = createLogger({ service: 'agents-test', level });
     const common = { nc: nats.nc, redis: redis.redis, names, domain: scope.domain, redisPrefix: scope.redisPrefix, jwtSecret: SECRET, logger, host: '127.0.0.1', port: 0 };
-    const gateway = await startAgentGateway({ ...common, directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
-    const queues = await startQueueService({ ...common, ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
+    const gateway = await startAgentGateway({ ...common, commandSigner: CommandSigner.fromEnv('agent-gateway', testCommandKeyEnv()), directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
+    const queues = await startQueueService({ ...common, commandSigner: CommandSigner.fromEnv('queue-service', testCommandKeyEnv()), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
     return new Mesh(scope, names, nats, redis, router, gateway, queues,
       new AgentServiceClient(`127.0.0.1:${gateway.port}`, credentials.createInsecure()),
       new QueueServiceClient(`127.0.0.1:${queues.port}`, credentials.createInsecure()));
@@ -62,6 +62,11 @@ export class Mesh {
 
   get domain(): string {
     return this.scope.domain;
+  }
+
+  /** A client of this mesh's router that signs its commands as the operator (tests only). */
+  routerClient(): RouterClient {
+    return new RouterClient(this.nats.nc, this.domain, this.names.subjectRoot, 5_000, CommandSigner.fromEnv('operator', testCommandKeyEnv()));
   }
 
   /** Every event on this mesh's ROUTING stream so far (a test's stream is small: read message by message). */
