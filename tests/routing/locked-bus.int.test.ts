@@ -65,4 +65,41 @@ describe('the router on a locked NATS, each party with its own user', () => {
     await expect.poll(() => offers, { timeout: 15_000 }).toEqual(['c1']);
     expect(router!.logs).not.toMatch(/Permissions Violation/i);
   });
+
+  it('every other service starts and gets ready under its own user, with no permission refused', async () => {
+    const secret = (n: number) => 'x'.repeat(n);
+    const common = { REDIS_URL: redis.url, SB_REDIS_PREFIX: scope.redisPrefix, SWITCHBOARD_DOMAIN: scope.domain, HOST: '127.0.0.1', LOG_LEVEL: 'info',
+      SWITCHBOARD_JWT_SECRET: secret(48), PHONE_WEBHOOK_SECRET: secret(32), CHAT_SESSION_SECRET: secret(48), WECHAT_OA_TOKEN: secret(24),
+      OTEL_TRACES_SAMPLER_ARG: '0' };
+    const port = () => freePort().then(String);
+    const ingestPorts = async () => ({ INGEST_PHONE_PORT: await port(), INGEST_EMAIL_PORT: await port(), INGEST_EMAIL_SMTP_PORT: await port(),
+      INGEST_CHAT_PORT: await port(), INGEST_WECHAT_PORT: await port(), INGEST_GRPC_PORT: await port(), INGEST_GRPC_HTTP_PORT: await port() });
+    const specs: [string, string, Record<string, string>, string][] = [];
+    const add = async (user: string, entry: string, ports: Record<string, string>, readyPort: string) => { specs.push([user, entry, ports, readyPort]); };
+    const p1 = await ingestPorts();
+    await add('ingest-phone', 'services/ingest-phone/src/main.ts', { INGEST_PHONE_PORT: p1.INGEST_PHONE_PORT }, p1.INGEST_PHONE_PORT);
+    await add('ingest-email', 'services/ingest-email/src/main.ts', { INGEST_EMAIL_PORT: p1.INGEST_EMAIL_PORT, INGEST_EMAIL_SMTP_PORT: p1.INGEST_EMAIL_SMTP_PORT }, p1.INGEST_EMAIL_PORT);
+    await add('ingest-chat', 'services/ingest-chat/src/main.ts', { INGEST_CHAT_PORT: p1.INGEST_CHAT_PORT }, p1.INGEST_CHAT_PORT);
+    await add('ingest-wechat', 'services/ingest-wechat/src/main.ts', { INGEST_WECHAT_PORT: p1.INGEST_WECHAT_PORT }, p1.INGEST_WECHAT_PORT);
+    await add('ingest-grpc', 'services/ingest-grpc/src/main.ts', { INGEST_GRPC_PORT: p1.INGEST_GRPC_PORT, INGEST_GRPC_HTTP_PORT: p1.INGEST_GRPC_HTTP_PORT }, p1.INGEST_GRPC_HTTP_PORT);
+    const p2 = await ingestPorts();
+    await add('ingest-all', 'services/ingest-all/src/main.ts', p2, p2.INGEST_PHONE_PORT);
+    const [ops, opsGrpc, qs, qsHttp, gw, gwHttp] = await Promise.all(Array.from({ length: 6 }, port)) as string[];
+    await add('ops', 'services/ops/src/main.ts', { OPS_HTTP_PORT: ops!, OPS_GRPC_PORT: opsGrpc! }, ops!);
+    await add('queue-service', 'services/queue-service/src/main.ts', { QUEUE_SERVICE_PORT: qs!, QUEUE_SERVICE_HTTP_PORT: qsHttp! }, qsHttp!);
+    await add('agent-gateway', 'services/agent-gateway/src/main.ts', { AGENT_GATEWAY_PORT: gw!, AGENT_GATEWAY_HTTP_PORT: gwHttp! }, gwHttp!);
+    const started: ServiceProcess[] = [];
+    try {
+      for (const [user, entry, ports, readyPort] of specs) {
+        started.push(await ServiceProcess.start({
+          entry, env: { ...common, ...nats.env(user as Parameters<LockedNats['env']>[0]), ...ports }, startTimeoutMs: 60_000,
+          ready: async () => (await fetch(`http://127.0.0.1:${readyPort}/readyz`)).ok,
+        }));
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+      for (const [i, service] of started.entries()) expect(service.logs, specs[i]![0]).not.toMatch(/Permissions Violation|PERMISSIONS_VIOLATION/i);
+    } finally {
+      await Promise.all(started.map((s) => s.stop()));
+    }
+  }, 240_000);
 });
