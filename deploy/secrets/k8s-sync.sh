@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/out/.generated"
 if kubectl get secret switchboard-generated >/dev/null 2>&1; then
-  for name in $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/secrets.list" | awk '{ print $1 }'); do
+  sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/secrets.list" | while read -r name _; do
     value=$(kubectl get secret switchboard-generated -o "go-template={{with index .data \"$name\"}}{{.}}{{end}}")
     if [ -n "$value" ]; then printf '%s' "$value" | base64 -d > "$work/out/.generated/$name"; fi
   done
