@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,7 +120,7 @@ describe('NATS auth in deploy/', () => {
     expect(readdirSync(join(dir, 'router')).sort()).toEqual(['command-key-agent-gateway', 'command-key-queue-service', 'nats-password-router']);
     const router = readFileSync(join(dir, '.generated', 'nats-password-router'), 'utf8');
     const passwords = readFileSync(join(dir, 'nats', 'passwords.env'), 'utf8');
-    expect(passwords).toContain(`PW_ROUTER=${router}\n`);
+    expect(passwords).toContain(`PW_ROUTER='"${router}"'\n`);
     expect(passwords).toContain('PW_AGENT_GATEWAY=');
     expect(readFileSync(join(dir, 'nats', 'cluster.conf'), 'utf8')).toContain('@nats-2:6222"');
     // A later start with one more secret in the list: the old ones stay, the new one appears.
@@ -141,6 +141,10 @@ describe('NATS auth in deploy/', () => {
 
   it.skipIf(!hasNatsServer && process.env.CI !== 'true')('nats-server runs the compose config with the generated secrets: services sign in with theirs, nobody without', async () => {
     const dir = join(tmp, 'run');
+    // A password nats-server would read as a malformed number if the hook did not quote it (seen in a run).
+    const tricky = '1-ANwbaQXG54mQ5U7nEMN-URnNfDIrSJ80v2jGqZe1E';
+    mkdirSync(join(dir, 'secrets-src', '.generated'), { recursive: true });
+    writeFileSync(join(dir, 'secrets-src', '.generated', 'nats-password-ops'), tricky);
     generate(join(dir, 'secrets-src'));
     const conf = join(dir, 'conf');
     cpSync(join(ROOT, 'deploy/compose/nats'), conf, { recursive: true });
@@ -149,7 +153,12 @@ describe('NATS auth in deploy/', () => {
     // directory is this test's.
     const text = readFileSync(join(conf, 'nats.conf'), 'utf8').replace(/^\s*sync_interval:.*$/m, '').replace('store_dir: /data', `store_dir: ${JSON.stringify(join(dir, 'data'))}`);
     writeFileSync(join(conf, 'nats.conf'), text);
-    const env = Object.fromEntries(readFileSync(join(conf, 'secrets', 'passwords.env'), 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
+    // As the container's `. passwords.env` sets them: PW_X='"value"' gives the value with its double quotes.
+    const env = Object.fromEntries(readFileSync(join(conf, 'secrets', 'passwords.env'), 'utf8').trim().split('\n').map((l) => {
+      const m = /^(PW_[A-Z_]+)='(.*)'$/.exec(l);
+      if (!m) throw new Error(`passwords.env line not as the hook writes it: ${l.slice(0, 12)}…`);
+      return [m[1]!, m[2]!] as [string, string];
+    }));
     const [port, monitor, cluster] = [await freePort(), await freePort(), await freePort()];
     const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
     const check = spawnSync(bin, ['-c', join(conf, 'nats.conf'), '-t'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env, NATS_SERVER_NAME: 'test' } });
@@ -160,9 +169,12 @@ describe('NATS auth in deploy/', () => {
       await server.start();
       const url = `nats://127.0.0.1:${port}`;
       const once = { waitOnFirstConnect: false, maxReconnectAttempts: 0 } as const;
-      const nc = await connectBus({ url, name: 'deploy test', env: { NATS_USER: 'router', NATS_PASSWORD_FILE: join(dir, 'secrets-src', 'router', 'nats-password-router') }, extra: once });
-      await nc.flush();
-      await nc.close();
+      for (const user of BUS_SERVICES) {
+        const nc = await connectBus({ url, name: 'deploy test', env: { NATS_USER: user, NATS_PASSWORD_FILE: join(dir, 'secrets-src', user, `nats-password-${user}`) }, extra: once });
+        await nc.flush();
+        await nc.close();
+      }
+      expect(readFileSync(join(dir, 'secrets-src', 'ops', 'nats-password-ops'), 'utf8')).toBe(tricky);
       await expect(connectBus({ url, name: 'anonymous', env: {}, extra: once })).rejects.toThrow(/authorization/i);
       await expect(connectBus({ url, name: 'other', env: { NATS_USER: 'ops', NATS_PASSWORD_FILE: join(dir, 'secrets-src', 'router', 'nats-password-router') }, extra: once })).rejects.toThrow(/authorization/i);
     } finally {

@@ -14,8 +14,10 @@ for file in "$SECRETS_DIR"/.generated/nats-password-*; do
   [ -e "$file" ] || continue
   user=${file##*/nats-password-}
   var=$(printf '%s' "$user" | tr 'a-z-' 'A-Z_')
-  # base64url values: nothing to quote against.
-  printf 'PW_%s=%s\n' "$var" "$(cat "$file")" >> "$tmp"
+  # nats-server parses an environment variable's value as a config value: unquoted, a password
+  # such as 1-ANw... reads as a malformed number. The double quotes make it a string; the single
+  # quotes keep them when the file is sourced (base64url values hold no quote).
+  printf "PW_%s='\"%s\"'\n" "$var" "$(cat "$file")" >> "$tmp"
 done
 chmod 444 "$tmp" && mv "$tmp" "$out/passwords.env"
 route=$(cat "$SECRETS_DIR/.generated/nats-route-password")
