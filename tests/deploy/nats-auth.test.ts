@@ -53,7 +53,8 @@ describe('NATS auth in deploy/', () => {
 
   it('k8s runs the same first-start scripts as compose', () => {
     const scripts = k8s.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'switchboard-secrets-scripts')!.data!;
-    const copies: [string, string][] = [['secrets.list', 'secrets.list'], ['generate-secrets.sh', 'generate-secrets.sh'], ['hook-10-nats.sh', 'hooks/10-nats.sh'], ['k8s-sync.sh', 'k8s-sync.sh']];
+    const copies: [string, string][] = [['secrets.list', 'secrets.list'], ['generate-secrets.sh', 'generate-secrets.sh'], ['hook-10-nats.sh', 'hooks/10-nats.sh'],
+      ['hook-20-redis-users.sh', 'hooks/20-redis-users.sh'], ['k8s-sync.sh', 'k8s-sync.sh']];
     for (const [key, file] of copies) {
       expect(scripts[key], key).toBe(readFileSync(join(SECRETS, file), 'utf8'));
     }
@@ -70,14 +71,17 @@ describe('NATS auth in deploy/', () => {
       const env = composeOf(name).environment!;
       expect(env.NATS_USER, name).toBe(name);
       expect(env.NATS_PASSWORD_FILE, name).toBe(`/run/secrets/switchboard/nats-password-${name}`);
-      expect(composeOf(name).volumes, name).toEqual([`./secrets/${name}:/run/secrets/switchboard:ro`]);
+      const volumes = composeOf(name).volumes ?? [];
+      expect(volumes, name).toContain(`./secrets/${name}:/run/secrets/switchboard:ro`);
+      expect(volumes.filter((v) => v.startsWith('./secrets/')), name).toEqual([`./secrets/${name}:/run/secrets/switchboard:ro`]);
       expect(composeOf(name).depends_on, name).toHaveProperty('secrets', { condition: 'service_completed_successfully' });
       const pod = podOf(name);
       const k8sEnv = Object.fromEntries((pod.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
       expect(k8sEnv.NATS_USER, name).toBe(name);
       expect(k8sEnv.NATS_PASSWORD_FILE, name).toBe(env.NATS_PASSWORD_FILE);
       const secrets = (pod.volumes ?? []).filter((v) => v.secret).map((v) => v.secret!.secretName);
-      expect(secrets, name).toEqual([`switchboard-${name}`]);
+      // Its own Secret of the first-start step, and at most the Redis users' (each pod mounts only its own key of it).
+      expect(secrets.filter((s) => s !== 'switchboard-redis-users'), name).toEqual([`switchboard-${name}`]);
       // Every file a service reads is generated for it.
       for (const [key, value] of [...Object.entries(env), ...Object.entries(k8sEnv)]) {
         if (!key.endsWith('_FILE') || !value?.startsWith('/run/secrets/switchboard/')) continue;
@@ -117,7 +121,10 @@ describe('NATS auth in deploy/', () => {
       for (const consumer of consumers) expect(readFileSync(join(dir, consumer, name), 'utf8'), `${consumer}/${name}`).toBe(value);
     }
     expect(readdirSync(join(dir, 'ingest-phone')).sort()).toEqual(['nats-password-ingest-phone']);
-    expect(readdirSync(join(dir, 'router')).sort()).toEqual(['command-key-agent-gateway', 'command-key-queue-service', 'nats-password-router']);
+    expect(readdirSync(join(dir, 'router')).sort()).toEqual(['command-key-agent-gateway', 'command-key-queue-service', 'nats-password-router', 'redis-password-router']);
+    // The Redis users' passwords, one file per user (k8s: the Secret switchboard-redis-users 05-redis.yaml reads).
+    expect(readdirSync(join(dir, 'redis-users')).sort()).toEqual(['agent-gateway', 'ops', 'queue-service', 'router']);
+    expect(readFileSync(join(dir, 'redis-users', 'ops'), 'utf8')).toBe(readFileSync(join(dir, '.generated', 'redis-password-ops'), 'utf8'));
     const router = readFileSync(join(dir, '.generated', 'nats-password-router'), 'utf8');
     const passwords = readFileSync(join(dir, 'nats', 'passwords.env'), 'utf8');
     expect(passwords).toContain(`PW_ROUTER='"${router}"'\n`);
