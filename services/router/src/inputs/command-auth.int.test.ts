@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders } from 'nats';
 import { testCommandKeyEnv } from '@switchboard/testkit';
@@ -11,6 +13,9 @@ import { RouterHarness, testRules } from '../testing/router-harness.js';
  */
 describe('router command intake: signed senders and their allowed kinds', () => {
   let h: RouterHarness;
+  /** The router's log lines, as JSON. */
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } }));
   const agent = { id: 'a1', skills: {}, languages: [], team: 'general', capacity: { phone: 1 }, queues: [{ queueId: 'general', priority: 1 }] };
   const signer = (sender: 'agent-gateway' | 'queue-service' | 'operator') => CommandSigner.fromEnv(sender, testCommandKeyEnv());
   const client = (s?: CommandSigner) => new RouterClient(h.nats.nc, h.domain, h.names.subjectRoot, 5_000, s);
@@ -25,7 +30,7 @@ describe('router command intake: signed senders and their allowed kinds', () => 
 
   beforeAll(async () => {
     h = await RouterHarness.create(testRules(), 'command-auth');
-    await h.startRouter();
+    await h.startRouter({ logger });
   });
   afterAll(async () => { await h?.close(); });
 
@@ -33,6 +38,7 @@ describe('router command intake: signed senders and their allowed kinds', () => 
     const reply = await client().command({ type: 'SIGN_IN', agent });
     expect(reply).toEqual({ ok: false, code: 'PERMISSION_DENIED', message: 'command refused: the command is not signed (no Sb-Command-Sender header)' });
     expect(await signedIn()).toBe(false);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'command refused', level: 40, sender: '', reason: 'the command is not signed (no Sb-Command-Sender header)' }));
   });
 
   it('refuses a forged signature, a body changed after signing, an unknown sender and a stale signing time', async () => {
@@ -54,6 +60,7 @@ describe('router command intake: signed senders and their allowed kinds', () => 
 
   it('refuses a kind its sender may not send: the queue service signing an agent in, the gateway configuring a queue', async () => {
     expect(await client(signer('queue-service')).command({ type: 'SIGN_IN', agent })).toEqual({ ok: false, code: 'PERMISSION_DENIED', message: 'command refused: queue-service may not send SIGN_IN' });
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'command refused', sender: 'queue-service', kind: 'SIGN_IN' }));
     expect(await signedIn()).toBe(false);
     const queue = (testRules() as { queues: Record<string, unknown>[] }).queues[0]!;
     expect(await client(signer('agent-gateway')).command({ type: 'UPSERT_QUEUE', queue } as never)).toMatchObject({ ok: false, message: 'command refused: agent-gateway may not send UPSERT_QUEUE' });

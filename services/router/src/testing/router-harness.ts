@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { Channel, Contact, ContactRecord, ContactUpdate, CustomerTier, RoutingEvent as ProtoEvent, type ContactUpdateKind } from '@switchboard/contracts';
 import { agentSubject, contactsSubject, ensureStreams, publishDurable, type BusNames } from '@switchboard/bus';
 import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
@@ -46,10 +46,10 @@ export class RouterHarness {
   }
 
   /** Starts a router replica in this process and waits until some replica owns the domain. */
-  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; natsUrl?: string; metrics?: Registry } = {}): Promise<RunningRouter> {
+  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; natsUrl?: string; metrics?: Registry; logger?: Logger } = {}): Promise<RunningRouter> {
     const router = await startRouter({
       natsUrl: options.natsUrl ?? this.nats.url, redisUrl: options.redisUrl ?? this.redis.url, domains: [this.domain],
-      rules: ruleSetFrom(this.rules), logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), names: this.names,
+      rules: ruleSetFrom(this.rules), logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), names: this.names,
       keyPrefix: this.scope.redisPrefix, leaseTtlMs: options.leaseTtlMs ?? 1_500, ackWaitMs: 2_000,
       commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()),
       ...(options.clock ? { clock: options.clock } : {}),
