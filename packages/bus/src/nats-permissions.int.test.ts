@@ -64,6 +64,10 @@ describe('locked NATS: per-service users and subject permissions', () => {
       expect(await delivered(user, agentSubject(nats.names, 'default', 'a1')), user).toBe(false);
       expect(await delivered(user, contactsSubject(nats.names, 'default', 'phone')), user).toBe(true);
     }
+    // A single-channel ingest publishes only its own channel's contacts.
+    expect(await delivered('ingest-chat', contactsSubject(nats.names, 'default', 'phone'))).toBe(false);
+    expect(await delivered('ingest-chat', contactsSubject(nats.names, 'default', 'chat'))).toBe(true);
+    expect(await delivered('ingest-grpc', contactsSubject(nats.names, 'default', 'wechat'))).toBe(true);
   });
 
   it("the gateway's user cannot publish to desks, on ROUTING or to CONTACTS; it sends router commands", async () => {

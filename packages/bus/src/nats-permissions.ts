@@ -24,6 +24,9 @@ export const BUS_SERVICES = [
 ] as const;
 export type BusService = (typeof BUS_SERVICES)[number];
 
+/** The channel each single-channel ingestion service publishes contacts on (ingest-kit's CHANNEL_TOKENS); ingest-grpc takes any. */
+const INGEST_CHANNEL: Readonly<Record<string, string>> = { 'ingest-phone': 'phone', 'ingest-email': 'email', 'ingest-chat': 'chat', 'ingest-wechat': 'wechat' };
+
 /** KV buckets and object stores of the ingestion services (their defaults in each service). */
 const INGEST_BUCKETS: Readonly<Record<string, readonly string[]>> = {
   'ingest-phone': ['ingest_replay_nonces'],
@@ -91,8 +94,12 @@ function permissionsOf(service: BusService, names: BusNames): NatsPermissions {
   }
   const members = service === 'ingest-all' ? Object.keys(INGEST_BUCKETS) : [service];
   const buckets = [...new Set(members.flatMap((m) => INGEST_BUCKETS[m] ?? []))];
+  // A single-channel service may publish only its own channel's contacts: a compromised chat
+  // ingest cannot forge phone calls.
+  const channel = INGEST_CHANNEL[service];
+  const contactSubjects = channel ? `${root}.contacts.*.${channel}` : `${root}.contacts.>`;
   return {
-    publish: [`${root}.contacts.>`, deadLetter, ...JS_COMMON, ...streams, ...readStream(routing), ...buckets.flatMap(kvBucket)],
+    publish: [contactSubjects, deadLetter, ...JS_COMMON, ...streams, ...readStream(routing), ...buckets.flatMap(kvBucket)],
     subscribe: inbox,
   };
 }
