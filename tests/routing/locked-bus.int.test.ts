@@ -96,6 +96,14 @@ describe('the router on a locked NATS, each party with its own user', () => {
           ready: async () => (await fetch(`http://127.0.0.1:${readyPort}/readyz`)).ok,
         }));
       }
+      // Real work through two of them: a call into ingest-phone and into ingest-all's phone endpoint is published to CONTACTS.
+      for (const phonePort of [p1.INGEST_PHONE_PORT, p2.INGEST_PHONE_PORT]) {
+        const response = await fetch(`http://127.0.0.1:${phonePort}/v1/contacts`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${common.PHONE_WEBHOOK_SECRET}` },
+          body: JSON.stringify({ callId: `call-${phonePort}`, callerNumber: '+14155550100', dialledNumber: '4008001234' }),
+        });
+        expect(response.status, await response.text()).toBe(202);
+      }
       await new Promise((r) => setTimeout(r, 1_000));
       for (const [i, service] of started.entries()) expect(service.logs, specs[i]![0]).not.toMatch(/Permissions Violation|PERMISSIONS_VIOLATION/i);
     } finally {
