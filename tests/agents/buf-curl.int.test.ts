@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@switchboard/grpc-edge';
-import { RouterClient } from '@switchboard/router-api';
+import type { RouterClient } from '@switchboard/router-api';
 import { bufCurl, type CurlResult } from './support/buf-curl.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, until } from './support/mesh.js';
@@ -23,7 +23,7 @@ describe('a generic gRPC client (buf curl, reflection only)', () => {
   });
   beforeAll(async () => {
     mesh = await Mesh.start({ rules: agentRules(), agents: [agent('b1'), agent('b2')], graceSeconds: 30 });
-    router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
+    router = mesh.routerClient();
   });
   afterAll(async () => {
     await mesh?.close();

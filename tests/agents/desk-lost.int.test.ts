@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel, ContactRecord, Presence, ContactUpdate, ContactUpdateKind, CustomerTier, EnqueueRequest } from '@switchboard/contracts';
 import { contactsSubject, publishDurable } from '@switchboard/bus';
 import { audit, readDomainRecord } from '@switchboard/auditor';
-import { RouterClient } from '@switchboard/router-api';
+import type { RouterClient } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
 import { agentRules } from './support/fixtures.js';
 import { call, Mesh, until } from './support/mesh.js';
@@ -28,7 +28,7 @@ describe('a desktop lost mid-work', () => {
     const rules = agentRules() as { queues: Record<string, unknown>[] };
     rules.queues[0] = { ...rules.queues[0], offerTimeoutSeconds: OFFER_TIMEOUT_SECONDS, orphanedCallSeconds: 600 };
     mesh = await Mesh.start({ rules, agents: [blended('k1'), blended('k2')], graceSeconds: GRACE_SECONDS });
-    router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
+    router = mesh.routerClient();
   });
   afterAll(async () => {
     await mesh?.close();

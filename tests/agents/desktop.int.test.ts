@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { ContactState } from '@switchboard/contracts';
-import { RouterClient } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
 import { agent, agentRules, enqueue } from './support/fixtures.js';
 import { call, codeOf, Mesh, until } from './support/mesh.js';
@@ -67,7 +66,7 @@ describe('agent desktops over gRPC (generated client)', () => {
     const d4 = await open('a4');
     const offer = await d4.nextOffer('c-killed', (GRACE_SECONDS + OFFER_TIMEOUT_SECONDS + 2) * 1000);
     expect(Date.now() - killedAt).toBeLessThan((GRACE_SECONDS + OFFER_TIMEOUT_SECONDS + 1) * 1000);
-    const router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
+    const router = mesh.routerClient();
     await until('a3 offline', async () => {
       const reply = await router.query({ query: 'agent', agentId: 'a3' });
       return !reply.ok || (reply['agent'] as { presence: string }).presence === 'OFFLINE';

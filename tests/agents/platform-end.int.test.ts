@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { freePort, ServiceProcess, startPrivateNats, type PrivateServer } from '@switchboard/testkit';
 import { buildWeChatXml, createCallbackCrypto, sha1Signature, type KfMessage } from '@switchboard/wechat';
 import { FakeKfApi, kfText } from '@switchboard/wechat/testing';
-import { RouterClient } from '@switchboard/router-api';
+import type { RouterClient } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, until } from './support/mesh.js';
@@ -40,7 +40,7 @@ describe('a platform ends a connected contact', () => {
     const rules = agentRules() as { queues: Record<string, unknown>[] };
     rules.queues[0] = { ...rules.queues[0], wrapUpSeconds: WRAP_UP_SECONDS };
     mesh = await Mesh.start({ rules, agents: [{ ...agent('p1'), languages: ['en', 'zh-CN', 'zh'], capacity: { phone: 1, chat: 2, email: 1, wechat: 1 } }], graceSeconds: 30, privateNatsUrl: nats.url });
-    router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
+    router = mesh.routerClient();
     ports.phone = await freePort();
     ports.chat = await freePort();
     ports.email = await freePort();

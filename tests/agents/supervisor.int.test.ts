@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Role } from '@switchboard/grpc-edge';
 import { startOps, type RunningOps } from '@switchboard/ops';
-import { RouterClient } from '@switchboard/router-api';
+import type { RouterClient } from '@switchboard/router-api';
 import { bufCurl, type CurlResult } from './support/buf-curl.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, SECRET, until } from './support/mesh.js';
@@ -53,7 +53,7 @@ describe('supervisor controls', () => {
   beforeAll(async () => {
     mesh = await Mesh.start({ rules: agentRules(), agents: [agent('s1'), agent('s2')], graceSeconds: 30 });
     meshDomain = mesh.domain;
-    router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
+    router = mesh.routerClient();
     ops = await startOps({
       config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600 },
       logger: pino({ level: 'silent' }), names: mesh.names, keyPrefix: mesh.scope.redisPrefix,

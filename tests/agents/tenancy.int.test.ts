@@ -47,7 +47,7 @@ describe('tenants and teams at the gRPC edges', () => {
 
   beforeAll(async () => {
     mesh = await Mesh.start({ rules: agentRules(), agents: [agent('c1', ['general'], 'core'), agent('c2', ['general'], 'core'), agent('v1', ['general'], 'vip')], graceSeconds: 30 });
-    router = new RouterClient(mesh.nats.nc, mesh.domain, mesh.names.subjectRoot);
+    router = mesh.routerClient();
     md = {
       coreLead: await mesh.auth('core-lead', 'supervisor', { teams: ['core'] }),
       vipLead: await mesh.auth('vip-lead', 'supervisor', { teams: ['vip'] }),

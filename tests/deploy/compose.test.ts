@@ -55,7 +55,9 @@ describe('deploy/compose', () => {
     expect(Object.keys(file.services).filter((name) => name.startsWith('nats-'))).toHaveLength(3);
     const nats = readFileSync(join(ROOT, 'deploy', 'compose', 'nats', 'nats.conf'), 'utf8');
     expect(nats).toMatch(/sync_interval:\s*always/);
-    expect(nats).toMatch(/routes:\s*\[[^\]]*nats-1:6222[^\]]*nats-2:6222[^\]]*nats-3:6222/s);
+    // The routes carry the generated route password: the first-start step writes them (deploy/secrets/hooks).
+    expect(nats).toMatch(/cluster\s*\{[^}]*include "secrets\/cluster\.conf"/s);
+    expect(file.services.secrets!.environment).toMatchObject({ NATS_ROUTE_HOSTS: 'nats-1:6222 nats-2:6222 nats-3:6222' });
     expect(file.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'everysec']));
     expect(file.services.router!.environment).toMatchObject({ SB_STREAM_REPLICAS: '3' });
   });
@@ -80,7 +82,8 @@ describe('deploy/compose', () => {
       const separate = file.services[name]!;
       for (const port of separate.ports ?? []) expect(all.ports, `${name} ${port}`).toContain(port);
       for (const [key, value] of Object.entries(separate.environment!)) {
-        if (key !== 'SERVICE' && key !== 'HEALTH_PORT') expect(all.environment![key], `${name} ${key}`).toBe(value);
+        // Its own NATS user (ingest-all, allowed what the five do) instead of each service's.
+        if (!['SERVICE', 'HEALTH_PORT', 'NATS_USER', 'NATS_PASSWORD_FILE'].includes(key)) expect(all.environment![key], `${name} ${key}`).toBe(value);
       }
     }
     const jobs = (path: string) => (parse(readFileSync(join(ROOT, 'deploy/compose/prometheus', path), 'utf8')) as { scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] }).scrape_configs;

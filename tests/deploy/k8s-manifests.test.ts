@@ -4,8 +4,11 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { Job } from 'kubernetes-models/batch/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 
@@ -21,6 +24,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Namespace': Namespace, 'v1/ConfigMap': ConfigMap, 'v1/Secret': Secret, 'v1/Service': Service,
   'apps/v1/Deployment': Deployment, 'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'v1/ServiceAccount': ServiceAccount, 'apps/v1/StatefulSet': StatefulSet, 'batch/v1/Job': Job,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/Role': Role, 'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
 };
 
 interface K8sObject { apiVersion: string; kind: string; metadata: { name: string }; spec?: Record<string, unknown>; data?: Record<string, string> }
@@ -103,7 +109,8 @@ describe('deploy/k8s', () => {
     const named = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
     const baseDeployments = named(base, 'Deployment');
     expect(named(rendered, 'Deployment')).toEqual([...baseDeployments.filter((n) => !SEPARATE_INGEST.includes(n)), 'ingest-all'].sort());
-    expect(named(rendered, 'PodDisruptionBudget')).toEqual(named(rendered, 'Deployment'));
+    // Every Deployment has its budget, and the NATS StatefulSet its own.
+    expect(named(rendered, 'PodDisruptionBudget')).toEqual([...named(rendered, 'Deployment'), 'nats'].sort());
     const allPorts = new Map(containerOf(rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingest-all')!).ports.map((p) => [p.name, p.containerPort]));
     for (const name of SEPARATE_INGEST) {
       const service = rendered.find((o) => o.kind === 'Service' && o.metadata.name === name)!;

@@ -45,7 +45,9 @@ describe('Redis locked in deploy/', () => {
     expect(file.services['redis-acl']!.environment).toMatchObject({ REDIS_GENERATE_PASSWORDS: '1' });
     for (const user of REDIS_USERS) {
       expect(file.services[user]!.environment, user).toMatchObject({ REDIS_USERNAME: user, REDIS_PASSWORD_FILE: '/run/secrets/redis/password' });
-      expect(file.services[user]!.volumes, user).toEqual([`redis-password-${user}:/run/secrets/redis:ro`]);
+      expect(file.services[user]!.volumes, user).toContain(`redis-password-${user}:/run/secrets/redis:ro`);
+      // Besides its own NATS credentials and command keys, no other service's Redis password.
+      expect(file.services[user]!.volumes!.filter((v) => v.startsWith('redis-password-')), user).toEqual([`redis-password-${user}:/run/secrets/redis:ro`]);
       expect(file.services['redis-acl']!.volumes).toContain(`redis-password-${user}:/secrets/${user}`);
     }
   });

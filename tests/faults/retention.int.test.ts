@@ -2,12 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from 'nats';
 import { audit, readDomainRecord } from '@switchboard/auditor';
 import { DEFAULT_BUS_NAMES, DEFAULT_STREAM_LIMITS, MIN_DEDUP_WINDOW_MS, ensureStreams } from '@switchboard/bus';
-import { startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
+import { CommandSigner } from '@switchboard/router-api';
+import { startPrivateNats, startPrivateRedis, testCommandKeyEnv, type PrivateServer } from '@switchboard/testkit';
 import { pumpContacts } from '../support/contact-pump.js';
 import { RouterProcess } from '../support/router-process.js';
 import { SimulatedDesks } from '../support/simulated-desks.js';
 import { faultLine } from '../support/fault-line.js';
 import { loadRules } from '../support/load-rules.js';
+
+const operator = CommandSigner.fromEnv('operator', testCommandKeyEnv());
 
 const DOMAIN = 'retention';
 const names = DEFAULT_BUS_NAMES; // private servers
@@ -37,7 +40,9 @@ describe('recovery after ROUTING retention passed', () => {
   const call = async (kind: 'cmd' | 'query', body: Record<string, unknown>): Promise<Reply> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const msg = await nc!.request(`${names.subjectRoot}.router.${DOMAIN}.${kind}`, new TextEncoder().encode(JSON.stringify(body)), { timeout: 3_000 });
+        const subject = `${names.subjectRoot}.router.${DOMAIN}.${kind}`;
+        const data = new TextEncoder().encode(JSON.stringify(body));
+        const msg = await nc!.request(subject, data, { timeout: 3_000, ...(kind === 'cmd' ? { headers: operator.headers(subject, data) } : {}) });
         const reply = JSON.parse(new TextDecoder().decode(msg.data)) as Reply;
         if (reply.ok || reply.code !== 'UNAVAILABLE' || attempt > 100) return reply;
       } catch (error) {

@@ -5,8 +5,8 @@ import { ensureStreams, readSubject, routingSubject, type BusNames } from '@swit
 import type { RoutingEvent } from '@switchboard/contracts';
 import { RoutingEngine, type RoutingCommand } from '@switchboard/routing-core';
 import { eventToProto, ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
-import { readRoutingBatch, ROUTING_BATCH, type AppliedRecord } from '@switchboard/router-api';
-import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis } from '@switchboard/testkit';
+import { CommandVerifier, readRoutingBatch, ROUTING_BATCH, type AppliedRecord } from '@switchboard/router-api';
+import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis } from '@switchboard/testkit';
 import { pumpContacts } from '../support/contact-pump.js';
 import { SimulatedDesks } from '../support/simulated-desks.js';
 import { loadRules } from '../support/load-rules.js';
@@ -28,7 +28,7 @@ describe('three router replicas under concurrent load', () => {
     await ensureStreams(nats.jsm, names);
     routers.push(...await Promise.all([1, 2, 3].map((i) => startRouter({
       natsUrl: nats.url, redisUrl: redis.url, domains, rules: ruleSetFrom(loadRules), names, keyPrefix: scope.redisPrefix,
-      replicaId: `replica-${i}`, leaseTtlMs: 1_500, ackWaitMs: 3_000, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      replicaId: `replica-${i}`, leaseTtlMs: 1_500, ackWaitMs: 3_000, commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()), logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     }))));
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { NatsConnection, Subscription } from 'nats';
 import { RoutingEvent } from '@switchboard/contracts';
-import { agentEventsOf } from '@switchboard/router-api';
+import { agentEventsOf, CommandSigner } from '@switchboard/router-api';
+import { testCommandKeyEnv } from '@switchboard/testkit';
 import { agentSubject, type BusNames } from '@switchboard/bus';
 
 export interface DeskOptions {
@@ -28,6 +29,8 @@ export class SimulatedDesks {
   /** Contacts these desks completed (the router recorded the COMPLETE). */
   readonly completed = new Set<string>();
   private readonly subs: Subscription[] = [];
+  /** Desks talk to the router directly here, signing as the operator with the test keys. */
+  private readonly signer = CommandSigner.fromEnv('operator', testCommandKeyEnv());
   private closed = false;
   private seq = 0;
 
@@ -83,7 +86,8 @@ export class SimulatedDesks {
     const deadline = Date.now() + 60_000;
     while (!this.closed && Date.now() < deadline) {
       try {
-        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(subject, body, { timeout: 3_000 })).data)) as { ok: boolean; code?: string; message?: string };
+        const headers = this.signer.headers(subject, body);
+        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(subject, body, { timeout: 3_000, headers })).data)) as { ok: boolean; code?: string; message?: string };
         if (reply.ok) return true;
         if (reply.code !== 'UNAVAILABLE') {
           if (tolerant) return false;

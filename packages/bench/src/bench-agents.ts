@@ -1,5 +1,6 @@
 import type { NatsConnection, Subscription } from 'nats';
 import { agentEventsOf } from '@switchboard/router-api';
+import { signedCommand } from './bench-signer.js';
 
 /**
  * Agents for throughput benchmarks: they accept every offer and complete it at once, over the
@@ -73,7 +74,8 @@ export class BenchAgents {
     let last = '';
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
-        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(`${this.root}.router.${domain}.cmd`, body, { timeout: 10_000 })).data)) as { ok: boolean; code?: string; message?: string };
+        const subject = `${this.root}.router.${domain}.cmd`;
+        const reply = JSON.parse(new TextDecoder().decode((await this.nc.request(subject, body, { timeout: 10_000, ...signedCommand(subject, body) })).data)) as { ok: boolean; code?: string; message?: string };
         if (reply.ok) return true;
         last = `${reply.code ?? ''}: ${reply.message ?? ''}`;
         if (reply.code !== 'UNAVAILABLE') break;

@@ -10,6 +10,7 @@ import { seconds, type BenchServers } from './bench-servers.js';
 import { rounded, summarize, type LatencySummary } from './latency.js';
 import { rssMb } from './router-throughput.js';
 import { loadScaleDomain, type ScaleSize } from './scale-load.js';
+import { signedCommand } from './bench-signer.js';
 
 /** Figures of the scale run. */
 export interface ScaleResult {
@@ -77,7 +78,9 @@ export async function measureScale(s: BenchServers, size: ScaleSize & { measured
       waiters.set(key, (e) => { clearTimeout(timer); waiters.delete(key); resolve(e); });
     });
     const command = async (id: string, cmd: Record<string, unknown>) => {
-      const reply = JSON.parse(new TextDecoder().decode((await s.nc.request(`${s.names.subjectRoot}.router.${domain}.cmd`, new TextEncoder().encode(JSON.stringify({ id, command: cmd })), { timeout: 10_000 })).data)) as { ok: boolean; message?: string };
+      const subject = `${s.names.subjectRoot}.router.${domain}.cmd`;
+      const body = new TextEncoder().encode(JSON.stringify({ id, command: cmd }));
+      const reply = JSON.parse(new TextDecoder().decode((await s.nc.request(subject, body, { timeout: 10_000, ...signedCommand(subject, body) })).data)) as { ok: boolean; message?: string };
       if (!reply.ok) throw new Error(`scale: ${id}: ${reply.message ?? 'refused'}`);
     };
     const freed: number[] = [];

@@ -11,6 +11,7 @@ import type { BenchServers } from './bench-servers.js';
 import { rounded, summarize, type LatencySummary } from './latency.js';
 import { rssMb } from './router-throughput.js';
 import { loadSoakDomain, SOAK_QUEUE, type SoakLoaded, type SoakSize } from './soak-load.js';
+import { signedCommand } from './bench-signer.js';
 
 /** How the routers of a soak case run. */
 export interface SoakSettings {
@@ -255,7 +256,8 @@ export async function measureSoakCase(s: BenchServers, size: SoakSize, settings:
     for (;;) {
       let reply: { ok: boolean; code?: string; message?: string } | undefined;
       try {
-        reply = JSON.parse(new TextDecoder().decode((await s.nc.request(`${s.names.subjectRoot}.router.${domain}.cmd`, body, { timeout: 250 })).data)) as typeof reply;
+        const subject = `${s.names.subjectRoot}.router.${domain}.cmd`;
+        reply = JSON.parse(new TextDecoder().decode((await s.nc.request(subject, body, { timeout: 250, ...signedCommand(subject, body) })).data)) as typeof reply;
       } catch {
         // No owner yet (no responders), or a timeout: right after a kill -9 NATS may still route
         // a request to the dead owner's subscription, so a long timeout would be measured as

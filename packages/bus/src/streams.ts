@@ -111,17 +111,26 @@ export function streamConfigs(names: BusNames, limits: StreamLimits = streamLimi
   ];
 }
 
-/** Creates the streams, or updates them to this configuration when they exist. */
+/**
+ * Creates the streams, or updates them to this configuration when they exist and differ. A stream
+ * already as configured is left alone: on a locked server only the router may update streams (an
+ * update can shrink the limits that decide what JetStream forgets), and every other service,
+ * reading the same settings, finds nothing to change.
+ */
 export async function ensureStreams(jsm: JetStreamManager, names: BusNames, limits?: StreamLimits): Promise<void> {
   for (const config of streamConfigs(names, limits)) {
     const name = config.name as string;
-    const exists = await jsm.streams.info(name).then(() => true, (error: unknown) => {
-      if (isStreamNotFound(error)) return false;
+    const existing = await jsm.streams.info(name).then((info) => info.config, (error: unknown) => {
+      if (isStreamNotFound(error)) return undefined;
       throw error;
     });
-    if (exists) await jsm.streams.update(name, config);
-    else await jsm.streams.add(config);
+    if (!existing) await jsm.streams.add(config);
+    else if (differs(config, existing)) await jsm.streams.update(name, config);
   }
+}
+
+function differs(wanted: Partial<StreamConfig>, existing: StreamConfig): boolean {
+  return Object.entries(wanted).some(([key, value]) => JSON.stringify(existing[key as keyof StreamConfig]) !== JSON.stringify(value));
 }
 
 function isStreamNotFound(error: unknown): boolean {

@@ -14,3 +14,4 @@ export { generateTestCa, type TestCa, type TestCertificate } from './test-ca.js'
 export { createTestScope, type TestScope } from './scope.js';
 export { connectTestNats, connectTestRedis, deleteKeysMatching, type TestNats, type TestRedis } from './clients.js';
 export { REPO_ROOT, ServiceProcess, type ServiceProcessOptions } from './service-process.js';
+export { testCommandKeyEnv } from './command-keys.js';

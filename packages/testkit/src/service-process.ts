@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { testCommandKeyEnv } from './command-keys.js';
 
 /** The repository root (this file sits in packages/testkit/src). */
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -31,7 +32,7 @@ export class ServiceProcess {
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', '--conditions=@switchboard/source', join(REPO_ROOT, options.entry)], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...testCommandKeyEnv(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, options.entry);

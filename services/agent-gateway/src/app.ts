@@ -4,7 +4,7 @@ import type { NatsConnection } from 'nats';
 import { AgentServiceService } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier, type TokenConfig } from '@switchboard/grpc-edge';
-import { RouterClient } from '@switchboard/router-api';
+import { RouterClient, type CommandSigner } from '@switchboard/router-api';
 import { getTracer, type Logger } from '@switchboard/telemetry';
 import type { GatewayDeps } from './deps.js';
 import { DeskHub, type ContextLookup } from './desk-hub.js';
@@ -27,6 +27,8 @@ export interface AgentGatewayOptions {
   readonly redisPrefix?: string;
   /** Where tokens come from and what they must claim; a token of another domain than `domain` is refused. */
   readonly tokens: TokenConfig;
+  /** Signs the gateway's router commands (`ROUTER_COMMAND_KEY_AGENT_GATEWAY`); the router refuses unsigned ones. */
+  readonly commandSigner: CommandSigner;
   readonly directory: AgentDirectory;
   readonly logger: Logger;
   readonly graceSeconds?: number;
@@ -50,7 +52,7 @@ export async function startAgentGateway(options: AgentGatewayOptions): Promise<R
   const logger = options.logger.child({ component: 'agent-gateway' });
   const tracer = getTracer('@switchboard/agent-gateway');
   const graceSeconds = options.graceSeconds ?? 15;
-  const router = new RouterLink(new RouterClient(options.nc, options.domain, options.names.subjectRoot));
+  const router = new RouterLink(new RouterClient(options.nc, options.domain, options.names.subjectRoot, 5_000, options.commandSigner));
   const sessions = new SessionStore(options.redis, options.redisPrefix ?? '', options.domain, graceSeconds * 1000);
   const hub = new DeskHub({ nc: options.nc, names: options.names, domain: options.domain, router, sessions, logger, ...(options.context ? { context: options.context } : {}) });
   const deps: GatewayDeps = {

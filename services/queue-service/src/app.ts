@@ -6,6 +6,7 @@ import type { BusNames } from '@switchboard/bus';
 import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier, type TokenConfig } from '@switchboard/grpc-edge';
 import { createContactPublisher, createIngestBus } from '@switchboard/ingest-kit';
 import { getTracer, type Logger } from '@switchboard/telemetry';
+import type { CommandSigner } from '@switchboard/router-api';
 import type { QueueServiceDeps } from './deps.js';
 import { LiveRates } from './live-rates.js';
 import { QueueStore } from './queue-store.js';
@@ -24,6 +25,8 @@ export interface QueueServiceOptions {
   readonly redisPrefix?: string;
   /** Where tokens come from and what they must claim; each request's domain must be its token's. */
   readonly tokens: TokenConfig;
+  /** Signs the service's router commands (`ROUTER_COMMAND_KEY_QUEUE_SERVICE`); the router refuses unsigned ones. */
+  readonly commandSigner: CommandSigner;
   readonly logger: Logger;
   readonly host?: string;
   /** 0 picks a free port. */
@@ -45,7 +48,7 @@ export interface RunningQueueService {
 export async function startQueueService(options: QueueServiceOptions): Promise<RunningQueueService> {
   const logger = options.logger.child({ component: 'queue-service' });
   const now = options.now ?? Date.now;
-  const routers = routerClients(options.nc, options.names.subjectRoot);
+  const routers = routerClients(options.nc, options.names.subjectRoot, undefined, options.commandSigner);
   const rates = new LiveRates(options.rateWindowMs, now);
   await rates.start(options.nc.jetstream(), options.names, logger);
   const bus = await createIngestBus(options.nc, options.names);

@@ -4,6 +4,7 @@ import { createMetricsRegistry, metricsHandler } from '@switchboard/metrics';
 import { createLogger, startTelemetry } from '@switchboard/telemetry';
 import { loadRuleSet } from './rules/classify.js';
 import { redisSettingsFromEnv } from '@switchboard/state';
+import { CommandVerifier } from '@switchboard/router-api';
 import { startRouter } from './start-router.js';
 import { DEFAULT_CHECKPOINT_POLICY } from './worker/checkpointer.js';
 
@@ -22,7 +23,10 @@ function positiveInt(name: string, fallback: number): number {
 }
 const rulesFile = env.ROUTER_RULES_FILE ?? fileURLToPath(new URL('../config/routing-rules.json', import.meta.url));
 
+// Fail closed: a router without any sender's key would refuse every command, so it does not start.
+const commandVerifier = CommandVerifier.fromEnv(env);
 const router = await startRouter({
+  commandVerifier,
   natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
   redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   redisSettings: redisSettingsFromEnv(env),
@@ -55,7 +59,7 @@ const health = createServer((req, res) => {
   res.end(JSON.stringify({ ok, domains: router.replica.ownedDomains(), following: router.replica.followedPositions() }));
 });
 health.listen(Number(env.ROUTER_HTTP_PORT ?? 7401), env.ROUTER_HTTP_HOST ?? '127.0.0.1');
-logger.info({ rulesFile, port: Number(env.ROUTER_HTTP_PORT ?? 7401) }, 'router started');
+logger.info({ rulesFile, port: Number(env.ROUTER_HTTP_PORT ?? 7401), commandSenders: commandVerifier.senders }, 'router started');
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ensureStreams, type BusNames } from '@switchboard/bus';
-import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis } from '@switchboard/testkit';
+import { CommandVerifier } from '@switchboard/router-api';
+import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis } from '@switchboard/testkit';
 import { ruleSetFrom } from './rules/classify.js';
 import { startRouter, type RunningRouter } from './start-router.js';
 import { testRules } from './testing/router-harness.js';
@@ -25,7 +26,7 @@ describe('router replicas sharing domains', () => {
     const domains = [`${scope.domain}a`, `${scope.domain}b`];
     const start = (replicaId: string) => startRouter({
       natsUrl: nats!.url, redisUrl: redis!.url, domains, rules: ruleSetFrom(testRules()), logger: pino({ level: 'silent' }),
-      names, keyPrefix: scope.redisPrefix, leaseTtlMs: 3_000, ackWaitMs: 2_000, replicaId,
+      names, keyPrefix: scope.redisPrefix, leaseTtlMs: 3_000, ackWaitMs: 2_000, replicaId, commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()),
     });
     const first = await start('first');
     routers.push(first);

@@ -4,6 +4,7 @@ import { DomainStore, newEpochId, type Lease } from '@switchboard/state';
 import type { DurableConsumer } from '@switchboard/bus';
 import type { RuleSet } from './rules/classify.js';
 import { consumeContacts } from './inputs/contacts-consumer.js';
+import type { CommandVerifier } from '@switchboard/router-api';
 import { serveCommandApi } from './inputs/command-api.js';
 import { startTimerLoop, type TimerLoop } from './inputs/timer-loop.js';
 import { openDomain } from './worker/open-domain.js';
@@ -22,6 +23,8 @@ export interface ReplicaOptions {
   readonly ackWaitMs?: number;
   readonly timerPollMs?: number;
   readonly deps: Omit<WorkerDeps, 'store'>;
+  /** Whose commands the owned domains take (signed senders, each to its allowed kinds). */
+  readonly commandVerifier: CommandVerifier;
 }
 
 interface Owned {
@@ -147,7 +150,7 @@ export class RouterReplica {
       this.followers.delete(domain);
       const worker = await openDomain(domain, lease, this.options.rules, deps, warm ? { warm } : {});
       const consumer = await consumeContacts(worker, this.options.rules, deps, this.options.ackWaitMs);
-      const subscriptions = serveCommandApi(worker, deps);
+      const subscriptions = serveCommandApi(worker, deps, this.options.commandVerifier);
       await deps.nc.flush(); // the server knows our subscriptions before anyone is told we own the domain
       const owned = { worker, consumer, subscriptions, timers: startTimerLoop(worker, deps, this.options.timerPollMs) };
       if (this.leases.get(domain) !== lease || this.closing) {

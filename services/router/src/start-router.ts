@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { CheckpointArchive, connectBus, DEFAULT_BUS_NAMES, ensureStreams, streamLimitsFromEnv, type BusNames } from '@switchboard/bus';
 import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import { commitMetrics, type CommitMetrics, type Registry } from '@switchboard/metrics';
+import type { CommandVerifier } from '@switchboard/router-api';
 import type { RuleSet } from './rules/classify.js';
 import { createRouterMetrics } from './metrics/router-metrics.js';
 import { startStreamUsage } from './metrics/stream-usage.js';
@@ -34,6 +35,8 @@ export interface RouterOptions {
   readonly checkpointPolicy?: CheckpointPolicy;
   /** How often the CONTACTS and ROUTING usage gauges are polled (default 5 s). */
   readonly streamUsageIntervalMs?: number;
+  /** The command senders' keys: commands not signed by one of them are refused (main reads `ROUTER_COMMAND_KEY_*`). */
+  readonly commandVerifier: CommandVerifier;
 }
 
 /** A running router replica and its links. */
@@ -88,6 +91,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+    commandVerifier: options.commandVerifier,
     deps: {
       nc, js: nc.jetstream(), jsm, names, logger, clock, archive,
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),

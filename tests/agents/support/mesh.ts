@@ -1,14 +1,14 @@
 import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 import { AgentServiceClient, QueueServiceClient, type RoutingEvent } from '@switchboard/contracts';
-import { routingEventsOf } from '@switchboard/router-api';
+import { CommandSigner, CommandVerifier, RouterClient, routingEventsOf } from '@switchboard/router-api';
 import { connect } from 'nats';
 import { DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { AgentDirectory, startAgentGateway, type RunningAgentGateway } from '@switchboard/agent-gateway';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, signToken, type Role, type TokenClaims } from '@switchboard/grpc-edge';
 import { startQueueService, type RunningQueueService } from '@switchboard/queue-service';
 import { ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
-import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
+import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import { createLogger } from '@switchboard/telemetry';
 import { createRedis, redisSettingsFromEnv } from '@switchboard/state';
 import { startAclRedis, type AclRedis } from '@switchboard/state/testing';
@@ -58,7 +58,7 @@ export class Mesh {
     const router = await startRouter({
       ...(acl ? { redisSettings: settings('router') } : {}),
       natsUrl: nats.url, redisUrl: redis.url, domains: [scope.domain], rules: ruleSetFrom(options.rules), logger: pino({ level }),
-      names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000,
+      names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000, commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()),
     });
     for (let i = 0; !router.replica.ownedDomains().includes(scope.domain); i++) {
       if (i > 500) throw new Error('router did not take the domain');
@@ -67,8 +67,8 @@ export class Mesh {
     const logger = createLogger({ service: 'agents-test', level });
     const common = { nc: nats.nc, redis: redis.redis, names, domain: scope.domain, redisPrefix: scope.redisPrefix, tokens: TOKENS, logger, host: '127.0.0.1', port: 0 };
     const own = (user: 'agent-gateway' | 'queue-service') => (acl ? { redis: acl.adopt(createRedis(user, { maxRetriesPerRequest: 2 }, settings(user))) } : {});
-    const gateway = await startAgentGateway({ ...common, ...own('agent-gateway'), directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
-    const queues = await startQueueService({ ...common, ...own('queue-service'), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
+    const gateway = await startAgentGateway({ ...common, ...own('agent-gateway'), commandSigner: CommandSigner.fromEnv('agent-gateway', testCommandKeyEnv()), directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
+    const queues = await startQueueService({ ...common, ...own('queue-service'), commandSigner: CommandSigner.fromEnv('queue-service', testCommandKeyEnv()), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
     return new Mesh(scope, names, nats, redis, router, gateway, queues,
       new AgentServiceClient(`127.0.0.1:${gateway.port}`, credentials.createInsecure()),
       new QueueServiceClient(`127.0.0.1:${queues.port}`, credentials.createInsecure()), acl);
@@ -76,6 +76,11 @@ export class Mesh {
 
   get domain(): string {
     return this.scope.domain;
+  }
+
+  /** A client of this mesh's router that signs its commands as the operator (tests only). */
+  routerClient(): RouterClient {
+    return new RouterClient(this.nats.nc, this.domain, this.names.subjectRoot, 5_000, CommandSigner.fromEnv('operator', testCommandKeyEnv()));
   }
 
   /** Every event on this mesh's ROUTING stream so far (a test's stream is small: read message by message). */

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { agentSubject, DEFAULT_BUS_NAMES } from '@switchboard/bus';
-import { agentEventsOf } from '@switchboard/router-api';
+import { agentEventsOf, CommandSigner } from '@switchboard/router-api';
 import { extractFromTraceCarrier, getTracer, injectIntoNatsHeaders, startTelemetry, withNatsProcessSpan, withSpan } from '@switchboard/telemetry';
 
 const telemetry = startTelemetry({ service: 'agent-desk' });
@@ -16,13 +16,16 @@ const domain = env.DESK_DOMAIN ?? 'default';
 const agentId = env.DESK_AGENT_ID ?? 'agent-1';
 const subject = `${DEFAULT_BUS_NAMES.subjectRoot}.router.${domain}.cmd`;
 let seq = 0;
+// The test starts this process with the test keys (testkit's ServiceProcess); it signs as the operator.
+const signer = CommandSigner.fromEnv('operator');
 
 /** Sends a command with the active trace context until the router records it. */
 async function command(nc: NatsConnection, body: Record<string, unknown>): Promise<void> {
   const id = `${agentId}-${process.pid}-${++seq}`;
   for (let attempt = 0; attempt < 100; attempt++) {
-    const h = injectIntoNatsHeaders(natsHeaders());
-    const reply = await nc.request(subject, new TextEncoder().encode(JSON.stringify({ id, command: body })), { timeout: 2_000, headers: h })
+    const data = new TextEncoder().encode(JSON.stringify({ id, command: body }));
+    const h = signer.headers(subject, data, injectIntoNatsHeaders(natsHeaders()));
+    const reply = await nc.request(subject, data, { timeout: 2_000, headers: h })
       .then((m) => JSON.parse(new TextDecoder().decode(m.data)) as { ok: boolean; code?: string }, () => ({ ok: false, code: 'UNAVAILABLE' }));
     if (reply.ok) return;
     if (reply.code !== 'UNAVAILABLE') throw new Error(`${String(body.type)} refused: ${reply.code}`);

@@ -1,4 +1,6 @@
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
+import { connectBus } from '@switchboard/bus';
+import type { CommandSigner } from '@switchboard/router-api';
 import { demoRoster } from './roster.js';
 import { SimulatedAgents } from './simulated-agents.js';
 import { DemoTraffic, type TrafficTargets } from './traffic.js';
@@ -14,6 +16,8 @@ export interface DemoOptions {
   /** How much faster than life people talk (10 = a 3-minute call takes 18 s). */
   readonly speed: number;
   readonly log: (message: string) => void;
+  /** Signs the simulated desks' commands (the operator's key the launcher gave the router). */
+  readonly commandSigner: CommandSigner;
 }
 
 /** A running demo; `stop` ends traffic and agents and closes its NATS link. */
@@ -28,9 +32,9 @@ export interface RunningDemo {
  * customer traffic, and a status line every 15 s.
  */
 export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
-  const nc: NatsConnection = await connect({ servers: options.natsUrl, name: 'switchboard demo', maxReconnectAttempts: -1 });
+  const nc: NatsConnection = await connectBus({ url: options.natsUrl, name: 'switchboard demo' });
   const agents = new SimulatedAgents(nc, options.domain, demoRoster(options.agents),
-    { declineShare: 0.08, missShare: 0.03, speed: options.speed }, options.log);
+    { declineShare: 0.08, missShare: 0.03, speed: options.speed }, options.log, options.commandSigner);
   await agents.start();
   const traffic = new DemoTraffic(options.targets, { ratePerMinute: options.ratePerMinute }, options.log);
   traffic.start();

@@ -3,11 +3,13 @@ import pino from 'pino';
 import { contactsSubject, ensureStreams, publishDurable, type BusNames } from '@switchboard/bus';
 import { Channel, Contact, ContactRecord, CustomerTier } from '@switchboard/contracts';
 import { ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
-import { RouterClient } from '@switchboard/router-api';
+import { CommandSigner, CommandVerifier, RouterClient } from '@switchboard/router-api';
 import type { AgentView, ContactView } from '@switchboard/routing-core';
-import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
+import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import type { DemoAgent } from './roster.js';
 import { SimulatedAgents } from './simulated-agents.js';
+
+const operator = CommandSigner.fromEnv('operator', testCommandKeyEnv());
 
 const rules = {
   version: 'demo-restart-1',
@@ -39,8 +41,9 @@ describe('a restarted demo', () => {
     redis = await connectTestRedis(scope);
     await ensureStreams(nats.jsm, names);
     router = await startRouter({ natsUrl: nats.url, redisUrl: redis.url, domains: [scope.domain], rules: ruleSetFrom(rules),
-      logger: pino({ level: 'silent' }), names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000 });
-    client = new RouterClient(nats.nc, scope.domain, names.subjectRoot);
+      logger: pino({ level: 'silent' }), names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000,
+      commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()) });
+    client = new RouterClient(nats.nc, scope.domain, names.subjectRoot, 5_000, operator);
     for (let i = 0; !router.replica.ownedDomains().includes(scope.domain); i++) {
       if (i > 500) throw new Error('router did not take the domain');
       await new Promise((r) => setTimeout(r, 20));
@@ -86,7 +89,7 @@ describe('a restarted demo', () => {
   };
 
   it('takes over from the run before, twice: nobody keeps a contact that nobody holds', async () => {
-    let run = new SimulatedAgents(nats.nc, scope.domain, agents, behaviour, () => undefined, names);
+    let run = new SimulatedAgents(nats.nc, scope.domain, agents, behaviour, () => undefined, operator, names);
     await run.start();
     // One agent takes the call (a call is not blended with chats), the other the two chats.
     for (const [id, channel] of [['r-call-1', 'phone'], ['r-chat-1', 'chat'], ['r-chat-2', 'chat']] as const) await arrive(id, channel);
@@ -97,7 +100,7 @@ describe('a restarted demo', () => {
         return now.length >= 3 && now.every((h) => h.state === 'CONNECTED') && now.some((h) => h.id.includes('call')) ? now : undefined;
       });
       run.stop();
-      run = new SimulatedAgents(nats.nc, scope.domain, agents, behaviour, () => undefined, names);
+      run = new SimulatedAgents(nats.nc, scope.domain, agents, behaviour, () => undefined, operator, names);
       await run.start();
       // The earlier run's calls are over, and its chats are answered again by this run's agents.
       const after = await eventually(`run ${restart + 1} holding only work it took`, async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import { agentSubject, DEFAULT_BUS_NAMES, type BusNames } from '@switchboard/bus';
 import { Channel, Presence, RoutingEvent } from '@switchboard/contracts';
-import { agentEventsOf, RouterClient } from '@switchboard/router-api';
+import { agentEventsOf, RouterClient, type CommandSigner } from '@switchboard/router-api';
 import type { AgentView, ContactView, RoutingCommand } from '@switchboard/routing-core';
 import type { DemoAgent } from './roster.js';
 
@@ -43,8 +43,9 @@ export class SimulatedAgents {
   readonly counts = { offers: 0, accepted: 0, declined: 0, missed: 0, completed: 0 };
 
   constructor(private readonly nc: NatsConnection, private readonly domain: string, private readonly agents: readonly DemoAgent[],
-    private readonly behaviour: AgentBehaviour, private readonly log: (message: string) => void, private readonly names: BusNames = DEFAULT_BUS_NAMES) {
-    this.client = new RouterClient(nc, domain, names.subjectRoot, 3_000);
+    private readonly behaviour: AgentBehaviour, private readonly log: (message: string) => void, signer: CommandSigner,
+    private readonly names: BusNames = DEFAULT_BUS_NAMES) {
+    this.client = new RouterClient(nc, domain, names.subjectRoot, 3_000, signer);
   }
 
   /** Subscribes to every desk's offers, then signs everyone in. */

@@ -4,6 +4,8 @@ import { runDemo, type RunningDemo } from '../demo/run-demo.js';
 import { banner } from './banner.js';
 import { SERVICE_STYLES, type Palette, type Style } from './colours.js';
 import { devSecretsFile, loadDevSecrets } from './dev-secrets.js';
+import { devCommandKeyEnv } from './command-keys.js';
+import { CommandSigner } from '@switchboard/router-api';
 import { planInfra, waitForAnswer, type InfraPlan } from './infra.js';
 import { formatLogLine } from './log-format.js';
 import { discoverServices, endpointsOf, planServices, portOf, type ServiceSpec, type StopTier } from './service-catalog.js';
@@ -58,7 +60,7 @@ export class Launcher {
     const secretsFile = devSecretsFile(options.root);
     const secrets = loadDevSecrets(options.env, secretsFile);
     // Bound to loopback unless told otherwise: dev secrets must not open endpoints to the network.
-    this.env = { HOST: '127.0.0.1', ...options.env, ...secrets.values, NATS_URL: nats.url, REDIS_URL: redis.url,
+    this.env = { HOST: '127.0.0.1', ...options.env, ...secrets.values, ...devCommandKeyEnv(options.env), NATS_URL: nats.url, REDIS_URL: redis.url,
       SWITCHBOARD_DOMAIN: options.domain, ROUTER_DOMAINS: options.env.ROUTER_DOMAINS ?? options.domain };
     services.forEach((spec, i) => this.spawnService(spec, SERVICE_STYLES[i % SERVICE_STYLES.length]!));
     await waitUntilReady(services, this.env, (name, ok) => { if (!ok) this.say(name, 'not ready after 60 s; going on (see its log above)', 'yellow'); });
@@ -132,6 +134,7 @@ export class Launcher {
     this.demo = await runDemo({
       natsUrl: this.env.NATS_URL!, domain: this.options.domain, ratePerMinute: demo.ratePerMinute, agents: demo.agents, speed: demo.speed,
       log: (message) => this.say('demo', message, 'brightGreen'),
+      commandSigner: CommandSigner.fromEnv('operator', this.env),
       targets: {
         phoneUrl: url('ingest-phone', 7101), phoneSecret: this.env.PHONE_WEBHOOK_SECRET!,
         smtpHost: '127.0.0.1', smtpPort: port('ingest-email', 'smtp', 2525),

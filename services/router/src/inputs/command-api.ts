@@ -4,17 +4,22 @@ import type { RoutingCommand } from '@switchboard/routing-core';
 import { isRoutingError } from '@switchboard/routing-core';
 import type { z } from 'zod';
 import type { DomainPort, WorkerDeps } from '../worker/domain-worker.js';
-import { commandRequestSchema, queryRequestSchema, routerSubjects } from '@switchboard/router-api';
+import { commandRequestSchema, CommandVerifier, queryRequestSchema, routerSubjects, type CommandSender } from '@switchboard/router-api';
 
 const tracer = getTracer('@switchboard/router');
 
 /** Reply shapes: `{ ok: true, ... }` or `{ ok: false, code, message }` with a reason a person can act on. */
 type Reply = Record<string, unknown> & { ok: boolean };
 
-/** Serves the owner's command and query subjects; only the lease holder subscribes. */
-export function serveCommandApi(worker: DomainPort, deps: WorkerDeps): Subscription[] {
+/**
+ * Serves the owner's command and query subjects; only the lease holder subscribes. A command is
+ * taken only when signed by a sender `verifier` knows and of a kind that sender may send; any
+ * other gets `PERMISSION_DENIED` with the reason and a warning in the log, and changes nothing.
+ */
+export function serveCommandApi(worker: DomainPort, deps: WorkerDeps, verifier: CommandVerifier): Subscription[] {
   const subjects = routerSubjects(deps.names.subjectRoot, worker.domain);
-  const serve = (subject: string, handle: (body: unknown) => Promise<Reply> | Reply) =>
+  const logger = deps.logger.child({ component: 'command-api', domain: worker.domain });
+  const serve = (subject: string, handle: (body: unknown, msg: Msg) => Promise<Reply> | Reply) =>
     deps.nc.subscribe(subject, {
       callback: (error, msg) => {
         if (error) return;
@@ -24,15 +29,23 @@ export function serveCommandApi(worker: DomainPort, deps: WorkerDeps): Subscript
       },
     });
   return [
-    serve(subjects.command, (body) => runCommand(worker, body)),
+    serve(subjects.command, (body, msg) => {
+      const refuse = (sender: string, reason: string, kind?: string): Reply => {
+        logger.warn({ sender, kind, reason }, 'command refused');
+        return { ok: false, code: 'PERMISSION_DENIED', message: `command refused: ${reason}` };
+      };
+      const check = verifier.verify(subjects.command, msg.data, msg.headers, deps.clock());
+      if (!check.ok) return refuse(check.sender, check.reason);
+      return runCommand(worker, body, check.sender, refuse);
+    }),
     serve(subjects.query, (body) => runQuery(worker, body)),
   ];
 }
 
-async function respond(msg: Msg, handle: (body: unknown) => Promise<Reply> | Reply): Promise<void> {
+async function respond(msg: Msg, handle: (body: unknown, msg: Msg) => Promise<Reply> | Reply): Promise<void> {
   let reply: Reply;
   try {
-    reply = await handle(JSON.parse(new TextDecoder().decode(msg.data)));
+    reply = await handle(JSON.parse(new TextDecoder().decode(msg.data)), msg);
   } catch (error) {
     reply = error instanceof SyntaxError
       ? { ok: false, code: 'INVALID_ARGUMENT', message: `body is not JSON: ${error.message}` }
@@ -46,10 +59,11 @@ function invalid(error: z.ZodError): Reply {
   return { ok: false, code: 'INVALID_ARGUMENT', field: issue.path.join('.'), message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
 }
 
-async function runCommand(worker: DomainPort, body: unknown): Promise<Reply> {
+async function runCommand(worker: DomainPort, body: unknown, sender: CommandSender, refuse: (sender: string, reason: string, kind: string) => Reply): Promise<Reply> {
   const parsed = commandRequestSchema.safeParse(body);
   if (!parsed.success) return invalid(parsed.error);
   const command = parsed.data.command as RoutingCommand;
+  if (!CommandVerifier.allows(sender, command.type)) return refuse(sender, `${sender} may not send ${command.type}`, command.type);
   try {
     const submitted = await worker.submit(parsed.data.id ? `req:${parsed.data.id}` : '', command);
     // Committed but not yet on ROUTING: if Redis were lost now, so would the command be. Tell the

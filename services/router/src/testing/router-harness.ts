@@ -1,10 +1,10 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { Channel, Contact, ContactRecord, ContactUpdate, CustomerTier, RoutingEvent as ProtoEvent, type ContactUpdateKind } from '@switchboard/contracts';
 import { agentSubject, contactsSubject, ensureStreams, publishDurable, type BusNames } from '@switchboard/bus';
-import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
+import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import type { AgentProfile } from '@switchboard/routing-core';
 import type { Subscription } from 'nats';
-import { agentEventsOf, RouterClient } from '@switchboard/router-api';
+import { agentEventsOf, CommandSigner, CommandVerifier, RouterClient } from '@switchboard/router-api';
 import type { Registry } from '@switchboard/metrics';
 import type { RedisSettings } from '@switchboard/state';
 import { ruleSetFrom } from '../rules/classify.js';
@@ -37,7 +37,9 @@ export class RouterHarness {
     const nats = await connectTestNats(scope);
     const redis = await connectTestRedis(scope);
     await ensureStreams(nats.jsm, names);
-    return new RouterHarness(scope, names, nats, redis, rules, new RouterClient(nats.nc, scope.domain, names.subjectRoot));
+    // The test's commands are the operator's, signed with the test process's keys (testkit).
+    const client = new RouterClient(nats.nc, scope.domain, names.subjectRoot, 5_000, CommandSigner.fromEnv('operator', testCommandKeyEnv()));
+    return new RouterHarness(scope, names, nats, redis, rules, client);
   }
 
   get domain(): string {
@@ -45,11 +47,12 @@ export class RouterHarness {
   }
 
   /** Starts a router replica in this process and waits until some replica owns the domain. */
-  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; redisSettings?: RedisSettings; natsUrl?: string; metrics?: Registry } = {}): Promise<RunningRouter> {
+  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; redisSettings?: RedisSettings; natsUrl?: string; metrics?: Registry; logger?: Logger } = {}): Promise<RunningRouter> {
     const router = await startRouter({
       natsUrl: options.natsUrl ?? this.nats.url, redisUrl: options.redisUrl ?? this.redis.url, domains: [this.domain],
-      rules: ruleSetFrom(this.rules), logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), names: this.names,
+      rules: ruleSetFrom(this.rules), logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), names: this.names,
       keyPrefix: this.scope.redisPrefix, leaseTtlMs: options.leaseTtlMs ?? 1_500, ackWaitMs: 2_000,
+      commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.redisSettings ? { redisSettings: options.redisSettings } : {}),
