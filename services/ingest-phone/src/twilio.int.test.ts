@@ -54,10 +54,24 @@ describe('Twilio webhooks on real JetStream', () => {
     expect((await postTwilio(url, '/twilio/voice', params, signature)).status).toBe(200);
   });
 
-  it('stores one contact when Twilio retries the same CallSid', async () => {
+  it('answers Twilio\'s resend of the identical request with the same TwiML as a duplicate, storing one contact', async () => {
     const params = voiceParams();
-    for (let i = 0; i < 3; i++) expect((await postTwilio(url, '/twilio/voice', params)).status).toBe(200);
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await postTwilio(url, '/twilio/voice', params);
+      expect(response.status).toBe(200);
+      answers.push(await response.text());
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toMatch(/<Enqueue>/);
     expect(await bed.messageCount()).toBe(1);
+  });
+
+  it('refuses an unsigned body before parsing it, whatever its type', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'application/json']) {
+      const response = await fetch(`${url}/twilio/voice`, { method: 'POST', headers: { 'content-type': type }, body: '{"CallSid":' });
+      expect(response.status).toBe(403);
+    }
   });
 
   it('publishes an ABANDONED update of the same contact when the queued caller hangs up', async () => {
