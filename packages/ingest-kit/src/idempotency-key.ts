@@ -2,6 +2,7 @@ import { ValidationError } from './errors.js';
 
 // C0 and C1 controls, DEL and the Unicode line separators: a CR or LF ends a NATS header line
 // (nats.js throws, which was a 500), and the others make ids nobody can read back in a log.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // String.prototype.isWellFormed is ES2024; the lib here is ES2023.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -10,6 +11,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * The same rule as a pattern, for schemas (zod's `.regex` reports `invalid_format`): characters
  * that are neither controls nor surrogates, or a surrogate pair.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const IDEMPOTENCY_KEY_PATTERN = /^(?:[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 
 /**

@@ -17,11 +17,12 @@ export class BenchPlatforms {
 
   constructor(private readonly mesh: E2eMesh) {}
 
-  /** A call through the generic telephony webhook (HMAC-signed JSON). */
+  /** A call through the generic telephony webhook (JSON, HMAC over the timestamp and the body). */
   async phone(): Promise<void> {
     const body = JSON.stringify({ callId: `bench-${randomUUID()}`, event: 'arrived', callerNumber: '+8613800000000', dialledNumber: '+861012345678', platform: 'bench' });
-    const signature = `sha256=${createHmac('sha256', this.mesh.secrets.phone).update(body).digest('hex')}`;
-    await this.post(this.mesh.ports.phone, '/v1/contacts', body, { 'content-type': 'application/json', 'x-switchboard-signature': signature }, 202);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = `sha256=${createHmac('sha256', this.mesh.secrets.phone).update(`${timestamp}.${body}`).digest('hex')}`;
+    await this.post(this.mesh.ports.phone, '/v1/contacts', body, { 'content-type': 'application/json', 'x-switchboard-timestamp': timestamp, 'x-switchboard-signature': signature }, 202);
   }
 
   /** A web-chat visitor: pre-chat form, WebSocket, first message (which opens the contact), leave. */
