@@ -7,9 +7,9 @@ import type { E2eMesh } from '@switchboard/bench';
 
 /**
  * Simulated platforms that send one contact each over the real protocols. Each call comes from
- * one of 250 loopback addresses (127.0.1.x) in turn: the services rate-limit per client address
- * (600 HTTP requests, 120 SMTP connections a minute), and in production the load comes from many
- * platform hosts, not one.
+ * one of 250 loopback addresses (127.0.1.x) in turn: requests no credential authenticates are
+ * limited per client address (600 HTTP requests, 120 SMTP connections a minute), and in production
+ * that load comes from many platform hosts, not one.
  */
 export class BenchPlatforms {
   private next = 0;
