@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BODY_FIELD, ValidationError } from './errors.js';
+import { RateLimitedError } from './error-mapper.js';
+import { retryAfterSeconds } from './source-limiter.js';
 import { parseJsonOrThrow } from './validation.js';
 
 /**
@@ -18,6 +20,11 @@ declare module 'fastify' {
     ingestSource?: string;
     /** True once the route's `verifyRawBody` has passed for this request. */
     rawBodyVerified?: boolean;
+    /**
+     * Set by the rate limiter: counts a request whose verification failed against its address,
+     * and says whether the address is now over its limit (then it is answered 429, not 401/403).
+     */
+    countFailedVerification?: () => { readonly allowed: boolean; readonly retryAfterMs?: number };
   }
   interface FastifyContextConfig {
     /**
@@ -56,7 +63,13 @@ export function parseFormBody(text: string): FormBody {
 export async function verifyRequestOnce(request: FastifyRequest, rawBody: Buffer = request.rawBody ?? Buffer.alloc(0)): Promise<void> {
   const verify = request.routeOptions.config.verifyRawBody;
   if (verify === undefined || request.rawBodyVerified) return;
-  await verify(request, rawBody);
+  try {
+    await verify(request, rawBody);
+  } catch (error) {
+    const decision = request.countFailedVerification?.();
+    if (decision && !decision.allowed) throw new RateLimitedError(retryAfterSeconds(decision.retryAfterMs ?? 1_000));
+    throw error;
+  }
   request.rawBodyVerified = true;
 }
 

@@ -106,20 +106,31 @@ export async function createIngestHttpServer(options: IngestHttpServerOptions): 
 }
 
 /**
- * Counts each request once: in preHandler (after the route's verifier named its source) against
- * the source or, unauthenticated, the address; a request refused before that (a bad signature,
- * an unparsable body, an unknown route) against its address when it is answered. An address
- * over its limit is refused at once, before its body is read: that is what stops a flood of
- * forgeries, each of which would cost a read and an HMAC.
+ * Counts each request once. On a route that verifies its requests (`verifyRawBody`), one that
+ * verifies counts against its source, one that fails against its address — and once the address
+ * is over its limit, its failures are answered 429 instead of 401/403. Such a route never turns a
+ * request away for its address before verifying it: behind a load balancer (or a carrier NAT)
+ * one address carries every platform, and a flood of forgeries from it must not shut out the
+ * gateways that sign correctly; a forgery costs one body read (within the body limit) and one
+ * HMAC. Requests to other routes (no credential to check, unknown routes) count against their
+ * address, and an address over its limit is refused before its body is read.
  */
 function installRateLimits(app: FastifyInstance, limits: RateLimitOptions): void {
   const windowMs = limits.timeWindowMs ?? DEFAULT_SOURCE_LIMITS.windowMs;
   const sources = new SourceLimiter(limits.max ?? DEFAULT_SOURCE_LIMITS.perSource, windowMs);
   const addresses = new SourceLimiter(limits.maxPerAddress ?? limits.max ?? DEFAULT_SOURCE_LIMITS.perAddress, windowMs);
   const exempt = (request: FastifyRequest) => request.routeOptions.config.rateLimit === false;
+  const verified = (request: FastifyRequest) => request.routeOptions.config.verifyRawBody !== undefined;
   const refuse = (retryAfterMs: number) => { throw new RateLimitedError(retryAfterSeconds(retryAfterMs)); };
   app.addHook('onRequest', async (request) => {
     if (exempt(request)) return;
+    if (verified(request)) {
+      request.countFailedVerification = () => {
+        request.rateCounted = true;
+        return addresses.take(request.ip);
+      };
+      return;
+    }
     const gate = addresses.peek(request.ip);
     if (!gate.allowed) {
       request.rateCounted = true;
@@ -133,8 +144,11 @@ function installRateLimits(app: FastifyInstance, limits: RateLimitOptions): void
     const decision = source === undefined ? addresses.take(request.ip) : sources.take(source);
     if (!decision.allowed) refuse(decision.retryAfterMs);
   });
+  // What was refused before preHandler without being counted (an unparsable body, an unknown
+  // content type) counts against its source when it verified, else against its address.
   app.addHook('onResponse', async (request) => {
-    if (exempt(request) || request.rateCounted || request.ingestSource !== undefined) return;
-    addresses.take(request.ip);
+    if (exempt(request) || request.rateCounted) return;
+    if (request.ingestSource !== undefined) sources.take(request.ingestSource);
+    else addresses.take(request.ip);
   });
 }

@@ -100,10 +100,12 @@ export function buildIngestGrpcServer(deps: IngestGrpcDeps): Server {
 }
 
 /**
- * Per-credential and per-address limits. A peer whose failed calls used its address's window is
- * refused before its token is even compared (a flood of forgeries is throttled); a call that
- * authenticates counts against its credential only, so one platform pushing from one address
- * is held to the credential's (high) limit, not the address's.
+ * Per-credential and per-address limits. A call that authenticates counts against its credential
+ * only, so one platform pushing from one address is held to the credential's (high) limit; a call
+ * that does not counts against its peer address and, past the address's limit, is answered
+ * RESOURCE_EXHAUSTED instead of its auth error. A peer is never refused for its address before
+ * its token is compared (a cheap constant-time check): behind a proxy one address carries every
+ * platform, and forgeries must not shut out the credential that is right.
  */
 function createLimiters(options: IngestGrpcDeps['rateLimit']) {
   if (options === false) return undefined;
@@ -113,12 +115,11 @@ function createLimiters(options: IngestGrpcDeps['rateLimit']) {
   const refuse = (retryAfterMs: number) => { throw new RateLimitedError(retryAfterSeconds(retryAfterMs)); };
   return {
     admit(address: string, authenticateCall: () => void): void {
-      const gate = addresses.peek(address);
-      if (!gate.allowed) refuse(gate.retryAfterMs);
       try {
         authenticateCall();
       } catch (error) {
-        addresses.take(address);
+        const decision = addresses.take(address);
+        if (!decision.allowed) refuse(decision.retryAfterMs);
         throw error;
       }
       const decision = credentials.take(CREDENTIAL_SOURCE);
