@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createLogger } from '@switchboard/telemetry';
 import { AuthError } from './errors.js';
 import { createIngestHttpServer, type IngestHttpServerOptions } from './http-server.js';
-import { httpTimeoutsFromEnv, sourceLimitsFromEnv, DEFAULT_SOURCE_LIMITS } from './http-limits.js';
+import { httpTimeoutsFromEnv, sourceLimitsFromEnv, trustProxyFromEnv, DEFAULT_SOURCE_LIMITS } from './http-limits.js';
 import { IngestConfigError } from './config.js';
 
 const logger = createLogger({ service: 'ingest-kit-test', level: 'silent' });
@@ -83,6 +83,14 @@ describe('ingest HTTP guards', () => {
     expect((await signed('b')).status).toBe(200);
   });
 
+  it('counts unauthenticated requests by the forwarded client address when told to trust the proxy', async () => {
+    const url = await start({ rateLimit: { max: 1_000, maxPerAddress: 1, timeWindowMs: 60_000 }, trustProxy: '127.0.0.1' });
+    const open = (client: string) => fetch(`${url}/open`, { method: 'POST', headers: { 'x-forwarded-for': client } });
+    expect((await open('203.0.113.7')).status).toBe(200);
+    expect((await open('203.0.113.7')).status).toBe(429);
+    expect((await open('198.51.100.9')).status).toBe(200);
+  });
+
   it('closes a connection whose headers do not arrive within the headers timeout', async () => {
     const url = new URL(await start({ timeouts: { headersTimeoutMs: 300, requestTimeoutMs: 600 } }));
     const socket = net.connect(Number(url.port), '127.0.0.1');
@@ -105,6 +113,12 @@ describe('ingest HTTP guards', () => {
     expect(httpTimeoutsFromEnv({ INGEST_HTTP_HEADERS_TIMEOUT_MS: '5000' }).headersTimeoutMs).toBe(5_000);
     expect(() => httpTimeoutsFromEnv({ INGEST_HTTP_HEADERS_TIMEOUT_MS: '60000' })).toThrow(/must not exceed/);
     expect(() => httpTimeoutsFromEnv({ INGEST_HTTP_KEEP_ALIVE_TIMEOUT_MS: 'soon' })).toThrow(IngestConfigError);
+    expect(trustProxyFromEnv({})).toBe(false);
+    expect(trustProxyFromEnv({ INGEST_TRUST_PROXY: 'true' })).toBe(true);
+    const twoHops = trustProxyFromEnv({ INGEST_TRUST_PROXY: '2' }) as (address: string, hop: number) => boolean;
+    expect([twoHops('10.0.0.1', 0), twoHops('10.0.0.1', 1), twoHops('10.0.0.1', 2)]).toEqual([true, true, false]);
+    expect(trustProxyFromEnv({ INGEST_TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' })).toBe('10.0.0.0/8, 192.168.1.1');
+    expect(() => trustProxyFromEnv({ INGEST_TRUST_PROXY: 'yes please' })).toThrow(IngestConfigError);
     // The default lets one gateway push 100 calls/s of ten webhooks each.
     expect(DEFAULT_SOURCE_LIMITS.perSource / (DEFAULT_SOURCE_LIMITS.windowMs / 1000)).toBeGreaterThanOrEqual(100 * 10);
   });

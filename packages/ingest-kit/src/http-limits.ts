@@ -84,3 +84,26 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   if (!Number.isSafeInteger(value) || value <= 0) throw new IngestConfigError(`${name}="${text}" is not a positive integer`);
   return value;
 }
+
+/** What fastify's `trustProxy` takes: all, none, addresses/CIDRs, or a test per hop. */
+export type TrustProxy = boolean | string | ((address: string, hop: number) => boolean);
+
+/**
+ * Reads `INGEST_TRUST_PROXY`: which `X-Forwarded-For` hops to believe for the client address
+ * that per-address limits count. Unset or `false`: none (the socket's address; right when
+ * platforms connect directly). `true`: every hop (only behind a proxy that overwrites the
+ * header). A number: that many hops from the server. Otherwise a comma-separated list of proxy
+ * addresses or CIDRs, e.g. `10.0.0.0/8`. Behind a load balancer without it, every request has
+ * the balancer's address and all unauthenticated traffic shares one limit.
+ */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv): TrustProxy {
+  const text = (env.INGEST_TRUST_PROXY ?? '').trim();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  if (!/^[0-9a-fA-F:.,/\s]+$/.test(text)) throw new IngestConfigError(`INGEST_TRUST_PROXY="${text}" is not true, false, a hop count or a list of addresses/CIDRs`);
+  return text;
+}

@@ -4,7 +4,7 @@ import { registerBodyParsers, verifyRequestOnce } from './body-parsers.js';
 import { RateLimitedError } from './error-mapper.js';
 import { renderMetrics } from '@switchboard/metrics';
 import { createHttpErrorHandler } from './http-errors.js';
-import { DEFAULT_HTTP_TIMEOUTS, DEFAULT_SOURCE_LIMITS, type HttpTimeouts } from './http-limits.js';
+import { DEFAULT_HTTP_TIMEOUTS, DEFAULT_SOURCE_LIMITS, type HttpTimeouts, type TrustProxy } from './http-limits.js';
 import { httpResult, ingestRegistry, processIngestMetrics } from './ingest-metrics.js';
 import { retryAfterSeconds, SourceLimiter } from './source-limiter.js';
 
@@ -35,8 +35,8 @@ export interface IngestHttpServerOptions {
   readonly rateLimit?: RateLimitOptions | false;
   /** Content types delivered raw as a Buffer body, e.g. `message/rfc822`. */
   readonly rawContentTypes?: readonly string[];
-  /** Trust `X-Forwarded-For` for the client IP (behind a load balancer). Default false. */
-  readonly trustProxy?: boolean;
+  /** Trust `X-Forwarded-For` for the client IP (behind a load balancer): see `trustProxyFromEnv`. Default false. */
+  readonly trustProxy?: TrustProxy;
   /** The channel label of requests this server rejects in `sb_ingest_results_total` (default `unknown`). */
   readonly channel?: string;
   /** Socket and request timeouts (defaults `DEFAULT_HTTP_TIMEOUTS`; `httpTimeoutsFromEnv` reads them). */

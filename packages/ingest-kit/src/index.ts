@@ -7,7 +7,7 @@ export { classifyError, RateLimitedError, UNAVAILABLE_RETRY_AFTER_SECONDS, type 
 export { AuthError, BODY_FIELD, INGEST_ERROR_CODES, PayloadTooLargeError, ValidationError } from './errors.js';
 export { parseFormBody, registerBodyParsers, verifyRequestOnce, type FormBody, type RawBodyVerifier } from './body-parsers.js';
 export {
-  DEFAULT_HTTP_TIMEOUTS, DEFAULT_SOURCE_LIMITS, httpTimeoutsFromEnv, sourceLimitsFromEnv, type HttpTimeouts, type SourceLimits,
+  DEFAULT_HTTP_TIMEOUTS, DEFAULT_SOURCE_LIMITS, httpTimeoutsFromEnv, sourceLimitsFromEnv, trustProxyFromEnv, type HttpTimeouts, type SourceLimits, type TrustProxy,
 } from './http-limits.js';
 export { checkIdempotencyKey, IDEMPOTENCY_KEY_PATTERN, isIdempotencyKey } from './idempotency-key.js';
 export { createHttpErrorHandler, httpReplyFor, type HttpErrorBody, type HttpFailureReply } from './http-errors.js';

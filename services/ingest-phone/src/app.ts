@@ -19,6 +19,7 @@ export async function buildPhoneApp(deps: PhoneAppDeps): Promise<FastifyInstance
     bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
     ...(deps.rateLimit !== undefined ? { rateLimit: deps.rateLimit } : {}),
     ...(deps.timeouts ? { timeouts: deps.timeouts } : {}),
+    ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
   });
   if (deps.webhookSecret) registerGenericRoutes(app, deps, deps.webhookSecret);
   else deps.logger.warn('PHONE_WEBHOOK_SECRET unset: POST /v1/contacts disabled');
