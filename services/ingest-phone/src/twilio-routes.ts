@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AuthError, BODY_FIELD, parseFormBody, parseOrThrow, ValidationError, withReceiveSpan, type FormBody, type SignedRequestStamp } from '@switchboard/ingest-kit';
+import { AuthError, BODY_FIELD, parseOrThrow, ValidationError, withReceiveSpan, type FormBody, type SignedRequestStamp } from '@switchboard/ingest-kit';
 import { twilioCallToContact, twilioStatusToUpdate } from './call-mappers.js';
 import { TERMINAL_CALL_STATUSES, twilioStatusSchema, twilioVoiceSchema, voiceQuerySchema } from './call-schemas.js';
 import type { PhoneAppDeps, TwilioSettings } from './deps.js';
@@ -36,7 +36,7 @@ function isForm(request: FastifyRequest): boolean {
  * @throws AuthError('invalid') → 403 for a missing or wrong signature.
  */
 function verifyTwilio(request: FastifyRequest, raw: Buffer, twilio: TwilioSettings, now: () => number): void {
-  const params: FormBody = isForm(request) && raw.length > 0 ? parseFormBody(raw.toString('utf8')) : {};
+  const params = isForm(request) && raw.length > 0 ? signedPairs(raw.toString('utf8')) : {};
   const url = twilio.publicUrl.replace(/\/+$/, '') + request.url;
   const signature = request.headers['x-twilio-signature'];
   if (typeof signature !== 'string' || !isValidTwilioSignature(twilio.authToken, signature, url, params)) {
@@ -46,6 +46,20 @@ function verifyTwilio(request: FastifyRequest, raw: Buffer, twilio: TwilioSettin
   const account = typeof params.AccountSid === 'string' && ACCOUNT_SID.test(params.AccountSid) ? params.AccountSid : 'unknown';
   request.ingestSource = `twilio:${account}`;
   request.twilioStamp = { source: request.ingestSource, timestampSeconds: now(), nonce: signature };
+}
+
+/**
+ * The form's name/value pairs as Twilio signed them, with no judgement of the names (a null-prototype
+ * object holds any): the route's parser refuses names like `__proto__` after authentication, so a
+ * request without a valid signature is answered 403 whatever it holds.
+ */
+function signedPairs(text: string): Record<string, string | string[]> {
+  const out = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of new URLSearchParams(text)) {
+    const previous = out[name];
+    out[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return out;
 }
 
 function formParams(request: FastifyRequest): FormBody {

@@ -86,11 +86,15 @@ describe('Twilio webhooks on real JetStream', () => {
     expect((await postTwilio(url, '/twilio/status', status(1))).status).toBe(200);
   });
 
-  it('refuses an unsigned body before parsing it, whatever its type', async () => {
-    for (const type of ['application/x-www-form-urlencoded', 'application/json']) {
-      const response = await fetch(`${url}/twilio/voice`, { method: 'POST', headers: { 'content-type': type }, body: '{"CallSid":' });
+  it('refuses an unsigned body before parsing it, whatever its type or names', async () => {
+    for (const [type, body] of [['application/x-www-form-urlencoded', '{"CallSid":'], ['application/json', '{"CallSid":'], ['application/x-www-form-urlencoded', '__proto__=x&CallSid=1']]) {
+      const response = await fetch(`${url}/twilio/voice`, { method: 'POST', headers: { 'content-type': type! }, body: body! });
       expect(response.status).toBe(403);
     }
+    // Signed, a forbidden name is the body's fault, and says so.
+    const signed = await postTwilio(url, '/twilio/voice', { ...voiceParams(), constructor: 'x' });
+    expect(signed.status).toBe(400);
+    expect(await signed.json()).toMatchObject({ field: 'constructor', rule: 'forbidden_name' });
   });
 
   it('publishes an ABANDONED update of the same contact when the queued caller hangs up', async () => {
