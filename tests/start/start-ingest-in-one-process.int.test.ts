@@ -31,8 +31,9 @@ describe('pnpm start --ingest-in-one-process', () => {
       expect(children.map(cmdline).filter((c) => c.includes('/services/'))).toEqual([expect.stringContaining('services/ingest-all/src/main.ts')]);
       // A call through the generic telephony webhook on ingest-phone's own port is accepted.
       const body = JSON.stringify({ callId: `t-${randomUUID()}`, event: 'arrived', callerNumber: '+14155550100', dialledNumber: '+861012345678', platform: 'test' });
-      const signature = `sha256=${createHmac('sha256', env.PHONE_WEBHOOK_SECRET!).update(body).digest('hex')}`;
-      const call = await fetch(`http://127.0.0.1:${ports.INGEST_PHONE_PORT}/v1/contacts`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-switchboard-signature': signature } });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = `sha256=${createHmac('sha256', env.PHONE_WEBHOOK_SECRET!).update(`${timestamp}.${body}`).digest('hex')}`;
+      const call = await fetch(`http://127.0.0.1:${ports.INGEST_PHONE_PORT}/v1/contacts`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-switchboard-timestamp': timestamp, 'x-switchboard-signature': signature } });
       expect(call.status).toBe(202);
     } catch (error) {
       launcher.kill('SIGKILL');

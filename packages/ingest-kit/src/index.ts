@@ -5,7 +5,11 @@ export { IngestConfigError, loadIngestConfig, optionalSecret, type IngestConfig,
 export { deterministicContactId, isContactId } from './contact-id.js';
 export { classifyError, RateLimitedError, UNAVAILABLE_RETRY_AFTER_SECONDS, type IngestFailure } from './error-mapper.js';
 export { AuthError, BODY_FIELD, INGEST_ERROR_CODES, PayloadTooLargeError, ValidationError } from './errors.js';
-export { parseFormBody, registerBodyParsers, type FormBody } from './body-parsers.js';
+export { parseFormBody, registerBodyParsers, verifyRequestOnce, type FormBody, type RawBodyVerifier } from './body-parsers.js';
+export {
+  DEFAULT_HTTP_TIMEOUTS, DEFAULT_SOURCE_LIMITS, httpTimeoutsFromEnv, sourceLimitsFromEnv, trustProxyFromEnv, type HttpTimeouts, type SourceLimits, type TrustProxy,
+} from './http-limits.js';
+export { checkIdempotencyKey, IDEMPOTENCY_KEY_PATTERN, isIdempotencyKey } from './idempotency-key.js';
 export { createHttpErrorHandler, httpReplyFor, type HttpErrorBody, type HttpFailureReply } from './http-errors.js';
 export { ingestRegistry } from './ingest-metrics.js';
 export { createIngestHttpServer, type IngestHttpServerOptions, type RateLimitOptions } from './http-server.js';

@@ -3,6 +3,8 @@ import { BusUnavailableError, contactsSubject, publishDurable, type Published } 
 import { ContactRecord, type Contact, type ContactUpdate } from '@switchboard/contracts';
 import { getTracer, SEMCONV, SEMCONV_VALUES, withSpan } from '@switchboard/telemetry';
 import { channelToken } from './channel.js';
+import { BODY_FIELD, ValidationError } from './errors.js';
+import { isIdempotencyKey } from './idempotency-key.js';
 import type { IngestBus } from './bus-link.js';
 import { processIngestMetrics } from './ingest-metrics.js';
 
@@ -39,6 +41,9 @@ export function contactMsgId(kind: 'arrived' | 'update', domain: string, channel
 export function createContactPublisher(bus: IngestBus, options: ContactPublisherOptions = {}): ContactPublisher {
   const publish = async (domain: string, channel: string, kind: 'arrived' | 'update', key: string, record: ContactRecord) => {
     if (key.length === 0) throw new TypeError('an idempotency key is required');
+    // Each edge checks its ids with checkIdempotencyKey, naming its own field; this is the
+    // backstop that keeps a missed one a 400 (a CR/LF in Nats-Msg-Id made nats.js throw: a 500).
+    if (!isIdempotencyKey(key, 1_024)) throw new ValidationError(BODY_FIELD, 'invalid_id', 'the platform id of this record has control characters or is too long');
     const subject = contactsSubject(bus.names, domain, channel);
     const msgId = contactMsgId(kind, domain, channel, key);
     const attributes = {

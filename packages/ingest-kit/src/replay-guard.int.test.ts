@@ -30,6 +30,16 @@ describe('replay guard on a real JetStream KV bucket', () => {
     await expect(guard.admit({ source: 's', timestampSeconds: now, nonce: '' })).rejects.toMatchObject({ reason: 'missing' });
   });
 
+  it('tells a handled request from a new one only once it is remembered, so a failed first try is retried, not dropped', async () => {
+    const stamp = { source: 'twilio:AC1', timestampSeconds: now, nonce: 'sig-1' };
+    expect(await guard.wasHandled(stamp)).toBe(false);
+    expect(await guard.wasHandled(stamp)).toBe(false);
+    await guard.remember(stamp);
+    expect(await guard.wasHandled(stamp)).toBe(true);
+    expect(await guard.wasHandled({ ...stamp, source: 'twilio:AC2' })).toBe(false);
+    await expect(guard.wasHandled({ ...stamp, timestampSeconds: now - 301 })).rejects.toBeInstanceOf(AuthError);
+  });
+
   it('keeps nonces for twice the window only, so the bucket holds the window and not history', async () => {
     const status = await (await nats.js.views.kv(scope.stream('replay'))).status();
     expect(status.ttl).toBe(600_000);

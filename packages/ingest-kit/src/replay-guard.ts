@@ -75,6 +75,34 @@ export class ReplayGuard {
     if (!created) throw new AuthError('invalid', 'request was already received (replayed nonce)');
   }
 
+  /**
+   * Whether a signed request was already handled within the memory (twice the window), for
+   * platforms that resend the identical request when they did not hear our answer in time:
+   * the resend must be answered as a duplicate, not refused. Checks the timestamp first. Pair it
+   * with {@link remember} once the request was handled: a request remembered before its contact
+   * was published would, were the publish to fail, make the platform's retry look like a
+   * duplicate and the contact would be lost. (Two copies racing both publish; JetStream's
+   * Nats-Msg-Id deduplication keeps one.)
+   * @throws AuthError when the timestamp is outside the window or the nonce empty.
+   * @throws BusUnavailableError when the bucket cannot be read now.
+   */
+  async wasHandled(stamp: SignedRequestStamp): Promise<boolean> {
+    this.checkTimestamp(stamp.timestampSeconds);
+    if (stamp.nonce === '') throw new AuthError('missing', 'signed request has no nonce');
+    const entry = await guardKv(this.isConnected, 'replay guard', () => this.kv.get(keyOf(stamp.source, stamp.nonce)));
+    return entry !== null && entry.operation === 'PUT';
+  }
+
+  /** Remembers a handled request (see {@link wasHandled}). @throws BusUnavailableError when the bucket cannot be written. */
+  async remember(stamp: SignedRequestStamp): Promise<void> {
+    await guardKv(this.isConnected, 'replay guard', () => this.kv.put(keyOf(stamp.source, stamp.nonce), String(Math.floor(stamp.timestampSeconds))));
+  }
+
+  /** The guard's clock, in Unix seconds (for platforms whose requests carry no timestamp). */
+  now(): number {
+    return this.nowSeconds();
+  }
+
   /** @throws AuthError when `timestampSeconds` is not a time within the window. */
   checkTimestamp(timestampSeconds: number): void {
     if (!Number.isFinite(timestampSeconds)) throw new AuthError('missing', 'signed timestamp missing or not a number');

@@ -37,6 +37,18 @@ export class SourceLimiter {
     return { allowed: false, retryAfterMs: Math.max(1, window.start + this.windowMs - now) };
   }
 
+  /**
+   * Whether `source` is over its limit in the current window, without counting an event: a gate
+   * in front of work whose outcome decides what to count (an address whose unauthenticated
+   * requests already used its window is refused before its next body is read).
+   */
+  peek(source: string): LimitDecision {
+    const now = this.clock();
+    const window = this.windows.get(source);
+    if (!window || now - window.start >= this.windowMs || window.count < this.max) return { allowed: true };
+    return { allowed: false, retryAfterMs: Math.max(1, window.start + this.windowMs - now) };
+  }
+
   private sweep(now: number): void {
     this.lastSweep = now;
     for (const [source, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(source);

@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import { Channel, ContactUpdateKind, SubmitContactRequest, SubmitContactUpdateRequest, type Contact, type IngestServiceClient } from '@switchboard/contracts';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
+import { createLogger } from '@switchboard/telemetry';
+import { IngestConfigError } from '@switchboard/ingest-kit';
+import { startGrpcIngest } from './index.js';
 import { auth, startGrpc, submitContact, submitContactUpdate } from './test-support.js';
 
 const request = (key: string, over: Partial<Contact> = {}) => SubmitContactRequest.fromPartial({
@@ -55,7 +58,19 @@ describe('IngestService over gRPC', () => {
     expect(await bed.messageCount()).toBe(0);
   });
 
-  it('requires the bearer token when one is configured', async () => {
+  it('refuses to start without INGEST_GRPC_TOKEN, or with a short one: there is no unauthenticated mode', async () => {
+    const runtime = (env: NodeJS.ProcessEnv) => ({
+      config: { natsUrl: '', domain: bed.scope.domain, host: '127.0.0.1', ports: { grpc: 0, http: 0 } },
+      env, logger: createLogger({ service: 'ingest-grpc-test', level: 'silent' }), bus: bed.bus, publisher: bed.publisher,
+    });
+    await expect(startGrpcIngest(runtime({}))).rejects.toThrow(IngestConfigError);
+    await expect(startGrpcIngest(runtime({ INGEST_GRPC_TOKEN: '' }))).rejects.toThrow(/INGEST_GRPC_TOKEN is not set/);
+    await expect(startGrpcIngest(runtime({ INGEST_GRPC_TOKEN: 'short' }))).rejects.toThrow(/at least 16 characters/);
+    const running = await startGrpcIngest(runtime({ INGEST_GRPC_TOKEN: 'a-token-long-enough-for-it' }));
+    await running.close();
+  });
+
+  it('requires the bearer token', async () => {
     expect((await submitContact(client, request('k1'), auth(''))).error?.code).toBe(status.UNAUTHENTICATED);
     expect((await submitContact(client, request('k1'), auth('Bearer wrong'))).error?.code).toBe(status.PERMISSION_DENIED);
     expect(await bed.messageCount()).toBe(0);

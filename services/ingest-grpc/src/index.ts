@@ -1,16 +1,28 @@
 // The public surface of @switchboard/ingest-grpc: its wiring, run by its own main and by ingest-all.
-import { ingestRegistry, optionalSecret, type IngestRuntime, type IngestServiceDefinition, type RunningService } from '@switchboard/ingest-kit';
+import {
+  ingestRegistry, IngestConfigError, optionalSecret, sourceLimitsFromEnv, type IngestRuntime, type IngestServiceDefinition, type RunningService,
+} from '@switchboard/ingest-kit';
 import { startMetricsServer } from '@switchboard/metrics';
 import { bindGrpc, buildIngestGrpcServer, shutdownGrpc } from './app.js';
 
+/** Shortest `INGEST_GRPC_TOKEN` accepted: a guessable token is no credential. */
+export const MIN_TOKEN_LENGTH = 16;
+
 /**
- * Serves IngestService on `INGEST_GRPC_PORT` (bearer `INGEST_GRPC_TOKEN` when set) and
- * `/metrics`, `/healthz`, `/readyz` on the HTTP side port `INGEST_GRPC_HTTP_PORT`.
+ * Serves IngestService on `INGEST_GRPC_PORT` (bearer `INGEST_GRPC_TOKEN`, required) and
+ * `/metrics`, `/healthz`, `/readyz` on the HTTP side port `INGEST_GRPC_HTTP_PORT`; limits from
+ * `INGEST_RATE_LIMIT_*` (per credential, and per address for calls that do not authenticate).
+ * @throws IngestConfigError without a token: the service never runs unauthenticated.
  */
 export async function startGrpcIngest({ config, env, logger, publisher, bus }: IngestRuntime<'grpc' | 'http'>): Promise<RunningService> {
   const token = optionalSecret(env, 'INGEST_GRPC_TOKEN');
-  if (!token) logger.warn('INGEST_GRPC_TOKEN unset: IngestService accepts unauthenticated calls');
-  const server = buildIngestGrpcServer({ logger, publisher, domain: config.domain, ...(token ? { token } : {}) });
+  if (!token) throw new IngestConfigError('INGEST_GRPC_TOKEN is not set: IngestService accepts no unauthenticated calls (pnpm start generates one; deployments set their own)');
+  if (token.length < MIN_TOKEN_LENGTH) throw new IngestConfigError(`INGEST_GRPC_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  const limits = sourceLimitsFromEnv(env);
+  const server = buildIngestGrpcServer({
+    logger, publisher, domain: config.domain, token,
+    rateLimit: { max: limits.perSource, maxPerAddress: limits.perAddress, windowMs: limits.windowMs },
+  });
   await bindGrpc(server, config.host, config.ports.grpc);
   try {
     // `/metrics` (ingest results by channel), `/healthz` and `/readyz` on an HTTP side port.

@@ -7,7 +7,7 @@ import {
   type SubmitContactRequest,
   type SubmitContactUpdateRequest,
 } from '@switchboard/contracts';
-import { CHANNEL_TOKENS, deterministicContactId, isContactId, ValidationError } from '@switchboard/ingest-kit';
+import { CHANNEL_TOKENS, checkIdempotencyKey, deterministicContactId, isContactId, ValidationError } from '@switchboard/ingest-kit';
 
 /** A request whose bytes were not a protobuf message of the expected type. */
 export const MALFORMED = Symbol('malformed');
@@ -23,8 +23,7 @@ function check(ok: boolean, field: string, rule: string, message: string): void 
 }
 
 function checkKey(key: string): void {
-  check(key.length > 0, 'idempotency_key', 'required', 'required');
-  check(key.length <= 256 && !/[\r\n\0]/.test(key), 'idempotency_key', 'invalid_format', 'at most 256 characters, no line breaks');
+  checkIdempotencyKey('idempotency_key', key, 256);
 }
 
 /** The domain the record goes to: the service's own; a different one is refused. */

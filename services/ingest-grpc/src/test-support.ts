@@ -55,8 +55,8 @@ export function submitContactUpdate(client: IngestServiceClient, request: Submit
 }
 
 /** Sends arbitrary bytes as a request to `path`, bypassing the generated serializer. */
-export function callRaw(client: Client, path: string, bytes: Buffer): Promise<ServiceError | null> {
+export function callRaw(client: Client, path: string, bytes: Buffer, metadata: Metadata = auth()): Promise<ServiceError | null> {
   return new Promise((resolve) => {
-    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, bytes, auth(), (error) => resolve(error ?? null));
+    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, bytes, metadata, (error) => resolve(error ?? null));
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_PATTERN } from '@switchboard/ingest-kit';
 
 /** BCP 47-ish language tag as IVRs send it (`en`, `zh-CN`, `pt-BR`). */
 const languageTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/);
@@ -43,7 +44,7 @@ export const voiceQuerySchema = z.object({
  */
 export const genericCallSchema = z.object({
   /** The platform's call id (ARI channel id, FreeSWITCH UUID): the idempotency key. */
-  callId: z.string().min(1).max(128),
+  callId: z.string().min(1).max(128).regex(IDEMPOTENCY_KEY_PATTERN, 'no control characters (CR, LF, NUL…) or unpaired surrogates'),
   /** `arrived` opens the contact; `abandoned` and `ended` are later events of the same call. */
   event: z.enum(['arrived', 'abandoned', 'ended']).default('arrived'),
   callerNumber: z.string().min(1).max(64).optional(),

@@ -1,4 +1,4 @@
-import type { ContactPublisher } from '@switchboard/ingest-kit';
+import type { ContactPublisher, HttpTimeouts, RateLimitOptions, ReplayGuard, TrustProxy } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
 
 /** Twilio settings; without them the Twilio routes are not mounted. */
@@ -24,5 +24,11 @@ export interface PhoneAppDeps {
   /** Clock for `receivedAt`; tests pin it. */
   readonly now?: () => Date;
   readonly bodyLimitBytes?: number;
-  readonly rateLimit?: { max?: number; timeWindowMs?: number } | false;
+  /** Limits per authenticated source (the credential, the Twilio account) and per address for the rest. */
+  readonly rateLimit?: RateLimitOptions | false;
+  readonly timeouts?: Partial<HttpTimeouts>;
+  /** `INGEST_TRUST_PROXY`: which X-Forwarded-For hops name the client address (per-address limits). */
+  readonly trustProxy?: TrustProxy;
+  /** Timestamp window and memory of handled signatures (generic HMAC and Twilio). */
+  readonly replayGuard: ReplayGuard;
 }

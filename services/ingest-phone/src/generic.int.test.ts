@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ContactUpdateKind, CustomerTier } from '@switchboard/contracts';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
-import { startPhoneApp, WEBHOOK_SECRET } from './test-support.js';
+import { genericHeaders, startPhoneApp, WEBHOOK_SECRET } from './test-support.js';
 
 const call = { callId: 'ari-1700000000.42', callerNumber: '+8613800000000', dialledNumber: '4008001234', accountId: 'cust-7', platform: 'asterisk', tier: 'vip_gold', ivr: { language: 'zh-CN', intent: 'billing', selections: { menu: '2' } } };
 
@@ -26,8 +26,10 @@ describe('generic telephony webhook', () => {
 
   it('accepts an HMAC-signed call and maps IVR selections, tier and language', async () => {
     const body = JSON.stringify(call);
-    const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
-    const response = await post(body, { 'x-switchboard-signature': signature });
+    const timestamp = Math.floor(Date.now() / 1000);
+    // The wire format, spelled out: HMAC-SHA256 of "<timestamp>.<raw body>".
+    const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
+    const response = await post(body, { 'x-switchboard-timestamp': String(timestamp), 'x-switchboard-signature': signature });
     expect(response.status).toBe(202);
     const { contactId } = (await response.json()) as { contactId: string };
     const [stored] = await bed.records();
@@ -52,10 +54,56 @@ describe('generic telephony webhook', () => {
   });
 
   it('answers 401 without credentials and 403 with wrong ones', async () => {
-    expect((await post(JSON.stringify(call), {})).status).toBe(401);
-    expect((await post(JSON.stringify(call), { authorization: 'Bearer nope' })).status).toBe(403);
-    expect((await post(JSON.stringify(call), { 'x-switchboard-signature': 'sha256=00' })).status).toBe(403);
+    const body = JSON.stringify(call);
+    const now = Math.floor(Date.now() / 1000);
+    const refusal = async (headers: Record<string, string>, status: number, reason: RegExp) => {
+      const response = await post(body, headers);
+      expect(response.status).toBe(status);
+      expect(((await response.json()) as { error: string }).error).toMatch(reason);
+    };
+    await refusal({}, 401, /x-switchboard-signature/);
+    await refusal({ authorization: 'Bearer nope' }, 403, /credential does not match/);
+    await refusal({ 'x-switchboard-timestamp': String(now), 'x-switchboard-signature': 'sha256=00' }, 403, /signature does not match/);
+    // A signature without its timestamp (the old body-only format) says what is missing.
+    const bodyOnly = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+    await refusal({ 'x-switchboard-signature': bodyOnly }, 401, /x-switchboard-timestamp/);
+    // Signed, but the timestamp is outside the window: an old copy, or a clock to fix.
+    await refusal(genericHeaders(body, now - 301), 403, /more than 300 s/);
+    await refusal(genericHeaders(body, now + 301), 403, /more than 300 s/);
+    // The timestamp is signed: moving it invalidates the signature.
+    await refusal({ ...genericHeaders(body, now - 400), 'x-switchboard-timestamp': String(now) }, 403, /signature does not match/);
+    await refusal(genericHeaders(body, now, 'another-tenants-secret'), 403, /signature does not match/);
     expect(await bed.messageCount()).toBe(0);
+  });
+
+  it('answers a resend of the identical signed request as a duplicate, publishing once', async () => {
+    const body = JSON.stringify({ ...call, callId: 'resent-1' });
+    const headers = genericHeaders(body);
+    const first = await post(body, headers);
+    expect(first.status).toBe(202);
+    const again = await post(body, headers);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ contactId: ((await first.json()) as { contactId: string }).contactId, duplicate: true });
+    expect(await bed.messageCount()).toBe(1);
+  });
+
+  it('refuses a call id that cannot be a message id, before anything is published', async () => {
+    for (const callId of ['ari-1\r\nNats-Expected-Stream: X', 'a\u0000b', 'x\ud800']) {
+      const body = JSON.stringify({ callId, callerNumber: '+1' });
+      const response = await post(body, genericHeaders(body));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ field: 'callId', rule: 'invalid_format' });
+    }
+    expect(await bed.messageCount()).toBe(0);
+  });
+
+  it('never parses a body it has not authenticated', async () => {
+    // Deeply nested JSON would cost the parser; unauthenticated it is refused on its signature alone.
+    const nested = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    expect((await post(nested, {})).status).toBe(401);
+    expect((await post(nested, { authorization: 'Bearer nope' })).status).toBe(403);
+    expect((await post('{not json', genericHeaders('{other}'))).status).toBe(403);
+    expect(await (await post('{not json', genericHeaders('{not json'))).json()).toMatchObject({ field: '(body)', rule: 'json' });
   });
 
   it('names the broken field', async () => {

@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { createLogger } from '@switchboard/telemetry';
 import type { IngestTestBed } from '@switchboard/ingest-kit/testing';
+import { ReplayGuard } from '@switchboard/ingest-kit';
 import { buildPhoneApp, type PhoneAppDeps } from './app.js';
+import { signGenericRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './generic-auth.js';
 
 export const AUTH_TOKEN = 'test-twilio-auth-token';
 export const PUBLIC_URL = 'https://phone.switchboard.test';
@@ -15,7 +17,11 @@ export const sid = (prefix: 'CA' | 'AC') => prefix + randomBytes(16).toString('h
 
 /** Starts the phone app on a free port against the test bed's streams. */
 export async function startPhoneApp(bed: IngestTestBed, overrides: Partial<PhoneAppDeps> = {}): Promise<{ app: FastifyInstance; url: string }> {
+  // A replay bucket of the test's own, deleted with the app.
+  const bucket = bed.scope.stream('replay');
+  const replayGuard = await ReplayGuard.open(bed.bus.nc, { bucket, isConnected: () => bed.bus.isConnected() });
   const app = await buildPhoneApp({
+    replayGuard,
     logger: createLogger({ service: 'ingest-phone-test', level: 'silent' }),
     publisher: bed.publisher,
     readiness: () => bed.bus.ready(),
@@ -25,8 +31,14 @@ export async function startPhoneApp(bed: IngestTestBed, overrides: Partial<Phone
     rateLimit: false,
     ...overrides,
   });
+  app.addHook('onClose', async () => { await bed.bus.jsm.streams.delete(`KV_${bucket}`).catch(() => undefined); });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
+}
+
+/** Headers of a generic webhook request signed now (or at `timestampSeconds`) with the test secret. */
+export function genericHeaders(body: string, timestampSeconds = Math.floor(Date.now() / 1000), secret = WEBHOOK_SECRET): Record<string, string> {
+  return { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(timestampSeconds), [SIGNATURE_HEADER]: signGenericRequest(secret, timestampSeconds, body) };
 }
 
 /** Posts a form the way Twilio does, signed by the twilio package's own helper. */

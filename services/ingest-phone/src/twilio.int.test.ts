@@ -54,10 +54,47 @@ describe('Twilio webhooks on real JetStream', () => {
     expect((await postTwilio(url, '/twilio/voice', params, signature)).status).toBe(200);
   });
 
-  it('stores one contact when Twilio retries the same CallSid', async () => {
+  it('answers Twilio\'s resend of the identical request with the same TwiML as a duplicate, storing one contact', async () => {
     const params = voiceParams();
-    for (let i = 0; i < 3; i++) expect((await postTwilio(url, '/twilio/voice', params)).status).toBe(200);
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await postTwilio(url, '/twilio/voice', params);
+      expect(response.status).toBe(200);
+      answers.push(await response.text());
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toMatch(/<Enqueue>/);
     expect(await bed.messageCount()).toBe(1);
+  });
+
+  it('lets one Twilio account push 100 calls/s for seconds from one address under the default limits, and holds unsigned requests to the per-address limit', async () => {
+    await app.close();
+    ({ app, url } = await startPhoneApp(bed, { rateLimit: {} }));
+    // 1,200 webhooks from one address within the window: two minutes' worth under the old 600 a
+    // minute, here 12 s of a gateway's 100 calls/s (ringing callbacks: nothing to publish).
+    const status = (i: number) => ({ CallSid: `CA${i.toString(16).padStart(32, '0')}`, AccountSid: `AC${'1'.repeat(32)}`, CallStatus: 'ringing' });
+    const statuses: number[] = [];
+    for (let batch = 0; batch < 1_200; batch += 50) {
+      statuses.push(...await Promise.all(Array.from({ length: 50 }, async (_, i) => (await postTwilio(url, '/twilio/status', status(batch + i))).status)));
+    }
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    // Forgeries from the same address count against it: 600 a minute, then 429.
+    const forged = await Promise.all(Array.from({ length: 601 }, async () => (await postTwilio(url, '/twilio/status', status(0), 'forged')).status));
+    expect(forged.filter((s) => s === 403)).toHaveLength(600);
+    expect(forged.filter((s) => s === 429)).toHaveLength(1);
+    // ... and the account that signs goes on.
+    expect((await postTwilio(url, '/twilio/status', status(1))).status).toBe(200);
+  });
+
+  it('refuses an unsigned body before parsing it, whatever its type or names', async () => {
+    for (const [type, body] of [['application/x-www-form-urlencoded', '{"CallSid":'], ['application/json', '{"CallSid":'], ['application/x-www-form-urlencoded', '__proto__=x&CallSid=1']]) {
+      const response = await fetch(`${url}/twilio/voice`, { method: 'POST', headers: { 'content-type': type! }, body: body! });
+      expect(response.status).toBe(403);
+    }
+    // Signed, a forbidden name is the body's fault, and says so.
+    const signed = await postTwilio(url, '/twilio/voice', { ...voiceParams(), constructor: 'x' });
+    expect(signed.status).toBe(400);
+    expect(await signed.json()).toMatchObject({ field: 'constructor', rule: 'forbidden_name' });
   });
 
   it('publishes an ABANDONED update of the same contact when the queued caller hangs up', async () => {

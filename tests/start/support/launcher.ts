@@ -20,7 +20,7 @@ export async function launcherEnv(nats: PrivateServer, redis: PrivateServer, ext
   const env = {
     ...process.env, ...ports, NATS_URL: nats.url, REDIS_URL: redis.url, LOG_LEVEL: 'warn', NO_COLOR: '1',
     PHONE_WEBHOOK_SECRET: secret(), CHAT_SESSION_SECRET: secret(), CHAT_IDENTITY_SECRET: secret(), SWITCHBOARD_JWT_SECRET: secret(),
-    WECHAT_OA_TOKEN: secret(), EMAIL_WEBHOOK_SIGNING_KEY: secret(), ...extra,
+    WECHAT_OA_TOKEN: secret(), EMAIL_WEBHOOK_SIGNING_KEY: secret(), INGEST_GRPC_TOKEN: secret(), ...extra,
   };
   return { env, ports };
 }

@@ -7,9 +7,9 @@ import type { E2eMesh } from '@switchboard/bench';
 
 /**
  * Simulated platforms that send one contact each over the real protocols. Each call comes from
- * one of 250 loopback addresses (127.0.1.x) in turn: the services rate-limit per client address
- * (600 HTTP requests, 120 SMTP connections a minute), and in production the load comes from many
- * platform hosts, not one.
+ * one of 250 loopback addresses (127.0.1.x) in turn: requests no credential authenticates are
+ * limited per client address (600 HTTP requests, 120 SMTP connections a minute), and in production
+ * that load comes from many platform hosts, not one.
  */
 export class BenchPlatforms {
   private next = 0;
@@ -17,11 +17,12 @@ export class BenchPlatforms {
 
   constructor(private readonly mesh: E2eMesh) {}
 
-  /** A call through the generic telephony webhook (HMAC-signed JSON). */
+  /** A call through the generic telephony webhook (JSON, HMAC over the timestamp and the body). */
   async phone(): Promise<void> {
     const body = JSON.stringify({ callId: `bench-${randomUUID()}`, event: 'arrived', callerNumber: '+8613800000000', dialledNumber: '+861012345678', platform: 'bench' });
-    const signature = `sha256=${createHmac('sha256', this.mesh.secrets.phone).update(body).digest('hex')}`;
-    await this.post(this.mesh.ports.phone, '/v1/contacts', body, { 'content-type': 'application/json', 'x-switchboard-signature': signature }, 202);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = `sha256=${createHmac('sha256', this.mesh.secrets.phone).update(`${timestamp}.${body}`).digest('hex')}`;
+    await this.post(this.mesh.ports.phone, '/v1/contacts', body, { 'content-type': 'application/json', 'x-switchboard-timestamp': timestamp, 'x-switchboard-signature': signature }, 202);
   }
 
   /** A web-chat visitor: pre-chat form, WebSocket, first message (which opens the contact), leave. */

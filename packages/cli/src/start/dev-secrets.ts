@@ -13,6 +13,8 @@ export const DEV_SECRET_NAMES = {
   SWITCHBOARD_JWT_SECRET: 48,
   WECHAT_OA_TOKEN: 24,
   EMAIL_WEBHOOK_SIGNING_KEY: 32,
+  // ingest-grpc refuses to start without it (no unauthenticated mode).
+  INGEST_GRPC_TOKEN: 32,
 } as const;
 
 /** Where `pnpm start` keeps the development secrets of the checkout at `root` (gitignored). */

@@ -42,6 +42,9 @@ describe('start: pieces', () => {
       expect(first.values.PHONE_WEBHOOK_SECRET).toBe('mine');
       expect(first.generated).not.toContain('PHONE_WEBHOOK_SECRET');
       expect(first.values.CHAT_SESSION_SECRET.length).toBe(DEV_SECRET_NAMES.CHAT_SESSION_SECRET);
+      // Every ingestion credential a service refuses to run without is generated.
+      expect(first.values.INGEST_GRPC_TOKEN.length).toBe(DEV_SECRET_NAMES.INGEST_GRPC_TOKEN);
+      expect(first.generated).toContain('INGEST_GRPC_TOKEN');
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const second = loadDevSecrets({}, file);
       expect(second.values.CHAT_SESSION_SECRET).toBe(first.values.CHAT_SESSION_SECRET);
