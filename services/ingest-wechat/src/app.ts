@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions } from '@switchboard/ingest-kit';
-import { createCallbackCrypto, WeChatApiClient, type CursorStore } from '@switchboard/wechat';
+import { createHash } from 'node:crypto';
+import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions, type ReplayGuard } from '@switchboard/ingest-kit';
+import { createCallbackCrypto, signatureMatches, WeChatApiClient, type CursorStore } from '@switchboard/wechat';
+import { parseRawQuery } from './raw-query.js';
 import type { ConversationStore } from './conversations.js';
 import { KfPuller } from './kf-puller.js';
 import { registerOaRoutes } from './oa-routes.js';
@@ -19,7 +21,14 @@ export interface AppDeps {
   readonly config: WeChatConfig;
   readonly readiness: () => Promise<boolean>;
   readonly busConnected: () => boolean;
-  readonly rateLimit?: RateLimitOptions | false;
+  /** Timestamp window and nonce memory of every callback (see `admitCallback`). */
+  readonly replay: ReplayGuard;
+  /**
+   * Callback limits. An Official Account callback whose query signature verifies counts against
+   * its account; everything else (WeCom, whose signature covers the body and so cannot be checked
+   * before it, and unsigned requests) counts per client address.
+   */
+  readonly rateLimit?: Omit<RateLimitOptions, 'keyGenerator'> | false;
   /** Fixed random bytes for encrypted replies (tests only). */
   readonly randomBytes?: (size: number) => Buffer;
   readonly kfRetryDelaysMs?: readonly number[];
@@ -35,6 +44,18 @@ export interface WeChatApp {
 /** Builds the HTTP server with the routes of every configured WeChat account kind. */
 export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
   const { config, logger } = deps;
+  const oaSource = config.oa ? `wechat-oa:${config.oa.appId ?? createHash('sha256').update(config.oa.token).digest('hex').slice(0, 16)}` : '';
+  /** The account of an Official Account request whose plain signature verifies (safe mode sends one too). */
+  const oaAccountOf = (request: { url: string }): string | undefined => {
+    if (!config.oa || !request.url.startsWith('/wechat/oa')) return undefined;
+    try {
+      const q = parseRawQuery(request.url);
+      const { signature, timestamp, nonce } = q;
+      return signature && timestamp && nonce && signatureMatches(signature, [config.oa.token, timestamp, nonce]) ? oaSource : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const http = await createIngestHttpServer({
     logger,
     channel: 'wechat',
@@ -42,17 +63,18 @@ export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
     // WeChat callbacks are a few KB; 64 KiB leaves room and refuses floods early.
     bodyLimitBytes: 64 * 1024,
     rawContentTypes: ['text/xml', 'application/xml'],
-    // WeChat calls from a handful of IPs for every customer at once: the default per-IP limit of
-    // the kit would throttle a busy account, so the limit here is per IP but ten times higher.
-    rateLimit: deps.rateLimit ?? { max: 6_000 },
+    // WeChat calls from a handful of IPs for every customer at once: a verified Official Account
+    // callback counts against its account instead, and the limit is ten times the kit's default.
+    rateLimit: deps.rateLimit === false ? false : { max: 6_000, ...deps.rateLimit, keyGenerator: (request) => oaAccountOf(request) ?? `ip:${request.ip}` },
   });
+
   const ingestDeps = { conversations: deps.conversations, publisher: deps.publisher, domain: deps.domain };
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
 
   if (config.oa) {
     const { token, aesKey, appId, autoReply } = config.oa;
     const crypto = aesKey && appId ? createCallbackCrypto({ token, encodingAesKey: aesKey, receiverId: appId, ...random }) : undefined;
-    registerOaRoutes(http, ingestDeps, { token, ...(crypto ? { crypto } : {}), ...(autoReply ? { autoReply } : {}) }, logger.child({ component: 'oa' }));
+    registerOaRoutes(http, ingestDeps, { token, replay: deps.replay, source: oaSource, ...(crypto ? { crypto } : {}), ...(autoReply ? { autoReply } : {}) }, logger.child({ component: 'oa' }));
   }
 
   let kf: KfPuller | undefined;
@@ -68,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
       });
     }
     const crypto = createCallbackCrypto({ token, encodingAesKey: aesKey, receiverId: corpId, ...random });
-    registerWorkRoutes(http, ingestDeps, { crypto, busConnected: deps.busConnected, ...(kf ? { kf } : {}) }, logger.child({ component: 'work' }));
+    registerWorkRoutes(http, ingestDeps, { crypto, replay: deps.replay, source: `wechat-work:${corpId}`, busConnected: deps.busConnected, ...(kf ? { kf } : {}) }, logger.child({ component: 'work' }));
   }
 
   return {
