@@ -62,7 +62,6 @@ export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
     readiness: deps.readiness,
     // WeChat callbacks are a few KB; 64 KiB leaves room and refuses floods early.
     bodyLimitBytes: 64 * 1024,
-    rawContentTypes: ['text/xml', 'application/xml'],
     // WeChat calls from a handful of IPs for every customer at once: a verified Official Account
     // callback counts against its account instead, and the limit is ten times the kit's default.
     rateLimit: deps.rateLimit === false ? false : { max: 6_000, ...deps.rateLimit, keyGenerator: (request) => oaAccountOf(request) ?? `ip:${request.ip}` },
@@ -71,27 +70,36 @@ export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
   const ingestDeps = { conversations: deps.conversations, publisher: deps.publisher, domain: deps.domain };
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
 
-  if (config.oa) {
-    const { token, aesKey, appId, autoReply } = config.oa;
-    const crypto = aesKey && appId ? createCallbackCrypto({ token, encodingAesKey: aesKey, receiverId: appId, ...random }) : undefined;
-    registerOaRoutes(http, ingestDeps, { token, replay: deps.replay, source: oaSource, ...(crypto ? { crypto } : {}), ...(autoReply ? { autoReply } : {}) }, logger.child({ component: 'oa' }));
-  }
-
   let kf: KfPuller | undefined;
-  if (config.work) {
-    const { token, aesKey, corpId, kfSecret, apiBase } = config.work;
-    if (kfSecret && deps.cursors) {
-      kf = new KfPuller({
-        ...ingestDeps,
-        client: new WeChatApiClient({ baseUrl: apiBase, corpId, secret: kfSecret }),
-        cursors: deps.cursors,
-        logger: logger.child({ component: 'kf' }),
-        ...(deps.kfRetryDelaysMs ? { retryDelaysMs: deps.kfRetryDelaysMs } : {}),
-      });
+  // The callbacks live in a scope whose only body parser keeps the raw bytes: nothing is parsed
+  // (not even JSON sent with another content type) before its signature is checked.
+  await http.register(async (callbacks) => {
+    callbacks.removeAllContentTypeParsers();
+    callbacks.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+      request.rawBody = body;
+      done(null, body);
+    });
+    if (config.oa) {
+      const { token, aesKey, appId, autoReply } = config.oa;
+      const crypto = aesKey && appId ? createCallbackCrypto({ token, encodingAesKey: aesKey, receiverId: appId, ...random }) : undefined;
+      registerOaRoutes(callbacks, ingestDeps, { token, replay: deps.replay, source: oaSource, ...(crypto ? { crypto } : {}), ...(autoReply ? { autoReply } : {}) }, logger.child({ component: 'oa' }));
     }
-    const crypto = createCallbackCrypto({ token, encodingAesKey: aesKey, receiverId: corpId, ...random });
-    registerWorkRoutes(http, ingestDeps, { crypto, replay: deps.replay, source: `wechat-work:${corpId}`, busConnected: deps.busConnected, ...(kf ? { kf } : {}) }, logger.child({ component: 'work' }));
-  }
+
+    if (config.work) {
+      const { token, aesKey, corpId, kfSecret, apiBase } = config.work;
+      if (kfSecret && deps.cursors) {
+        kf = new KfPuller({
+          ...ingestDeps,
+          client: new WeChatApiClient({ baseUrl: apiBase, corpId, secret: kfSecret }),
+          cursors: deps.cursors,
+          logger: logger.child({ component: 'kf' }),
+          ...(deps.kfRetryDelaysMs ? { retryDelaysMs: deps.kfRetryDelaysMs } : {}),
+        });
+      }
+      const crypto = createCallbackCrypto({ token, encodingAesKey: aesKey, receiverId: corpId, ...random });
+      registerWorkRoutes(callbacks, ingestDeps, { crypto, replay: deps.replay, source: `wechat-work:${corpId}`, busConnected: deps.busConnected, ...(kf ? { kf } : {}) }, logger.child({ component: 'work' }));
+    }
+  });
 
   return {
     http,

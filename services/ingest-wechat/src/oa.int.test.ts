@@ -117,4 +117,20 @@ describe('POST/GET /wechat/oa on real JetStream', () => {
     expect(res.json()).toMatchObject({ field: 'CreateTime', rule: 'xml' });
     expect(await t.count()).toBe(0);
   });
+
+  it('parses no body before its signature: a nested JSON body is refused unread as JSON (401/403)', async () => {
+    const nested = '['.repeat(30_000) + ']'.repeat(30_000);
+    const parse = JSON.parse;
+    let parsed = 0;
+    JSON.parse = ((text: string, reviver?: Parameters<typeof parse>[1]) => { parsed++; return parse(text, reviver); }) as typeof JSON.parse;
+    try {
+      for (const [url, status] of [['/wechat/oa?signature=0&timestamp=1&nonce=1', 403], ['/wechat/oa', 401], ['/wechat/work', 401]] as const) {
+        const res = await t.app.http.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: nested });
+        expect(res.statusCode, url).toBe(status);
+      }
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(parsed).toBe(0);
+  });
 });
