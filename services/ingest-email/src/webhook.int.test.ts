@@ -88,6 +88,11 @@ describe('inbound-email webhook', () => {
         expect(performance.now() - started).toBeLessThan(1_000);
       }
     }
+    // Over a real socket too: the platform hears the 401 and nothing parses its body.
+    const started = performance.now();
+    const viaSocket = await fetch(`${app.httpUrl}/v1/conversations/close`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bomb });
+    expect(viaSocket.status).toBe(401);
+    expect(performance.now() - started).toBeLessThan(2_000);
     // Signed, the close route still refuses it by size before parsing (its body is one id).
     const res = await app.http.inject({ method: 'POST', url: '/v1/conversations/close', headers: { 'content-type': 'application/json', ...signed() }, payload: bomb });
     expect(res.statusCode).toBe(413);
