@@ -160,6 +160,8 @@ describe('email endpoints under fuzzing', () => {
   it('stored exactly the acknowledged contacts, each well-formed and within the bus limit', async () => {
     // Every SMTP 250 was one of the valid messages; read back what CONTACTS holds.
     const records = await bed.records();
+    // Some generated messages are real mail: the checks below look at real records.
+    expect(records.length).toBeGreaterThan(0);
     for (const { record } of records) {
       const contact = record.arrived;
       expect(contact).toBeDefined();
