@@ -18,8 +18,12 @@ export interface RateLimitOptions {
   readonly max?: number;
   /** Window length in milliseconds (default 60 000). */
   readonly timeWindowMs?: number;
-  /** The source of a request known from its URL or headers, e.g. a platform account id; unauthenticated requests without it count by client IP. */
-  readonly keyGenerator?: (request: FastifyRequest) => string;
+  /**
+   * The authenticated source of a request known from its URL or headers (a platform account whose
+   * header signature verified, a valid session token), or undefined when it has none. A request
+   * with a source is never turned away for its address; one without counts by client IP.
+   */
+  readonly keyGenerator?: (request: FastifyRequest) => string | undefined;
   /** Requests per window and client address for requests no route authenticated (default: `max` when `max` is given, else 600). */
   readonly maxPerAddress?: number;
 }
@@ -96,6 +100,11 @@ export async function createIngestHttpServer(options: IngestHttpServerOptions): 
     return reply.type(page.contentType).send(page.body);
   });
   const metrics = processIngestMetrics();
+  // A refused WebSocket upgrade (429 before the route's own hooks ran, 401, …) leaves a socket
+  // that Node no longer tracks as HTTP: end it, or it would hold the server's close forever.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.headers.upgrade !== undefined && reply.statusCode >= 400 && !request.raw.socket.destroyed) request.raw.socket.destroy();
+  });
   app.addHook('onResponse', async (request, reply) => {
     if (request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics') return;
     const result = httpResult(reply.statusCode);
@@ -131,6 +140,16 @@ function installRateLimits(app: FastifyInstance, limits: RateLimitOptions): void
       };
       return;
     }
+    // A source known from the headers is authenticated already: it counts against itself alone,
+    // here, before its body is read (and before a WebSocket upgrade is taken over by its route).
+    const early = limits.keyGenerator?.(request);
+    if (early !== undefined) {
+      request.ingestSource ??= early;
+      request.rateCounted = true;
+      const decision = sources.take(early);
+      if (!decision.allowed) refuse(decision.retryAfterMs);
+      return;
+    }
     const gate = addresses.peek(request.ip);
     if (!gate.allowed) {
       request.rateCounted = true;
@@ -145,10 +164,14 @@ function installRateLimits(app: FastifyInstance, limits: RateLimitOptions): void
     if (!decision.allowed) refuse(decision.retryAfterMs);
   });
   // What was refused before preHandler without being counted (an unparsable body, an unknown
-  // content type) counts against its source when it verified, else against its address.
-  app.addHook('onResponse', async (request) => {
-    if (exempt(request) || request.rateCounted) return;
+  // content type) counts against its source when it verified, else against its address. Counted
+  // before the answer goes out (onSend, not onResponse): a client that sends its next request as
+  // soon as it reads this answer must find this one already counted.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (exempt(request) || request.rateCounted) return payload;
+    request.rateCounted = true;
     if (request.ingestSource !== undefined) sources.take(request.ingestSource);
     else addresses.take(request.ip);
+    return payload;
   });
 }

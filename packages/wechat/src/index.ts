@@ -6,7 +6,7 @@ export { WECHAT_BLOCK_SIZE, pkcs7Pad, pkcs7Unpad } from './pkcs7.js';
 export { createMessageCipher, decodeAesKey, type MessageCipher, type MessageCipherOptions, type RandomBytes } from './cipher.js';
 export { MAX_XML_LENGTH, buildWeChatXml, optionalField, parseWeChatXml, requireExactField, requireField, type WeChatXml } from './xml.js';
 export { createCallbackCrypto, type CallbackCrypto, type CallbackCryptoOptions, type EnvelopeQuery } from './callback.js';
-export { dedupKey, readInbound, type WeChatEvent, type WeChatInbound, type WeChatMessage } from './message.js';
+export { dedupKey, MAX_CREATE_TIME, readInbound, type WeChatEvent, type WeChatInbound, type WeChatMessage } from './message.js';
 export { DEFAULT_WECHAT_API_BASE, WeChatApiClient, type WeChatApiClientOptions } from './kf/api-client.js';
 export { DEFAULT_CURSOR_BUCKET, KvCursorStore, MemoryCursorStore, type CursorStore } from './kf/cursor-store.js';
 export { KfOrigin, kfMessageSchema, type KfEvent, type KfMessage, type SyncMsgPage } from './kf/messages.js';

@@ -43,7 +43,7 @@ const DIGITS = /^\d{1,20}$/;
 export function readInbound(xml: WeChatXml): WeChatInbound {
   const msgType = requireField(xml, 'MsgType');
   const toUser = requireField(xml, 'ToUserName');
-  const createTime = Number(digits(xml, 'CreateTime'));
+  const createTime = unixSeconds(xml, 'CreateTime');
   if (msgType === 'event') {
     const fromUser = optionalField(xml, 'FromUserName');
     return { kind: 'event', event: requireField(xml, 'Event'), ...(fromUser ? { fromUser } : {}), toUser, createTime, fields: xml };
@@ -72,6 +72,18 @@ export function dedupKey(inbound: WeChatInbound): string {
   if (inbound.kind === 'message') return inbound.msgId;
   const digest = createHash('sha256').update(`${inbound.fromUser ?? ''}\n${inbound.createTime}\n${inbound.event}`).digest('hex');
   return `ev-${digest.slice(0, 32)}`;
+}
+
+/**
+ * Largest CreateTime accepted: WeChat's CreateTime is a 32-bit Unix time. More digits would make
+ * an invalid Date (and a contact that cannot be encoded), so it is refused as malformed.
+ */
+export const MAX_CREATE_TIME = 0xffff_ffff;
+
+function unixSeconds(xml: WeChatXml, name: string): number {
+  const value = Number(digits(xml, name));
+  if (value > MAX_CREATE_TIME) throw new WeChatProtocolError(WeChatErrorCode.badXml, `field ${name} is not a Unix time in seconds (at most ${MAX_CREATE_TIME})`);
+  return value;
 }
 
 function digits(xml: WeChatXml, name: string): string {

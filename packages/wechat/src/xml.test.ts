@@ -33,6 +33,11 @@ describe('WeChat XML', () => {
   it('names the missing field', () => {
     expect(() => readInbound(parseWeChatXml('<xml><ToUserName>gh</ToUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>'))).toThrow(/FromUserName/);
     expect(() => readInbound(parseWeChatXml(TEXT.replace('1700000000', '17e8')))).toThrow(/CreateTime must be digits/);
+    // Out of range: would be an invalid Date and a contact that cannot be encoded (a 500 before).
+    for (const time of ['4294967296', '99999999999999999999']) {
+      expect(() => readInbound(parseWeChatXml(TEXT.replace('1700000000', time)))).toThrow(/CreateTime is not a Unix time/);
+    }
+    expect(readInbound(parseWeChatXml(TEXT.replace('1700000000', '4294967295'))).createTime).toBe(4_294_967_295);
   });
 
   it('deduplicates events by sender and time, without the openid in clear', () => {

@@ -28,6 +28,8 @@ async function serviceEnv(natsUrl: string) {
     OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
     TWILIO_AUTH_TOKEN: secrets.twilio, PUBLIC_URL: secrets.publicUrl, CHAT_SESSION_SECRET: secrets.chat,
     WECHAT_OA_TOKEN: secrets.wechat, INGEST_GRPC_TOKEN: secrets.grpc, INGEST_ALL_SERVICES: '',
+    // ingest-email refuses to start with its webhook on and no key (fails closed).
+    EMAIL_WEBHOOK_SIGNING_KEY: secret(),
   };
   return { ports, domain, secrets, env };
 }

@@ -1,10 +1,12 @@
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { createIngestHttpServer, SourceLimiter, type ContactPublisher, type IngestBus, type RateLimitOptions } from '@switchboard/ingest-kit';
 import { AbandonmentWatch } from './abandonment.js';
 import { followAnsweredChats } from './answered-follower.js';
-import { CHAT_PROTOCOL, registerChatRoutes } from './routes.js';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './config.js';
+import { CHAT_PROTOCOL, registerChatRoutes, tokenOf } from './routes.js';
+import { verifySessionToken } from './session-token.js';
 import type { ChatSessionStore } from './session-store.js';
 
 /** Largest WebSocket frame; a message is at most 4 000 characters. */
@@ -26,7 +28,13 @@ export interface ChatAppDeps {
   /** Reconnect grace before a closed socket counts as leaving (default 15 s). */
   readonly abandonGraceMs?: number;
   readonly typingIntervalMs?: number;
-  readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * HTTP request limits. A WebSocket upgrade whose session token verifies counts against its
+   * session; everything else (the pre-chat form, bad tokens) per client address.
+   */
+  readonly rateLimit?: Omit<RateLimitOptions, 'keyGenerator'> | false;
+  /** Caps on sessions and sockets (defaults: {@link DEFAULT_SESSION_LIMITS}). */
+  readonly limits?: Partial<SessionLimits>;
   /**
    * Message and read frames a session may send per window over its WebSockets (default 30 per
    * 10 s); more are answered with a 429 error frame carrying `retry_after`. `false` turns it off.
@@ -46,7 +54,19 @@ export interface ChatApp {
 /** Builds the HTTP + WebSocket server and starts following which chats agents answered. */
 export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
   const now = deps.now ?? Date.now;
-  const http = await createIngestHttpServer({ logger: deps.logger, readiness: deps.readiness, channel: 'chat', bodyLimitBytes: 16 * 1024, ...(deps.rateLimit === undefined ? {} : { rateLimit: deps.rateLimit }) });
+  const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...deps.limits };
+  const sessionOf = (request: FastifyRequest): string | undefined => {
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    const token = typeof id === 'string' ? tokenOf(request) : undefined;
+    return typeof id === 'string' && token && verifySessionToken(deps.sessionSecret, id, token) ? id : undefined;
+  };
+  const http = await createIngestHttpServer({
+    logger: deps.logger, readiness: deps.readiness, channel: 'chat', bodyLimitBytes: 16 * 1024,
+    rateLimit: deps.rateLimit === false ? false : { ...deps.rateLimit, keyGenerator: (request) => {
+      const session = sessionOf(request);
+      return session ? `session:${session}` : undefined;
+    } },
+  });
   await http.register(websocket, {
     options: {
       maxPayload: MAX_FRAME_BYTES,
@@ -74,6 +94,8 @@ export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
     ...(deps.identitySecret ? { identitySecret: deps.identitySecret } : {}),
     typingIntervalMs: deps.typingIntervalMs ?? 3_000,
     ...(frameLimits ? { frameLimiter: new SourceLimiter(frameLimits.max, frameLimits.windowMs, now) } : {}),
+    limits,
+    sessionLimiter: new SourceLimiter(limits.sessionsPerAddress, limits.sessionsPerAddressWindowMs, now),
     now,
   });
   const answered = await followAnsweredChats({ bus: deps.bus, domain: deps.domain, sessions: deps.sessions, logger: deps.logger });

@@ -22,6 +22,8 @@ export async function startChatIngest({ config, env, logger, bus, publisher }: I
     sessionSecret: chat.sessionSecret,
     ...(chat.identitySecret ? { identitySecret: chat.identitySecret } : {}),
     ...(chat.abandonGraceMs === undefined ? {} : { abandonGraceMs: chat.abandonGraceMs }),
+    ...(chat.limits ? { limits: chat.limits } : {}),
+    ...(chat.rateLimit ? { rateLimit: chat.rateLimit } : {}),
   });
   try {
     await app.http.listen({ host: config.host, port: config.ports.http });

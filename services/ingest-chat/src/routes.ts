@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Channel } from '@switchboard/contracts';
-import { AuthError, bearerToken, deterministicContactId, type ContactPublisher, type SourceLimiter } from '@switchboard/ingest-kit';
+import { AuthError, bearerToken, deterministicContactId, RateLimitedError, retryAfterSeconds, type ContactPublisher, type SourceLimiter } from '@switchboard/ingest-kit';
+import type { SessionLimits } from './config.js';
 import type { AbandonmentWatch } from './abandonment.js';
 import { readSessionForm } from './session-form.js';
 import type { ChatSessionStore } from './session-store.js';
@@ -24,8 +25,15 @@ export interface ChatRouteDeps {
   readonly typingIntervalMs: number;
   /** Per-session limit of message and read frames; absent = unlimited. */
   readonly frameLimiter?: SourceLimiter;
+  /** Caps on sessions (total, per address) and sockets per session. */
+  readonly limits: SessionLimits;
+  /** New sessions per client address (`limits.sessionsPerAddress` per its window). */
+  readonly sessionLimiter: SourceLimiter;
   readonly now: () => number;
 }
+
+/** How long a session count read from the bucket is reused: creating sessions must not cost a stream info each. */
+const SESSION_COUNT_TTL_MS = 1_000;
 
 /**
  * `POST /v1/sessions` validates the pre-chat form, stores the session and returns
@@ -33,8 +41,24 @@ export interface ChatRouteDeps {
  * token verifies (HTTP 401 before the upgrade otherwise).
  */
 export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): void {
+  const sockets = new Map<string, number>();
+  let counted = { at: Number.NEGATIVE_INFINITY, sessions: 0 };
+  const liveSessions = async () => {
+    if (deps.now() - counted.at > SESSION_COUNT_TTL_MS) counted = { at: deps.now(), sessions: await deps.sessions.sessionCount() };
+    return counted.sessions;
+  };
+
   app.post('/v1/sessions', async (request, reply) => {
     const form = readSessionForm(request.body, deps.identitySecret);
+    // Only forms that would open a session count against the address (junk is the HTTP limit's).
+    const decision = deps.sessionLimiter.take(request.ip);
+    if (!decision.allowed) {
+      throw Object.assign(new RateLimitedError(retryAfterSeconds(decision.retryAfterMs)), { message: `more than ${deps.limits.sessionsPerAddress} new chat sessions from this address; try again later` });
+    }
+    if ((await liveSessions()) >= deps.limits.maxSessions) {
+      deps.logger.warn({ maxSessions: deps.limits.maxSessions }, 'chat session refused: at the session limit');
+      return reply.code(503).header('retry-after', '60').send({ error: `this service holds its maximum of ${deps.limits.maxSessions} chat sessions; try again later` });
+    }
     const sessionId = newSessionId();
     const now = deps.now();
     await deps.sessions.create({
@@ -66,9 +90,25 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
       if (!token) throw new AuthError('missing', 'a session token is required');
       // 401, not 403: the widget's answer to either is to start a new session.
       if (!verifySessionToken(deps.sessionSecret, request.params.id, token)) throw new AuthError('missing', 'session token does not verify');
+      // Answered before the upgrade, so the widget reads a status instead of a dropped socket.
+      if ((sockets.get(request.params.id) ?? 0) >= deps.limits.maxSocketsPerSession) {
+        throw Object.assign(new RateLimitedError(60), { message: `this session already has ${deps.limits.maxSocketsPerSession} open sockets; close one` });
+      }
     },
   }, (socket, request) => {
     const sessionId = request.params.id;
+    // Counted here, where the socket exists; two upgrades racing past the check above are closed.
+    const open = (sockets.get(sessionId) ?? 0) + 1;
+    sockets.set(sessionId, open);
+    socket.once('close', () => {
+      const left = (sockets.get(sessionId) ?? 1) - 1;
+      if (left <= 0) sockets.delete(sessionId);
+      else sockets.set(sessionId, left);
+    });
+    if (open > deps.limits.maxSocketsPerSession) {
+      socket.close(1008, 'too many open sockets for this session');
+      return;
+    }
     const connectedAt = deps.now();
     const connectionId = randomUUID();
     // Recorded before serving so a close in the abandonment grace period sees the reconnect.
@@ -83,7 +123,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
 }
 
 /** The token from `?token=`, `Authorization: Bearer`, or a `bearer.<token>` subprotocol. */
-function tokenOf(request: FastifyRequest): string | undefined {
+export function tokenOf(request: FastifyRequest): string | undefined {
   const query = request.query as Record<string, unknown>;
   if (typeof query.token === 'string' && query.token) return query.token;
   const bearer = bearerToken(request.headers.authorization);

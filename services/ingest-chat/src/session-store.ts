@@ -95,6 +95,15 @@ export class ChatSessionStore {
     });
   }
 
+  /**
+   * About how many sessions the bucket holds (every replica's): two keys per session (the
+   * session and its contact index), expired ones gone. Read from the stream's state, not by
+   * listing keys.
+   */
+  async sessionCount(): Promise<number> {
+    return this.guard(async () => Math.ceil((await this.kv.status()).values / 2));
+  }
+
   private guard<T>(fn: () => Promise<T>): Promise<T> {
     return guardKv(this.isConnected, 'chat session store', fn);
   }

@@ -91,7 +91,12 @@ export interface Visitor {
 export async function openVisitor(baseUrl: string, sessionId: string, token: string): Promise<Visitor> {
   const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/sessions/${sessionId}/ws?token=${encodeURIComponent(token)}`);
   const frames: ServerFrame[] = [];
-  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
+  // Woken by each frame rather than polled: fuzz suites wait for thousands of them.
+  let wake: (() => void) | undefined;
+  ws.on('message', (data) => {
+    frames.push(JSON.parse(String(data)) as ServerFrame);
+    wake?.();
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -102,10 +107,11 @@ export async function openVisitor(baseUrl: string, sessionId: string, token: str
     frames,
     send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     async next() {
-      const deadline = Date.now() + 5_000;
-      while (frames.length <= read) {
-        if (Date.now() > deadline) throw new Error('no frame from the server');
-        await new Promise((resolve) => setTimeout(resolve, 5));
+      if (frames.length <= read) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => { wake = undefined; reject(new Error('no frame from the server')); }, 5_000);
+          wake = () => { clearTimeout(timer); wake = undefined; resolve(); };
+        });
       }
       return frames[read++] as ServerFrame;
     },

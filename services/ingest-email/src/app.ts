@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { SMTPServer } from 'smtp-server';
-import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions } from '@switchboard/ingest-kit';
+import { createHash } from 'node:crypto';
+import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions, type ReplayGuard } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
 import type { ConversationAgents } from './conversation-agents.js';
-import { registerCloseThreadRoute, registerInboundEmailRoute, RAW_EMAIL_TYPES } from './http-routes.js';
+import { registerWebhookRoutes } from './http-routes.js';
 import { createEmailIngestor } from './ingest.js';
 import type { MessageIdLedger } from './message-id-ledger.js';
 import { createSmtpListener } from './smtp-listener.js';
+import { hasValidMailgunSignature } from './webhook-auth.js';
 
 /** Everything the email service needs, injected so tests build it against their own NATS. */
 export interface EmailAppDeps {
@@ -20,10 +22,20 @@ export interface EmailAppDeps {
   readonly agents: ConversationAgents;
   /** `EMAIL_MAX_BYTES`: largest message over SMTP and HTTP (default 10 MiB). */
   readonly maxBytes?: number;
-  /** `EMAIL_WEBHOOK_SIGNING_KEY`: when set, the webhook requires a Mailgun-style signature. */
-  readonly webhookSigningKey?: string;
-  readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * The signed HTTP webhook (`POST /v1/inbound-email`, `POST /v1/conversations/close`):
+   * `EMAIL_WEBHOOK_SIGNING_KEY` and the replay guard of its tokens. Absent, the routes are not
+   * registered at all (404): there is no unsigned way in.
+   */
+  readonly webhook?: { readonly signingKey: string; readonly replay: ReplayGuard };
+  /**
+   * Webhook request limits. Requests whose signature verifies are counted per signing key (the
+   * platform account), all others per client address.
+   */
+  readonly rateLimit?: Omit<RateLimitOptions, 'keyGenerator'> | false;
   readonly smtpConnectionsPerMinute?: number;
+  /** `EMAIL_SMTP_MAX_RECIPIENTS`: recipients per SMTP transaction (default 50). */
+  readonly smtpMaxRecipients?: number;
   readonly now?: () => Date;
 }
 
@@ -32,21 +44,27 @@ export async function buildEmailApp(deps: EmailAppDeps): Promise<{ http: Fastify
   const now = deps.now ?? (() => new Date());
   const maxBytes = deps.maxBytes ?? 10 * 1024 * 1024;
   const ingest = createEmailIngestor({ publisher: deps.publisher, domain: deps.domain, logger: deps.logger, ledger: deps.ledger, agents: deps.agents, now });
+  const webhook = deps.webhook;
+  // The platform account of a signed request: the signing key's fingerprint, never the key.
+  const account = webhook ? `mailgun:${createHash('sha256').update(webhook.signingKey).digest('hex').slice(0, 16)}` : '';
   const http = await createIngestHttpServer({
     logger: deps.logger,
     channel: 'email',
     readiness: deps.readiness,
     bodyLimitBytes: maxBytes,
-    rawContentTypes: RAW_EMAIL_TYPES,
-    ...(deps.rateLimit !== undefined ? { rateLimit: deps.rateLimit } : {}),
+    ...(deps.rateLimit === false
+      ? { rateLimit: false as const }
+      : { rateLimit: { ...deps.rateLimit, keyGenerator: (request) => (webhook && hasValidMailgunSignature(request, webhook.signingKey) ? account : undefined) } }),
   });
-  registerInboundEmailRoute(http, ingest, deps.webhookSigningKey, now);
-  registerCloseThreadRoute(http, { publisher: deps.publisher, agents: deps.agents, domain: deps.domain, signingKey: deps.webhookSigningKey, now });
+  if (webhook) {
+    await registerWebhookRoutes(http, { ingest, publisher: deps.publisher, agents: deps.agents, domain: deps.domain, signingKey: webhook.signingKey, replay: webhook.replay, now });
+  }
   const smtp = createSmtpListener({
     ingest,
     logger: deps.logger,
     maxBytes,
     ...(deps.smtpConnectionsPerMinute !== undefined ? { connectionsPerMinute: deps.smtpConnectionsPerMinute } : {}),
+    ...(deps.smtpMaxRecipients !== undefined ? { maxRecipients: deps.smtpMaxRecipients } : {}),
   });
   return { http, smtp };
 }

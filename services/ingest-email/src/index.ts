@@ -1,5 +1,5 @@
 // The public surface of @switchboard/ingest-email: its wiring, run by its own main and by ingest-all.
-import { IngestConfigError, optionalSecret, type IngestRuntime, type IngestServiceDefinition, type RunningService } from '@switchboard/ingest-kit';
+import { IngestConfigError, optionalSecret, ReplayGuard, type IngestRuntime, type IngestServiceDefinition, type RunningService } from '@switchboard/ingest-kit';
 import { followEmailAgents } from './agent-follower.js';
 import { buildEmailApp, closeSmtp, listenSmtp } from './app.js';
 import { ConversationAgents } from './conversation-agents.js';
@@ -14,19 +14,48 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefin
   return value;
 }
 
+/** `EMAIL_WEBHOOK_ENABLED`: `true` (default) or `false`. */
+function webhookEnabled(env: NodeJS.ProcessEnv): boolean {
+  const text = (env.EMAIL_WEBHOOK_ENABLED ?? '').trim().toLowerCase();
+  if (text === '' || text === 'true') return true;
+  if (text === 'false') return false;
+  throw new IngestConfigError('EMAIL_WEBHOOK_ENABLED must be true or false');
+}
+
+/**
+ * The signing key of the HTTP webhook, or undefined when the webhook is turned off. Fails closed:
+ * with the webhook on (the default) and no key the service does not start, rather than serve
+ * routes anyone could post to. `EMAIL_WEBHOOK_ENABLED=false` runs SMTP only (the webhook routes
+ * are not registered; /healthz, /readyz and /metrics stay).
+ * @throws IngestConfigError when the webhook is on without `EMAIL_WEBHOOK_SIGNING_KEY`.
+ */
+export function webhookSigningKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = optionalSecret(env, 'EMAIL_WEBHOOK_SIGNING_KEY');
+  if (!webhookEnabled(env)) return undefined;
+  if (!key) {
+    throw new IngestConfigError('EMAIL_WEBHOOK_SIGNING_KEY is not set: set it to the mail platform\'s webhook signing key, or EMAIL_WEBHOOK_ENABLED=false to take mail over SMTP only');
+  }
+  return key;
+}
+
 /**
  * Opens the Message-ID ledger and the conversation agents (JetStream KV), follows who handled
  * each conversation, and listens on `INGEST_EMAIL_PORT` (webhook) and `INGEST_EMAIL_SMTP_PORT`.
- * Reads `EMAIL_MAX_BYTES`, `EMAIL_DEDUP_TTL_DAYS`, `EMAIL_WEBHOOK_SIGNING_KEY`.
- * @throws IngestConfigError for a variable that is not a positive integer.
+ * Reads `EMAIL_MAX_BYTES`, `EMAIL_DEDUP_TTL_DAYS`, `EMAIL_WEBHOOK_SIGNING_KEY`, `EMAIL_WEBHOOK_ENABLED`,
+ * `EMAIL_SMTP_MAX_RECIPIENTS`, `EMAIL_WEBHOOK_RATE_LIMIT_MAX`, `EMAIL_WEBHOOK_RATE_LIMIT_WINDOW_MS`.
+ * @throws IngestConfigError for a variable that is not a positive integer, or the webhook on without its key.
  */
 export async function startEmailIngest({ config, env, logger, bus, publisher }: IngestRuntime<'http' | 'smtp'>): Promise<RunningService> {
   const maxBytes = positiveInteger(env, 'EMAIL_MAX_BYTES');
   const dedupDays = positiveInteger(env, 'EMAIL_DEDUP_TTL_DAYS');
-  const signingKey = optionalSecret(env, 'EMAIL_WEBHOOK_SIGNING_KEY');
+  const signingKey = webhookSigningKey(env);
+  const maxRecipients = positiveInteger(env, 'EMAIL_SMTP_MAX_RECIPIENTS');
+  const rateMax = positiveInteger(env, 'EMAIL_WEBHOOK_RATE_LIMIT_MAX');
+  const rateWindow = positiveInteger(env, 'EMAIL_WEBHOOK_RATE_LIMIT_WINDOW_MS');
   const isConnected = () => bus.isConnected();
   const ledger = await MessageIdLedger.open(bus.nc, { isConnected, ...(dedupDays ? { ttlMs: dedupDays * 86_400_000 } : {}) });
   const agents = await ConversationAgents.open(bus.nc, { isConnected });
+  const replay = signingKey ? await ReplayGuard.open(bus.nc, { isConnected }) : undefined;
   const follower = await followEmailAgents({ bus, domain: config.domain, agents, logger });
   const { http, smtp } = await buildEmailApp({
     logger,
@@ -36,7 +65,10 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
     readiness: () => bus.ready(),
     domain: config.domain,
     ...(maxBytes ? { maxBytes } : {}),
-    ...(signingKey ? { webhookSigningKey: signingKey } : {}),
+    ...(signingKey && replay ? { webhook: { signingKey, replay } } : {}),
+    ...(maxRecipients ? { smtpMaxRecipients: maxRecipients } : {}),
+    // Signed webhook requests count per platform account, others per address (see buildEmailApp).
+    rateLimit: { max: rateMax ?? 6_000, timeWindowMs: rateWindow ?? 60_000 },
   });
   const close = async () => {
     await Promise.all([http.close(), closeSmtp(smtp)]);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { withReceiveSpan, type ContactPublisher } from '@switchboard/ingest-kit';
+import { Contact } from '@switchboard/contracts';
+import { ValidationError, withReceiveSpan, type ContactPublisher } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
 import type { ConversationAgents } from './conversation-agents.js';
 import { emailConversationId, emailToContact, type EmailSource } from './email-mapper.js';
@@ -27,6 +28,14 @@ export interface EmailIngestorDeps {
   readonly agents: ConversationAgents;
   readonly now?: () => Date;
 }
+
+/**
+ * Largest encoded contact published. NATS refuses messages over its `max_payload` (1 MiB by
+ * default) and a refused publish would be answered as an outage (451, retried for days); the
+ * mapper's caps keep real contacts to a few KiB, and this bound turns anything they missed into
+ * a permanent refusal with a reason instead.
+ */
+export const MAX_CONTACT_BYTES = 128 * 1024;
 
 /** Nats-Msg-Id keys stay short: a pathological Message-ID is replaced by its hash. */
 function idempotencyKey(messageId: string): string {
@@ -59,6 +68,10 @@ export function createEmailIngestor(deps: EmailIngestorDeps): EmailIngestor {
       ...(recipient ? { recipient } : {}),
       ...(handler ? { preferredAgentId: handler.agentId } : {}),
     });
+    const size = Contact.encode(contact).finish().length;
+    if (size > MAX_CONTACT_BYTES) {
+      throw new ValidationError('(headers)', 'too_large', `the message's headers make a contact of ${size} bytes, more than ${MAX_CONTACT_BYTES}`);
+    }
     // Before publishing: a routing event about the contact must find its conversation.
     await deps.agents.rememberContact(contact.id, contact.conversationId);
     const published = await deps.publisher.publishContact(contact, key);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactPublisher } from '@switchboard/ingest-kit';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
-import { mailer, startEmailApp, type RunningEmailApp } from './test-support.js';
+import { mailer, signedHeaders, startEmailApp, type RunningEmailApp } from './test-support.js';
 
 /** The bed's publisher, counting what reaches it. */
 function countingPublisher(inner: ContactPublisher): ContactPublisher & { calls: number } {
@@ -39,7 +39,7 @@ describe('Message-ID ledger: SMTP retries days later are answered without publis
     const retry = await mailer(app.smtpPort).sendMail(mail);
     expect(retry.response).toMatch(new RegExp(`^250 .*${entry!.contactId}`));
     const webhook = await fetch(`${app.httpUrl}/v1/inbound-email`, {
-      method: 'POST', headers: { 'content-type': 'message/rfc822' },
+      method: 'POST', headers: { 'content-type': 'message/rfc822', ...signedHeaders() },
       body: 'From: ana@example.net\r\nSubject: Late retry\r\nMessage-ID: <late@example.net>\r\n\r\nx\r\n',
     });
     expect(webhook.status).toBe(202);

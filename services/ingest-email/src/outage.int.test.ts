@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateNats, type PrivateServer } from '@switchboard/testkit';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
-import { mailer, smtpCode, startEmailApp, type RunningEmailApp } from './test-support.js';
+import { mailer, signedHeaders, smtpCode, startEmailApp, type RunningEmailApp } from './test-support.js';
 
 describe('email ingestion through a NATS outage', () => {
   let server: PrivateServer;
@@ -21,7 +21,7 @@ describe('email ingestion through a NATS outage', () => {
   it('answers SMTP 451 and HTTP 503 while NATS is down, and stores the retries once it is back', async () => {
     const mail = { from: 'ana@example.net', to: 'support@switchboard.test', subject: 'During outage', text: 'x', messageId: '<outage.smtp@example.net>' };
     const raw = 'From: ana@example.net\r\nSubject: hook\r\nMessage-ID: <outage.http@example.net>\r\n\r\nx\r\n';
-    const postRaw = () => fetch(`${app.httpUrl}/v1/inbound-email`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
+    const postRaw = () => fetch(`${app.httpUrl}/v1/inbound-email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', ...signedHeaders() }, body: raw });
 
     await server.kill();
     await expect.poll(() => bed.bus.isConnected(), { timeout: 5_000 }).toBe(false);

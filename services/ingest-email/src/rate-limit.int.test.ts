@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
-import { mailer, smtpCode, startEmailApp, type RunningEmailApp } from './test-support.js';
+import { mailer, signedHeaders, smtpCode, startEmailApp, type RunningEmailApp } from './test-support.js';
 
 const raw = (id: string) => `From: ana@example.net\r\nSubject: hi\r\nMessage-ID: ${id}\r\n\r\nx\r\n`;
 
@@ -17,8 +17,12 @@ describe('email ingestion rate limits', () => {
     await bed.close();
   });
 
-  it('answers the webhook 429 with Retry-After past the per-source limit; probes are never limited', async () => {
-    const post = (id: string) => fetch(`${app.httpUrl}/v1/inbound-email`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw(id) });
+  it('answers the webhook 429 with Retry-After past the per-source limit, signed requests counted per account; probes are never limited', async () => {
+    const post = (id: string, signed = true) => fetch(`${app.httpUrl}/v1/inbound-email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', ...(signed ? signedHeaders() : {}) }, body: raw(id) });
+    // Unsigned requests from this address use up the address's allowance, not the account's.
+    expect((await post('<u1@x>', false)).status).toBe(401);
+    expect((await post('<u2@x>', false)).status).toBe(401);
+    expect((await post('<u3@x>', false)).status).toBe(429);
     expect((await post('<l1@x>')).status).toBe(202);
     expect((await post('<l2@x>')).status).toBe(202);
     const limited = await post('<l3@x>');

@@ -12,6 +12,8 @@ export interface SmtpListenerOptions {
   readonly maxBytes?: number;
   /** Connections per client IP and minute (default 120); more are refused with 421. */
   readonly connectionsPerMinute?: number;
+  /** Recipients per transaction (default 50); more are answered 452 4.5.3 one by one. */
+  readonly maxRecipients?: number;
   /** Host name in the greeting. */
   readonly hostname?: string;
   /** STARTTLS with this certificate; by default from `SMTP_TLS_CERT`/`SMTP_TLS_KEY`, none when unset. */
@@ -51,6 +53,7 @@ export function smtpReplyFor(failure: IngestFailure): Error {
  */
 export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+  const maxRecipients = options.maxRecipients ?? 50;
   const limiter = new SourceLimiter(options.connectionsPerMinute ?? 120, 60_000);
   const log = options.logger.child({ component: 'smtp' });
   const tls = options.starttls ?? smtpTlsFromEnv();
@@ -69,6 +72,16 @@ export function createSmtpListener(options: SmtpListenerOptions): SMTPServer {
       if (decision.allowed) return callback();
       log.info({ retryAfterMs: decision.retryAfterMs }, 'connection refused: rate limited');
       return callback(smtpReplyFor({ kind: 'rate_limited', message: 'rate limited', retryAfterSeconds: retryAfterSeconds(decision.retryAfterMs) }));
+    },
+    onRcptTo(address, session, callback) {
+      // 452 4.5.3 (RFC 5321 §4.5.3.1.10) refuses this recipient only: the sending MTA delivers
+      // the message to the recipients already accepted and sends the rest in a new transaction,
+      // which the Message-ID ledger answers 250 without a second contact. A 5xx would bounce
+      // them; a 4xx for the whole message would have it retried for days.
+      if (session.envelope.rcptTo.length >= maxRecipients) {
+        return callback(smtpError(452, `4.5.3 Too many recipients: at most ${maxRecipients} per message, send the rest in another transaction`));
+      }
+      return callback();
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       const chunks: Buffer[] = [];

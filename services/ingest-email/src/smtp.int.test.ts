@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIngestTestBed, type IngestTestBed } from '@switchboard/ingest-kit/testing';
-import { mailer, sendRaw, smtpCode, smtpDialog, startEmailApp, type RunningEmailApp } from './test-support.js';
+import { mailer, sendRaw, smtpCode, smtpDialog, SmtpSession, startEmailApp, type RunningEmailApp } from './test-support.js';
 
 describe('SMTP listener with nodemailer as the client', () => {
   let bed: IngestTestBed;
@@ -72,5 +72,44 @@ describe('SMTP listener with nodemailer as the client', () => {
   it('refuses a message without a From address with a permanent 550', async () => {
     expect(await sendRaw(app.smtpPort, 'Subject: no sender\r\n\r\nhello\r\n')).toBe(550);
     expect(await bed.messageCount()).toBe(0);
+  });
+
+  it('takes 50 recipients per transaction and answers each one past them 452 4.5.3; the message is stored once', async () => {
+    const session = await SmtpSession.open(app.smtpPort);
+    try {
+      expect(await session.command('MAIL FROM:<ana@example.net>')).toBe(250);
+      const codes = [];
+      for (let i = 0; i < 60; i++) codes.push(await session.command(`RCPT TO:<agent${i}@switchboard.test>`));
+      expect(codes.filter((c) => c === 250)).toHaveLength(50);
+      expect(codes.slice(50)).toEqual(Array(10).fill(452));
+      expect(await session.command('RSET')).toBe(250);
+      // The MTA delivers to the accepted ones, then sends the rest in a second transaction.
+      const message = 'From: ana@example.net\r\nMessage-ID: <many.rcpt@example.net>\r\nSubject: all of you\r\n\r\nx';
+      expect(await session.send(message, Array.from({ length: 50 }, (_, i) => `agent${i}@switchboard.test`))).toBe(250);
+      expect(await session.send(message, Array.from({ length: 10 }, (_, i) => `agent${50 + i}@switchboard.test`))).toBe(250);
+    } finally {
+      await session.close();
+    }
+    expect(await bed.messageCount()).toBe(1);
+  });
+
+  it('refuses permanently (550) a message of more than 1,000 MIME parts, and caps a huge References to fit the bus', async () => {
+    let parts = 'From: ana@example.net\r\nMessage-ID: <parts@example.net>\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n';
+    for (let i = 0; i < 1_001; i++) parts += `--B\r\nContent-Type: text/plain\r\n\r\n${i}\r\n`;
+    const session = await SmtpSession.open(app.smtpPort);
+    try {
+      expect(await session.send(`${parts}--B--\r\n`)).toBe(550);
+      // 2,000 References ids (about 50 KB, folded) used to make a contact larger than NATS takes.
+      const ids = Array.from({ length: 2_000 }, (_, i) => `<ref.${i}@example.net>`);
+      expect(await session.send(`From: ana@example.net\r\nMessage-ID: <refs@example.net>\r\nReferences: ${ids.join('\r\n ')}\r\n\r\nx`)).toBe(250);
+    } finally {
+      await session.close();
+    }
+    const [stored] = await bed.records();
+    const contact = stored!.record.arrived!;
+    expect(contact.historyContactIds).toHaveLength(50);
+    // The root stays the root (the conversation), and the newest ids are the ones kept.
+    expect(contact.conversationId).not.toBe(contact.id);
+    expect(contact.historyContactIds[0]).toBe(contact.conversationId);
   });
 });

@@ -1,19 +1,30 @@
 // The public surface of @switchboard/ingest-wechat: its wiring, run by its own main and by ingest-all.
-import type { IngestRuntime, IngestServiceDefinition, RunningService } from '@switchboard/ingest-kit';
+import { IngestConfigError, ReplayGuard, type IngestRuntime, type IngestServiceDefinition, type RunningService } from '@switchboard/ingest-kit';
 import { KvCursorStore } from '@switchboard/wechat';
 import { buildApp } from './app.js';
 import { loadWeChatConfig } from './config.js';
 import { ConversationStore } from './conversations.js';
 
+/** A positive integer from the environment, or undefined when unset. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value > 0)) throw new IngestConfigError(`${name} must be a positive integer`);
+  return value;
+}
+
 /**
  * Reads the WeChat accounts (see `loadWeChatConfig`), opens the conversation and kf cursor
- * buckets, builds the routes of every configured account kind and listens on `INGEST_WECHAT_PORT`.
- * @throws IngestConfigError for a half-configured account or a malformed EncodingAESKey.
+ * buckets and the replay guard's nonce bucket, builds the routes of every configured account kind and listens on `INGEST_WECHAT_PORT`.
+ * Reads `WECHAT_RATE_LIMIT_MAX` (6,000) and `WECHAT_RATE_LIMIT_WINDOW_MS` (60,000).
+ * @throws IngestConfigError for a half-configured account, a malformed EncodingAESKey or a bad limit.
  */
 export async function startWeChatIngest({ config, env, logger, bus, publisher }: IngestRuntime<'http'>): Promise<RunningService> {
   const wechat = loadWeChatConfig(env);
   if (!wechat.oa && !wechat.work) logger.warn('no WeChat account configured: set WECHAT_OA_TOKEN or WECHAT_WORK_TOKEN');
   const conversations = await ConversationStore.open(bus.nc, wechat.conversationBucket, () => bus.isConnected());
+  const replay = await ReplayGuard.open(bus.nc, { isConnected: () => bus.isConnected() });
   const cursors = wechat.work?.kfSecret ? await KvCursorStore.open(bus.nc, wechat.cursorBucket) : undefined;
   const app = await buildApp({
     logger,
@@ -24,6 +35,8 @@ export async function startWeChatIngest({ config, env, logger, bus, publisher }:
     config: wechat,
     readiness: () => bus.ready(),
     busConnected: () => bus.isConnected(),
+    replay,
+    rateLimit: { max: positiveInteger(env, 'WECHAT_RATE_LIMIT_MAX') ?? 6_000, timeWindowMs: positiveInteger(env, 'WECHAT_RATE_LIMIT_WINDOW_MS') ?? 60_000 },
   });
   await app.http.listen({ host: config.host, port: config.ports.http });
   return { close: () => app.close() };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ValidationError } from '@switchboard/ingest-kit';
+import { AuthError, ValidationError, type ReplayGuard } from '@switchboard/ingest-kit';
 import {
   buildWeChatXml,
   dedupKey,
@@ -12,7 +12,8 @@ import {
   type WeChatXml,
 } from '@switchboard/wechat';
 import { endConversation, ingestMessage, type IngestDeps } from './ingest.js';
-import { parseRawQuery, requireQuery } from './raw-query.js';
+import { parseRawQuery, requireQuery, requireSigned } from './raw-query.js';
+import { admitCallback } from './replay.js';
 import { translated } from './wechat-errors.js';
 
 /** Official Account settings: plain mode needs the token; safe mode adds the AES key and AppID. */
@@ -20,6 +21,10 @@ export interface OaSettings {
   readonly token: string;
   /** Present when safe mode (`encrypt_type=aes`) is configured. */
   readonly crypto?: CallbackCrypto;
+  /** Timestamp window and nonce memory of the callbacks. */
+  readonly replay: ReplayGuard;
+  /** The account's name in the nonce memory (`wechat-oa:<AppID>`). */
+  readonly source: string;
   /** Text sent back to a customer whose message opened a contact; none → plain `success`. */
   readonly autoReply?: string;
   /** Seconds since the epoch, for reply CreateTime; injectable for tests. */
@@ -35,9 +40,10 @@ export interface OaSettings {
 export function registerOaRoutes(app: FastifyInstance, deps: IngestDeps, settings: OaSettings, logger: Logger): void {
   app.get('/wechat/oa', async (request, reply) => {
     const echo = await translated(() => {
-      const q = requireQuery(parseRawQuery(request.url), ['signature', 'timestamp', 'nonce', 'echostr']);
+      const q = requireSigned(parseRawQuery(request.url), ['signature', 'timestamp', 'nonce']);
       verifyPlainSignature(settings.token, q);
-      return q.echostr;
+      const echostr = requireQuery(parseRawQuery(request.url), ['echostr']).echostr;
+      return echostr;
     });
     return reply.type('text/plain').send(echo);
   });
@@ -59,18 +65,30 @@ export function registerOaRoutes(app: FastifyInstance, deps: IngestDeps, setting
   });
 }
 
-function openOa(request: FastifyRequest, settings: OaSettings): { inbound: WeChatInbound; safe: boolean; query: { timestamp: string; nonce: string } } {
+/**
+ * Authenticates, then reads, a POST. Safe mode configured means safe mode required: a plain-mode
+ * post (whose signature does not cover the body) is refused with 401, so a configured AES key
+ * cannot be bypassed by dropping `encrypt_type`. Plain mode verifies the query's signature and
+ * the nonce before the body is parsed at all; safe mode must read the envelope's Encrypt field to
+ * verify `msg_signature` (it signs that text), and decrypts only after it verified.
+ */
+async function openOa(request: FastifyRequest, settings: OaSettings): Promise<{ inbound: WeChatInbound; safe: boolean; query: { timestamp: string; nonce: string } }> {
   const query = parseRawQuery(request.url);
+  const safe = query.encrypt_type === 'aes';
+  if (settings.crypto && !safe) {
+    throw new AuthError('missing', 'safe mode is configured for this account: POST with encrypt_type=aes and msg_signature (plain-mode posts are refused)');
+  }
   const body = bodyText(request);
   let xml: WeChatXml;
-  const safe = query.encrypt_type === 'aes';
   if (safe) {
     if (!settings.crypto) throw new ValidationError('encrypt_type', 'unsupported', 'safe mode is not configured for this account');
-    const q = requireQuery(query, ['msg_signature', 'timestamp', 'nonce']);
+    const q = requireSigned(query, ['msg_signature', 'timestamp', 'nonce']);
     xml = settings.crypto.open({ msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce }, body);
+    await admitCallback(settings.replay, { source: settings.source, timestamp: q.timestamp, nonce: q.nonce }, body);
   } else {
-    const q = requireQuery(query, ['signature', 'timestamp', 'nonce']);
+    const q = requireSigned(query, ['signature', 'timestamp', 'nonce']);
     verifyPlainSignature(settings.token, q);
+    await admitCallback(settings.replay, { source: settings.source, timestamp: q.timestamp, nonce: q.nonce }, body);
     xml = parseWeChatXml(body);
   }
   const q = requireQuery(query, ['timestamp', 'nonce']);

@@ -27,8 +27,8 @@ describe('POST/GET /wechat/oa on real JetStream', () => {
     const forged = await t.app.http.inject({ method: 'GET', url: `/wechat/oa?${plainQuery('other-token')}&echostr=1` });
     expect(forged.statusCode).toBe(403);
     const missing = await t.app.http.inject({ method: 'GET', url: `/wechat/oa?echostr=1` });
-    expect(missing.statusCode).toBe(400);
-    expect(missing.json()).toMatchObject({ field: 'signature', rule: 'required' });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json()).toMatchObject({ error: expect.stringMatching(/signature is required/) });
   });
 
   it("stores WeChat's three deliveries of one MsgId once; the next message joins the same contact", async () => {
@@ -71,7 +71,7 @@ describe('POST/GET /wechat/oa on real JetStream', () => {
     try {
       const crypto = createCallbackCrypto({ token: OA.token, encodingAesKey: OA.aesKey, receiverId: OA.appId });
       const encrypt = crypto.cipher.encrypt(oaText('42', 'oSafeUserAAAAAAAAAAAAAAAAAAA', '在吗'));
-      const [ts, nonce] = ['1700000000', '777'];
+      const [ts, nonce] = [String(Math.floor(Date.now() / 1000)), '777'];
       const query = `signature=x&timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${sha1Signature([OA.token, ts, nonce, encrypt])}`;
       const res = await t2.app.http.inject({ method: 'POST', url: `/wechat/oa?${query}`, headers: XML, payload: `<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` });
       expect(res.statusCode).toBe(200);
@@ -83,10 +83,54 @@ describe('POST/GET /wechat/oa on real JetStream', () => {
       // A tampered ciphertext is refused and nothing more is stored.
       const bad = await t2.app.http.inject({ method: 'POST', url: `/wechat/oa?${query}`, headers: XML, payload: `<xml><Encrypt><![CDATA[${encrypt.slice(1)}]]></Encrypt></xml>` });
       expect(bad.statusCode).toBe(403);
+      // Safe mode configured: a plain-mode post, even correctly signed, is refused (401).
+      const plain = await t2.app.http.inject({ method: 'POST', url: `/wechat/oa?${plainQuery(OA.token)}`, headers: XML, payload: oaText('43') });
+      expect(plain.statusCode).toBe(401);
+      expect(plain.json()).toMatchObject({ error: expect.stringMatching(/safe mode is configured/) });
       expect(await t2.count()).toBe(1);
     } finally {
       await t2.app.close();
       await nats2.cleanup();
     }
+  });
+
+  it('refuses a signed query replayed with another body (403) and out-of-window timestamps; the same callback again is deduplicated', async () => {
+    const query = plainQuery(OA.token);
+    expect((await t.app.http.inject({ method: 'POST', url: `/wechat/oa?${query}`, headers: XML, payload: oaText('900') })).statusCode).toBe(200);
+    // WeChat's own retry of the callback: same query, same body.
+    expect((await t.app.http.inject({ method: 'POST', url: `/wechat/oa?${query}`, headers: XML, payload: oaText('900') })).statusCode).toBe(200);
+    // Someone who saw the query posts a message of their own with it: plain mode does not sign the body.
+    const forged = await t.app.http.inject({ method: 'POST', url: `/wechat/oa?${query}`, headers: XML, payload: oaText('901', 'oAttackerAAAAAAAAAAAAAAAAAAAA', 'refund me') });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json()).toMatchObject({ error: expect.stringMatching(/nonce was already used with another body/) });
+    const now = Math.floor(Date.now() / 1000);
+    for (const ts of [now - 301, now + 301]) {
+      const stale = await t.app.http.inject({ method: 'POST', url: `/wechat/oa?${plainQuery(OA.token, String(ts))}`, headers: XML, payload: oaText('902') });
+      expect(stale.statusCode).toBe(403);
+    }
+    expect((await t.records()).map((r) => r.arrived?.channelIds?.wechatMsgId ?? r.update?.messageId)).toEqual(['900']);
+  });
+
+  it('answers an out-of-range CreateTime 400 naming the field (it was a 500 that WeChat retried)', async () => {
+    const res = await t.app.http.inject({ method: 'POST', url: `/wechat/oa?${plainQuery(OA.token)}`, headers: XML, payload: oaText('903', undefined, 'x', 99_999_999_999_999) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'CreateTime', rule: 'xml' });
+    expect(await t.count()).toBe(0);
+  });
+
+  it('parses no body before its signature: a nested JSON body is refused unread as JSON (401/403)', async () => {
+    const nested = '['.repeat(30_000) + ']'.repeat(30_000);
+    const parse = JSON.parse;
+    let parsed = 0;
+    JSON.parse = ((text: string, reviver?: Parameters<typeof parse>[1]) => { parsed++; return parse(text, reviver); }) as typeof JSON.parse;
+    try {
+      for (const [url, status] of [['/wechat/oa?signature=0&timestamp=1&nonce=1', 403], ['/wechat/oa', 401], ['/wechat/work', 401]] as const) {
+        const res = await t.app.http.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: nested });
+        expect(res.statusCode, url).toBe(status);
+      }
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(parsed).toBe(0);
   });
 });

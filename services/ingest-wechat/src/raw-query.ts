@@ -1,4 +1,4 @@
-import { ValidationError } from '@switchboard/ingest-kit';
+import { AuthError, ValidationError } from '@switchboard/ingest-kit';
 
 /**
  * Reads a query string with `decodeURIComponent` only. Form decoding (URLSearchParams, fastify's
@@ -42,4 +42,16 @@ function decode(text: string, field: string): string {
   } catch {
     throw new ValidationError(field, 'percent_encoding', `query parameter ${field} is not valid percent-encoding`);
   }
+}
+
+/**
+ * Reads the signed query parameters (signature, timestamp, nonce…): without them the request
+ * carries no credential, which is a 401 and not a malformed request.
+ * @throws AuthError('missing') naming the first missing one.
+ */
+export function requireSigned<K extends string>(query: Record<string, string>, names: readonly K[]): Record<K, string> {
+  for (const name of names) {
+    if (!query[name]) throw new AuthError('missing', `query parameter ${name} is required (WeChat signs every callback)`);
+  }
+  return requireQuery(query, names);
 }

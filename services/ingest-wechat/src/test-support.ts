@@ -1,7 +1,8 @@
 // Test-only wiring: the app on the testkit's NATS with names unique to one test.
 import pino from 'pino';
 import { ContactRecord } from '@switchboard/contracts';
-import { createContactPublisher, createIngestBus, type IngestBus } from '@switchboard/ingest-kit';
+import { randomBytes } from 'node:crypto';
+import { createContactPublisher, createIngestBus, ReplayGuard, type IngestBus } from '@switchboard/ingest-kit';
 import { ensureStreams, type BusNames } from '@switchboard/bus';
 import { createTestScope, type TestScope } from '@switchboard/testkit';
 import { KvCursorStore, sha1Signature } from '@switchboard/wechat';
@@ -29,6 +30,8 @@ export interface TestApp {
   readonly app: WeChatApp;
   readonly bus: IngestBus;
   readonly names: BusNames;
+  /** Sets the replay guard's clock (Unix seconds), for recorded samples; undefined: the real clock. */
+  setClock(seconds: number | undefined): void;
   count(): Promise<number>;
   records(): Promise<ContactRecord[]>;
 }
@@ -41,8 +44,11 @@ export async function startTestApp(nc: NatsConnection, scope: TestScope, overrid
   const upper = scope.id.toUpperCase();
   const conversations = await ConversationStore.open(nc, `CONV_${upper}`, () => bus.isConnected());
   const cursors = await KvCursorStore.open(nc, `KFCUR_${upper}`);
+  let clock: number | undefined;
+  const replay = await ReplayGuard.open(nc, { bucket: `WXREPLAY_${upper}`, isConnected: () => bus.isConnected(), nowSeconds: () => clock ?? Date.now() / 1000 });
   const config: WeChatConfig = {
-    oa: { token: OA.token, aesKey: OA.aesKey, appId: OA.appId },
+    // Plain mode by default: with an AES key configured, plain-mode posts are refused.
+    oa: { token: OA.token },
     work: { token: WORK.token, aesKey: WORK.aesKey, corpId: WORK.corpId, kfSecret: 'kf-secret', apiBase },
     ...overrides,
   };
@@ -55,6 +61,7 @@ export async function startTestApp(nc: NatsConnection, scope: TestScope, overrid
     config,
     readiness: () => bus.ready(),
     busConnected: () => bus.isConnected(),
+    replay,
     rateLimit: false,
     kfRetryDelaysMs: [],
   });
@@ -63,6 +70,7 @@ export async function startTestApp(nc: NatsConnection, scope: TestScope, overrid
     app,
     bus,
     names,
+    setClock: (seconds) => { clock = seconds; },
     count,
     async records() {
       const out: ContactRecord[] = [];
@@ -75,13 +83,19 @@ export async function startTestApp(nc: NatsConnection, scope: TestScope, overrid
   };
 }
 
-/** The query of a plain-mode callback signed with `token`. */
-export function plainQuery(token: string, timestamp = '1700000000', nonce = '12345'): string {
+/** Now, in Unix seconds, as WeChat stamps callbacks. */
+export const nowStamp = (): string => String(Math.floor(Date.now() / 1000));
+
+/** A fresh nonce: each callback WeChat sends has its own. */
+export const freshNonce = (): string => String(randomBytes(4).readUInt32BE());
+
+/** The query of a plain-mode callback signed with `token`, stamped now with a fresh nonce by default. */
+export function plainQuery(token: string, timestamp = nowStamp(), nonce = freshNonce()): string {
   return `signature=${sha1Signature([token, timestamp, nonce])}&timestamp=${timestamp}&nonce=${nonce}`;
 }
 
-/** The query of an encrypted callback: msg_signature over the Encrypt text. */
-export function msgQuery(token: string, encrypt: string, timestamp = '1700000000', nonce = '12345'): string {
+/** The query of an encrypted callback: msg_signature over the Encrypt text (now, fresh nonce by default). */
+export function msgQuery(token: string, encrypt: string, timestamp = nowStamp(), nonce = freshNonce()): string {
   return `msg_signature=${sha1Signature([token, timestamp, nonce, encrypt])}&timestamp=${timestamp}&nonce=${nonce}`;
 }
 

@@ -1,17 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { BusUnavailableError } from '@switchboard/bus';
+import type { ReplayGuard } from '@switchboard/ingest-kit';
 import { requireField, readInbound, type CallbackCrypto } from '@switchboard/wechat';
 import { ingestMessage, type IngestDeps } from './ingest.js';
 import type { KfPuller } from './kf-puller.js';
 import { bodyText } from './oa-routes.js';
-import { parseRawQuery, requireQuery } from './raw-query.js';
+import { parseRawQuery, requireQuery, requireSigned } from './raw-query.js';
+import { admitCallback } from './replay.js';
 import { translated } from './wechat-errors.js';
 
 /** WeCom app settings; `kf` is present when WeChat Customer Service is configured. */
 export interface WorkSettings {
   readonly crypto: CallbackCrypto;
   readonly kf?: KfPuller;
+  /** Timestamp window and nonce memory of the callbacks. */
+  readonly replay: ReplayGuard;
+  /** The app's name in the nonce memory (`wechat-work:<CorpID>`). */
+  readonly source: string;
   /** Whether NATS is reachable now; a kf trigger is refused (503) while it is not. */
   readonly busConnected: () => boolean;
 }
@@ -24,16 +30,19 @@ export interface WorkSettings {
 export function registerWorkRoutes(app: FastifyInstance, deps: IngestDeps, settings: WorkSettings, logger: Logger): void {
   app.get('/wechat/work', async (request, reply) => {
     const plain = await translated(() => {
-      const q = requireQuery(parseRawQuery(request.url), ['msg_signature', 'timestamp', 'nonce', 'echostr']);
+      const query = parseRawQuery(request.url);
+      const q = { ...requireSigned(query, ['msg_signature', 'timestamp', 'nonce']), ...requireQuery(query, ['echostr']) };
       return settings.crypto.verifyUrl({ msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, echostr: q.echostr });
     });
     return reply.type('text/plain').send(plain);
   });
 
   app.post('/wechat/work', async (request, reply) => {
-    const inbound = await translated(() => {
-      const q = requireQuery(parseRawQuery(request.url), ['msg_signature', 'timestamp', 'nonce']);
-      const xml = settings.crypto.open({ msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce }, bodyText(request));
+    const inbound = await translated(async () => {
+      const q = requireSigned(parseRawQuery(request.url), ['msg_signature', 'timestamp', 'nonce']);
+      const body = bodyText(request);
+      const xml = settings.crypto.open({ msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce }, body);
+      await admitCallback(settings.replay, { source: settings.source, timestamp: q.timestamp, nonce: q.nonce }, body);
       return readInbound(xml);
     });
     if (inbound.kind === 'event') {

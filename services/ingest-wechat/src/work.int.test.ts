@@ -10,7 +10,7 @@ const KF = 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q';
 const crypto = createCallbackCrypto({ token: WORK.token, encodingAesKey: WORK.aesKey, receiverId: WORK.corpId });
 
 /** The WeCom envelope of an inner XML, as WeChat posts it. */
-function envelope(inner: string, timestamp = '1700000000'): { url: string; payload: string } {
+function envelope(inner: string, timestamp = String(Math.floor(Date.now() / 1000))): { url: string; payload: string } {
   const encrypt = crypto.cipher.encrypt(inner);
   return { url: `/wechat/work?${msgQuery(WORK.token, encrypt, timestamp)}`, payload: `<xml><ToUserName><![CDATA[${WORK.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>` };
 }
@@ -38,6 +38,7 @@ describe('GET/POST /wechat/work and the kf flow on real JetStream', () => {
 
   it("verifies the URL with Tencent's sample (sbzhu/weworkapi_php callback/Sample.php): %2B and a literal + both stay +", async () => {
     const query = 'msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780';
+    t.setClock(1_409_659_589);
     const encoded = 'P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%2BFZXvnaqQ%3D%3D';
     const ok = await t.app.http.inject({ method: 'GET', url: `/wechat/work?${query}&echostr=${encoded}` });
     expect(ok.statusCode).toBe(200);
@@ -50,6 +51,8 @@ describe('GET/POST /wechat/work and the kf flow on real JetStream', () => {
 
   it("takes Tencent's sample message (Sample.php) and publishes it once across retries", async () => {
     const url = '/wechat/work?msg_signature=477715d11cdb4164915debcba66cb864d751f3e6&timestamp=1409659813&nonce=1372623149';
+    // Recorded in 2014: the replay guard's clock is set to the sample's time.
+    t.setClock(1_409_659_813);
     const payload = '<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>';
     for (let i = 0; i < 3; i++) {
       const res = await t.app.http.inject({ method: 'POST', url, headers: XML, payload });
@@ -88,7 +91,7 @@ describe('GET/POST /wechat/work and the kf flow on real JetStream', () => {
       { msgid: 'e1', open_kfid: KF, send_time: 1_700_000_050, origin: 4, msgtype: 'event',
         event: { event_type: 'session_status_change', open_kfid: KF, external_userid: 'wmUserTwo00000000000002', change_type: 3 } },
     ] });
-    const again = envelope(kfTrigger('token2', 1_700_000_060), '1700000060');
+    const again = envelope(kfTrigger('token2', 1_700_000_060));
     await t.app.http.inject({ method: 'POST', url: again.url, headers: XML, payload: again.payload });
     await t.app.kf?.idle();
     expect(api.syncRequests().at(-1)?.body?.cursor).toBe('c3');
