@@ -1,7 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, QueueKpis } from '@switchboard/contracts';
+import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
+import type { OpsReader } from '../auth/principal.js';
 import type { OpsMetrics } from '../metrics.js';
+import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
 import { eventsQuery, kpiQuery, parseQuery, recentQuery } from './params.js';
@@ -15,11 +18,23 @@ export interface OpsHttpDeps {
   readonly logger: Logger;
   /** NATS and Redis both answer. */
   readonly ready: () => boolean;
+  /** Who may come in (see registerHttpAuth). */
+  readonly auth: Omit<HttpAuthDeps, 'logger' | 'domain'>;
+}
+
+/** The caller the auth hook let in; every `/api/*` route has one. */
+function readerOf(request: { reader?: OpsReader }): OpsReader {
+  if (!request.reader) throw new Error('an /api route ran without the auth hook');
+  return request.reader;
 }
 
 /**
  * The HTTP edge: the console, JSON mirrors of the OpsService calls (bodies are the proto
  * messages' canonical JSON), live events as server-sent events, health and `/metrics`.
+ * `/api/*` and the console page need a login (Bearer or session); answers carrying contact data
+ * are redacted for the caller's role. `/metrics` stays open: it holds counters by domain, event
+ * type, route pattern and status, never a contact, agent or attribute, and Prometheus scrapes it
+ * as it does every service's (deploy/k8s annotations).
  */
 export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
@@ -36,6 +51,7 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     }
   };
 
+  await registerHttpAuth(app, { ...deps.auth, domain: queries.domain, logger: deps.logger });
   registerConsole(app);
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => reply.code(deps.ready() ? 200 : 503).send({ ok: deps.ready(), domain: queries.domain }));
@@ -47,10 +63,10 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     return { domain: queries.domain, contactIds: await queries.recentContacts(limit) };
   }));
   app.get<{ Params: { id: string } }>('/api/contacts/:id/trace', (request, reply) =>
-    answer(reply, async () => GetContactTraceResponse.toJSON(await queries.trace(request.params.id))));
+    answer(reply, async () => redactForRole(GetContactTraceResponse.toJSON(await queries.trace(request.params.id)), readerOf(request).role)));
   app.get<{ Params: { id: string } }>('/api/agents/:id/actions', (request, reply) =>
-    answer(reply, () => queries.agentActions(request.params.id)));
-  app.get('/api/snapshot', (_request, reply) => answer(reply, async () => GetSnapshotResponse.toJSON(await queries.snapshot())));
+    answer(reply, async () => redactForRole(await queries.agentActions(request.params.id), readerOf(request).role)));
+  app.get('/api/snapshot', (request, reply) => answer(reply, async () => redactForRole(GetSnapshotResponse.toJSON(await queries.snapshot()), readerOf(request).role)));
   app.get('/api/kpis', (request, reply) => answer(reply, async () => {
     const q = parseQuery(kpiQuery, request.query);
     const rows = await queries.kpis({ queueIds: q.queue, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
@@ -66,7 +82,8 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
       return sendError(reply, error, log);
     }
     metrics.watchers.inc({ edge: 'sse' });
-    await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }));
+    const role = readerOf(request).role;
+    await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }), (json) => redactForRole(json, role));
   });
   return app;
 }
