@@ -41,14 +41,14 @@ export interface OpsBed {
   close(): Promise<void>;
 }
 
-export async function startOpsBed(label: string, auth: Partial<OpsAuthConfig> = {}): Promise<OpsBed> {
+export async function startOpsBed(label: string, auth: Partial<OpsAuthConfig> = {}, httpPort = 0): Promise<OpsBed> {
   const scope = createTestScope(label);
   const names: BusNames = { contactsStream: scope.stream('CONTACTS'), routingStream: scope.stream('ROUTING'), deadLetterStream: scope.stream('DEADLETTER'), subjectRoot: `t${scope.id}` };
   const nats = await connectTestNats(scope);
   const redis = await connectTestRedis(scope);
   await ensureStreams(nats.jsm, names);
   const ops = await startOps({
-    config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: scope.domain, natsUrl: nats.url, redisUrl: redis.url, traceTtlSeconds: 600,
+    config: { httpPort, grpcPort: 0, host: '127.0.0.1', domain: scope.domain, natsUrl: nats.url, redisUrl: redis.url, traceTtlSeconds: 600,
       auth: { jwtSecret: TEST_JWT_SECRET, sessionTtlSeconds: 600, ...auth } },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     names,

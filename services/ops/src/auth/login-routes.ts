@@ -45,11 +45,12 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     }
     return sendError(reply, error, log);
   };
-  const startSession = async (reply: FastifyReply, principal: OpsPrincipal, idToken?: string) => {
+  // Returns nothing: a FastifyReply is thenable (it resolves once sent), so awaiting one here would never end.
+  const startSession = async (reply: FastifyReply, principal: OpsPrincipal, idToken?: string): Promise<void> => {
     const reader = authorize(principal, deps.domain);
     const { id } = await deps.sessions!.create(reader, idToken);
     log.info({ subject: reader.subject, role: reader.role, via: reader.via }, 'console login');
-    return reply.setCookie(SESSION_COOKIE, id, cookie(deps.sessions!.ttlSeconds));
+    reply.setCookie(SESSION_COOKIE, id, cookie(deps.sessions!.ttlSeconds));
   };
   // Form posts (the logout button) arrive urlencoded; only this small parser, no extra plugin.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4_096 },

@@ -54,6 +54,10 @@ export async function createOidcLogin(config: OidcConfig): Promise<OidcLogin> {
     async complete(callbackQuery, transaction) {
       const current = new URL(config.redirectUrl);
       current.search = callbackQuery;
+      // Checked here too (openid-client checks it as well) so the refusal says what was wrong.
+      const error = current.searchParams.get('error');
+      if (error) throw unauthenticated(`the provider refused the login: ${error} ${current.searchParams.get('error_description') ?? ''}`.trim());
+      if (current.searchParams.get('state') !== transaction.state) throw unauthenticated("the login's state does not match the one this browser was sent with; start again");
       let tokens;
       try {
         tokens = await client.authorizationCodeGrant(rp, current, {
