@@ -67,8 +67,8 @@ export async function startOpsBed(label: string, auth: Partial<OpsAuthConfig> = 
 }
 
 /** Publishes a contact arrival to the bed's CONTACTS with a traceparent header. */
-export async function publishArrival(bed: OpsBed, contactId: string, traceId: string): Promise<void> {
-  const record = ContactRecord.fromPartial({ arrived: { id: contactId, domain: bed.scope.domain, channel: Channel.CHANNEL_CHAT, intent: 'billing',
+export async function publishArrival(bed: OpsBed, contactId: string, traceId: string, attributes: { key: string; value: string }[] = []): Promise<void> {
+  const record = ContactRecord.fromPartial({ arrived: { id: contactId, domain: bed.scope.domain, channel: Channel.CHANNEL_CHAT, intent: 'billing', attributes,
     customer: { id: 'cust-secret-7', phoneNumber: '+8613800000000', tier: 1 }, receivedAt: new Date() } });
   await publishDurable(bed.nats.js, contactsSubject(bed.names, bed.scope.domain, 'chat'), ContactRecord.encode(record).finish(),
     { msgId: `arr-${contactId}`, headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });

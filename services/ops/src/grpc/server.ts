@@ -70,7 +70,9 @@ export async function streamEvents(call: ServerWritableStream<StreamEventsReques
     const r = call.request;
     feed = await queries.events({ queueIds: r.queueIds, agentIds: r.agentIds, contactIds: r.contactIds }, r.since?.getTime());
   } catch (error) {
-    call.destroy(Object.assign(new Error(), toGrpcError(error, log)));
+    // Emitted, not destroy(): grpc-js sends an emitted error as the call's status; a destroyed
+    // stream before the first write ends without one and the client waits.
+    if (!call.cancelled && !call.destroyed) call.emit('error', toGrpcError(error, log));
     return;
   }
   metrics.watchers.inc({ edge: 'grpc' });

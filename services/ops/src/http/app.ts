@@ -37,7 +37,8 @@ function readerOf(request: { reader?: OpsReader }): OpsReader {
  * as it does every service's (deploy/k8s annotations).
  */
 export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  // Ids up to 200 characters reach the handlers (which answer 400 beyond), not fastify's bare 404.
+  const app = Fastify({ logger: false, maxParamLength: 300 });
   const log = deps.logger.child({ component: 'http' });
   const { queries, metrics } = deps;
   app.addHook('onResponse', async (request, reply) => {
@@ -53,6 +54,13 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
 
   await registerHttpAuth(app, { ...deps.auth, domain: queries.domain, logger: deps.logger });
   registerConsole(app);
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'OPS.NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
+  // Fastify's own refusals (a malformed body, a header too large…) in the API's error shape, still 4xx.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) return sendError(reply, error, log);
+    return reply.code(status).send({ error: { code: 'OPS.INVALID_ARGUMENT', message: error.message } });
+  });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => reply.code(deps.ready() ? 200 : 503).send({ ok: deps.ready(), domain: queries.domain }));
   app.get('/metrics', async (_request, reply) =>

@@ -8,13 +8,17 @@ const list = z.preprocess((v) => (v === undefined ? [] : (Array.isArray(v) ? v :
 /** The last millisecond of the year 9999: later times have no ISO 8601 form (`toISOString` throws) and no use here. */
 export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
+const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}/;
+
 /** A time: ISO 8601, epoch milliseconds, or a duration back from now (`15m`, `2h`, `1d`). */
 const time = z.string({ error: 'expected one value' }).max(64, 'at most 64 characters').optional().transform((text, ctx) => {
   if (text === undefined || text === '') return undefined;
   const ago = /^(\d+)(s|m|h|d)$/.exec(text);
   const ms = ago
     ? Date.now() - Number(ago[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 's' | 'm' | 'h' | 'd']
-    : /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+    : /^\d+$/.test(text) ? Number(text)
+      // Only ISO 8601 dates: V8's Date.parse also reads "-5" or "May 1" as some date.
+      : ISO_DATE.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: 'expected ISO 8601, epoch ms, or a duration like 15m' });
     return z.NEVER;
