@@ -13,6 +13,8 @@ export const DEV_SECRET_NAMES = {
   SWITCHBOARD_JWT_SECRET: 48,
   WECHAT_OA_TOKEN: 24,
   EMAIL_WEBHOOK_SIGNING_KEY: 32,
+  // Signs the ops console's session cookies (the dev login, or OIDC when configured).
+  OPS_SESSION_SECRET: 48,
 } as const;
 
 /** Where `pnpm start` keeps the development secrets of the checkout at `root` (gitignored). */
