@@ -24,7 +24,8 @@ interface LoginRouteDeps {
 
 /** A path on this console to return to after login; anything else (another origin, `//host`) is `/`. */
 function localPath(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : '/';
+  // Browsers drop tabs and newlines in URLs and read `\` as `/`: `/\t/evil` would become `//evil`.
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && ![...value].some((c) => c === '\\' || c.charCodeAt(0) <= 0x20) ? value : '/';
 }
 
 /**

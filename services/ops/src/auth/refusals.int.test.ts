@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { OpsServiceClient } from '@switchboard/contracts';
-import { eventually, publishArrival, publishEvent, startOpsBed, testToken, type OpsBed } from '../test-support.js';
+import { eventually, publishArrival, publishEvent, startOpsBed, TEST_SESSION_SECRET, testToken, type OpsBed } from '../test-support.js';
 
 /** Every credential a caller might bring, and the refusal each must get (401 none/wrong/expired, 403 tenant/role). */
 const CREDENTIALS = [
@@ -71,6 +71,8 @@ describe('ops refuses whoever does not belong, on every surface', () => {
       expect((await fetch(`${bed.url}/api/contacts`, { headers: { authorization } })).status, role).toBe(200);
     }
     for (const open of ['/healthz', '/readyz', '/metrics', '/console/console.js']) expect((await fetch(bed.url + open)).status, open).toBe(200);
+    // No dev login where pnpm start did not configure one.
+    expect((await fetch(`${bed.url}/auth/dev-login?token=anything`, { redirect: 'manual' })).status).toBe(404);
   });
 
   it('shows a supervisor contact attributes and notes, and an ops reader neither (nor phone numbers in free text)', async () => {
@@ -117,5 +119,24 @@ describe('ops refuses whoever does not belong, on every surface', () => {
     md.set('authorization', bed.supervisor.authorization);
     const error = await new Promise<ServiceError | null>((resolve) => client.getKpis({ domain: '', queueIds: [], from: new Date(0), to: new Date(8.64e15), intervalSeconds: 0 }, md, (e) => resolve(e)));
     expect(error?.code).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe("pnpm start's one-time dev login", () => {
+  let bed: OpsBed;
+  const token = 'dev-login-token-for-this-test-0123456789abc';
+  beforeAll(async () => { bed = await startOpsBed('opsdev', { devLoginToken: token, sessionSecret: TEST_SESSION_SECRET }); });
+  afterAll(async () => { await bed?.close(); });
+
+  it('refuses a wrong link, signs one browser in as a supervisor with the right one, and only once', async () => {
+    expect((await fetch(`${bed.url}/`, { redirect: 'manual' })).status).toBe(401);
+    expect((await fetch(`${bed.url}/auth/dev-login?token=guess`, { redirect: 'manual' })).status).toBe(401);
+    expect((await fetch(`${bed.url}/auth/dev-login`, { redirect: 'manual' })).status).toBe(401);
+    const login = await fetch(`${bed.url}/auth/dev-login?token=${token}`, { redirect: 'manual' });
+    expect(login.status).toBe(302);
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    expect(await (await fetch(`${bed.url}/auth/session`, { headers: { cookie } })).json()).toMatchObject({ role: 'supervisor', via: 'dev', domain: bed.scope.domain });
+    expect((await fetch(`${bed.url}/api/contacts`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${bed.url}/auth/dev-login?token=${token}`, { redirect: 'manual' })).status).toBe(401);
   });
 });
