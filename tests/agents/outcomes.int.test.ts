@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { startOps, type RunningOps } from '@switchboard/ops';
+import { OPS_TEST_AUTH, opsAuthorization } from '../support/ops-auth.js';
 import { Desk } from './support/desk.js';
 import { agent, agentRules, enqueue } from './support/fixtures.js';
 import { call, Mesh, until } from './support/mesh.js';
@@ -29,7 +30,8 @@ describe('outcomes of contacts over gRPC reach ROUTING and the KPIs', () => {
   beforeAll(async () => {
     mesh = await Mesh.start({ rules: rulesWithCatalogue(), agents: [agent('a1', ['general', 'billing'])], graceSeconds: 1 });
     ops = await startOps({
-      config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600 },
+      config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600,
+        auth: OPS_TEST_AUTH },
       logger: pino({ level: 'silent' }), names: mesh.names, keyPrefix: mesh.scope.redisPrefix,
     });
     desk = await Desk.open(mesh, 'a1');
@@ -89,7 +91,7 @@ describe('outcomes of contacts over gRPC reach ROUTING and the KPIs', () => {
     });
     expect(stats.firstContactResolution).toBe(0.5);
     const tile = await until('FCR on the console snapshot', async () => {
-      const snapshot = await (await fetch(`http://127.0.0.1:${ops.httpPort}/api/snapshot`)).json() as { queues?: { queueId: string; firstContactResolution?: number }[] };
+      const snapshot = await (await fetch(`http://127.0.0.1:${ops.httpPort}/api/snapshot`, { headers: await opsAuthorization(mesh.domain) })).json() as { queues?: { queueId: string; firstContactResolution?: number }[] };
       const general = snapshot.queues?.find((q) => q.queueId === 'general');
       return general?.firstContactResolution === 0.5 ? general : undefined;
     }, 15_000);

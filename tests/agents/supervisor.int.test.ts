@@ -5,9 +5,10 @@ import pino from 'pino';
 import type { Role } from '@switchboard/grpc-edge';
 import { startOps, type RunningOps } from '@switchboard/ops';
 import type { RouterClient } from '@switchboard/router-api';
+import { opsAuthorization } from '../support/ops-auth.js';
 import { bufCurl, type CurlResult } from './support/buf-curl.js';
 import { agent, agentRules } from './support/fixtures.js';
-import { Mesh, SECRET, until } from './support/mesh.js';
+import { Mesh, SECRET, TOKENS, until } from './support/mesh.js';
 
 const AGENT = 'switchboard.v1.AgentService';
 const QUEUE = 'switchboard.v1.QueueService';
@@ -47,7 +48,7 @@ describe('supervisor controls', () => {
     return c?.agentId === agentId && c.state === 'OFFERED' ? c.offerToken : undefined;
   });
   const trace = async (contactId: string) => until(`trace of ${contactId}`, async () => {
-    const r = await fetch(`http://127.0.0.1:${ops.httpPort}/api/contacts/${contactId}/trace`);
+    const r = await fetch(`http://127.0.0.1:${ops.httpPort}/api/contacts/${contactId}/trace`, { headers: await opsAuthorization(mesh.domain, 'supervisor', SECRET) });
     return r.ok ? (await r.json()) as { events: Record<string, unknown>[] } : undefined;
   });
   beforeAll(async () => {
@@ -55,7 +56,8 @@ describe('supervisor controls', () => {
     meshDomain = mesh.domain;
     router = mesh.routerClient();
     ops = await startOps({
-      config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600 },
+      config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600,
+        auth: { tokens: TOKENS, sessionTtlSeconds: 600 } },
       logger: pino({ level: 'silent' }), names: mesh.names, keyPrefix: mesh.scope.redisPrefix,
     });
   });

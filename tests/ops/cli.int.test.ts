@@ -47,7 +47,7 @@ describe('switchboard queues, agents, kpis and audit against a running ops servi
     for (let i = 0; i < 3; i++) await postCall(mesh.phoneUrl, `cli-call-${Date.now()}-${i}`);
     type Snapshot = { queues?: { queueId: string; depth?: number; oldestWaitSeconds?: number }[] };
     await until('three waiting in ops', async () => {
-      const snap = (await (await fetch(`${mesh.opsUrl}/api/snapshot`)).json()) as Snapshot;
+      const snap = (await (await fetch(`${mesh.opsUrl}/api/snapshot`, { headers: mesh.opsHeaders })).json()) as Snapshot;
       return snap.queues?.find((q) => q.queueId === 'general')?.depth === 3 ? snap : undefined;
     });
     const [queuesJson, queuesTable] = await Promise.all([cli('queues', '--json'), cli('queues')]);
@@ -61,7 +61,7 @@ describe('switchboard queues, agents, kpis and audit against a running ops servi
     // Two desks sign in and serve them.
     await Promise.all([mesh.startDesk('cli-1', 300), mesh.startDesk('cli-2', 300)]);
     await until('all three finished', async () => {
-      const audit = (await (await fetch(`${mesh.opsUrl}/api/audit`)).json()) as { contactsFinished?: number };
+      const audit = (await (await fetch(`${mesh.opsUrl}/api/audit`, { headers: mesh.opsHeaders })).json()) as { contactsFinished?: number };
       return audit.contactsFinished === 3 ? audit : undefined;
     });
 

@@ -32,7 +32,7 @@ describe('ops console in headless Chromium', () => {
   });
 
   it('shows queues and agents updating live, and a contact trace', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, extraHTTPHeaders: mesh.opsHeaders });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(mesh.opsUrl);

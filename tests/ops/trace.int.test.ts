@@ -49,7 +49,7 @@ describe('one contact, one trace, across processes', () => {
     // Ops indexes the contact's journey; wait until the desk has accepted and completed it.
     type Trace = { traceId: string; events: Record<string, unknown>[] };
     const trace = await until(async () => {
-      const res = await fetch(`${mesh.opsUrl}/api/contacts/${contactId}/trace`);
+      const res = await fetch(`${mesh.opsUrl}/api/contacts/${contactId}/trace`, { headers: mesh.opsHeaders });
       const body = (await res.json()) as Trace;
       return res.ok && body.events.some((e) => e.completed) ? body : undefined;
     }, 30_000, 'the contact to be completed');

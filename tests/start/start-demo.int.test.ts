@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
+import { opsAuthorization } from '../support/ops-auth.js';
 import { childrenOf, launcherEnv, ROOT, running, spawnLauncher } from './support/launcher.js';
 
 /** The value of the first `name` series holding every label, summed over the rest; 0 when absent. */
@@ -25,10 +26,10 @@ type Trace = { events?: { offered?: unknown; accepted?: unknown }[] };
 type Snapshot = { queues?: { queueId: string }[]; agents?: { id: string }[] };
 
 /** A recent contact whose trace in ops shows it offered to and accepted by an agent, if any. */
-async function routedContact(ops: string): Promise<string | undefined> {
-  const { contactIds = [] } = (await (await fetch(`${ops}/api/contacts?limit=50`)).json()) as { contactIds?: string[] };
+async function routedContact(ops: string, headers: Record<string, string>): Promise<string | undefined> {
+  const { contactIds = [] } = (await (await fetch(`${ops}/api/contacts?limit=50`, { headers })).json()) as { contactIds?: string[] };
   for (const id of contactIds) {
-    const trace = (await (await fetch(`${ops}/api/contacts/${id}/trace`)).json()) as Trace;
+    const trace = (await (await fetch(`${ops}/api/contacts/${id}/trace`, { headers })).json()) as Trace;
     if (trace.events?.some((e) => e.offered) && trace.events.some((e) => e.accepted)) return id;
   }
   return undefined;
@@ -58,13 +59,24 @@ describe('pnpm start --demo', () => {
       // Must-show 4: the routed demo contacts are visible where an operator looks — the ops API
       // behind the console, the console page itself, and `switchboard kpis`.
       const ops = `http://127.0.0.1:${ports.OPS_HTTP_PORT}`;
-      const page = await fetch(`${ops}/`);
+      // The console behind its login: the banner's one-time dev link signs a browser in once.
+      expect((await fetch(`${ops}/`, { redirect: 'manual' })).status).toBe(401);
+      const link = /http:\/\/127\.0\.0\.1:\d+\/auth\/dev-login\?token=[\w-]+/.exec(output())?.[0];
+      expect(link, 'the banner prints the dev login link').toBeDefined();
+      const login = await fetch(link!, { redirect: 'manual' });
+      expect(login.status).toBe(302);
+      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const page = await fetch(`${ops}/`, { headers: { cookie } });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
-      const snapshot = (await (await fetch(`${ops}/api/snapshot`)).json()) as Snapshot;
+      expect((await fetch(`${ops}/api/snapshot`, { headers: { cookie } })).status).toBe(200);
+      expect((await fetch(link!, { redirect: 'manual' })).status, 'the link works once').toBe(401);
+      const { domain } = (await (await fetch(`${ops}/readyz`)).json()) as { domain: string };
+      const headers = await opsAuthorization(domain, 'supervisor', env.SWITCHBOARD_JWT_SECRET!);
+      const snapshot = (await (await fetch(`${ops}/api/snapshot`, { headers })).json()) as Snapshot;
       expect(snapshot.queues?.length ?? 0).toBeGreaterThan(0);
       expect(snapshot.agents?.length ?? 0).toBeGreaterThanOrEqual(10); // the demo's agents, signed in
-      await expect.poll(() => routedContact(ops), { timeout: 20_000, interval: 1_000 }).toBeDefined();
+      await expect.poll(() => routedContact(ops, headers), { timeout: 20_000, interval: 1_000 }).toBeDefined();
       const kpis = await switchboard(['kpis', '--json', '--since', '10m', '--ops-url', ops], env);
       expect(kpis.code, kpis.stderr).toBe(0);
       const rows = (JSON.parse(kpis.stdout) as { kpis: KpiRow[] }).kpis;

@@ -1,7 +1,7 @@
 /* global document, history, location */
 // The ops console: polls nothing it can hear — the snapshot is refetched when routing events
 // arrive over SSE (debounced), plus a slow safety refresh; oldest waits tick locally.
-import { followEvents, getJson } from './api.js';
+import { followEvents, getJson, logout, session } from './api.js';
 import { agentRow, agentState, h, queueTile } from './render.js';
 import { kindLabel, kindOf, summary, traceView } from './trace-view.js';
 
@@ -97,6 +97,12 @@ function rate() {
 }
 
 $('search').addEventListener('submit', (e) => { e.preventDefault(); trace($('search-input').value); });
+session().then((who) => {
+  if (!who) return;
+  $('who').textContent = `${who.subject} · ${who.role}`;
+  $('logout').hidden = false;
+  $('logout').addEventListener('click', () => logout(who.csrfToken));
+}).catch(() => undefined);
 followEvents(onEvent, setLive);
 await refresh();
 await loadRecent();

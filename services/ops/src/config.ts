@@ -1,4 +1,5 @@
 import { assertSubjectToken } from '@switchboard/bus';
+import { loadOpsAuthConfig, type OpsAuthConfig } from './auth/auth-config.js';
 
 /** What ops reads from the environment. */
 export interface OpsConfig {
@@ -6,7 +7,11 @@ export interface OpsConfig {
   readonly httpPort: number;
   /** `OPS_GRPC_PORT` (7302): `OpsService`, gRPC health and reflection. */
   readonly grpcPort: number;
-  /** `OPS_HOST` (127.0.0.1): the console has no login, so it listens locally unless told otherwise. */
+  /**
+   * `OPS_HOST` (127.0.0.1). Every route but `/healthz`, `/readyz` and `/metrics` needs a login
+   * (Bearer JWT or the console's session), so a deployment may bind 0.0.0.0 (deploy/ does);
+   * the default stays local because a development checkout has no reason to be reachable.
+   */
   readonly host: string;
   /** `SWITCHBOARD_DOMAIN` (`default`): the routing domain ops indexes and answers for. */
   readonly domain: string;
@@ -14,6 +19,8 @@ export interface OpsConfig {
   readonly redisUrl: string;
   /** `OPS_TRACE_TTL_SECONDS` (7 days): how long a contact's indexed events are kept. */
   readonly traceTtlSeconds: number;
+  /** Who may come in: Bearer tokens, the console's OIDC login, the launcher's dev login. */
+  readonly auth: OpsAuthConfig;
 }
 
 /** A variable ops cannot start with; the message names it. */
@@ -32,7 +39,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: nu
 
 /**
  * Reads the environment.
- * @throws OpsConfigError for a port out of range, a bad TTL or a domain that cannot be a subject token.
+ * @throws OpsConfigError for a port out of range, a bad TTL, a domain that cannot be a subject
+ * token, or no way to log in at all (neither `SWITCHBOARD_JWT_SECRET` nor OIDC: ops fails closed).
  */
 export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
   const domain = env.SWITCHBOARD_DOMAIN || 'default';
@@ -41,13 +49,15 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
   } catch (error) {
     throw new OpsConfigError((error as Error).message);
   }
+  const host = env.OPS_HOST || '127.0.0.1';
   return {
     httpPort: integer(env, 'OPS_HTTP_PORT', 7301, 65_535),
     grpcPort: integer(env, 'OPS_GRPC_PORT', 7302, 65_535),
-    host: env.OPS_HOST || '127.0.0.1',
+    host,
     domain,
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     traceTtlSeconds: integer(env, 'OPS_TRACE_TTL_SECONDS', 7 * 24 * 3600, 365 * 24 * 3600),
+    auth: loadOpsAuthConfig(env, { host, integer: (name, fallback, max) => integer(env, name, fallback, max), fail: (message) => new OpsConfigError(message) }),
   };
 }

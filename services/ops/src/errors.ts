@@ -3,6 +3,10 @@ export const OPS_ERROR_CODES = {
   invalidArgument: 'OPS.INVALID_ARGUMENT',
   notFound: 'OPS.NOT_FOUND',
   unavailable: 'OPS.UNAVAILABLE',
+  /** No credential, or one that does not verify (bad signature, expired, malformed): 401 / UNAUTHENTICATED. */
+  unauthenticated: 'OPS.UNAUTHENTICATED',
+  /** A verified caller who may not see this: a lower role, another tenant's domain: 403 / PERMISSION_DENIED. */
+  permissionDenied: 'OPS.PERMISSION_DENIED',
 } as const;
 
 /** One of {@link OPS_ERROR_CODES}. */
@@ -29,6 +33,16 @@ export function notFound(message: string): OpsError {
 /** A dependency (the router, NATS, Redis) does not answer now; the caller may retry. */
 export function unavailable(message: string, cause?: unknown): OpsError {
   return new OpsError(OPS_ERROR_CODES.unavailable, message, undefined, cause === undefined ? undefined : { cause });
+}
+
+/** The caller did not prove who they are; the message says what is missing, never the token. */
+export function unauthenticated(message: string): OpsError {
+  return new OpsError(OPS_ERROR_CODES.unauthenticated, message);
+}
+
+/** The caller is known but may not do this; the message says which role or domain is needed. */
+export function permissionDenied(message: string): OpsError {
+  return new OpsError(OPS_ERROR_CODES.permissionDenied, message);
 }
 
 /** Whether `error` is an {@link OpsError}. */

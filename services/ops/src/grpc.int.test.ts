@@ -17,8 +17,13 @@ describe('OpsService over gRPC', () => {
     await bed?.close();
   });
 
-  const call = <Req, Res>(method: (req: Req, md: Metadata, cb: (e: ServiceError | null, r: Res) => void) => unknown, req: Req) =>
-    new Promise<Res>((resolve, reject) => method.call(client, req, new Metadata(), (e, r) => (e ? reject(e) : resolve(r))));
+  const supervisor = () => {
+    const md = new Metadata();
+    md.set('authorization', bed.supervisor.authorization);
+    return md;
+  };
+  const call = <Req, Res>(method: (req: Req, md: Metadata, cb: (e: ServiceError | null, r: Res) => void) => unknown, req: Req, md = supervisor()) =>
+    new Promise<Res>((resolve, reject) => method.call(client, req, md, (e, r) => (e ? reject(e) : resolve(r))));
 
   it('answers GetContactTrace from the index, NOT_FOUND for an unknown contact, INVALID_ARGUMENT naming the field', async () => {
     const trace = await eventually(async () => {
@@ -40,7 +45,7 @@ describe('OpsService over gRPC', () => {
   });
 
   it('streams events live', async () => {
-    const stream = client.streamEvents({ domain: '', queueIds: [], agentIds: [], contactIds: ['g-2'], since: undefined });
+    const stream = client.streamEvents({ domain: '', queueIds: [], agentIds: [], contactIds: ['g-2'], since: undefined }, supervisor());
     const first = new Promise((resolve) => stream.once('data', resolve));
     await new Promise((r) => setTimeout(r, 300)); // the feed's consumer exists before the event is published
     await publishEvent(bed, { contactId: 'g-2', queued: { effectivePriority: 0, position: 0 } });

@@ -20,6 +20,17 @@ export interface KpiRequest {
 /** What the snapshot tiles call "recent": the last 15 minutes, recomputed at most every 3 s. */
 const RECENT_WINDOW_MS = 15 * 60_000;
 const RECENT_CACHE_MS = 3_000;
+/** The last millisecond of 9999-12-31: later times have no ISO 8601 form. */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** @throws OpsError INVALID_ARGUMENT unless `ms` is a time between 1970 and the end of 9999. */
+function checkTime(field: string, ms: number): void {
+  if (!(Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME_MS)) throw invalidArgument(field, 'must be between 1970-01-01 and 9999-12-31');
+}
+
+/** Ids one request may filter by (queues, agents, contacts). */
+const MAX_FILTER_IDS = 100;
+
 /** KPIs default to the last hour. */
 const DEFAULT_KPI_RANGE_MS = 60 * 60_000;
 
@@ -83,6 +94,10 @@ export class OpsQueries {
   async kpis(request: KpiRequest): Promise<QueueKpis[]> {
     const toMs = request.toMs ?? this.clock();
     const fromMs = request.fromMs ?? toMs - DEFAULT_KPI_RANGE_MS;
+    // gRPC Timestamps reach here unchecked: a time without an ISO form would fail deep in a read as a 500.
+    checkTime('to', toMs);
+    checkTime('from', fromMs);
+    if (request.queueIds.length > MAX_FILTER_IDS) throw invalidArgument('queue_ids', `at most ${MAX_FILTER_IDS} ids`);
     if (!(fromMs < toMs)) throw invalidArgument('from', 'must be before to');
     if (!Number.isInteger(request.intervalSeconds) || request.intervalSeconds < 0) throw invalidArgument('interval_seconds', 'must be a whole number ≥ 0');
     if (request.intervalSeconds > 0 && (toMs - fromMs) / (request.intervalSeconds * 1000) > MAX_KPI_BUCKETS) {
@@ -94,6 +109,10 @@ export class OpsQueries {
 
   /** A live feed of routing events, optionally replayed from `sinceMs`. */
   events(filter: EventFilter, sinceMs?: number): Promise<EventFeed> {
+    if (sinceMs !== undefined) checkTime('since', sinceMs);
+    for (const [field, ids] of [['queue_ids', filter.queueIds], ['agent_ids', filter.agentIds], ['contact_ids', filter.contactIds]] as const) {
+      if (ids.length > MAX_FILTER_IDS) throw invalidArgument(field, `at most ${MAX_FILTER_IDS} ids`);
+    }
     if (sinceMs !== undefined && sinceMs > this.clock() + 60_000) throw invalidArgument('since', 'is in the future');
     return openEventFeed(this.source, filter, sinceMs);
   }

@@ -19,7 +19,7 @@ describe('ops HTTP API', () => {
   });
   afterAll(async () => { await bed?.close(); });
 
-  const get = (path: string) => fetch(bed.url + path);
+  const get = (path: string) => fetch(bed.url + path, { headers: bed.supervisor });
 
   it('answers a contact trace from the index, with the explanation, the trace id, and no customer identifiers', async () => {
     const body = await eventually(async () => {
@@ -53,7 +53,7 @@ describe('ops HTTP API', () => {
 
   it('streams routing events live over SSE, and replays with since', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${bed.url}/api/events?since=10m&contact=c-2`, { signal: controller.signal });
+    const res = await fetch(`${bed.url}/api/events?since=10m&contact=c-2`, { signal: controller.signal, headers: bed.supervisor });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
     await publishEvent(bed, { contactId: 'c-2', queued: { effectivePriority: 0, position: 0 } });

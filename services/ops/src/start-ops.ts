@@ -6,6 +6,9 @@ import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
 import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
+import { createBearerAuthenticator } from './auth/bearer.js';
+import { createOidcLogin } from './auth/oidc.js';
+import { SessionStore } from './auth/session-store.js';
 import { buildOpsGrpc } from './grpc/server.js';
 import { buildOpsHttp } from './http/app.js';
 import { startIndexer } from './index/indexer.js';
@@ -55,10 +58,18 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000));
   const ready = () => !nc.isClosed() && redis.status === 'ready';
 
-  const http = await buildOpsHttp({ queries, metrics, logger, ready });
+  const { auth } = config;
+  const bearer = auth.tokens ? createBearerAuthenticator(auth.tokens, config.domain) : undefined;
+  // Discovery at start: a provider that does not answer stops ops here, with its reason, not at the first login.
+  const oidc = auth.oidc ? await createOidcLogin(auth.oidc) : undefined;
+  const sessions = auth.sessionSecret
+    ? new SessionStore(redis, { domain: config.domain, ttlSeconds: auth.sessionTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) })
+    : undefined;
+  const http = await buildOpsHttp({ queries, metrics, logger, ready,
+    auth: { config: auth, ...(bearer ? { bearer } : {}), ...(oidc ? { oidc } : {}), ...(sessions ? { sessions } : {}) } });
   await http.listen({ host: config.host, port: config.httpPort });
   const httpPort = (http.server.address() as { port: number }).port;
-  const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger);
+  const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger, bearer);
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${config.host}:${config.grpcPort}`, grpcServerCredentials(), (error, port) => (error ? reject(error) : resolve(port))));
   const healthTimer = setInterval(() => health.set(ready() ? 'SERVING' : 'NOT_SERVING'), 2_000);

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, type ServerWritableStream } from '@grpc/grpc-js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { RoutingEvent, type StreamEventsRequest, type StreamEventsResponse } from '@switchboard/contracts';
+import type { BearerAuthenticator } from './auth/bearer.js';
 import { streamEvents } from './grpc/server.js';
 import { streamSse } from './http/sse.js';
 import type { OpsMetrics } from './metrics.js';
@@ -56,18 +57,22 @@ describe('live event watchers close their feed in every ending', () => {
     expect([feed.closes, onClose]).toEqual([1, 1]);
   });
 
+  const supervisor: BearerAuthenticator = { authenticate: async () => ({ subject: 'lead', role: 'supervisor', domain: 'd', teams: [], via: 'bearer' }) };
+
   it('gRPC StreamEvents: a client that cancelled while its feed was being opened gets it closed, and the gauge goes back', async () => {
     const { open, metrics } = watcherGauge();
     const feeds: ReturnType<typeof fakeFeed>[] = [];
     for (let i = 0; i < 10; i++) {
-      const call = Object.assign(new EventEmitter(), { request: { domain: '', queueIds: [], agentIds: [], contactIds: [] }, cancelled: false, write: vi.fn(), end: vi.fn(), destroy: vi.fn() });
+      const call = Object.assign(new EventEmitter(), { request: { domain: '', queueIds: [], agentIds: [], contactIds: [] }, metadata: new Metadata(), cancelled: false,
+        write: vi.fn(), end: vi.fn(), destroy: vi.fn() });
       const feed = fakeFeed();
       feeds.push(feed);
       const queries = {
+        domain: 'd',
         checkDomain: () => undefined,
         events: async () => { call.cancelled = true; call.emit('cancelled'); return feed; },
       } as unknown as OpsQueries;
-      await streamEvents(call as unknown as ServerWritableStream<StreamEventsRequest, StreamEventsResponse>, queries, metrics, pino({ level: 'silent' }));
+      await streamEvents(call as unknown as ServerWritableStream<StreamEventsRequest, StreamEventsResponse>, queries, metrics, pino({ level: 'silent' }), supervisor);
     }
     expect(feeds.map((f) => f.closes)).toEqual(Array(10).fill(1));
     expect(open.grpc).toBe(0);

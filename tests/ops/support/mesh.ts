@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT, ServiceProcess } from '@switchboard/testkit';
 import { loadRules } from '../../support/load-rules.js';
+import { OPS_JWT_SECRET, opsAuthorization } from '../../support/ops-auth.js';
 
 export const PHONE_SECRET = 'trace-test-secret';
 
@@ -14,6 +15,8 @@ export const answers = (url: string) => async () => (await fetch(url)).status ==
 export interface Mesh {
   readonly phoneUrl: string;
   readonly opsUrl: string;
+  /** `authorization` of a supervisor of the mesh's domain, for ops's API. */
+  readonly opsHeaders: Record<string, string>;
   readonly processes: ServiceProcess[];
   stop(): Promise<void>;
   /** Starts one more agent desk process; it keeps each contact `handleMs` before completing. */
@@ -44,13 +47,14 @@ export async function startMesh(options: { natsUrl: string; redisUrl: string; do
     processes.push(await ServiceProcess.start({ entry: 'services/ingest-phone/src/main.ts', ready: answers(`http://127.0.0.1:${phonePort}/readyz`),
       env: { ...common, HOST: '127.0.0.1', INGEST_PHONE_PORT: String(phonePort), PHONE_WEBHOOK_SECRET: PHONE_SECRET } }));
     processes.push(await ServiceProcess.start({ entry: 'services/ops/src/main.ts', ready: answers(`http://127.0.0.1:${opsPort}/readyz`),
-      env: { ...common, OPS_HTTP_PORT: String(opsPort), OPS_GRPC_PORT: String(opsGrpcPort) } }));
+      env: { ...common, OPS_HTTP_PORT: String(opsPort), OPS_GRPC_PORT: String(opsGrpcPort), SWITCHBOARD_JWT_SECRET: OPS_JWT_SECRET } }));
     for (const agent of options.agents) processes.push(await startDesk(agent));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { phoneUrl: `http://127.0.0.1:${phonePort}`, opsUrl: `http://127.0.0.1:${opsPort}`, processes, stop, startDesk };
+  return { phoneUrl: `http://127.0.0.1:${phonePort}`, opsUrl: `http://127.0.0.1:${opsPort}`, opsHeaders: await opsAuthorization(options.domain),
+    processes, stop, startDesk };
 }
 
 /** Posts a call to ingest-phone's generic webhook; resolves with the contact id. */
@@ -68,7 +72,8 @@ export async function postCall(phoneUrl: string, callId: string, intent = 'billi
 export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@switchboard/source', join(REPO_ROOT, 'packages/cli/src/main.ts'), ...args],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The secret ops verifies with: the CLI mints its development token from it.
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWITCHBOARD_JWT_SECRET: OPS_JWT_SECRET } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });

@@ -1,3 +1,5 @@
+import { opsAuthorization } from './ops-token.js';
+
 /** The ops URL when `--ops-url` is not given. */
 export const DEFAULT_OPS_URL = 'http://127.0.0.1:7301';
 
@@ -17,19 +19,26 @@ export interface OpsOptions {
 
 /**
  * GETs an ops API path and returns the JSON body.
- * @throws OpsRequestError when ops is not running (with how to start it), or with the API's own message.
+ * Sends `authorization` from {@link opsAuthorization} (`SWITCHBOARD_OPS_TOKEN`, else a development token).
+ * @throws OpsRequestError when ops is not running (with how to start it), refuses the caller, or with the API's own message.
  */
 export async function getOps<T>(options: OpsOptions, path: string, timeoutMs = 120_000): Promise<T> {
   const base = (options.opsUrl ?? process.env.SWITCHBOARD_OPS_URL ?? DEFAULT_OPS_URL).replace(/\/+$/, '');
   let response: Response;
   try {
-    response = await fetch(base + path, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    // The domain to mint a development token for, when SWITCHBOARD_DOMAIN does not say: the one this ops serves (its open /readyz).
+    const served = async () => ((await (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) })).json()) as { domain?: string }).domain ?? 'default';
+    const authorization = await opsAuthorization(process.env, served);
+    response = await fetch(base + path, { headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
     const why = code === 'ECONNREFUSED' ? 'is not running' : code === 'ENOTFOUND' ? 'host is unknown' : 'did not answer';
     throw new OpsRequestError(`ops at ${base} ${why}; start the mesh with \`pnpm start\` (or ops alone: \`pnpm --filter @switchboard/ops start\`), or pass --ops-url`, undefined, { cause: error });
   }
   const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (response.status === 401 || response.status === 403) {
+    throw new OpsRequestError(`ops refused (${response.status}): ${body.error?.message ?? 'not allowed'}; set SWITCHBOARD_OPS_TOKEN to a supervisor or ops token for this domain`, response.status);
+  }
   if (!response.ok) throw new OpsRequestError(body.error?.message ?? `ops answered ${response.status}`, response.status);
   return body as T;
 }

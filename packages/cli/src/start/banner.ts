@@ -10,6 +10,13 @@ export interface BannerInput {
   readonly generatedSecrets: readonly string[];
   readonly secretsFile: string;
   readonly demo: boolean;
+  /** The ops console's one-time login (pnpm start's development login), when there is one. */
+  readonly devLoginToken?: string;
+}
+
+/** The console's address: with the launcher's one-time dev login link when there is one. */
+export function consoleUrl(base: string, devLoginToken: string | undefined): string {
+  return devLoginToken ? `${base}/auth/dev-login?token=${devLoginToken}` : `${base}/`;
 }
 
 /** The lines printed once everything is up: where to look, and what is dev-only. */
@@ -21,8 +28,11 @@ export function banner(input: BannerInput, palette: Palette): string {
     '',
     p('bold', '  Switchboard is running') + (input.demo ? p('green', '  ·  demo traffic on') : ''),
     '',
-    ops ? `  console        ${p('brightCyan', `http://127.0.0.1:${portOf(ops, 'http', input.env)}/`)}` : `  console        ${p('dim', '(services/ops not present in this build)')}`,
+    ops ? `  console        ${p('brightCyan', consoleUrl(`http://127.0.0.1:${portOf(ops, 'http', input.env)}`, input.devLoginToken))}` : `  console        ${p('dim', '(services/ops not present in this build)')}`,
   ];
+  if (ops && input.devLoginToken) {
+    lines.push(`  ${''.padEnd(15)}${p('dim', 'one-time login link (dev only): it signs this browser in as a supervisor once; restart for another')}`);
+  }
   const portsOf = (service: ServiceSpec) => service.ports.map((port) => `${port.protocol}:${portOf(service, port.name, input.env)}`).join('  ');
   for (const service of input.services) {
     if (service.members) {

@@ -15,6 +15,8 @@ export const DEV_SECRET_NAMES = {
   EMAIL_WEBHOOK_SIGNING_KEY: 32,
   // ingest-grpc refuses to start without it (no unauthenticated mode).
   INGEST_GRPC_TOKEN: 32,
+  // Signs the ops console's session cookies (the dev login, or OIDC when configured).
+  OPS_SESSION_SECRET: 48,
 } as const;
 
 /** Where `pnpm start` keeps the development secrets of the checkout at `root` (gitignored). */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runDemo, type RunningDemo } from '../demo/run-demo.js';
@@ -42,6 +43,8 @@ export class Launcher {
   private demo: RunningDemo | undefined;
   private env: NodeJS.ProcessEnv = {};
   private readonly width: number;
+  /** The console's one-time login link's token (a fresh one each start, never saved), unless OIDC is configured. */
+  private devLoginToken: string | undefined;
 
   constructor(private readonly options: LaunchOptions) {
     this.width = 14;
@@ -62,10 +65,13 @@ export class Launcher {
     // Bound to loopback unless told otherwise: dev secrets must not open endpoints to the network.
     this.env = { HOST: '127.0.0.1', ...options.env, ...secrets.values, ...devCommandKeyEnv(options.env), NATS_URL: nats.url, REDIS_URL: redis.url,
       SWITCHBOARD_DOMAIN: options.domain, ROUTER_DOMAINS: options.env.ROUTER_DOMAINS ?? options.domain };
+    // ops honours it only for a process launched here listening on loopback; a chosen OPS_HOST or OIDC means no dev login.
+    const opsHost = this.env.OPS_HOST;
+    if (!this.env.OPS_OIDC_ISSUER && (!opsHost || ['127.0.0.1', '::1', 'localhost'].includes(opsHost))) this.devLoginToken = randomBytes(32).toString('base64url');
     services.forEach((spec, i) => this.spawnService(spec, SERVICE_STYLES[i % SERVICE_STYLES.length]!));
     await waitUntilReady(services, this.env, (name, ok) => { if (!ok) this.say(name, 'not ready after 60 s; going on (see its log above)', 'yellow'); });
     options.write(`${banner({ services, env: this.env, natsUrl: nats.url, redisUrl: redis.url, generatedSecrets: secrets.generated,
-      secretsFile, demo: options.demo !== undefined }, options.palette)}\n`);
+      secretsFile, demo: options.demo !== undefined, ...(this.devLoginToken ? { devLoginToken: this.devLoginToken } : {}) }, options.palette)}\n`);
     if (options.demo) await this.startDemo(services, options.demo);
   }
 
@@ -111,7 +117,9 @@ export class Launcher {
   private spawnService(spec: ServiceSpec, style: Style): void {
     // parent-watch: the service stops when the launcher dies, even by SIGKILL.
     const args = ['--import', 'tsx', '--import', sibling('parent-watch').href, '--conditions=@switchboard/source', join(this.options.root, spec.entry)];
-    const child = this.supervise(spec.name, process.execPath, args, style, true, spec.env);
+    // Only ops hears the dev login token: no other service needs it.
+    const env = spec.name === 'ops' && this.devLoginToken ? { ...spec.env, OPS_DEV_LOGIN_TOKEN: this.devLoginToken } : spec.env;
+    const child = this.supervise(spec.name, process.execPath, args, style, true, env);
     this.children.set(spec.name, { spec, process: child });
     child.start();
   }

@@ -85,6 +85,11 @@ describe('start: pieces', () => {
     expect(text).not.toContain('ingest-grpc');
     const edges = banner({ services: discovered, env: { SWITCHBOARD_DOMAIN: 'site-a' }, natsUrl: 'nats://n', redisUrl: 'redis://r', generatedSecrets: [], secretsFile: 'f', demo: false }, plain);
     expect(edges).toContain('  tokens         pnpm -s switchboard token --agent <id> [--role supervisor --teams a,b]  (domain site-a, issuer switchboard, audience switchboard)');
+    // With ops in the plan, the console line is the one-time dev login link when there is one.
+    const withOps = [...one, { name: 'ops', entry: 'services/ops/src/main.ts', tier: 'edge' as const, ports: [{ name: 'http', env: 'OPS_HTTP_PORT', default: 7301, protocol: 'http' as const }] }];
+    const input = { services: withOps, env: {}, natsUrl: 'nats://n', redisUrl: 'redis://r', generatedSecrets: [], secretsFile: 'f', demo: false };
+    expect(banner({ ...input, devLoginToken: 'tok' }, plain)).toContain('  console        http://127.0.0.1:7301/auth/dev-login?token=tok');
+    expect(banner(input, plain)).toContain('  console        http://127.0.0.1:7301/\n');
 
     expect(planServices(discovered, { skip: ['ingest-chat', 'ingest-email', 'ingest-grpc', 'ingest-phone', 'ingest-wechat'], ingestInOneProcess: true }).map((s) => s.name))
       .not.toContain('ingest-all');

@@ -4,7 +4,7 @@ import { isOpsError, OPS_ERROR_CODES } from '../errors.js';
 
 /**
  * The gRPC status for anything a handler threw: INVALID_ARGUMENT names the field (in the message
- * and a `field` trailer), NOT_FOUND and UNAVAILABLE keep their message, anything else is INTERNAL
+ * and a `field` trailer), NOT_FOUND, UNAVAILABLE, UNAUTHENTICATED and PERMISSION_DENIED keep their message, anything else is INTERNAL
  * with no detail and its cause logged.
  */
 export function toGrpcError(error: unknown, logger: Logger): Partial<ServiceError> {
@@ -17,6 +17,10 @@ export function toGrpcError(error: unknown, logger: Logger): Partial<ServiceErro
       }
       case OPS_ERROR_CODES.notFound:
         return { code: status.NOT_FOUND, details: error.message };
+      case OPS_ERROR_CODES.unauthenticated:
+        return { code: status.UNAUTHENTICATED, details: error.message };
+      case OPS_ERROR_CODES.permissionDenied:
+        return { code: status.PERMISSION_DENIED, details: error.message };
       case OPS_ERROR_CODES.unavailable:
         logger.warn({ err: error.cause ?? error }, 'dependency unavailable');
         return { code: status.UNAVAILABLE, details: error.message };

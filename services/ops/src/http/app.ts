@@ -1,7 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, QueueKpis } from '@switchboard/contracts';
+import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
+import type { OpsReader } from '../auth/principal.js';
 import type { OpsMetrics } from '../metrics.js';
+import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
 import { eventsQuery, kpiQuery, parseQuery, recentQuery } from './params.js';
@@ -15,14 +18,27 @@ export interface OpsHttpDeps {
   readonly logger: Logger;
   /** NATS and Redis both answer. */
   readonly ready: () => boolean;
+  /** Who may come in (see registerHttpAuth). */
+  readonly auth: Omit<HttpAuthDeps, 'logger' | 'domain'>;
+}
+
+/** The caller the auth hook let in; every `/api/*` route has one. */
+function readerOf(request: { reader?: OpsReader }): OpsReader {
+  if (!request.reader) throw new Error('an /api route ran without the auth hook');
+  return request.reader;
 }
 
 /**
  * The HTTP edge: the console, JSON mirrors of the OpsService calls (bodies are the proto
  * messages' canonical JSON), live events as server-sent events, health and `/metrics`.
+ * `/api/*` and the console page need a login (Bearer or session); answers carrying contact data
+ * are redacted for the caller's role. `/metrics` stays open: it holds counters by domain, event
+ * type, route pattern and status, never a contact, agent or attribute, and Prometheus scrapes it
+ * as it does every service's (deploy/k8s annotations).
  */
 export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  // Ids up to 200 characters reach the handlers (which answer 400 beyond), not fastify's bare 404.
+  const app = Fastify({ logger: false, maxParamLength: 300 });
   const log = deps.logger.child({ component: 'http' });
   const { queries, metrics } = deps;
   app.addHook('onResponse', async (request, reply) => {
@@ -36,7 +52,15 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     }
   };
 
+  await registerHttpAuth(app, { ...deps.auth, domain: queries.domain, logger: deps.logger });
   registerConsole(app);
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'OPS.NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
+  // Fastify's own refusals (a malformed body, a header too large…) in the API's error shape, still 4xx.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) return sendError(reply, error, log);
+    return reply.code(status).send({ error: { code: 'OPS.INVALID_ARGUMENT', message: error.message } });
+  });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => reply.code(deps.ready() ? 200 : 503).send({ ok: deps.ready(), domain: queries.domain }));
   app.get('/metrics', async (_request, reply) =>
@@ -47,10 +71,10 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     return { domain: queries.domain, contactIds: await queries.recentContacts(limit) };
   }));
   app.get<{ Params: { id: string } }>('/api/contacts/:id/trace', (request, reply) =>
-    answer(reply, async () => GetContactTraceResponse.toJSON(await queries.trace(request.params.id))));
+    answer(reply, async () => redactForRole(GetContactTraceResponse.toJSON(await queries.trace(request.params.id)), readerOf(request).role)));
   app.get<{ Params: { id: string } }>('/api/agents/:id/actions', (request, reply) =>
-    answer(reply, () => queries.agentActions(request.params.id)));
-  app.get('/api/snapshot', (_request, reply) => answer(reply, async () => GetSnapshotResponse.toJSON(await queries.snapshot())));
+    answer(reply, async () => redactForRole(await queries.agentActions(request.params.id), readerOf(request).role)));
+  app.get('/api/snapshot', (request, reply) => answer(reply, async () => redactForRole(GetSnapshotResponse.toJSON(await queries.snapshot()), readerOf(request).role)));
   app.get('/api/kpis', (request, reply) => answer(reply, async () => {
     const q = parseQuery(kpiQuery, request.query);
     const rows = await queries.kpis({ queueIds: q.queue, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
@@ -66,7 +90,8 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
       return sendError(reply, error, log);
     }
     metrics.watchers.inc({ edge: 'sse' });
-    await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }));
+    const role = readerOf(request).role;
+    await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }), (json) => redactForRole(json, role));
   });
   return app;
 }

@@ -1,17 +1,30 @@
 import { z } from 'zod';
 import { invalidArgument } from '../errors.js';
 
-/** A list query parameter: `?queue=a&queue=b` or `?queue=a,b`. */
-const list = z.preprocess((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)), z.array(z.string().max(200)));
+/** A list query parameter: `?queue=a&queue=b` or `?queue=a,b`; at most 100 ids of 200 characters. */
+const list = z.preprocess((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)),
+  z.array(z.string().max(200, 'each id at most 200 characters')).max(100, 'at most 100 ids'));
+
+/** The last millisecond of the year 9999: later times have no ISO 8601 form (`toISOString` throws) and no use here. */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}/;
 
 /** A time: ISO 8601, epoch milliseconds, or a duration back from now (`15m`, `2h`, `1d`). */
-const time = z.string().optional().transform((text, ctx) => {
+const time = z.string({ error: 'expected one value' }).max(64, 'at most 64 characters').optional().transform((text, ctx) => {
   if (text === undefined || text === '') return undefined;
   const ago = /^(\d+)(s|m|h|d)$/.exec(text);
-  if (ago) return Date.now() - Number(ago[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 's' | 'm' | 'h' | 'd'];
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  const ms = ago
+    ? Date.now() - Number(ago[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 's' | 'm' | 'h' | 'd']
+    : /^\d+$/.test(text) ? Number(text)
+      // Only ISO 8601 dates: V8's Date.parse also reads "-5" or "May 1" as some date.
+      : ISO_DATE.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: 'expected ISO 8601, epoch ms, or a duration like 15m' });
+    return z.NEVER;
+  }
+  if (!(ms >= 0 && ms <= MAX_TIME_MS)) {
+    ctx.addIssue({ code: 'custom', message: 'must be between 1970-01-01 and 9999-12-31' });
     return z.NEVER;
   }
   return ms;
@@ -21,12 +34,13 @@ export const kpiQuery = z.object({
   queue: list,
   from: time,
   to: time,
-  interval: z.coerce.number().int().min(0).default(0),
+  // At most a year: a wider bucket is one bucket (interval 0) anyway.
+  interval: z.coerce.number({ error: 'expected whole seconds' }).int('expected whole seconds').min(0, 'must be ≥ 0').max(366 * 86_400, 'at most a year (366 days)').default(0),
 });
 
 export const eventsQuery = z.object({ queue: list, agent: list, contact: list, since: time });
 
-export const recentQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const recentQuery = z.object({ limit: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be ≥ 1').max(500, 'at most 500').default(50) });
 
 /**
  * Parses query parameters.

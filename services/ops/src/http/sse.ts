@@ -8,9 +8,10 @@ const HEARTBEAT_MS = 15_000;
 /**
  * Streams a feed as server-sent events (`event: routing`, `data: <RoutingEvent JSON>`, `id:` the
  * event id) until the client goes away (also before this is called); then closes the feed, which
- * removes its consumer, and calls `onClose` once.
+ * removes its consumer, and calls `onClose` once. Each event's JSON passes `redact` (the caller's role).
  */
-export async function streamSse(request: FastifyRequest, reply: FastifyReply, feed: EventFeed, onClose: () => void): Promise<void> {
+export async function streamSse(request: FastifyRequest, reply: FastifyReply, feed: EventFeed, onClose: () => void,
+  redact: (json: unknown) => unknown = (json) => json): Promise<void> {
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -30,7 +31,7 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, fe
   try {
     for await (const event of feed) {
       if (closed) break;
-      out.write(`id: ${event.id}\nevent: routing\ndata: ${JSON.stringify(RoutingEvent.toJSON(event))}\n\n`);
+      out.write(`id: ${event.id}\nevent: routing\ndata: ${JSON.stringify(redact(RoutingEvent.toJSON(event)))}\n\n`);
     }
   } finally {
     close();
