@@ -25,11 +25,13 @@ export interface ConnectIngestBusOptions {
   readonly logger?: Logger;
   /** Create or update the streams at start (default true); tests that share streams may skip. */
   readonly ensureStreams?: boolean;
+  /** Where NATS credentials and TLS settings are read (`NATS_USER`…; default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Connects (retrying forever, see `connectBus`), ensures the streams, and tracks connectivity. */
 export async function connectIngestBus(options: ConnectIngestBusOptions): Promise<IngestBus> {
-  const nc = await connectBus({ url: options.url, name: options.name, ...(options.logger ? { logger: options.logger } : {}) });
+  const nc = await connectBus({ url: options.url, name: options.name, ...(options.logger ? { logger: options.logger } : {}), ...(options.env ? { env: options.env } : {}) });
   const bus = await createIngestBus(nc, options.names);
   if (options.ensureStreams ?? true) await ensureStreams(bus.jsm, options.names);
   return bus;

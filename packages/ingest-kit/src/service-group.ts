@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 import { DEFAULT_BUS_NAMES, type BusNames } from '@switchboard/bus';
 import { createLogger, type Logger } from '@switchboard/telemetry';
@@ -18,6 +19,10 @@ export interface IngestRuntime<P extends string> {
 /** A started service. `close` stops accepting, waits for requests in flight, and resolves. */
 export interface RunningService {
   close(): Promise<void>;
+  /** Its HTTP server, once listening (the security suite lists its routes and reaches its port). */
+  readonly http?: FastifyInstance;
+  /** The port its gRPC server is bound to, when it has one. */
+  readonly grpcPort?: number;
 }
 
 /**
@@ -58,6 +63,8 @@ export interface RunningIngestServices {
   /** The process's logger (the service's own when it runs alone). */
   readonly logger: Logger;
   readonly bus: IngestBus;
+  /** Each started service by name (`ingest-phone` …). */
+  readonly services: ReadonlyMap<string, RunningService>;
   /**
    * Stops every service at once (each finishes what it has in flight), then drains NATS.
    * @throws Error naming the services whose `close` failed, after NATS was drained anyway.
@@ -100,7 +107,7 @@ export async function startIngestServices(options: StartIngestServicesOptions): 
   });
   assertDistinctPorts(members);
   const { natsUrl } = members[0]!.config;
-  const bus = await connectIngestBus({ url: natsUrl, name: options.processName, names: options.names ?? DEFAULT_BUS_NAMES, logger });
+  const bus = await connectIngestBus({ url: natsUrl, name: options.processName, names: options.names ?? DEFAULT_BUS_NAMES, logger, env });
   const publisher = createContactPublisher(bus);
   const results = await Promise.allSettled(members.map((m) => m.definition.start({ config: m.config, env, logger: m.logger, bus, publisher })));
   const running: { member: Member; service: RunningService }[] = [];
@@ -129,7 +136,7 @@ export async function startIngestServices(options: StartIngestServicesOptions): 
   }
   for (const { member } of running) member.logger.info({ ports: member.config.ports, domain: member.config.domain }, 'service started');
   if (!alone) logger.info({ services: members.map((m) => m.definition.service) }, 'ingestion services started in one process');
-  return { logger, bus, close };
+  return { logger, bus, close, services: new Map(running.map(({ member, service }) => [member.definition.service, service])) };
 }
 
 /**

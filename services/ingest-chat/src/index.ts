@@ -32,7 +32,7 @@ export async function startChatIngest({ config, env, logger, bus, publisher }: I
     await app.close().catch(() => undefined);
     throw error;
   }
-  return { close: () => app.close() };
+  return { http: app.http, close: () => app.close() };
 }
 
 /** ingest-chat: HTTP and WebSocket on `INGEST_CHAT_PORT` (7103). */

@@ -82,7 +82,7 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
     await close().catch(() => undefined);
     throw error;
   }
-  return { close };
+  return { http, close };
 }
 
 /** ingest-email: HTTP on `INGEST_EMAIL_PORT` (7102), SMTP on `INGEST_EMAIL_SMTP_PORT` (2525). */

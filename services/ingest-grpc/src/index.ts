@@ -23,11 +23,11 @@ export async function startGrpcIngest({ config, env, logger, publisher, bus }: I
     logger, publisher, domain: config.domain, token,
     rateLimit: { max: limits.perSource, maxPerAddress: limits.perAddress, windowMs: limits.windowMs },
   });
-  await bindGrpc(server, config.host, config.ports.grpc);
+  const grpcPort = await bindGrpc(server, config.host, config.ports.grpc);
   try {
     // `/metrics` (ingest results by channel), `/healthz` and `/readyz` on an HTTP side port.
     const metrics = await startMetricsServer({ registry: ingestRegistry(), host: config.host, port: config.ports.http, ready: () => bus.isConnected() });
-    return { close: async () => { await shutdownGrpc(server); await metrics.close(); } };
+    return { grpcPort, close: async () => { await shutdownGrpc(server); await metrics.close(); } };
   } catch (error) {
     // The gRPC port is bound: beside other services it must not stay open.
     await shutdownGrpc(server).catch(() => undefined);

@@ -33,7 +33,7 @@ export async function startPhoneIngest({ config, env, logger, bus, publisher }: 
     ...(authToken && publicUrl ? { twilio: { authToken, publicUrl, ...(waitUrl ? { waitUrl } : {}) } } : {}),
   });
   await app.listen({ host: config.host, port: config.ports.http });
-  return { close: () => app.close() };
+  return { http: app, close: () => app.close() };
 }
 
 /** ingest-phone: HTTP on `INGEST_PHONE_PORT` (7101). */

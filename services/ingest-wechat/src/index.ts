@@ -39,7 +39,7 @@ export async function startWeChatIngest({ config, env, logger, bus, publisher }:
     rateLimit: { max: positiveInteger(env, 'WECHAT_RATE_LIMIT_MAX') ?? 6_000, timeWindowMs: positiveInteger(env, 'WECHAT_RATE_LIMIT_WINDOW_MS') ?? 60_000 },
   });
   await app.http.listen({ host: config.host, port: config.ports.http });
-  return { close: () => app.close() };
+  return { http: app.http, close: () => app.close() };
 }
 
 /** ingest-wechat: HTTP callbacks on `INGEST_WECHAT_PORT` (7104). */
