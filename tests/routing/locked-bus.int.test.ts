@@ -69,7 +69,7 @@ describe('the router on a locked NATS, each party with its own user', () => {
   it('every other service starts and gets ready under its own user, with no permission refused', async () => {
     const secret = (n: number) => 'x'.repeat(n);
     const common = { REDIS_URL: redis.url, SB_REDIS_PREFIX: scope.redisPrefix, SWITCHBOARD_DOMAIN: scope.domain, HOST: '127.0.0.1', LOG_LEVEL: 'info',
-      SWITCHBOARD_JWT_SECRET: secret(48), PHONE_WEBHOOK_SECRET: secret(32), CHAT_SESSION_SECRET: secret(48), WECHAT_OA_TOKEN: secret(24),
+      SWITCHBOARD_JWT_SECRET: secret(48), PHONE_WEBHOOK_SECRET: secret(32), CHAT_SESSION_SECRET: secret(48), WECHAT_OA_TOKEN: secret(24), EMAIL_WEBHOOK_SIGNING_KEY: secret(32), INGEST_GRPC_TOKEN: secret(32),
       OTEL_TRACES_SAMPLER_ARG: '0' };
     const port = () => freePort().then(String);
     const ingestPorts = async () => ({ INGEST_PHONE_PORT: await port(), INGEST_EMAIL_PORT: await port(), INGEST_EMAIL_SMTP_PORT: await port(),
