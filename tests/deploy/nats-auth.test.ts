@@ -32,8 +32,13 @@ const k8s = [join(ROOT, 'deploy/k8s'), join(ROOT, 'deploy/k8s-ingest-in-one-proc
 
 /** secrets.list: name → consumers. */
 function secretList(): Map<string, string[]> {
+  return new Map([...secretSizes()].map(([name, { consumers }]) => [name, consumers]));
+}
+
+/** secrets.list: name → random bytes and consumers. */
+function secretSizes(): Map<string, { bytes: number; consumers: string[] }> {
   const lines = readFileSync(join(SECRETS, 'secrets.list'), 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
-  return new Map(lines.map((l) => { const [name, , ...consumers] = l.split(/\s+/); return [name!, consumers]; }));
+  return new Map(lines.map((l) => { const [name, bytes, ...consumers] = l.split(/\s+/); return [name!, { bytes: Number(bytes), consumers }]; }));
 }
 
 function generate(dir: string, list = join(SECRETS, 'secrets.list')): string {
@@ -115,12 +120,13 @@ describe('NATS auth in deploy/', () => {
     const dir = join(tmp, 'secrets');
     generate(dir);
     const list = secretList();
-    for (const [name, consumers] of list) {
+    for (const [name, { bytes, consumers }] of secretSizes()) {
       const value = readFileSync(join(dir, '.generated', name), 'utf8');
-      expect(value, name).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // base64url of the random bytes, unpadded: 32 bytes are 43 characters.
+      expect(value, name).toMatch(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`));
       for (const consumer of consumers) expect(readFileSync(join(dir, consumer, name), 'utf8'), `${consumer}/${name}`).toBe(value);
     }
-    expect(readdirSync(join(dir, 'ingest-phone')).sort()).toEqual(['nats-password-ingest-phone']);
+    expect(readdirSync(join(dir, 'ingest-phone')).sort()).toEqual(['nats-password-ingest-phone', 'phone-webhook-secret']);
     expect(readdirSync(join(dir, 'router')).sort()).toEqual(['command-key-agent-gateway', 'command-key-queue-service', 'nats-password-router', 'redis-password-router']);
     // The Redis users' passwords, one file per user (k8s: the Secret switchboard-redis-users 05-redis.yaml reads).
     expect(readdirSync(join(dir, 'redis-users')).sort()).toEqual(['agent-gateway', 'ops', 'queue-service', 'router']);

@@ -25,7 +25,7 @@ export { DEFAULT_STREAM_LIMITS, MIN_DEDUP_WINDOW_MS, ensureStreams, streamConfig
 export { readSubject } from './read-subject.js';
 export { CheckpointArchive, checkpointBucket, type ArchivedCheckpoint, type CheckpointMeta } from './checkpoint-archive.js';
 export { busAuthFromEnv, inboxPrefixOf } from './connection.js';
-export { readSecretEnv, SecretEnvError } from './secret-env.js';
+export { loadSecretFiles, readSecretEnv, SecretEnvError } from './secret-env.js';
 export {
   BUS_SERVICES, deploymentAuthorization, passwordVariable, renderNatsAuthorization, servicePermissions,
   type BusService, type NatsPermissions, type NatsUserEntry,

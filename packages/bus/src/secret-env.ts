@@ -27,3 +27,23 @@ export function readSecretEnv(env: Readonly<Record<string, string | undefined>>,
   if (value === '') throw new SecretEnvError(`${name}_FILE=${file} is empty`);
   return value;
 }
+
+/**
+ * Reads the file of every `NAME_FILE` among `names` into `NAME`, in `env` itself, and removes
+ * `NAME_FILE` (so a second call, e.g. another service of ingest-all on the same environment,
+ * sees the value and nothing to read). A service calls it once, first thing in its configuration
+ * loading, with the secrets it reads; from then on its code reads `env.NAME` as when the value
+ * was given directly (as `pnpm start` does), which keeps working unchanged. One trailing newline
+ * is dropped, as {@link readSecretEnv} does.
+ * @throws SecretEnvError naming the variable when both `NAME` and `NAME_FILE` are set, or the
+ * file cannot be read or is empty.
+ */
+export function loadSecretFiles(env: Record<string, string | undefined>, names: readonly string[]): void {
+  for (const name of names) {
+    const fileVariable = `${name}_FILE`;
+    if (!env[fileVariable]) continue;
+    const value = readSecretEnv(env, name);
+    env[name] = value;
+    delete env[fileVariable];
+  }
+}

@@ -29,8 +29,8 @@ export interface RunIngestServicesOptions extends ProcessOptions {
  * @throws IngestStartError naming the service when it cannot be configured or started.
  */
 export async function runIngestService<P extends string>(options: RunIngestServiceOptions<P>): Promise<void> {
-  const { service, ports, start, ...rest } = options;
-  await runIngestServices({ ...rest, processName: service, services: [{ service, ports, start }] });
+  const { service, ports, secrets, start, ...rest } = options;
+  await runIngestServices({ ...rest, processName: service, services: [{ service, ports, ...(secrets ? { secrets } : {}), start }] });
 }
 
 /**

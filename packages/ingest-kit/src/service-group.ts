@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
-import { DEFAULT_BUS_NAMES, type BusNames } from '@switchboard/bus';
+import { DEFAULT_BUS_NAMES, loadSecretFiles, type BusNames } from '@switchboard/bus';
 import { createLogger, type Logger } from '@switchboard/telemetry';
 import { connectIngestBus, type IngestBus } from './bus-link.js';
 import { IngestConfigError, loadIngestConfig, type IngestConfig, type PortSetting } from './config.js';
@@ -34,6 +34,11 @@ export interface IngestServiceDefinition<P extends string = string> {
   /** Service name for logs, traces and metrics, e.g. `ingest-phone`. */
   readonly service: string;
   readonly ports: Record<P, PortSetting>;
+  /**
+   * The secrets it reads (`PHONE_WEBHOOK_SECRET`, …): each may come as `NAME_FILE` (a mounted
+   * file, how deployments give it), read into `NAME` before anything else is configured.
+   */
+  readonly secrets?: readonly string[];
   /** Builds the service and starts listening; its `close` runs first on SIGTERM/SIGINT. */
   start(runtime: IngestRuntime<P>): Promise<RunningService>;
 }
@@ -99,6 +104,8 @@ export async function startIngestServices(options: StartIngestServicesOptions): 
   ingestRegistry(options.processName); // names the process on every metric series
   const members: Member[] = options.services.map((definition) => {
     try {
+      // First: each `NAME_FILE` of its secrets into `NAME` (SecretEnvError names the variable).
+      loadSecretFiles(env, definition.secrets ?? []);
       const config = loadIngestConfig(env, definition.ports);
       return { definition, config, logger: alone ? logger : loggerOf(definition.service) };
     } catch (error) {

@@ -13,6 +13,17 @@ describe('INGEST_ALL_SERVICES', () => {
     expect(ports).toEqual(['INGEST_PHONE_PORT', 'INGEST_EMAIL_PORT', 'INGEST_EMAIL_SMTP_PORT', 'INGEST_CHAT_PORT', 'INGEST_WECHAT_PORT', 'INGEST_GRPC_PORT', 'INGEST_GRPC_HTTP_PORT']);
   });
 
+  it('each service reads its secrets as files too (NAME_FILE, as deploy/ gives them), the one process all of them', () => {
+    const secrets = Object.fromEntries(selectIngestServices({}).map((s) => [s.service, s.secrets ?? []]));
+    expect(secrets).toEqual({
+      'ingest-phone': ['PHONE_WEBHOOK_SECRET', 'TWILIO_AUTH_TOKEN'],
+      'ingest-email': ['EMAIL_WEBHOOK_SIGNING_KEY'],
+      'ingest-chat': ['CHAT_SESSION_SECRET', 'CHAT_IDENTITY_SECRET'],
+      'ingest-wechat': ['WECHAT_OA_TOKEN', 'WECHAT_OA_AES_KEY', 'WECHAT_WORK_TOKEN', 'WECHAT_WORK_AES_KEY', 'WECHAT_KF_SECRET'],
+      'ingest-grpc': ['INGEST_GRPC_TOKEN'],
+    });
+  });
+
   it('runs the named ones in the usual order, ignoring blanks and repeats', () => {
     expect(names({ INGEST_ALL_SERVICES: 'ingest-wechat, ingest-phone,,ingest-phone' })).toEqual(['ingest-phone', 'ingest-wechat']);
   });

@@ -39,5 +39,6 @@ export async function startChatIngest({ config, env, logger, bus, publisher }: I
 export const chatIngestService: IngestServiceDefinition<'http'> = {
   service: 'ingest-chat',
   ports: { http: { env: 'INGEST_CHAT_PORT', default: 7103 } },
+  secrets: ['CHAT_SESSION_SECRET', 'CHAT_IDENTITY_SECRET'],
   start: startChatIngest,
 };

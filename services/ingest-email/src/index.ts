@@ -89,5 +89,6 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
 export const emailIngestService: IngestServiceDefinition<'http' | 'smtp'> = {
   service: 'ingest-email',
   ports: { http: { env: 'INGEST_EMAIL_PORT', default: 7102 }, smtp: { env: 'INGEST_EMAIL_SMTP_PORT', default: 2525 } },
+  secrets: ['EMAIL_WEBHOOK_SIGNING_KEY'],
   start: startEmailIngest,
 };

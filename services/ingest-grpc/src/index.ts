@@ -39,5 +39,6 @@ export async function startGrpcIngest({ config, env, logger, publisher, bus }: I
 export const grpcIngestService: IngestServiceDefinition<'grpc' | 'http'> = {
   service: 'ingest-grpc',
   ports: { grpc: { env: 'INGEST_GRPC_PORT', default: 7105 }, http: { env: 'INGEST_GRPC_HTTP_PORT', default: 7115 } },
+  secrets: ['INGEST_GRPC_TOKEN'],
   start: startGrpcIngest,
 };

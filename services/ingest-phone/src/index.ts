@@ -40,5 +40,6 @@ export async function startPhoneIngest({ config, env, logger, bus, publisher }: 
 export const phoneIngestService: IngestServiceDefinition<'http'> = {
   service: 'ingest-phone',
   ports: { http: { env: 'INGEST_PHONE_PORT', default: 7101 } },
+  secrets: ['PHONE_WEBHOOK_SECRET', 'TWILIO_AUTH_TOKEN'],
   start: startPhoneIngest,
 };

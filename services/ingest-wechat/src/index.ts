@@ -46,5 +46,6 @@ export async function startWeChatIngest({ config, env, logger, bus, publisher }:
 export const wechatIngestService: IngestServiceDefinition<'http'> = {
   service: 'ingest-wechat',
   ports: { http: { env: 'INGEST_WECHAT_PORT', default: 7104 } },
+  secrets: ['WECHAT_OA_TOKEN', 'WECHAT_OA_AES_KEY', 'WECHAT_WORK_TOKEN', 'WECHAT_WORK_AES_KEY', 'WECHAT_KF_SECRET'],
   start: startWeChatIngest,
 };

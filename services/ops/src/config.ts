@@ -1,4 +1,4 @@
-import { assertSubjectToken } from '@switchboard/bus';
+import { assertSubjectToken, loadSecretFiles } from '@switchboard/bus';
 import { loadOpsAuthConfig, type OpsAuthConfig } from './auth/auth-config.js';
 
 /** What ops reads from the environment. */
@@ -37,12 +37,17 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: nu
   return value;
 }
 
+/** The secrets ops reads; each may come as `NAME_FILE` (a mounted file, as the deployments give it). */
+export const OPS_SECRETS = ['SWITCHBOARD_JWT_SECRET', 'OPS_SESSION_SECRET', 'OPS_OIDC_CLIENT_SECRET'] as const;
+
 /**
- * Reads the environment.
+ * Reads the environment, first each `NAME_FILE` of {@link OPS_SECRETS} into `NAME`.
  * @throws OpsConfigError for a port out of range, a bad TTL, a domain that cannot be a subject
- * token, or no way to log in at all (neither `SWITCHBOARD_JWT_SECRET` nor OIDC: ops fails closed).
+ * token, or no way to log in at all (neither `SWITCHBOARD_JWT_SECRET` nor OIDC: ops fails closed);
+ * SecretEnvError for a secret's file (both set, unreadable, empty).
  */
 export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
+  loadSecretFiles(env, OPS_SECRETS);
   const domain = env.SWITCHBOARD_DOMAIN || 'default';
   try {
     assertSubjectToken('SWITCHBOARD_DOMAIN', domain);

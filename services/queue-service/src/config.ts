@@ -1,3 +1,4 @@
+import { loadSecretFiles } from '@switchboard/bus';
 import { EdgeConfigError, envNumber, loadEdgeConfig, type EdgeConfig } from '@switchboard/grpc-edge';
 
 /**
@@ -14,8 +15,15 @@ export interface QueueServiceConfig extends EdgeConfig {
 /** A setting is unusable: the service refuses to start and says which. */
 export { EdgeConfigError as QueueServiceConfigError };
 
-/** Reads the environment. @throws QueueServiceConfigError */
+/** The secrets it reads; each may come as `NAME_FILE` (a mounted file, as the deployments give it). */
+export const QUEUE_SERVICE_SECRETS = ['SWITCHBOARD_JWT_SECRET'] as const;
+
+/**
+ * Reads the environment, first each `NAME_FILE` of {@link QUEUE_SERVICE_SECRETS} into `NAME`.
+ * @throws QueueServiceConfigError; SecretEnvError for a secret's file.
+ */
 export function loadQueueServiceConfig(env: NodeJS.ProcessEnv): QueueServiceConfig {
+  loadSecretFiles(env, QUEUE_SERVICE_SECRETS);
   return {
     ...loadEdgeConfig(env, { variable: 'QUEUE_SERVICE_PORT', fallback: 7202, httpVariable: 'QUEUE_SERVICE_HTTP_PORT', httpFallback: 7212 }),
     defaultCycleSeconds: envNumber(env, 'QUEUE_DEFAULT_HANDLE_SECONDS', 180, 1, 86_400),

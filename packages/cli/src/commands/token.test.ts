@@ -18,6 +18,15 @@ describe('token secret', () => {
     expect(resolveJwtSecret({ SWITCHBOARD_JWT_SECRET: 'from-the-env-0123456789' }, file)).toEqual({ secret: 'from-the-env-0123456789', from: 'env' });
   });
 
+  it('reads a deployment\'s generated secret through SWITCHBOARD_JWT_SECRET_FILE, refusing it beside the value', () => {
+    const generated = join(dir(), 'switchboard-jwt-secret');
+    writeFileSync(generated, 'generated-at-first-start-0123456789');
+    const missing = join(dir(), 'dev-secrets.json');
+    expect(resolveJwtSecret({ SWITCHBOARD_JWT_SECRET_FILE: generated }, missing)).toEqual({ secret: 'generated-at-first-start-0123456789', from: generated });
+    expect(() => resolveJwtSecret({ SWITCHBOARD_JWT_SECRET_FILE: generated, SWITCHBOARD_JWT_SECRET: 'x'.repeat(20) }, missing)).toThrow(TokenError);
+    expect(() => resolveJwtSecret({ SWITCHBOARD_JWT_SECRET_FILE: join(dir(), 'nothing') }, missing)).toThrow(/SWITCHBOARD_JWT_SECRET_FILE=.* cannot be read/);
+  });
+
   it('falls back to the development secret pnpm start saved', () => {
     const file = secretsFile(JSON.stringify({ PHONE_WEBHOOK_SECRET: 'x'.repeat(32), SWITCHBOARD_JWT_SECRET: 'from-the-file-0123456789' }));
     expect(resolveJwtSecret({}, file)).toEqual({ secret: 'from-the-file-0123456789', from: file });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readSecretEnv, SecretEnvError } from '@switchboard/bus';
 import { ALL_TEAMS, DEFAULT_AUDIENCE, DEFAULT_ISSUER, ROLES, signToken, type Role } from '@switchboard/grpc-edge';
 import { devSecretsFile, DevSecretsFileError, readDevSecret } from '../start/dev-secrets.js';
 import { findRepoRoot } from '../start/repo-root.js';
@@ -25,13 +26,21 @@ export interface JwtSecret {
 }
 
 /**
- * The secret the services verify tokens with: `SWITCHBOARD_JWT_SECRET` when set (as `pnpm start`
+ * The secret the services verify tokens with: `SWITCHBOARD_JWT_SECRET` (or the file
+ * `SWITCHBOARD_JWT_SECRET_FILE` names, e.g. a deployment's generated one) when set (as `pnpm start`
  * also prefers it), else the development one `pnpm start` saved in `file`.
- * @throws TokenError when neither has one, or it is too short to sign with.
+ * @throws TokenError when neither has one, it is too short to sign with, or its file cannot be read.
  */
 export function resolveJwtSecret(env: NodeJS.ProcessEnv, file: string): JwtSecret {
-  const fromEnv = env.SWITCHBOARD_JWT_SECRET ?? '';
-  const found = fromEnv !== '' ? { secret: fromEnv, from: 'env' } : (() => {
+  let fromEnv: string;
+  try {
+    fromEnv = readSecretEnv(env, 'SWITCHBOARD_JWT_SECRET') ?? '';
+  } catch (error) {
+    if (error instanceof SecretEnvError) throw new TokenError(error.message);
+    throw error;
+  }
+  const from = env.SWITCHBOARD_JWT_SECRET_FILE ? env.SWITCHBOARD_JWT_SECRET_FILE : 'env';
+  const found = fromEnv !== '' ? { secret: fromEnv, from } : (() => {
     const saved = readDevSecret(file, 'SWITCHBOARD_JWT_SECRET');
     return saved === undefined ? undefined : { secret: saved, from: file };
   })();
