@@ -38,7 +38,14 @@ function readerOf(request: { reader?: OpsReader }): OpsReader {
  */
 export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> {
   // Ids up to 200 characters reach the handlers (which answer 400 beyond), not fastify's bare 404.
-  const app = Fastify({ logger: false, maxParamLength: 300 });
+  const app = Fastify({
+    logger: false, maxParamLength: 300,
+    // A slow or silent client cannot hold a socket: headers within 10 s, the whole request within
+    // 30 s, idle keep-alive sockets closed after 65 s (beyond a load balancer's usual 60 s). No
+    // socket idle timeout: an SSE feed stays open by design (it writes a heartbeat).
+    requestTimeout: 30_000, keepAliveTimeout: 65_000,
+    http: { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
+  });
   const log = deps.logger.child({ component: 'http' });
   const { queries, metrics } = deps;
   app.addHook('onResponse', async (request, reply) => {
