@@ -63,7 +63,32 @@ export class ReplayGuard {
   async admit(stamp: SignedRequestStamp): Promise<void> {
     this.checkTimestamp(stamp.timestampSeconds);
     if (stamp.nonce === '') throw new AuthError('missing', 'signed request has no nonce');
-    const created = await guardKv(this.isConnected, 'replay guard', async () => {
+    if (!(await this.record(stamp))) throw new AuthError('invalid', 'request was already received (replayed nonce)');
+  }
+
+  /**
+   * Admits a signed request whose signature does not cover its body (Mailgun signs timestamp and
+   * token, WeChat plain mode token, timestamp and nonce), once per body: a nonce never seen is
+   * admitted; seen before with the same body, it is the platform's retry of one delivery (after
+   * our 503, a slow answer) and admitted — refusing it could lose what we never stored, and the
+   * platform's message id deduplicates it; seen before with another body, it is a replay with
+   * forged content, refused. The binding is a second entry keyed by nonce and body digest.
+   * @throws AuthError (403) outside the window, or with `reusedMessage` for a nonce reused with
+   * another body; BusUnavailableError when the bucket cannot be written now.
+   */
+  async admitOncePerBody(stamp: SignedRequestStamp, body: string | Uint8Array, reusedMessage: string): Promise<void> {
+    this.checkTimestamp(stamp.timestampSeconds);
+    if (stamp.nonce === '') throw new AuthError('missing', 'signed request has no nonce');
+    const digest = createHash('sha256').update(body).digest('hex');
+    const firstUse = await this.record(stamp);
+    const newBody = await this.record({ source: `${stamp.source}#body`, timestampSeconds: stamp.timestampSeconds, nonce: `${stamp.nonce}\n${digest}` });
+    // A body entry already there on a first use is a concurrent copy of this very request: still ours.
+    if (!firstUse && newBody) throw new AuthError('invalid', reusedMessage);
+  }
+
+  /** Writes the stamp's entry; false when it was there already. */
+  private record(stamp: SignedRequestStamp): Promise<boolean> {
+    return guardKv(this.isConnected, 'replay guard', async () => {
       try {
         await this.kv.create(keyOf(stamp.source, stamp.nonce), String(Math.floor(stamp.timestampSeconds)));
         return true;
@@ -72,7 +97,6 @@ export class ReplayGuard {
         throw error;
       }
     });
-    if (!created) throw new AuthError('invalid', 'request was already received (replayed nonce)');
   }
 
   /**

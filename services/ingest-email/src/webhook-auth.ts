@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AuthError, constantTimeEqual, hmacHex, type ReplayGuard } from '@switchboard/ingest-kit';
 
@@ -58,29 +57,11 @@ export function hasValidMailgunSignature(request: FastifyRequest, signingKey: st
  *   deduplicated by its Message-ID; refusing it would lose a mail we never stored;
  * - the token again with another body: a replay with forged content, refused with 403, so a
  *   replayed signature can never publish a different body.
- * The binding is a second guard entry keyed by token and body digest: when the token is already
- * known, admitting that entry fails exactly when this body was seen with it before.
+ * (ReplayGuard.admitOncePerBody keeps the token's binding to its body.)
  * @throws AuthError (403) for a token reused with another body; BusUnavailableError when the
  * bucket cannot be written now (503: the platform retries).
  */
 export async function admitMailgunToken(guard: ReplayGuard, stamp: MailgunStamp, body: Uint8Array): Promise<void> {
-  const digest = createHash('sha256').update(body).digest('hex');
-  const bodyEntry = { source: `${SOURCE}#body`, timestampSeconds: stamp.timestampSeconds, nonce: `${stamp.token}\n${digest}` };
-  try {
-    await guard.admit({ source: SOURCE, timestampSeconds: stamp.timestampSeconds, nonce: stamp.token });
-  } catch (error) {
-    if (!(error instanceof AuthError)) throw error;
-    // The token was used before: this body is a retry only if it was seen with it.
-    try {
-      await guard.admit(bodyEntry);
-    } catch (again) {
-      if (again instanceof AuthError) return;
-      throw again;
-    }
-    throw new AuthError('invalid', 'X-Mailgun-Token was already used with another body (replayed signature)');
-  }
-  // Already there only when a concurrent copy of this request wrote it first: still ours.
-  await guard.admit(bodyEntry).catch((error: unknown) => {
-    if (!(error instanceof AuthError)) throw error;
-  });
+  await guard.admitOncePerBody({ source: SOURCE, timestampSeconds: stamp.timestampSeconds, nonce: stamp.token }, body,
+    'X-Mailgun-Token was already used with another body (replayed signature)');
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { AuthError, ValidationError, type ReplayGuard } from '@switchboard/ingest-kit';
+import { ValidationError, type ReplayGuard } from '@switchboard/ingest-kit';
 
 /** A verified callback's stamp: who signed it, and the signed timestamp and nonce of its query. */
 export interface CallbackStamp {
@@ -28,31 +27,12 @@ export function checkCallbackTime(guard: Pick<ReplayGuard, 'checkTimestamp'>, ti
  * another body is a replay with new content: plain mode signs only token, timestamp and nonce,
  * so this is the one check that stops someone who saw a signed query from posting messages of
  * their own with it (403). Safe mode and WeCom sign the Encrypt text too, so there a replay can
- * only repeat the same message. The binding is a second guard entry keyed by nonce and body
- * digest: when the nonce is already known, admitting that entry fails exactly when this body
- * was seen with it before.
+ * only repeat the same message (ReplayGuard.admitOncePerBody keeps the binding).
  * @throws AuthError (403) outside the window or for a nonce reused with another body;
  * BusUnavailableError when the guard's bucket cannot be written (503: WeChat retries).
  */
 export async function admitCallback(guard: ReplayGuard, stamp: CallbackStamp, body: string): Promise<void> {
   checkCallbackTime(guard, stamp.timestamp);
-  const timestampSeconds = Number(stamp.timestamp);
-  const digest = createHash('sha256').update(body).digest('hex');
-  const bodyEntry = { source: `${stamp.source}#body`, timestampSeconds, nonce: `${stamp.nonce}\n${digest}` };
-  try {
-    await guard.admit({ source: stamp.source, timestampSeconds, nonce: stamp.nonce });
-  } catch (error) {
-    if (!(error instanceof AuthError)) throw error;
-    try {
-      await guard.admit(bodyEntry);
-    } catch (again) {
-      if (again instanceof AuthError) return;
-      throw again;
-    }
-    throw new AuthError('invalid', 'nonce was already used with another body (replayed signature)');
-  }
-  // Already there only when a concurrent copy of this callback wrote it first: still ours.
-  await guard.admit(bodyEntry).catch((error: unknown) => {
-    if (!(error instanceof AuthError)) throw error;
-  });
+  await guard.admitOncePerBody({ source: stamp.source, timestampSeconds: Number(stamp.timestamp), nonce: stamp.nonce }, body,
+    'nonce was already used with another body (replayed signature)');
 }
