@@ -25,18 +25,7 @@ describe('locked NATS: per-service users and subject permissions', () => {
     return nc;
   };
 
-  /** Whether a core publish by `user` on `subject` reaches a subscriber. */
-  async function delivered(user: LockedUser, subject: string): Promise<boolean> {
-    let got = 0;
-    const sub = admin.subscribe(subject, { callback: () => { got++; } });
-    await admin.flush();
-    const nc = await as(user);
-    nc.publish(subject, new TextEncoder().encode('probe'));
-    await nc.flush();
-    await new Promise((r) => setTimeout(r, 150));
-    sub.unsubscribe();
-    return got > 0;
-  }
+  const delivered = (user: LockedUser, subject: string) => nats.delivers(user, subject);
 
   beforeAll(async () => {
     nats = await startLockedNats();

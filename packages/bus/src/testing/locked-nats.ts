@@ -22,6 +22,12 @@ export interface LockedNats {
   env(user: LockedUser): Record<string, string>;
   /** Connects as `user` through `connectBus`, as the service would (no reconnect loop on refusal). */
   connect(user: LockedUser): Promise<NatsConnection>;
+  /**
+   * Whether a core publish by `user` on `subject` reaches a subscriber with every permission
+   * (`admin`): a message the server refused is one that never arrived. Connections are kept
+   * per user until `stop`.
+   */
+  delivers(user: LockedUser, subject: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -61,10 +67,30 @@ export async function startLockedNats(options: LockedNatsOptions = {}): Promise<
   const env = (user: LockedUser): Record<string, string> => ({
     NATS_URL: url, NATS_USER: user, NATS_PASSWORD: passwords[user], ...(options.tls ? { NATS_TLS_CA: options.tls.caFile } : {}),
   });
+  const connectAs = (user: LockedUser) => connectBus({ url, name: `locked-test ${user}`, env: env(user), extra: { waitOnFirstConnect: false, maxReconnectAttempts: 0 } });
+  const links = new Map<LockedUser, Promise<NatsConnection>>();
+  const linkOf = (user: LockedUser) => {
+    let link = links.get(user);
+    if (!link) links.set(user, link = connectAs(user));
+    return link;
+  };
   return {
     url, names, server, passwords, env,
-    connect: (user) => connectBus({ url, name: `locked-test ${user}`, env: env(user), extra: { waitOnFirstConnect: false, maxReconnectAttempts: 0 } }),
+    connect: connectAs,
+    delivers: async (user, subject) => {
+      const admin = await linkOf('admin');
+      let got = 0;
+      const sub = admin.subscribe(subject, { callback: () => { got++; } });
+      await admin.flush();
+      const nc = await linkOf(user);
+      nc.publish(subject, new TextEncoder().encode('probe'));
+      await nc.flush();
+      await new Promise((r) => setTimeout(r, 150));
+      sub.unsubscribe();
+      return got > 0;
+    },
     stop: async () => {
+      for (const link of links.values()) await (await link).close().catch(() => undefined);
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
