@@ -34,6 +34,9 @@ export { compareContacts, contactSortKey, effectivePriority, poolOpenAt, ringAt,
 export type { ContactOrderKey } from './rules/queue-order.js';
 export { agentOrderKeys } from './rules/agent-order.js';
 export type { AgentOrderInputs } from './rules/agent-order.js';
+// Per-queue business hours and holidays in IANA time zones (time passed in, as everywhere here).
+export { hoursProblems, hoursStatus } from './hours/business-hours.js';
+export type { BusinessHours, HolidayHours, HoursStatus, OpeningWindow, WeeklyHours } from './model/hours.js';
 
 // Erlang C / A calculators, KPIs from the event history, discrete-event simulator.
 export { erlangB } from './erlang/erlang-b.js';
