@@ -63,3 +63,11 @@ export type { SimFigures, SimQueueResult, SimResult, SimStandardErrors } from '.
 export { controlledMean } from './sim/control-variates.js';
 export type { ControlledEstimate } from './sim/control-variates.js';
 export type { ControlledFigures } from './sim/outcome-columns.js';
+
+// Surge mode: the live forecast of each queue's service level, and when it enters and leaves surge.
+export { forecastServiceLevel } from './surge/forecast.js';
+export type { ForecastInput, ServiceLevelForecast } from './surge/forecast.js';
+export { decideSurge, INITIAL_SURGE_STATE, pinSurge, releaseSurgePin } from './surge/decide-surge.js';
+export type { SurgeChange, SurgeDecision, SurgePolicy, SurgeState } from './surge/decide-surge.js';
+export { LiveRates } from './surge/live-rates.js';
+export type { LiveRate, LiveRatesOptions } from './surge/live-rates.js';
