@@ -44,8 +44,8 @@ export function endOf(session: ChatSession, now: number): { reason: EndReason; a
   if (session.callbackRequested) return { reason: 'callback', atMs: now };
   if (session.closed === undefined) return undefined;
   const until = session.closed.offerUntil;
-  if (session.closed.offer !== undefined && until !== undefined && until > now) return { reason: 'offer-expired', atMs: until };
-  return { reason: 'closed', atMs: now };
+  if (session.closed.offer === undefined || until === undefined) return { reason: 'closed', atMs: now };
+  return { reason: 'offer-expired', atMs: Math.max(until, now) };
 }
 
 /** Options of {@link SessionRelay}. */
