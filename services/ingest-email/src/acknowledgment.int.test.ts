@@ -59,6 +59,7 @@ describe('email acknowledgments of rejected and expired contacts through an SMTP
   let sink: SmtpSink;
   let acks: { stop(): Promise<void> } | undefined;
   let targets: ReplyTargets;
+  let targetBucket = '';
   let sequence = 0;
   let ca: TestCa | undefined;
   const logger = createLogger({ service: 'ingest-email-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -68,7 +69,8 @@ describe('email acknowledgments of rejected and expired contacts through an SMTP
     if (options.tls) ca = generateTestCa();
     sink = new SmtpSink(options.tls && ca ? ca.issue('relay.switchboard.test', { ip: ['127.0.0.1'] }) : undefined);
     await sink.start();
-    targets = await ReplyTargets.open(bed.bus.nc, { bucket: `EMAILACK_${bed.scope.id}_${randomBytes(3).toString('hex')}`.toUpperCase() });
+    targetBucket = `EMAILACK_${bed.scope.id}_${randomBytes(3).toString('hex')}`.toUpperCase();
+    targets = await ReplyTargets.open(bed.bus.nc, { bucket: targetBucket });
     app = await startEmailApp(bed, { replyTargets: targets });
     const relay = smtpRelayFromEnv({
       EMAIL_SMTP_RELAY_URL: options.relayUrl?.(sink.port) ?? `smtp://relay-user:relay-pass@127.0.0.1:${sink.port}`,
@@ -85,6 +87,7 @@ describe('email acknowledgments of rejected and expired contacts through an SMTP
     acks = undefined;
     await app.close();
     await closeSmtp(sink.server);
+    await bed.bus.jsm.streams.delete(`KV_${targetBucket}`).catch(() => undefined);
     await bed.close();
     ca?.cleanup();
     ca = undefined;
