@@ -30,9 +30,9 @@ const INGEST_CHANNEL: Readonly<Record<string, string>> = { 'ingest-phone': 'phon
 /** KV buckets and object stores of the ingestion services (their defaults in each service). */
 const INGEST_BUCKETS: Readonly<Record<string, readonly string[]>> = {
   'ingest-phone': ['ingest_replay_nonces'],
-  'ingest-email': ['email_conversations', 'email_message_ids', 'ingest_replay_nonces'],
+  'ingest-email': ['email_conversations', 'email_message_ids', 'email_reply_targets', 'ingest_replay_nonces'],
   'ingest-chat': ['chat_sessions'],
-  'ingest-wechat': ['wechat_conversations', 'wechat_kf_cursors', 'ingest_replay_nonces'],
+  'ingest-wechat': ['wechat_conversations', 'wechat_kf_cursors', 'wechat_kf_replies', 'ingest_replay_nonces'],
   'ingest-grpc': [],
 };
 
