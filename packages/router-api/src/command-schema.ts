@@ -22,7 +22,7 @@ export const agentProfileSchema = z.object({
 
 /** Commands other services may send a domain's router (`<root>.router.<domain>.cmd`). */
 export const commandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('UPSERT_QUEUE'), queue: queueSchema }),
+  z.object({ type: z.literal('UPSERT_QUEUE'), queue: queueSchema, by: id.optional() }),
   z.object({ type: z.literal('SIGN_IN'), agent: agentProfileSchema, by: id.optional() }),
   z.object({ type: z.literal('SIGN_OUT'), agentId: id, by: id.optional() }),
   z.object({ type: z.literal('SET_PRESENCE'), agentId: id, presence: z.enum(['AVAILABLE', 'AWAY']), reason: z.string().max(100).optional(), by: id.optional() }),

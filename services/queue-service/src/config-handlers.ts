@@ -31,7 +31,7 @@ async function save(deps: QueueServiceDeps, principal: Principal, queue: ProtoQu
   const version = await deps.store.bump(domain, config.id, expected, queue.displayName);
   if (version === undefined) throw aborted(`queue "${config.id}" changed meanwhile (version ${previous.version}); read it and retry`);
   try {
-    await callRouter(() => deps.router(domain).command({ type: 'UPSERT_QUEUE', queue: config }, `qs:${domain}:${config.id}:v${version}`));
+    await callRouter(() => deps.router(domain).command({ type: 'UPSERT_QUEUE', queue: config, by: principal.subject }, `qs:${domain}:${config.id}:v${version}`));
   } catch (error) {
     await deps.store.restore(domain, config.id, expected === undefined ? undefined : previous);
     throw error;

@@ -30,7 +30,7 @@ export interface CompletionOutcome {
  * causes carries it, so the record says who did what.
  */
 export type RoutingCommand =
-  | { readonly type: 'UPSERT_QUEUE'; readonly queue: QueueConfig }
+  | { readonly type: 'UPSERT_QUEUE'; readonly queue: QueueConfig; readonly by?: string }
   | { readonly type: 'SIGN_IN'; readonly agent: AgentProfile; readonly by?: string }
   | { readonly type: 'SIGN_OUT'; readonly agentId: string; readonly by?: string }
   | { readonly type: 'SET_PRESENCE'; readonly agentId: string; readonly presence: 'AVAILABLE' | 'AWAY'; readonly reason?: string; readonly by?: string }
