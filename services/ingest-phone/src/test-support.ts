@@ -6,6 +6,8 @@ import { createLogger } from '@switchboard/telemetry';
 import type { IngestTestBed } from '@switchboard/ingest-kit/testing';
 import { ReplayGuard } from '@switchboard/ingest-kit';
 import { buildPhoneApp, type PhoneAppDeps } from './app.js';
+import { PhoneCallStore } from './call-store.js';
+import { NoticeCache } from './notice-cache.js';
 import { signGenericRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './generic-auth.js';
 
 export const AUTH_TOKEN = 'test-twilio-auth-token';
@@ -20,8 +22,12 @@ export async function startPhoneApp(bed: IngestTestBed, overrides: Partial<Phone
   // A replay bucket of the test's own, deleted with the app.
   const bucket = bed.scope.stream('replay');
   const replayGuard = await ReplayGuard.open(bed.bus.nc, { bucket, isConnected: () => bed.bus.isConnected() });
+  const callsBucket = bed.scope.stream('calls');
+  const calls = await PhoneCallStore.open(bed.bus.nc, { bucket: callsBucket, isConnected: () => bed.bus.isConnected() });
   const app = await buildPhoneApp({
     replayGuard,
+    calls,
+    notices: new NoticeCache(),
     logger: createLogger({ service: 'ingest-phone-test', level: 'silent' }),
     publisher: bed.publisher,
     readiness: () => bed.bus.ready(),
@@ -31,7 +37,9 @@ export async function startPhoneApp(bed: IngestTestBed, overrides: Partial<Phone
     rateLimit: false,
     ...overrides,
   });
-  app.addHook('onClose', async () => { await bed.bus.jsm.streams.delete(`KV_${bucket}`).catch(() => undefined); });
+  app.addHook('onClose', async () => {
+    for (const b of [bucket, callsBucket]) await bed.bus.jsm.streams.delete(`KV_${b}`).catch(() => undefined);
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
 }
