@@ -15,7 +15,9 @@ export const PUBLIC_URL = 'https://phone.switchboard.test';
 export const WEBHOOK_SECRET = 'test-phone-webhook-secret';
 
 /** A Twilio-shaped sid: prefix + 32 hex digits. */
-export const sid = (prefix: 'CA' | 'AC') => prefix + randomBytes(16).toString('hex');
+export const sid = (prefix: 'CA' | 'AC' | 'RE') => prefix + randomBytes(16).toString('hex');
+/** One account for tests that post several requests of a call. */
+export const ACCOUNT_SID = sid('AC');
 
 /** Starts the phone app on a free port against the test bed's streams. */
 export async function startPhoneApp(bed: IngestTestBed, overrides: Partial<PhoneAppDeps> = {}): Promise<{ app: FastifyInstance; url: string }> {
