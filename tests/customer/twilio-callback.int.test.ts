@@ -4,7 +4,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { connect, type NatsConnection } from 'nats';
 import twilio from 'twilio';
 import type { Offer, RoutingEvent } from '@switchboard/contracts';
-import { callbackConfirmedText, callbackOfferText, createContactPublisher, createIngestBus, positionText } from '@switchboard/ingest-kit';
+import { callbackConfirmedText, callbackOfferText, createContactPublisher, createIngestBus } from '@switchboard/ingest-kit';
 import { startPhoneIngest, TWILIO_PATHS } from '@switchboard/ingest-phone';
 import { TwilioRestStub } from '@switchboard/ingest-phone/testing';
 import type { RouterClient } from '@switchboard/router-api';
@@ -126,8 +126,7 @@ describe('a Twilio caller keeps their place with a callback', () => {
     expect(says[0]?.['@language']).toBe('en-US');
     expect(textOf(says[0])).toMatch(/^You are number 2 in the queue\. The expected wait is about \d+ minutes?\.$/);
     expect(textOf(says[1])).toBe(callbackOfferText('en', 'press-1'));
-    expect(gather.Pause?.[0]?.['@length']).toBe('60');
-    expect(positionText('en', 2, 60)).toMatch(/number 2/);
+    expect((gather.Pause as Verb[])[0]?.['@length']).toBe('60');
 
     // B presses 1: the callback is confirmed and the call hangs up; then Twilio's status callback says completed.
     const choice = await post(TWILIO_PATHS.callbackChoice, { CallSid: b.sid, AccountSid: ACCOUNT, From: b.from, Digits: '1' });
@@ -139,7 +138,7 @@ describe('a Twilio caller keeps their place with a callback', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await routing('abandoned', idB!)).toEqual([]);
     const live = await router.query({ query: 'contact', contactId: idB! });
-    expect((live['contact'] as { state: string }).state).toBe('QUEUED');
+    expect(live.ok && (live['contact'] as { state: string }).state).toBe('QUEUED');
 
     // An agent signs in: offers come A, B (the callback), C.
     desk = await Desk.open(mesh, 'p1');
@@ -163,7 +162,7 @@ describe('a Twilio caller keeps their place with a callback', () => {
     // B answers: a short line, then the agent's Twilio Client; B and the agent talk, B hangs up: the contact ends.
     const connect = await post(`${TWILIO_PATHS.callbackConnect}?contact=${idB}&agent=p1`, { CallSid: dial.callSid, AccountSid: ACCOUNT, CallStatus: 'in-progress' });
     expect(connect.Say).toHaveLength(1);
-    expect(textOf(connect.Dial?.[0]?.Client?.[0] as Verb)).toBe('p1');
+    expect(textOf((connect.Dial?.[0]?.Client as Verb[])[0])).toBe('p1');
     await post(`${TWILIO_PATHS.callbackStatus}?contact=${idB}&attempt=1`, { CallSid: dial.callSid, AccountSid: ACCOUNT, CallStatus: 'completed', CallDuration: '95' });
     await until('B completed', async () => ((await routing('completed', idB!)).length === 1 ? true : undefined));
 

@@ -71,13 +71,14 @@ async function dial(deps: PhoneFollowerDeps, event: RoutingEvent, log: PhoneFoll
     log.info({ contactId, agentId, attempt, callSid }, 'callback dialled');
   } catch (error) {
     const permanent = isPermanentTwilioError(error) || (error instanceof PlatformWebhookError && error.permanent);
+    let retry = error;
     try {
       if (permanent) return await failed((error as Error).message);
     } catch (reportError) {
-      error = reportError;
+      retry = reportError;
     }
     // May pass (or its report could not be published): the claim is given back and the batch comes again.
     await deps.calls.releaseDial(contactId, attempt).catch((releaseError: unknown) => log.warn({ err: releaseError, contactId }, 'dial claim not released'));
-    throw error;
+    throw retry;
   }
 }

@@ -52,7 +52,7 @@ describe('the Twilio wait flow and the exceptions a caller hears', () => {
   });
 
   const arrive = async (language = 'en', from = '+14155550100') => {
-    const params = { ...voiceParams(), From: from };
+    const params: Record<string, string> = { ...voiceParams(), From: from };
     await twiml(await postTwilio(url, `${TWILIO_PATHS.voice}${language ? `?language=${language}` : ''}`, params));
     return { params, contactId: callContactId(bed.scope.domain, params.CallSid!) };
   };
