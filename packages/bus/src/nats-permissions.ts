@@ -103,9 +103,11 @@ function permissionsOf(service: BusService, names: BusNames): NatsPermissions {
   const contactSubjects = channel ? `${root}.contacts.*.${channel}` : `${root}.contacts.>`;
   // Each channel hears the notices for its own customers (email customers get no position notices).
   const notices = channel === undefined ? (service === 'ingest-all' ? [`${root}.customer.>`] : []) : channel === 'email' ? [] : [`${root}.customer.*.${channel}`];
+  // ingest-chat relays a session's system frames to the replica holding its socket (`chatSessionSubject`).
+  const chatRelay = service === 'ingest-chat' || service === 'ingest-all' ? [`${root}.chat.*.*`] : [];
   return {
-    publish: [contactSubjects, deadLetter, ...JS_COMMON, ...streams, ...readStream(routing), ...buckets.flatMap(kvBucket)],
-    subscribe: [...notices, ...inbox],
+    publish: [contactSubjects, deadLetter, ...chatRelay, ...JS_COMMON, ...streams, ...readStream(routing), ...buckets.flatMap(kvBucket)],
+    subscribe: [...notices, ...chatRelay, ...inbox],
   };
 }
 
