@@ -230,6 +230,8 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       },
       twilioRow('/twilio/voice'),
       twilioRow('/twilio/status'),
+      // The wait flow and callback legs: signed like every Twilio webhook (twilio-wait-routes.ts, twilio-callback-routes.ts).
+      ...['/twilio/wait', '/twilio/callback-choice', '/twilio/queue-left', '/twilio/voicemail', '/twilio/callback-connect', '/twilio/callback-status'].map(twilioRow),
       mailgunRow('/v1/inbound-email', 'From: a@example.net\r\nSubject: hi\r\nMessage-ID: <security@x>\r\n\r\nx\r\n', 'message/rfc822'),
       mailgunRow('/v1/conversations/close', JSON.stringify({ conversationId: 'security' }), 'application/json'),
       {

@@ -29,7 +29,7 @@ const INGEST_CHANNEL: Readonly<Record<string, string>> = { 'ingest-phone': 'phon
 
 /** KV buckets and object stores of the ingestion services (their defaults in each service). */
 const INGEST_BUCKETS: Readonly<Record<string, readonly string[]>> = {
-  'ingest-phone': ['ingest_replay_nonces'],
+  'ingest-phone': ['ingest_replay_nonces', 'phone_calls'],
   'ingest-email': ['email_conversations', 'email_message_ids', 'email_reply_targets', 'ingest_replay_nonces'],
   'ingest-chat': ['chat_sessions'],
   'ingest-wechat': ['wechat_conversations', 'wechat_kf_cursors', 'wechat_kf_replies', 'ingest_replay_nonces'],

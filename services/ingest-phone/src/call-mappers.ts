@@ -78,14 +78,63 @@ export function genericCallToContact(call: GenericCall, domain: string, now: Dat
   });
 }
 
-/** A later event (`abandoned`, `ended`) of a call from the generic webhook. */
+/** A later event of a call from the generic webhook (`abandoned`, `ended`, `callback_requested`, `callback_failed`). */
 export function genericCallToUpdate(call: GenericCall, domain: string, now: Date): ContactUpdate {
+  const contactId = call.contactId ?? callContactId(domain, call.callId);
+  const platform = attrs({ platform: call.platform });
+  if (call.event === 'callback_requested') return callbackRequestedUpdate(domain, contactId, call.callbackNumber ?? '', call.callId, now, platform);
+  if (call.event === 'callback_failed') return callbackFailedUpdate(domain, contactId, call.reason ?? 'failed', call.callId, now, platform);
   return ContactUpdate.fromPartial({
-    contactId: callContactId(domain, call.callId),
+    contactId,
     domain,
     channel: Channel.CHANNEL_PHONE,
     kind: call.event === 'abandoned' ? ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED : ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED,
     occurredAt: now,
-    attributes: attrs({ platform: call.platform }),
+    attributes: platform,
+  });
+}
+
+/**
+ * The caller asked to be called back on `number` (E.164). `messageId` (the call id) names the
+ * request, so the router's command id is the same for a resend and distinct per call.
+ */
+export function callbackRequestedUpdate(domain: string, contactId: string, number: string, messageId: string, now: Date, attributes: Attribute[] = []): ContactUpdate {
+  return ContactUpdate.fromPartial({
+    contactId, domain, channel: Channel.CHANNEL_PHONE, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_REQUESTED,
+    occurredAt: now, callbackNumber: number, messageId, attributes,
+  });
+}
+
+/**
+ * A callback dial did not reach the customer (`no-answer`, `busy`, `failed`, `canceled`).
+ * Published on the phone channel whatever the contact's own (phone dials every callback);
+ * `messageId` (the outbound call's id, or the attempt) keeps each attempt's failure distinct.
+ */
+export function callbackFailedUpdate(domain: string, contactId: string, reason: string, messageId: string, now: Date, attributes: Attribute[] = []): ContactUpdate {
+  return ContactUpdate.fromPartial({
+    contactId, domain, channel: Channel.CHANNEL_PHONE, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED,
+    occurredAt: now, reason, messageId, attributes,
+  });
+}
+
+/** The callback leg the customer answered is over: the contact's conversation ended on the phone. */
+export function callbackEndedUpdate(domain: string, contactId: string, now: Date, callSid: string, duration: string | undefined): ContactUpdate {
+  return ContactUpdate.fromPartial({
+    contactId, domain, channel: Channel.CHANNEL_PHONE, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED, occurredAt: now,
+    attributes: attrs({ 'twilio.callbackCallSid': callSid, 'twilio.callDuration': duration, platform: 'twilio' }),
+  });
+}
+
+/**
+ * The voicemail a caller left after an exception, recorded on CONTACTS as a MESSAGE of the
+ * (ended) contact with the recording in its attributes: the system of record keeps it beside the
+ * call, whoever listens to voicemails finds it by contact id, and the router changes nothing
+ * (a message of a contact that is gone).
+ */
+export function voicemailUpdate(domain: string, contactId: string, recording: { sid: string; url: string; durationSeconds: number }, now: Date): ContactUpdate {
+  return ContactUpdate.fromPartial({
+    contactId, domain, channel: Channel.CHANNEL_PHONE, kind: ContactUpdateKind.CONTACT_UPDATE_KIND_MESSAGE, occurredAt: now,
+    messageId: recording.sid, summary: 'voicemail',
+    attributes: attrs({ 'voicemail.recordingSid': recording.sid, 'voicemail.recordingUrl': recording.url, 'voicemail.durationSeconds': String(recording.durationSeconds), platform: 'twilio' }),
   });
 }

@@ -1,5 +1,9 @@
-import type { ContactPublisher, HttpTimeouts, RateLimitOptions, ReplayGuard, TrustProxy } from '@switchboard/ingest-kit';
+import type { ContactPublisher, CustomerLanguage, HttpTimeouts, RateLimitOptions, ReplayGuard, TrustProxy } from '@switchboard/ingest-kit';
 import type { Logger } from '@switchboard/telemetry';
+import type { PhoneCallStore } from './call-store.js';
+import type { NoticeCache } from './notice-cache.js';
+import type { PlatformWebhook } from './platform-webhook.js';
+import type { TwilioCalls } from './twilio-rest.js';
 
 /** Twilio settings; without them the Twilio routes are not mounted. */
 export interface TwilioSettings {
@@ -7,8 +11,19 @@ export interface TwilioSettings {
   readonly authToken: string;
   /** `PUBLIC_URL`: scheme, host and optional port Twilio calls, e.g. `https://phone.example.com`. */
   readonly publicUrl: string;
-  /** `TWILIO_WAIT_URL`: TwiML Twilio plays while the caller waits (its default music without). */
+  /**
+   * `TWILIO_WAIT_URL`: an operator's own wait TwiML instead of `<PUBLIC_URL>/twilio/wait` (the
+   * caller then hears neither position nor callback offer).
+   */
   readonly waitUrl?: string;
+  /** `TWILIO_HOLD_MUSIC_URL`: played in each wait round; without it, a pause. */
+  readonly holdMusicUrl?: string;
+  /** `TWILIO_WAIT_PAUSE_SECONDS` (default 60, the announcers' default cadence): the pause of a wait round without music. */
+  readonly pauseSeconds?: number;
+  /** The REST client (`TWILIO_ACCOUNT_SID`); without it exceptions reach callers only through the wait URL and nothing is dialled. */
+  readonly rest?: TwilioCalls;
+  /** `TWILIO_CALLER_ID`: the E.164 number (one of the account's) callbacks are dialled from. */
+  readonly callerId?: string;
 }
 
 /** Everything the phone app needs, injected so tests build it against their own NATS. */
@@ -21,6 +36,14 @@ export interface PhoneAppDeps {
   /** `PHONE_WEBHOOK_SECRET`: without it `POST /v1/contacts` is not mounted. */
   readonly webhookSecret?: string;
   readonly twilio?: TwilioSettings;
+  /** Every call's number, language and state, shared by the replicas (JetStream KV `phone_calls`). */
+  readonly calls: PhoneCallStore;
+  /** The newest position notice per waiting contact, this replica's own copy. */
+  readonly notices: NoticeCache;
+  /** `PHONE_DEFAULT_LANGUAGE` (default zh): what callers without a language hear. */
+  readonly defaultLanguage?: CustomerLanguage;
+  /** `PHONE_PLATFORM_WEBHOOK_URL`: where the generic platform hears dial requests, positions and exceptions. */
+  readonly platform?: PlatformWebhook;
   /** Clock for `receivedAt`; tests pin it. */
   readonly now?: () => Date;
   readonly bodyLimitBytes?: number;

@@ -6,6 +6,8 @@ import { createLogger } from '@switchboard/telemetry';
 import type { IngestTestBed } from '@switchboard/ingest-kit/testing';
 import { ReplayGuard } from '@switchboard/ingest-kit';
 import { buildPhoneApp, type PhoneAppDeps } from './app.js';
+import { PhoneCallStore } from './call-store.js';
+import { NoticeCache } from './notice-cache.js';
 import { signGenericRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './generic-auth.js';
 
 export const AUTH_TOKEN = 'test-twilio-auth-token';
@@ -13,15 +15,21 @@ export const PUBLIC_URL = 'https://phone.switchboard.test';
 export const WEBHOOK_SECRET = 'test-phone-webhook-secret';
 
 /** A Twilio-shaped sid: prefix + 32 hex digits. */
-export const sid = (prefix: 'CA' | 'AC') => prefix + randomBytes(16).toString('hex');
+export const sid = (prefix: 'CA' | 'AC' | 'RE') => prefix + randomBytes(16).toString('hex');
+/** One account for tests that post several requests of a call. */
+export const ACCOUNT_SID = sid('AC');
 
 /** Starts the phone app on a free port against the test bed's streams. */
 export async function startPhoneApp(bed: IngestTestBed, overrides: Partial<PhoneAppDeps> = {}): Promise<{ app: FastifyInstance; url: string }> {
   // A replay bucket of the test's own, deleted with the app.
   const bucket = bed.scope.stream('replay');
   const replayGuard = await ReplayGuard.open(bed.bus.nc, { bucket, isConnected: () => bed.bus.isConnected() });
+  const callsBucket = bed.scope.stream('calls');
+  const calls = await PhoneCallStore.open(bed.bus.nc, { bucket: callsBucket, isConnected: () => bed.bus.isConnected() });
   const app = await buildPhoneApp({
     replayGuard,
+    calls,
+    notices: new NoticeCache(),
     logger: createLogger({ service: 'ingest-phone-test', level: 'silent' }),
     publisher: bed.publisher,
     readiness: () => bed.bus.ready(),
@@ -31,7 +39,9 @@ export async function startPhoneApp(bed: IngestTestBed, overrides: Partial<Phone
     rateLimit: false,
     ...overrides,
   });
-  app.addHook('onClose', async () => { await bed.bus.jsm.streams.delete(`KV_${bucket}`).catch(() => undefined); });
+  app.addHook('onClose', async () => {
+    for (const b of [bucket, callsBucket]) await bed.bus.jsm.streams.delete(`KV_${b}`).catch(() => undefined);
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
 }

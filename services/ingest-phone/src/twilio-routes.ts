@@ -1,11 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuthError, BODY_FIELD, parseOrThrow, ValidationError, withReceiveSpan, type FormBody, type SignedRequestStamp } from '@switchboard/ingest-kit';
-import { twilioCallToContact, twilioStatusToUpdate } from './call-mappers.js';
+import { customerLanguage, sayLanguage } from '@switchboard/ingest-kit';
+import { callContactId, twilioCallToContact, twilioStatusToUpdate } from './call-mappers.js';
 import { TERMINAL_CALL_STATUSES, twilioStatusSchema, twilioVoiceSchema, voiceQuerySchema } from './call-schemas.js';
 import type { PhoneAppDeps, TwilioSettings } from './deps.js';
 import { rememberQuietly } from './generic-routes.js';
 import { isValidTwilioSignature } from './twilio-signature.js';
 import { EMPTY_TWIML, holdInQueueTwiml } from './twiml.js';
+import { pleaseHoldText } from './phone-words.js';
+import { TWILIO_PATHS } from './twilio-paths.js';
+import { registerTwilioCallbackRoutes } from './twilio-callback-routes.js';
+import { registerTwilioWaitRoutes } from './twilio-wait-routes.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_CALL_STATUSES);
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -62,31 +67,60 @@ function signedPairs(text: string): Record<string, string | string[]> {
   return out;
 }
 
-function formParams(request: FastifyRequest): FormBody {
+/** The verified form of a Twilio request (400 when it is not a form). */
+export function formParams(request: FastifyRequest): FormBody {
   if (!isForm(request) || typeof request.body !== 'object' || request.body === null) {
     throw new ValidationError(BODY_FIELD, 'form_encoded', 'body must be application/x-www-form-urlencoded');
   }
   return request.body as FormBody;
 }
 
-/** `POST /twilio/voice` (new call → contact, answer hold TwiML) and `POST /twilio/status`. */
+/** What every Twilio route shares: the verification config, the replay memory, the clock and the log. */
+export interface TwilioRouteKit {
+  readonly config: { verifyRawBody: (request: FastifyRequest, raw: Buffer) => void };
+  /** Whether this exact signed request was handled before (Twilio resending it): answer, change nothing. */
+  readonly resent: (request: FastifyRequest) => Promise<boolean>;
+  /** Remembers a handled request once its effect is on the bus. */
+  readonly handled: (request: FastifyRequest) => Promise<void>;
+  readonly now: () => Date;
+  readonly log: PhoneAppDeps['logger'];
+  /** `<PUBLIC_URL>` without a trailing slash: the base of every URL we give Twilio. */
+  readonly base: string;
+  /** The wait URL the calls' Enqueue polls. */
+  readonly waitUrl: string;
+}
+
+/**
+ * `POST /twilio/voice` (new call → contact, answer hold TwiML), `POST /twilio/status`, and the
+ * wait flow and callback legs (twilio-wait-routes.ts, twilio-callback-routes.ts).
+ */
 export function registerTwilioRoutes(app: FastifyInstance, deps: PhoneAppDeps, twilio: TwilioSettings): void {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'twilio' });
   const guard = deps.replayGuard;
-  const config = { verifyRawBody: (request: FastifyRequest, raw: Buffer) => verifyTwilio(request, raw, twilio, () => guard.now()) };
-  const resent = async (request: FastifyRequest) => request.twilioStamp !== undefined && guard.wasHandled(request.twilioStamp);
-  const handled = async (request: FastifyRequest) => { if (request.twilioStamp) await rememberQuietly(guard, request.twilioStamp, log); };
+  const base = twilio.publicUrl.replace(/\/+$/, '');
+  const kit: TwilioRouteKit = {
+    config: { verifyRawBody: (request: FastifyRequest, raw: Buffer) => verifyTwilio(request, raw, twilio, () => guard.now()) },
+    resent: async (request) => request.twilioStamp !== undefined && guard.wasHandled(request.twilioStamp),
+    handled: async (request) => { if (request.twilioStamp) await rememberQuietly(guard, request.twilioStamp, log); },
+    now, log, base,
+    waitUrl: twilio.waitUrl ?? `${base}${TWILIO_PATHS.wait}`,
+  };
+  const { config, resent, handled } = kit;
+  const defaultLanguage = deps.defaultLanguage ?? 'zh';
 
   app.post('/twilio/voice', { config }, (request, reply) => withReceiveSpan('phone', 'twilio.voice', {}, async () => {
     const call = parseOrThrow(twilioVoiceSchema, formParams(request));
     const hints = parseOrThrow(voiceQuerySchema, request.query);
-    const hold = { queueName: `sb-${deps.domain}`, ...(twilio.waitUrl ? { waitUrl: twilio.waitUrl } : {}) };
+    const language = customerLanguage(hints.language, defaultLanguage);
+    const hold = { queueName: `sb-${deps.domain}`, waitUrl: kit.waitUrl, leftUrl: `${base}${TWILIO_PATHS.queueLeft}`, greeting: pleaseHoldText(language), language: sayLanguage(language) };
     if (await resent(request)) {
       log.info({ duplicate: true }, 'call webhook resent');
       return reply.type('text/xml').send(holdInQueueTwiml(hold));
     }
     const contact = twilioCallToContact(call, hints, deps.domain, now());
+    // Remembered before the contact is published: every routing event about it finds the call.
+    await deps.calls.remember(contact.id, { callId: call.CallSid, platform: 'twilio', from: call.From ?? '', language: hints.language ?? '', receivedAt: now().getTime() });
     // Twilio retries the same CallSid; JetStream's dedup window keeps one contact.
     const published = await deps.publisher.publishContact(contact, call.CallSid);
     await handled(request);
@@ -97,11 +131,22 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: PhoneAppDeps, t
   app.post('/twilio/status', { config }, (request, reply) => withReceiveSpan('phone', 'twilio.status', {}, async () => {
     const status = parseOrThrow(twilioStatusSchema, formParams(request));
     if (TERMINAL.has(status.CallStatus) && !(await resent(request))) {
-      const update = twilioStatusToUpdate(status, deps.domain, now());
-      const published = await deps.publisher.publishContactUpdate(update, `${status.CallSid}:${status.CallStatus}`);
+      const contactId = callContactId(deps.domain, status.CallSid);
+      deps.notices.delete(contactId);
+      const call = await deps.calls.update(contactId, (c) => (c.ended ? c : { ...c, ended: true }));
+      if (call?.callbackRequested) {
+        // The caller hung up after choosing a callback: not an abandonment (the contact waits on).
+        log.info({ contactId, callStatus: status.CallStatus }, 'caller hung up awaiting a callback');
+      } else {
+        const update = twilioStatusToUpdate(status, deps.domain, now());
+        const published = await deps.publisher.publishContactUpdate(update, `${status.CallSid}:${status.CallStatus}`);
+        log.info({ contactId, callStatus: status.CallStatus, duplicate: published.duplicate }, 'call ended');
+      }
       await handled(request);
-      log.info({ contactId: update.contactId, callStatus: status.CallStatus, duplicate: published.duplicate }, 'call ended');
     }
     return reply.type('text/xml').send(EMPTY_TWIML);
   }));
+
+  registerTwilioWaitRoutes(app, deps, twilio, kit);
+  registerTwilioCallbackRoutes(app, deps, kit);
 }

@@ -25,7 +25,8 @@ describe('Twilio webhooks on real JetStream', () => {
     const response = await postTwilio(url, '/twilio/voice?intent=billing&language=en', params, signature);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
-    expect(await response.text()).toMatch(/<Response><Say>.*<\/Say><Enqueue>sb-.*<\/Enqueue><\/Response>$/);
+    // The greeting in the caller's language, then the queue, whose wait URL is this service's own.
+    expect(await response.text()).toMatch(/<Response><Say language="en-US">.*<\/Say><Enqueue action="https:\/\/phone\.switchboard\.test\/twilio\/queue-left" method="POST" waitUrl="https:\/\/phone\.switchboard\.test\/twilio\/wait" waitUrlMethod="POST">sb-.*<\/Enqueue><\/Response>$/);
     const [stored] = await bed.records();
     expect(stored?.subject).toBe(`${bed.names.subjectRoot}.contacts.${bed.scope.domain}.phone`);
     expect(stored?.msgId).toBe(`${bed.scope.domain}/phone/${params.CallSid}`);
@@ -63,7 +64,7 @@ describe('Twilio webhooks on real JetStream', () => {
       answers.push(await response.text());
     }
     expect(new Set(answers).size).toBe(1);
-    expect(answers[0]).toMatch(/<Enqueue>/);
+    expect(answers[0]).toMatch(/<Enqueue [^>]*>sb-/);
     expect(await bed.messageCount()).toBe(1);
   });
 
