@@ -202,3 +202,54 @@ describe('checkpoint image', () => {
     expect(restored.queueMode('q1')).toMatchObject({ open: true, nextChangeMs: Date.parse('2026-12-07T18:00:00+08:00'), surge: { active: true, pinned: true } });
   });
 });
+
+// Counterexamples the property tests (engine.property.test.ts) shrank to, kept as plain tests.
+describe('found by the properties', () => {
+  /** 10:00–10:03 and 10:06–10:10 every day, Shanghai time. */
+  const SHORT: BusinessHours = { ...DAYTIME, weekly: DAYTIME.weekly.map((d) => ({ ...d, windows: [{ open: '10:00', close: '10:03' }, { open: '10:06', close: '10:10' }] })) };
+  /** Opens at 10:01 (closed at 10:00). */
+  const LATER: BusinessHours = { ...DAYTIME, weekly: DAYTIME.weekly.map((d) => ({ ...d, windows: [{ open: '10:01', close: '10:04' }] })) };
+
+  it('a wait overflow does not send a contact into a queue that has closed: it stays and is served where it is', () => {
+    const h = harness([
+      queueConfig('sales', { hours: SHORT, closedAction: { kind: 'OVERFLOW', targetQueueId: 'gen' } }),
+      queueConfig('after', { hours: LATER, overflow: { targetQueueId: 'sales', afterSeconds: 60 } }),
+      queueConfig('gen'),
+    ]);
+    h.advance(120_000); // 10:02: after is open
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'after', h.now) });
+    h.advance(60_000); // 10:03: sales closes as c0's overflow falls due
+    expect(h.ofType('ContactOverflowed')).toEqual([]);
+    expect(h.engine.contact('c0')).toMatchObject({ queueId: 'after', state: 'QUEUED' });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['after']) });
+    expect(h.engine.contact('c0')?.state).toBe('OFFERED');
+  });
+
+  it('a contact transferred to a closed queue gets its closed action (a callback is held until it opens)', () => {
+    const h = harness([queueConfig('gen'), queueConfig('after', { hours: LATER, closedAction: { kind: 'MESSAGE' } })]);
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'gen', h.now) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'gen', h.now) });
+    h.apply({ type: 'REQUEST_CALLBACK', contactId: 'c1', number: '+8613800138000' });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['after']) });
+    h.apply({ type: 'TRANSFER', contactId: 'c0', target: { kind: 'queue', queueId: 'after' } });
+    h.apply({ type: 'TRANSFER', contactId: 'c1', target: { kind: 'queue', queueId: 'after' } });
+    expect(h.ofType('ContactExpired')).toMatchObject([{ contactId: 'c0', queueId: 'after', reason: 'CLOSED', action: { kind: 'MESSAGE' } }]);
+    expect(h.engine.contact('c1')).toMatchObject({ queueId: 'after', state: 'QUEUED', held: { reason: 'QUEUE_CLOSED' } });
+    expect(h.ofType('ContactOffered')).toEqual([]);
+    h.advance(60_000); // 10:01: opens
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'OFFERED', agentId: 'a1' });
+  });
+
+  it('an offer refused after its queue closed is not offered again from the closed queue', () => {
+    const h = harness([queueConfig('q1', { hours: SHORT, closedAction: { kind: 'MESSAGE' }, offerTimeoutSeconds: 600 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'q1', h.now) });
+    h.advance(180_000); // 10:03: closed, the offer still ringing
+    const offer = h.lastOffer('c0')!;
+    h.apply({ type: 'DECLINE', contactId: 'c0', agentId: offer.agentId, offerToken: offer.offerToken, reason: 'busy' });
+    expect(h.ofType('ContactOffered')).toHaveLength(1);
+    expect(h.ofType('ContactExpired')).toMatchObject([{ contactId: 'c0', reason: 'CLOSED' }]);
+  });
+
+});

@@ -89,10 +89,17 @@ function waitingOf(s: EngineState, q: QueueRec): ContactRec[] {
  * An OVERFLOW action sends them to its open target instead, keeping their age.
  */
 function closeOut(s: EngineState, q: QueueRec): void {
-  for (const c of waitingOf(s, q)) {
-    if (c.callback !== undefined) hold(s, c, 'QUEUE_CLOSED');
-    else leaveClosed(s, q, c);
-  }
+  for (const c of waitingOf(s, q)) closedOut(s, q, c);
+}
+
+/**
+ * What a closed queue does with a contact waiting (or just put) in it, as closing does: a
+ * callback is held until it opens (one already held for its retry keeps that hold, whose end
+ * moves it to the closed hold); any other contact leaves with the closed action.
+ */
+export function closedOut(s: EngineState, q: QueueRec, c: ContactRec): void {
+  if (c.callback === undefined) leaveClosed(s, q, c);
+  else if (c.hold === undefined) hold(s, c, 'QUEUE_CLOSED');
 }
 
 /** Hands `c` (QUEUED in the closed queue `q`) to the overflow target, or expires it with the closed action. */
