@@ -252,4 +252,27 @@ describe('found by the properties', () => {
     expect(h.ofType('ContactExpired')).toMatchObject([{ contactId: 'c0', reason: 'CLOSED' }]);
   });
 
+  it('a caller back in a surging queue after a missed offer is offered a callback', () => {
+    const h = harness([queueConfig('gen', { stickyAgentWaitSeconds: 15, offerTimeoutSeconds: 8, surge: { auto: true, callbackOfferAfterSeconds: 0, deferEmailBelowPriority: 1, horizonSeconds: 900 } })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a0', ['gen']) });
+    h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'FORECAST', reason: 'forecast' });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'gen', h.now) });
+    expect(h.engine.contact('c0')?.state).toBe('OFFERED');
+    h.advance(8_000); // RONA: back at its place, a0 passed over for a while
+    expect(h.engine.contact('c0')).toMatchObject({ state: 'QUEUED', callbackOffered: true });
+    expect(h.ofType('CallbackOffered').map((e) => e.contactId)).toEqual(['c0']);
+  });
+
+  it('an email declined back into a surging queue is deferred, not offered again', () => {
+    const h = harness([queueConfig('gen', { surge: { auto: true, callbackOfferAfterSeconds: 0, deferEmailBelowPriority: 3, horizonSeconds: 900 } })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a0', ['gen']) });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['gen']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('m0', 'gen', h.now, { channel: 'email' }) });
+    h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'SUPERVISOR', reason: 'recall' });
+    const offer = h.lastOffer('m0')!;
+    h.apply({ type: 'DECLINE', contactId: 'm0', agentId: offer.agentId, offerToken: offer.offerToken, reason: 'later' });
+    expect(h.engine.contact('m0')).toMatchObject({ state: 'QUEUED', held: { reason: 'SURGE_DEFERRED' } });
+    expect(h.ofType('ContactOffered')).toHaveLength(1);
+  });
+
 });

@@ -135,6 +135,8 @@ export function advance(s: EngineState, c: ContactRec, trigger: DecisionTrigger)
     if (s.contacts.get(c.id) === c && c.state === ContactState.QUEUED && c.queueId === config.id) closedOut(s, q, c);
     return;
   }
+  // Back in a surging queue (a refused offer, a retry, a reconnection): surge rules apply again.
+  if (q.surge.active && applySurge(s, c, q)) return;
   const ring = Math.max(c.ring, ringAt(config, waitMs), q.surge.active ? config.rings.length : 0);
   const poolOpen = c.poolOpen || poolOpenAt(config, waitMs);
   if (c.group === undefined) c.group = groupFor(s, q, c);
