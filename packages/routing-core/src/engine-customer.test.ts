@@ -275,4 +275,11 @@ describe('found by the properties', () => {
     expect(h.ofType('ContactOffered')).toHaveLength(1);
   });
 
+  it('the forecast does not switch on surge for a queue whose policy is not auto', () => {
+    const h = harness([queueConfig('gen')]);
+    expect(h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'FORECAST', reason: 'forecast' }).outcome.kind).toBe('stale');
+    expect(h.engine.queueMode('gen')?.surge.active).toBe(false);
+    h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'SUPERVISOR', release: true, reason: 'hand back', by: 'sup-1' });
+    expect(h.apply({ type: 'SET_SURGE', queueId: 'gen', active: false, source: 'FORECAST', reason: 'fine' }).outcome.kind).toBe('stale');
+  });
 });
