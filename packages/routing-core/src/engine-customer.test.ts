@@ -282,4 +282,16 @@ describe('found by the properties', () => {
     h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'SUPERVISOR', release: true, reason: 'hand back', by: 'sup-1' });
     expect(h.apply({ type: 'SET_SURGE', queueId: 'gen', active: false, source: 'FORECAST', reason: 'fine' }).outcome.kind).toBe('stale');
   });
+
+  it('an agent freed after closing time takes nothing from the closed queue, even before its QUEUE_HOURS timer is handed back', () => {
+    const h = harness([queueConfig('q1', { hours: SHORT })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'q1', h.now) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.apply({ type: 'ACCEPT', contactId: 'c0', agentId: 'a1', offerToken: h.lastOffer('c0')!.offerToken });
+    // 10:04 on the engine's clock; the timer due at 10:03 is late and still to come.
+    const r = h.engine.apply({ type: 'COMPLETE', contactId: 'c0', agentId: 'a1', disposition: 'ok' }, h.now + 240_000);
+    expect(r.events.map((e) => e.type)).toEqual(['ContactCompleted', 'WrapUpEnded']);
+    expect(h.engine.contact('c1')?.state).toBe('QUEUED');
+  });
 });

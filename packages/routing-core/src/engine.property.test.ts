@@ -141,7 +141,7 @@ const customerStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('callbackFailed' as const), k: fc.nat(9), any: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('surge' as const), q: fc.nat(3), active: fc.boolean(), supervisor: fc.boolean(), release: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('hours' as const), q: fc.nat(3), w: fc.nat(2), h: fc.nat(2), emergency: fc.boolean(), none: fc.boolean(), surge: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('late' as const), k: fc.nat(20), ms: fc.integer({ min: 1, max: 120_000 }) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('late' as const), k: fc.nat(20), ms: fc.integer({ min: 1, max: 120_000 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('early' as const), k: fc.nat(20) }) },
 );
 

@@ -70,6 +70,15 @@ export function isOpen(s: EngineState, q: QueueRec): boolean {
   return q.hours.open;
 }
 
+/**
+ * Whether the queue is open now, without acting on a transition that is due (for decisions made
+ * while iterating indexes: an agent pulling work). A due transition is judged by the config
+ * alone; its timer (or the next isOpen) acts on it.
+ */
+export function openNow(s: EngineState, q: QueueRec): boolean {
+  return q.hours.nextChangeMs !== undefined && s.now >= q.hours.nextChangeMs ? openingOf(q.config, s.now).open : q.hours.open;
+}
+
 /** The action of `kind` configured on a queue, or the plain message. */
 export function actionOf(config: QueueConfig, kind: 'closed' | 'expired' | 'full'): CustomerAction {
   const action = kind === 'closed' ? config.closedAction : kind === 'expired' ? config.expiredAction : config.fullAction;
