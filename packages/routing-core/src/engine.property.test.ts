@@ -77,6 +77,8 @@ const customerQueues = (strategy: SelectionStrategy): QueueConfig[] => [
   }),
   queueConfig('gen', { strategy: 'LEAST_OCCUPIED', stickyAgentWaitSeconds: 15, maxWaitSeconds: 240, offerTimeoutSeconds: 8 }),
 ];
+/** Runs of the customer properties: a few seconds in CI; raise (thousands) to run them hard locally. */
+const CUSTOMER_RUNS = 50;
 const CUSTOMER_QUEUE_IDS = ['vip', 'sales', 'after', 'gen'] as const;
 const CUSTOMER_AGENTS: AgentProfile[] = [
   agentProfile('a0', ['sales', 'gen', 'vip', 'after'], { team: 'gold', skills: { billing: 5 }, languages: ['en', 'zh'], capacity: { phone: 1, chat: 2, email: 2 } }),
@@ -379,7 +381,7 @@ describe('routing engine properties (random command sequences)', () => {
         run.late.clear();
         run.advance(30 * 60_000);
       }),
-      { numRuns: Number(process.env['PROP_RUNS'] ?? 150), ...(process.env['PROP_SEED'] === undefined ? {} : { seed: Number(process.env['PROP_SEED']) }) },
+      { numRuns: CUSTOMER_RUNS },
     );
   });
 
@@ -389,7 +391,7 @@ describe('routing engine properties (random command sequences)', () => {
         const run = customerRun(strategy, signedIn);
         checkRestore(run, steps, cut);
       }),
-      { numRuns: Number(process.env['PROP_RUNS'] ?? 100) },
+      { numRuns: Math.ceil(CUSTOMER_RUNS * 0.6) },
     );
   });
 
