@@ -221,5 +221,95 @@ describe('callbacks in the KPIs', () => {
     for (const e of h.events) kpis.add(e);
     const q = kpis.snapshot().queues.find((x) => x.queueId === 'q1')!;
     expect(q).toMatchObject({ contacts: 1, answered: 1, abandoned: 0, callbacksRequested: 1, callbacksConnected: 1, callbackDialsFailed: 1, accepted: 2 });
+// Counterexamples the property tests (engine.property.test.ts) shrank to, kept as plain tests.
+describe('found by the properties', () => {
+  /** 10:00–10:03 and 10:06–10:10 every day, Shanghai time. */
+  const SHORT: BusinessHours = { ...DAYTIME, weekly: DAYTIME.weekly.map((d) => ({ ...d, windows: [{ open: '10:00', close: '10:03' }, { open: '10:06', close: '10:10' }] })) };
+  /** Opens at 10:01 (closed at 10:00). */
+  const LATER: BusinessHours = { ...DAYTIME, weekly: DAYTIME.weekly.map((d) => ({ ...d, windows: [{ open: '10:01', close: '10:04' }] })) };
+
+  it('a wait overflow does not send a contact into a queue that has closed: it stays and is served where it is', () => {
+    const h = harness([
+      queueConfig('sales', { hours: SHORT, closedAction: { kind: 'OVERFLOW', targetQueueId: 'gen' } }),
+      queueConfig('after', { hours: LATER, overflow: { targetQueueId: 'sales', afterSeconds: 60 } }),
+      queueConfig('gen'),
+    ]);
+    h.advance(120_000); // 10:02: after is open
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'after', h.now) });
+    h.advance(60_000); // 10:03: sales closes as c0's overflow falls due
+    expect(h.ofType('ContactOverflowed')).toEqual([]);
+    expect(h.engine.contact('c0')).toMatchObject({ queueId: 'after', state: 'QUEUED' });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['after']) });
+    expect(h.engine.contact('c0')?.state).toBe('OFFERED');
+  });
+
+  it('a contact transferred to a closed queue gets its closed action (a callback is held until it opens)', () => {
+    const h = harness([queueConfig('gen'), queueConfig('after', { hours: LATER, closedAction: { kind: 'MESSAGE' } })]);
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'gen', h.now) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'gen', h.now) });
+    h.apply({ type: 'REQUEST_CALLBACK', contactId: 'c1', number: '+8613800138000' });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['after']) });
+    h.apply({ type: 'TRANSFER', contactId: 'c0', target: { kind: 'queue', queueId: 'after' } });
+    h.apply({ type: 'TRANSFER', contactId: 'c1', target: { kind: 'queue', queueId: 'after' } });
+    expect(h.ofType('ContactExpired')).toMatchObject([{ contactId: 'c0', queueId: 'after', reason: 'CLOSED', action: { kind: 'MESSAGE' } }]);
+    expect(h.engine.contact('c1')).toMatchObject({ queueId: 'after', state: 'QUEUED', held: { reason: 'QUEUE_CLOSED' } });
+    expect(h.ofType('ContactOffered')).toEqual([]);
+    h.advance(60_000); // 10:01: opens
+    expect(h.engine.contact('c1')).toMatchObject({ state: 'OFFERED', agentId: 'a1' });
+  });
+
+  it('an offer refused after its queue closed is not offered again from the closed queue', () => {
+    const h = harness([queueConfig('q1', { hours: SHORT, closedAction: { kind: 'MESSAGE' }, offerTimeoutSeconds: 600 })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a2', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'q1', h.now) });
+    h.advance(180_000); // 10:03: closed, the offer still ringing
+    const offer = h.lastOffer('c0')!;
+    h.apply({ type: 'DECLINE', contactId: 'c0', agentId: offer.agentId, offerToken: offer.offerToken, reason: 'busy' });
+    expect(h.ofType('ContactOffered')).toHaveLength(1);
+    expect(h.ofType('ContactExpired')).toMatchObject([{ contactId: 'c0', reason: 'CLOSED' }]);
+  });
+
+  it('a caller back in a surging queue after a missed offer is offered a callback', () => {
+    const h = harness([queueConfig('gen', { stickyAgentWaitSeconds: 15, offerTimeoutSeconds: 8, surge: { auto: true, callbackOfferAfterSeconds: 0, deferEmailBelowPriority: 1, horizonSeconds: 900 } })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a0', ['gen']) });
+    h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'FORECAST', reason: 'forecast' });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'gen', h.now) });
+    expect(h.engine.contact('c0')?.state).toBe('OFFERED');
+    h.advance(8_000); // RONA: back at its place, a0 passed over for a while
+    expect(h.engine.contact('c0')).toMatchObject({ state: 'QUEUED', callbackOffered: true });
+    expect(h.ofType('CallbackOffered').map((e) => e.contactId)).toEqual(['c0']);
+  });
+
+  it('an email declined back into a surging queue is deferred, not offered again', () => {
+    const h = harness([queueConfig('gen', { surge: { auto: true, callbackOfferAfterSeconds: 0, deferEmailBelowPriority: 3, horizonSeconds: 900 } })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a0', ['gen']) });
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['gen']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('m0', 'gen', h.now, { channel: 'email' }) });
+    h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'SUPERVISOR', reason: 'recall' });
+    const offer = h.lastOffer('m0')!;
+    h.apply({ type: 'DECLINE', contactId: 'm0', agentId: offer.agentId, offerToken: offer.offerToken, reason: 'later' });
+    expect(h.engine.contact('m0')).toMatchObject({ state: 'QUEUED', held: { reason: 'SURGE_DEFERRED' } });
+    expect(h.ofType('ContactOffered')).toHaveLength(1);
+  });
+
+  it('the forecast does not switch on surge for a queue whose policy is not auto', () => {
+    const h = harness([queueConfig('gen')]);
+    expect(h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'FORECAST', reason: 'forecast' }).outcome.kind).toBe('stale');
+    expect(h.engine.queueMode('gen')?.surge.active).toBe(false);
+    h.apply({ type: 'SET_SURGE', queueId: 'gen', active: true, source: 'SUPERVISOR', release: true, reason: 'hand back', by: 'sup-1' });
+    expect(h.apply({ type: 'SET_SURGE', queueId: 'gen', active: false, source: 'FORECAST', reason: 'fine' }).outcome.kind).toBe('stale');
+  });
+
+  it('an agent freed after closing time takes nothing from the closed queue, even before its QUEUE_HOURS timer is handed back', () => {
+    const h = harness([queueConfig('q1', { hours: SHORT })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c0', 'q1', h.now) });
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.apply({ type: 'ACCEPT', contactId: 'c0', agentId: 'a1', offerToken: h.lastOffer('c0')!.offerToken });
+    // 10:04 on the engine's clock; the timer due at 10:03 is late and still to come.
+    const r = h.engine.apply({ type: 'COMPLETE', contactId: 'c0', agentId: 'a1', disposition: 'ok' }, h.now + 240_000);
+    expect(r.events.map((e) => e.type)).toEqual(['ContactCompleted', 'WrapUpEnded']);
+    expect(h.engine.contact('c1')?.state).toBe('QUEUED');
   });
 });

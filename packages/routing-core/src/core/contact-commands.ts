@@ -15,7 +15,7 @@ import { contactSortKey } from '../rules/queue-order.js';
 import { handleLimitReached, limitActionDue, scheduleHandleLimit } from './limits.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
-import { actionOf, customerFacing, hold, isOpen, overflowTarget, refreshHours, setSurge, surgeCallbackDue } from './customer-service.js';
+import { actionOf, customerFacing, hold, isOpen, overflowTarget, refreshHours, setSurge, surgeCallbackDue, surgePolicyOf } from './customer-service.js';
 import { DEFAULT_CALLBACK_POLICY } from '../model/queue.js';
 import type { SurgeSource } from '../model/event.js';
 
@@ -161,7 +161,9 @@ export function setSurgeMode(s: EngineState, cmd: { queueId: string; active: boo
   const q = s.queues.get(cmd.queueId);
   if (q === undefined) throw new RoutingError(RoutingErrorCode.UNKNOWN_QUEUE, `queue ${cmd.queueId} is not configured`);
   const supervisor = cmd.source === 'SUPERVISOR';
-  if (!supervisor && (q.surge.pinned || cmd.active === q.surge.active)) return STALE;
+  // The forecast switches on only a queue whose policy lets it (auto; it may still end a surge it
+  // began before the policy changed); a supervisor always can.
+  if (!supervisor && ((cmd.active && !surgePolicyOf(q.config).auto) || q.surge.pinned || cmd.active === q.surge.active)) return STALE;
   const active = cmd.release === true ? q.surge.active : cmd.active;
   q.surge.pinned = supervisor && cmd.release !== true;
   s.emit({ type: 'QueueSurgeChanged', queueId: q.config.id, active, source: cmd.source, reason: cmd.reason,

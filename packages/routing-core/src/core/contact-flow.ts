@@ -9,7 +9,7 @@ import { bestAgentFor, reaches } from './matching.js';
 import { isExcluded } from './records.js';
 import type { AgentEntry, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
-import { actionOf, advanceHook, applySurge, defersEmail, enterQueueHook, stillHeld } from './customer-service.js';
+import { actionOf, advanceHook, applySurge, closedOut, defersEmail, enterQueueHook, isOpen, stillHeld } from './customer-service.js';
 
 /** Contact-side transitions: entering a queue, widening, offering, leaving. */
 
@@ -69,8 +69,10 @@ export function enterQueue(s: EngineState, c: ContactRec, q: QueueRec, respectMa
   c.hold = undefined;
   c.group = groupFor(s, q, c);
   c.stickyAgentId = stickyHolds(s, c, q, c.preferredAgentId) ? c.preferredAgentId : undefined;
-  const deferred = q.surge.active && defersEmail(config, c);
-  const entry = deferred ? undefined : bestAgentFor(s, c);
+  // A closed queue offers nothing: the contact gets its closed action once queued (see closedOut).
+  const closed = !isOpen(s, q);
+  const deferred = !closed && q.surge.active && defersEmail(config, c);
+  const entry = deferred || closed ? undefined : bestAgentFor(s, c);
   if (entry === undefined && respectMaxSize && isFull(q)) return false;
   c.state = ContactState.QUEUED;
   c.entryToken = s.token();
@@ -83,7 +85,8 @@ export function enterQueue(s: EngineState, c: ContactRec, q: QueueRec, respectMa
     type: 'ContactQueued', ...s.contactFields(c), basePriority: c.input.basePriority,
     ...(entry === undefined ? { explanation: explain(s, c, DecisionTrigger.CONTACT_QUEUED, undefined) } : {}),
   });
-  if (entry !== undefined) offer(s, c, entry, DecisionTrigger.CONTACT_QUEUED);
+  if (closed) closedOut(s, q, c);
+  else if (entry !== undefined) offer(s, c, entry, DecisionTrigger.CONTACT_QUEUED);
   else if (q.surge.active) applySurge(s, c, q);
   return true;
 }
@@ -117,7 +120,8 @@ export function advance(s: EngineState, c: ContactRec, trigger: DecisionTrigger)
   }
   const overflow = config.overflow;
   const target = overflow === undefined ? undefined : s.queues.get(overflow.targetQueueId);
-  if (overflow !== undefined && target !== undefined && target !== q && waitMs >= overflow.afterSeconds * 1000 && !isFull(target)) {
+  // A closed target admits nobody (as a full one): the contact stays and is served here.
+  if (overflow !== undefined && target !== undefined && target !== q && waitMs >= overflow.afterSeconds * 1000 && !isFull(target) && isOpen(s, target)) {
     unplaceContact(c);
     q.waiting -= 1;
     s.emit({ type: 'ContactOverflowed', ...s.contactFields(c), toQueueId: target.config.id });
@@ -126,6 +130,13 @@ export function advance(s: EngineState, c: ContactRec, trigger: DecisionTrigger)
     return;
   }
   if (stillHeld(s, c, q)) return;
+  if (!isOpen(s, q)) {
+    // Closed (a late QUEUE_HOURS timer may have left that to be found here, closing out `c` too).
+    if (s.contacts.get(c.id) === c && c.state === ContactState.QUEUED && c.queueId === config.id) closedOut(s, q, c);
+    return;
+  }
+  // Back in a surging queue (a refused offer, a retry, a reconnection): surge rules apply again.
+  if (q.surge.active && applySurge(s, c, q)) return;
   const ring = Math.max(c.ring, ringAt(config, waitMs), q.surge.active ? config.rings.length : 0);
   const poolOpen = c.poolOpen || poolOpenAt(config, waitMs);
   if (c.group === undefined) c.group = groupFor(s, q, c);

@@ -70,6 +70,15 @@ export function isOpen(s: EngineState, q: QueueRec): boolean {
   return q.hours.open;
 }
 
+/**
+ * Whether the queue is open now, without acting on a transition that is due (for decisions made
+ * while iterating indexes: an agent pulling work). A due transition is judged by the config
+ * alone; its timer (or the next isOpen) acts on it.
+ */
+export function openNow(s: EngineState, q: QueueRec): boolean {
+  return q.hours.nextChangeMs !== undefined && s.now >= q.hours.nextChangeMs ? openingOf(q.config, s.now).open : q.hours.open;
+}
+
 /** The action of `kind` configured on a queue, or the plain message. */
 export function actionOf(config: QueueConfig, kind: 'closed' | 'expired' | 'full'): CustomerAction {
   const action = kind === 'closed' ? config.closedAction : kind === 'expired' ? config.expiredAction : config.fullAction;
@@ -89,10 +98,17 @@ function waitingOf(s: EngineState, q: QueueRec): ContactRec[] {
  * An OVERFLOW action sends them to its open target instead, keeping their age.
  */
 function closeOut(s: EngineState, q: QueueRec): void {
-  for (const c of waitingOf(s, q)) {
-    if (c.callback !== undefined) hold(s, c, 'QUEUE_CLOSED');
-    else leaveClosed(s, q, c);
-  }
+  for (const c of waitingOf(s, q)) closedOut(s, q, c);
+}
+
+/**
+ * What a closed queue does with a contact waiting (or just put) in it, as closing does: a
+ * callback is held until it opens (one already held for its retry keeps that hold, whose end
+ * moves it to the closed hold); any other contact leaves with the closed action.
+ */
+export function closedOut(s: EngineState, q: QueueRec, c: ContactRec): void {
+  if (c.callback === undefined) leaveClosed(s, q, c);
+  else if (c.hold === undefined) hold(s, c, 'QUEUE_CLOSED');
 }
 
 /** Hands `c` (QUEUED in the closed queue `q`) to the overflow target, or expires it with the closed action. */

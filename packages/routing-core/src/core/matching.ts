@@ -1,4 +1,5 @@
 import { compareContacts } from '../rules/queue-order.js';
+import { openNow } from './customer-service.js';
 import { dynamicPassReason } from './indexes.js';
 import { compareAgentEntries, isExcluded } from './records.js';
 import type { AgentEntry, AgentRec, ContactRec, Membership, QueueRec } from './records.js';
@@ -61,6 +62,13 @@ function betterInQueue(a: ContactRec | undefined, b: ContactRec): ContactRec {
  */
 export function bestContactFor(s: EngineState, agent: AgentRec): ContactChoice | undefined {
   const heads = new Map<QueueRec, ContactRec>();
+  // A queue whose closing is due but not yet acted on (its QUEUE_HOURS timer is late) offers nothing.
+  const openness = new Map<QueueRec, boolean>();
+  const open = (q: QueueRec): boolean => {
+    let o = openness.get(q);
+    if (o === undefined) openness.set(q, (o = openNow(s, q)));
+    return o;
+  };
   for (const m of agent.memberships.values()) {
     if (m.entry === undefined) continue;
     const g = m.group;
@@ -68,7 +76,7 @@ export function bestContactFor(s: EngineState, agent: AgentRec): ContactChoice |
       for (let pool = 1; pool >= (m.inPool ? 0 : 1); pool--) {
         const bucket = g.contactBuckets[ring * 2 + pool];
         const c = bucket === undefined || bucket.size === 0 ? undefined : firstNotExcluded(bucket, agent.id, s.now);
-        if (c !== undefined) heads.set(g.queue, betterInQueue(heads.get(g.queue), c));
+        if (c !== undefined && open(g.queue)) heads.set(g.queue, betterInQueue(heads.get(g.queue), c));
       }
     }
   }
@@ -78,7 +86,7 @@ export function bestContactFor(s: EngineState, agent: AgentRec): ContactChoice |
       if (m === undefined || !reaches(m, c) || isExcluded(c, agent.id, s.now)) continue;
       if (dynamicPassReason(agent, c.input.channel) !== null) continue;
       const q = s.queues.get(c.queueId);
-      if (q !== undefined) heads.set(q, betterInQueue(heads.get(q), c));
+      if (q !== undefined && open(q)) heads.set(q, betterInQueue(heads.get(q), c));
       break;
     }
   }

@@ -67,3 +67,46 @@ export function oracleHasRoom(a: AgentProfile, used: Readonly<Record<string, num
 export function oraclePriority(q: QueueConfig, c: ContactInput, nowMs: number): number {
   return c.basePriority + (q.agingRatePerSecond * (nowMs - c.arrivedAtMs)) / 1000;
 }
+
+/** The UTC offset of the zones the oracle reads (fixed offsets, no DST). */
+const FIXED_OFFSET_MS: Readonly<Record<string, number>> = { 'Asia/Shanghai': 8 * 3_600_000, UTC: 0 };
+
+/** "HH:MM" as minutes after midnight. */
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/**
+ * Whether the queue is open at `atMs` by its config: an emergency closure closes it; no hours =
+ * always open; else today's windows (a holiday dated today replaces the weekday's), open from
+ * the open minute inclusive to the close minute exclusive. Restated for fixed-offset zones and
+ * same-day windows only (what the property tests configure); anything else is refused.
+ */
+export function oracleOpen(q: QueueConfig, atMs: number): boolean {
+  if (q.emergencyClosedReason !== undefined && q.emergencyClosedReason !== '') return false;
+  const hours = q.hours;
+  if (hours === undefined) return true;
+  const offset = FIXED_OFFSET_MS[hours.timeZone];
+  if (offset === undefined) throw new Error(`oracle: no fixed offset for ${hours.timeZone}`);
+  const local = new Date(atMs + offset);
+  const date = local.toISOString().slice(0, 10);
+  const isoWeekday = local.getUTCDay() === 0 ? 7 : local.getUTCDay();
+  const minute = (local.getUTCHours() * 3_600_000 + local.getUTCMinutes() * 60_000 + local.getUTCSeconds() * 1000 + local.getUTCMilliseconds()) / 60_000;
+  const holiday = hours.holidays.find((h) => h.date === date);
+  const windows = holiday !== undefined ? holiday.windows : (hours.weekly.find((w) => w.isoWeekday === isoWeekday)?.windows ?? []);
+  return windows.some((w) => {
+    const open = minutesOf(w.open);
+    const close = minutesOf(w.close);
+    if (close <= open) throw new Error('oracle: overnight windows are not restated');
+    return open <= minute && minute < close;
+  });
+}
+
+/** Channels whose customers wait live (and may be offered a callback in surge). */
+export const ORACLE_LIVE_CHANNELS: readonly string[] = ['phone', 'chat', 'wechat'];
+
+/** Surge mode holds this contact back: email, not a callback, base priority below the policy's bar. */
+export function oracleDeferred(q: QueueConfig, c: ContactInput, isCallback: boolean): boolean {
+  return c.channel === 'email' && !isCallback && c.basePriority < (q.surge?.deferEmailBelowPriority ?? 1);
+}
