@@ -19,6 +19,11 @@ export interface LiveRate {
   /** Contacts that entered the queue (or were refused by it) in the window. */
   readonly arrivals: number;
   readonly arrivalsPerSecond: number;
+  /**
+   * One standard error above it, (n + √n) / span: the demand the window cannot rule out. A
+   * forecast that plans for it is not fooled by a quiet few minutes while demand is rising.
+   */
+  readonly arrivalsPerSecondHigh: number;
   /** Conversations that ended in the window (their handle time is measured). */
   readonly completions: number;
   /** Mean handle plus mean wrap-up, seconds; NaN before any conversation ended in the window. */
@@ -109,6 +114,7 @@ export class LiveRates {
       spanSeconds: spanMs / 1000,
       arrivals: t.arrivals,
       arrivalsPerSecond: spanMs > 0 ? t.arrivals / (spanMs / 1000) : 0,
+      arrivalsPerSecondHigh: spanMs > 0 ? (t.arrivals + Math.sqrt(t.arrivals)) / (spanMs / 1000) : 0,
       completions: t.completions,
       handleSeconds,
       abandons: t.abandons,
