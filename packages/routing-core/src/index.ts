@@ -68,3 +68,7 @@ export { decideSurge, INITIAL_SURGE_STATE, pinSurge, releaseSurgePin } from './s
 export type { SurgeChange, SurgeDecision, SurgePolicy, SurgeState } from './surge/decide-surge.js';
 export { LiveRates } from './surge/live-rates.js';
 export type { LiveRate, LiveRatesOptions } from './surge/live-rates.js';
+export { nextArrivalMs } from './sim/simulator.js';
+export { servers, SurgeTracker, surgeSettings } from './sim/sim-surge.js';
+export type { SimSupervisorSwitch, SimSurge, SimSurgeChange, SimSurgeQueue, SimSurgeReport, SurgeQueueSettings } from './sim/sim-surge.js';
+export type { ArrivalPhase } from './sim/scenario.js';

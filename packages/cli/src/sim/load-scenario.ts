@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { queueConfig, type SimQueue, type SimScenario } from '@switchboard/routing-core';
 import { describeIssues, scenarioFileSchema, type ScenarioFile } from './scenario-schema.js';
 
@@ -7,8 +7,27 @@ export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
 }
 
-/** Reads and validates a `--scenario` JSON file. Throws {@link ScenarioError} naming the field. */
-export async function loadScenarioFile(path: string): Promise<ScenarioFile> {
+/** Where the built-in scenarios live (`--scenario surge` = scenarios/surge.json). */
+export const BUILT_IN_SCENARIOS = new URL('../../scenarios/', import.meta.url);
+
+/**
+ * A `--scenario` argument to a file: a path that exists, else the name of a built-in scenario
+ * (`surge`, `two-skill-rings`, ...). Throws {@link ScenarioError} listing the built-ins.
+ */
+export async function resolveScenario(arg: string): Promise<string> {
+  const isFile = async (p: string): Promise<boolean> => (await stat(p).catch(() => undefined))?.isFile() === true;
+  if (await isFile(arg)) return arg;
+  if (/^[a-z0-9][a-z0-9-]*$/.test(arg)) {
+    const builtIn = new URL(`${arg}.json`, BUILT_IN_SCENARIOS).pathname;
+    if (await isFile(builtIn)) return builtIn;
+  }
+  const names = (await readdir(BUILT_IN_SCENARIOS).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  throw new ScenarioError(`no scenario file ${arg}, nor a built-in of that name; built-in: ${names.join(', ')}`);
+}
+
+/** Reads and validates a `--scenario` JSON file (or built-in name). Throws {@link ScenarioError} naming the field. */
+export async function loadScenarioFile(arg: string): Promise<ScenarioFile> {
+  const path = await resolveScenario(arg);
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
@@ -25,7 +44,7 @@ export function toSimScenario(file: ScenarioFile, overrides: { contacts?: number
   const contacts = overrides.contacts ?? file.contacts;
   if (contacts === undefined) throw new ScenarioError('contacts: give --contacts or "contacts" in the scenario');
   const queues: SimQueue[] = file.queues.map((q) => {
-    const { id, arrivalsPerHour, handle, patience, channel, contactSkills, ...engine } = q;
+    const { id, arrivalsPerHour, handle, patience, channel, contactSkills, tier, basePriority, ...engine } = q;
     return {
       config: queueConfig(id, engine),
       arrivalsPerHour,
@@ -33,6 +52,8 @@ export function toSimScenario(file: ScenarioFile, overrides: { contacts?: number
       ...(patience !== undefined ? { patience } : {}),
       ...(channel !== undefined ? { channel } : {}),
       ...(contactSkills !== undefined ? { contactSkills } : {}),
+      ...(tier !== undefined ? { tier } : {}),
+      ...(basePriority !== undefined ? { basePriority } : {}),
     };
   });
   return {
@@ -43,5 +64,7 @@ export function toSimScenario(file: ScenarioFile, overrides: { contacts?: number
     ...(file.warmupSeconds !== undefined ? { warmupSeconds: file.warmupSeconds } : {}),
     ...(file.batches !== undefined ? { batches: file.batches } : {}),
     ...(file.behaviour !== undefined ? { behaviour: file.behaviour } : {}),
+    ...(file.arrivalPhases !== undefined ? { arrivalPhases: file.arrivalPhases } : {}),
+    ...(file.surge !== undefined ? { surge: file.surge } : {}),
   };
 }

@@ -48,6 +48,32 @@ const queue = z.object({
   missesBeforeAway: z.number().int().positive().optional(),
   stickyAgentWaitSeconds: nonNegative.optional(),
   vipPool: z.object({ teams: z.array(z.string()), agentIds: z.array(z.string()), overflowToGeneralAfterSeconds: nonNegative }).strict().optional(),
+  tier: z.enum(['STANDARD', 'VIP1', 'VIP2', 'VIP3']).optional(),
+  basePriority: z.number().int().optional(),
+  surge: z.object({
+    auto: z.boolean(),
+    callbackOfferAfterSeconds: nonNegative,
+    deferEmailBelowPriority: z.number().int(),
+    horizonSeconds: positive,
+  }).strict().optional(),
+}).strict();
+
+const surge = z.object({
+  intervalSeconds: positive.optional(),
+  rateWindowSeconds: positive.optional(),
+  measureWindowSeconds: positive.optional(),
+  minMeasured: z.number().int().positive().optional(),
+  exitMargin: z.number().min(0).max(1).optional(),
+  exitIntervals: z.number().int().positive().optional(),
+  enterIntervals: z.number().int().positive().optional(),
+  supervisor: z.array(z.object({
+    atSeconds: nonNegative,
+    queueId: z.string().min(1),
+    active: z.boolean().optional(),
+    release: z.boolean().optional(),
+    by: z.string().min(1),
+    reason: z.string().optional(),
+  }).strict()).optional(),
 }).strict();
 
 const agentGroup = z.object({
@@ -72,7 +98,14 @@ export const scenarioFileSchema = z.object({
   seed: z.number().int().optional(),
   warmupSeconds: nonNegative.optional(),
   batches: z.number().int().min(2).optional(),
-  behaviour: z.object({ acceptDelaySeconds: nonNegative.optional(), declineProbability: z.number().min(0).lt(1).optional() }).strict().optional(),
+  behaviour: z.object({
+    acceptDelaySeconds: nonNegative.optional(),
+    declineProbability: z.number().min(0).lt(1).optional(),
+    callbackAcceptProbability: z.number().min(0).max(1).optional(),
+    callbackDecisionSeconds: nonNegative.optional(),
+  }).strict().optional(),
+  arrivalPhases: z.array(z.object({ fromSeconds: nonNegative, multiplier: nonNegative }).strict()).optional(),
+  surge: surge.optional(),
   queues: z.array(queue).min(1),
   agentGroups: z.array(agentGroup).min(1),
 }).strict().superRefine((file, ctx) => {
@@ -84,6 +117,18 @@ export const scenarioFileSchema = z.object({
   file.queues.forEach((q, i) => {
     if (q.overflow !== undefined && !ids.has(q.overflow.targetQueueId)) {
       ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow', 'targetQueueId'], message: `unknown queue "${q.overflow.targetQueueId}"` });
+    }
+  });
+  file.arrivalPhases?.forEach((p, i) => {
+    const before = file.arrivalPhases?.[i - 1];
+    if (before !== undefined && p.fromSeconds <= before.fromSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['arrivalPhases', i, 'fromSeconds'], message: 'phases must be in increasing fromSeconds' });
+    }
+  });
+  file.surge?.supervisor?.forEach((sw, i) => {
+    if (!ids.has(sw.queueId)) ctx.addIssue({ code: 'custom', path: ['surge', 'supervisor', i, 'queueId'], message: `unknown queue "${sw.queueId}"` });
+    if ((sw.active === undefined) === (sw.release !== true)) {
+      ctx.addIssue({ code: 'custom', path: ['surge', 'supervisor', i], message: 'give either "active" or "release": true' });
     }
   });
   file.agentGroups.forEach((g, i) => g.queues.forEach((s, j) => {
