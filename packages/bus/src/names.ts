@@ -55,6 +55,14 @@ export function agentSubject(names: BusNames, domain: string, agentId: string): 
   return `${names.subjectRoot}.agent.${assertSubjectToken('domain', domain)}.${assertSubjectToken('agentId', agentId)}`;
 }
 
+/**
+ * What a waiting customer is told (CustomerNotice, core NATS): `<root>.customer.<domain>.<channel>`,
+ * published by queue-service's announcer, delivered by the channel's ingestion service.
+ */
+export function customerSubject(names: BusNames, domain: string, channel: string): string {
+  return `${names.subjectRoot}.customer.${assertSubjectToken('domain', domain)}.${assertSubjectToken('channel', channel)}`;
+}
+
 export function deadLetterSubject(names: BusNames, stream: string): string {
   return `${names.subjectRoot}.dlq.${stream}`;
 }

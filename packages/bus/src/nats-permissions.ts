@@ -88,7 +88,10 @@ function permissionsOf(service: BusService, names: BusNames): NatsPermissions {
   }
   if (service === 'agent-gateway') return { publish: routerCommands, subscribe: [`${root}.agent.>`, ...inbox] };
   // QueueService's Enqueue is a platform's way in (JWT-authenticated): it publishes contacts as ingestion does.
-  if (service === 'queue-service') return { publish: [...routerCommands, `${root}.contacts.>`, ...JS_COMMON, ...streams, ...readStream(routing)], subscribe: inbox };
+  // Its announcer tells waiting customers where they stand (CustomerNotice on `<root>.customer.<domain>.<channel>`).
+  if (service === 'queue-service') {
+    return { publish: [...routerCommands, `${root}.contacts.>`, `${root}.customer.>`, ...JS_COMMON, ...streams, ...readStream(routing)], subscribe: inbox };
+  }
   if (service === 'ops') {
     return { publish: [`${root}.router.*.query`, deadLetter, ...JS_COMMON, ...streams, ...readStream(contacts), ...readStream(routing)], subscribe: inbox };
   }
@@ -98,9 +101,11 @@ function permissionsOf(service: BusService, names: BusNames): NatsPermissions {
   // ingest cannot forge phone calls.
   const channel = INGEST_CHANNEL[service];
   const contactSubjects = channel ? `${root}.contacts.*.${channel}` : `${root}.contacts.>`;
+  // Each channel hears the notices for its own customers (email customers get no position notices).
+  const notices = channel === undefined ? (service === 'ingest-all' ? [`${root}.customer.>`] : []) : channel === 'email' ? [] : [`${root}.customer.*.${channel}`];
   return {
     publish: [contactSubjects, deadLetter, ...JS_COMMON, ...streams, ...readStream(routing), ...buckets.flatMap(kvBucket)],
-    subscribe: inbox,
+    subscribe: [...notices, ...inbox],
   };
 }
 

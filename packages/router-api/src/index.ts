@@ -13,3 +13,6 @@ export { queueSchema, skillRequirementSchema } from './queue-schema.js';
 export {
   batchMayHold, batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, readRoutingBatch, ROUTING_BATCH, routingEventsOf, routingEventType, type ReadBatch,
 } from './routing-batch.js';
+export {
+  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, surgePolicyFromProto,
+} from './customer-wire.js';

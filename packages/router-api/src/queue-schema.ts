@@ -15,6 +15,20 @@ const ring = z.object({
   addTeams: z.array(z.string()).optional(),
 });
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM, 00:00..24:00');
+const openingWindow = z.object({ open: hhmm, close: hhmm });
+/** Opening hours; the core checks what a schema cannot (the zone exists, windows do not overlap). */
+const businessHours = z.object({
+  timeZone: z.string().min(1),
+  weekly: z.array(z.object({ isoWeekday: z.number().int().min(1).max(7), windows: z.array(openingWindow).max(8) })).max(7),
+  holidays: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'), name: z.string().max(100).optional(), windows: z.array(openingWindow).max(8) })).max(400).default([]),
+});
+const customerAction = z.object({
+  kind: z.enum(['MESSAGE', 'OVERFLOW', 'CALLBACK_OFFER', 'VOICEMAIL', 'LEAVE_EMAIL']),
+  targetQueueId: z.string().optional(),
+  message: z.record(z.string().min(2).max(16), z.string().min(1).max(1000)).optional(),
+});
+
 /** A queue as the rules file declares it: the core's QueueConfig. */
 export const queueSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
@@ -37,6 +51,19 @@ export const queueSchema = z.object({
   handleLimitAction: z.enum(['REQUEUE', 'END']).optional(),
   handleLimitGraceSeconds: z.number().nonnegative().optional(),
   orphanedCallSeconds: z.number().nonnegative().optional(),
+  hours: businessHours.optional(),
+  emergencyClosedReason: z.string().min(1).max(200).optional(),
+  closedAction: customerAction.optional(),
+  expiredAction: customerAction.optional(),
+  fullAction: customerAction.optional(),
+  callback: z.object({ maxAttempts: z.number().int().min(1).max(10), retryAfterSeconds: z.number().nonnegative().max(86_400) }).optional(),
+  surge: z.object({
+    auto: z.boolean().default(false),
+    callbackOfferAfterSeconds: z.number().nonnegative().default(0),
+    deferEmailBelowPriority: z.number().int().default(1),
+    horizonSeconds: z.number().positive().default(900),
+  }).optional(),
+  announceEverySeconds: z.number().min(10).max(3600).optional(),
   vipPool: z.object({
     teams: z.array(z.string()).default([]),
     agentIds: z.array(z.string()).default([]),

@@ -1,7 +1,7 @@
 import { signIn, signOut, pullWork, setPresence } from './core/agent-flow.js';
 import {
   reprioritize,
-  abandon, accept, arrive, complete, endWrapUpCommand, refuse, timerFired, transfer,
+  abandon, accept, arrive, callbackFailed, complete, endWrapUpCommand, refuse, requestCallback, setSurgeMode, timerFired, transfer,
 } from './core/contact-commands.js';
 import { upsertQueue } from './core/queue-config.js';
 import { connectionLimitTimers } from './core/limits.js';
@@ -129,6 +129,12 @@ export class RoutingEngine {
         return transfer(s, cmd.contactId, cmd.target, cmd.reason);
       case 'TIMER_FIRED':
         return timerFired(s, cmd.timer);
+      case 'REQUEST_CALLBACK':
+        return requestCallback(s, cmd.contactId, cmd.number);
+      case 'CALLBACK_FAILED':
+        return callbackFailed(s, cmd.contactId, cmd.reason);
+      case 'SET_SURGE':
+        return setSurgeMode(s, cmd);
     }
   }
 
@@ -153,6 +159,14 @@ export class RoutingEngine {
   /** Every agent the engine knows: signed in, or signed out and still finishing work. */
   agents(): readonly AgentView[] {
     return [...this.s.agents.values()].map(agentView);
+  }
+
+  /** A queue's opening and surge state (open by hours and emergency closure, as of the engine's clock). */
+  queueMode(id: string): { open: boolean; nextChangeMs?: number; surge: { active: boolean; pinned: boolean; source?: string; sinceMs: number } } | undefined {
+    const q = this.s.queues.get(id);
+    if (q === undefined) return undefined;
+    const surge = { active: q.surge.active, pinned: q.surge.pinned, sinceMs: q.surge.sinceMs, ...(q.surge.source === undefined ? {} : { source: q.surge.source }) };
+    return { open: q.hours.open, ...(q.hours.nextChangeMs === undefined ? {} : { nextChangeMs: q.hours.nextChangeMs }), surge };
   }
 
   /** A queue's current configuration, or undefined. */

@@ -10,6 +10,8 @@ export const RoutingErrorCode = {
   /** A COMPLETE's disposition is not in its queue's catalogue. */
   INVALID_DISPOSITION: 'ROUTING.INVALID_DISPOSITION',
   TIME_WENT_BACKWARDS: 'ROUTING.TIME_WENT_BACKWARDS',
+  /** A callback number that is not E.164. */
+  INVALID_CALLBACK_NUMBER: 'ROUTING.INVALID_CALLBACK_NUMBER',
 } as const;
 
 /** One of {@link RoutingErrorCode}. */

@@ -9,11 +9,12 @@ export { Channel, CHANNELS } from './model/channel.js';
 export type { ChannelCapacity } from './model/channel.js';
 export type { AgentSkills, Proficiency, SkillRequirement } from './model/skill.js';
 export { ContactState, CustomerTier } from './model/contact.js';
-export type { ContactInput, ContactView } from './model/contact.js';
+export type { CallbackState, ContactInput, ContactView } from './model/contact.js';
 export { AWAY_MISSED, Presence } from './model/agent.js';
 export type { AgentProfile, AgentView, ServedQueue } from './model/agent.js';
-export { QueueKind, SelectionStrategy } from './model/queue.js';
-export type { LimitAction, QueueConfig, Ring, RuleVersion, VipPool } from './model/queue.js';
+export { DEFAULT_CALLBACK_POLICY, DEFAULT_CUSTOMER_ACTION, QueueKind, SelectionStrategy } from './model/queue.js';
+export type { CallbackPolicy, CustomerAction, CustomerActionKind, LimitAction, QueueConfig, Ring, RuleVersion, SurgePolicy, VipPool } from './model/queue.js';
+export { DEFAULT_SURGE_POLICY, openingOf } from './core/customer-service.js';
 export { DecisionTrigger, MAX_CANDIDATE_NOTES, PassReason } from './model/explanation.js';
 export type { CandidateNote, Explanation } from './model/explanation.js';
 export { TimerKind } from './model/timer.js';
@@ -24,6 +25,7 @@ export type {
   AgentPresenceChanged, AgentProfileChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
+  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource,
 } from './model/event.js';
 // The rules the live router (Redis Lua) mirrors: eligibility, rings, capacity/blending, queue and agent order.
 export { inVipPool, mergeSkills, minEligibleRing, proficiencyScore, ringCount, ringRequirement, staticPassReason } from './rules/eligibility.js';
@@ -34,6 +36,9 @@ export { compareContacts, contactSortKey, effectivePriority, poolOpenAt, ringAt,
 export type { ContactOrderKey } from './rules/queue-order.js';
 export { agentOrderKeys } from './rules/agent-order.js';
 export type { AgentOrderInputs } from './rules/agent-order.js';
+// Per-queue business hours and holidays in IANA time zones (time passed in, as everywhere here).
+export { hoursProblems, hoursStatus } from './hours/business-hours.js';
+export type { BusinessHours, HolidayHours, HoursStatus, OpeningWindow, WeeklyHours } from './model/hours.js';
 
 // Erlang C / A calculators, KPIs from the event history, discrete-event simulator.
 export { erlangB } from './erlang/erlang-b.js';
@@ -65,7 +70,7 @@ export type { ControlledFigures } from './sim/outcome-columns.js';
 export { forecastServiceLevel } from './surge/forecast.js';
 export type { ForecastInput, ServiceLevelForecast } from './surge/forecast.js';
 export { decideSurge, INITIAL_SURGE_STATE, pinSurge, releaseSurgePin } from './surge/decide-surge.js';
-export type { SurgeChange, SurgeDecision, SurgePolicy, SurgeState } from './surge/decide-surge.js';
+export type { SurgeChange, SurgeDecision, SurgeHysteresis, SurgeState } from './surge/decide-surge.js';
 export { LiveRates } from './surge/live-rates.js';
 export type { LiveRate, LiveRatesOptions } from './surge/live-rates.js';
 export { nextArrivalMs } from './sim/simulator.js';

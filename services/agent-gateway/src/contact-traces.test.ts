@@ -10,7 +10,7 @@ const ctx = (n: number) => trace.setSpanContext(ROOT_CONTEXT, { traceId: n.toStr
 const event = (contactId: string, body: Partial<RoutingEvent>) => RoutingEvent.fromPartial({ contactId, agentId: 'a1', ...body });
 const offered = (contactId: string) => event(contactId, { offered: { reservationToken: 1 } });
 const ENDINGS: Partial<RoutingEvent>[] = [
-  { wrapUpEnded: { wrapUpSeconds: 5 } }, { abandoned: { fromState: 'CONNECTED', waitSeconds: 3, reason: '' } }, { expired: { waitSeconds: 60 } }, { rejected: { reason: 'QUEUE_FULL' } },
+  { wrapUpEnded: { wrapUpSeconds: 5 } }, { abandoned: { fromState: 'CONNECTED', waitSeconds: 3, reason: '' } }, { expired: { waitSeconds: 60, reason: 'MAX_WAIT', action: undefined } }, { rejected: { reason: 'QUEUE_FULL', action: undefined } },
   // The hold ends: the contact goes back to a queue, or away; its next offer brings the context again.
   { declined: { reservationToken: 1, reason: 'busy' } }, { timedOut: { reservationToken: 1, consecutiveMisses: 1 } },
   { transferred: { fromAgentId: 'a1', toQueueId: 'q2', toAgentId: '', by: 'a1', destination: '', reason: '' } },

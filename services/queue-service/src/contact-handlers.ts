@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import {
   Channel, ContactState, type CancelRequest, type CancelResponse, type EnqueueRequest, type EnqueueResponse,
   type GetPositionRequest, type GetPositionResponse, type ReprioritizeRequest, type ReprioritizeResponse,
+  type RequestCallbackRequest, type RequestCallbackResponse,
 } from '@switchboard/contracts';
 import { callRouter, check, failedPrecondition, invalid, notFound, requireRole, requireTeam, type Principal } from '@switchboard/grpc-edge';
 import type { ContactView } from '@switchboard/routing-core';
@@ -20,7 +21,7 @@ const STATE = (s: ContactView['state']) => ContactState[`CONTACT_STATE_${s}`];
  * queue's live rates. `atMs` is the moment the estimate is for (taken right after the position),
  * so `waited + estimate` is the predicted wait from enqueue.
  */
-async function standing(deps: QueueServiceDeps, domain: string, contactId: string) {
+export async function standing(deps: QueueServiceDeps, domain: string, contactId: string) {
   const { position, contact } = await routerPosition(deps, domain, contactId);
   const atMs = deps.now();
   if (!contact) return undefined;
@@ -120,4 +121,27 @@ export async function getPosition(deps: QueueServiceDeps, request: GetPositionRe
     waitedSeconds: Math.max(0, now.atMs - now.contact.enqueuedAtMs) / 1000,
     state: STATE(now.contact.state),
   };
+}
+
+/** E.164: a plus, then 7 to 15 digits, not starting with 0. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * RequestCallback (platform, or a supervisor on the customer's behalf): the waiting contact will
+ * be called back on `number`, keeping its place and aging; its channel may release the customer.
+ */
+export async function requestCallback(deps: QueueServiceDeps, request: RequestCallbackRequest, principal: Principal): Promise<RequestCallbackResponse> {
+  requireRole(principal, PLATFORM, 'RequestCallback');
+  check(request.contactId !== '', 'contact_id', 'required', 'required');
+  check(E164.test(request.number), 'number', 'invalid_format', 'E.164: + then 7-15 digits, e.g. +8613800138000');
+  const domain = domainOf(deps, principal, request.domain);
+  const { contact } = await routerPosition(deps, domain, request.contactId);
+  if (!contact) throw notFound(`no live contact "${request.contactId}" in domain "${domain}"`);
+  if (contact.state !== 'QUEUED' && contact.state !== 'OFFERED') {
+    throw failedPrecondition(`contact "${contact.id}" is ${contact.state}; only a waiting contact can be called back`);
+  }
+  await callRouter(() => deps.router(domain).command({ type: 'REQUEST_CALLBACK', contactId: contact.id, number: request.number,
+    ...(principal.role === 'supervisor' ? { by: principal.subject } : {}) }, `qs:callback:${contact.id}:${request.number}`));
+  const after = await routerPosition(deps, domain, contact.id);
+  return { position: after.position ?? 0 };
 }

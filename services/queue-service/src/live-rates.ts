@@ -3,6 +3,7 @@ import type { RoutingEvent } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import type { Logger } from '@switchboard/telemetry';
+import type { Channel } from '@switchboard/routing-core';
 import type { HeldContact } from './estimate.js';
 import { channelOf } from './channel.mapper.js';
 
@@ -18,6 +19,10 @@ class QueueWindow {
   readonly abandoned: Sample[] = [];
   /** Agents' outcomes: 1 resolved on the first contact, 0 not. */
   readonly outcomes: Sample[] = [];
+  /** Arrivals (first queue entries and refusals), value unused: the arrival rate. */
+  readonly arrivals: Sample[] = [];
+  /** The channel of the latest arrival: whose agent slots the forecast counts. */
+  channel: Channel | undefined;
 
   /** Adds a sample and drops those past the window or over the cap, so a queue nobody reads stays bounded. */
   push(list: Sample[], sample: Sample, fromMs: number): void {
@@ -26,16 +31,35 @@ class QueueWindow {
   }
 
   prune(fromMs: number): void {
-    for (const list of [this.cycles, this.answered, this.abandoned, this.outcomes]) QueueWindow.trim(list, fromMs);
+    for (const list of [this.cycles, this.answered, this.abandoned, this.outcomes, this.arrivals]) QueueWindow.trim(list, fromMs);
   }
 
   get size(): number {
-    return this.cycles.length + this.answered.length + this.abandoned.length + this.outcomes.length;
+    return this.cycles.length + this.answered.length + this.abandoned.length + this.outcomes.length + this.arrivals.length;
   }
 
   private static trim(list: Sample[], fromMs: number): void {
     while (list.length > 0 && (list[0]!.atMs < fromMs || list.length > MAX_SAMPLES_PER_KIND)) list.shift();
   }
+}
+
+/** Samples per second from the oldest kept one to now (they are capped: the rate of the newest). */
+function ratePerSecond(samples: readonly Sample[], nowMs: number): number {
+  if (samples.length < 2) return 0;
+  const spanMs = nowMs - samples[0]!.atMs;
+  return spanMs <= 0 ? 0 : samples.length / (spanMs / 1000);
+}
+
+function patience(w: QueueWindow): number | undefined {
+  if (w.abandoned.length === 0) return undefined;
+  const waited = [...w.answered, ...w.abandoned].reduce((sum, s) => sum + s.value, 0);
+  return Math.max(1, waited / w.abandoned.length);
+}
+
+/** A contact reaching the queue from outside: its first queue entry (not a transfer or an overflow), or a refusal. */
+function isArrival(event: RoutingEvent): boolean {
+  if (event.rejected) return event.rejected.reason !== 'UNKNOWN_QUEUE';
+  return event.queued !== undefined && event.arrivedAt?.getTime() === event.enqueuedAt?.getTime();
 }
 
 const mean = (samples: readonly Sample[]) => (samples.length === 0 ? undefined : samples.reduce((a, s) => a + s.value, 0) / samples.length);
@@ -49,6 +73,13 @@ export interface QueueRates {
   readonly abandonRate: number;
   /** Share of agents' outcomes resolved on the first contact; NaN without any. */
   readonly firstContactResolution: number;
+  /** Arrivals per second over the samples kept (0 without two of them). */
+  readonly arrivalsPerSecond: number;
+  /**
+   * Mean patience, seconds: the time all answered and abandoned contacts waited, per abandonment
+   * (the maximum-likelihood estimate for exponential patience). Undefined without an abandonment.
+   */
+  readonly patienceSeconds: number | undefined;
 }
 
 /**
@@ -109,9 +140,14 @@ export class LiveRates {
       w.push(pick(w), { atMs: at, value }, fromMs);
     };
     const channel = channelOf(event.channel);
+    if (isArrival(event)) {
+      sample((w) => w.arrivals, 1);
+      if (channel) this.window(event.domain, event.queueId).channel = channel;
+    }
     if (event.offered && channel) this.offeredAt.set(key, { offeredAtMs: at, channel });
     else if (event.accepted) sample((w) => w.answered, event.accepted.waitSeconds);
-    else if (event.abandoned || event.expired) sample((w) => w.abandoned, 0);
+    else if (event.abandoned) sample((w) => w.abandoned, event.abandoned.waitSeconds);
+    else if (event.expired) sample((w) => w.abandoned, event.expired.waitSeconds);
     else if (event.completed?.resolvedFirstContact !== undefined) sample((w) => w.outcomes, event.completed.resolvedFirstContact ? 1 : 0);
     else if (event.outcomeRecorded) sample((w) => w.outcomes, event.outcomeRecorded.resolvedFirstContact ? 1 : 0);
     else if (event.wrapUpEnded) {
@@ -151,7 +187,14 @@ export class LiveRates {
       asaSeconds: mean(w.answered) ?? 0,
       abandonRate: offered === 0 ? 0 : w.abandoned.length / offered,
       firstContactResolution: mean(w.outcomes) ?? Number.NaN,
+      arrivalsPerSecond: ratePerSecond(w.arrivals, this.now()),
+      patienceSeconds: patience(w),
     };
+  }
+
+  /** The channel the queue's contacts come on (the latest arrival's; phone before any). */
+  mainChannel(domain: string, queueId: string): Channel {
+    return this.queues.get(`${domain}/${queueId}`)?.channel ?? 'phone';
   }
 
   /** The contact's open offer or session as seen on the ROUTING stream, or undefined when none is known. */

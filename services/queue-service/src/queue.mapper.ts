@@ -1,6 +1,8 @@
 import { QueueKind, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
 import { invalid } from '@switchboard/grpc-edge';
-import { queueSchema } from '@switchboard/router-api';
+import {
+  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto,
+} from '@switchboard/router-api';
 import type { QueueConfig } from '@switchboard/routing-core';
 
 const KIND: Partial<Record<QueueKind, QueueConfig['kind']>> = { [QueueKind.QUEUE_KIND_VIP]: 'VIP', [QueueKind.QUEUE_KIND_PRIORITY]: 'PRIORITY' };
@@ -23,7 +25,10 @@ const FIELD: Record<string, string> = {
   missesBeforeAway: 'misses_before_away', stickyAgentWaitSeconds: 'sticky_wait_seconds', withinSeconds: 'within_seconds',
   vipPool: 'dedicated_teams', overflowToGeneralAfterSeconds: 'general_overflow_after_seconds',
   maxHandleSeconds: 'max_handle_seconds', handleLimitAction: 'handle_limit_action', handleLimitGraceSeconds: 'handle_limit_grace_seconds',
-  orphanedCallSeconds: 'orphaned_call_seconds',
+  orphanedCallSeconds: 'orphaned_call_seconds', timeZone: 'time_zone', isoWeekday: 'iso_weekday', emergencyClosedReason: 'emergency_closed_reason',
+  closedAction: 'closed_action', expiredAction: 'expired_action', fullAction: 'full_action', maxAttempts: 'max_attempts',
+  retryAfterSeconds: 'retry_after_seconds', callbackOfferAfterSeconds: 'callback_offer_after_seconds',
+  deferEmailBelowPriority: 'defer_email_below_priority', horizonSeconds: 'horizon_seconds', announceEverySeconds: 'announce_every_seconds',
 };
 
 /**
@@ -66,6 +71,7 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
     ...(q.handleLimitAction !== '' ? { handleLimitAction: q.handleLimitAction } : {}),
     ...(q.handleLimitGraceSeconds > 0 ? { handleLimitGraceSeconds: q.handleLimitGraceSeconds } : {}),
     ...(q.orphanedCallSeconds > 0 ? { orphanedCallSeconds: q.orphanedCallSeconds } : {}),
+    ...optionalCustomerFields(q),
     ...(kind === 'VIP' && q.dedicatedTeams.length > 0
       ? { vipPool: { teams: q.dedicatedTeams, agentIds: [], overflowToGeneralAfterSeconds: q.generalOverflowAfterSeconds } } : {}),
   };
@@ -79,6 +85,24 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
     throw invalid(field, issue.code, issue.message);
   }
   return parsed.data as QueueConfig;
+}
+
+/** The waiting customer's part of a queue (hours, actions, callback and surge policies), where set. */
+function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
+  const hours = hoursFromProto(q.hours);
+  const closedAction = customerActionFromProto(q.closedAction);
+  const expiredAction = customerActionFromProto(q.expiredAction);
+  const fullAction = customerActionFromProto(q.fullAction);
+  const callback = callbackPolicyFromProto(q.callback);
+  const surge = surgePolicyFromProto(q.surge);
+  if (q.hours !== undefined && hours === undefined && (q.hours.weekly.length > 0 || q.hours.holidays.length > 0)) {
+    throw invalid('queue.hours.time_zone', 'required', 'an IANA time zone such as Asia/Shanghai is required with opening hours');
+  }
+  return {
+    ...(hours ? { hours } : {}), ...(q.emergencyClosedReason ? { emergencyClosedReason: q.emergencyClosedReason } : {}),
+    ...(closedAction ? { closedAction } : {}), ...(expiredAction ? { expiredAction } : {}), ...(fullAction ? { fullAction } : {}),
+    ...(callback ? { callback } : {}), ...(surge ? { surge } : {}), ...(q.announceEverySeconds > 0 ? { announceEverySeconds: q.announceEverySeconds } : {}),
+  };
 }
 
 /** The proto queue config of a core one, with the service's own fields (display name, version). */
@@ -111,6 +135,14 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     handleLimitAction: c.handleLimitAction ?? '',
     handleLimitGraceSeconds: c.handleLimitGraceSeconds ?? 0,
     orphanedCallSeconds: c.orphanedCallSeconds ?? 0,
+    hours: c.hours && hoursToProto(c.hours),
+    emergencyClosedReason: c.emergencyClosedReason ?? '',
+    closedAction: c.closedAction && customerActionToProto(c.closedAction),
+    expiredAction: c.expiredAction && customerActionToProto(c.expiredAction),
+    fullAction: c.fullAction && customerActionToProto(c.fullAction),
+    callback: c.callback,
+    surge: c.surge,
+    announceEverySeconds: c.announceEverySeconds ?? 0,
     version: meta.version,
   };
 }

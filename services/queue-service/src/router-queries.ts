@@ -1,7 +1,10 @@
 import { status } from '@grpc/grpc-js';
 import { assertSubjectToken } from '@switchboard/bus';
 import { callRouter, invalid, notFound, requireDomain, RpcError, type Principal } from '@switchboard/grpc-edge';
-import type { AgentView, ContactView, QueueConfig } from '@switchboard/routing-core';
+import type { AgentView, ContactView, QueueConfig, RoutingEngine } from '@switchboard/routing-core';
+
+/** A queue's opening and surge state, as the router reports it. */
+export type QueueMode = NonNullable<ReturnType<RoutingEngine['queueMode']>>;
 import type { QueueServiceDeps } from './deps.js';
 
 /**
@@ -32,14 +35,14 @@ async function find<T>(deps: QueueServiceDeps, domain: string, query: { query: s
 }
 
 /** The router's queue (config and depth). @throws RpcError NOT_FOUND */
-export async function routerQueue(deps: QueueServiceDeps, domain: string, queueId: string): Promise<{ config: QueueConfig; depth: number }> {
-  const queue = await find<{ config: QueueConfig; depth: number }>(deps, domain, { query: 'queue', queueId }, 'queue');
+export async function routerQueue(deps: QueueServiceDeps, domain: string, queueId: string): Promise<{ config: QueueConfig; depth: number; mode?: QueueMode }> {
+  const queue = await find<{ config: QueueConfig; depth: number; mode?: QueueMode }>(deps, domain, { query: 'queue', queueId }, 'queue');
   if (!queue) throw notFound(`no queue "${queueId}" in domain "${domain}"`);
   return queue;
 }
 
 /** Every queue of the domain with its live counts. */
-export async function routerQueues(deps: QueueServiceDeps, domain: string): Promise<{ queueId: string; waiting: number; offered: number; config: QueueConfig }[]> {
+export async function routerQueues(deps: QueueServiceDeps, domain: string): Promise<{ queueId: string; waiting: number; offered: number; config: QueueConfig; mode?: QueueMode }[]> {
   return (await callRouter(() => deps.router(domain).query({ query: 'queues' })))['queues'] as never;
 }
 

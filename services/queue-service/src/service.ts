@@ -2,7 +2,8 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { QueueServiceServer, WatchQueuesRequest, WatchQueuesResponse } from '@switchboard/contracts';
 import { check, failStream, onCallGone, serverStream, unary, type Principal } from '@switchboard/grpc-edge';
 import { createQueue, getQueue, listQueues, updateQueue } from './config-handlers.js';
-import { cancel, enqueue, getPosition, reprioritize } from './contact-handlers.js';
+import { cancel, enqueue, getPosition, reprioritize, requestCallback } from './contact-handlers.js';
+import { setSurgeMode } from './surge-handlers.js';
 import type { QueueServiceDeps } from './deps.js';
 import { domainOf } from './router-queries.js';
 import { queueStats } from './stats.js';
@@ -55,5 +56,7 @@ export function queueService(deps: QueueServiceDeps): QueueServiceServer {
       return { stats };
     }),
     watchQueues: serverStream(e, 'WatchQueues', (req, p, call) => watchQueues(deps, req, p, call)),
+    requestCallback: unary(e, 'RequestCallback', (req, p) => requestCallback(deps, req, p)),
+    setSurgeMode: unary(e, 'SetSurgeMode', (req, p) => setSurgeMode(deps, req, p)),
   };
 }

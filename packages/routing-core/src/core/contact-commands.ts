@@ -15,6 +15,9 @@ import { contactSortKey } from '../rules/queue-order.js';
 import { handleLimitReached, limitActionDue, scheduleHandleLimit } from './limits.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
+import { actionOf, customerFacing, hold, isOpen, overflowTarget, refreshHours, setSurge, surgeCallbackDue } from './customer-service.js';
+import { DEFAULT_CALLBACK_POLICY } from '../model/queue.js';
+import type { SurgeSource } from '../model/event.js';
 
 /** Contact command handlers. Each validates first and throws before mutating anything. */
 
@@ -51,14 +54,26 @@ export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
     s.emit({ type: 'ContactRejected', ...fields, reason: 'UNKNOWN_QUEUE' });
     return { kind: 'rejected', contactId: input.id, reason: 'UNKNOWN_QUEUE' };
   }
+  let target = q;
+  if (!isOpen(s, q)) {
+    const action = actionOf(q.config, 'closed');
+    const overflow = overflowTarget(s, q, action);
+    if (overflow === undefined) {
+      s.emit({ type: 'ContactRejected', ...fields, reason: 'CLOSED', action: customerFacing(action) });
+      return { kind: 'rejected', contactId: input.id, reason: 'CLOSED' };
+    }
+    s.emit({ type: 'ContactOverflowed', ...fields, toQueueId: overflow.config.id });
+    target = overflow;
+  }
   const c: ContactRec = {
-    id: input.id, input, arrivalSeq: s.nextArrival++, arrivedAtMs: input.arrivedAtMs, queueId: input.queueId,
+    id: input.id, input, arrivalSeq: s.nextArrival++, arrivedAtMs: input.arrivedAtMs, queueId: target.config.id,
     state: ContactState.RECEIVED, enqueuedAtMs: s.now, entryToken: 0, key: 0, ring: 0, poolOpen: true,
     preferredAgentId: input.preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
-    agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, outcomePending: false, declinedBy: new Map(), history: [],
+    agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, outcomePending: false, declinedBy: new Map(),
+    history: target === q ? [] : [q.config.id], callback: undefined, hold: undefined, callbackOffered: false,
   };
-  if (!enterQueue(s, c, q, true)) {
-    s.emit({ type: 'ContactRejected', ...fields, reason: 'QUEUE_FULL' });
+  if (!enterQueue(s, c, target, true)) {
+    s.emit({ type: 'ContactRejected', ...fields, queueId: target.config.id, reason: 'QUEUE_FULL', action: actionOf(target.config, 'full') });
     return { kind: 'rejected', contactId: input.id, reason: 'QUEUE_FULL' };
   }
   s.contacts.set(c.id, c);
@@ -77,7 +92,81 @@ export function accept(s: EngineState, contactId: string, agentId: string, token
   c.connectedAtMs = s.now;
   agent.misses = 0;
   s.emit({ type: 'OfferAccepted', ...s.contactFields(c), agentId, offerToken: token, waitMs: s.now - c.enqueuedAtMs });
+  if (c.callback !== undefined) {
+    c.callback = { ...c.callback, attempts: c.callback.attempts + 1 };
+    s.emit({ type: 'CallbackDialing', ...s.contactFields(c), agentId, offerToken: token, number: c.callback.number, attempt: c.callback.attempts });
+  }
   scheduleHandleLimit(s, c, agent);
+  return APPLIED;
+}
+
+/** E.164: a plus, then 7 to 15 digits, not starting with 0. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * REQUEST_CALLBACK: the waiting customer will be called back on `number`. The contact keeps its
+ * place and aging (its order key is unchanged) and no longer abandons or expires: its customer
+ * hung up on purpose. At the head of the queue an agent is offered it like any contact; accepting
+ * makes the platform dial (CallbackDialing). Asked again, only the number changes.
+ */
+export function requestCallback(s: EngineState, contactId: string, number: string): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED) throw invalid(c, 'call back');
+  if (!E164.test(number)) throw new RoutingError(RoutingErrorCode.INVALID_CALLBACK_NUMBER, `callback number of contact ${c.id} is not E.164 (+ and 7-15 digits)`);
+  if (c.callback?.number === number) return STALE;
+  c.callback = { number, attempts: c.callback?.attempts ?? 0 };
+  s.emit({ type: 'CallbackRequested', ...s.contactFields(c), number });
+  return APPLIED;
+}
+
+/**
+ * CALLBACK_FAILED: the platform could not reach the customer for the callback its agent accepted.
+ * The agent is freed (and pulls other work first); the contact goes back to its original place,
+ * held until the queue's retry delay has passed, or — its attempts used up — expires with the
+ * queue's expired action (CALLBACK_FAILED).
+ */
+export function callbackFailed(s: EngineState, contactId: string, reason: string): RoutingOutcome {
+  const c = contactOf(s, contactId);
+  if (c.callback === undefined) throw invalid(c, 'fail the callback of');
+  if (c.state !== ContactState.CONNECTED || c.agent === undefined) return STALE;
+  const agent = c.agent;
+  const q = queueOf(s, c);
+  const policy = q.config.callback ?? DEFAULT_CALLBACK_POLICY;
+  const retry = c.callback.attempts < policy.maxAttempts;
+  const retryAtMs = s.now + policy.retryAfterSeconds * 1000;
+  s.emit({ type: 'CallbackFailed', ...s.contactFields(c), agentId: agent.id, attempt: c.callback.attempts, reason, ...(retry ? { retryAtMs } : {}) });
+  releaseSlot(s, agent, c);
+  c.agent = undefined;
+  c.offerToken = undefined;
+  c.connectedAtMs = 0;
+  if (!retry) {
+    s.emit({ type: 'ContactExpired', ...s.contactFields(c), waitMs: s.now - c.enqueuedAtMs, reason: 'CALLBACK_FAILED', action: actionOf(q.config, 'expired') });
+    dropContact(s, c, ContactState.EXPIRED);
+    pullWork(s, agent);
+    return APPLIED;
+  }
+  pullWork(s, agent);
+  q.waiting += 1;
+  c.state = ContactState.QUEUED;
+  hold(s, c, 'CALLBACK_RETRY', retryAtMs);
+  return APPLIED;
+}
+
+/**
+ * SET_SURGE: a supervisor's switch pins the queue's mode (the forecast's later switches are
+ * stale) until a supervisor releases it; every switch, even one that changes nothing but the pin,
+ * is recorded with its reason.
+ */
+export function setSurgeMode(s: EngineState, cmd: { queueId: string; active: boolean; source: SurgeSource; reason: string; predictedServiceLevel?: number; release?: boolean }): RoutingOutcome {
+  const q = s.queues.get(cmd.queueId);
+  if (q === undefined) throw new RoutingError(RoutingErrorCode.UNKNOWN_QUEUE, `queue ${cmd.queueId} is not configured`);
+  const supervisor = cmd.source === 'SUPERVISOR';
+  if (!supervisor && (q.surge.pinned || cmd.active === q.surge.active)) return STALE;
+  const active = cmd.release === true ? q.surge.active : cmd.active;
+  q.surge.pinned = supervisor && cmd.release !== true;
+  s.emit({ type: 'QueueSurgeChanged', queueId: q.config.id, active, source: cmd.source, reason: cmd.reason,
+    ...(cmd.predictedServiceLevel === undefined ? {} : { predictedServiceLevel: cmd.predictedServiceLevel }) });
+  if (active !== q.surge.active) setSurge(s, q, active, cmd.source);
   return APPLIED;
 }
 
@@ -193,6 +282,8 @@ export function endWrapUpCommand(s: EngineState, contactId: string, agentId: str
 export function abandon(s: EngineState, contactId: string, reason?: string): RoutingOutcome {
   const c = contactOf(s, contactId);
   if (c.state !== ContactState.QUEUED && c.state !== ContactState.OFFERED) throw invalid(c, 'abandon');
+  // A callback's customer hung up on purpose: only a person (a supervisor) ends it now.
+  if (c.callback !== undefined && s.by === undefined) return STALE;
   const agent = c.agent;
   const fromState = c.state;
   detach(s, c);
@@ -219,7 +310,7 @@ export function reprioritize(s: EngineState, contactId: string, basePriority: nu
   if (c.state === ContactState.QUEUED) {
     unplaceContact(c);
     c.key = contactSortKey(queueOf(s, c).config, basePriority, c.arrivedAtMs);
-    placeContact(s, c);
+    if (c.hold === undefined) placeContact(s, c);
   }
   return APPLIED;
 }
@@ -259,6 +350,7 @@ export function transfer(s: EngineState, contactId: string, target: TransferTarg
 
 /** TIMER_FIRED: fenced by token; anything stale is ignored. */
 export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
+  if (t.kind === TimerKind.QUEUE_HOURS) return hoursDue(s, t);
   const c = s.contacts.get(t.contactId);
   if (c === undefined) return STALE;
   if (s.now < t.dueAtMs) {
@@ -283,7 +375,31 @@ export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
       return handleLimitReached(s, c, t);
     case TimerKind.LIMIT_ACTION:
       return limitActionDue(s, c, t);
+    case TimerKind.HOLD_END: {
+      if (c.state !== ContactState.QUEUED || c.entryToken !== t.token || c.hold?.untilMs === undefined) return STALE;
+      advance(s, c, DecisionTrigger.CONTACT_REQUEUED);
+      return APPLIED;
+    }
+    case TimerKind.SURGE_CALLBACK_OFFER: {
+      const seq = s.seq;
+      surgeCallbackDue(s, c, queueOf(s, c), t.token);
+      return s.seq === seq ? STALE : APPLIED;
+    }
   }
+}
+
+/** QUEUE_HOURS fired (`contactId` holds the queue id): open or close the queue if its hours say so now. */
+function hoursDue(s: EngineState, t: TimerRequest): RoutingOutcome {
+  const q = s.queues.get(t.contactId);
+  if (q === undefined || q.hours.token !== t.token) return STALE;
+  if (s.now < t.dueAtMs) {
+    s.timers.push(t);
+    return STALE;
+  }
+  const seq = s.seq;
+  const scheduled = q.hours.nextChangeMs;
+  refreshHours(s, q, false);
+  return s.seq === seq && scheduled === q.hours.nextChangeMs ? STALE : APPLIED;
 }
 
 /**

@@ -9,6 +9,7 @@ import { bestAgentFor, reaches } from './matching.js';
 import { isExcluded } from './records.js';
 import type { AgentEntry, ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
+import { actionOf, advanceHook, applySurge, defersEmail, enterQueueHook, stillHeld } from './customer-service.js';
 
 /** Contact-side transitions: entering a queue, widening, offering, leaving. */
 
@@ -60,17 +61,21 @@ export function enterQueue(s: EngineState, c: ContactRec, q: QueueRec, respectMa
   c.queueId = config.id;
   c.enqueuedAtMs = s.now;
   c.key = contactSortKey(config, c.input.basePriority, c.arrivedAtMs);
-  c.ring = ringAt(config, 0);
+  // Surge mode: the widest ring at once (VIP pools still open only by their own wait).
+  c.ring = q.surge.active ? config.rings.length : ringAt(config, 0);
   c.poolOpen = poolOpenAt(config, 0);
   c.declinedBy.clear();
+  c.callbackOffered = false;
+  c.hold = undefined;
   c.group = groupFor(s, q, c);
   c.stickyAgentId = stickyHolds(s, c, q, c.preferredAgentId) ? c.preferredAgentId : undefined;
-  const entry = bestAgentFor(s, c);
+  const deferred = q.surge.active && defersEmail(config, c);
+  const entry = deferred ? undefined : bestAgentFor(s, c);
   if (entry === undefined && respectMaxSize && isFull(q)) return false;
   c.state = ContactState.QUEUED;
   c.entryToken = s.token();
   q.waiting += 1;
-  placeContact(s, c);
+  if (!deferred) placeContact(s, c);
   for (const offset of thresholdOffsetsMs(config, c.stickyAgentId !== undefined)) {
     s.timer(TimerKind.QUEUE_THRESHOLD, s.now + offset, c.id, c.entryToken);
   }
@@ -79,8 +84,13 @@ export function enterQueue(s: EngineState, c: ContactRec, q: QueueRec, respectMa
     ...(entry === undefined ? { explanation: explain(s, c, DecisionTrigger.CONTACT_QUEUED, undefined) } : {}),
   });
   if (entry !== undefined) offer(s, c, entry, DecisionTrigger.CONTACT_QUEUED);
+  else if (q.surge.active) applySurge(s, c, q);
   return true;
 }
+
+enterQueueHook.enter = (s, c, q) => {
+  enterQueue(s, c, q, false);
+};
 
 /** Removes a QUEUED or detached contact from the engine with a terminal state. */
 function drop(s: EngineState, c: ContactRec, state: ContactState): void {
@@ -97,10 +107,11 @@ export function advance(s: EngineState, c: ContactRec, trigger: DecisionTrigger)
   const q = s.queues.get(c.queueId) as QueueRec;
   const config = q.config;
   const waitMs = s.now - c.enqueuedAtMs;
-  if (config.maxWaitSeconds !== undefined && waitMs >= config.maxWaitSeconds * 1000) {
+  // A callback's customer is not on the line: max wait no longer applies to it.
+  if (config.maxWaitSeconds !== undefined && waitMs >= config.maxWaitSeconds * 1000 && c.callback === undefined) {
     unplaceContact(c);
     q.waiting -= 1;
-    s.emit({ type: 'ContactExpired', ...s.contactFields(c), waitMs });
+    s.emit({ type: 'ContactExpired', ...s.contactFields(c), waitMs, reason: 'MAX_WAIT', action: actionOf(config, 'expired') });
     drop(s, c, ContactState.EXPIRED);
     return;
   }
@@ -114,7 +125,8 @@ export function advance(s: EngineState, c: ContactRec, trigger: DecisionTrigger)
     enterQueue(s, c, target, false);
     return;
   }
-  const ring = Math.max(c.ring, ringAt(config, waitMs));
+  if (stillHeld(s, c, q)) return;
+  const ring = Math.max(c.ring, ringAt(config, waitMs), q.surge.active ? config.rings.length : 0);
   const poolOpen = c.poolOpen || poolOpenAt(config, waitMs);
   if (c.group === undefined) c.group = groupFor(s, q, c);
   const sticky = stickyHolds(s, c, q, c.stickyAgentId) ? c.stickyAgentId : undefined;
@@ -161,5 +173,7 @@ export function detach(s: EngineState, c: ContactRec): void {
     q.offered -= 1;
   }
 }
+
+advanceHook.advance = advance;
 
 export { drop as dropContact };

@@ -1,6 +1,7 @@
 import type { AgentProfile, Presence } from '../model/agent.js';
 import type { Channel } from '../model/channel.js';
-import type { ContactInput, ContactState } from '../model/contact.js';
+import type { CallbackState, ContactInput, ContactState } from '../model/contact.js';
+import type { HoldReason, SurgeSource } from '../model/event.js';
 import type { PassReason } from '../model/explanation.js';
 import type { QueueConfig } from '../model/queue.js';
 import type { SkillRequirement } from '../model/skill.js';
@@ -45,6 +46,10 @@ export interface QueueImage {
   readonly offerOrdinal: number;
   /** In `groups` order. */
   readonly groups: readonly GroupImage[];
+  /** Absent in images older than opening hours: open, nothing scheduled. */
+  readonly hours?: { readonly open: boolean; readonly nextChangeMs?: number; readonly token: number };
+  /** Absent in images older than surge mode: not surging. */
+  readonly surge?: { readonly active: boolean; readonly pinned: boolean; readonly source?: SurgeSource; readonly sinceMs: number };
 }
 
 export interface GroupImage {
@@ -122,6 +127,10 @@ export interface ContactImage {
   /** In map order. */
   readonly declinedBy: readonly { readonly agentId: string; readonly untilMs: number; readonly token: number }[];
   readonly history: readonly string[];
+  readonly callback?: CallbackState;
+  readonly hold?: { readonly reason: HoldReason; readonly untilMs?: number };
+  /** Present (true) only once offered a callback in its current queue. */
+  readonly callbackOffered?: true;
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -155,6 +164,8 @@ function placesOf(s: EngineState): Map<SortedList<ContactRec>, PlaceImage> {
 function queueImage(q: QueueRec): QueueImage {
   return {
     config: q.config, waiting: q.waiting, offered: q.offered, offerOrdinal: q.offerOrdinal,
+    hours: { open: q.hours.open, ...(q.hours.nextChangeMs === undefined ? {} : { nextChangeMs: q.hours.nextChangeMs }), token: q.hours.token },
+    surge: { active: q.surge.active, pinned: q.surge.pinned, ...(q.surge.source === undefined ? {} : { source: q.surge.source }), sinceMs: q.surge.sinceMs },
     groups: [...q.groups.values()].map((g) => ({
       key: g.key, channel: g.channel, ...(g.language === undefined ? {} : { language: g.language }), skills: g.skills,
       bucketMembers: g.agentBuckets.map((b) => [...b.members].map((a) => a.id)),
@@ -204,6 +215,9 @@ function contactImage(c: ContactRec, places: ReadonlyMap<SortedList<ContactRec>,
   if (c.outcomePending) image.outcomePending = true;
   image.declinedBy = c.declinedBy.size === 0 ? NONE_DECLINED : [...c.declinedBy].map(([agentId, e]) => ({ agentId, untilMs: e.untilMs, token: e.token }));
   image.history = c.history; // replaced on change, never mutated: shared, not copied
+  if (c.callback !== undefined) image.callback = c.callback;
+  if (c.hold !== undefined) image.hold = c.hold;
+  if (c.callbackOffered) image.callbackOffered = true;
   return image;
 }
 
@@ -242,7 +256,11 @@ function groupOf(s: EngineState, queueId: string, key: string): GroupRec {
 }
 
 function restoreQueue(s: EngineState, image: QueueImage): void {
-  const q: QueueRec = { config: image.config, groups: new Map(), waiting: image.waiting, offered: image.offered, offerOrdinal: image.offerOrdinal };
+  const q: QueueRec = {
+    config: image.config, groups: new Map(), waiting: image.waiting, offered: image.offered, offerOrdinal: image.offerOrdinal,
+    hours: { open: image.hours?.open ?? true, nextChangeMs: image.hours?.nextChangeMs, token: image.hours?.token ?? 0 },
+    surge: { active: image.surge?.active ?? false, pinned: image.surge?.pinned ?? false, source: image.surge?.source, sinceMs: image.surge?.sinceMs ?? 0 },
+  };
   s.queues.set(image.config.id, q);
   for (const g of image.groups) {
     q.groups.set(g.key, {
@@ -274,6 +292,7 @@ function restoreContact(s: EngineState, image: ContactImage): void {
     offeredAtMs: image.offeredAtMs, connectedAtMs: image.connectedAtMs, wrapStartMs: image.wrapStartMs,
     outcomePending: image.outcomePending === true,
     declinedBy: new Map(image.declinedBy.map((d) => [d.agentId, { untilMs: d.untilMs, token: d.token }])), history: image.history,
+    callback: image.callback, hold: image.hold, callbackOffered: image.callbackOffered === true,
   };
   if (image.place !== undefined) {
     const p = image.place;

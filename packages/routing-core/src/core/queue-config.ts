@@ -1,4 +1,5 @@
 import { RoutingError, RoutingErrorCode } from '../errors.js';
+import { hoursProblems } from '../hours/business-hours.js';
 import { ContactState } from '../model/contact.js';
 import { DecisionTrigger } from '../model/explanation.js';
 import type { QueueConfig } from '../model/queue.js';
@@ -8,6 +9,7 @@ import { advance } from './contact-flow.js';
 import { groupFor, placeContact, unplaceContact } from './indexes.js';
 import type { ContactRec, QueueRec } from './records.js';
 import type { EngineState } from './state.js';
+import { applySurge, initialHours, refreshHours } from './customer-service.js';
 
 /** Queue configuration: validation and (re)indexing. */
 
@@ -24,6 +26,15 @@ export function validateQueue(q: QueueConfig): void {
   if (q.wrapUpSeconds < 0 || q.stickyAgentWaitSeconds < 0 || q.missesBeforeAway < 0) fail('negative threshold');
   if (!Number.isFinite(q.agingRatePerSecond)) fail('agingRatePerSecond must be finite');
   if (q.maxSize !== undefined && q.maxSize < 0) fail('maxSize must be >= 0');
+  if (q.hours !== undefined) {
+    const problems = hoursProblems(q.hours);
+    if (problems.length > 0) fail(`hours: ${problems.join('; ')}`);
+  }
+  for (const action of [q.closedAction, q.expiredAction, q.fullAction]) {
+    if (action?.kind === 'OVERFLOW' && (action.targetQueueId === undefined || action.targetQueueId === q.id)) fail('an OVERFLOW action needs another queue as its target');
+  }
+  if (q.expiredAction?.kind === 'OVERFLOW' || q.fullAction?.kind === 'OVERFLOW') fail('OVERFLOW is a closed action only (max wait and full queues have overflow of their own)');
+  if (q.callback !== undefined && !(q.callback.maxAttempts >= 1 && q.callback.retryAfterSeconds >= 0)) fail('callback needs maxAttempts >= 1 and retryAfterSeconds >= 0');
 }
 
 /**
@@ -35,7 +46,10 @@ export function upsertQueue(s: EngineState, config: QueueConfig): void {
   validateQueue(config);
   const existing = s.queues.get(config.id);
   if (existing === undefined) {
-    s.queues.set(config.id, { config, groups: new Map(), waiting: 0, offered: 0, offerOrdinal: 0 });
+    const q: QueueRec = { config, groups: new Map(), waiting: 0, offered: 0, offerOrdinal: 0, hours: initialHours(config, s.now),
+      surge: { active: false, pinned: false, source: undefined, sinceMs: 0 } };
+    s.queues.set(config.id, q);
+    refreshHours(s, q, true);
     return;
   }
   const waiting: ContactRec[] = [];
@@ -46,8 +60,10 @@ export function upsertQueue(s: EngineState, config: QueueConfig): void {
     for (const bucket of g.agentBuckets) for (const a of bucket.members) a.memberships.delete(g);
   }
   existing.groups.clear();
+  const hoursEdited = JSON.stringify(existing.config.hours) !== JSON.stringify(config.hours) || existing.config.emergencyClosedReason !== config.emergencyClosedReason;
   existing.config = config;
   reenterAll(s, existing, waiting);
+  refreshHours(s, existing, hoursEdited);
 }
 
 function reenterAll(s: EngineState, q: QueueRec, waiting: readonly ContactRec[]): void {
@@ -60,7 +76,10 @@ function reenterAll(s: EngineState, q: QueueRec, waiting: readonly ContactRec[])
     for (const offset of thresholdOffsetsMs(q.config, c.stickyAgentId !== undefined)) {
       if (offset > waitMs) s.timer(TimerKind.QUEUE_THRESHOLD, c.enqueuedAtMs + offset, c.id, c.entryToken);
     }
-    placeContact(s, c);
+    // Timers fenced by the old entry token are stale now: a held contact's end is asked for again.
+    if (c.hold === undefined) placeContact(s, c);
+    else if (c.hold.untilMs !== undefined) s.timer(TimerKind.HOLD_END, c.hold.untilMs, c.id, c.entryToken);
+    if (q.surge.active) applySurge(s, c, q);
   }
   // Decide in queue order so a re-placed contact never jumps one ahead of it.
   for (const c of [...waiting].sort(compareContacts)) {

@@ -1,7 +1,8 @@
 import { SortedList } from '../index-structs/sorted-list.js';
 import type { AgentProfile, Presence } from '../model/agent.js';
 import type { Channel } from '../model/channel.js';
-import type { ContactInput, ContactState } from '../model/contact.js';
+import type { CallbackState, ContactInput, ContactState } from '../model/contact.js';
+import type { HoldReason, SurgeSource } from '../model/event.js';
 import type { PassReason } from '../model/explanation.js';
 import type { QueueConfig } from '../model/queue.js';
 import type { SkillRequirement } from '../model/skill.js';
@@ -77,6 +78,24 @@ export interface QueueRec {
   offered: number;
   /** Counts offers made from this queue (ROUND_ROBIN ordinals). */
   offerOrdinal: number;
+  /** Open by its hours and emergency closure, as of the last hours check (see core/hours-flow.ts). */
+  hours: QueueHoursRec;
+  surge: SurgeRec;
+}
+
+/** A queue's opening state; `token` fences QUEUE_HOURS timers (a new one with every change). */
+export interface QueueHoursRec {
+  open: boolean;
+  nextChangeMs: number | undefined;
+  token: number;
+}
+
+/** A queue's surge mode; `pinned` while a supervisor's switch holds it. */
+export interface SurgeRec {
+  active: boolean;
+  pinned: boolean;
+  source: SurgeSource | undefined;
+  sinceMs: number;
 }
 
 /** A signed-in (or signed-out but still finishing work) agent. */
@@ -133,6 +152,12 @@ export interface ContactRec {
   readonly declinedBy: Map<string, Exclusion>;
   /** Replaced, never changed in place (copy on write), so a capture may share it. */
   history: readonly string[];
+  /** Set once the customer asked to be called back. */
+  callback: CallbackState | undefined;
+  /** Held back from offers while QUEUED (not placed in any list meanwhile). */
+  hold: { readonly reason: HoldReason; readonly untilMs?: number } | undefined;
+  /** Offered a callback in its current queue (surge mode); cleared on entering another queue. */
+  callbackOffered: boolean;
 }
 
 /** One agent's exclusion from one contact; `token` is the refused offer's (fences the lapse timer). */

@@ -15,6 +15,8 @@ export function contactView(c: ContactRec, nowMs: number): ContactView {
     ring: c.ring, poolOpen: c.poolOpen, sticky: c.stickyAgentId !== undefined,
     ...(c.agent === undefined ? {} : { agentId: c.agent.id }), ...(c.offerToken === undefined ? {} : { offerToken: c.offerToken }),
     declinedBy: [...c.declinedBy.keys()].filter((id) => isExcluded(c, id, nowMs)), history: [...c.history],
+    ...(c.callback === undefined ? {} : { callback: c.callback }), ...(c.hold === undefined ? {} : { held: c.hold }),
+    callbackOffered: c.callbackOffered,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AgentProfile } from './agent.js';
 import type { ContactInput } from './contact.js';
+import type { SurgeSource } from './event.js';
 import type { QueueConfig } from './queue.js';
 import type { TimerRequest } from './timer.js';
 
@@ -41,7 +42,17 @@ export type RoutingCommand =
   | { readonly type: 'REPRIORITIZE'; readonly contactId: string; readonly basePriority: number; readonly reason?: string; readonly by?: string }
   | { readonly type: 'ABANDON'; readonly contactId: string; readonly reason?: string; readonly by?: string }
   | { readonly type: 'TRANSFER'; readonly contactId: string; readonly target: TransferTarget; readonly reason?: string; readonly by?: string }
-  | { readonly type: 'TIMER_FIRED'; readonly timer: TimerRequest };
+  | { readonly type: 'TIMER_FIRED'; readonly timer: TimerRequest }
+  /** The waiting customer asked to be called back on `number` (E.164). */
+  | { readonly type: 'REQUEST_CALLBACK'; readonly contactId: string; readonly number: string; readonly by?: string }
+  /** The platform could not reach the customer for the callback the agent accepted. */
+  | { readonly type: 'CALLBACK_FAILED'; readonly contactId: string; readonly reason: string }
+  /**
+   * Surge mode on or off. A supervisor's switch pins the queue (the forecast's are then stale)
+   * until a supervisor sends `release` (hand it back to the forecast; `active` is then ignored).
+   */
+  | { readonly type: 'SET_SURGE'; readonly queueId: string; readonly active: boolean; readonly source: SurgeSource; readonly reason: string;
+      readonly predictedServiceLevel?: number; readonly release?: boolean; readonly by?: string };
 
 /** The `type` of a {@link RoutingCommand}. */
 export type RoutingCommandType = RoutingCommand['type'];

@@ -75,4 +75,16 @@ export interface ContactView extends ContactInput {
   readonly declinedBy: readonly string[];
   /** Queue ids this contact went through before the current one (transfers, overflows). */
   readonly history: readonly string[];
+  /** Set once the customer asked to be called back: the number, and the dials made so far. */
+  readonly callback?: CallbackState;
+  /** Held back from offers (surge-deferred email, a callback waiting to retry), while waiting. */
+  readonly held?: { readonly reason: 'SURGE_DEFERRED' | 'CALLBACK_RETRY' | 'QUEUE_CLOSED'; readonly untilMs?: number };
+  /** The customer was offered a callback in this queue (surge mode). */
+  readonly callbackOffered: boolean;
+}
+
+/** A queued callback: the number to dial and the dials made so far. */
+export interface CallbackState {
+  readonly number: string;
+  readonly attempts: number;
 }

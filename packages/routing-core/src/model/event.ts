@@ -3,6 +3,7 @@ import type { Channel } from './channel.js';
 import type { ContactState } from './contact.js';
 import type { Explanation } from './explanation.js';
 import type { RejectReason } from './outcome.js';
+import type { CustomerAction } from './queue.js';
 
 /** Fields every event carries. `seq` is monotonic per engine; `id` = `${domainId}:${seq}`. */
 export interface EventBase {
@@ -33,9 +34,11 @@ export interface ContactQueued extends ContactEventBase {
   readonly basePriority: number;
   readonly explanation?: Explanation;
 }
+/** Not queued. `action`: what the customer is to perceive (absent for UNKNOWN_QUEUE). */
 export interface ContactRejected extends ContactEventBase {
   readonly type: 'ContactRejected';
   readonly reason: RejectReason;
+  readonly action?: CustomerAction;
 }
 export interface ContactOffered extends ContactEventBase {
   readonly type: 'ContactOffered';
@@ -131,9 +134,71 @@ export interface ContactAbandoned extends ContactEventBase {
   /** Why, when it was not the customer leaving (a supervisor ended it: `ended-by-supervisor`). */
   readonly reason?: string;
 }
+/** Why a contact left its queue unserved. */
+export type ExpiryReason = 'MAX_WAIT' | 'CLOSED' | 'CALLBACK_FAILED';
+
+/** Left its queue unserved (see {@link ExpiryReason}); `action`: what the customer is to perceive. */
 export interface ContactExpired extends ContactEventBase {
   readonly type: 'ContactExpired';
   readonly waitMs: number;
+  readonly reason: ExpiryReason;
+  readonly action: CustomerAction;
+}
+/** The customer asked to be called back: the contact keeps its place and aging; the call is released. */
+export interface CallbackRequested extends ContactEventBase {
+  readonly type: 'CallbackRequested';
+  readonly number: string;
+}
+/** The customer was offered a callback (surge mode). */
+export interface CallbackOffered extends ContactEventBase {
+  readonly type: 'CallbackOffered';
+  readonly reason: 'SURGE';
+}
+/** An agent accepted a callback: the platform is to dial `number` and connect the agent. */
+export interface CallbackDialing extends ContactEventBase {
+  readonly type: 'CallbackDialing';
+  readonly agentId: string;
+  readonly offerToken: number;
+  readonly number: string;
+  /** 1 for the first dial. */
+  readonly attempt: number;
+}
+/** A callback's dial failed: the agent is freed; the contact returns to its place at `retryAtMs`, or expires (CALLBACK_FAILED) right after. */
+export interface CallbackFailed extends ContactEventBase {
+  readonly type: 'CallbackFailed';
+  readonly agentId: string;
+  readonly attempt: number;
+  readonly reason: string;
+  /** Absent when the attempts are used up. */
+  readonly retryAtMs?: number;
+}
+/** Why a waiting contact is held back from offers. */
+export type HoldReason = 'SURGE_DEFERRED' | 'CALLBACK_RETRY' | 'QUEUE_CLOSED';
+/** A waiting contact is held (not offered) until `untilMs`, or until its reason ends (surge over). */
+export interface ContactHeld extends ContactEventBase {
+  readonly type: 'ContactHeld';
+  readonly reason: HoldReason;
+  readonly untilMs?: number;
+}
+/** A queue opened or closed: SCHEDULE, HOLIDAY, EMERGENCY (a supervisor's closure) or CONFIG (hours edited). */
+export interface QueueHoursChanged extends EventBase {
+  readonly type: 'QueueHoursChanged';
+  readonly queueId: string;
+  readonly open: boolean;
+  readonly reason: 'SCHEDULE' | 'HOLIDAY' | 'EMERGENCY' | 'CONFIG';
+  readonly holiday?: string;
+  readonly nextChangeMs?: number;
+}
+/** Who switched surge mode: the live forecast, or a supervisor (whose switch pins it). */
+export type SurgeSource = 'FORECAST' | 'SUPERVISOR';
+/** A queue entered or left surge mode, and why. */
+export interface QueueSurgeChanged extends EventBase {
+  readonly type: 'QueueSurgeChanged';
+  readonly queueId: string;
+  readonly active: boolean;
+  readonly source: SurgeSource;
+  readonly reason: string;
+  readonly predictedServiceLevel?: number;
 }
 /** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
 export interface ContactOverflowed extends ContactEventBase {
@@ -173,7 +238,8 @@ export interface RingWidened extends ContactEventBase {
 export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
-  | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened;
+  | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
+  | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];

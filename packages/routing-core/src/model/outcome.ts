@@ -2,7 +2,7 @@ import type { RoutingEvent } from './event.js';
 import type { TimerRequest } from './timer.js';
 
 /** Why an arrival was refused. */
-export type RejectReason = 'QUEUE_FULL' | 'UNKNOWN_QUEUE';
+export type RejectReason = 'QUEUE_FULL' | 'UNKNOWN_QUEUE' | 'CLOSED';
 
 /**
  * The expected result of one command. Races a live system must tolerate (a stale timer, an

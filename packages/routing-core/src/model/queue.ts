@@ -1,3 +1,4 @@
+import type { BusinessHours } from './hours.js';
 import type { SkillRequirement } from './skill.js';
 
 /** `VIP`: strict precedence over non-VIP work, dedicated pool. `PRIORITY`: aged priority order. */
@@ -91,6 +92,61 @@ export interface QueueConfig {
   readonly handleLimitGraceSeconds?: number;
   /** How long a phone call stays with an agent who signed out before it is ended (default 600 s). */
   readonly orphanedCallSeconds?: number;
+  /** Opening hours and holidays; absent = always open. */
+  readonly hours?: BusinessHours;
+  /** A supervisor's emergency closure: closed whatever the hours say until cleared. */
+  readonly emergencyClosedReason?: string;
+  /** What the customer perceives when the queue is closed (at arrival, or closing while they wait); absent = MESSAGE. */
+  readonly closedAction?: CustomerAction;
+  /** ... when their wait passes `maxWaitSeconds`; absent = MESSAGE. */
+  readonly expiredAction?: CustomerAction;
+  /** ... when the queue is full at arrival; absent = MESSAGE. */
+  readonly fullAction?: CustomerAction;
+  /** Queued callbacks' dial retries; absent = {@link DEFAULT_CALLBACK_POLICY}. */
+  readonly callback?: CallbackPolicy;
+  /** Surge mode; absent = a supervisor may switch it, the forecast does not. */
+  readonly surge?: SurgePolicy;
+  /** How often a waiting customer hears their position (default 60 s). */
+  readonly announceEverySeconds?: number;
+}
+
+/**
+ * What a customer perceives when routing cannot serve them. `OVERFLOW` (closed queues only)
+ * sends the contact to `targetQueueId` instead; the others end the wait with a message on the
+ * contact's channel, and maybe an offer (a callback, a voicemail, leaving an email address).
+ * `message` is the queue's own text per language ("zh", "en"); absent = the channel's default.
+ */
+export interface CustomerAction {
+  readonly kind: CustomerActionKind;
+  readonly targetQueueId?: string;
+  readonly message?: Readonly<Record<string, string>>;
+}
+
+export type CustomerActionKind = 'MESSAGE' | 'OVERFLOW' | 'CALLBACK_OFFER' | 'VOICEMAIL' | 'LEAVE_EMAIL';
+
+/** The action of a queue without one configured. */
+export const DEFAULT_CUSTOMER_ACTION: CustomerAction = { kind: 'MESSAGE' };
+
+/** A failed callback dial is retried `retryAfterSeconds` later, `maxAttempts` dials in all. */
+export interface CallbackPolicy {
+  readonly maxAttempts: number;
+  readonly retryAfterSeconds: number;
+}
+
+export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = { maxAttempts: 3, retryAfterSeconds: 120 };
+
+/**
+ * Surge mode. `auto`: the live forecast may switch it; a supervisor always can. While active:
+ * waiting contacts jump to the widest ring, non-VIP callers (tier STANDARD, phone/chat/WeChat)
+ * are offered a callback once they have waited `callbackOfferAfterSeconds`, email with a base
+ * priority below `deferEmailBelowPriority` is held, and VIP pools stay closed to general agents.
+ */
+export interface SurgePolicy {
+  readonly auto: boolean;
+  readonly callbackOfferAfterSeconds: number;
+  readonly deferEmailBelowPriority: number;
+  /** The interval the forecast predicts (seconds). */
+  readonly horizonSeconds: number;
 }
 
 /** What happens to a connected contact past its limit: back to its queue at its place, or ended. */

@@ -21,6 +21,15 @@ export const TimerKind = {
   HANDLE_LIMIT: 'HANDLE_LIMIT',
   /** A flagged connection is handled by its limit's policy (re-queue or end). Fenced by the connection's offer token. */
   LIMIT_ACTION: 'LIMIT_ACTION',
+  /**
+   * A queue's hours may open or close it now. `contactId` holds the QUEUE id; fenced by the
+   * queue's hours token (changes with every config change and transition).
+   */
+  QUEUE_HOURS: 'QUEUE_HOURS',
+  /** A held contact (callback retry) may be offered again. Fenced by the contact's queue-entry token. */
+  HOLD_END: 'HOLD_END',
+  /** A waiting contact in a surging queue has waited long enough to be offered a callback. Fenced by the queue-entry token. */
+  SURGE_CALLBACK_OFFER: 'SURGE_CALLBACK_OFFER',
 } as const;
 
 /** One of {@link TimerKind}. */

@@ -1,7 +1,7 @@
 import { forecastServiceLevel, type ForecastInput, type ServiceLevelForecast } from './forecast.js';
 
 /** When the forecast puts a queue into surge mode and takes it out again. */
-export interface SurgePolicy {
+export interface SurgeHysteresis {
   /** The queue's service-level target share (0–1): a forecast below it enters surge. */
   readonly targetShare: number;
   /** Surge ends only once the forecast is ≥ targetShare + exitMargin (default 0.05) ... */
@@ -66,7 +66,7 @@ export const INITIAL_SURGE_STATE: SurgeState = { active: false, belowIntervals: 
  * An observation without a usable handle time (no contact finished in the window yet) keeps the
  * state as it is. Pure: the result depends only on the arguments.
  */
-export function decideSurge(state: SurgeState, observation: SurgeObservation, policy: SurgePolicy, nowMs: number): SurgeDecision {
+export function decideSurge(state: SurgeState, observation: SurgeObservation, policy: SurgeHysteresis, nowMs: number): SurgeDecision {
   if (!(observation.handleSeconds > 0) || !Number.isFinite(observation.handleSeconds)) return { state };
   const { waiting, horizonSeconds, ...live } = observation;
   const backlogPerSecond = waiting !== undefined && waiting > 0 && horizonSeconds !== undefined && horizonSeconds > 0 ? waiting / horizonSeconds : 0;

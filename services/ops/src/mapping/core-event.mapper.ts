@@ -1,4 +1,6 @@
 import { Channel as ProtoChannel, PassReason as ProtoPassReason, Presence as ProtoPresence, type DecisionExplanation, type RoutingEvent as ProtoEvent } from '@switchboard/contracts';
+import { customerActionFromProto } from '@switchboard/router-api';
+import { DEFAULT_CUSTOMER_ACTION } from '@switchboard/routing-core';
 import type { Channel, ContactEventBase, ContactState, DecisionTrigger, Explanation, PassReason, Presence, RoutingEvent, SelectionStrategy } from '@switchboard/routing-core';
 
 const CHANNEL: Record<number, Channel> = {
@@ -46,12 +48,19 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
       ...(e.presenceChanged.presence?.reason ? { reason: e.presenceChanged.presence.reason } : {}) };
   }
   if (e.profileChanged) return { ...base, type: 'AgentProfileChanged', agentId: e.agentId, changed: e.profileChanged.changed };
+  if (e.hoursChanged) return { ...base, type: 'QueueHoursChanged', queueId: e.queueId, open: e.hoursChanged.open, reason: e.hoursChanged.reason as never,
+    ...(e.hoursChanged.holiday ? { holiday: e.hoursChanged.holiday } : {}), ...(e.hoursChanged.nextChangeAt ? { nextChangeMs: time(e.hoursChanged.nextChangeAt) } : {}) };
+  if (e.surgeChanged) return { ...base, type: 'QueueSurgeChanged', queueId: e.queueId, active: e.surgeChanged.active, source: e.surgeChanged.source as never,
+    reason: e.surgeChanged.reason, ...(e.surgeChanged.predictedServiceLevel === undefined ? {} : { predictedServiceLevel: e.surgeChanged.predictedServiceLevel }) };
   const c: ContactEventBase = { ...base, contactId: e.contactId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
     arrivedAtMs: time(e.arrivedAt), enqueuedAtMs: time(e.enqueuedAt) };
   const agentId = e.agentId;
   if (e.queued) return { ...c, type: 'ContactQueued', basePriority: e.queued.effectivePriority,
     ...(e.queued.explanation ? { explanation: explanationFromProto(e.queued.explanation) } : {}) };
-  if (e.rejected) return { ...c, type: 'ContactRejected', reason: e.rejected.reason as never };
+  if (e.rejected) {
+    const action = customerActionFromProto(e.rejected.action);
+    return { ...c, type: 'ContactRejected', reason: e.rejected.reason as never, ...(action === undefined ? {} : { action }) };
+  }
   if (e.offered) return { ...c, type: 'ContactOffered', agentId, offerToken: e.offered.reservationToken,
     expiresAtMs: time(e.offered.expiresAt), explanation: explanationFromProto(e.offered.explanation ?? emptyExplanation(e)) };
   if (e.accepted) return { ...c, type: 'OfferAccepted', agentId, offerToken: e.accepted.reservationToken, waitMs: ms(e.accepted.waitSeconds) };
@@ -69,7 +78,14 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
   if (e.wrapUpEnded) return { ...c, type: 'WrapUpEnded', agentId, wrapUpMs: ms(e.wrapUpEnded.wrapUpSeconds) };
   if (e.abandoned) return { ...c, type: 'ContactAbandoned', fromState: e.abandoned.fromState as ContactState,
     waitMs: ms(e.abandoned.waitSeconds), ...(agentId ? { agentId } : {}), ...(e.abandoned.reason ? { reason: e.abandoned.reason } : {}) };
-  if (e.expired) return { ...c, type: 'ContactExpired', waitMs: ms(e.expired.waitSeconds) };
+  if (e.expired) return { ...c, type: 'ContactExpired', waitMs: ms(e.expired.waitSeconds), reason: (e.expired.reason || 'MAX_WAIT') as never,
+    action: customerActionFromProto(e.expired.action) ?? DEFAULT_CUSTOMER_ACTION };
+  if (e.callbackRequested) return { ...c, type: 'CallbackRequested', number: e.callbackRequested.number };
+  if (e.callbackOffered) return { ...c, type: 'CallbackOffered', reason: 'SURGE' };
+  if (e.callbackDialing) return { ...c, type: 'CallbackDialing', agentId, offerToken: e.callbackDialing.reservationToken, number: e.callbackDialing.number, attempt: e.callbackDialing.attempt };
+  if (e.callbackFailed) return { ...c, type: 'CallbackFailed', agentId, attempt: e.callbackFailed.attempt, reason: e.callbackFailed.reason,
+    ...(e.callbackFailed.retryAt ? { retryAtMs: time(e.callbackFailed.retryAt) } : {}) };
+  if (e.held) return { ...c, type: 'ContactHeld', reason: e.held.reason as never, ...(e.held.until ? { untilMs: time(e.held.until) } : {}) };
   if (e.overflowed) return { ...c, type: 'ContactOverflowed', toQueueId: e.overflowed.toQueueId };
   if (e.transferred) {
     const t = e.transferred;

@@ -89,10 +89,10 @@ function runQuery(worker: DomainPort, body: unknown): Reply {
       return reply.ok && context ? { ...reply, context } : reply;
     }
     case 'agent': return found('agent', engine.agent(q.agentId), q.agentId);
-    case 'queue': return found('queue', engine.queue(q.queueId) && { config: engine.queue(q.queueId), depth: engine.queueDepth(q.queueId) }, q.queueId);
+    case 'queue': return found('queue', engine.queue(q.queueId) && { config: engine.queue(q.queueId), depth: engine.queueDepth(q.queueId), mode: engine.queueMode(q.queueId) }, q.queueId);
     case 'position': return { ok: true, position: engine.position(q.contactId) ?? null, contact: engine.contact(q.contactId) ?? null };
     case 'waiting': return { ok: true, contacts: engine.waitingContacts(q.queueId, q.limit) };
-    case 'queues': return { ok: true, queues: engine.snapshot().queues.map((q) => ({ ...q, config: engine.queue(q.queueId) })) };
+    case 'queues': return { ok: true, queues: engine.snapshot().queues.map((q) => ({ ...q, config: engine.queue(q.queueId), mode: engine.queueMode(q.queueId) })) };
     case 'agents': return { ok: true, agents: engine.agents() };
     case 'snapshot': return { ok: true, snapshot: engine.snapshot() };
   }

@@ -87,6 +87,9 @@ export const ENDED_ON_CHANNEL = 'ended-on-channel';
  * so the end is never dropped for a race.
  */
 async function update(update: ContactUpdate, worker: DomainPort): Promise<Submitted | undefined> {
+  if (update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_REQUESTED || update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED) {
+    return callbackUpdate(update, worker);
+  }
   if (update.kind !== ContactUpdateKind.CONTACT_UPDATE_KIND_ABANDONED && update.kind !== ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED) return undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const live = worker.live.contact(update.contactId);
@@ -100,6 +103,26 @@ async function update(update: ContactUpdate, worker: DomainPort): Promise<Submit
     }
   }
   return undefined;
+}
+
+/**
+ * The customer asked to be called back (pressed 1, left a number), or the platform could not
+ * reach them for the callback an agent accepted. A contact that is gone, or in a state the
+ * command does not apply to, or a number that is not E.164, changes nothing: the channel already
+ * answered its customer, and the record says why nothing happened (the command is refused).
+ */
+async function callbackUpdate(update: ContactUpdate, worker: DomainPort): Promise<Submitted | undefined> {
+  if (!worker.live.contact(update.contactId)) return undefined;
+  const command: RoutingCommand = update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_REQUESTED
+    ? { type: 'REQUEST_CALLBACK', contactId: update.contactId, number: update.callbackNumber }
+    : { type: 'CALLBACK_FAILED', contactId: update.contactId, reason: update.reason || 'failed' };
+  const id = update.messageId || (update.occurredAt?.getTime() ?? 0).toString();
+  try {
+    return await worker.submit(`${command.type.toLowerCase()}:${update.contactId}:${id}`, command);
+  } catch (error) {
+    if (isRoutingError(error)) return undefined;
+    throw error;
+  }
 }
 
 function endingOf(state: string, contactId: string, agentId: string | undefined): { commandId: string; command: RoutingCommand } | undefined {

@@ -6,10 +6,11 @@ import {
   type EngineImage as ProtoEngine, type GroupImage as ProtoGroup, type MembershipImage as ProtoMembership, type PlaceImage as ProtoPlace,
   type QueueConfigImage, type QueueImage as ProtoQueue, type RingImage, type SkillRequirementImage, type UnavailableCount,
 } from '@switchboard/contracts';
+import { customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto } from '@switchboard/router-api';
 import {
   CHANNELS, ContactState, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
   type AgentImage, type AgentProfile, type AgentSkills, type Channel, type ChannelCapacity, type ChannelLoad, type ContactImage,
-  type ContactInput, type CustomerTier, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
+  type ContactInput, type CustomerTier, type HoldReason, type SurgeSource, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
   type QueueImage, type Ring, type SkillRequirement, type Unavailability,
 } from '@switchboard/routing-core';
 
@@ -177,6 +178,9 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     stickyAgentWaitSeconds: c.stickyAgentWaitSeconds, dispositions: c.dispositions && { values: list(c.dispositions) },
     maxHandleSeconds: c.maxHandleSeconds, handleLimitAction: c.handleLimitAction, handleLimitGraceSeconds: c.handleLimitGraceSeconds,
     orphanedCallSeconds: c.orphanedCallSeconds,
+    hours: c.hours && hoursToProto(c.hours), emergencyClosedReason: c.emergencyClosedReason,
+    closedAction: c.closedAction && customerActionToProto(c.closedAction), expiredAction: c.expiredAction && customerActionToProto(c.expiredAction),
+    fullAction: c.fullAction && customerActionToProto(c.fullAction), callback: c.callback, surge: c.surge, announceEverySeconds: c.announceEverySeconds,
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
 }
@@ -205,6 +209,20 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
   if (p.handleLimitAction !== undefined) c.handleLimitAction = limitActionFromProto(p.handleLimitAction);
   if (p.handleLimitGraceSeconds !== undefined) c.handleLimitGraceSeconds = p.handleLimitGraceSeconds;
   if (p.orphanedCallSeconds !== undefined) c.orphanedCallSeconds = p.orphanedCallSeconds;
+  const hours = hoursFromProto(p.hours);
+  if (hours !== undefined) c.hours = hours;
+  if (p.emergencyClosedReason !== undefined) c.emergencyClosedReason = p.emergencyClosedReason;
+  const closed = customerActionFromProto(p.closedAction);
+  if (closed !== undefined) c.closedAction = closed;
+  const expired = customerActionFromProto(p.expiredAction);
+  if (expired !== undefined) c.expiredAction = expired;
+  const full = customerActionFromProto(p.fullAction);
+  if (full !== undefined) c.fullAction = full;
+  if (p.callback !== undefined) c.callback = { maxAttempts: p.callback.maxAttempts, retryAfterSeconds: p.callback.retryAfterSeconds };
+  if (p.surge !== undefined) {
+    c.surge = { auto: p.surge.auto, callbackOfferAfterSeconds: p.surge.callbackOfferAfterSeconds, deferEmailBelowPriority: p.surge.deferEmailBelowPriority, horizonSeconds: p.surge.horizonSeconds };
+  }
+  if (p.announceEverySeconds !== undefined) c.announceEverySeconds = p.announceEverySeconds;
   const pool = p.vipPool;
   if (pool !== undefined) {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };
@@ -236,13 +254,19 @@ function groupFromProto(p: ProtoGroup): GroupImage {
 }
 
 function queueToProto(q: QueueImage): ProtoQueue {
-  return { config: configToProto(q.config), waiting: q.waiting, offered: q.offered, offerOrdinal: q.offerOrdinal, groups: q.groups.map(groupToProto) };
+  return { config: configToProto(q.config), waiting: q.waiting, offered: q.offered, offerOrdinal: q.offerOrdinal, groups: q.groups.map(groupToProto),
+    hours: q.hours, surge: q.surge };
 }
 
 function queueFromProto(p: ProtoQueue): QueueImage {
   return {
     config: configFromProto(need(p.config, 'queue.config')), waiting: p.waiting, offered: p.offered, offerOrdinal: p.offerOrdinal,
     groups: p.groups.map(groupFromProto),
+    // Format 1 had neither: its queues were open and not surging.
+    hours: p.hours === undefined ? { open: true, token: 0 }
+      : { open: p.hours.open, ...(p.hours.nextChangeMs === undefined ? {} : { nextChangeMs: p.hours.nextChangeMs }), token: p.hours.token },
+    surge: p.surge === undefined ? { active: false, pinned: false, sinceMs: 0 }
+      : { active: p.surge.active, pinned: p.surge.pinned, ...(p.surge.source === undefined ? {} : { source: p.surge.source as SurgeSource }), sinceMs: p.surge.sinceMs },
   };
 }
 
@@ -339,6 +363,7 @@ export function contactToProto(c: ContactImage): ProtoContact {
     preferredAgentId: c.preferredAgentId, stickyAgentId: c.stickyAgentId, group: c.group, place: c.place && placeToProto(c.place),
     agentId: c.agentId, offerToken: c.offerToken, offeredAtMs: c.offeredAtMs, connectedAtMs: c.connectedAtMs,
     wrapStartMs: c.wrapStartMs, declinedBy: list(c.declinedBy), history: list(c.history), outcomePending: c.outcomePending === true,
+    callback: c.callback, hold: c.hold, callbackOffered: c.callbackOffered === true,
   };
 }
 
@@ -351,6 +376,9 @@ export function contactFromProto(p: ProtoContact): ContactImage {
     declinedBy: p.declinedBy.map((d) => ({ agentId: d.agentId, untilMs: d.untilMs, token: d.token })), history: p.history,
   };
   if (p.outcomePending) c.outcomePending = true;
+  if (p.callback !== undefined) c.callback = { number: p.callback.number, attempts: p.callback.attempts };
+  if (p.hold !== undefined) c.hold = { reason: p.hold.reason as HoldReason, ...(p.hold.untilMs === undefined ? {} : { untilMs: p.hold.untilMs }) };
+  if (p.callbackOffered) c.callbackOffered = true;
   if (p.preferredAgentId !== undefined) c.preferredAgentId = p.preferredAgentId;
   if (p.stickyAgentId !== undefined) c.stickyAgentId = p.stickyAgentId;
   if (p.group !== undefined) c.group = { queueId: p.group.queueId, key: p.group.key };

@@ -33,7 +33,14 @@ const QUEUES: QueueConfig[] = [
     rings: [{ afterSeconds: 10, proficiencyDrop: 1 }, { afterSeconds: 25, dropOptionalSkills: true }, { afterSeconds: 40, minProficiency: 1 }],
   }),
   queue('gen', { agingRatePerSecond: 0.1, stickyAgentWaitSeconds: 15, strategy: 'LEAST_OCCUPIED', offerTimeoutSeconds: 8, rings: [{ afterSeconds: 12, addTeams: ['gold'] }] }),
-  queue('rr', { strategy: 'ROUND_ROBIN', teams: ['general', 'gold'], serviceLevel: { share: 0.95, withinSeconds: 7.5 }, offerTimeoutSeconds: 2.5 }),
+  queue('rr', { strategy: 'ROUND_ROBIN', teams: ['general', 'gold'], serviceLevel: { share: 0.95, withinSeconds: 7.5 }, offerTimeoutSeconds: 2.5,
+    // Open two hours of every three (the walk spans hours), so it closes and reopens under waiting contacts.
+    hours: { timeZone: 'Asia/Shanghai', weekly: [1, 2, 3, 4, 5, 6, 7].map((isoWeekday) => ({ isoWeekday, windows: [
+      { open: '00:00', close: '02:00' }, { open: '03:00', close: '05:00' }, { open: '06:00', close: '08:00' }, { open: '09:00', close: '11:00' },
+      { open: '12:00', close: '14:00' }, { open: '15:00', close: '17:00' }, { open: '18:00', close: '20:00' }, { open: '21:00', close: '23:00' },
+    ] })), holidays: [{ date: '2027-01-01', name: 'New Year', windows: [] }] },
+    closedAction: { kind: 'OVERFLOW', targetQueueId: 'gen' }, callback: { maxAttempts: 2, retryAfterSeconds: 30 },
+    surge: { auto: true, callbackOfferAfterSeconds: 5, deferEmailBelowPriority: 2, horizonSeconds: 600 }, announceEverySeconds: 30 }),
   queue('edge', {
     teams: [], maxSize: 0, maxWaitSeconds: 0, missesBeforeAway: 0, serviceLevel: { share: 0, withinSeconds: 0 },
     requiredSkills: [{ skill: 'x', minProficiency: 1, optional: false }],
@@ -112,7 +119,7 @@ class World {
   step(rng: Rng): void {
     const live = (...states: string[]) => this.ids.filter((id) => states.includes(this.engine.contact(id)?.state ?? ''));
     const one = (ids: readonly string[]) => (ids.length === 0 ? undefined : this.engine.contact(ids[pick(rng, ids.length)] ?? ''));
-    const roll = pick(rng, 20);
+    const roll = pick(rng, 23);
     if (roll < 5) return this.arrive(rng);
     if (roll < 10) {
       const c = one(live('OFFERED'));
@@ -135,6 +142,13 @@ class World {
     if (roll === 14) return this.apply({ type: 'SET_PRESENCE', agentId: a, presence: pick(rng, 2) === 0 ? 'AWAY' : 'AVAILABLE', ...(pick(rng, 2) === 0 ? { reason: '' } : { reason: 'break' }) });
     if (roll === 15) return this.apply(pick(rng, 3) === 0 ? { type: 'SIGN_OUT', agentId: a } : { type: 'SIGN_IN', agent: AGENTS[Number(a.slice(1))] ?? agent(a, []) });
     if (roll === 16) return this.apply({ type: 'UPSERT_QUEUE', queue: { ...QUEUES[1]!, strategy: pick(rng, 2) === 0 ? 'ROUND_ROBIN' : 'BEST_PROFICIENCY', requiredSkills: [{ skill: 'billing', minProficiency: 1 + pick(rng, 5) }] } });
+    // What the waiting customer lives through: callbacks (kept, dialled, failed), surge, closing.
+    if (roll === 20 && c) return this.apply({ type: 'REQUEST_CALLBACK', contactId: c.id, number: `+86138${String(pick(rng, 1e8)).padStart(8, '0')}` });
+    if (roll === 21 && c?.callback !== undefined && c.state === 'CONNECTED') return this.apply({ type: 'CALLBACK_FAILED', contactId: c.id, reason: 'no-answer' });
+    if (roll === 22) {
+      const queueId = ['pri', 'gen', 'rr'][pick(rng, 3)]!;
+      return this.apply({ type: 'SET_SURGE', queueId, active: pick(rng, 2) === 0, source: pick(rng, 3) === 0 ? 'SUPERVISOR' : 'FORECAST', reason: 'walk' });
+    }
     this.advance(1 + pick(rng, 9_000));
   }
 
@@ -214,7 +228,7 @@ describe('checkpoint codec', () => {
   it('refuses an unknown format, unknown union values, missing required parts and garbage', () => {
     const content = walked(3, 200).checkpoint();
     const refused = (edit: (p: DomainCheckpoint) => void) => expect(() => decodeCheckpoint(reencoded(content, edit))).toThrow(CheckpointFormatError);
-    refused((p) => { p.formatVersion = 2; });
+    refused((p) => { p.formatVersion = 3; });
     refused((p) => { p.formatVersion = 0; });
     // API-only values, UNSPECIFIED, and numbers from a newer enum.
     refused((p) => { p.engine!.contacts[0]!.state = ProtoState.CONTACT_STATE_REJECTED; });
@@ -223,7 +237,7 @@ describe('checkpoint codec', () => {
     refused((p) => { p.engine!.contacts[0]!.input!.tier = ProtoTier.CUSTOMER_TIER_UNSPECIFIED; });
     refused((p) => { p.engine!.agents[0]!.presence = 9 as ProtoPresence; });
     refused((p) => { p.engine!.queues[0]!.config!.strategy = ProtoStrategy.SELECTION_STRATEGY_UNSPECIFIED; });
-    refused((p) => { p.timers[0]!.kind = 7 as ProtoTimerKind; });
+    refused((p) => { p.timers[0]!.kind = 42 as ProtoTimerKind; });
     refused((p) => { p.engine!.queues.flatMap((q) => q.groups).find((g) => g.ineligibleCounts.length > 0)!.ineligibleCounts[0]!.reason = ProtoPassReason.PASS_REASON_OUTSCORED; });
     refused((p) => { p.engine!.contacts[0]!.key = undefined; });
     refused((p) => { p.engine!.contacts[0]!.input = undefined; });

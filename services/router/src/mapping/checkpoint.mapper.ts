@@ -8,9 +8,13 @@ import { CheckpointFormatError, contactFromProto, contactToProto, engineFromProt
 export { CheckpointFormatError } from './checkpoint-engine.mapper.js';
 
 /** The checkpoint format this router writes (`DomainCheckpoint.format_version`). */
-export const CHECKPOINT_FORMAT = 1;
-/** Formats this router reads: the current one and the one before it (rolling upgrades). */
-export const READABLE_CHECKPOINT_FORMATS: readonly number[] = [1];
+export const CHECKPOINT_FORMAT = 2;
+/**
+ * Formats this router reads: the current one and the one before it (rolling upgrades). Format 2
+ * adds queues' opening and surge state and contacts' callbacks and holds; a format-1 checkpoint
+ * has none of them (its queues read as open and not surging).
+ */
+export const READABLE_CHECKPOINT_FORMATS: readonly number[] = [1, 2];
 
 /** What a checkpoint holds: one domain's whole router state at a log position. */
 export interface CheckpointContent {

@@ -5,6 +5,7 @@ import {
   type DecisionExplanation,
 } from '@switchboard/contracts';
 import type { Explanation, Presence, RoutingEvent } from '@switchboard/routing-core';
+import { customerActionToProto } from '@switchboard/router-api';
 import { protoChannel } from './contact.mapper.js';
 
 const PRESENCE: Record<Presence, ProtoPresence> = {
@@ -65,6 +66,14 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     } };
   }
   if (event.type === 'AgentProfileChanged') return { ...base, agentId: event.agentId, profileChanged: { changed: [...event.changed] } };
+  if (event.type === 'QueueHoursChanged') {
+    return { ...base, queueId: event.queueId, hoursChanged: { open: event.open, reason: event.reason, holiday: event.holiday ?? '',
+      nextChangeAt: event.nextChangeMs === undefined ? undefined : new Date(event.nextChangeMs) } };
+  }
+  if (event.type === 'QueueSurgeChanged') {
+    return { ...base, queueId: event.queueId, surgeChanged: { active: event.active, source: event.source, reason: event.reason,
+      ...(event.predictedServiceLevel === undefined ? {} : { predictedServiceLevel: event.predictedServiceLevel }) } };
+  }
   const contact = {
     ...base,
     contactId: event.contactId,
@@ -77,7 +86,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'ContactQueued':
       return { ...contact, queued: { effectivePriority: event.basePriority, position: 0, explanation: event.explanation && explanationToProto(event.explanation) } };
     case 'ContactRejected':
-      return { ...contact, rejected: { reason: event.reason } };
+      return { ...contact, rejected: { reason: event.reason, action: event.action === undefined ? undefined : customerActionToProto(event.action) } };
     case 'ContactOffered':
       return { ...contact, agentId: event.agentId, offered: { reservationToken: event.offerToken, expiresAt: new Date(event.expiresAtMs), explanation: explanationToProto(event.explanation) } };
     case 'OfferAccepted':
@@ -100,7 +109,18 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'ContactAbandoned':
       return { ...contact, agentId: event.agentId ?? '', abandoned: { waitSeconds: seconds(event.waitMs), fromState: event.fromState, reason: event.reason ?? '' } };
     case 'ContactExpired':
-      return { ...contact, expired: { waitSeconds: seconds(event.waitMs) } };
+      return { ...contact, expired: { waitSeconds: seconds(event.waitMs), reason: event.reason, action: customerActionToProto(event.action) } };
+    case 'CallbackRequested':
+      return { ...contact, callbackRequested: { number: event.number } };
+    case 'CallbackOffered':
+      return { ...contact, callbackOffered: { reason: event.reason } };
+    case 'CallbackDialing':
+      return { ...contact, agentId: event.agentId, callbackDialing: { number: event.number, attempt: event.attempt, reservationToken: event.offerToken } };
+    case 'CallbackFailed':
+      return { ...contact, agentId: event.agentId, callbackFailed: { attempt: event.attempt, reason: event.reason,
+        retryAt: event.retryAtMs === undefined ? undefined : new Date(event.retryAtMs) } };
+    case 'ContactHeld':
+      return { ...contact, held: { reason: event.reason, until: event.untilMs === undefined ? undefined : new Date(event.untilMs) } };
     case 'ContactOverflowed':
       return { ...contact, overflowed: { fromQueueId: event.queueId, toQueueId: event.toQueueId } };
     case 'ContactTransferred':

@@ -80,7 +80,7 @@ export interface WorkerStart {
 }
 
 /** Reads of a domain's live state, for queries and for the inputs' routing choices. */
-export type LiveView = Pick<RoutingEngine, 'contact' | 'agent' | 'agents' | 'queue' | 'queueDepth' | 'position' | 'waitingContacts' | 'snapshot'>
+export type LiveView = Pick<RoutingEngine, 'contact' | 'agent' | 'agents' | 'queue' | 'queueMode' | 'queueDepth' | 'position' | 'waitingContacts' | 'snapshot'>
   & Pick<DomainEngine, 'contextOf'>;
 
 /**
@@ -127,7 +127,7 @@ export class DomainWorker implements DomainPort {
     const engine = core.engine;
     this.live = {
       contact: (id) => engine.contact(id), agent: (id) => engine.agent(id), agents: () => engine.agents(), queue: (id) => engine.queue(id),
-      queueDepth: (id) => engine.queueDepth(id), position: (id) => engine.position(id), waitingContacts: (id, limit) => engine.waitingContacts(id, limit),
+      queueMode: (id) => engine.queueMode(id), queueDepth: (id) => engine.queueDepth(id), position: (id) => engine.position(id), waitingContacts: (id, limit) => engine.waitingContacts(id, limit),
       snapshot: () => engine.snapshot(), contextOf: (id) => core.contextOf(id),
     };
     const policy = deps.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY;

@@ -18,6 +18,8 @@ import {
   customerTierToJSON,
 } from "./contact.js";
 import {
+  BusinessHours,
+  CustomerAction,
   QueueKind,
   queueKindFromJSON,
   queueKindToJSON,
@@ -41,6 +43,12 @@ export enum TimerKind {
   TIMER_KIND_HANDLE_LIMIT = 5,
   /** TIMER_KIND_LIMIT_ACTION - A flagged connection is handled by its limit's policy. */
   TIMER_KIND_LIMIT_ACTION = 6,
+  /** TIMER_KIND_QUEUE_HOURS - A queue's hours may open or close it (the timer's contact id holds the queue id). */
+  TIMER_KIND_QUEUE_HOURS = 7,
+  /** TIMER_KIND_HOLD_END - A held contact (callback retry) may be offered again. */
+  TIMER_KIND_HOLD_END = 8,
+  /** TIMER_KIND_SURGE_CALLBACK_OFFER - A waiting contact in a surging queue is due a callback offer. */
+  TIMER_KIND_SURGE_CALLBACK_OFFER = 9,
   UNRECOGNIZED = -1,
 }
 
@@ -67,6 +75,15 @@ export function timerKindFromJSON(object: any): TimerKind {
     case 6:
     case "TIMER_KIND_LIMIT_ACTION":
       return TimerKind.TIMER_KIND_LIMIT_ACTION;
+    case 7:
+    case "TIMER_KIND_QUEUE_HOURS":
+      return TimerKind.TIMER_KIND_QUEUE_HOURS;
+    case 8:
+    case "TIMER_KIND_HOLD_END":
+      return TimerKind.TIMER_KIND_HOLD_END;
+    case 9:
+    case "TIMER_KIND_SURGE_CALLBACK_OFFER":
+      return TimerKind.TIMER_KIND_SURGE_CALLBACK_OFFER;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -90,6 +107,12 @@ export function timerKindToJSON(object: TimerKind): string {
       return "TIMER_KIND_HANDLE_LIMIT";
     case TimerKind.TIMER_KIND_LIMIT_ACTION:
       return "TIMER_KIND_LIMIT_ACTION";
+    case TimerKind.TIMER_KIND_QUEUE_HOURS:
+      return "TIMER_KIND_QUEUE_HOURS";
+    case TimerKind.TIMER_KIND_HOLD_END:
+      return "TIMER_KIND_HOLD_END";
+    case TimerKind.TIMER_KIND_SURGE_CALLBACK_OFFER:
+      return "TIMER_KIND_SURGE_CALLBACK_OFFER";
     case TimerKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -282,6 +305,27 @@ export interface QueueImage {
   offerOrdinal: number;
   /** In the queue's group order. */
   groups: GroupImage[];
+  /** Absent in checkpoints older than opening hours: open, nothing scheduled. */
+  hours?:
+    | QueueHoursImage
+    | undefined;
+  /** Absent in checkpoints older than surge mode: not surging. */
+  surge?: QueueSurgeImage | undefined;
+}
+
+/** A queue's opening state (the core's QueueRec.hours). */
+export interface QueueHoursImage {
+  open: boolean;
+  nextChangeMs?: number | undefined;
+  token: number;
+}
+
+/** A queue's surge mode (the core's QueueRec.surge). */
+export interface QueueSurgeImage {
+  active: boolean;
+  pinned: boolean;
+  source?: string | undefined;
+  sinceMs: number;
 }
 
 /** A queue's configuration, as the engine holds it (the core's QueueConfig). */
@@ -313,6 +357,14 @@ export interface QueueConfigImage {
   handleLimitAction?: string | undefined;
   handleLimitGraceSeconds?: number | undefined;
   orphanedCallSeconds?: number | undefined;
+  hours?: BusinessHours | undefined;
+  emergencyClosedReason?: string | undefined;
+  closedAction?: CustomerAction | undefined;
+  expiredAction?: CustomerAction | undefined;
+  fullAction?: CustomerAction | undefined;
+  callback?: QueueConfigImage_Callback | undefined;
+  surge?: QueueConfigImage_Surge | undefined;
+  announceEverySeconds?: number | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -332,6 +384,20 @@ export interface QueueConfigImage_VipPool {
   teams: string[];
   agentIds: string[];
   overflowToGeneralAfterSeconds?: number | undefined;
+}
+
+/** The core's CallbackPolicy. */
+export interface QueueConfigImage_Callback {
+  maxAttempts: number;
+  retryAfterSeconds: number;
+}
+
+/** The core's SurgePolicy. */
+export interface QueueConfigImage_Surge {
+  auto: boolean;
+  callbackOfferAfterSeconds: number;
+  deferEmailBelowPriority: number;
+  horizonSeconds: number;
 }
 
 /** A step of skill relaxation (the core's Ring). */
@@ -514,6 +580,9 @@ export interface ContactImage {
   history: string[];
   /** Its platform ended it while connected; the agent's outcome is still to come. */
   outcomePending: boolean;
+  callback?: ContactImage_Callback | undefined;
+  hold?: ContactImage_Hold | undefined;
+  callbackOffered: boolean;
 }
 
 /** The contact's cached group, while it is still a current group of its queue. */
@@ -527,6 +596,18 @@ export interface ContactImage_Declined {
   agentId: string;
   untilMs: number;
   token: number;
+}
+
+/** A queued callback: the number and the dials made so far. */
+export interface ContactImage_Callback {
+  number: string;
+  attempts: number;
+}
+
+/** Held back from offers: SURGE_DEFERRED, CALLBACK_RETRY or QUEUE_CLOSED. */
+export interface ContactImage_Hold {
+  reason: string;
+  untilMs?: number | undefined;
 }
 
 function createBaseDomainCheckpoint(): DomainCheckpoint {
@@ -1953,7 +2034,7 @@ export const EngineImage_QueueServers: MessageFns<EngineImage_QueueServers> = {
 };
 
 function createBaseQueueImage(): QueueImage {
-  return { config: undefined, waiting: 0, offered: 0, offerOrdinal: 0, groups: [] };
+  return { config: undefined, waiting: 0, offered: 0, offerOrdinal: 0, groups: [], hours: undefined, surge: undefined };
 }
 
 export const QueueImage: MessageFns<QueueImage> = {
@@ -1972,6 +2053,12 @@ export const QueueImage: MessageFns<QueueImage> = {
     }
     for (const v of message.groups) {
       GroupImage.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.hours !== undefined) {
+      QueueHoursImage.encode(message.hours, writer.uint32(50).fork()).join();
+    }
+    if (message.surge !== undefined) {
+      QueueSurgeImage.encode(message.surge, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -2029,6 +2116,22 @@ export const QueueImage: MessageFns<QueueImage> = {
             message.groups.push(GroupImage.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.hours = QueueHoursImage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.surge = QueueSurgeImage.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2052,6 +2155,8 @@ export const QueueImage: MessageFns<QueueImage> = {
         ? globalThis.Number(object.offer_ordinal)
         : 0,
       groups: globalThis.Array.isArray(object?.groups) ? object.groups.map((e: any) => GroupImage.fromJSON(e)) : [],
+      hours: isSet(object.hours) ? QueueHoursImage.fromJSON(object.hours) : undefined,
+      surge: isSet(object.surge) ? QueueSurgeImage.fromJSON(object.surge) : undefined,
     };
   },
 
@@ -2072,6 +2177,12 @@ export const QueueImage: MessageFns<QueueImage> = {
     if (message.groups?.length) {
       obj.groups = message.groups.map((e) => GroupImage.toJSON(e));
     }
+    if (message.hours !== undefined) {
+      obj.hours = QueueHoursImage.toJSON(message.hours);
+    }
+    if (message.surge !== undefined) {
+      obj.surge = QueueSurgeImage.toJSON(message.surge);
+    }
     return obj;
   },
 
@@ -2087,6 +2198,238 @@ export const QueueImage: MessageFns<QueueImage> = {
     message.offered = object.offered ?? 0;
     message.offerOrdinal = object.offerOrdinal ?? 0;
     message.groups = object.groups?.map((e) => GroupImage.fromPartial(e)) || [];
+    message.hours = (object.hours !== undefined && object.hours !== null)
+      ? QueueHoursImage.fromPartial(object.hours)
+      : undefined;
+    message.surge = (object.surge !== undefined && object.surge !== null)
+      ? QueueSurgeImage.fromPartial(object.surge)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueueHoursImage(): QueueHoursImage {
+  return { open: false, nextChangeMs: undefined, token: 0 };
+}
+
+export const QueueHoursImage: MessageFns<QueueHoursImage> = {
+  encode(message: QueueHoursImage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.open !== false) {
+      writer.uint32(8).bool(message.open);
+    }
+    if (message.nextChangeMs !== undefined) {
+      writer.uint32(16).int64(message.nextChangeMs);
+    }
+    if (message.token !== 0) {
+      writer.uint32(24).uint64(message.token);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueHoursImage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueHoursImage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.open = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextChangeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.token = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueHoursImage {
+    return {
+      open: isSet(object.open) ? globalThis.Boolean(object.open) : false,
+      nextChangeMs: isSet(object.nextChangeMs)
+        ? globalThis.Number(object.nextChangeMs)
+        : isSet(object.next_change_ms)
+        ? globalThis.Number(object.next_change_ms)
+        : undefined,
+      token: isSet(object.token) ? globalThis.Number(object.token) : 0,
+    };
+  },
+
+  toJSON(message: QueueHoursImage): unknown {
+    const obj: any = {};
+    if (message.open !== false) {
+      obj.open = message.open;
+    }
+    if (message.nextChangeMs !== undefined) {
+      obj.nextChangeMs = Math.round(message.nextChangeMs);
+    }
+    if (message.token !== 0) {
+      obj.token = Math.round(message.token);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueHoursImage>, I>>(base?: I): QueueHoursImage {
+    return QueueHoursImage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueHoursImage>, I>>(object: I): QueueHoursImage {
+    const message = createBaseQueueHoursImage();
+    message.open = object.open ?? false;
+    message.nextChangeMs = object.nextChangeMs ?? undefined;
+    message.token = object.token ?? 0;
+    return message;
+  },
+};
+
+function createBaseQueueSurgeImage(): QueueSurgeImage {
+  return { active: false, pinned: false, source: undefined, sinceMs: 0 };
+}
+
+export const QueueSurgeImage: MessageFns<QueueSurgeImage> = {
+  encode(message: QueueSurgeImage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.active !== false) {
+      writer.uint32(8).bool(message.active);
+    }
+    if (message.pinned !== false) {
+      writer.uint32(16).bool(message.pinned);
+    }
+    if (message.source !== undefined) {
+      writer.uint32(26).string(message.source);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(32).int64(message.sinceMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueSurgeImage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueSurgeImage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pinned = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueSurgeImage {
+    return {
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      pinned: isSet(object.pinned) ? globalThis.Boolean(object.pinned) : false,
+      source: isSet(object.source) ? globalThis.String(object.source) : undefined,
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueueSurgeImage): unknown {
+    const obj: any = {};
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.pinned !== false) {
+      obj.pinned = message.pinned;
+    }
+    if (message.source !== undefined) {
+      obj.source = message.source;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueSurgeImage>, I>>(base?: I): QueueSurgeImage {
+    return QueueSurgeImage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueSurgeImage>, I>>(object: I): QueueSurgeImage {
+    const message = createBaseQueueSurgeImage();
+    message.active = object.active ?? false;
+    message.pinned = object.pinned ?? false;
+    message.source = object.source ?? undefined;
+    message.sinceMs = object.sinceMs ?? 0;
     return message;
   },
 };
@@ -2114,6 +2457,14 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     handleLimitAction: undefined,
     handleLimitGraceSeconds: undefined,
     orphanedCallSeconds: undefined,
+    hours: undefined,
+    emergencyClosedReason: undefined,
+    closedAction: undefined,
+    expiredAction: undefined,
+    fullAction: undefined,
+    callback: undefined,
+    surge: undefined,
+    announceEverySeconds: undefined,
   };
 }
 
@@ -2181,6 +2532,30 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.orphanedCallSeconds !== undefined) {
       writer.uint32(169).double(message.orphanedCallSeconds);
+    }
+    if (message.hours !== undefined) {
+      BusinessHours.encode(message.hours, writer.uint32(178).fork()).join();
+    }
+    if (message.emergencyClosedReason !== undefined) {
+      writer.uint32(186).string(message.emergencyClosedReason);
+    }
+    if (message.closedAction !== undefined) {
+      CustomerAction.encode(message.closedAction, writer.uint32(194).fork()).join();
+    }
+    if (message.expiredAction !== undefined) {
+      CustomerAction.encode(message.expiredAction, writer.uint32(202).fork()).join();
+    }
+    if (message.fullAction !== undefined) {
+      CustomerAction.encode(message.fullAction, writer.uint32(210).fork()).join();
+    }
+    if (message.callback !== undefined) {
+      QueueConfigImage_Callback.encode(message.callback, writer.uint32(218).fork()).join();
+    }
+    if (message.surge !== undefined) {
+      QueueConfigImage_Surge.encode(message.surge, writer.uint32(226).fork()).join();
+    }
+    if (message.announceEverySeconds !== undefined) {
+      writer.uint32(233).double(message.announceEverySeconds);
     }
     return writer;
   },
@@ -2366,6 +2741,70 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.orphanedCallSeconds = reader.double();
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.hours = BusinessHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.emergencyClosedReason = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.closedAction = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.expiredAction = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.fullAction = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.callback = QueueConfigImage_Callback.decode(reader, reader.uint32());
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.surge = QueueConfigImage_Surge.decode(reader, reader.uint32());
+            continue;
+          }
+          case 29: {
+            if (tag !== 233) {
+              break;
+            }
+
+            message.announceEverySeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2457,6 +2896,34 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         : isSet(object.orphaned_call_seconds)
         ? globalThis.Number(object.orphaned_call_seconds)
         : undefined,
+      hours: isSet(object.hours) ? BusinessHours.fromJSON(object.hours) : undefined,
+      emergencyClosedReason: isSet(object.emergencyClosedReason)
+        ? globalThis.String(object.emergencyClosedReason)
+        : isSet(object.emergency_closed_reason)
+        ? globalThis.String(object.emergency_closed_reason)
+        : undefined,
+      closedAction: isSet(object.closedAction)
+        ? CustomerAction.fromJSON(object.closedAction)
+        : isSet(object.closed_action)
+        ? CustomerAction.fromJSON(object.closed_action)
+        : undefined,
+      expiredAction: isSet(object.expiredAction)
+        ? CustomerAction.fromJSON(object.expiredAction)
+        : isSet(object.expired_action)
+        ? CustomerAction.fromJSON(object.expired_action)
+        : undefined,
+      fullAction: isSet(object.fullAction)
+        ? CustomerAction.fromJSON(object.fullAction)
+        : isSet(object.full_action)
+        ? CustomerAction.fromJSON(object.full_action)
+        : undefined,
+      callback: isSet(object.callback) ? QueueConfigImage_Callback.fromJSON(object.callback) : undefined,
+      surge: isSet(object.surge) ? QueueConfigImage_Surge.fromJSON(object.surge) : undefined,
+      announceEverySeconds: isSet(object.announceEverySeconds)
+        ? globalThis.Number(object.announceEverySeconds)
+        : isSet(object.announce_every_seconds)
+        ? globalThis.Number(object.announce_every_seconds)
+        : undefined,
     };
   },
 
@@ -2525,6 +2992,30 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.orphanedCallSeconds !== undefined) {
       obj.orphanedCallSeconds = floatToJson(message.orphanedCallSeconds);
     }
+    if (message.hours !== undefined) {
+      obj.hours = BusinessHours.toJSON(message.hours);
+    }
+    if (message.emergencyClosedReason !== undefined) {
+      obj.emergencyClosedReason = message.emergencyClosedReason;
+    }
+    if (message.closedAction !== undefined) {
+      obj.closedAction = CustomerAction.toJSON(message.closedAction);
+    }
+    if (message.expiredAction !== undefined) {
+      obj.expiredAction = CustomerAction.toJSON(message.expiredAction);
+    }
+    if (message.fullAction !== undefined) {
+      obj.fullAction = CustomerAction.toJSON(message.fullAction);
+    }
+    if (message.callback !== undefined) {
+      obj.callback = QueueConfigImage_Callback.toJSON(message.callback);
+    }
+    if (message.surge !== undefined) {
+      obj.surge = QueueConfigImage_Surge.toJSON(message.surge);
+    }
+    if (message.announceEverySeconds !== undefined) {
+      obj.announceEverySeconds = floatToJson(message.announceEverySeconds);
+    }
     return obj;
   },
 
@@ -2564,6 +3055,26 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     message.handleLimitAction = object.handleLimitAction ?? undefined;
     message.handleLimitGraceSeconds = object.handleLimitGraceSeconds ?? undefined;
     message.orphanedCallSeconds = object.orphanedCallSeconds ?? undefined;
+    message.hours = (object.hours !== undefined && object.hours !== null)
+      ? BusinessHours.fromPartial(object.hours)
+      : undefined;
+    message.emergencyClosedReason = object.emergencyClosedReason ?? undefined;
+    message.closedAction = (object.closedAction !== undefined && object.closedAction !== null)
+      ? CustomerAction.fromPartial(object.closedAction)
+      : undefined;
+    message.expiredAction = (object.expiredAction !== undefined && object.expiredAction !== null)
+      ? CustomerAction.fromPartial(object.expiredAction)
+      : undefined;
+    message.fullAction = (object.fullAction !== undefined && object.fullAction !== null)
+      ? CustomerAction.fromPartial(object.fullAction)
+      : undefined;
+    message.callback = (object.callback !== undefined && object.callback !== null)
+      ? QueueConfigImage_Callback.fromPartial(object.callback)
+      : undefined;
+    message.surge = (object.surge !== undefined && object.surge !== null)
+      ? QueueConfigImage_Surge.fromPartial(object.surge)
+      : undefined;
+    message.announceEverySeconds = object.announceEverySeconds ?? undefined;
     return message;
   },
 };
@@ -2857,6 +3368,228 @@ export const QueueConfigImage_VipPool: MessageFns<QueueConfigImage_VipPool> = {
     message.teams = object.teams?.map((e) => e) || [];
     message.agentIds = object.agentIds?.map((e) => e) || [];
     message.overflowToGeneralAfterSeconds = object.overflowToGeneralAfterSeconds ?? undefined;
+    return message;
+  },
+};
+
+function createBaseQueueConfigImage_Callback(): QueueConfigImage_Callback {
+  return { maxAttempts: 0, retryAfterSeconds: 0 };
+}
+
+export const QueueConfigImage_Callback: MessageFns<QueueConfigImage_Callback> = {
+  encode(message: QueueConfigImage_Callback, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxAttempts !== 0) {
+      writer.uint32(8).uint32(message.maxAttempts);
+    }
+    if (message.retryAfterSeconds !== 0) {
+      writer.uint32(17).double(message.retryAfterSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueConfigImage_Callback {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueConfigImage_Callback();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.maxAttempts = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.retryAfterSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueConfigImage_Callback {
+    return {
+      maxAttempts: isSet(object.maxAttempts)
+        ? globalThis.Number(object.maxAttempts)
+        : isSet(object.max_attempts)
+        ? globalThis.Number(object.max_attempts)
+        : 0,
+      retryAfterSeconds: isSet(object.retryAfterSeconds)
+        ? globalThis.Number(object.retryAfterSeconds)
+        : isSet(object.retry_after_seconds)
+        ? globalThis.Number(object.retry_after_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueueConfigImage_Callback): unknown {
+    const obj: any = {};
+    if (message.maxAttempts !== 0) {
+      obj.maxAttempts = Math.round(message.maxAttempts);
+    }
+    if (message.retryAfterSeconds !== 0) {
+      obj.retryAfterSeconds = floatToJson(message.retryAfterSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueConfigImage_Callback>, I>>(base?: I): QueueConfigImage_Callback {
+    return QueueConfigImage_Callback.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueConfigImage_Callback>, I>>(object: I): QueueConfigImage_Callback {
+    const message = createBaseQueueConfigImage_Callback();
+    message.maxAttempts = object.maxAttempts ?? 0;
+    message.retryAfterSeconds = object.retryAfterSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseQueueConfigImage_Surge(): QueueConfigImage_Surge {
+  return { auto: false, callbackOfferAfterSeconds: 0, deferEmailBelowPriority: 0, horizonSeconds: 0 };
+}
+
+export const QueueConfigImage_Surge: MessageFns<QueueConfigImage_Surge> = {
+  encode(message: QueueConfigImage_Surge, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.auto !== false) {
+      writer.uint32(8).bool(message.auto);
+    }
+    if (message.callbackOfferAfterSeconds !== 0) {
+      writer.uint32(17).double(message.callbackOfferAfterSeconds);
+    }
+    if (message.deferEmailBelowPriority !== 0) {
+      writer.uint32(24).int32(message.deferEmailBelowPriority);
+    }
+    if (message.horizonSeconds !== 0) {
+      writer.uint32(33).double(message.horizonSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueConfigImage_Surge {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueConfigImage_Surge();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.auto = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.callbackOfferAfterSeconds = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deferEmailBelowPriority = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.horizonSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueConfigImage_Surge {
+    return {
+      auto: isSet(object.auto) ? globalThis.Boolean(object.auto) : false,
+      callbackOfferAfterSeconds: isSet(object.callbackOfferAfterSeconds)
+        ? globalThis.Number(object.callbackOfferAfterSeconds)
+        : isSet(object.callback_offer_after_seconds)
+        ? globalThis.Number(object.callback_offer_after_seconds)
+        : 0,
+      deferEmailBelowPriority: isSet(object.deferEmailBelowPriority)
+        ? globalThis.Number(object.deferEmailBelowPriority)
+        : isSet(object.defer_email_below_priority)
+        ? globalThis.Number(object.defer_email_below_priority)
+        : 0,
+      horizonSeconds: isSet(object.horizonSeconds)
+        ? globalThis.Number(object.horizonSeconds)
+        : isSet(object.horizon_seconds)
+        ? globalThis.Number(object.horizon_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueueConfigImage_Surge): unknown {
+    const obj: any = {};
+    if (message.auto !== false) {
+      obj.auto = message.auto;
+    }
+    if (message.callbackOfferAfterSeconds !== 0) {
+      obj.callbackOfferAfterSeconds = floatToJson(message.callbackOfferAfterSeconds);
+    }
+    if (message.deferEmailBelowPriority !== 0) {
+      obj.deferEmailBelowPriority = Math.round(message.deferEmailBelowPriority);
+    }
+    if (message.horizonSeconds !== 0) {
+      obj.horizonSeconds = floatToJson(message.horizonSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueConfigImage_Surge>, I>>(base?: I): QueueConfigImage_Surge {
+    return QueueConfigImage_Surge.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueConfigImage_Surge>, I>>(object: I): QueueConfigImage_Surge {
+    const message = createBaseQueueConfigImage_Surge();
+    message.auto = object.auto ?? false;
+    message.callbackOfferAfterSeconds = object.callbackOfferAfterSeconds ?? 0;
+    message.deferEmailBelowPriority = object.deferEmailBelowPriority ?? 0;
+    message.horizonSeconds = object.horizonSeconds ?? 0;
     return message;
   },
 };
@@ -5039,6 +5772,9 @@ function createBaseContactImage(): ContactImage {
     declinedBy: [],
     history: [],
     outcomePending: false,
+    callback: undefined,
+    hold: undefined,
+    callbackOffered: false,
   };
 }
 
@@ -5109,6 +5845,15 @@ export const ContactImage: MessageFns<ContactImage> = {
     }
     if (message.outcomePending !== false) {
       writer.uint32(176).bool(message.outcomePending);
+    }
+    if (message.callback !== undefined) {
+      ContactImage_Callback.encode(message.callback, writer.uint32(186).fork()).join();
+    }
+    if (message.hold !== undefined) {
+      ContactImage_Hold.encode(message.hold, writer.uint32(194).fork()).join();
+    }
+    if (message.callbackOffered !== false) {
+      writer.uint32(200).bool(message.callbackOffered);
     }
     return writer;
   },
@@ -5302,6 +6047,30 @@ export const ContactImage: MessageFns<ContactImage> = {
             message.outcomePending = reader.bool();
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.callback = ContactImage_Callback.decode(reader, reader.uint32());
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.hold = ContactImage_Hold.decode(reader, reader.uint32());
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.callbackOffered = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5400,6 +6169,13 @@ export const ContactImage: MessageFns<ContactImage> = {
         : isSet(object.outcome_pending)
         ? globalThis.Boolean(object.outcome_pending)
         : false,
+      callback: isSet(object.callback) ? ContactImage_Callback.fromJSON(object.callback) : undefined,
+      hold: isSet(object.hold) ? ContactImage_Hold.fromJSON(object.hold) : undefined,
+      callbackOffered: isSet(object.callbackOffered)
+        ? globalThis.Boolean(object.callbackOffered)
+        : isSet(object.callback_offered)
+        ? globalThis.Boolean(object.callback_offered)
+        : false,
     };
   },
 
@@ -5471,6 +6247,15 @@ export const ContactImage: MessageFns<ContactImage> = {
     if (message.outcomePending !== false) {
       obj.outcomePending = message.outcomePending;
     }
+    if (message.callback !== undefined) {
+      obj.callback = ContactImage_Callback.toJSON(message.callback);
+    }
+    if (message.hold !== undefined) {
+      obj.hold = ContactImage_Hold.toJSON(message.hold);
+    }
+    if (message.callbackOffered !== false) {
+      obj.callbackOffered = message.callbackOffered;
+    }
     return obj;
   },
 
@@ -5507,6 +6292,13 @@ export const ContactImage: MessageFns<ContactImage> = {
     message.declinedBy = object.declinedBy?.map((e) => ContactImage_Declined.fromPartial(e)) || [];
     message.history = object.history?.map((e) => e) || [];
     message.outcomePending = object.outcomePending ?? false;
+    message.callback = (object.callback !== undefined && object.callback !== null)
+      ? ContactImage_Callback.fromPartial(object.callback)
+      : undefined;
+    message.hold = (object.hold !== undefined && object.hold !== null)
+      ? ContactImage_Hold.fromPartial(object.hold)
+      : undefined;
+    message.callbackOffered = object.callbackOffered ?? false;
     return message;
   },
 };
@@ -5705,6 +6497,180 @@ export const ContactImage_Declined: MessageFns<ContactImage_Declined> = {
     message.agentId = object.agentId ?? "";
     message.untilMs = object.untilMs ?? 0;
     message.token = object.token ?? 0;
+    return message;
+  },
+};
+
+function createBaseContactImage_Callback(): ContactImage_Callback {
+  return { number: "", attempts: 0 };
+}
+
+export const ContactImage_Callback: MessageFns<ContactImage_Callback> = {
+  encode(message: ContactImage_Callback, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(16).uint32(message.attempts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactImage_Callback {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactImage_Callback();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactImage_Callback {
+    return {
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+    };
+  },
+
+  toJSON(message: ContactImage_Callback): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactImage_Callback>, I>>(base?: I): ContactImage_Callback {
+    return ContactImage_Callback.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactImage_Callback>, I>>(object: I): ContactImage_Callback {
+    const message = createBaseContactImage_Callback();
+    message.number = object.number ?? "";
+    message.attempts = object.attempts ?? 0;
+    return message;
+  },
+};
+
+function createBaseContactImage_Hold(): ContactImage_Hold {
+  return { reason: "", untilMs: undefined };
+}
+
+export const ContactImage_Hold: MessageFns<ContactImage_Hold> = {
+  encode(message: ContactImage_Hold, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.untilMs !== undefined) {
+      writer.uint32(16).int64(message.untilMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactImage_Hold {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactImage_Hold();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactImage_Hold {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      untilMs: isSet(object.untilMs)
+        ? globalThis.Number(object.untilMs)
+        : isSet(object.until_ms)
+        ? globalThis.Number(object.until_ms)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ContactImage_Hold): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.untilMs !== undefined) {
+      obj.untilMs = Math.round(message.untilMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactImage_Hold>, I>>(base?: I): ContactImage_Hold {
+    return ContactImage_Hold.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactImage_Hold>, I>>(object: I): ContactImage_Hold {
+    const message = createBaseContactImage_Hold();
+    message.reason = object.reason ?? "";
+    message.untilMs = object.untilMs ?? undefined;
     return message;
   },
 };

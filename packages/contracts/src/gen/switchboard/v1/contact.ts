@@ -163,6 +163,10 @@ export enum ContactUpdateKind {
   CONTACT_UPDATE_KIND_READ = 4,
   /** CONTACT_UPDATE_KIND_ENDED - The platform ended the interaction (call completed, session closed). */
   CONTACT_UPDATE_KIND_ENDED = 5,
+  /** CONTACT_UPDATE_KIND_CALLBACK_REQUESTED - The customer asked to be called back (pressed 1, left a number): the contact keeps its place. */
+  CONTACT_UPDATE_KIND_CALLBACK_REQUESTED = 6,
+  /** CONTACT_UPDATE_KIND_CALLBACK_FAILED - The platform could not reach the customer for a callback (no answer, busy). */
+  CONTACT_UPDATE_KIND_CALLBACK_FAILED = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -186,6 +190,12 @@ export function contactUpdateKindFromJSON(object: any): ContactUpdateKind {
     case 5:
     case "CONTACT_UPDATE_KIND_ENDED":
       return ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED;
+    case 6:
+    case "CONTACT_UPDATE_KIND_CALLBACK_REQUESTED":
+      return ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_REQUESTED;
+    case 7:
+    case "CONTACT_UPDATE_KIND_CALLBACK_FAILED":
+      return ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -207,6 +217,10 @@ export function contactUpdateKindToJSON(object: ContactUpdateKind): string {
       return "CONTACT_UPDATE_KIND_READ";
     case ContactUpdateKind.CONTACT_UPDATE_KIND_ENDED:
       return "CONTACT_UPDATE_KIND_ENDED";
+    case ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_REQUESTED:
+      return "CONTACT_UPDATE_KIND_CALLBACK_REQUESTED";
+    case ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED:
+      return "CONTACT_UPDATE_KIND_CALLBACK_FAILED";
     case ContactUpdateKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -313,6 +327,10 @@ export interface ContactUpdate {
   messageId: string;
   summary: string;
   attributes: Attribute[];
+  /** CALLBACK_REQUESTED: the E.164 number to call back. */
+  callbackNumber: string;
+  /** CALLBACK_FAILED: why the dial failed (no-answer, busy, failed). */
+  reason: string;
 }
 
 /**
@@ -1348,6 +1366,8 @@ function createBaseContactUpdate(): ContactUpdate {
     messageId: "",
     summary: "",
     attributes: [],
+    callbackNumber: "",
+    reason: "",
   };
 }
 
@@ -1376,6 +1396,12 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     }
     for (const v of message.attributes) {
       Attribute.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.callbackNumber !== "") {
+      writer.uint32(74).string(message.callbackNumber);
+    }
+    if (message.reason !== "") {
+      writer.uint32(82).string(message.reason);
     }
     return writer;
   },
@@ -1457,6 +1483,22 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
             message.attributes.push(Attribute.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.callbackNumber = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1493,6 +1535,12 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
       attributes: globalThis.Array.isArray(object?.attributes)
         ? object.attributes.map((e: any) => Attribute.fromJSON(e))
         : [],
+      callbackNumber: isSet(object.callbackNumber)
+        ? globalThis.String(object.callbackNumber)
+        : isSet(object.callback_number)
+        ? globalThis.String(object.callback_number)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -1522,6 +1570,12 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     if (message.attributes?.length) {
       obj.attributes = message.attributes.map((e) => Attribute.toJSON(e));
     }
+    if (message.callbackNumber !== "") {
+      obj.callbackNumber = message.callbackNumber;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -1538,6 +1592,8 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     message.messageId = object.messageId ?? "";
     message.summary = object.summary ?? "";
     message.attributes = object.attributes?.map((e) => Attribute.fromPartial(e)) || [];
+    message.callbackNumber = object.callbackNumber ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };

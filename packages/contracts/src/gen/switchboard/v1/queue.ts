@@ -105,6 +105,72 @@ export function selectionStrategyToJSON(object: SelectionStrategy): string {
   }
 }
 
+/** What a customer perceives when routing cannot serve them (closed, expired, queue full). */
+export enum CustomerActionKind {
+  CUSTOMER_ACTION_KIND_UNSPECIFIED = 0,
+  /**
+   * CUSTOMER_ACTION_KIND_MESSAGE - A message on the contact's channel (spoken, a chat system message, a WeChat text, an email
+   * acknowledgment), then the interaction ends.
+   */
+  CUSTOMER_ACTION_KIND_MESSAGE = 1,
+  /** CUSTOMER_ACTION_KIND_OVERFLOW - Closed only: the contact goes to target_queue_id instead (when that queue is open). */
+  CUSTOMER_ACTION_KIND_OVERFLOW = 2,
+  /** CUSTOMER_ACTION_KIND_CALLBACK_OFFER - The message, and an offer to be called back (phone: press 1; chat: leave a number). */
+  CUSTOMER_ACTION_KIND_CALLBACK_OFFER = 3,
+  /** CUSTOMER_ACTION_KIND_VOICEMAIL - Phone: the message, then the caller may leave a voicemail. */
+  CUSTOMER_ACTION_KIND_VOICEMAIL = 4,
+  /** CUSTOMER_ACTION_KIND_LEAVE_EMAIL - Chat and WeChat: the message, with the option to leave an email address. */
+  CUSTOMER_ACTION_KIND_LEAVE_EMAIL = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function customerActionKindFromJSON(object: any): CustomerActionKind {
+  switch (object) {
+    case 0:
+    case "CUSTOMER_ACTION_KIND_UNSPECIFIED":
+      return CustomerActionKind.CUSTOMER_ACTION_KIND_UNSPECIFIED;
+    case 1:
+    case "CUSTOMER_ACTION_KIND_MESSAGE":
+      return CustomerActionKind.CUSTOMER_ACTION_KIND_MESSAGE;
+    case 2:
+    case "CUSTOMER_ACTION_KIND_OVERFLOW":
+      return CustomerActionKind.CUSTOMER_ACTION_KIND_OVERFLOW;
+    case 3:
+    case "CUSTOMER_ACTION_KIND_CALLBACK_OFFER":
+      return CustomerActionKind.CUSTOMER_ACTION_KIND_CALLBACK_OFFER;
+    case 4:
+    case "CUSTOMER_ACTION_KIND_VOICEMAIL":
+      return CustomerActionKind.CUSTOMER_ACTION_KIND_VOICEMAIL;
+    case 5:
+    case "CUSTOMER_ACTION_KIND_LEAVE_EMAIL":
+      return CustomerActionKind.CUSTOMER_ACTION_KIND_LEAVE_EMAIL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CustomerActionKind.UNRECOGNIZED;
+  }
+}
+
+export function customerActionKindToJSON(object: CustomerActionKind): string {
+  switch (object) {
+    case CustomerActionKind.CUSTOMER_ACTION_KIND_UNSPECIFIED:
+      return "CUSTOMER_ACTION_KIND_UNSPECIFIED";
+    case CustomerActionKind.CUSTOMER_ACTION_KIND_MESSAGE:
+      return "CUSTOMER_ACTION_KIND_MESSAGE";
+    case CustomerActionKind.CUSTOMER_ACTION_KIND_OVERFLOW:
+      return "CUSTOMER_ACTION_KIND_OVERFLOW";
+    case CustomerActionKind.CUSTOMER_ACTION_KIND_CALLBACK_OFFER:
+      return "CUSTOMER_ACTION_KIND_CALLBACK_OFFER";
+    case CustomerActionKind.CUSTOMER_ACTION_KIND_VOICEMAIL:
+      return "CUSTOMER_ACTION_KIND_VOICEMAIL";
+    case CustomerActionKind.CUSTOMER_ACTION_KIND_LEAVE_EMAIL:
+      return "CUSTOMER_ACTION_KIND_LEAVE_EMAIL";
+    case CustomerActionKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Service-level target: `share` of contacts answered within `within_seconds` (e.g. 0.8 in 20 s). */
 export interface ServiceLevelTarget {
   share: number;
@@ -188,6 +254,98 @@ export interface QueueConfig {
   handleLimitGraceSeconds: number;
   /** How long a call stays with an agent who signed out before it is ended (0 = 600). */
   orphanedCallSeconds: number;
+  /** Opening hours and holidays; absent = always open. */
+  hours?:
+    | BusinessHours
+    | undefined;
+  /**
+   * Emergency closure a supervisor set (大量投诉, 系统故障): closed whatever the hours say until
+   * cleared. Empty = follow the hours.
+   */
+  emergencyClosedReason: string;
+  /**
+   * What a customer perceives when the queue is closed at arrival (or closes while they wait),
+   * when their wait passes max_wait_seconds, and when the queue is full. Unset = MESSAGE.
+   */
+  closedAction?: CustomerAction | undefined;
+  expiredAction?: CustomerAction | undefined;
+  fullAction?:
+    | CustomerAction
+    | undefined;
+  /** Queued callbacks: how often a failed dial is retried, and after how long. */
+  callback?:
+    | CallbackPolicy
+    | undefined;
+  /** Surge mode: when the forecast may switch it on, and what it does. */
+  surge?:
+    | SurgePolicy
+    | undefined;
+  /**
+   * How often a waiting customer hears their position and estimated wait (0 = 60 s; the phone
+   * channel's wait music loop, the chat frame, the WeChat text).
+   */
+  announceEverySeconds: number;
+}
+
+/**
+ * One opening window of a local day, "HH:MM" to "HH:MM" (24-hour, in the hours' time zone).
+ * "24:00" closes at midnight; a close earlier than the open runs past midnight into the next day
+ * (the window belongs to the day it opens).
+ */
+export interface OpeningWindow {
+  open: string;
+  close: string;
+}
+
+/** The windows of one weekday: iso_weekday 1 = Monday … 7 = Sunday. A weekday without an entry is closed. */
+export interface WeeklyHours {
+  isoWeekday: number;
+  windows: OpeningWindow[];
+}
+
+/** A local date (YYYY-MM-DD) whose own windows replace the weekday's; no windows = closed all day. */
+export interface HolidayHours {
+  date: string;
+  name: string;
+  windows: OpeningWindow[];
+}
+
+/** A queue's opening hours in an IANA time zone (e.g. "Asia/Shanghai"). */
+export interface BusinessHours {
+  timeZone: string;
+  weekly: WeeklyHours[];
+  holidays: HolidayHours[];
+}
+
+/** A text in one language ("zh", "en", ...). */
+export interface LocalizedText {
+  language: string;
+  text: string;
+}
+
+export interface CustomerAction {
+  kind: CustomerActionKind;
+  targetQueueId: string;
+  /** The queue's own words; empty = the channel's default text in the customer's language. */
+  message: LocalizedText[];
+}
+
+/** Failed callback dials (no answer, busy) are retried this often, this far apart (0 = 3 / 120 s). */
+export interface CallbackPolicy {
+  maxAttempts: number;
+  retryAfterSeconds: number;
+}
+
+/** Surge mode of a queue (see QueueSurgeChanged). */
+export interface SurgePolicy {
+  /** Let the live forecast switch surge mode on and off (a supervisor's switch always can). */
+  auto: boolean;
+  /** Non-VIP callers are offered a callback once they have waited this long in surge (0 = at once). */
+  callbackOfferAfterSeconds: number;
+  /** Email with a base priority below this is held while the queue is in surge. */
+  deferEmailBelowPriority: number;
+  /** The interval the forecast predicts (0 = 900 s). */
+  horizonSeconds: number;
 }
 
 function createBaseServiceLevelTarget(): ServiceLevelTarget {
@@ -552,6 +710,14 @@ function createBaseQueueConfig(): QueueConfig {
     handleLimitAction: "",
     handleLimitGraceSeconds: 0,
     orphanedCallSeconds: 0,
+    hours: undefined,
+    emergencyClosedReason: "",
+    closedAction: undefined,
+    expiredAction: undefined,
+    fullAction: undefined,
+    callback: undefined,
+    surge: undefined,
+    announceEverySeconds: 0,
   };
 }
 
@@ -631,6 +797,30 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     if (message.orphanedCallSeconds !== 0) {
       writer.uint32(200).uint32(message.orphanedCallSeconds);
+    }
+    if (message.hours !== undefined) {
+      BusinessHours.encode(message.hours, writer.uint32(210).fork()).join();
+    }
+    if (message.emergencyClosedReason !== "") {
+      writer.uint32(218).string(message.emergencyClosedReason);
+    }
+    if (message.closedAction !== undefined) {
+      CustomerAction.encode(message.closedAction, writer.uint32(226).fork()).join();
+    }
+    if (message.expiredAction !== undefined) {
+      CustomerAction.encode(message.expiredAction, writer.uint32(234).fork()).join();
+    }
+    if (message.fullAction !== undefined) {
+      CustomerAction.encode(message.fullAction, writer.uint32(242).fork()).join();
+    }
+    if (message.callback !== undefined) {
+      CallbackPolicy.encode(message.callback, writer.uint32(250).fork()).join();
+    }
+    if (message.surge !== undefined) {
+      SurgePolicy.encode(message.surge, writer.uint32(258).fork()).join();
+    }
+    if (message.announceEverySeconds !== 0) {
+      writer.uint32(264).uint32(message.announceEverySeconds);
     }
     return writer;
   },
@@ -848,6 +1038,70 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.orphanedCallSeconds = reader.uint32();
             continue;
           }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.hours = BusinessHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.emergencyClosedReason = reader.string();
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.closedAction = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.expiredAction = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.fullAction = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.callback = CallbackPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.surge = SurgePolicy.decode(reader, reader.uint32());
+            continue;
+          }
+          case 33: {
+            if (tag !== 264) {
+              break;
+            }
+
+            message.announceEverySeconds = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -953,6 +1207,34 @@ export const QueueConfig: MessageFns<QueueConfig> = {
         : isSet(object.orphaned_call_seconds)
         ? globalThis.Number(object.orphaned_call_seconds)
         : 0,
+      hours: isSet(object.hours) ? BusinessHours.fromJSON(object.hours) : undefined,
+      emergencyClosedReason: isSet(object.emergencyClosedReason)
+        ? globalThis.String(object.emergencyClosedReason)
+        : isSet(object.emergency_closed_reason)
+        ? globalThis.String(object.emergency_closed_reason)
+        : "",
+      closedAction: isSet(object.closedAction)
+        ? CustomerAction.fromJSON(object.closedAction)
+        : isSet(object.closed_action)
+        ? CustomerAction.fromJSON(object.closed_action)
+        : undefined,
+      expiredAction: isSet(object.expiredAction)
+        ? CustomerAction.fromJSON(object.expiredAction)
+        : isSet(object.expired_action)
+        ? CustomerAction.fromJSON(object.expired_action)
+        : undefined,
+      fullAction: isSet(object.fullAction)
+        ? CustomerAction.fromJSON(object.fullAction)
+        : isSet(object.full_action)
+        ? CustomerAction.fromJSON(object.full_action)
+        : undefined,
+      callback: isSet(object.callback) ? CallbackPolicy.fromJSON(object.callback) : undefined,
+      surge: isSet(object.surge) ? SurgePolicy.fromJSON(object.surge) : undefined,
+      announceEverySeconds: isSet(object.announceEverySeconds)
+        ? globalThis.Number(object.announceEverySeconds)
+        : isSet(object.announce_every_seconds)
+        ? globalThis.Number(object.announce_every_seconds)
+        : 0,
     };
   },
 
@@ -1033,6 +1315,30 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.orphanedCallSeconds !== 0) {
       obj.orphanedCallSeconds = Math.round(message.orphanedCallSeconds);
     }
+    if (message.hours !== undefined) {
+      obj.hours = BusinessHours.toJSON(message.hours);
+    }
+    if (message.emergencyClosedReason !== "") {
+      obj.emergencyClosedReason = message.emergencyClosedReason;
+    }
+    if (message.closedAction !== undefined) {
+      obj.closedAction = CustomerAction.toJSON(message.closedAction);
+    }
+    if (message.expiredAction !== undefined) {
+      obj.expiredAction = CustomerAction.toJSON(message.expiredAction);
+    }
+    if (message.fullAction !== undefined) {
+      obj.fullAction = CustomerAction.toJSON(message.fullAction);
+    }
+    if (message.callback !== undefined) {
+      obj.callback = CallbackPolicy.toJSON(message.callback);
+    }
+    if (message.surge !== undefined) {
+      obj.surge = SurgePolicy.toJSON(message.surge);
+    }
+    if (message.announceEverySeconds !== 0) {
+      obj.announceEverySeconds = Math.round(message.announceEverySeconds);
+    }
     return obj;
   },
 
@@ -1070,6 +1376,826 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     message.handleLimitAction = object.handleLimitAction ?? "";
     message.handleLimitGraceSeconds = object.handleLimitGraceSeconds ?? 0;
     message.orphanedCallSeconds = object.orphanedCallSeconds ?? 0;
+    message.hours = (object.hours !== undefined && object.hours !== null)
+      ? BusinessHours.fromPartial(object.hours)
+      : undefined;
+    message.emergencyClosedReason = object.emergencyClosedReason ?? "";
+    message.closedAction = (object.closedAction !== undefined && object.closedAction !== null)
+      ? CustomerAction.fromPartial(object.closedAction)
+      : undefined;
+    message.expiredAction = (object.expiredAction !== undefined && object.expiredAction !== null)
+      ? CustomerAction.fromPartial(object.expiredAction)
+      : undefined;
+    message.fullAction = (object.fullAction !== undefined && object.fullAction !== null)
+      ? CustomerAction.fromPartial(object.fullAction)
+      : undefined;
+    message.callback = (object.callback !== undefined && object.callback !== null)
+      ? CallbackPolicy.fromPartial(object.callback)
+      : undefined;
+    message.surge = (object.surge !== undefined && object.surge !== null)
+      ? SurgePolicy.fromPartial(object.surge)
+      : undefined;
+    message.announceEverySeconds = object.announceEverySeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseOpeningWindow(): OpeningWindow {
+  return { open: "", close: "" };
+}
+
+export const OpeningWindow: MessageFns<OpeningWindow> = {
+  encode(message: OpeningWindow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.open !== "") {
+      writer.uint32(10).string(message.open);
+    }
+    if (message.close !== "") {
+      writer.uint32(18).string(message.close);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OpeningWindow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpeningWindow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.open = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.close = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OpeningWindow {
+    return {
+      open: isSet(object.open) ? globalThis.String(object.open) : "",
+      close: isSet(object.close) ? globalThis.String(object.close) : "",
+    };
+  },
+
+  toJSON(message: OpeningWindow): unknown {
+    const obj: any = {};
+    if (message.open !== "") {
+      obj.open = message.open;
+    }
+    if (message.close !== "") {
+      obj.close = message.close;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OpeningWindow>, I>>(base?: I): OpeningWindow {
+    return OpeningWindow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OpeningWindow>, I>>(object: I): OpeningWindow {
+    const message = createBaseOpeningWindow();
+    message.open = object.open ?? "";
+    message.close = object.close ?? "";
+    return message;
+  },
+};
+
+function createBaseWeeklyHours(): WeeklyHours {
+  return { isoWeekday: 0, windows: [] };
+}
+
+export const WeeklyHours: MessageFns<WeeklyHours> = {
+  encode(message: WeeklyHours, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.isoWeekday !== 0) {
+      writer.uint32(8).uint32(message.isoWeekday);
+    }
+    for (const v of message.windows) {
+      OpeningWindow.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WeeklyHours {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWeeklyHours();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.isoWeekday = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.windows.push(OpeningWindow.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WeeklyHours {
+    return {
+      isoWeekday: isSet(object.isoWeekday)
+        ? globalThis.Number(object.isoWeekday)
+        : isSet(object.iso_weekday)
+        ? globalThis.Number(object.iso_weekday)
+        : 0,
+      windows: globalThis.Array.isArray(object?.windows)
+        ? object.windows.map((e: any) => OpeningWindow.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: WeeklyHours): unknown {
+    const obj: any = {};
+    if (message.isoWeekday !== 0) {
+      obj.isoWeekday = Math.round(message.isoWeekday);
+    }
+    if (message.windows?.length) {
+      obj.windows = message.windows.map((e) => OpeningWindow.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WeeklyHours>, I>>(base?: I): WeeklyHours {
+    return WeeklyHours.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WeeklyHours>, I>>(object: I): WeeklyHours {
+    const message = createBaseWeeklyHours();
+    message.isoWeekday = object.isoWeekday ?? 0;
+    message.windows = object.windows?.map((e) => OpeningWindow.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseHolidayHours(): HolidayHours {
+  return { date: "", name: "", windows: [] };
+}
+
+export const HolidayHours: MessageFns<HolidayHours> = {
+  encode(message: HolidayHours, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.date !== "") {
+      writer.uint32(10).string(message.date);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    for (const v of message.windows) {
+      OpeningWindow.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HolidayHours {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHolidayHours();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.date = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.windows.push(OpeningWindow.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HolidayHours {
+    return {
+      date: isSet(object.date) ? globalThis.String(object.date) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      windows: globalThis.Array.isArray(object?.windows)
+        ? object.windows.map((e: any) => OpeningWindow.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: HolidayHours): unknown {
+    const obj: any = {};
+    if (message.date !== "") {
+      obj.date = message.date;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.windows?.length) {
+      obj.windows = message.windows.map((e) => OpeningWindow.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HolidayHours>, I>>(base?: I): HolidayHours {
+    return HolidayHours.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HolidayHours>, I>>(object: I): HolidayHours {
+    const message = createBaseHolidayHours();
+    message.date = object.date ?? "";
+    message.name = object.name ?? "";
+    message.windows = object.windows?.map((e) => OpeningWindow.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBusinessHours(): BusinessHours {
+  return { timeZone: "", weekly: [], holidays: [] };
+}
+
+export const BusinessHours: MessageFns<BusinessHours> = {
+  encode(message: BusinessHours, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.timeZone !== "") {
+      writer.uint32(10).string(message.timeZone);
+    }
+    for (const v of message.weekly) {
+      WeeklyHours.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.holidays) {
+      HolidayHours.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BusinessHours {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBusinessHours();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.weekly.push(WeeklyHours.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.holidays.push(HolidayHours.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BusinessHours {
+    return {
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      weekly: globalThis.Array.isArray(object?.weekly) ? object.weekly.map((e: any) => WeeklyHours.fromJSON(e)) : [],
+      holidays: globalThis.Array.isArray(object?.holidays)
+        ? object.holidays.map((e: any) => HolidayHours.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BusinessHours): unknown {
+    const obj: any = {};
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.weekly?.length) {
+      obj.weekly = message.weekly.map((e) => WeeklyHours.toJSON(e));
+    }
+    if (message.holidays?.length) {
+      obj.holidays = message.holidays.map((e) => HolidayHours.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BusinessHours>, I>>(base?: I): BusinessHours {
+    return BusinessHours.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BusinessHours>, I>>(object: I): BusinessHours {
+    const message = createBaseBusinessHours();
+    message.timeZone = object.timeZone ?? "";
+    message.weekly = object.weekly?.map((e) => WeeklyHours.fromPartial(e)) || [];
+    message.holidays = object.holidays?.map((e) => HolidayHours.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseLocalizedText(): LocalizedText {
+  return { language: "", text: "" };
+}
+
+export const LocalizedText: MessageFns<LocalizedText> = {
+  encode(message: LocalizedText, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.language !== "") {
+      writer.uint32(10).string(message.language);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LocalizedText {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLocalizedText();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LocalizedText {
+    return {
+      language: isSet(object.language) ? globalThis.String(object.language) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: LocalizedText): unknown {
+    const obj: any = {};
+    if (message.language !== "") {
+      obj.language = message.language;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LocalizedText>, I>>(base?: I): LocalizedText {
+    return LocalizedText.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LocalizedText>, I>>(object: I): LocalizedText {
+    const message = createBaseLocalizedText();
+    message.language = object.language ?? "";
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseCustomerAction(): CustomerAction {
+  return { kind: 0, targetQueueId: "", message: [] };
+}
+
+export const CustomerAction: MessageFns<CustomerAction> = {
+  encode(message: CustomerAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.targetQueueId !== "") {
+      writer.uint32(18).string(message.targetQueueId);
+    }
+    for (const v of message.message) {
+      LocalizedText.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomerAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomerAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.targetQueueId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message.push(LocalizedText.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomerAction {
+    return {
+      kind: isSet(object.kind) ? customerActionKindFromJSON(object.kind) : 0,
+      targetQueueId: isSet(object.targetQueueId)
+        ? globalThis.String(object.targetQueueId)
+        : isSet(object.target_queue_id)
+        ? globalThis.String(object.target_queue_id)
+        : "",
+      message: globalThis.Array.isArray(object?.message)
+        ? object.message.map((e: any) => LocalizedText.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CustomerAction): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = customerActionKindToJSON(message.kind);
+    }
+    if (message.targetQueueId !== "") {
+      obj.targetQueueId = message.targetQueueId;
+    }
+    if (message.message?.length) {
+      obj.message = message.message.map((e) => LocalizedText.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomerAction>, I>>(base?: I): CustomerAction {
+    return CustomerAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomerAction>, I>>(object: I): CustomerAction {
+    const message = createBaseCustomerAction();
+    message.kind = object.kind ?? 0;
+    message.targetQueueId = object.targetQueueId ?? "";
+    message.message = object.message?.map((e) => LocalizedText.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCallbackPolicy(): CallbackPolicy {
+  return { maxAttempts: 0, retryAfterSeconds: 0 };
+}
+
+export const CallbackPolicy: MessageFns<CallbackPolicy> = {
+  encode(message: CallbackPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxAttempts !== 0) {
+      writer.uint32(8).uint32(message.maxAttempts);
+    }
+    if (message.retryAfterSeconds !== 0) {
+      writer.uint32(16).uint32(message.retryAfterSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallbackPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallbackPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.maxAttempts = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.retryAfterSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CallbackPolicy {
+    return {
+      maxAttempts: isSet(object.maxAttempts)
+        ? globalThis.Number(object.maxAttempts)
+        : isSet(object.max_attempts)
+        ? globalThis.Number(object.max_attempts)
+        : 0,
+      retryAfterSeconds: isSet(object.retryAfterSeconds)
+        ? globalThis.Number(object.retryAfterSeconds)
+        : isSet(object.retry_after_seconds)
+        ? globalThis.Number(object.retry_after_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: CallbackPolicy): unknown {
+    const obj: any = {};
+    if (message.maxAttempts !== 0) {
+      obj.maxAttempts = Math.round(message.maxAttempts);
+    }
+    if (message.retryAfterSeconds !== 0) {
+      obj.retryAfterSeconds = Math.round(message.retryAfterSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CallbackPolicy>, I>>(base?: I): CallbackPolicy {
+    return CallbackPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallbackPolicy>, I>>(object: I): CallbackPolicy {
+    const message = createBaseCallbackPolicy();
+    message.maxAttempts = object.maxAttempts ?? 0;
+    message.retryAfterSeconds = object.retryAfterSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseSurgePolicy(): SurgePolicy {
+  return { auto: false, callbackOfferAfterSeconds: 0, deferEmailBelowPriority: 0, horizonSeconds: 0 };
+}
+
+export const SurgePolicy: MessageFns<SurgePolicy> = {
+  encode(message: SurgePolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.auto !== false) {
+      writer.uint32(8).bool(message.auto);
+    }
+    if (message.callbackOfferAfterSeconds !== 0) {
+      writer.uint32(16).uint32(message.callbackOfferAfterSeconds);
+    }
+    if (message.deferEmailBelowPriority !== 0) {
+      writer.uint32(24).int32(message.deferEmailBelowPriority);
+    }
+    if (message.horizonSeconds !== 0) {
+      writer.uint32(32).uint32(message.horizonSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurgePolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurgePolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.auto = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.callbackOfferAfterSeconds = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deferEmailBelowPriority = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.horizonSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurgePolicy {
+    return {
+      auto: isSet(object.auto) ? globalThis.Boolean(object.auto) : false,
+      callbackOfferAfterSeconds: isSet(object.callbackOfferAfterSeconds)
+        ? globalThis.Number(object.callbackOfferAfterSeconds)
+        : isSet(object.callback_offer_after_seconds)
+        ? globalThis.Number(object.callback_offer_after_seconds)
+        : 0,
+      deferEmailBelowPriority: isSet(object.deferEmailBelowPriority)
+        ? globalThis.Number(object.deferEmailBelowPriority)
+        : isSet(object.defer_email_below_priority)
+        ? globalThis.Number(object.defer_email_below_priority)
+        : 0,
+      horizonSeconds: isSet(object.horizonSeconds)
+        ? globalThis.Number(object.horizonSeconds)
+        : isSet(object.horizon_seconds)
+        ? globalThis.Number(object.horizon_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: SurgePolicy): unknown {
+    const obj: any = {};
+    if (message.auto !== false) {
+      obj.auto = message.auto;
+    }
+    if (message.callbackOfferAfterSeconds !== 0) {
+      obj.callbackOfferAfterSeconds = Math.round(message.callbackOfferAfterSeconds);
+    }
+    if (message.deferEmailBelowPriority !== 0) {
+      obj.deferEmailBelowPriority = Math.round(message.deferEmailBelowPriority);
+    }
+    if (message.horizonSeconds !== 0) {
+      obj.horizonSeconds = Math.round(message.horizonSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurgePolicy>, I>>(base?: I): SurgePolicy {
+    return SurgePolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurgePolicy>, I>>(object: I): SurgePolicy {
+    const message = createBaseSurgePolicy();
+    message.auto = object.auto ?? false;
+    message.callbackOfferAfterSeconds = object.callbackOfferAfterSeconds ?? 0;
+    message.deferEmailBelowPriority = object.deferEmailBelowPriority ?? 0;
+    message.horizonSeconds = object.horizonSeconds ?? 0;
     return message;
   },
 };

@@ -24,6 +24,76 @@ import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Contact, ContactState, contactStateFromJSON, contactStateToJSON } from "./contact.js";
 import { QueueConfig, QueueKind, queueKindFromJSON, queueKindToJSON } from "./queue.js";
 
+export enum SurgeMode {
+  SURGE_MODE_UNSPECIFIED = 0,
+  /** SURGE_MODE_AUTO - The live forecast decides (when the queue's SurgePolicy.auto is set). */
+  SURGE_MODE_AUTO = 1,
+  SURGE_MODE_ON = 2,
+  SURGE_MODE_OFF = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function surgeModeFromJSON(object: any): SurgeMode {
+  switch (object) {
+    case 0:
+    case "SURGE_MODE_UNSPECIFIED":
+      return SurgeMode.SURGE_MODE_UNSPECIFIED;
+    case 1:
+    case "SURGE_MODE_AUTO":
+      return SurgeMode.SURGE_MODE_AUTO;
+    case 2:
+    case "SURGE_MODE_ON":
+      return SurgeMode.SURGE_MODE_ON;
+    case 3:
+    case "SURGE_MODE_OFF":
+      return SurgeMode.SURGE_MODE_OFF;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SurgeMode.UNRECOGNIZED;
+  }
+}
+
+export function surgeModeToJSON(object: SurgeMode): string {
+  switch (object) {
+    case SurgeMode.SURGE_MODE_UNSPECIFIED:
+      return "SURGE_MODE_UNSPECIFIED";
+    case SurgeMode.SURGE_MODE_AUTO:
+      return "SURGE_MODE_AUTO";
+    case SurgeMode.SURGE_MODE_ON:
+      return "SURGE_MODE_ON";
+    case SurgeMode.SURGE_MODE_OFF:
+      return "SURGE_MODE_OFF";
+    case SurgeMode.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export interface RequestCallbackRequest {
+  domain: string;
+  contactId: string;
+  /** E.164, e.g. "+8613800138000". */
+  number: string;
+}
+
+export interface RequestCallbackResponse {
+  /** 1-based place the callback keeps in its queue. */
+  position: number;
+}
+
+export interface SetSurgeModeRequest {
+  domain: string;
+  queueId: string;
+  mode: SurgeMode;
+  /** Required for ON and OFF: why (it goes on ROUTING). */
+  reason: string;
+}
+
+export interface SetSurgeModeResponse {
+  active: boolean;
+}
+
 export interface CreateQueueRequest {
   queue?: QueueConfig | undefined;
 }
@@ -125,6 +195,16 @@ export interface QueueStats {
     | undefined;
   /** Share of agents' recorded outcomes resolved on the first contact, over the recent interval. */
   firstContactResolution: number;
+  /** Whether the queue is open now (hours, holidays, emergency closure), and surge mode. */
+  open: boolean;
+  surgeActive: boolean;
+  /**
+   * The forecast service level of the next interval (Erlang A from the live arrival rate, handle
+   * time and patience, with the agents serving now), beside the measured service_level.
+   */
+  forecastServiceLevel: number;
+  /** Arrivals per second over the recent interval. */
+  arrivalRate: number;
 }
 
 export interface WatchQueuesRequest {
@@ -149,6 +229,366 @@ export interface ReprioritizeResponse {
   /** 1-based place in its queue now (0 when it is no longer waiting). */
   position: number;
 }
+
+function createBaseRequestCallbackRequest(): RequestCallbackRequest {
+  return { domain: "", contactId: "", number: "" };
+}
+
+export const RequestCallbackRequest: MessageFns<RequestCallbackRequest> = {
+  encode(message: RequestCallbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.number !== "") {
+      writer.uint32(26).string(message.number);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestCallbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestCallbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestCallbackRequest {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+    };
+  },
+
+  toJSON(message: RequestCallbackRequest): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestCallbackRequest>, I>>(base?: I): RequestCallbackRequest {
+    return RequestCallbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestCallbackRequest>, I>>(object: I): RequestCallbackRequest {
+    const message = createBaseRequestCallbackRequest();
+    message.domain = object.domain ?? "";
+    message.contactId = object.contactId ?? "";
+    message.number = object.number ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestCallbackResponse(): RequestCallbackResponse {
+  return { position: 0 };
+}
+
+export const RequestCallbackResponse: MessageFns<RequestCallbackResponse> = {
+  encode(message: RequestCallbackResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.position !== 0) {
+      writer.uint32(8).uint32(message.position);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestCallbackResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestCallbackResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.position = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestCallbackResponse {
+    return { position: isSet(object.position) ? globalThis.Number(object.position) : 0 };
+  },
+
+  toJSON(message: RequestCallbackResponse): unknown {
+    const obj: any = {};
+    if (message.position !== 0) {
+      obj.position = Math.round(message.position);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestCallbackResponse>, I>>(base?: I): RequestCallbackResponse {
+    return RequestCallbackResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestCallbackResponse>, I>>(object: I): RequestCallbackResponse {
+    const message = createBaseRequestCallbackResponse();
+    message.position = object.position ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetSurgeModeRequest(): SetSurgeModeRequest {
+  return { domain: "", queueId: "", mode: 0, reason: "" };
+}
+
+export const SetSurgeModeRequest: MessageFns<SetSurgeModeRequest> = {
+  encode(message: SetSurgeModeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(18).string(message.queueId);
+    }
+    if (message.mode !== 0) {
+      writer.uint32(24).int32(message.mode);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSurgeModeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSurgeModeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.mode = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSurgeModeRequest {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      mode: isSet(object.mode) ? surgeModeFromJSON(object.mode) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: SetSurgeModeRequest): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.mode !== 0) {
+      obj.mode = surgeModeToJSON(message.mode);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSurgeModeRequest>, I>>(base?: I): SetSurgeModeRequest {
+    return SetSurgeModeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSurgeModeRequest>, I>>(object: I): SetSurgeModeRequest {
+    const message = createBaseSetSurgeModeRequest();
+    message.domain = object.domain ?? "";
+    message.queueId = object.queueId ?? "";
+    message.mode = object.mode ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseSetSurgeModeResponse(): SetSurgeModeResponse {
+  return { active: false };
+}
+
+export const SetSurgeModeResponse: MessageFns<SetSurgeModeResponse> = {
+  encode(message: SetSurgeModeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.active !== false) {
+      writer.uint32(8).bool(message.active);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSurgeModeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSurgeModeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSurgeModeResponse {
+    return { active: isSet(object.active) ? globalThis.Boolean(object.active) : false };
+  },
+
+  toJSON(message: SetSurgeModeResponse): unknown {
+    const obj: any = {};
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSurgeModeResponse>, I>>(base?: I): SetSurgeModeResponse {
+    return SetSurgeModeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSurgeModeResponse>, I>>(object: I): SetSurgeModeResponse {
+    const message = createBaseSetSurgeModeResponse();
+    message.active = object.active ?? false;
+    return message;
+  },
+};
 
 function createBaseCreateQueueRequest(): CreateQueueRequest {
   return { queue: undefined };
@@ -1536,6 +1976,10 @@ function createBaseQueueStats(): QueueStats {
     offersOpen: 0,
     asOf: undefined,
     firstContactResolution: 0,
+    open: false,
+    surgeActive: false,
+    forecastServiceLevel: 0,
+    arrivalRate: 0,
   };
 }
 
@@ -1573,6 +2017,18 @@ export const QueueStats: MessageFns<QueueStats> = {
     }
     if (message.firstContactResolution !== 0) {
       writer.uint32(89).double(message.firstContactResolution);
+    }
+    if (message.open !== false) {
+      writer.uint32(96).bool(message.open);
+    }
+    if (message.surgeActive !== false) {
+      writer.uint32(104).bool(message.surgeActive);
+    }
+    if (message.forecastServiceLevel !== 0) {
+      writer.uint32(113).double(message.forecastServiceLevel);
+    }
+    if (message.arrivalRate !== 0) {
+      writer.uint32(121).double(message.arrivalRate);
     }
     return writer;
   },
@@ -1678,6 +2134,38 @@ export const QueueStats: MessageFns<QueueStats> = {
             message.firstContactResolution = reader.double();
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.open = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.surgeActive = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.forecastServiceLevel = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 121) {
+              break;
+            }
+
+            message.arrivalRate = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1743,6 +2231,22 @@ export const QueueStats: MessageFns<QueueStats> = {
         : isSet(object.first_contact_resolution)
         ? globalThis.Number(object.first_contact_resolution)
         : 0,
+      open: isSet(object.open) ? globalThis.Boolean(object.open) : false,
+      surgeActive: isSet(object.surgeActive)
+        ? globalThis.Boolean(object.surgeActive)
+        : isSet(object.surge_active)
+        ? globalThis.Boolean(object.surge_active)
+        : false,
+      forecastServiceLevel: isSet(object.forecastServiceLevel)
+        ? globalThis.Number(object.forecastServiceLevel)
+        : isSet(object.forecast_service_level)
+        ? globalThis.Number(object.forecast_service_level)
+        : 0,
+      arrivalRate: isSet(object.arrivalRate)
+        ? globalThis.Number(object.arrivalRate)
+        : isSet(object.arrival_rate)
+        ? globalThis.Number(object.arrival_rate)
+        : 0,
     };
   },
 
@@ -1781,6 +2285,18 @@ export const QueueStats: MessageFns<QueueStats> = {
     if (message.firstContactResolution !== 0) {
       obj.firstContactResolution = floatToJson(message.firstContactResolution);
     }
+    if (message.open !== false) {
+      obj.open = message.open;
+    }
+    if (message.surgeActive !== false) {
+      obj.surgeActive = message.surgeActive;
+    }
+    if (message.forecastServiceLevel !== 0) {
+      obj.forecastServiceLevel = floatToJson(message.forecastServiceLevel);
+    }
+    if (message.arrivalRate !== 0) {
+      obj.arrivalRate = floatToJson(message.arrivalRate);
+    }
     return obj;
   },
 
@@ -1800,6 +2316,10 @@ export const QueueStats: MessageFns<QueueStats> = {
     message.offersOpen = object.offersOpen ?? 0;
     message.asOf = object.asOf ?? undefined;
     message.firstContactResolution = object.firstContactResolution ?? 0;
+    message.open = object.open ?? false;
+    message.surgeActive = object.surgeActive ?? false;
+    message.forecastServiceLevel = object.forecastServiceLevel ?? 0;
+    message.arrivalRate = object.arrivalRate ?? 0;
     return message;
   },
 };
@@ -2253,6 +2773,36 @@ export const QueueServiceService = {
     responseSerialize: (value: WatchQueuesResponse): Buffer => Buffer.from(WatchQueuesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchQueuesResponse => WatchQueuesResponse.decode(value),
   },
+  /**
+   * Platform (or the contact's channel): the waiting customer asks to be called back on `number`.
+   * The contact keeps its place and aging; at the head of the queue an agent is offered the
+   * outbound callback (CallbackRequested, then CallbackDialing on ROUTING).
+   */
+  requestCallback: {
+    path: "/switchboard.v1.QueueService/RequestCallback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RequestCallbackRequest): Buffer =>
+      Buffer.from(RequestCallbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RequestCallbackRequest => RequestCallbackRequest.decode(value),
+    responseSerialize: (value: RequestCallbackResponse): Buffer =>
+      Buffer.from(RequestCallbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RequestCallbackResponse => RequestCallbackResponse.decode(value),
+  },
+  /**
+   * Supervisor: switch a queue's surge mode on or off by hand (pinned: the forecast no longer
+   * changes it), or hand it back to the forecast (AUTO). QueueSurgeChanged on ROUTING with the reason.
+   */
+  setSurgeMode: {
+    path: "/switchboard.v1.QueueService/SetSurgeMode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetSurgeModeRequest): Buffer => Buffer.from(SetSurgeModeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetSurgeModeRequest => SetSurgeModeRequest.decode(value),
+    responseSerialize: (value: SetSurgeModeResponse): Buffer =>
+      Buffer.from(SetSurgeModeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetSurgeModeResponse => SetSurgeModeResponse.decode(value),
+  },
 } as const;
 
 export interface QueueServiceServer extends UntypedServiceImplementation {
@@ -2274,6 +2824,17 @@ export interface QueueServiceServer extends UntypedServiceImplementation {
   getQueueStats: handleUnaryCall<GetQueueStatsRequest, GetQueueStatsResponse>;
   /** Changes to queues' stats as they happen. */
   watchQueues: handleServerStreamingCall<WatchQueuesRequest, WatchQueuesResponse>;
+  /**
+   * Platform (or the contact's channel): the waiting customer asks to be called back on `number`.
+   * The contact keeps its place and aging; at the head of the queue an agent is offered the
+   * outbound callback (CallbackRequested, then CallbackDialing on ROUTING).
+   */
+  requestCallback: handleUnaryCall<RequestCallbackRequest, RequestCallbackResponse>;
+  /**
+   * Supervisor: switch a queue's surge mode on or off by hand (pinned: the forecast no longer
+   * changes it), or hand it back to the forecast (AUTO). QueueSurgeChanged on ROUTING with the reason.
+   */
+  setSurgeMode: handleUnaryCall<SetSurgeModeRequest, SetSurgeModeResponse>;
 }
 
 export interface QueueServiceClient extends Client {
@@ -2426,6 +2987,45 @@ export interface QueueServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchQueuesResponse>;
+  /**
+   * Platform (or the contact's channel): the waiting customer asks to be called back on `number`.
+   * The contact keeps its place and aging; at the head of the queue an agent is offered the
+   * outbound callback (CallbackRequested, then CallbackDialing on ROUTING).
+   */
+  requestCallback(
+    request: RequestCallbackRequest,
+    callback: (error: ServiceError | null, response: RequestCallbackResponse) => void,
+  ): ClientUnaryCall;
+  requestCallback(
+    request: RequestCallbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RequestCallbackResponse) => void,
+  ): ClientUnaryCall;
+  requestCallback(
+    request: RequestCallbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RequestCallbackResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Supervisor: switch a queue's surge mode on or off by hand (pinned: the forecast no longer
+   * changes it), or hand it back to the forecast (AUTO). QueueSurgeChanged on ROUTING with the reason.
+   */
+  setSurgeMode(
+    request: SetSurgeModeRequest,
+    callback: (error: ServiceError | null, response: SetSurgeModeResponse) => void,
+  ): ClientUnaryCall;
+  setSurgeMode(
+    request: SetSurgeModeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetSurgeModeResponse) => void,
+  ): ClientUnaryCall;
+  setSurgeMode(
+    request: SetSurgeModeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetSurgeModeResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const QueueServiceClient = makeGenericClientConstructor(

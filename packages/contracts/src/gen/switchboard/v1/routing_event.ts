@@ -9,6 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { AgentPresence } from "./agent.js";
 import { Channel, channelFromJSON, channelToJSON } from "./common.js";
+import { CustomerAction } from "./queue.js";
 
 /** Why an agent was passed over for a contact. */
 export enum PassReason {
@@ -178,8 +179,15 @@ export interface RoutingEvent {
   outcomeRecorded?: ContactOutcomeRecorded | undefined;
   limitReached?: ContactLimitReached | undefined;
   profileChanged?: AgentProfileChanged | undefined;
-  reprioritized?:
-    | ContactReprioritized
+  reprioritized?: ContactReprioritized | undefined;
+  callbackRequested?: CallbackRequested | undefined;
+  callbackOffered?: CallbackOffered | undefined;
+  callbackDialing?: CallbackDialing | undefined;
+  callbackFailed?: CallbackFailed | undefined;
+  held?: ContactHeld | undefined;
+  hoursChanged?: QueueHoursChanged | undefined;
+  surgeChanged?:
+    | QueueSurgeChanged
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -211,9 +219,13 @@ export interface ContactQueued {
   explanation?: DecisionExplanation | undefined;
 }
 
-/** The contact could not be queued (queue full, no matching queue, invalid). */
+/**
+ * The contact could not be queued: reason QUEUE_FULL, UNKNOWN_QUEUE or CLOSED (outside the
+ * queue's hours, or closed by a supervisor). `action` is what the customer is to perceive.
+ */
 export interface ContactRejected {
   reason: string;
+  action?: CustomerAction | undefined;
 }
 
 /** The contact is reserved for one agent until accept, decline or timeout. */
@@ -305,9 +317,75 @@ export interface ContactAbandoned {
   reason: string;
 }
 
-/** The contact waited past the queue's max wait. */
+/**
+ * The contact left its queue unserved: reason MAX_WAIT (waited past the queue's max wait),
+ * CLOSED (the queue closed while it waited) or CALLBACK_FAILED (its callback's dial attempts are
+ * used up). `action` is what the customer is to perceive.
+ */
 export interface ContactExpired {
   waitSeconds: number;
+  reason: string;
+  action?: CustomerAction | undefined;
+}
+
+/** The customer asked to be called back: the contact keeps its place and aging, the call is released. */
+export interface CallbackRequested {
+  /** E.164 number to dial. Personal data: redacted in logs. */
+  number: string;
+}
+
+/** The customer was offered a callback (surge mode): reason SURGE. */
+export interface CallbackOffered {
+  reason: string;
+}
+
+/** An agent accepted a callback: the platform is to dial the customer now and connect them. */
+export interface CallbackDialing {
+  number: string;
+  /** 1 for the first dial. */
+  attempt: number;
+  reservationToken: number;
+}
+
+/**
+ * A callback's dial failed (no answer, busy): the agent is freed; the contact goes back to its
+ * place at retry_at, or expires (CALLBACK_FAILED) when its attempts are used up.
+ */
+export interface CallbackFailed {
+  attempt: number;
+  reason: string;
+  retryAt?: Date | undefined;
+}
+
+/**
+ * A waiting contact is held back (not offered) until `until` or until its reason ends:
+ * SURGE_DEFERRED (non-urgent email in surge mode), CALLBACK_RETRY (a failed dial's retry delay)
+ * or QUEUE_CLOSED (a callback waiting for its queue to open).
+ */
+export interface ContactHeld {
+  reason: string;
+  until?: Date | undefined;
+}
+
+/**
+ * A queue opened or closed: reason SCHEDULE, HOLIDAY, EMERGENCY (a supervisor's closure) or
+ * CONFIG (its hours were edited). No contact: contact_id is empty, queue_id names the queue.
+ */
+export interface QueueHoursChanged {
+  open: boolean;
+  reason: string;
+  /** The holiday's name when reason is HOLIDAY. */
+  holiday: string;
+  nextChangeAt?: Date | undefined;
+}
+
+/** A queue entered or left surge mode: source FORECAST (the live forecast) or SUPERVISOR. */
+export interface QueueSurgeChanged {
+  active: boolean;
+  source: string;
+  reason: string;
+  /** The forecast service level for the next interval that decided it (0..1), when the forecast did. */
+  predictedServiceLevel?: number | undefined;
 }
 
 /** The contact moved to the overflow queue, keeping its age. */
@@ -1045,6 +1123,13 @@ function createBaseRoutingEvent(): RoutingEvent {
     limitReached: undefined,
     profileChanged: undefined,
     reprioritized: undefined,
+    callbackRequested: undefined,
+    callbackOffered: undefined,
+    callbackDialing: undefined,
+    callbackFailed: undefined,
+    held: undefined,
+    hoursChanged: undefined,
+    surgeChanged: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1134,6 +1219,27 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.reprioritized !== undefined) {
       ContactReprioritized.encode(message.reprioritized, writer.uint32(226).fork()).join();
+    }
+    if (message.callbackRequested !== undefined) {
+      CallbackRequested.encode(message.callbackRequested, writer.uint32(274).fork()).join();
+    }
+    if (message.callbackOffered !== undefined) {
+      CallbackOffered.encode(message.callbackOffered, writer.uint32(282).fork()).join();
+    }
+    if (message.callbackDialing !== undefined) {
+      CallbackDialing.encode(message.callbackDialing, writer.uint32(290).fork()).join();
+    }
+    if (message.callbackFailed !== undefined) {
+      CallbackFailed.encode(message.callbackFailed, writer.uint32(298).fork()).join();
+    }
+    if (message.held !== undefined) {
+      ContactHeld.encode(message.held, writer.uint32(306).fork()).join();
+    }
+    if (message.hoursChanged !== undefined) {
+      QueueHoursChanged.encode(message.hoursChanged, writer.uint32(314).fork()).join();
+    }
+    if (message.surgeChanged !== undefined) {
+      QueueSurgeChanged.encode(message.surgeChanged, writer.uint32(322).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1379,6 +1485,62 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.reprioritized = ContactReprioritized.decode(reader, reader.uint32());
             continue;
           }
+          case 34: {
+            if (tag !== 274) {
+              break;
+            }
+
+            message.callbackRequested = CallbackRequested.decode(reader, reader.uint32());
+            continue;
+          }
+          case 35: {
+            if (tag !== 282) {
+              break;
+            }
+
+            message.callbackOffered = CallbackOffered.decode(reader, reader.uint32());
+            continue;
+          }
+          case 36: {
+            if (tag !== 290) {
+              break;
+            }
+
+            message.callbackDialing = CallbackDialing.decode(reader, reader.uint32());
+            continue;
+          }
+          case 37: {
+            if (tag !== 298) {
+              break;
+            }
+
+            message.callbackFailed = CallbackFailed.decode(reader, reader.uint32());
+            continue;
+          }
+          case 38: {
+            if (tag !== 306) {
+              break;
+            }
+
+            message.held = ContactHeld.decode(reader, reader.uint32());
+            continue;
+          }
+          case 39: {
+            if (tag !== 314) {
+              break;
+            }
+
+            message.hoursChanged = QueueHoursChanged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.surgeChanged = QueueSurgeChanged.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1496,6 +1658,37 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         ? AgentProfileChanged.fromJSON(object.profile_changed)
         : undefined,
       reprioritized: isSet(object.reprioritized) ? ContactReprioritized.fromJSON(object.reprioritized) : undefined,
+      callbackRequested: isSet(object.callbackRequested)
+        ? CallbackRequested.fromJSON(object.callbackRequested)
+        : isSet(object.callback_requested)
+        ? CallbackRequested.fromJSON(object.callback_requested)
+        : undefined,
+      callbackOffered: isSet(object.callbackOffered)
+        ? CallbackOffered.fromJSON(object.callbackOffered)
+        : isSet(object.callback_offered)
+        ? CallbackOffered.fromJSON(object.callback_offered)
+        : undefined,
+      callbackDialing: isSet(object.callbackDialing)
+        ? CallbackDialing.fromJSON(object.callbackDialing)
+        : isSet(object.callback_dialing)
+        ? CallbackDialing.fromJSON(object.callback_dialing)
+        : undefined,
+      callbackFailed: isSet(object.callbackFailed)
+        ? CallbackFailed.fromJSON(object.callbackFailed)
+        : isSet(object.callback_failed)
+        ? CallbackFailed.fromJSON(object.callback_failed)
+        : undefined,
+      held: isSet(object.held) ? ContactHeld.fromJSON(object.held) : undefined,
+      hoursChanged: isSet(object.hoursChanged)
+        ? QueueHoursChanged.fromJSON(object.hoursChanged)
+        : isSet(object.hours_changed)
+        ? QueueHoursChanged.fromJSON(object.hours_changed)
+        : undefined,
+      surgeChanged: isSet(object.surgeChanged)
+        ? QueueSurgeChanged.fromJSON(object.surgeChanged)
+        : isSet(object.surge_changed)
+        ? QueueSurgeChanged.fromJSON(object.surge_changed)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1598,6 +1791,27 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.reprioritized !== undefined) {
       obj.reprioritized = ContactReprioritized.toJSON(message.reprioritized);
     }
+    if (message.callbackRequested !== undefined) {
+      obj.callbackRequested = CallbackRequested.toJSON(message.callbackRequested);
+    }
+    if (message.callbackOffered !== undefined) {
+      obj.callbackOffered = CallbackOffered.toJSON(message.callbackOffered);
+    }
+    if (message.callbackDialing !== undefined) {
+      obj.callbackDialing = CallbackDialing.toJSON(message.callbackDialing);
+    }
+    if (message.callbackFailed !== undefined) {
+      obj.callbackFailed = CallbackFailed.toJSON(message.callbackFailed);
+    }
+    if (message.held !== undefined) {
+      obj.held = ContactHeld.toJSON(message.held);
+    }
+    if (message.hoursChanged !== undefined) {
+      obj.hoursChanged = QueueHoursChanged.toJSON(message.hoursChanged);
+    }
+    if (message.surgeChanged !== undefined) {
+      obj.surgeChanged = QueueSurgeChanged.toJSON(message.surgeChanged);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1682,6 +1896,27 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.reprioritized = (object.reprioritized !== undefined && object.reprioritized !== null)
       ? ContactReprioritized.fromPartial(object.reprioritized)
+      : undefined;
+    message.callbackRequested = (object.callbackRequested !== undefined && object.callbackRequested !== null)
+      ? CallbackRequested.fromPartial(object.callbackRequested)
+      : undefined;
+    message.callbackOffered = (object.callbackOffered !== undefined && object.callbackOffered !== null)
+      ? CallbackOffered.fromPartial(object.callbackOffered)
+      : undefined;
+    message.callbackDialing = (object.callbackDialing !== undefined && object.callbackDialing !== null)
+      ? CallbackDialing.fromPartial(object.callbackDialing)
+      : undefined;
+    message.callbackFailed = (object.callbackFailed !== undefined && object.callbackFailed !== null)
+      ? CallbackFailed.fromPartial(object.callbackFailed)
+      : undefined;
+    message.held = (object.held !== undefined && object.held !== null)
+      ? ContactHeld.fromPartial(object.held)
+      : undefined;
+    message.hoursChanged = (object.hoursChanged !== undefined && object.hoursChanged !== null)
+      ? QueueHoursChanged.fromPartial(object.hoursChanged)
+      : undefined;
+    message.surgeChanged = (object.surgeChanged !== undefined && object.surgeChanged !== null)
+      ? QueueSurgeChanged.fromPartial(object.surgeChanged)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -1884,13 +2119,16 @@ export const ContactQueued: MessageFns<ContactQueued> = {
 };
 
 function createBaseContactRejected(): ContactRejected {
-  return { reason: "" };
+  return { reason: "", action: undefined };
 }
 
 export const ContactRejected: MessageFns<ContactRejected> = {
   encode(message: ContactRejected, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.reason !== "") {
       writer.uint32(10).string(message.reason);
+    }
+    if (message.action !== undefined) {
+      CustomerAction.encode(message.action, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -1916,6 +2154,14 @@ export const ContactRejected: MessageFns<ContactRejected> = {
             message.reason = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1929,13 +2175,19 @@ export const ContactRejected: MessageFns<ContactRejected> = {
   },
 
   fromJSON(object: any): ContactRejected {
-    return { reason: isSet(object.reason) ? globalThis.String(object.reason) : "" };
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      action: isSet(object.action) ? CustomerAction.fromJSON(object.action) : undefined,
+    };
   },
 
   toJSON(message: ContactRejected): unknown {
     const obj: any = {};
     if (message.reason !== "") {
       obj.reason = message.reason;
+    }
+    if (message.action !== undefined) {
+      obj.action = CustomerAction.toJSON(message.action);
     }
     return obj;
   },
@@ -1946,6 +2198,9 @@ export const ContactRejected: MessageFns<ContactRejected> = {
   fromPartial<I extends Exact<DeepPartial<ContactRejected>, I>>(object: I): ContactRejected {
     const message = createBaseContactRejected();
     message.reason = object.reason ?? "";
+    message.action = (object.action !== undefined && object.action !== null)
+      ? CustomerAction.fromPartial(object.action)
+      : undefined;
     return message;
   },
 };
@@ -3052,13 +3307,19 @@ export const ContactAbandoned: MessageFns<ContactAbandoned> = {
 };
 
 function createBaseContactExpired(): ContactExpired {
-  return { waitSeconds: 0 };
+  return { waitSeconds: 0, reason: "", action: undefined };
 }
 
 export const ContactExpired: MessageFns<ContactExpired> = {
   encode(message: ContactExpired, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.waitSeconds !== 0) {
       writer.uint32(9).double(message.waitSeconds);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.action !== undefined) {
+      CustomerAction.encode(message.action, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -3084,6 +3345,22 @@ export const ContactExpired: MessageFns<ContactExpired> = {
             message.waitSeconds = reader.double();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = CustomerAction.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3103,6 +3380,8 @@ export const ContactExpired: MessageFns<ContactExpired> = {
         : isSet(object.wait_seconds)
         ? globalThis.Number(object.wait_seconds)
         : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      action: isSet(object.action) ? CustomerAction.fromJSON(object.action) : undefined,
     };
   },
 
@@ -3110,6 +3389,12 @@ export const ContactExpired: MessageFns<ContactExpired> = {
     const obj: any = {};
     if (message.waitSeconds !== 0) {
       obj.waitSeconds = floatToJson(message.waitSeconds);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.action !== undefined) {
+      obj.action = CustomerAction.toJSON(message.action);
     }
     return obj;
   },
@@ -3120,6 +3405,681 @@ export const ContactExpired: MessageFns<ContactExpired> = {
   fromPartial<I extends Exact<DeepPartial<ContactExpired>, I>>(object: I): ContactExpired {
     const message = createBaseContactExpired();
     message.waitSeconds = object.waitSeconds ?? 0;
+    message.reason = object.reason ?? "";
+    message.action = (object.action !== undefined && object.action !== null)
+      ? CustomerAction.fromPartial(object.action)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCallbackRequested(): CallbackRequested {
+  return { number: "" };
+}
+
+export const CallbackRequested: MessageFns<CallbackRequested> = {
+  encode(message: CallbackRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallbackRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallbackRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CallbackRequested {
+    return { number: isSet(object.number) ? globalThis.String(object.number) : "" };
+  },
+
+  toJSON(message: CallbackRequested): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CallbackRequested>, I>>(base?: I): CallbackRequested {
+    return CallbackRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallbackRequested>, I>>(object: I): CallbackRequested {
+    const message = createBaseCallbackRequested();
+    message.number = object.number ?? "";
+    return message;
+  },
+};
+
+function createBaseCallbackOffered(): CallbackOffered {
+  return { reason: "" };
+}
+
+export const CallbackOffered: MessageFns<CallbackOffered> = {
+  encode(message: CallbackOffered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallbackOffered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallbackOffered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CallbackOffered {
+    return { reason: isSet(object.reason) ? globalThis.String(object.reason) : "" };
+  },
+
+  toJSON(message: CallbackOffered): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CallbackOffered>, I>>(base?: I): CallbackOffered {
+    return CallbackOffered.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallbackOffered>, I>>(object: I): CallbackOffered {
+    const message = createBaseCallbackOffered();
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseCallbackDialing(): CallbackDialing {
+  return { number: "", attempt: 0, reservationToken: 0 };
+}
+
+export const CallbackDialing: MessageFns<CallbackDialing> = {
+  encode(message: CallbackDialing, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(16).uint32(message.attempt);
+    }
+    if (message.reservationToken !== 0) {
+      writer.uint32(24).uint64(message.reservationToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallbackDialing {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallbackDialing();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.reservationToken = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CallbackDialing {
+    return {
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      reservationToken: isSet(object.reservationToken)
+        ? globalThis.Number(object.reservationToken)
+        : isSet(object.reservation_token)
+        ? globalThis.Number(object.reservation_token)
+        : 0,
+    };
+  },
+
+  toJSON(message: CallbackDialing): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.reservationToken !== 0) {
+      obj.reservationToken = Math.round(message.reservationToken);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CallbackDialing>, I>>(base?: I): CallbackDialing {
+    return CallbackDialing.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallbackDialing>, I>>(object: I): CallbackDialing {
+    const message = createBaseCallbackDialing();
+    message.number = object.number ?? "";
+    message.attempt = object.attempt ?? 0;
+    message.reservationToken = object.reservationToken ?? 0;
+    return message;
+  },
+};
+
+function createBaseCallbackFailed(): CallbackFailed {
+  return { attempt: 0, reason: "", retryAt: undefined };
+}
+
+export const CallbackFailed: MessageFns<CallbackFailed> = {
+  encode(message: CallbackFailed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.attempt !== 0) {
+      writer.uint32(8).uint32(message.attempt);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.retryAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.retryAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallbackFailed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallbackFailed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.retryAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CallbackFailed {
+    return {
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      retryAt: isSet(object.retryAt)
+        ? fromJsonTimestamp(object.retryAt)
+        : isSet(object.retry_at)
+        ? fromJsonTimestamp(object.retry_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CallbackFailed): unknown {
+    const obj: any = {};
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.retryAt !== undefined) {
+      obj.retryAt = message.retryAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CallbackFailed>, I>>(base?: I): CallbackFailed {
+    return CallbackFailed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallbackFailed>, I>>(object: I): CallbackFailed {
+    const message = createBaseCallbackFailed();
+    message.attempt = object.attempt ?? 0;
+    message.reason = object.reason ?? "";
+    message.retryAt = object.retryAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseContactHeld(): ContactHeld {
+  return { reason: "", until: undefined };
+}
+
+export const ContactHeld: MessageFns<ContactHeld> = {
+  encode(message: ContactHeld, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactHeld {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactHeld();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactHeld {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+    };
+  },
+
+  toJSON(message: ContactHeld): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactHeld>, I>>(base?: I): ContactHeld {
+    return ContactHeld.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactHeld>, I>>(object: I): ContactHeld {
+    const message = createBaseContactHeld();
+    message.reason = object.reason ?? "";
+    message.until = object.until ?? undefined;
+    return message;
+  },
+};
+
+function createBaseQueueHoursChanged(): QueueHoursChanged {
+  return { open: false, reason: "", holiday: "", nextChangeAt: undefined };
+}
+
+export const QueueHoursChanged: MessageFns<QueueHoursChanged> = {
+  encode(message: QueueHoursChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.open !== false) {
+      writer.uint32(8).bool(message.open);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.holiday !== "") {
+      writer.uint32(26).string(message.holiday);
+    }
+    if (message.nextChangeAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextChangeAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueHoursChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueHoursChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.open = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.holiday = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nextChangeAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueHoursChanged {
+    return {
+      open: isSet(object.open) ? globalThis.Boolean(object.open) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      holiday: isSet(object.holiday) ? globalThis.String(object.holiday) : "",
+      nextChangeAt: isSet(object.nextChangeAt)
+        ? fromJsonTimestamp(object.nextChangeAt)
+        : isSet(object.next_change_at)
+        ? fromJsonTimestamp(object.next_change_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: QueueHoursChanged): unknown {
+    const obj: any = {};
+    if (message.open !== false) {
+      obj.open = message.open;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.holiday !== "") {
+      obj.holiday = message.holiday;
+    }
+    if (message.nextChangeAt !== undefined) {
+      obj.nextChangeAt = message.nextChangeAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueHoursChanged>, I>>(base?: I): QueueHoursChanged {
+    return QueueHoursChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueHoursChanged>, I>>(object: I): QueueHoursChanged {
+    const message = createBaseQueueHoursChanged();
+    message.open = object.open ?? false;
+    message.reason = object.reason ?? "";
+    message.holiday = object.holiday ?? "";
+    message.nextChangeAt = object.nextChangeAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseQueueSurgeChanged(): QueueSurgeChanged {
+  return { active: false, source: "", reason: "", predictedServiceLevel: undefined };
+}
+
+export const QueueSurgeChanged: MessageFns<QueueSurgeChanged> = {
+  encode(message: QueueSurgeChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.active !== false) {
+      writer.uint32(8).bool(message.active);
+    }
+    if (message.source !== "") {
+      writer.uint32(18).string(message.source);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.predictedServiceLevel !== undefined) {
+      writer.uint32(33).double(message.predictedServiceLevel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueSurgeChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueSurgeChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.predictedServiceLevel = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueSurgeChanged {
+    return {
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      predictedServiceLevel: isSet(object.predictedServiceLevel)
+        ? globalThis.Number(object.predictedServiceLevel)
+        : isSet(object.predicted_service_level)
+        ? globalThis.Number(object.predicted_service_level)
+        : undefined,
+    };
+  },
+
+  toJSON(message: QueueSurgeChanged): unknown {
+    const obj: any = {};
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.predictedServiceLevel !== undefined) {
+      obj.predictedServiceLevel = floatToJson(message.predictedServiceLevel);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueSurgeChanged>, I>>(base?: I): QueueSurgeChanged {
+    return QueueSurgeChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueSurgeChanged>, I>>(object: I): QueueSurgeChanged {
+    const message = createBaseQueueSurgeChanged();
+    message.active = object.active ?? false;
+    message.source = object.source ?? "";
+    message.reason = object.reason ?? "";
+    message.predictedServiceLevel = object.predictedServiceLevel ?? undefined;
     return message;
   },
 };
