@@ -74,6 +74,7 @@ export type { SurgeChange, SurgeDecision, SurgeHysteresis, SurgeState } from './
 export { LiveRates } from './surge/live-rates.js';
 export type { LiveRate, LiveRatesOptions } from './surge/live-rates.js';
 export { nextArrivalMs } from './sim/simulator.js';
-export { servers, SurgeTracker, surgeSettings } from './sim/sim-surge.js';
-export type { SimSupervisorSwitch, SimSurge, SimSurgeChange, SimSurgeQueue, SimSurgeReport, SurgeQueueSettings } from './sim/sim-surge.js';
+export { servers, SurgeTracker } from './sim/sim-surge.js';
+export type { SimSupervisorSwitch, SimSurge, SimSurgeChange, SimSurgeQueue, SimSurgeReport, SimSurgeTracePoint } from './sim/sim-surge.js';
 export type { ArrivalPhase } from './sim/scenario.js';
+export type { SurgeObservation } from './surge/decide-surge.js';

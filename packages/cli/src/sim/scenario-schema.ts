@@ -61,6 +61,9 @@ const queue = z.object({
 const surge = z.object({
   intervalSeconds: positive.optional(),
   rateWindowSeconds: positive.optional(),
+  handleWindowSeconds: positive.optional(),
+  cautiousRate: z.boolean().optional(),
+  trace: z.boolean().optional(),
   measureWindowSeconds: positive.optional(),
   minMeasured: z.number().int().positive().optional(),
   exitMargin: z.number().min(0).max(1).optional(),

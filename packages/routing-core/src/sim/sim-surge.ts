@@ -2,7 +2,7 @@ import type { AgentProfile } from '../model/agent.js';
 import type { Channel } from '../model/channel.js';
 import type { RoutingCommand } from '../model/command.js';
 import type { RoutingEvent } from '../model/event.js';
-import type { QueueConfig } from '../model/queue.js';
+import type { SurgePolicy } from '../model/queue.js';
 import type { ContactOutcome, KpiReport } from '../kpi/types.js';
 import { decideSurge, INITIAL_SURGE_STATE, pinSurge, releaseSurgePin, type SurgeState } from '../surge/decide-surge.js';
 import { LiveRates } from '../surge/live-rates.js';
@@ -76,8 +76,9 @@ export interface SimSurgeQueue {
   readonly callbacksOffered: number;
   readonly callbacksRequested: number;
   /**
-   * Non-VIP phone, chat and WeChat contacts still waiting past `callbackOfferAfterSeconds` at some
-   * moment while the queue was in surge: every one of them should have been offered a callback.
+   * Non-VIP phone, chat and WeChat contacts still waiting (queued, not ringing at an agent) past
+   * `callbackOfferAfterSeconds` at some moment while the queue was in surge: every one of them
+   * should have been offered a callback.
    */
   readonly waitedPastThreshold: number;
   /** Of those, how many were offered one (equal to `waitedPastThreshold` when the rule holds). */
@@ -112,19 +113,6 @@ export interface SimSurgeReport {
   readonly changes: readonly SimSurgeChange[];
   /** With `surge.trace`: every interval's figures. */
   readonly trace?: readonly SimSurgeTracePoint[];
-}
-
-/** The queue settings the engine reads while a queue is in surge (mirrors `QueueConfig.surge`). */
-export interface SurgeQueueSettings {
-  readonly auto: boolean;
-  readonly callbackOfferAfterSeconds: number;
-  readonly deferEmailBelowPriority: number;
-  readonly horizonSeconds: number;
-}
-
-/** The surge settings of a queue config, if it has any. */
-export function surgeSettings(config: QueueConfig): SurgeQueueSettings | undefined {
-  return (config as { readonly surge?: SurgeQueueSettings }).surge;
 }
 
 /** Channels on which a waiting customer is offered a callback (email waits by nature). */
@@ -165,12 +153,23 @@ class WindowedShare {
   }
 }
 
-/** A waiting contact the callback rule may apply to. */
-interface Waiter { readonly queue: number; readonly enqueuedAtMs: number }
+/**
+ * A waiting contact the callback rule may apply to. It waits while queued; while an agent's phone
+ * rings for it (offered) it is about to be answered, so that time does not count, and a refused
+ * offer puts it back to waiting.
+ */
+interface Waiter {
+  readonly queue: number;
+  readonly enqueuedAtMs: number;
+  /** Since when it is queued again; undefined while offered. */
+  queuedSinceMs: number | undefined;
+  /** It was queued past the threshold at some moment while the queue was in surge. */
+  past: boolean;
+}
 
 interface QueueTrack {
   readonly sim: SimQueue;
-  readonly settings: SurgeQueueSettings | undefined;
+  readonly settings: SurgePolicy | undefined;
   readonly vip: boolean;
   state: SurgeState;
   /** Engine-recorded surge periods [start, end); an open one has end Infinity. */
@@ -178,6 +177,8 @@ interface QueueTrack {
   readonly measured: WindowedShare;
   firstBreachMs: number | undefined;
   lowest: number;
+  /** The last handle time measured: the forecast keeps it while nothing finishes (all held, or quiet). */
+  handleSeconds: number;
   offered: number;
   requested: number;
   pastThreshold: number;
@@ -214,8 +215,8 @@ export class SurgeTracker {
     this.tracks = queues.map((sim, i) => {
       this.indexOf.set(sim.config.id, i);
       return {
-        sim, settings: surgeSettings(sim.config), vip: (sim.tier ?? 'STANDARD') !== 'STANDARD', state: INITIAL_SURGE_STATE,
-        periods: [], measured: new WindowedShare(surge.measureWindowSeconds ?? 300), firstBreachMs: undefined, lowest: NaN,
+        sim, settings: sim.config.surge, vip: (sim.tier ?? 'STANDARD') !== 'STANDARD', state: INITIAL_SURGE_STATE,
+        periods: [], measured: new WindowedShare(surge.measureWindowSeconds ?? 300), firstBreachMs: undefined, lowest: NaN, handleSeconds: NaN,
         offered: 0, requested: 0, pastThreshold: 0, pastThresholdOffered: 0,
       };
     });
@@ -223,6 +224,11 @@ export class SurgeTracker {
 
   get intervalMs(): number {
     return (this.surge.intervalSeconds ?? 60) * 1000;
+  }
+
+  /** Could the next interval still change something: a queue in surge that the forecast may end? */
+  get mayEnd(): boolean {
+    return this.tracks.some((t) => t.settings?.auto === true && t.state.active && t.state.pinnedBy === undefined);
   }
 
   /** Does any queue run the forecast automatically (else no interval needs evaluating)? */
@@ -241,9 +247,22 @@ export class SurgeTracker {
         if (q !== undefined) { this.queued.set(event.contactId, event.queueId); this.backlog[q]! += 1; }
         const track = q === undefined ? undefined : this.tracks[q];
         if (q === undefined || track === undefined || track.vip || !CALLBACK_CHANNELS.has(event.channel)) return;
-        this.waiters.set(event.contactId, { queue: q, enqueuedAtMs: event.enqueuedAtMs });
+        this.waiters.set(event.contactId, { queue: q, enqueuedAtMs: event.enqueuedAtMs, queuedSinceMs: event.atMs, past: false });
         return;
       }
+      case 'ContactOffered':
+        this.pauseWait(event.contactId, event.atMs);
+        return;
+      case 'OfferDeclined':
+      case 'OfferTimedOut': {
+        const waiter = this.waiters.get(event.contactId);
+        if (waiter !== undefined && waiter.queuedSinceMs === undefined) waiter.queuedSinceMs = event.atMs;
+        return;
+      }
+      case 'ContactHeld':
+        // Held back on purpose (deferred email): not a backlog the agents are failing to serve.
+        this.leaveBacklog(event.contactId);
+        return;
       case 'OfferAccepted':
       case 'ContactAbandoned':
       case 'ContactExpired':
@@ -305,10 +324,11 @@ export class SurgeTracker {
       if (track.settings?.auto !== true) continue;
       const { config } = track.sim;
       const live = this.work.rates(config.id, nowMs);
+      if (Number.isFinite(live.handleSeconds)) track.handleSeconds = live.handleSeconds;
       const observation = {
         arrivalsPerSecond: this.surge.cautiousRate === false ? this.arrivals.rates(config.id, nowMs).arrivalsPerSecond
           : this.arrivals.rates(config.id, nowMs).arrivalsPerSecondHigh,
-        handleSeconds: live.handleSeconds,
+        handleSeconds: track.handleSeconds,
         ...(live.patienceSeconds !== undefined ? { patienceSeconds: live.patienceSeconds } : {}),
         agents: servers(agents, config.id, track.sim.channel ?? 'phone'),
         withinSeconds: config.serviceLevel.withinSeconds,
@@ -333,15 +353,24 @@ export class SurgeTracker {
     return commands;
   }
 
-  /** A supervisor's switch: the command to dispatch, if the state flips. */
-  supervisor(sw: SimSupervisorSwitch, nowMs: number): RoutingCommand | undefined {
+  /**
+   * A supervisor's switch, as the SET_SURGE to dispatch: it pins the queue (in the engine and in
+   * this controller) even when it changes nothing, and `release` hands it back to the forecast.
+   */
+  supervisor(sw: SimSupervisorSwitch, nowMs: number): RoutingCommand {
     const track = this.track(sw.queueId);
     if (track === undefined) throw new RangeError(`surge.supervisor: unknown queue "${sw.queueId}"`);
-    if (sw.release === true) { track.state = releaseSurgePin(track.state); return undefined; }
-    const { state, change } = pinSurge(track.state, { active: sw.active ?? true, by: sw.by, ...(sw.reason !== undefined ? { reason: sw.reason } : {}) }, nowMs);
+    const why = sw.reason !== undefined && sw.reason !== '' ? `: ${sw.reason}` : '';
+    if (sw.release === true) {
+      track.state = releaseSurgePin(track.state);
+      return { type: 'SET_SURGE', queueId: sw.queueId, active: track.state.active, source: 'SUPERVISOR', release: true,
+        reason: `surge handed back to the forecast by supervisor ${sw.by}${why}`, by: sw.by };
+    }
+    const active = sw.active ?? true;
+    const { state, change } = pinSurge(track.state, { active, by: sw.by, ...(sw.reason !== undefined ? { reason: sw.reason } : {}) }, nowMs);
     track.state = state;
-    if (change === undefined) return undefined;
-    return { type: 'SET_SURGE', queueId: sw.queueId, active: change.active, source: 'SUPERVISOR', reason: change.reason, by: sw.by };
+    return { type: 'SET_SURGE', queueId: sw.queueId, active, source: 'SUPERVISOR', by: sw.by,
+      reason: change?.reason ?? `surge kept ${active ? 'on' : 'off'} and pinned by supervisor ${sw.by}${why}` };
   }
 
   /** The figures, with the run's final KPIs for the measured service levels. */
@@ -401,17 +430,27 @@ export class SurgeTracker {
     };
   }
 
-  /** A waiter's wait in its queue ended: did it pass the threshold while the queue was in surge? */
+  /** A stretch of queued waiting ends (an offer rings, or the wait is over): was it past the threshold in surge? */
+  private pauseWait(contactId: string, atMs: number): void {
+    const waiter = this.waiters.get(contactId);
+    if (waiter === undefined || waiter.queuedSinceMs === undefined) return;
+    const from = waiter.queuedSinceMs;
+    waiter.queuedSinceMs = undefined;
+    const track = this.tracks[waiter.queue]!;
+    if (track.settings === undefined || waiter.past) return;
+    const pastFrom = Math.max(from, waiter.enqueuedAtMs + track.settings.callbackOfferAfterSeconds * 1000);
+    waiter.past = track.periods.some(([start, end]) => Math.max(pastFrom, start) < Math.min(atMs, end));
+  }
+
+  /** A waiter's wait in its queue ended: count it if it waited past the threshold in surge, and whether it was offered. */
   private endWait(contactId: string, atMs: number): void {
+    this.pauseWait(contactId, atMs);
     const waiter = this.waiters.get(contactId);
     if (waiter === undefined) return;
     this.waiters.delete(contactId);
     const offered = this.offeredCallback.delete(contactId);
+    if (!waiter.past) return;
     const track = this.tracks[waiter.queue]!;
-    if (track.settings === undefined) return;
-    const pastFrom = waiter.enqueuedAtMs + track.settings.callbackOfferAfterSeconds * 1000;
-    const inSurgePast = track.periods.some(([start, end]) => Math.max(pastFrom, start) < Math.min(atMs, end));
-    if (!inSurgePast) return;
     track.pastThreshold++;
     if (offered) track.pastThresholdOffered++;
   }

@@ -205,8 +205,9 @@ export function simulate(scenario: SimScenario): SimResult {
       case 'signOut': signedIn.delete(item.agentId); apply({ type: 'SIGN_OUT', agentId: item.agentId }); break;
       case 'surgeTick':
         for (const command of surge?.tick(now, signedIn.values()) ?? []) apply(command);
-        // Evaluated while anything is still to come; the drain ends the run.
-        if (surge !== undefined && (arrivals < scenario.contacts || waiting.size > 0)) heap.push(now + surge.intervalMs, item);
+        // Evaluated while anything is still to come, or while a surge the forecast may end holds
+        // contacts back (deferred email); a queue pinned in surge by a supervisor ends the run with them held.
+        if (surge !== undefined && (arrivals < scenario.contacts || heap.size > 0 || (waiting.size > 0 && surge.mayEnd))) heap.push(now + surge.intervalMs, item);
         break;
       case 'supervisor': {
         const command = surge?.supervisor(item.sw, now);
@@ -216,7 +217,8 @@ export function simulate(scenario: SimScenario): SimResult {
       case 'callback':
         if (!waiting.has(item.contactId) || liveOffer.has(item.contactId)) break;
         calledBack.add(item.contactId);
-        apply({ type: 'REQUEST_CALLBACK', contactId: item.contactId, number: `sim:${item.contactId}` });
+        // A made-up E.164 number per caller (+1 555 and the arrival number).
+        apply({ type: 'REQUEST_CALLBACK', contactId: item.contactId, number: `+1555${item.contactId.slice(1).padStart(7, '0')}` });
         break;
     }
   }

@@ -72,4 +72,14 @@ describe('LiveRates', () => {
     expect(() => new LiveRates({ windowSeconds: 0 })).toThrow(/windowSeconds/);
     expect(() => new LiveRates({ windowSeconds: 10, bucketSeconds: 20 })).toThrow(/bucketSeconds/);
   });
+
+  it('counts a callback taker\'s time on the line as censored patience, not the wait for the callback', () => {
+    const rates = new LiveRates({ windowSeconds: 600 });
+    const callback: RoutingEvent = { type: 'CallbackRequested', ...base(30_000), contactId: 'cb', enqueuedAtMs: 0, number: '+15550000001' };
+    rates.add(callback);
+    rates.add({ ...accepted(400_000, 400_000), contactId: 'cb' });
+    rates.add(abandoned(401_000, 60_000));
+    // 30 s on the line + 60 s before abandoning, over one abandonment; the 400 s wait is not counted.
+    expect(rates.rates('q', 410_000).patienceSeconds).toBeCloseTo(90, 9);
+  });
 });

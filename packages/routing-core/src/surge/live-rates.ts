@@ -31,7 +31,7 @@ export interface LiveRate {
   readonly abandons: number;
   /**
    * Mean patience, seconds: the exponential MLE Σ waits / abandonments over the contacts whose wait
-   * ended in the window (answered waits are censored patience). Undefined without an abandonment:
+   * ended in the window (answered waits, and the wait until a callback was taken, are censored patience). Undefined without an abandonment:
    * nobody has been seen to run out of patience, so the forecast takes them as patient (Erlang C).
    */
   readonly patienceSeconds?: number;
@@ -55,7 +55,8 @@ const emptySlot = (bucket: number): Slot => ({ bucket, arrivals: 0, completions:
 /**
  * Sliding-window estimates of each queue's arrival rate, handle time and patience from the routing
  * events (the ROUTING stream, or a simulation's events), for the surge forecast. The window is a
- * ring of time buckets per queue, so memory is O(queues × buckets) however many events pass.
+ * ring of time buckets per queue, so memory is O(queues × buckets) however many events pass (plus
+ * the contacts waiting on a callback, until they are answered).
  * Deterministic: time comes only from the events and the `nowMs` of each query.
  *
  * Events must come roughly in time order; one older than the window is ignored.
@@ -65,6 +66,8 @@ export class LiveRates {
   private readonly buckets: number;
   private readonly slots: number;
   private readonly queues = new Map<string, Slot[]>();
+  /** Contacts that took a callback: their later answer's wait is not patience (they hung up on purpose). */
+  private readonly calledBack = new Set<string>();
   private startMs: number | undefined;
 
   constructor(options: LiveRatesOptions) {
@@ -85,7 +88,21 @@ export class LiveRates {
       case 'ContactRejected': this.slot(event.queueId, event.atMs, (s) => { s.arrivals++; }); return;
       case 'ContactCompleted': this.slot(event.queueId, event.atMs, (s) => { s.completions++; s.handleMs += event.handleMs; }); return;
       case 'WrapUpEnded': this.slot(event.queueId, event.atMs, (s) => { s.wrapUps++; s.wrapUpMs += event.wrapUpMs; }); return;
-      case 'OfferAccepted': this.slot(event.queueId, event.atMs, (s) => { s.waitEnds++; s.waitMs += event.waitMs; }); return;
+      case 'OfferAccepted':
+        if (this.calledBack.delete(event.contactId)) return;
+        this.slot(event.queueId, event.atMs, (s) => { s.waitEnds++; s.waitMs += event.waitMs; });
+        return;
+      case 'CallbackRequested':
+        // The customer stayed this long on the line, then chose a callback: a censored patience.
+        if (this.calledBack.has(event.contactId)) return;
+        this.calledBack.add(event.contactId);
+        this.slot(event.queueId, event.atMs, (s) => { s.waitEnds++; s.waitMs += event.atMs - event.enqueuedAtMs; });
+        return;
+      case 'ContactExpired':
+      case 'ContactTransferred':
+      case 'ContactOverflowed':
+        this.calledBack.delete(event.contactId);
+        return;
       case 'ContactAbandoned':
         // A supervisor ending a contact is not the customer's patience running out.
         if (event.reason !== undefined) return;
