@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RoutingEvent } from '../model/event.js';
 import type { KpiReport, QueueKpis } from '../kpi/types.js';
-import { queueConfig, type SimQueue } from './scenario.js';
+import { queueConfig, type SimQueue, type SimScenario } from './scenario.js';
 import { SurgeTracker } from './sim-surge.js';
+import { simulate } from './simulator.js';
 
 const surge = { auto: true, callbackOfferAfterSeconds: 20, deferEmailBelowPriority: 5, horizonSeconds: 300 };
 const handle = { kind: 'exponential', meanSeconds: 180 } as const;
 const queues: SimQueue[] = [
-  { config: { ...queueConfig('general'), surge } as SimQueue['config'], arrivalsPerHour: 100, handle },
-  { config: { ...queueConfig('vip', { kind: 'VIP', serviceLevel: { share: 0.9, withinSeconds: 10 } }), surge } as SimQueue['config'], arrivalsPerHour: 10, handle, tier: 'VIP1' },
+  { config: queueConfig('general', { surge }), arrivalsPerHour: 100, handle },
+  { config: queueConfig('vip', { kind: 'VIP', serviceLevel: { share: 0.9, withinSeconds: 10 }, surge }), arrivalsPerHour: 10, handle, tier: 'VIP1' },
 ];
 
 let seq = 0;
@@ -78,5 +79,41 @@ describe('SurgeTracker', () => {
     t.outcome({ contactId: 'c1', queueId: 'general', kind: 'abandoned', arrivedAtMs: 0, atMs: 5000, waitMs: 5000, waited: true, inTime: false });
     t.observe(surgeChanged('general', 6000, true));
     expect(t.report(report([kpi('general', 1, 0)]), 10_000).queues[0]).toMatchObject({ firstBreachAtSeconds: 5, surgeStartedAtSeconds: 6, surgeBeforeBreach: false });
+  });
+});
+
+describe('simulate with surge', () => {
+  const policy = { auto: true, callbackOfferAfterSeconds: 10, deferEmailBelowPriority: 1, horizonSeconds: 300 };
+  const scenario = (extra: Partial<SimScenario> = {}): SimScenario => ({
+    queues: [{ config: queueConfig('main', { surge: policy }), arrivalsPerHour: 200, handle: { kind: 'exponential', meanSeconds: 180 },
+      patience: { kind: 'exponential', meanSeconds: 300 } }],
+    agentGroups: [{ idPrefix: 'a', count: 10, skills: {}, queues: [{ queueId: 'main', priority: 0 }] }],
+    contacts: 600, seed: 5, warmupSeconds: 0,
+    behaviour: { callbackAcceptProbability: 1, callbackDecisionSeconds: 1 },
+    ...extra,
+  });
+
+  it('a supervisor pins surge on: the forecast never switches it off, callers are offered callbacks and take them', () => {
+    const r = simulate(scenario({ surge: { supervisor: [{ atSeconds: 60, queueId: 'main', active: true, by: 'sam', reason: 'storm' }] } }));
+    const surge = r.surge!;
+    expect(surge.changes).toEqual([{ atSeconds: 60, queueId: 'main', active: true, source: 'SUPERVISOR', reason: 'surge switched on by supervisor sam: storm' }]);
+    const main = surge.queues[0]!;
+    expect(main.surgeStartedAtSeconds).toBe(60);
+    expect(main.waitedPastThreshold).toBeGreaterThan(0);
+    expect(main.waitedPastThresholdOffered).toBe(main.waitedPastThreshold);
+    // Everyone takes the offer, a second later: all but those answered (or ringing) meanwhile.
+    expect(main.callbacksRequested).toBeLessThanOrEqual(main.callbacksOffered);
+    expect(main.callbacksRequested).toBeGreaterThan(0.9 * main.callbacksOffered);
+    expect(r.arrivals).toBe(600);
+  });
+
+  it('watching without automatic queues changes nothing in the run', () => {
+    const manual = scenario().queues.map((q) => ({ ...q, config: queueConfig('main') }));
+    const plain = simulate(scenario({ queues: manual }));
+    const watched = simulate(scenario({ queues: manual, surge: {} }));
+    expect(plain.surge).toBeUndefined();
+    expect(watched.surge?.changes).toEqual([]);
+    expect(watched.serviceLevel).toBe(plain.serviceLevel);
+    expect(watched.engineCommands).toBe(plain.engineCommands);
   });
 });

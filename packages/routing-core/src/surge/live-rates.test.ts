@@ -77,7 +77,7 @@ describe('LiveRates', () => {
     const rates = new LiveRates({ windowSeconds: 600 });
     const callback: RoutingEvent = { type: 'CallbackRequested', ...base(30_000), contactId: 'cb', enqueuedAtMs: 0, number: '+15550000001' };
     rates.add(callback);
-    rates.add({ ...accepted(400_000, 400_000), contactId: 'cb' });
+    rates.add({ type: 'OfferAccepted', ...base(400_000), contactId: 'cb', enqueuedAtMs: 0, agentId: 'a', offerToken: 1, waitMs: 400_000 });
     rates.add(abandoned(401_000, 60_000));
     // 30 s on the line + 60 s before abandoning, over one abandonment; the 400 s wait is not counted.
     expect(rates.rates('q', 410_000).patienceSeconds).toBeCloseTo(90, 9);
