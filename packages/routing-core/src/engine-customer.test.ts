@@ -202,3 +202,24 @@ describe('checkpoint image', () => {
     expect(restored.queueMode('q1')).toMatchObject({ open: true, nextChangeMs: Date.parse('2026-12-07T18:00:00+08:00'), surge: { active: true, pinned: true } });
   });
 });
+
+describe('callbacks in the KPIs', () => {
+  it('counts a callback once: answered when its dial reached the customer, failed dials apart, the agent free between', async () => {
+    const { KpiAccumulator } = await import('./kpi/kpi-accumulator.js');
+    const h = harness([queueConfig('q1', { callback: { maxAttempts: 3, retryAfterSeconds: 10 } })]);
+    h.apply({ type: 'ARRIVE', contact: contactInput('c1', 'q1', h.now) });
+    h.apply({ type: 'REQUEST_CALLBACK', contactId: 'c1', number: '+8613800138000' });
+    h.apply({ type: 'ABANDON', contactId: 'c1' }); // the caller hangs up: stale, not an abandonment
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')!.offerToken });
+    h.apply({ type: 'CALLBACK_FAILED', contactId: 'c1', reason: 'no-answer' });
+    h.advance(10_000);
+    h.apply({ type: 'ACCEPT', contactId: 'c1', agentId: 'a1', offerToken: h.lastOffer('c1')!.offerToken });
+    h.advance(60_000);
+    h.apply({ type: 'COMPLETE', contactId: 'c1', agentId: 'a1', disposition: 'resolved' });
+    const kpis = new KpiAccumulator();
+    for (const e of h.events) kpis.add(e);
+    const q = kpis.snapshot().queues.find((x) => x.queueId === 'q1')!;
+    expect(q).toMatchObject({ contacts: 1, answered: 1, abandoned: 0, callbacksRequested: 1, callbacksConnected: 1, callbackDialsFailed: 1, accepted: 2 });
+  });
+});

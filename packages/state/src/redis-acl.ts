@@ -48,7 +48,7 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
     {
       user: 'queue-service',
       keys: [`${others}qs:{d:*`],
-      commands: ['eval', 'evalsha', 'hget', 'hset', 'hgetall', 'del'],
+      commands: ['eval', 'evalsha', 'hget', 'hset', 'hgetall', 'del', 'get', 'set'],
     },
     {
       user: 'ops',

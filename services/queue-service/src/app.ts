@@ -12,6 +12,9 @@ import { LiveRates } from './live-rates.js';
 import { QueueStore } from './queue-store.js';
 import { routerClients } from './router-clients.js';
 import { queueService } from './service.js';
+import { Announcer } from './announcer.js';
+import { ReplicaLease } from './replica-lease.js';
+import { SurgeController } from './surge-controller.js';
 
 /** The fully qualified gRPC service name. */
 export const QUEUE_SERVICE = 'switchboard.v1.QueueService';
@@ -35,6 +38,10 @@ export interface QueueServiceOptions {
   readonly rateWindowMs?: number;
   /** Cycle time assumed before a queue has history (default 180 s). */
   readonly defaultCycleSeconds?: number;
+  /** How often the announcer looks at the queues (default 5 s); each customer hears their position at their queue's cadence. */
+  readonly announceTickMs?: number;
+  /** The surge forecast's interval (default 30 s). */
+  readonly surgeIntervalMs?: number;
   readonly now?: () => number;
 }
 
@@ -63,6 +70,20 @@ export async function startQueueService(options: QueueServiceOptions): Promise<R
     defaultCycleSeconds: options.defaultCycleSeconds ?? 180,
     now,
   };
+  const prefix = options.redisPrefix ?? '';
+  const announceTickMs = options.announceTickMs ?? 5_000;
+  const surgeIntervalMs = options.surgeIntervalMs ?? 30_000;
+  // One replica announces and forecasts; the lease outlives a few missed looks, then another takes over.
+  const announcer = new Announcer({
+    deps, nc: options.nc, names: options.names, domain: options.domain, tickMs: announceTickMs, logger: logger.child({ component: 'announcer' }),
+    lease: new ReplicaLease(options.redis, ReplicaLease.keyOf(prefix, options.domain, 'announcer'), Math.max(3 * announceTickMs, 5_000)),
+  });
+  const surge = new SurgeController({
+    deps, domain: options.domain, intervalMs: surgeIntervalMs, logger: logger.child({ component: 'surge' }),
+    lease: new ReplicaLease(options.redis, ReplicaLease.keyOf(prefix, options.domain, 'surge'), Math.max(3 * surgeIntervalMs, 5_000)),
+  });
+  announcer.start();
+  surge.start();
   const server = new Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, 'grpc.max_receive_message_length': 256 * 1024 });
   server.addService(QueueServiceService, queueService(deps) as unknown as UntypedServiceImplementation);
   const health = addHealthAndReflection(server, { protoFiles: ['switchboard/v1/queue_service.proto'], services: [QUEUE_SERVICE] });
@@ -73,6 +94,8 @@ export async function startQueueService(options: QueueServiceOptions): Promise<R
       health.setStatus('', 'NOT_SERVING');
       health.setStatus(QUEUE_SERVICE, 'NOT_SERVING');
       rates.stop();
+      announcer.stop();
+      surge.stop();
       await shutdownGrpc(server, graceMs);
     },
   };

@@ -10,6 +10,10 @@ export interface QueueServiceConfig extends EdgeConfig {
   readonly defaultCycleSeconds: number;
   /** `QUEUE_RATE_WINDOW_SECONDS`, default 900: the window of the live rates. */
   readonly rateWindowSeconds: number;
+  /** `QUEUE_ANNOUNCE_TICK_SECONDS`, default 5: how often the announcer looks for customers due a position notice. */
+  readonly announceTickSeconds: number;
+  /** `QUEUE_SURGE_INTERVAL_SECONDS`, default 30: how often the surge forecast predicts each auto queue. */
+  readonly surgeIntervalSeconds: number;
 }
 
 /** A setting is unusable: the service refuses to start and says which. */
@@ -28,5 +32,7 @@ export function loadQueueServiceConfig(env: NodeJS.ProcessEnv): QueueServiceConf
     ...loadEdgeConfig(env, { variable: 'QUEUE_SERVICE_PORT', fallback: 7202, httpVariable: 'QUEUE_SERVICE_HTTP_PORT', httpFallback: 7212 }),
     defaultCycleSeconds: envNumber(env, 'QUEUE_DEFAULT_HANDLE_SECONDS', 180, 1, 86_400),
     rateWindowSeconds: envNumber(env, 'QUEUE_RATE_WINDOW_SECONDS', 900, 10, 86_400),
+    announceTickSeconds: envNumber(env, 'QUEUE_ANNOUNCE_TICK_SECONDS', 5, 1, 600),
+    surgeIntervalSeconds: envNumber(env, 'QUEUE_SURGE_INTERVAL_SECONDS', 30, 5, 3_600),
   };
 }

@@ -5,7 +5,7 @@ import {
   type RequestCallbackRequest, type RequestCallbackResponse,
 } from '@switchboard/contracts';
 import { callRouter, check, failedPrecondition, invalid, notFound, requireRole, requireTeam, type Principal } from '@switchboard/grpc-edge';
-import type { ContactView } from '@switchboard/routing-core';
+import type { AgentView, ContactView } from '@switchboard/routing-core';
 import type { QueueServiceDeps } from './deps.js';
 import { estimateWaitFromSlots, estimateWaitSeconds, servingSlots, slotAges } from './estimate.js';
 import { domainOf, routerAgent, routerAgents, routerPosition, routerQueue } from './router-queries.js';
@@ -27,12 +27,20 @@ export async function standing(deps: QueueServiceDeps, domain: string, contactId
   if (!contact) return undefined;
   if (contact.state !== 'QUEUED' || position === null) return { contact, position: 0, estimate: 0, atMs };
   const agents = await routerAgents(deps, domain);
+  return { contact, position, estimate: expectedWait(deps, domain, contact, position, agents, atMs), atMs };
+}
+
+/**
+ * The estimator of GetPosition and of the announcer's notices (one, so a caller and GetPosition
+ * are told the same): the expected wait of `contact` at `position` from the queue's recent cycle
+ * times and the state of the slots serving it at `atMs`.
+ */
+export function expectedWait(deps: QueueServiceDeps, domain: string, contact: ContactView, position: number, agents: readonly AgentView[], atMs: number): number {
   const cycles = deps.rates.recentCycles(domain, contact.queueId);
   // Until the queue has handled a contact there is no cycle to go by but the configured default.
-  const estimate = cycles.length === 0
+  return cycles.length === 0
     ? estimateWaitSeconds(position, deps.defaultCycleSeconds, servingSlots(agents, contact.queueId, contact.channel))
     : estimateWaitFromSlots({ position, cycles, slotAges: slotAges(agents, contact.queueId, contact.channel, (id) => deps.rates.held(domain, id), atMs) });
-  return { contact, position, estimate, atMs };
 }
 
 /**

@@ -43,6 +43,9 @@ class QueueWindow {
   }
 }
 
+/** The arrival rate the forecast uses counts the arrivals of this last stretch. */
+export const ARRIVAL_RATE_WINDOW_MS = 5 * 60_000;
+
 /** Samples per second from the oldest kept one to now (they are capped: the rate of the newest). */
 function ratePerSecond(samples: readonly Sample[], nowMs: number): number {
   if (samples.length < 2) return 0;
@@ -73,7 +76,7 @@ export interface QueueRates {
   readonly abandonRate: number;
   /** Share of agents' outcomes resolved on the first contact; NaN without any. */
   readonly firstContactResolution: number;
-  /** Arrivals per second over the samples kept (0 without two of them). */
+  /** Arrivals per second over the last {@link ARRIVAL_RATE_WINDOW_MS} (0 without two of them): recent, so a surge shows at once. */
   readonly arrivalsPerSecond: number;
   /**
    * Mean patience, seconds: the time all answered and abandoned contacts waited, per abandonment
@@ -187,7 +190,7 @@ export class LiveRates {
       asaSeconds: mean(w.answered) ?? 0,
       abandonRate: offered === 0 ? 0 : w.abandoned.length / offered,
       firstContactResolution: mean(w.outcomes) ?? Number.NaN,
-      arrivalsPerSecond: ratePerSecond(w.arrivals, this.now()),
+      arrivalsPerSecond: ratePerSecond(w.arrivals.filter((a) => a.atMs >= this.now() - Math.min(ARRIVAL_RATE_WINDOW_MS, this.windowMs)), this.now()),
       patienceSeconds: patience(w),
     };
   }

@@ -19,6 +19,7 @@ redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis link erro
 const service = await startQueueService({
   nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, tokens: config.tokens, commandSigner, logger,
   host: config.host, port: config.port, defaultCycleSeconds: config.defaultCycleSeconds, rateWindowMs: config.rateWindowSeconds * 1000,
+  announceTickMs: config.announceTickSeconds * 1000, surgeIntervalMs: config.surgeIntervalSeconds * 1000,
 });
 // Prometheus and probes reach the process on its HTTP side port (the main protocol is gRPC).
 const metrics = await startMetricsServer({

@@ -31,6 +31,9 @@ export interface MeshOptions {
   readonly privateNatsUrl?: string;
   /** A private Redis with the deployment's ACL: router, gateway and queue service each log in as their own user. */
   readonly redisAcl?: boolean;
+  /** The queue service's announcer tick and surge forecast interval (ms; defaults 5 s and 30 s). */
+  readonly announceTickMs?: number;
+  readonly surgeIntervalMs?: number;
 }
 
 /** Claims of a test token beyond subject and role: another domain than the mesh's, a supervisor's teams (default `*`). */
@@ -68,7 +71,8 @@ export class Mesh {
     const common = { nc: nats.nc, redis: redis.redis, names, domain: scope.domain, redisPrefix: scope.redisPrefix, tokens: TOKENS, logger, host: '127.0.0.1', port: 0 };
     const own = (user: 'agent-gateway' | 'queue-service') => (acl ? { redis: acl.adopt(createRedis(user, { maxRetriesPerRequest: 2 }, settings(user))) } : {});
     const gateway = await startAgentGateway({ ...common, ...own('agent-gateway'), commandSigner: CommandSigner.fromEnv('agent-gateway', testCommandKeyEnv()), directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
-    const queues = await startQueueService({ ...common, ...own('queue-service'), commandSigner: CommandSigner.fromEnv('queue-service', testCommandKeyEnv()), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5 });
+    const queues = await startQueueService({ ...common, ...own('queue-service'), commandSigner: CommandSigner.fromEnv('queue-service', testCommandKeyEnv()), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5,
+      ...(options.announceTickMs ? { announceTickMs: options.announceTickMs } : {}), ...(options.surgeIntervalMs ? { surgeIntervalMs: options.surgeIntervalMs } : {}) });
     return new Mesh(scope, names, nats, redis, router, gateway, queues,
       new AgentServiceClient(`127.0.0.1:${gateway.port}`, credentials.createInsecure()),
       new QueueServiceClient(`127.0.0.1:${queues.port}`, credentials.createInsecure()), acl);

@@ -18,6 +18,8 @@ export class KpiAccumulator {
   private readonly live = new Map<string, LiveContact>();
   private readonly connectedTo = new Map<string, string>();
   private readonly handleMsOf = new Map<string, number>();
+  /** Live callbacks: the wait at their agent's accept while the dial is on (null before one). */
+  private readonly callbacks = new Map<string, number | null>();
   private readonly fromMs: number;
   private lastMs: number;
 
@@ -65,7 +67,9 @@ export class KpiAccumulator {
       }
       case 'OfferAccepted': {
         if (inWindow) { this.queue(event.queueId).accepted++; this.agent(event.agentId).accepted++; }
-        this.finish(event, OutcomeKind.ANSWERED, event.waitMs);
+        // A callback is answered once the customer is reached (its conversation completes), not when its dial starts.
+        if (this.callbacks.has(event.contactId)) this.callbacks.set(event.contactId, event.waitMs);
+        else this.finish(event, OutcomeKind.ANSWERED, event.waitMs);
         this.connectedTo.set(event.contactId, event.agentId);
         const agent = this.agent(event.agentId);
         if (agent.active++ === 0) agent.busySince = event.atMs;
@@ -81,18 +85,38 @@ export class KpiAccumulator {
         this.release(event.contactId, event.atMs);
         if (event.destination !== undefined && event.toQueueId === undefined && event.toAgentId === undefined) {
           this.live.delete(event.contactId);
+          this.callbacks.delete(event.contactId);
         } else {
           this.live.set(event.contactId, { queueId: event.toQueueId ?? event.queueId, waited: true });
         }
         return;
-      case 'ContactCompleted':
+      case 'ContactCompleted': {
+        const callbackWaitMs = this.callbacks.get(event.contactId);
+        if (callbackWaitMs !== undefined) {
+          this.callbacks.delete(event.contactId);
+          if (event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbacksConnected++;
+          this.finish(event, OutcomeKind.ANSWERED, callbackWaitMs ?? 0);
+        }
         this.handleMsOf.set(event.contactId, event.handleMs);
         if (event.resolvedFirstContact !== undefined) this.countOutcome(event, event.resolvedFirstContact);
+        return;
+      }
+      case 'CallbackRequested':
+        if (!this.callbacks.has(event.contactId)) this.callbacks.set(event.contactId, null);
+        if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbacksRequested++;
+        return;
+      case 'CallbackFailed':
+        // The dial failed: the agent is free again and the contact waits for its retry (or expires).
+        this.release(event.contactId, event.atMs);
+        this.callbacks.set(event.contactId, null);
+        this.markWaited(event);
+        if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbackDialsFailed++;
         return;
       case 'ContactOutcomeRecorded': return this.countOutcome(event, event.resolvedFirstContact);
       case 'WrapUpEnded': {
         const handleMs = this.handleMsOf.get(event.contactId) ?? 0;
         this.handleMsOf.delete(event.contactId);
+        this.callbacks.delete(event.contactId);
         this.release(event.contactId, event.atMs);
         if (event.arrivedAtMs < this.fromMs) return;
         const tally = this.queue(event.queueId);
@@ -100,7 +124,13 @@ export class KpiAccumulator {
         tally.handleMs += handleMs + event.wrapUpMs;
         return;
       }
-      case 'RingWidened': return;
+      case 'RingWidened':
+      case 'CallbackOffered':
+      case 'CallbackDialing':
+      case 'ContactHeld':
+      case 'QueueHoursChanged':
+      case 'QueueSurgeChanged':
+        return;
     }
   }
 
@@ -134,6 +164,7 @@ export class KpiAccumulator {
   private finish(event: ContactEventBase, kind: OutcomeKind, waitMs: number): void {
     const live = this.live.get(event.contactId);
     this.live.delete(event.contactId);
+    if (kind !== OutcomeKind.ANSWERED) this.callbacks.delete(event.contactId);
     if (event.arrivedAtMs < this.fromMs) return;
     const waited = kind === OutcomeKind.REJECTED ? false : (live?.waited ?? kind !== OutcomeKind.ANSWERED);
     const inTime = kind === OutcomeKind.ANSWERED && waitMs <= this.slSeconds(event.queueId) * 1000;

@@ -19,6 +19,10 @@ export interface QueueTally {
   accepted: number;
   declined: number;
   missed: number;
+  /** Customers who asked to be called back; callbacks that reached the customer; dials that failed. */
+  callbacksRequested: number;
+  callbacksConnected: number;
+  callbackDialsFailed: number;
 }
 
 /** Mutable per-agent state and counters behind {@link AgentKpis}. */
@@ -37,7 +41,8 @@ export interface AgentTally {
 
 export function emptyQueueTally(): QueueTally {
   return { contacts: 0, answered: 0, answeredInTime: 0, abandoned: 0, expired: 0, rejected: 0, waited: 0,
-    answeredWaitMs: 0, handled: 0, handleMs: 0, outcomes: 0, resolvedFirstContact: 0, offered: 0, accepted: 0, declined: 0, missed: 0 };
+    answeredWaitMs: 0, handled: 0, handleMs: 0, outcomes: 0, resolvedFirstContact: 0, offered: 0, accepted: 0, declined: 0, missed: 0,
+    callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0 };
 }
 
 export function emptyAgentTally(): AgentTally {
@@ -76,6 +81,9 @@ export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): Qu
     accepted: t.accepted,
     declined: t.declined,
     missed: t.missed,
+    callbacksRequested: t.callbacksRequested,
+    callbacksConnected: t.callbacksConnected,
+    callbackDialsFailed: t.callbackDialsFailed,
   };
 }
 

@@ -77,6 +77,15 @@ export interface QueueKpis {
   readonly accepted: number;
   readonly declined: number;
   readonly missed: number;
+  /**
+   * Queued callbacks: customers who asked to be called back (counted where they asked), callbacks
+   * whose conversation took place (each is also one `answered` contact, answered when its agent
+   * accepted the callback that then connected), and dials that failed (each retried or, at the
+   * last attempt, the contact `expired`).
+   */
+  readonly callbacksRequested: number;
+  readonly callbacksConnected: number;
+  readonly callbackDialsFailed: number;
 }
 
 /** Per-agent time and offer counters. */
