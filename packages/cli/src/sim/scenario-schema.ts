@@ -28,6 +28,8 @@ const channel = z.enum(['phone', 'email', 'chat', 'wechat']);
 /** One queue: its workload plus any of the engine's queue settings (defaults otherwise). */
 const queue = z.object({
   id: z.string().min(1),
+  /** Take the engine settings of the rules file's queue of this id (`rulesFile`); fields given here override them. */
+  fromRules: z.boolean().optional(),
   arrivalsPerHour: nonNegative,
   handle: duration,
   patience: duration.optional(),
@@ -97,6 +99,8 @@ const agentGroup = z.object({
  * agent groups are checked so that errors name the field, not an engine stack trace.
  */
 export const scenarioFileSchema = z.object({
+  /** A routing-rules file (the router's `routing-rules.json`), relative to the scenario file. */
+  rulesFile: z.string().min(1).optional(),
   contacts: z.number().int().positive().optional(),
   seed: z.number().int().optional(),
   warmupSeconds: nonNegative.optional(),
@@ -118,6 +122,7 @@ export const scenarioFileSchema = z.object({
     ids.add(q.id);
   });
   file.queues.forEach((q, i) => {
+    if (q.fromRules === true && file.rulesFile === undefined) ctx.addIssue({ code: 'custom', path: ['queues', i, 'fromRules'], message: 'needs "rulesFile"' });
     if (q.overflow !== undefined && !ids.has(q.overflow.targetQueueId)) {
       ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow', 'targetQueueId'], message: `unknown queue "${q.overflow.targetQueueId}"` });
     }

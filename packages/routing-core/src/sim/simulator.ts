@@ -78,6 +78,9 @@ export function simulate(scenario: SimScenario): SimResult {
   /** Contacts not yet answered or gone: the only ones an abandonment applies to. */
   const waiting = new Set<string>();
   const handleOf = new Map<string, number>();
+  /** A queue with a disposition catalogue refuses other codes: its contacts complete with its first. */
+  const firstDisposition = new Map(queues.map((q) => [q.config.id, q.config.dispositions?.[0] ?? 'done']));
+  const dispositionOf = new Map<string, string>();
   /** Callers who took a callback: they hung up on purpose and no longer abandon. */
   const calledBack = new Set<string>();
   const signedIn = new Map<string, AgentProfile>();
@@ -130,6 +133,7 @@ export function simulate(scenario: SimScenario): SimResult {
         liveOffer.delete(event.contactId);
         waiting.delete(event.contactId);
         calledBack.delete(event.contactId);
+        dispositionOf.set(event.contactId, firstDisposition.get(event.queueId) ?? 'done');
         const handle = handleOf.get(event.contactId) ?? 0;
         heap.push(now + handle, { t: 'complete', contactId: event.contactId, agentId: event.agentId });
         return;
@@ -198,7 +202,8 @@ export function simulate(scenario: SimScenario): SimResult {
         break;
       case 'complete':
         handleOf.delete(item.contactId);
-        apply({ type: 'COMPLETE', contactId: item.contactId, agentId: item.agentId, disposition: 'done' });
+        apply({ type: 'COMPLETE', contactId: item.contactId, agentId: item.agentId, disposition: dispositionOf.get(item.contactId) ?? 'done' });
+        dispositionOf.delete(item.contactId);
         break;
       case 'abandon': if (waiting.has(item.contactId) && !calledBack.has(item.contactId)) apply({ type: 'ABANDON', contactId: item.contactId }); break;
       case 'signIn': signedIn.set(item.agent.id, item.agent); apply({ type: 'SIGN_IN', agent: item.agent }); break;
