@@ -55,8 +55,8 @@ describe('switchboard queues, agents, kpis and audit against a running ops servi
     expect(waiting.queues).toEqual([expect.objectContaining({ queueId: 'general', depth: 3 })]);
     expect(waiting.queues[0]!.oldestWaitSeconds).toBeGreaterThan(0);
     expect(waiting.targets).toEqual([{ queueId: 'general', kind: 'PRIORITY', serviceLevelShare: 0.8, serviceLevelSeconds: 20 }]);
-    expect(ok(queuesTable)).toMatch(/│ queue\s+│ kind\s+│ waiting\s+│ oldest\s+│ service level\s+│ target/);
-    expect(queuesTable.stdout).toMatch(/│ general\s+│ PRIORITY\s+│ 3\s+│ \d\d:\d\d\s+│ .+│ 80\.0% in 20s\s+│/);
+    expect(ok(queuesTable)).toMatch(/│ queue\s+│ kind\s+│ open\s+│ next change\s+│ surge\s+│ waiting\s+│ oldest\s+│ service level\s+│ forecast\s+│ target/);
+    expect(queuesTable.stdout).toMatch(/│ general\s+│ PRIORITY\s+│ open \(schedule\)\s+│ —\s+│ off\s+│ 3\s+│ \d\d:\d\d\s+│ .+│ .+│ 80\.0% in 20s\s+│/);
 
     // Two desks sign in and serve them.
     await Promise.all([mesh.startDesk('cli-1', 300), mesh.startDesk('cli-2', 300)]);

@@ -350,6 +350,8 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.QueueService/Reprioritize': { role: 'agent' },
     '/switchboard.v1.QueueService/GetQueueStats': { open: 'queue figures are for every role of the domain (wallboards, desks)' },
     '/switchboard.v1.QueueService/WatchQueues': { open: 'queue figures are for every role of the domain (wallboards, desks)' },
+    '/switchboard.v1.QueueService/RequestCallback': { role: 'agent' },
+    '/switchboard.v1.QueueService/SetSurgeMode': { role: 'platform' },
     '/switchboard.v1.OpsService/GetContactTrace': { role: 'agent' },
     '/switchboard.v1.OpsService/GetSnapshot': { role: 'agent' },
     '/switchboard.v1.OpsService/GetKpis': { role: 'agent' },
@@ -369,6 +371,8 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.QueueService/Cancel': { contactId: 'security-contact' },
     '/switchboard.v1.QueueService/GetPosition': { contactId: 'security-contact' },
     '/switchboard.v1.QueueService/Reprioritize': { contactId: 'security-contact' },
+    '/switchboard.v1.QueueService/RequestCallback': { contactId: 'security-contact', number: '+8613800138000' },
+    '/switchboard.v1.QueueService/SetSurgeMode': { queueId: 'support', mode: 2, reason: 'security test' },
   });
 
   function grpcRows(): SurfaceRow[] {

@@ -13,6 +13,7 @@ export {
   DEFAULT_BUS_NAMES,
   Headers,
   agentSubject,
+  chatSessionSubject,
   customerSubject,
   assertSubjectToken,
   contactsSubject,

@@ -63,6 +63,15 @@ export function customerSubject(names: BusNames, domain: string, channel: string
   return `${names.subjectRoot}.customer.${assertSubjectToken('domain', domain)}.${assertSubjectToken('channel', channel)}`;
 }
 
+/**
+ * A web chat session's system frames, relayed between ingest-chat replicas (core NATS):
+ * `<root>.chat.<domain>.<sessionId>`. The replica that learns of an exception from ROUTING nudges
+ * the session here; the replica holding the visitor's WebSocket is subscribed and delivers.
+ */
+export function chatSessionSubject(names: BusNames, domain: string, sessionId: string): string {
+  return `${names.subjectRoot}.chat.${assertSubjectToken('domain', domain)}.${assertSubjectToken('sessionId', sessionId)}`;
+}
+
 export function deadLetterSubject(names: BusNames, stream: string): string {
   return `${names.subjectRoot}.dlq.${stream}`;
 }

@@ -3,7 +3,7 @@ import { type NatsConnection } from 'nats';
 import pino from 'pino';
 import { CheckpointArchive } from './checkpoint-archive.js';
 import { consumeDurable, settle } from './consumer.js';
-import { agentSubject, contactsSubject, routingSubject } from './names.js';
+import { agentSubject, chatSessionSubject, contactsSubject, routingSubject } from './names.js';
 import { publishDurable } from './publisher.js';
 import { ensureStreams } from './streams.js';
 import { startLockedNats, type LockedNats, type LockedUser } from './testing/locked-nats.js';
@@ -57,6 +57,13 @@ describe('locked NATS: per-service users and subject permissions', () => {
     expect(await delivered('ingest-chat', contactsSubject(nats.names, 'default', 'phone'))).toBe(false);
     expect(await delivered('ingest-chat', contactsSubject(nats.names, 'default', 'chat'))).toBe(true);
     expect(await delivered('ingest-grpc', contactsSubject(nats.names, 'default', 'wechat'))).toBe(true);
+  });
+
+  it('only ingest-chat (and ingest-all) relay system frames to a chat session', async () => {
+    const subject = chatSessionSubject(nats.names, 'default', 'cs_abc');
+    expect(await delivered('ingest-chat', subject)).toBe(true);
+    expect(await delivered('ingest-all', subject)).toBe(true);
+    for (const user of ['ingest-phone', 'ingest-wechat', 'queue-service', 'agent-gateway'] as const) expect(await delivered(user, subject), user).toBe(false);
   });
 
   it("the gateway's user cannot publish to desks, on ROUTING or to CONTACTS; it sends router commands", async () => {

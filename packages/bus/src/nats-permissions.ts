@@ -30,9 +30,9 @@ const INGEST_CHANNEL: Readonly<Record<string, string>> = { 'ingest-phone': 'phon
 /** KV buckets and object stores of the ingestion services (their defaults in each service). */
 const INGEST_BUCKETS: Readonly<Record<string, readonly string[]>> = {
   'ingest-phone': ['ingest_replay_nonces'],
-  'ingest-email': ['email_conversations', 'email_message_ids', 'ingest_replay_nonces'],
+  'ingest-email': ['email_conversations', 'email_message_ids', 'email_reply_targets', 'ingest_replay_nonces'],
   'ingest-chat': ['chat_sessions'],
-  'ingest-wechat': ['wechat_conversations', 'wechat_kf_cursors', 'ingest_replay_nonces'],
+  'ingest-wechat': ['wechat_conversations', 'wechat_kf_cursors', 'wechat_kf_replies', 'ingest_replay_nonces'],
   'ingest-grpc': [],
 };
 
@@ -103,9 +103,11 @@ function permissionsOf(service: BusService, names: BusNames): NatsPermissions {
   const contactSubjects = channel ? `${root}.contacts.*.${channel}` : `${root}.contacts.>`;
   // Each channel hears the notices for its own customers (email customers get no position notices).
   const notices = channel === undefined ? (service === 'ingest-all' ? [`${root}.customer.>`] : []) : channel === 'email' ? [] : [`${root}.customer.*.${channel}`];
+  // ingest-chat relays a session's system frames to the replica holding its socket (`chatSessionSubject`).
+  const chatRelay = service === 'ingest-chat' || service === 'ingest-all' ? [`${root}.chat.*.*`] : [];
   return {
-    publish: [contactSubjects, deadLetter, ...JS_COMMON, ...streams, ...readStream(routing), ...buckets.flatMap(kvBucket)],
-    subscribe: [...notices, ...inbox],
+    publish: [contactSubjects, deadLetter, ...chatRelay, ...JS_COMMON, ...streams, ...readStream(routing), ...buckets.flatMap(kvBucket)],
+    subscribe: [...notices, ...chatRelay, ...inbox],
   };
 }
 

@@ -151,6 +151,7 @@ export {
   OpsServiceClient,
   OpsServiceService,
   QueueKpis,
+  QueueMode,
   QueueTarget,
   StreamEventsRequest,
   StreamEventsResponse,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionText, callbackOfferText, customerLanguage, positionText } from './customer-messages.js';
+import { actionText, callbackOfferText, customerLanguage, followUpConfirmedText, positionText } from './customer-messages.js';
 
 describe('customer messages', () => {
   it('picks zh or en from a BCP 47 tag, English for other languages, the fallback without one', () => {
@@ -18,5 +18,10 @@ describe('customer messages', () => {
     expect(actionText('zh', 'CLOSED', { kind: 'MESSAGE', message: { zh: '国庆节放假', en: 'Closed for the holiday' } })).toBe('国庆节放假');
     expect(actionText('en', 'CLOSED', { kind: 'LEAVE_EMAIL' })).toBe('Thank you for contacting us. We are closed right now. You can leave your email address and we will reply by email.');
     expect(actionText('zh', 'MAX_WAIT', { kind: 'VOICEMAIL' })).toMatch(/^非常抱歉.*留言/);
+  });
+
+  it('confirms a follow-up by email or callback in both languages', () => {
+    expect(followUpConfirmedText('en', 'email')).toMatch(/by email/);
+    expect(followUpConfirmedText('zh', 'callback')).toMatch(/回电/);
   });
 });

@@ -44,6 +44,15 @@ export function callbackConfirmedText(language: CustomerLanguage): string {
     : 'Thank you. Your place in the queue is kept, and an agent will call you back when it is your turn. Goodbye.';
 }
 
+/**
+ * Said once a customer whose wait ended (closed, full, expired) left a way to reach them: an email
+ * address (an agent replies by email) or a phone number (an agent calls back; the place was lost).
+ */
+export function followUpConfirmedText(language: CustomerLanguage, how: 'email' | 'callback'): string {
+  if (language === 'zh') return how === 'email' ? '感谢您留下邮箱地址，我们会尽快通过邮件回复您。' : '感谢您留下电话号码，我们会尽快回电给您。';
+  return how === 'email' ? 'Thank you. We will reply to you by email as soon as we can.' : 'Thank you. We will call you back as soon as we can.';
+}
+
 /** Why routing could not serve the customer, as the customer's action describes it. */
 export type ExceptionReason = 'CLOSED' | 'MAX_WAIT' | 'QUEUE_FULL' | 'CALLBACK_FAILED';
 

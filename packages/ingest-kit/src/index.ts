@@ -27,6 +27,6 @@ export { withReceiveSpan } from './spans.js';
 export { parseJsonOrThrow, parseOrThrow } from './validation.js';
 export { DEFAULT_REPLAY_BUCKET, DEFAULT_REPLAY_WINDOW_SECONDS, ReplayGuard, type SignedRequestStamp } from './replay-guard.js';
 export {
-  actionText, callbackConfirmedText, callbackOfferText, customerLanguage, positionText, sayLanguage, type CustomerLanguage, type ExceptionReason,
+  actionText, callbackConfirmedText, callbackOfferText, customerLanguage, followUpConfirmedText, positionText, sayLanguage, type CustomerLanguage, type ExceptionReason,
 } from './customer-messages.js';
 export { followCustomerNotices, type CustomerNoticeOptions } from './customer-notices.js';

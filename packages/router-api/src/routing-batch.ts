@@ -18,6 +18,8 @@ const EVENT_FIELDS = [
   ['transferred', 'ContactTransferred'], ['ringWidened', 'RingWidened'], ['presenceChanged', 'AgentPresenceChanged'],
   ['outcomeRecorded', 'ContactOutcomeRecorded'], ['limitReached', 'ContactLimitReached'],
   ['profileChanged', 'AgentProfileChanged'], ['reprioritized', 'ContactReprioritized'],
+  ['callbackRequested', 'CallbackRequested'], ['callbackOffered', 'CallbackOffered'], ['callbackDialing', 'CallbackDialing'],
+  ['callbackFailed', 'CallbackFailed'], ['held', 'ContactHeld'], ['hoursChanged', 'QueueHoursChanged'], ['surgeChanged', 'QueueSurgeChanged'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

@@ -1,11 +1,13 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { createIngestHttpServer, SourceLimiter, type ContactPublisher, type IngestBus, type RateLimitOptions } from '@switchboard/ingest-kit';
+import { createIngestHttpServer, followCustomerNotices, SourceLimiter, type ContactPublisher, type IngestBus, type RateLimitOptions } from '@switchboard/ingest-kit';
 import { AbandonmentWatch } from './abandonment.js';
 import { followAnsweredChats } from './answered-follower.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './config.js';
 import { CHAT_PROTOCOL, registerChatRoutes, tokenOf } from './routes.js';
+import { SessionRelay } from './session-relay.js';
+import { followChatWaits } from './wait-follower.js';
 import { verifySessionToken } from './session-token.js';
 import type { ChatSessionStore } from './session-store.js';
 
@@ -40,6 +42,11 @@ export interface ChatAppDeps {
    * 10 s); more are answered with a 429 error frame carrying `retry_after`. `false` turns it off.
    */
   readonly messageRateLimit?: { readonly max: number; readonly windowMs: number } | false;
+  /**
+   * How long after routing ended a wait (closed, full, expired) with an offer the visitor may still
+   * leave an email address or a number, the socket staying open (default 10 min); then it closes.
+   */
+  readonly followUpWindowMs?: number;
   readonly now?: () => number;
   readonly retryDelaysMs?: readonly number[];
 }
@@ -48,6 +55,7 @@ export interface ChatAppDeps {
 export interface ChatApp {
   readonly http: FastifyInstance;
   readonly abandonment: AbandonmentWatch;
+  readonly relay: SessionRelay;
   close(): Promise<void>;
 }
 
@@ -84,10 +92,12 @@ export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
     ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
   });
   const frameLimits = deps.messageRateLimit === false ? undefined : deps.messageRateLimit ?? { max: 30, windowMs: 10_000 };
+  const relay = new SessionRelay({ bus: deps.bus, sessions: deps.sessions, domain: deps.domain, logger: deps.logger, now });
   registerChatRoutes(http, {
     sessions: deps.sessions,
     publisher: deps.publisher,
     abandonment,
+    relay,
     domain: deps.domain,
     logger: deps.logger.child({ component: 'chat' }),
     sessionSecret: deps.sessionSecret,
@@ -98,14 +108,29 @@ export async function buildChatApp(deps: ChatAppDeps): Promise<ChatApp> {
     sessionLimiter: new SourceLimiter(limits.sessionsPerAddress, limits.sessionsPerAddressWindowMs, now),
     now,
   });
+  // Every replica hears every notice (no queue group): the one holding the visitor's socket shows it.
+  const notices = followCustomerNotices({ bus: deps.bus, domain: deps.domain, channel: 'chat', logger: deps.logger, deliver: (notice) => relay.deliverNotice(notice) });
   const answered = await followAnsweredChats({ bus: deps.bus, domain: deps.domain, sessions: deps.sessions, logger: deps.logger });
+  let waits: Awaited<ReturnType<typeof followChatWaits>>;
+  try {
+    waits = await followChatWaits({
+      bus: deps.bus, domain: deps.domain, sessions: deps.sessions, relay, logger: deps.logger, now, followUpWindowMs: deps.followUpWindowMs ?? 10 * 60_000,
+    });
+  } catch (error) {
+    notices.unsubscribe();
+    await answered.stop();
+    throw error;
+  }
   return {
     http,
     abandonment,
+    relay,
     async close() {
       await http.close();
       abandonment.stop();
-      await answered.stop();
+      notices.unsubscribe();
+      relay.stop();
+      await Promise.all([answered.stop(), waits.stop()]);
     },
   };
 }

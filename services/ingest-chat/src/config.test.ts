@@ -12,6 +12,14 @@ describe('chat config and tokens', () => {
     expect(() => loadChatConfig({ CHAT_SESSION_SECRET: secret, CHAT_ABANDON_GRACE_MS: '5s' })).toThrow(IngestConfigError);
   });
 
+  it('takes a follow-up window of 10 s to 1 h', () => {
+    const secret = 'x'.repeat(32);
+    expect(loadChatConfig({ CHAT_SESSION_SECRET: secret, CHAT_FOLLOW_UP_WINDOW_MS: '600000' })).toEqual({ sessionSecret: secret, followUpWindowMs: 600_000 });
+    for (const bad of ['5000', '7200000', '10m', '0']) {
+      expect(() => loadChatConfig({ CHAT_SESSION_SECRET: secret, CHAT_FOLLOW_UP_WINDOW_MS: bad })).toThrow(/CHAT_FOLLOW_UP_WINDOW_MS/);
+    }
+  });
+
   it('tokens bind one session to one secret', () => {
     const token = sessionToken('s1', 'cs_a');
     expect(verifySessionToken('s1', 'cs_a', token)).toBe(true);

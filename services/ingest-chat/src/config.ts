@@ -6,6 +6,8 @@ export interface ChatConfig {
   readonly identitySecret?: string;
   readonly sessionBucket?: string;
   readonly abandonGraceMs?: number;
+  /** `CHAT_FOLLOW_UP_WINDOW_MS`: how long a closed chat's offer (leave an email, a number) stays open. */
+  readonly followUpWindowMs?: number;
   /** Caps on sessions and sockets; each unset variable keeps its default (see {@link DEFAULT_SESSION_LIMITS}). */
   readonly limits?: Partial<SessionLimits>;
   /** HTTP request limits: `CHAT_RATE_LIMIT_MAX` per `CHAT_RATE_LIMIT_WINDOW_MS`. */
@@ -45,7 +47,7 @@ function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
 
 /**
  * Reads `CHAT_SESSION_SECRET` (required, at least 32 characters), `CHAT_IDENTITY_SECRET`,
- * `CHAT_SESSION_BUCKET`, `CHAT_ABANDON_GRACE_MS`, the caps of {@link SessionLimits} and
+ * `CHAT_SESSION_BUCKET`, `CHAT_ABANDON_GRACE_MS`, `CHAT_FOLLOW_UP_WINDOW_MS`, the caps of {@link SessionLimits} and
  * `CHAT_RATE_LIMIT_MAX` / `CHAT_RATE_LIMIT_WINDOW_MS`.
  * @throws IngestConfigError at start for a missing or weak secret or a bad number.
  */
@@ -62,6 +64,11 @@ export function loadChatConfig(env: NodeJS.ProcessEnv): ChatConfig {
     const value = positive(env, name);
     return value === undefined ? [] : [[key, value]];
   })) as Partial<SessionLimits>;
+  const followUpWindowMs = positive(env, 'CHAT_FOLLOW_UP_WINDOW_MS');
+  // A visitor needs a moment to type an address; a day would outlive the session itself.
+  if (followUpWindowMs !== undefined && (followUpWindowMs < 10_000 || followUpWindowMs > 3_600_000)) {
+    throw new IngestConfigError('CHAT_FOLLOW_UP_WINDOW_MS must be between 10000 and 3600000 (10 s to 1 h)');
+  }
   const rateMax = positive(env, 'CHAT_RATE_LIMIT_MAX');
   const rateWindow = positive(env, 'CHAT_RATE_LIMIT_WINDOW_MS');
   return {
@@ -71,5 +78,6 @@ export function loadChatConfig(env: NodeJS.ProcessEnv): ChatConfig {
     ...(identitySecret ? { identitySecret } : {}),
     ...(env.CHAT_SESSION_BUCKET ? { sessionBucket: env.CHAT_SESSION_BUCKET } : {}),
     ...(grace ? { abandonGraceMs: Number(grace) } : {}),
+    ...(followUpWindowMs === undefined ? {} : { followUpWindowMs }),
   };
 }

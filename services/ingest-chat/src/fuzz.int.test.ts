@@ -95,6 +95,7 @@ describe('fuzzing ingest-chat', () => {
         expect(valid).toBe(true);
         return;
       }
+      if (reply.type !== 'error') throw new Error(`unexpected ${reply.type} frame`);
       expect(reply.status >= 400 && reply.status < 500, `status ${reply.status}`).toBe(true);
       if (!valid) expect(reply.status).toBe(400);
     }), { numRuns: 5_000 });

@@ -22,6 +22,7 @@ export async function startChatIngest({ config, env, logger, bus, publisher }: I
     sessionSecret: chat.sessionSecret,
     ...(chat.identitySecret ? { identitySecret: chat.identitySecret } : {}),
     ...(chat.abandonGraceMs === undefined ? {} : { abandonGraceMs: chat.abandonGraceMs }),
+    ...(chat.followUpWindowMs === undefined ? {} : { followUpWindowMs: chat.followUpWindowMs }),
     ...(chat.limits ? { limits: chat.limits } : {}),
     ...(chat.rateLimit ? { rateLimit: chat.rateLimit } : {}),
   });

@@ -6,6 +6,7 @@ import { AuthError, bearerToken, deterministicContactId, RateLimitedError, retry
 import type { SessionLimits } from './config.js';
 import type { AbandonmentWatch } from './abandonment.js';
 import { readSessionForm } from './session-form.js';
+import type { SessionRelay } from './session-relay.js';
 import type { ChatSessionStore } from './session-store.js';
 import { newSessionId, sessionToken, verifySessionToken } from './session-token.js';
 import { serveVisitor } from './visitor-connection.js';
@@ -18,6 +19,8 @@ export interface ChatRouteDeps {
   readonly sessions: ChatSessionStore;
   readonly publisher: ContactPublisher;
   readonly abandonment: AbandonmentWatch;
+  /** Shows system frames (positions, exceptions) on the sockets this replica holds. */
+  readonly relay: SessionRelay;
   readonly domain: string;
   readonly logger: Logger;
   readonly sessionSecret: string;
@@ -113,7 +116,14 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
     const connectionId = randomUUID();
     // Recorded before serving so a close in the abandonment grace period sees the reconnect.
     deps.sessions.update(sessionId, (s) => ({ ...s, connectedAt, connectionId })).then((session) => {
-      if (!session) socket.close(4404, 'session not found');
+      if (!session) return socket.close(4404, 'session not found');
+      if (socket.readyState !== socket.OPEN) return;
+      // Pending system frames are shown now; later ones, and position notices, as they come.
+      const detach = deps.relay.attach(session, {
+        send: (frame) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame)); },
+        close: (code, reason) => socket.close(code, reason),
+      });
+      socket.once('close', detach);
     }, () => socket.close(1013, 'try again later'));
     serveVisitor(socket, sessionId, {
       ...deps,

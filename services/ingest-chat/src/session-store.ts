@@ -28,6 +28,55 @@ export interface ChatSession {
   readonly connectedAt: number;
   /** The id of the WebSocket that opened last: a close of any other one is not the visitor leaving. */
   readonly connectionId?: string;
+  /**
+   * System frames routing sent that no socket has shown yet (the visitor was not connected, or
+   * the nudge to the replica holding the socket was lost), oldest first; shown and removed on the
+   * next connect or nudge. At most {@link MAX_PENDING_FRAMES}, kept as long as the session (24 h).
+   */
+  readonly pending?: readonly PendingFrame[];
+  /** Routing ended the wait (rejected or expired); the contact is gone from the engine. */
+  readonly closed?: ChatClosure;
+  /** The visitor chose a callback while waiting: their leaving is not abandonment. */
+  readonly callbackRequested?: boolean;
+  /** What the visitor left after the wait ended: an email address or a number for a follow-up contact. */
+  readonly followUp?: 'email' | 'callback';
+}
+
+/** How routing ended a chat's wait, and what the visitor may still answer until when. */
+export interface ChatClosure {
+  readonly reason: 'CLOSED' | 'MAX_WAIT' | 'QUEUE_FULL' | 'CALLBACK_FAILED';
+  /** What the visitor may leave in answer (`leave-email` or `callback` frames), until `offerUntil` (ms). */
+  readonly offer?: 'leave-email' | 'callback';
+  readonly offerUntil?: number;
+  readonly at: number;
+}
+
+/** A system frame waiting in the session for a socket; `id` makes a frame shown twice recognisable. */
+export interface PendingFrame {
+  readonly id: string;
+  readonly frame: Readonly<Record<string, unknown>> & { readonly type: 'system'; readonly id: string };
+}
+
+/** Undelivered system frames kept per session: exceptions and offers, a handful per contact at most. */
+export const MAX_PENDING_FRAMES = 8;
+
+/**
+ * `frame` added to a session's pending frames, once (by id); the oldest are dropped past
+ * {@link MAX_PENDING_FRAMES} (routing sends one exception per contact, so this is never reached
+ * in practice: the bound keeps a misbehaving producer from growing the record).
+ */
+export function withPending(session: ChatSession, frame: PendingFrame): ChatSession {
+  const pending = session.pending ?? [];
+  if (pending.some((p) => p.id === frame.id)) return session;
+  return { ...session, pending: [...pending, frame].slice(-MAX_PENDING_FRAMES) };
+}
+
+/** The session without the pending frames whose ids are in `shown`. */
+export function withoutPending(session: ChatSession, shown: ReadonlySet<string>): ChatSession {
+  const pending = (session.pending ?? []).filter((p) => !shown.has(p.id));
+  if (pending.length === (session.pending ?? []).length) return session;
+  const { pending: _dropped, ...rest } = session;
+  return pending.length > 0 ? { ...rest, pending } : rest;
 }
 
 /** Production bucket; tests pass one unique to their scope. */

@@ -8,6 +8,7 @@ import { registerWebhookRoutes } from './http-routes.js';
 import { createEmailIngestor } from './ingest.js';
 import type { MessageIdLedger } from './message-id-ledger.js';
 import { createSmtpListener } from './smtp-listener.js';
+import type { ReplyTargets } from './reply-targets.js';
 import { hasValidMailgunSignature } from './webhook-auth.js';
 
 /** Everything the email service needs, injected so tests build it against their own NATS. */
@@ -20,6 +21,8 @@ export interface EmailAppDeps {
   readonly ledger: MessageIdLedger;
   /** Who last handled each conversation, learned from routing events (see `followEmailAgents`). */
   readonly agents: ConversationAgents;
+  /** Whom each contact's acknowledgment goes to, when acknowledgments are on (see `followEmailAcks`). */
+  readonly replyTargets?: ReplyTargets;
   /** `EMAIL_MAX_BYTES`: largest message over SMTP and HTTP (default 10 MiB). */
   readonly maxBytes?: number;
   /**
@@ -43,7 +46,10 @@ export interface EmailAppDeps {
 export async function buildEmailApp(deps: EmailAppDeps): Promise<{ http: FastifyInstance; smtp: SMTPServer }> {
   const now = deps.now ?? (() => new Date());
   const maxBytes = deps.maxBytes ?? 10 * 1024 * 1024;
-  const ingest = createEmailIngestor({ publisher: deps.publisher, domain: deps.domain, logger: deps.logger, ledger: deps.ledger, agents: deps.agents, now });
+  const ingest = createEmailIngestor({
+    publisher: deps.publisher, domain: deps.domain, logger: deps.logger, ledger: deps.ledger, agents: deps.agents, now,
+    ...(deps.replyTargets ? { replyTargets: deps.replyTargets } : {}),
+  });
   const webhook = deps.webhook;
   // The platform account of a signed request: the signing key's fingerprint, never the key.
   const account = webhook ? `mailgun:${createHash('sha256').update(webhook.signingKey).digest('hex').slice(0, 16)}` : '';

@@ -1,9 +1,13 @@
 // The public surface of @switchboard/ingest-email: its wiring, run by its own main and by ingest-all.
 import { IngestConfigError, optionalSecret, ReplayGuard, type IngestRuntime, type IngestServiceDefinition, type RunningService } from '@switchboard/ingest-kit';
+import { followEmailAcks } from './ack-follower.js';
+import { EmailAcknowledger } from './acknowledger.js';
 import { followEmailAgents } from './agent-follower.js';
 import { buildEmailApp, closeSmtp, listenSmtp } from './app.js';
 import { ConversationAgents } from './conversation-agents.js';
 import { MessageIdLedger } from './message-id-ledger.js';
+import { ReplyTargets } from './reply-targets.js';
+import { createRelayTransport, smtpRelayFromEnv } from './smtp-relay.js';
 
 /** A positive integer from the environment, or undefined when unset. */
 function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -43,7 +47,10 @@ export function webhookSigningKey(env: NodeJS.ProcessEnv): string | undefined {
  * each conversation, and listens on `INGEST_EMAIL_PORT` (webhook) and `INGEST_EMAIL_SMTP_PORT`.
  * Reads `EMAIL_MAX_BYTES`, `EMAIL_DEDUP_TTL_DAYS`, `EMAIL_WEBHOOK_SIGNING_KEY`, `EMAIL_WEBHOOK_ENABLED`,
  * `EMAIL_SMTP_MAX_RECIPIENTS`, `EMAIL_WEBHOOK_RATE_LIMIT_MAX`, `EMAIL_WEBHOOK_RATE_LIMIT_WINDOW_MS`.
- * @throws IngestConfigError for a variable that is not a positive integer, or the webhook on without its key.
+ * With `EMAIL_SMTP_RELAY_URL` (and `EMAIL_ACK_FROM`, `EMAIL_SMTP_REQUIRE_TLS`, `EMAIL_SMTP_TLS_CA`)
+ * it also acknowledges rejected and expired contacts by mail through that relay.
+ * @throws IngestConfigError for a variable that is not a positive integer, the webhook on without
+ * its key, or an unusable relay setting.
  */
 export async function startEmailIngest({ config, env, logger, bus, publisher }: IngestRuntime<'http' | 'smtp'>): Promise<RunningService> {
   const maxBytes = positiveInteger(env, 'EMAIL_MAX_BYTES');
@@ -56,12 +63,20 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
   const ledger = await MessageIdLedger.open(bus.nc, { isConnected, ...(dedupDays ? { ttlMs: dedupDays * 86_400_000 } : {}) });
   const agents = await ConversationAgents.open(bus.nc, { isConnected });
   const replay = signingKey ? await ReplayGuard.open(bus.nc, { isConnected }) : undefined;
+  const relay = smtpRelayFromEnv(env);
+  if (!relay) logger.info('EMAIL_SMTP_RELAY_URL not set: rejected and expired contacts get no acknowledgment');
+  const replyTargets = relay ? await ReplyTargets.open(bus.nc, { isConnected }) : undefined;
   const follower = await followEmailAgents({ bus, domain: config.domain, agents, logger });
+  const transport = relay ? createRelayTransport(relay) : undefined;
+  const acks = relay && replyTargets && transport
+    ? await followEmailAcks({ bus, domain: config.domain, logger, acknowledger: new EmailAcknowledger({ targets: replyTargets, transport, from: relay.from, logger }) })
+    : undefined;
   const { http, smtp } = await buildEmailApp({
     logger,
     publisher,
     ledger,
     agents,
+    ...(replyTargets ? { replyTargets } : {}),
     readiness: () => bus.ready(),
     domain: config.domain,
     ...(maxBytes ? { maxBytes } : {}),
@@ -73,6 +88,8 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
   const close = async () => {
     await Promise.all([http.close(), closeSmtp(smtp)]);
     await follower.stop();
+    await acks?.stop();
+    transport?.close();
   };
   try {
     await http.listen({ host: config.host, port: config.ports.http });
@@ -89,6 +106,6 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
 export const emailIngestService: IngestServiceDefinition<'http' | 'smtp'> = {
   service: 'ingest-email',
   ports: { http: { env: 'INGEST_EMAIL_PORT', default: 7102 }, smtp: { env: 'INGEST_EMAIL_SMTP_PORT', default: 2525 } },
-  secrets: ['EMAIL_WEBHOOK_SIGNING_KEY'],
+  secrets: ['EMAIL_WEBHOOK_SIGNING_KEY', 'EMAIL_SMTP_RELAY_URL'],
   start: startEmailIngest,
 };

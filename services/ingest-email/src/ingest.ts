@@ -6,6 +6,7 @@ import type { ConversationAgents } from './conversation-agents.js';
 import { emailConversationId, emailToContact, type EmailSource } from './email-mapper.js';
 import type { MessageIdLedger } from './message-id-ledger.js';
 import { parseInboundEmail } from './mime.js';
+import type { ReplyTargets } from './reply-targets.js';
 
 /** The outcome of one accepted message. */
 export interface Ingested {
@@ -26,6 +27,8 @@ export interface EmailIngestorDeps {
   readonly ledger: MessageIdLedger;
   /** Conversation of each contact and the agent who last handled each conversation. */
   readonly agents: ConversationAgents;
+  /** Whom each contact's acknowledgment goes to; absent when acknowledgments are off (no relay). */
+  readonly replyTargets?: ReplyTargets;
   readonly now?: () => Date;
 }
 
@@ -72,8 +75,12 @@ export function createEmailIngestor(deps: EmailIngestorDeps): EmailIngestor {
     if (size > MAX_CONTACT_BYTES) {
       throw new ValidationError('(headers)', 'too_large', `the message's headers make a contact of ${size} bytes, more than ${MAX_CONTACT_BYTES}`);
     }
-    // Before publishing: a routing event about the contact must find its conversation.
+    // Before publishing: a routing event about the contact must find its conversation (and whom to acknowledge).
     await deps.agents.rememberContact(contact.id, contact.conversationId);
+    await deps.replyTargets?.remember(contact.id, {
+      address: email.fromAddress, name: email.fromName, subject: email.subject, messageId: email.messageId,
+      references: email.thread.earlierMessageIds, language: email.language,
+    });
     const published = await deps.publisher.publishContact(contact, key);
     const result = { contactId: contact.id, conversationId: contact.conversationId };
     // After the ack only: an id in the ledger must mean a stored contact. Failing to record it

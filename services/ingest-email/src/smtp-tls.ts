@@ -23,7 +23,8 @@ export function smtpTlsFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpTlsOpt
   return { cert: pem('SMTP_TLS_CERT', cert), key: pem('SMTP_TLS_KEY', key) };
 }
 
-function pem(name: string, path: string): Buffer {
+/** A PEM file's bytes. @throws SmtpTlsConfigError naming `name` for an unreadable or non-PEM file. */
+export function pem(name: string, path: string): Buffer {
   let text: Buffer;
   try {
     text = readFileSync(path);

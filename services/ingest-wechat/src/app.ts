@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createHash } from 'node:crypto';
-import { createIngestHttpServer, type ContactPublisher, type RateLimitOptions, type ReplayGuard } from '@switchboard/ingest-kit';
+import { createIngestHttpServer, type ContactPublisher, type IngestBus, type RateLimitOptions, type ReplayGuard } from '@switchboard/ingest-kit';
 import { createCallbackCrypto, signatureMatches, WeChatApiClient, type CursorStore } from '@switchboard/wechat';
 import { parseRawQuery } from './raw-query.js';
 import type { ConversationStore } from './conversations.js';
+import type { NoticePacing } from './kf-notice-plan.js';
+import { startKfNotices, type KfNotices } from './kf-notices.js';
 import { KfPuller } from './kf-puller.js';
+import type { KfReplyStore } from './kf-replies.js';
 import { registerOaRoutes } from './oa-routes.js';
 import { registerWorkRoutes } from './work-routes.js';
 import type { WeChatConfig } from './config.js';
@@ -32,12 +35,20 @@ export interface AppDeps {
   /** Fixed random bytes for encrypted replies (tests only). */
   readonly randomBytes?: (size: number) => Buffer;
   readonly kfRetryDelaysMs?: readonly number[];
+  /**
+   * Texts back to waiting kf customers (position notices, the action of a rejected or expired
+   * contact): the bus they are heard on and the store of customers and budgets. Absent, or
+   * without kf configured, nothing is sent.
+   */
+  readonly kfReplies?: { readonly bus: IngestBus; readonly store: KfReplyStore; readonly pacing?: NoticePacing; readonly now?: () => number };
 }
 
 /** The built service: its HTTP server and, when configured, the kf puller (tests await `idle`). */
 export interface WeChatApp {
   readonly http: FastifyInstance;
   readonly kf: KfPuller | undefined;
+  /** The texts back to kf customers, when configured. */
+  readonly kfNotices: KfNotices | undefined;
   close(): Promise<void>;
 }
 
@@ -67,10 +78,14 @@ export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
     rateLimit: deps.rateLimit === false ? false : { max: 6_000, ...deps.rateLimit, keyGenerator: (request) => oaAccountOf(request) },
   });
 
-  const ingestDeps = { conversations: deps.conversations, publisher: deps.publisher, domain: deps.domain };
+  const ingestDeps = {
+    conversations: deps.conversations, publisher: deps.publisher, domain: deps.domain,
+    ...(deps.kfReplies && config.work?.kfSecret ? { replies: deps.kfReplies.store } : {}),
+  };
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
 
   let kf: KfPuller | undefined;
+  let kfNotices: KfNotices | undefined;
   // The callbacks live in a scope whose only body parser keeps the raw bytes: nothing is parsed
   // (not even JSON sent with another content type) before its signature is checked.
   await http.register(async (callbacks) => {
@@ -88,9 +103,18 @@ export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
     if (config.work) {
       const { token, aesKey, corpId, kfSecret, apiBase } = config.work;
       if (kfSecret && deps.cursors) {
+        // One client, so pulls and sends share the access token.
+        const client = new WeChatApiClient({ baseUrl: apiBase, corpId, secret: kfSecret });
+        if (deps.kfReplies) {
+          const { bus, store, pacing, now } = deps.kfReplies;
+          kfNotices = await startKfNotices({
+            bus, domain: deps.domain, replies: store, conversations: deps.conversations, client, logger,
+            ...(pacing ? { pacing } : {}), ...(now ? { now } : {}),
+          });
+        }
         kf = new KfPuller({
           ...ingestDeps,
-          client: new WeChatApiClient({ baseUrl: apiBase, corpId, secret: kfSecret }),
+          client,
           cursors: deps.cursors,
           logger: logger.child({ component: 'kf' }),
           ...(deps.kfRetryDelaysMs ? { retryDelaysMs: deps.kfRetryDelaysMs } : {}),
@@ -104,9 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<WeChatApp> {
   return {
     http,
     kf,
+    kfNotices,
     async close() {
       await http.close();
       await kf?.stop();
+      await kfNotices?.close();
     },
   };
 }

@@ -18,6 +18,15 @@ describe('WeChat config', () => {
   });
 });
 
+describe('kf pacing', () => {
+  it('takes the cap and interval with defaults for the other, and refuses a cap that leaves no text for the exception', () => {
+    expect(loadWeChatConfig({ WECHAT_KF_MAX_POSITION_TEXTS: '2' }).kfPacing).toEqual({ maxPositionTexts: 2, minIntervalMs: 300_000 });
+    expect(loadWeChatConfig({ WECHAT_KF_POSITION_INTERVAL_SECONDS: '60' }).kfPacing).toEqual({ maxPositionTexts: 3, minIntervalMs: 60_000 });
+    expect(() => loadWeChatConfig({ WECHAT_KF_MAX_POSITION_TEXTS: '5' })).toThrow(/WECHAT_KF_MAX_POSITION_TEXTS must be an integer from 1 to 4/);
+    expect(() => loadWeChatConfig({ WECHAT_KF_POSITION_INTERVAL_SECONDS: '1.5' })).toThrow(IngestConfigError);
+  });
+});
+
 describe('raw query parsing', () => {
   it('keeps a literal "+" (form decoding would make it a space) and decodes %2B', () => {
     expect(parseRawQuery('/x?echostr=a+b%2Bc%3D%3D&n=1')).toEqual({ echostr: 'a+b+c==', n: '1' });

@@ -1,5 +1,6 @@
 import { IngestConfigError, optionalSecret } from '@switchboard/ingest-kit';
 import { DEFAULT_WECHAT_API_BASE, decodeAesKey } from '@switchboard/wechat';
+import { DEFAULT_NOTICE_PACING, KF_SEND_BUDGET, type NoticePacing } from './kf-notice-plan.js';
 
 /** WeChat accounts this replica serves, from the environment. */
 export interface WeChatConfig {
@@ -10,11 +11,42 @@ export interface WeChatConfig {
   /** JetStream KV buckets: `WECHAT_KF_CURSOR_BUCKET`, `WECHAT_CONVERSATION_BUCKET`. */
   readonly cursorBucket?: string;
   readonly conversationBucket?: string;
+  /** `WECHAT_KF_REPLY_BUCKET`: kf customers, text budgets and sent-markers. */
+  readonly replyBucket?: string;
+  /**
+   * Pacing of position texts to kf customers, when either of `WECHAT_KF_MAX_POSITION_TEXTS`
+   * (1..4, default 3) and `WECHAT_KF_POSITION_INTERVAL_SECONDS` (default 300) is set.
+   */
+  readonly kfPacing?: NoticePacing;
+}
+
+/** An integer variable in `min..max`, or undefined when unset. */
+function integerIn(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new IngestConfigError(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+/**
+ * The kf pacing from the environment. At most KF_SEND_BUDGET - 1 position texts: WeChat's
+ * last text of the budget is kept for the exception action.
+ */
+function kfPacingFromEnv(env: NodeJS.ProcessEnv): NoticePacing | undefined {
+  const max = integerIn(env, 'WECHAT_KF_MAX_POSITION_TEXTS', 1, KF_SEND_BUDGET - 1);
+  const interval = integerIn(env, 'WECHAT_KF_POSITION_INTERVAL_SECONDS', 1, 48 * 3600);
+  if (max === undefined && interval === undefined) return undefined;
+  return {
+    maxPositionTexts: max ?? DEFAULT_NOTICE_PACING.maxPositionTexts,
+    minIntervalMs: interval === undefined ? DEFAULT_NOTICE_PACING.minIntervalMs : interval * 1000,
+  };
 }
 
 /**
  * Reads the WeChat settings. An account kind is served when its token is set.
- * @throws IngestConfigError for a half-configured account or a malformed EncodingAESKey, so a
+ * @throws IngestConfigError for a half-configured account, a malformed EncodingAESKey or a kf
+ * pacing out of range, so a
  * bad deployment fails at start rather than on WeChat's first callback.
  */
 export function loadWeChatConfig(env: NodeJS.ProcessEnv): WeChatConfig {
@@ -35,6 +67,7 @@ export function loadWeChatConfig(env: NodeJS.ProcessEnv): WeChatConfig {
     }
   }
   const kfSecret = optionalSecret(env, 'WECHAT_KF_SECRET');
+  const kfPacing = kfPacingFromEnv(env);
   return {
     ...(oaToken ? { oa: { token: oaToken, ...(oaKey && oaAppId ? { aesKey: oaKey, appId: oaAppId } : {}), ...(env.WECHAT_OA_AUTO_REPLY ? { autoReply: env.WECHAT_OA_AUTO_REPLY } : {}) } } : {}),
     ...(workToken && workKey && corpId
@@ -42,5 +75,7 @@ export function loadWeChatConfig(env: NodeJS.ProcessEnv): WeChatConfig {
       : {}),
     ...(env.WECHAT_KF_CURSOR_BUCKET ? { cursorBucket: env.WECHAT_KF_CURSOR_BUCKET } : {}),
     ...(env.WECHAT_CONVERSATION_BUCKET ? { conversationBucket: env.WECHAT_CONVERSATION_BUCKET } : {}),
+    ...(env.WECHAT_KF_REPLY_BUCKET ? { replyBucket: env.WECHAT_KF_REPLY_BUCKET } : {}),
+    ...(kfPacing ? { kfPacing } : {}),
   };
 }

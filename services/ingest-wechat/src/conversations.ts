@@ -104,6 +104,25 @@ export class ConversationStore {
   }
 
   /**
+   * Ends the customer's conversation if it is still `contactId`'s: routing turned the contact away
+   * (rejected, expired), so the customer's next message opens a new contact instead of joining
+   * one the router no longer has. Resolves to whether it ended it.
+   * @throws BusUnavailableError when the bucket cannot be written now.
+   */
+  async endContact(customerKey: string, contactId: string): Promise<boolean> {
+    return this.guard(async () => {
+      const key = keyOf(customerKey);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const entry = await this.kv.get(key);
+        const conversation = readEntry(entry);
+        if (!conversation || conversation.ended || conversation.contactId !== contactId) return false;
+        if (await this.write(key, { ...conversation, ended: true }, entry)) return true;
+      }
+      throw new BusUnavailableError('conversation store kept changing under us');
+    });
+  }
+
+  /**
    * Records the kf session state of the customer's open conversation, if it is still `contactId`'s
    * (a conversation ended or replaced meanwhile is left alone).
    * @throws BusUnavailableError when the bucket cannot be written now.

@@ -4,6 +4,7 @@ import { KvCursorStore } from '@switchboard/wechat';
 import { buildApp } from './app.js';
 import { loadWeChatConfig } from './config.js';
 import { ConversationStore } from './conversations.js';
+import { KfReplyStore } from './kf-replies.js';
 
 /** A positive integer from the environment, or undefined when unset. */
 function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -17,6 +18,8 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefin
 /**
  * Reads the WeChat accounts (see `loadWeChatConfig`), opens the conversation and kf cursor
  * buckets and the replay guard's nonce bucket, builds the routes of every configured account kind and listens on `INGEST_WECHAT_PORT`.
+ * With Customer Service configured it also opens the kf reply bucket and texts waiting customers
+ * their position and, when routing turns their contact away, the queue's action.
  * Reads `WECHAT_RATE_LIMIT_MAX` (6,000) and `WECHAT_RATE_LIMIT_WINDOW_MS` (60,000).
  * @throws IngestConfigError for a half-configured account, a malformed EncodingAESKey or a bad limit.
  */
@@ -26,11 +29,13 @@ export async function startWeChatIngest({ config, env, logger, bus, publisher }:
   const conversations = await ConversationStore.open(bus.nc, wechat.conversationBucket, () => bus.isConnected());
   const replay = await ReplayGuard.open(bus.nc, { isConnected: () => bus.isConnected() });
   const cursors = wechat.work?.kfSecret ? await KvCursorStore.open(bus.nc, wechat.cursorBucket) : undefined;
+  const replies = wechat.work?.kfSecret ? await KfReplyStore.open(bus.nc, wechat.replyBucket, () => bus.isConnected()) : undefined;
   const app = await buildApp({
     logger,
     publisher,
     conversations,
     ...(cursors ? { cursors } : {}),
+    ...(replies ? { kfReplies: { bus, store: replies, ...(wechat.kfPacing ? { pacing: wechat.kfPacing } : {}) } } : {}),
     domain: config.domain,
     config: wechat,
     readiness: () => bus.ready(),

@@ -2,6 +2,7 @@ import { Channel, ContactUpdateKind, contactStateToJSON } from '@switchboard/con
 import { deterministicContactId, type ContactPublisher } from '@switchboard/ingest-kit';
 import { KfServiceState, type KfServiceStateValue } from '@switchboard/wechat';
 import type { ConversationStore } from './conversations.js';
+import type { KfReplyStore } from './kf-replies.js';
 import { customerKey, toContact, toEventUpdate, toMessageUpdate, type InboundMessage, type WeChatSource } from './contact.mapper.js';
 import { planServiceState, type ServiceStatePlan } from './kf-state.js';
 
@@ -10,6 +11,8 @@ export interface IngestDeps {
   readonly conversations: ConversationStore;
   readonly publisher: ContactPublisher;
   readonly domain: string;
+  /** Where kf contacts' customers are noted for the texts sent back (when kf replies are on). */
+  readonly replies?: KfReplyStore;
 }
 
 /** What happened to one message. */
@@ -36,6 +39,10 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage): 
     // A kf session a customer message opens (or re-opens after 4) starts at 0, new.
     ...(message.source === 'kf' ? { serviceState: KfServiceState.new } : {}),
   });
+  // Before publishing: a routing event or notice about the contact must find whom to tell.
+  if (isNew && message.source === 'kf' && deps.replies) {
+    await deps.replies.rememberCustomer(contactId, { openKfid: message.account, externalUserid: message.customerId });
+  }
   const published = isNew
     ? await deps.publisher.publishContact(toContact(message, contactId, deps.domain), key)
     : await deps.publisher.publishContactUpdate(toMessageUpdate(message, contactId, deps.domain), key);

@@ -10,6 +10,8 @@ import type { NatsConnection } from 'nats';
 import { buildApp, type WeChatApp } from './app.js';
 import type { WeChatConfig } from './config.js';
 import { ConversationStore } from './conversations.js';
+import type { NoticePacing } from './kf-notice-plan.js';
+import { KfReplyStore } from './kf-replies.js';
 
 /** Official Account and WeCom settings used across the tests (WeCom: Tencent's sample account). */
 export const OA = { token: 'oa-token', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', appId: 'wx2c2769f8efd9abc2' };
@@ -30,14 +32,23 @@ export interface TestApp {
   readonly app: WeChatApp;
   readonly bus: IngestBus;
   readonly names: BusNames;
+  readonly conversations: ConversationStore;
   /** Sets the replay guard's clock (Unix seconds), for recorded samples; undefined: the real clock. */
   setClock(seconds: number | undefined): void;
   count(): Promise<number>;
   records(): Promise<ContactRecord[]>;
 }
 
+/** Options of {@link startTestApp} beyond the config. */
+export interface TestAppOptions {
+  /** Texts back to kf customers, with this pacing (default the production one). */
+  readonly kfReplies?: { readonly pacing?: NoticePacing };
+}
+
 /** Builds the app on `nc` with streams and KV buckets named for `scope`. */
-export async function startTestApp(nc: NatsConnection, scope: TestScope, overrides: Partial<WeChatConfig> = {}, apiBase = 'http://127.0.0.1:9'): Promise<TestApp> {
+export async function startTestApp(
+  nc: NatsConnection, scope: TestScope, overrides: Partial<WeChatConfig> = {}, apiBase = 'http://127.0.0.1:9', options: TestAppOptions = {},
+): Promise<TestApp> {
   const names = namesFor(scope);
   const bus = await createIngestBus(nc, names);
   await ensureStreams(bus.jsm, names);
@@ -64,12 +75,16 @@ export async function startTestApp(nc: NatsConnection, scope: TestScope, overrid
     replay,
     rateLimit: false,
     kfRetryDelaysMs: [],
+    ...(options.kfReplies
+      ? { kfReplies: { bus, store: await KfReplyStore.open(nc, `KFREP_${upper}`, () => bus.isConnected()), ...(options.kfReplies.pacing ? { pacing: options.kfReplies.pacing } : {}) } }
+      : {}),
   });
   const count = async () => (await bus.jsm.streams.info(names.contactsStream)).state.messages;
   return {
     app,
     bus,
     names,
+    conversations,
     setClock: (seconds) => { clock = seconds; },
     count,
     async records() {

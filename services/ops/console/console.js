@@ -6,7 +6,9 @@ import { agentRow, agentState, h, queueTile } from './render.js';
 import { kindLabel, kindOf, summary, traceView } from './trace-view.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { snapshot: undefined, fetchedAt: 0, traced: undefined, refreshTimer: undefined, events: [] };
+const state = { snapshot: undefined, fetchedAt: 0, traced: undefined, refreshTimer: undefined, events: [], expanded: new Set() };
+// Tiles are redrawn every second: which ones have their hours and changes unfolded survives that.
+const tileView = { expanded: state.expanded, onToggle: (id, open) => { if (open) state.expanded.add(id); else state.expanded.delete(id); } };
 
 async function refresh() {
   try {
@@ -28,8 +30,9 @@ function draw() {
   if (!snap) return;
   const elapsed = (Date.now() - state.fetchedAt) / 1000;
   const targets = new Map((snap.targets ?? []).map((t) => [t.queueId, t]));
+  const modes = new Map((snap.modes ?? []).map((m) => [m.queueId, m]));
   const queues = (snap.queues ?? []).slice().sort((a, b) => a.queueId.localeCompare(b.queueId));
-  $('queues').replaceChildren(...(queues.length ? queues.map((q) => queueTile(q, targets.get(q.queueId), elapsed)) : [h('div', { class: 'empty' }, 'No queues configured')]));
+  $('queues').replaceChildren(...(queues.length ? queues.map((q) => queueTile(q, targets.get(q.queueId), elapsed, modes.get(q.queueId), tileView)) : [h('div', { class: 'empty' }, 'No queues configured')]));
   const waiting = queues.reduce((n, q) => n + (q.depth ?? 0), 0);
   $('queue-summary').textContent = `${queues.length} queues · ${waiting} waiting · ${(snap.offers ?? []).length} open offers`;
   const agents = snap.agents ?? [];

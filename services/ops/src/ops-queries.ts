@@ -1,6 +1,6 @@
 import { GetContactTraceResponse, RoutingEvent, type GetAuditReportResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
 import type { RouterClient } from '@switchboard/router-api';
-import type { QueueConfig } from '@switchboard/routing-core';
+import { LiveRates, type Channel, type LiveRate, type QueueConfig } from '@switchboard/routing-core';
 import { invalidArgument, notFound } from './errors.js';
 import type { TraceStore } from './index/trace-store.js';
 import { runAudit } from './queries/audit.js';
@@ -17,7 +17,7 @@ export interface KpiRequest {
   readonly intervalSeconds: number;
 }
 
-/** What the snapshot tiles call "recent": the last 15 minutes, recomputed at most every 3 s. */
+/** What the snapshot tiles call "recent" (KPIs and the forecast's live rates): the last 15 minutes, recomputed at most every 3 s. */
 const RECENT_WINDOW_MS = 15 * 60_000;
 const RECENT_CACHE_MS = 3_000;
 /** The last millisecond of 9999-12-31: later times have no ISO 8601 form. */
@@ -38,8 +38,19 @@ const DEFAULT_KPI_RANGE_MS = 60 * 60_000;
  * Every question ops answers, once, for both edges (HTTP JSON and gRPC): each method returns
  * the proto response, and throws {@link OpsError}s the edges translate.
  */
+/**
+ * The recent window's figures per queue: KPIs, the live rates (routing-core `LiveRates`) and the
+ * channel of the latest arrival. Bounded by the domain's queues; rebuilt on each read.
+ */
+export interface RecentFigures {
+  readonly kpis: ReadonlyMap<string, QueueKpis>;
+  /** Undefined when the window saw nothing of the queue. */
+  rate(queueId: string): LiveRate | undefined;
+  channel(queueId: string): Channel | undefined;
+}
+
 export class OpsQueries {
-  private recent: { at: number; value: Promise<ReadonlyMap<string, QueueKpis>> } | undefined;
+  private recent: { at: number; value: Promise<RecentFigures> } | undefined;
 
   constructor(
     private readonly source: RoutingSource,
@@ -84,7 +95,8 @@ export class OpsQueries {
   snapshot(): Promise<GetSnapshotResponse> {
     return readSnapshot({
       router: this.router,
-      recentKpis: () => this.recentKpis(),
+      recent: () => this.recentFigures(),
+      queueChanges: (queueId) => this.store.queueChanges(queueId),
       offerExpiry: async (contactId) => (await this.store.get(contactId))?.events.findLast((e) => e.offered)?.offered?.expiresAt,
       clock: this.clock,
     });
@@ -133,11 +145,24 @@ export class OpsQueries {
     }
   }
 
-  private recentKpis(): Promise<ReadonlyMap<string, QueueKpis>> {
+  private recentFigures(): Promise<RecentFigures> {
     const now = this.clock();
     if (!this.recent || now - this.recent.at > RECENT_CACHE_MS) {
-      const value = this.kpis({ queueIds: [], fromMs: now - RECENT_WINDOW_MS, toMs: now, intervalSeconds: 0 })
-        .then((rows) => new Map(rows.map((r) => [r.queueId, r])));
+      // The read starts at the window's start: a quiet stretch before the first event is quiet, not unseen.
+      const rates = new LiveRates({ windowSeconds: RECENT_WINDOW_MS / 1000, observedFromMs: now - RECENT_WINDOW_MS });
+      const channels = new Map<string, Channel>();
+      const seen = new Set<string>();
+      const value = this.slThresholds()
+        .then((slSecondsByQueue) => computeQueueKpis(this.source, { queueIds: [], fromMs: now - RECENT_WINDOW_MS, toMs: now, intervalSeconds: 0, slSecondsByQueue }, (event) => {
+          rates.add(event);
+          if ('queueId' in event && event.queueId) seen.add(event.queueId);
+          if (event.type === 'ContactQueued' && event.arrivedAtMs === event.enqueuedAtMs) channels.set(event.queueId, event.channel);
+        }))
+        .then((rows): RecentFigures => ({
+          kpis: new Map(rows.map((r) => [r.queueId, r])),
+          rate: (queueId) => (seen.has(queueId) ? rates.rates(queueId, now) : undefined),
+          channel: (queueId) => channels.get(queueId),
+        }));
       value.catch(() => { this.recent = undefined; });
       this.recent = { at: now, value };
     }

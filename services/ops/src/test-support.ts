@@ -3,7 +3,7 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, signToken, type Role } from '@switchb
 import { pino } from 'pino';
 import { Channel, ContactRecord, RoutingBatch, RoutingEvent } from '@switchboard/contracts';
 import { contactsSubject, ensureStreams, publishDurable, routingSubject, type BusNames } from '@switchboard/bus';
-import { batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, ROUTING_BATCH } from '@switchboard/router-api';
+import { batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, ROUTING_BATCH, routerSubjects } from '@switchboard/router-api';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import type { OpsAuthConfig } from './auth/auth-config.js';
 import { startOps, type RunningOps } from './start-ops.js';
@@ -108,4 +108,19 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Stands in for the domain's router: answers its query subject with `answer(query)` (a reply
+ * object, `ok: true` added), as the router's command API does. Returns a function that stops it.
+ */
+export function answerRouterQueries(bed: OpsBed, answer: (query: { query: string; [key: string]: unknown }) => Record<string, unknown>): () => void {
+  const subject = routerSubjects(bed.names.subjectRoot, bed.scope.domain).query;
+  const sub = bed.nats.nc.subscribe(subject, {
+    callback: (_error, msg) => {
+      const query = JSON.parse(new TextDecoder().decode(msg.data)) as { query: string };
+      msg.respond(new TextEncoder().encode(JSON.stringify({ ok: true, ...answer(query) })));
+    },
+  });
+  return () => sub.unsubscribe();
 }

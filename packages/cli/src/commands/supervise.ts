@@ -14,11 +14,12 @@ export const DEFAULT_GATEWAY = '127.0.0.1:7201';
 export const DEFAULT_QUEUE_SERVICE = '127.0.0.1:7202';
 
 /** An argument the user got wrong. */
-class UsageError extends Error {
+export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-interface SuperviseOptions {
+/** The flags of the supervisor commands (this file's and `queues surge|hours`). */
+export interface SuperviseOptions {
   skills?: string;
   languages?: string;
   capacity?: string;
@@ -34,9 +35,13 @@ interface SuperviseOptions {
   domain?: string;
   teams?: string;
   team?: string;
+  file?: string;
+  close?: string;
+  reopen?: boolean;
+  clear?: boolean;
 }
 
-type Unary<Req, Res> = (request: Req, metadata: Metadata, callback: (error: ServiceError | null, response: Res) => void) => unknown;
+export type Unary<Req, Res> = (request: Req, metadata: Metadata, callback: (error: ServiceError | null, response: Res) => void) => unknown;
 
 /**
  * Calls one supervisor method of AgentService with a supervisor token: `--token`, else one signed
@@ -49,7 +54,7 @@ async function callGateway<Req, Res>(options: SuperviseOptions, pick: (client: A
 }
 
 /** The same, on QueueService (`--queue-service`). */
-async function callQueueService<Req, Res>(options: SuperviseOptions, pick: (client: QueueServiceClient) => Unary<Req, Res>, request: Req): Promise<Res> {
+export async function callQueueService<Req, Res>(options: SuperviseOptions, pick: (client: QueueServiceClient) => Unary<Req, Res>, request: Req): Promise<Res> {
   const client = new QueueServiceClient(options.queueService ?? process.env.SWITCHBOARD_QUEUE_SERVICE ?? DEFAULT_QUEUE_SERVICE, grpcChannelCredentials());
   return callWith(options, client, pick(client), request);
 }
@@ -72,7 +77,7 @@ async function callWith<Req, Res>(options: SuperviseOptions, client: { close(): 
 }
 
 /** Runs one action; a refusal or a missing secret is a clear message and exit code 2. */
-function action<A extends unknown[]>(run: (options: SuperviseOptions, ...args: A) => Promise<string>) {
+export function action<A extends unknown[]>(run: (options: SuperviseOptions, ...args: A) => Promise<string>) {
   return async (...all: unknown[]) => {
     const command = all.at(-1) as Command;
     const options = command.opts<SuperviseOptions>();

@@ -25,6 +25,15 @@ describe('LiveRates', () => {
     expect(rates.rates('other', 300_000).arrivals).toBe(0);
   });
 
+  it('counts a quiet stretch from observedFromMs before the first event', () => {
+    const rates = new LiveRates({ windowSeconds: 100, bucketSeconds: 10, observedFromMs: 0 });
+    rates.add(queued(90_000));
+    expect(rates.rates('q', 100_000)).toMatchObject({ arrivals: 1, spanSeconds: 100, arrivalsPerSecond: 0.01 });
+    const fromFirst = new LiveRates({ windowSeconds: 100, bucketSeconds: 10 });
+    fromFirst.add(queued(90_000));
+    expect(fromFirst.rates('q', 100_000).spanSeconds).toBe(10);
+  });
+
   it('forgets what left the window', () => {
     const rates = new LiveRates({ windowSeconds: 60, bucketSeconds: 10 });
     for (let t = 0; t < 60_000; t += 100) rates.add(queued(t));

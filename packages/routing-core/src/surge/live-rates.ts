@@ -6,6 +6,12 @@ export interface LiveRatesOptions {
   readonly windowSeconds: number;
   /** Granularity of the window (default windowSeconds / 30): memory is windowSeconds / bucketSeconds + 1 slots per queue. */
   readonly bucketSeconds?: number;
+  /**
+   * Since when the events are known to be complete (epoch ms): a reader that replays a stored
+   * record from a start time passes it, so a quiet stretch before the first event counts as quiet.
+   * Default: the first event's time (a listener that starts with the first event it hears).
+   */
+  readonly observedFromMs?: number;
 }
 
 /** One queue's workload over the window, as the forecast takes it. */
@@ -78,6 +84,7 @@ export class LiveRates {
     this.buckets = Math.max(1, Math.round(options.windowSeconds / bucketSeconds));
     // One slot more than the window holds: the bucket now filling, beside the full window before it.
     this.slots = this.buckets + 1;
+    this.startMs = options.observedFromMs;
   }
 
   /** Folds one routing event in; events that say nothing about workload are skipped. */

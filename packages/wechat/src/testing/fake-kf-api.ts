@@ -16,15 +16,30 @@ export interface FakeKfRequest {
   readonly body: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** A text `kf/send_msg` took. */
+export interface FakeKfSend {
+  readonly openKfid: string;
+  readonly touser: string;
+  readonly msgid: string;
+  readonly content: string;
+}
+
 /**
  * A local stand-in for the WeChat Customer Service API (`gettoken`, `kf/sync_msg`,
- * `kf/service_state/trans`) for tests: pages are served by cursor, every request is recorded,
- * and `expireTokens()` makes the next call answer errcode 42001 like an expired token.
+ * `kf/service_state/trans`, `kf/send_msg`) for tests: pages are served by cursor, every request
+ * is recorded, and `expireTokens()` makes the next call answer errcode 42001 like an expired
+ * token. Texts sent are kept in `sent`; like WeChat, a customer takes at most `sendQuota` (5)
+ * of them (then errcode 95001), and `failSends` holds errcodes to answer the next sends with.
  */
 export class FakeKfApi {
   readonly requests: FakeKfRequest[] = [];
   readonly pages = new Map<string, FakeSyncPage>();
   readonly transitions: Readonly<Record<string, unknown>>[] = [];
+  readonly sent: FakeKfSend[] = [];
+  /** Errcodes the next `send_msg` calls answer, in order (nothing is sent for them). */
+  readonly failSends: number[] = [];
+  /** Texts a customer may be sent (WeChat: 5 per customer message within 48 h). */
+  sendQuota = 5;
   private tokenSerial = 0;
   private validToken = '';
   private readonly server: Server;
@@ -80,11 +95,32 @@ export class FakeKfApi {
       if (!page) return { errcode: 0, errmsg: 'ok', next_cursor: '', has_more: 0, msg_list: [] };
       return { errcode: 0, errmsg: 'ok', next_cursor: page.nextCursor, has_more: page.hasMore ? 1 : 0, msg_list: page.messages };
     }
+    if (url.pathname === '/cgi-bin/kf/send_msg') return this.send(body ?? {});
     if (url.pathname === '/cgi-bin/kf/service_state/trans') {
       this.transitions.push(body ?? {});
       return { errcode: 0, errmsg: 'ok', msg_code: 'MSG_CODE' };
     }
     return { errcode: 404, errmsg: 'not found' };
+  }
+
+  /** The texts sent to one customer, in order. */
+  textsTo(touser: string): string[] {
+    return this.sent.filter((s) => s.touser === touser).map((s) => s.content);
+  }
+
+  private send(body: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    const failure = this.failSends.shift();
+    if (failure !== undefined) return { errcode: failure, errmsg: 'injected failure' };
+    const { touser, open_kfid: openKfid, msgtype, text, msgid } = body as { touser?: unknown; open_kfid?: unknown; msgtype?: unknown; text?: { content?: unknown }; msgid?: unknown };
+    if (typeof touser !== 'string' || typeof openKfid !== 'string' || msgtype !== 'text' || typeof text?.content !== 'string') {
+      return { errcode: 40058, errmsg: 'invalid parameter' };
+    }
+    if (this.sent.filter((s) => s.touser === touser && s.openKfid === openKfid).length >= this.sendQuota) {
+      return { errcode: 95001, errmsg: 'send msg count limit' };
+    }
+    const id = typeof msgid === 'string' && msgid ? msgid : `fake-${this.sent.length + 1}`;
+    this.sent.push({ openKfid, touser, msgid: id, content: text.content });
+    return { errcode: 0, errmsg: 'ok', msgid: id };
   }
 }
 

@@ -21,6 +21,9 @@ export interface TraceStoreOptions {
 
 const EVENT_FIELD = 'e:';
 
+/** Hours and surge changes kept per queue (the newest; older ones are trimmed as new ones come). */
+export const QUEUE_CHANGES_KEPT = 20;
+
 /**
  * The per-contact index of the ROUTING and CONTACTS streams in Redis. Each contact is one hash
  * (`<prefix>{d:<domain>}:c:<id>`): events under `e:<stream seq>:<index in the batch>` (a ROUTING
@@ -30,7 +33,9 @@ const EVENT_FIELD = 'e:';
  * one batch's contacts are one transaction), and a TTL bounds it. Redis rather than memory: the
  * index survives an ops restart and is shared by ops replicas, which split one durable consumer
  * between them. Beside the contacts, `a:<agent>` holds the events a supervisor caused concerning
- * an agent (those with `by`), under the same TTL: the agent's audit trail.
+ * an agent (those with `by`), under the same TTL: the agent's audit trail; and `q:<queue>` the
+ * queue's hours and surge changes, a sorted set by stream position holding at most
+ * {@link QUEUE_CHANGES_KEPT} (the newest), under the same TTL renewed on each change.
  */
 export class TraceStore {
   private readonly prefix: string;
@@ -48,6 +53,11 @@ export class TraceStore {
     return `${this.prefix}:a:${agentId}`;
   }
 
+  /** A queue's hours and surge changes: `<prefix>{d:<domain>}:q:<id>`. */
+  private queueKey(queueId: string): string {
+    return `${this.prefix}:q:${queueId}`;
+  }
+
   private get recentKey(): string {
     return `${this.prefix}:recent`;
   }
@@ -58,6 +68,7 @@ export class TraceStore {
    */
   async addBatch(streamSeq: number, events: readonly RoutingEvent[]): Promise<void> {
     const fields = new Map<string, [string, Buffer][]>();
+    const changes = new Map<string, [number, Buffer][]>();
     const put = (key: string, field: string, bytes: Buffer) => {
       if (!fields.has(key)) fields.set(key, []);
       fields.get(key)!.push([field, bytes]);
@@ -69,10 +80,20 @@ export class TraceStore {
       // A supervisor's action on an agent (presence, sign-out, profile, their contacts): the
       // agent's audit trail. Only events with `by`, so it follows supervisors' actions, not traffic.
       if (event.by && event.agentId) put(this.agentKey(event.agentId), field, bytes);
+      // A queue's opening or surge change: its history. The member is the event itself, so a
+      // redelivered batch adds nothing; the score orders by stream position, then by place in the batch.
+      if ((event.hoursChanged || event.surgeChanged) && event.queueId) {
+        const key = this.queueKey(event.queueId);
+        if (!changes.has(key)) changes.set(key, []);
+        changes.get(key)!.push([streamSeq * 10_000 + Math.min(index, 9_999), bytes]);
+      }
     });
-    if (fields.size === 0) return;
+    if (fields.size === 0 && changes.size === 0) return;
     const tx = this.redis.multi();
     for (const [key, entries] of fields) tx.hset(key, Object.fromEntries(entries)).expire(key, this.options.ttlSeconds);
+    for (const [key, entries] of changes) {
+      tx.zadd(key, ...entries.flatMap(([score, bytes]) => [score, bytes] as const)).zremrangebyrank(key, 0, -QUEUE_CHANGES_KEPT - 1).expire(key, this.options.ttlSeconds);
+    }
     await tx.exec();
   }
 
@@ -100,6 +121,12 @@ export class TraceStore {
   /** Supervisors' actions concerning an agent, in record order (empty when none within the TTL). */
   async agentActions(agentId: string): Promise<RoutingEvent[]> {
     return eventsIn(await this.redis.hgetallBuffer(this.agentKey(agentId)));
+  }
+
+  /** A queue's hours and surge changes, newest first (at most {@link QUEUE_CHANGES_KEPT}, within the TTL). */
+  async queueChanges(queueId: string): Promise<RoutingEvent[]> {
+    const members = await this.redis.zrevrangeBuffer(this.queueKey(queueId), 0, QUEUE_CHANGES_KEPT - 1);
+    return members.map((bytes) => RoutingEvent.decode(bytes));
   }
 
   /** The most recently arrived contact ids, newest first. */

@@ -1,5 +1,6 @@
-import { Agent, Channel as ProtoChannel, Presence as ProtoPresence, QueueStats, QueueTarget, type QueueKpis } from '@switchboard/contracts';
+import { Agent, Channel as ProtoChannel, Presence as ProtoPresence, QueueStats, QueueTarget, type QueueKpis, type QueueMode } from '@switchboard/contracts';
 import type { AgentView, ContactView, QueueConfig } from '@switchboard/routing-core';
+import type { RouterQueueMode } from './queue-mode.mapper.js';
 
 const PRESENCE: Record<string, ProtoPresence> = {
   OFFLINE: ProtoPresence.PRESENCE_OFFLINE, AVAILABLE: ProtoPresence.PRESENCE_AVAILABLE,
@@ -15,6 +16,7 @@ export interface RouterQueue {
   readonly waiting: number;
   readonly offered: number;
   readonly config?: QueueConfig;
+  readonly mode?: RouterQueueMode;
 }
 
 /** The wire form of an agent as the router's engine sees it now. */
@@ -46,8 +48,9 @@ export function queueTarget(q: RouterQueue): QueueTarget {
   });
 }
 
-/** One queue tile: live depth and oldest wait from the router, recent figures from the KPIs. */
-export function queueStats(q: RouterQueue, waiting: readonly ContactView[], agents: readonly AgentView[], recent: QueueKpis | undefined, nowMs: number): QueueStats {
+/** One queue tile: live depth and oldest wait from the router, recent figures from the KPIs, open, surge and forecast from its mode. */
+export function queueStats(q: RouterQueue, waiting: readonly ContactView[], agents: readonly AgentView[], recent: QueueKpis | undefined, nowMs: number,
+  mode?: QueueMode, arrivalRate = Number.NaN): QueueStats {
   const serving = agents.filter((a) => a.presence !== 'OFFLINE' && a.queues.some((s) => s.queueId === q.queueId));
   const oldest = waiting.reduce((min, c) => Math.min(min, c.enqueuedAtMs), Infinity);
   return QueueStats.fromPartial({
@@ -62,5 +65,9 @@ export function queueStats(q: RouterQueue, waiting: readonly ContactView[], agen
     agentsBusy: serving.filter((a) => a.contactIds.length > 0).length,
     offersOpen: q.offered,
     asOf: new Date(nowMs),
+    open: mode?.open ?? true,
+    surgeActive: mode?.surgeActive ?? false,
+    forecastServiceLevel: mode?.forecastServiceLevel ?? Number.NaN,
+    arrivalRate,
   });
 }

@@ -1,5 +1,5 @@
 import { QueueKpis as ProtoQueueKpis } from '@switchboard/contracts';
-import { KpiAccumulator, type QueueKpis } from '@switchboard/routing-core';
+import { KpiAccumulator, type QueueKpis, type RoutingEvent } from '@switchboard/routing-core';
 import { coreEventFromProto } from '../mapping/core-event.mapper.js';
 import { readRoutingSince, type RoutingSource } from './read-routing.js';
 
@@ -21,8 +21,9 @@ export const MAX_KPI_BUCKETS = 1_000;
  * KPIs per queue and bucket, computed by routing-core's `KpiAccumulator` (the one implementation)
  * over the ROUTING events of the range. A contact counts in the bucket where its stay in the
  * queue ended (answered, abandoned, expired); occupancy is the domain's, over all agents.
+ * `observe` sees every event of the read too (the live rates of the forecast use the same pass).
  */
-export async function computeQueueKpis(source: RoutingSource, query: KpiQuery): Promise<ProtoQueueKpis[]> {
+export async function computeQueueKpis(source: RoutingSource, query: KpiQuery, observe?: (event: RoutingEvent) => void): Promise<ProtoQueueKpis[]> {
   const width = query.intervalSeconds > 0 ? query.intervalSeconds * 1000 : query.toMs - query.fromMs;
   const buckets: { start: number; end: number; acc: KpiAccumulator }[] = [];
   for (let start = query.fromMs; start < query.toMs; start += width) {
@@ -34,6 +35,7 @@ export async function computeQueueKpis(source: RoutingSource, query: KpiQuery): 
   for await (const proto of readRoutingSince(source, query.fromMs, query.toMs)) {
     const event = coreEventFromProto(proto);
     if (!event) continue;
+    observe?.(event);
     for (const bucket of buckets) if (event.atMs < bucket.end) bucket.acc.add(event);
   }
   const wanted = new Set(query.queueIds);

@@ -23,6 +23,7 @@ import {
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Agent } from "./agent.js";
 import { Contact } from "./contact.js";
+import { BusinessHours } from "./queue.js";
 import { QueueStats } from "./queue_service.js";
 import { RoutingEvent } from "./routing_event.js";
 
@@ -121,6 +122,59 @@ export interface GetSnapshotResponse {
     | undefined;
   /** Each queue's service-level goal, so tiles can compare the figure against it. */
   targets: QueueTarget[];
+  /** Each queue's opening state, hours, surge mode, forecast and recent changes. */
+  modes: QueueMode[];
+}
+
+/**
+ * Whether a queue is open and why, its hours, its surge mode and the forecast service level
+ * beside the measured one (QueueStats.service_level), and its last hours and surge changes.
+ */
+export interface QueueMode {
+  queueId: string;
+  /** As the router's engine has it now. */
+  open: boolean;
+  /**
+   * Why, by the queue's configuration now: SCHEDULE (weekly hours, or no hours: always open),
+   * HOLIDAY (a holiday's own hours) or EMERGENCY (a supervisor's closure).
+   */
+  reason: string;
+  /** The holiday's name when reason is HOLIDAY. */
+  holiday: string;
+  /** The supervisor's reason when reason is EMERGENCY. */
+  emergencyClosedReason: string;
+  /** When open next flips; unset when it never does (no hours, emergency, no window ahead). */
+  nextChangeAt?:
+    | Date
+    | undefined;
+  /** next_change_at as a local time in the hours' time zone, "YYYY-MM-DD HH:MM" (empty when unset). */
+  nextChangeLocal: string;
+  /** Weekly hours and holidays; unset: always open. */
+  hours?: BusinessHours | undefined;
+  surgeActive: boolean;
+  /** A supervisor's switch holds until set back to AUTO (the forecast does not change it). */
+  surgePinned: boolean;
+  /** FORECAST or SUPERVISOR (empty before any switch). */
+  surgeSource: string;
+  surgeSince?:
+    | Date
+    | undefined;
+  /** Whether the forecast may switch surge (SurgePolicy.auto). */
+  surgeAuto: boolean;
+  /**
+   * The forecast service level now (Erlang A from the last 15 minutes' arrival rate, handle time
+   * and patience, with the agent slots serving the queue now); unset before any contact was handled.
+   */
+  forecastServiceLevel?:
+    | number
+    | undefined;
+  /** The forecast that last switched surge (the newest QueueSurgeChanged that carried one). */
+  decidedServiceLevel?: number | undefined;
+  decidedAt?:
+    | Date
+    | undefined;
+  /** The queue's QueueHoursChanged and QueueSurgeChanged events, newest first (at most 20). */
+  changes: RoutingEvent[];
 }
 
 /** A queue's service-level goal: `service_level_share` answered within `service_level_seconds`. */
@@ -598,7 +652,7 @@ export const OpenOffer: MessageFns<OpenOffer> = {
 };
 
 function createBaseGetSnapshotResponse(): GetSnapshotResponse {
-  return { queues: [], agents: [], offers: [], asOf: undefined, targets: [] };
+  return { queues: [], agents: [], offers: [], asOf: undefined, targets: [], modes: [] };
 }
 
 export const GetSnapshotResponse: MessageFns<GetSnapshotResponse> = {
@@ -617,6 +671,9 @@ export const GetSnapshotResponse: MessageFns<GetSnapshotResponse> = {
     }
     for (const v of message.targets) {
       QueueTarget.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.modes) {
+      QueueMode.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -674,6 +731,14 @@ export const GetSnapshotResponse: MessageFns<GetSnapshotResponse> = {
             message.targets.push(QueueTarget.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.modes.push(QueueMode.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -697,6 +762,7 @@ export const GetSnapshotResponse: MessageFns<GetSnapshotResponse> = {
         ? fromJsonTimestamp(object.as_of)
         : undefined,
       targets: globalThis.Array.isArray(object?.targets) ? object.targets.map((e: any) => QueueTarget.fromJSON(e)) : [],
+      modes: globalThis.Array.isArray(object?.modes) ? object.modes.map((e: any) => QueueMode.fromJSON(e)) : [],
     };
   },
 
@@ -717,6 +783,9 @@ export const GetSnapshotResponse: MessageFns<GetSnapshotResponse> = {
     if (message.targets?.length) {
       obj.targets = message.targets.map((e) => QueueTarget.toJSON(e));
     }
+    if (message.modes?.length) {
+      obj.modes = message.modes.map((e) => QueueMode.toJSON(e));
+    }
     return obj;
   },
 
@@ -730,6 +799,402 @@ export const GetSnapshotResponse: MessageFns<GetSnapshotResponse> = {
     message.offers = object.offers?.map((e) => OpenOffer.fromPartial(e)) || [];
     message.asOf = object.asOf ?? undefined;
     message.targets = object.targets?.map((e) => QueueTarget.fromPartial(e)) || [];
+    message.modes = object.modes?.map((e) => QueueMode.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQueueMode(): QueueMode {
+  return {
+    queueId: "",
+    open: false,
+    reason: "",
+    holiday: "",
+    emergencyClosedReason: "",
+    nextChangeAt: undefined,
+    nextChangeLocal: "",
+    hours: undefined,
+    surgeActive: false,
+    surgePinned: false,
+    surgeSource: "",
+    surgeSince: undefined,
+    surgeAuto: false,
+    forecastServiceLevel: undefined,
+    decidedServiceLevel: undefined,
+    decidedAt: undefined,
+    changes: [],
+  };
+}
+
+export const QueueMode: MessageFns<QueueMode> = {
+  encode(message: QueueMode, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.queueId !== "") {
+      writer.uint32(10).string(message.queueId);
+    }
+    if (message.open !== false) {
+      writer.uint32(16).bool(message.open);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.holiday !== "") {
+      writer.uint32(34).string(message.holiday);
+    }
+    if (message.emergencyClosedReason !== "") {
+      writer.uint32(42).string(message.emergencyClosedReason);
+    }
+    if (message.nextChangeAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextChangeAt), writer.uint32(50).fork()).join();
+    }
+    if (message.nextChangeLocal !== "") {
+      writer.uint32(58).string(message.nextChangeLocal);
+    }
+    if (message.hours !== undefined) {
+      BusinessHours.encode(message.hours, writer.uint32(66).fork()).join();
+    }
+    if (message.surgeActive !== false) {
+      writer.uint32(72).bool(message.surgeActive);
+    }
+    if (message.surgePinned !== false) {
+      writer.uint32(80).bool(message.surgePinned);
+    }
+    if (message.surgeSource !== "") {
+      writer.uint32(90).string(message.surgeSource);
+    }
+    if (message.surgeSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.surgeSince), writer.uint32(98).fork()).join();
+    }
+    if (message.surgeAuto !== false) {
+      writer.uint32(104).bool(message.surgeAuto);
+    }
+    if (message.forecastServiceLevel !== undefined) {
+      writer.uint32(113).double(message.forecastServiceLevel);
+    }
+    if (message.decidedServiceLevel !== undefined) {
+      writer.uint32(121).double(message.decidedServiceLevel);
+    }
+    if (message.decidedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(130).fork()).join();
+    }
+    for (const v of message.changes) {
+      RoutingEvent.encode(v!, writer.uint32(138).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueMode {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueMode();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.open = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.holiday = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.emergencyClosedReason = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.nextChangeAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.nextChangeLocal = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.hours = BusinessHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.surgeActive = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.surgePinned = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.surgeSource = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.surgeSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.surgeAuto = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.forecastServiceLevel = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 121) {
+              break;
+            }
+
+            message.decidedServiceLevel = reader.double();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.changes.push(RoutingEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueMode {
+    return {
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      open: isSet(object.open) ? globalThis.Boolean(object.open) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      holiday: isSet(object.holiday) ? globalThis.String(object.holiday) : "",
+      emergencyClosedReason: isSet(object.emergencyClosedReason)
+        ? globalThis.String(object.emergencyClosedReason)
+        : isSet(object.emergency_closed_reason)
+        ? globalThis.String(object.emergency_closed_reason)
+        : "",
+      nextChangeAt: isSet(object.nextChangeAt)
+        ? fromJsonTimestamp(object.nextChangeAt)
+        : isSet(object.next_change_at)
+        ? fromJsonTimestamp(object.next_change_at)
+        : undefined,
+      nextChangeLocal: isSet(object.nextChangeLocal)
+        ? globalThis.String(object.nextChangeLocal)
+        : isSet(object.next_change_local)
+        ? globalThis.String(object.next_change_local)
+        : "",
+      hours: isSet(object.hours) ? BusinessHours.fromJSON(object.hours) : undefined,
+      surgeActive: isSet(object.surgeActive)
+        ? globalThis.Boolean(object.surgeActive)
+        : isSet(object.surge_active)
+        ? globalThis.Boolean(object.surge_active)
+        : false,
+      surgePinned: isSet(object.surgePinned)
+        ? globalThis.Boolean(object.surgePinned)
+        : isSet(object.surge_pinned)
+        ? globalThis.Boolean(object.surge_pinned)
+        : false,
+      surgeSource: isSet(object.surgeSource)
+        ? globalThis.String(object.surgeSource)
+        : isSet(object.surge_source)
+        ? globalThis.String(object.surge_source)
+        : "",
+      surgeSince: isSet(object.surgeSince)
+        ? fromJsonTimestamp(object.surgeSince)
+        : isSet(object.surge_since)
+        ? fromJsonTimestamp(object.surge_since)
+        : undefined,
+      surgeAuto: isSet(object.surgeAuto)
+        ? globalThis.Boolean(object.surgeAuto)
+        : isSet(object.surge_auto)
+        ? globalThis.Boolean(object.surge_auto)
+        : false,
+      forecastServiceLevel: isSet(object.forecastServiceLevel)
+        ? globalThis.Number(object.forecastServiceLevel)
+        : isSet(object.forecast_service_level)
+        ? globalThis.Number(object.forecast_service_level)
+        : undefined,
+      decidedServiceLevel: isSet(object.decidedServiceLevel)
+        ? globalThis.Number(object.decidedServiceLevel)
+        : isSet(object.decided_service_level)
+        ? globalThis.Number(object.decided_service_level)
+        : undefined,
+      decidedAt: isSet(object.decidedAt)
+        ? fromJsonTimestamp(object.decidedAt)
+        : isSet(object.decided_at)
+        ? fromJsonTimestamp(object.decided_at)
+        : undefined,
+      changes: globalThis.Array.isArray(object?.changes)
+        ? object.changes.map((e: any) => RoutingEvent.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QueueMode): unknown {
+    const obj: any = {};
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.open !== false) {
+      obj.open = message.open;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.holiday !== "") {
+      obj.holiday = message.holiday;
+    }
+    if (message.emergencyClosedReason !== "") {
+      obj.emergencyClosedReason = message.emergencyClosedReason;
+    }
+    if (message.nextChangeAt !== undefined) {
+      obj.nextChangeAt = message.nextChangeAt.toISOString();
+    }
+    if (message.nextChangeLocal !== "") {
+      obj.nextChangeLocal = message.nextChangeLocal;
+    }
+    if (message.hours !== undefined) {
+      obj.hours = BusinessHours.toJSON(message.hours);
+    }
+    if (message.surgeActive !== false) {
+      obj.surgeActive = message.surgeActive;
+    }
+    if (message.surgePinned !== false) {
+      obj.surgePinned = message.surgePinned;
+    }
+    if (message.surgeSource !== "") {
+      obj.surgeSource = message.surgeSource;
+    }
+    if (message.surgeSince !== undefined) {
+      obj.surgeSince = message.surgeSince.toISOString();
+    }
+    if (message.surgeAuto !== false) {
+      obj.surgeAuto = message.surgeAuto;
+    }
+    if (message.forecastServiceLevel !== undefined) {
+      obj.forecastServiceLevel = floatToJson(message.forecastServiceLevel);
+    }
+    if (message.decidedServiceLevel !== undefined) {
+      obj.decidedServiceLevel = floatToJson(message.decidedServiceLevel);
+    }
+    if (message.decidedAt !== undefined) {
+      obj.decidedAt = message.decidedAt.toISOString();
+    }
+    if (message.changes?.length) {
+      obj.changes = message.changes.map((e) => RoutingEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueMode>, I>>(base?: I): QueueMode {
+    return QueueMode.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueMode>, I>>(object: I): QueueMode {
+    const message = createBaseQueueMode();
+    message.queueId = object.queueId ?? "";
+    message.open = object.open ?? false;
+    message.reason = object.reason ?? "";
+    message.holiday = object.holiday ?? "";
+    message.emergencyClosedReason = object.emergencyClosedReason ?? "";
+    message.nextChangeAt = object.nextChangeAt ?? undefined;
+    message.nextChangeLocal = object.nextChangeLocal ?? "";
+    message.hours = (object.hours !== undefined && object.hours !== null)
+      ? BusinessHours.fromPartial(object.hours)
+      : undefined;
+    message.surgeActive = object.surgeActive ?? false;
+    message.surgePinned = object.surgePinned ?? false;
+    message.surgeSource = object.surgeSource ?? "";
+    message.surgeSince = object.surgeSince ?? undefined;
+    message.surgeAuto = object.surgeAuto ?? false;
+    message.forecastServiceLevel = object.forecastServiceLevel ?? undefined;
+    message.decidedServiceLevel = object.decidedServiceLevel ?? undefined;
+    message.decidedAt = object.decidedAt ?? undefined;
+    message.changes = object.changes?.map((e) => RoutingEvent.fromPartial(e)) || [];
     return message;
   },
 };
