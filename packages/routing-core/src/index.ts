@@ -73,3 +73,8 @@ export { decideSurge, INITIAL_SURGE_STATE, pinSurge, releaseSurgePin } from './s
 export type { SurgeChange, SurgeDecision, SurgeHysteresis, SurgeState } from './surge/decide-surge.js';
 export { LiveRates } from './surge/live-rates.js';
 export type { LiveRate, LiveRatesOptions } from './surge/live-rates.js';
+export { nextArrivalMs } from './sim/simulator.js';
+export { servers, SurgeTracker } from './sim/sim-surge.js';
+export type { SimSupervisorSwitch, SimSurge, SimSurgeChange, SimSurgeQueue, SimSurgeReport, SimSurgeTracePoint } from './sim/sim-surge.js';
+export type { ArrivalPhase } from './sim/scenario.js';
+export type { SurgeObservation } from './surge/decide-surge.js';

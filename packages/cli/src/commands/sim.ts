@@ -20,7 +20,8 @@ interface SimOptions {
 /**
  * `switchboard sim`: a seeded discrete-event simulation driving the routing engine. The plain form
  * is one FIFO queue (and prints the Erlang C / A prediction beside it); `--scenario` takes a JSON
- * file with several queues, skills and agent groups.
+ * file with several queues, skills and agent groups, or the name of a built-in (`surge`: demand
+ * ramping to 150 % of capacity with the surge controller on, figures under `surge`).
  */
 export function register(program: Command): void {
   program.command('sim')
@@ -33,7 +34,7 @@ export function register(program: Command): void {
     .option('--patience-seconds <p>', 'mean (exponential) patience; omit for no abandonment', numberOption({ min: 0, exclusiveMin: true }))
     .option('--sl-seconds <t>', 'service-level threshold (default 20; with --scenario, overrides every queue\'s)', numberOption({ min: 0 }))
     .option('--warmup-seconds <w>', 'unmeasured start (default 10 % of the run)', numberOption({ min: 0 }))
-    .option('--scenario <file>', 'JSON scenario with several queues, skills and agent groups')
+    .option('--scenario <file|name>', 'JSON scenario with several queues, skills and agent groups, or a built-in: surge, two-skill-rings, vip-priority-chat')
     .option('--json', 'print one JSON object')
     .action(async (options: SimOptions) => {
       const { scenario, erlang } = await buildScenario(options);

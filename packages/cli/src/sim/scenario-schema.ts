@@ -28,6 +28,8 @@ const channel = z.enum(['phone', 'email', 'chat', 'wechat']);
 /** One queue: its workload plus any of the engine's queue settings (defaults otherwise). */
 const queue = z.object({
   id: z.string().min(1),
+  /** Take the engine settings of the rules file's queue of this id (`rulesFile`); fields given here override them. */
+  fromRules: z.boolean().optional(),
   arrivalsPerHour: nonNegative,
   handle: duration,
   patience: duration.optional(),
@@ -48,6 +50,35 @@ const queue = z.object({
   missesBeforeAway: z.number().int().positive().optional(),
   stickyAgentWaitSeconds: nonNegative.optional(),
   vipPool: z.object({ teams: z.array(z.string()), agentIds: z.array(z.string()), overflowToGeneralAfterSeconds: nonNegative }).strict().optional(),
+  tier: z.enum(['STANDARD', 'VIP1', 'VIP2', 'VIP3']).optional(),
+  basePriority: z.number().int().optional(),
+  surge: z.object({
+    auto: z.boolean(),
+    callbackOfferAfterSeconds: nonNegative,
+    deferEmailBelowPriority: z.number().int(),
+    horizonSeconds: positive,
+  }).strict().optional(),
+}).strict();
+
+const surge = z.object({
+  intervalSeconds: positive.optional(),
+  rateWindowSeconds: positive.optional(),
+  handleWindowSeconds: positive.optional(),
+  cautiousRate: z.boolean().optional(),
+  trace: z.boolean().optional(),
+  measureWindowSeconds: positive.optional(),
+  minMeasured: z.number().int().positive().optional(),
+  exitMargin: z.number().min(0).max(1).optional(),
+  exitIntervals: z.number().int().positive().optional(),
+  enterIntervals: z.number().int().positive().optional(),
+  supervisor: z.array(z.object({
+    atSeconds: nonNegative,
+    queueId: z.string().min(1),
+    active: z.boolean().optional(),
+    release: z.boolean().optional(),
+    by: z.string().min(1),
+    reason: z.string().optional(),
+  }).strict()).optional(),
 }).strict();
 
 const agentGroup = z.object({
@@ -68,11 +99,20 @@ const agentGroup = z.object({
  * agent groups are checked so that errors name the field, not an engine stack trace.
  */
 export const scenarioFileSchema = z.object({
+  /** A routing-rules file (the router's `routing-rules.json`), relative to the scenario file. */
+  rulesFile: z.string().min(1).optional(),
   contacts: z.number().int().positive().optional(),
   seed: z.number().int().optional(),
   warmupSeconds: nonNegative.optional(),
   batches: z.number().int().min(2).optional(),
-  behaviour: z.object({ acceptDelaySeconds: nonNegative.optional(), declineProbability: z.number().min(0).lt(1).optional() }).strict().optional(),
+  behaviour: z.object({
+    acceptDelaySeconds: nonNegative.optional(),
+    declineProbability: z.number().min(0).lt(1).optional(),
+    callbackAcceptProbability: z.number().min(0).max(1).optional(),
+    callbackDecisionSeconds: nonNegative.optional(),
+  }).strict().optional(),
+  arrivalPhases: z.array(z.object({ fromSeconds: nonNegative, multiplier: nonNegative }).strict()).optional(),
+  surge: surge.optional(),
   queues: z.array(queue).min(1),
   agentGroups: z.array(agentGroup).min(1),
 }).strict().superRefine((file, ctx) => {
@@ -82,8 +122,21 @@ export const scenarioFileSchema = z.object({
     ids.add(q.id);
   });
   file.queues.forEach((q, i) => {
+    if (q.fromRules === true && file.rulesFile === undefined) ctx.addIssue({ code: 'custom', path: ['queues', i, 'fromRules'], message: 'needs "rulesFile"' });
     if (q.overflow !== undefined && !ids.has(q.overflow.targetQueueId)) {
       ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow', 'targetQueueId'], message: `unknown queue "${q.overflow.targetQueueId}"` });
+    }
+  });
+  file.arrivalPhases?.forEach((p, i) => {
+    const before = file.arrivalPhases?.[i - 1];
+    if (before !== undefined && p.fromSeconds <= before.fromSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['arrivalPhases', i, 'fromSeconds'], message: 'phases must be in increasing fromSeconds' });
+    }
+  });
+  file.surge?.supervisor?.forEach((sw, i) => {
+    if (!ids.has(sw.queueId)) ctx.addIssue({ code: 'custom', path: ['surge', 'supervisor', i, 'queueId'], message: `unknown queue "${sw.queueId}"` });
+    if ((sw.active === undefined) === (sw.release !== true)) {
+      ctx.addIssue({ code: 'custom', path: ['surge', 'supervisor', i], message: 'give either "active" or "release": true' });
     }
   });
   file.agentGroups.forEach((g, i) => g.queues.forEach((s, j) => {

@@ -1,4 +1,4 @@
-import type { QueueMetrics, SimResult } from '@switchboard/routing-core';
+import type { QueueMetrics, SimResult, SimSurgeReport } from '@switchboard/routing-core';
 
 /** The JSON the `sim` command prints: headline figures first, then detail. */
 export function simJson(result: SimResult, erlang: (QueueMetrics & { model: 'C' | 'A'; agents: number }) | undefined): object {
@@ -29,6 +29,7 @@ export function simJson(result: SimResult, erlang: (QueueMetrics & { model: 'C' 
     simulatedSeconds: result.simulatedSeconds,
     batches: result.batches,
     seed: result.seed,
+    ...(result.surge !== undefined ? { surge: result.surge } : {}),
   };
 }
 
@@ -52,5 +53,20 @@ export function simTable(result: SimResult, erlang: (QueueMetrics & { model: 'C'
     `occupancy ${pct(result.occupancy)}; standard errors (batch means, ${result.batches} batches): SL ${se(e.serviceLevel, 100, ' pt')}, ` +
     `P(wait) ${se(e.probWait, 100, ' pt')}, ASA ${se(e.asaSeconds, 1, ' s')}, abandon ${se(e.abandonRate, 100, ' pt')}`,
     `${result.arrivals} arrivals, warm-up ${result.warmupSeconds.toFixed(0)} s, measured ${result.measuredSeconds.toFixed(0)} s, seed ${result.seed}`);
+  if (result.surge !== undefined) lines.push('', ...surgeLines(result.surge));
   return lines.join('\n');
+}
+
+const at = (x: number | null): string => (x === null ? 'never' : `${x.toFixed(0)} s`);
+
+/** The surge figures: per queue, then every change with its reason. */
+function surgeLines(surge: SimSurgeReport): string[] {
+  const lines = [`surge: VIP SL ${pct(surge.vipServiceLevel)}, non-VIP SL ${pct(surge.nonVipServiceLevel)}; callbacks offered ${surge.callbacksOffered}, ` +
+    `taken ${surge.callbacksRequested}; non-VIP callers past the threshold in surge ${surge.waitedPastThreshold}, offered ${surge.waitedPastThresholdOffered}`];
+  for (const q of surge.queues) {
+    lines.push(`  ${q.queueId}: SL ${pct(q.serviceLevel)} (target ${pct(q.targetShare)}), surge from ${at(q.surgeStartedAtSeconds)}, ` +
+      `measured breach ${at(q.firstBreachAtSeconds)}${q.surgeBeforeBreach ? '' : ' (surge late)'}, ${q.surgeSeconds.toFixed(0)} s in surge`);
+  }
+  for (const c of surge.changes) lines.push(`  ${c.atSeconds.toFixed(0)} s ${c.queueId} surge ${c.active ? 'on' : 'off'} (${c.source}): ${c.reason}`);
+  return lines;
 }

@@ -2,6 +2,8 @@ import type { AgentSkills, SkillRequirement } from '../model/skill.js';
 import type { Channel, ChannelCapacity } from '../model/channel.js';
 import type { QueueConfig } from '../model/queue.js';
 import type { ServedQueue } from '../model/agent.js';
+import type { CustomerTier } from '../model/contact.js';
+import type { SimSurge } from './sim-surge.js';
 import type { DurationDistribution } from './distributions.js';
 
 /** One queue of a simulated centre: the engine's queue config plus its workload. */
@@ -17,6 +19,16 @@ export interface SimQueue {
   readonly patience?: DurationDistribution;
   /** Extra skills each contact asks for (added to the queue's). */
   readonly contactSkills?: readonly SkillRequirement[];
+  /** Tier of its contacts (default STANDARD); a VIP tier makes them VIP in the surge figures. */
+  readonly tier?: CustomerTier;
+  /** Base priority of its contacts (default 0). */
+  readonly basePriority?: number;
+}
+
+/** From `fromSeconds` on, every queue's arrival rate is multiplied by `multiplier` (1 before the first phase). */
+export interface ArrivalPhase {
+  readonly fromSeconds: number;
+  readonly multiplier: number;
 }
 
 /** Identical agents: `count` of them, ids `${idPrefix}-${i}`. */
@@ -39,6 +51,10 @@ export interface SimBehaviour {
   readonly acceptDelaySeconds?: number;
   /** Probability an offer is declined; default 0. */
   readonly declineProbability?: number;
+  /** Probability a caller offered a callback takes it (REQUEST_CALLBACK); default 0. */
+  readonly callbackAcceptProbability?: number;
+  /** Seconds from the callback offer to the caller's answer; default 5. */
+  readonly callbackDecisionSeconds?: number;
 }
 
 /** A complete simulation run. */
@@ -53,6 +69,10 @@ export interface SimScenario {
   readonly behaviour?: SimBehaviour;
   /** Batches for the batch-means standard errors; default 30. */
   readonly batches?: number;
+  /** Demand over time (a ramp, a spike): piecewise-constant multipliers of every arrival rate, by `fromSeconds`. */
+  readonly arrivalPhases?: readonly ArrivalPhase[];
+  /** Run the surge controller (forecast every interval, SET_SURGE into the engine) and report its figures. */
+  readonly surge?: SimSurge;
 }
 
 /** A queue config with the engine's knobs at their plain defaults: FIFO, no rings, no wrap-up. */

@@ -1,5 +1,6 @@
 import type { KpiReport, QueueKpis } from '../kpi/types.js';
 import type { ControlledFigures, OutcomeColumns } from './outcome-columns.js';
+import type { SimSurgeReport } from './sim-surge.js';
 
 /** Standard errors (batch means) of the headline ratios; NaN when too few batches had data. */
 export interface SimStandardErrors {
@@ -54,6 +55,8 @@ export interface SimResult extends SimFigures {
   readonly seed: number;
   /** Commands the engine applied (a throughput figure). */
   readonly engineCommands: number;
+  /** With a scenario's `surge`: when surge mode began against the measured breach, callbacks, VIP service level. */
+  readonly surge?: SimSurgeReport;
 }
 
 function figures(kpis: QueueKpis, columns: OutcomeColumns, batches: number, queueIndex?: number): SimFigures {

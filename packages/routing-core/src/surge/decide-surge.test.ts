@@ -95,4 +95,13 @@ describe('decideSurge', () => {
     const d = decideSurge(INITIAL_SURGE_STATE, { arrivalsPerSecond: 100 / 1800, handleSeconds: 180, agents: 13, withinSeconds: 20 }, policy, 0);
     expect(d.change?.reason).toMatch(/^forecast service level 79\.\d% < target 80% \(λ 0\.056\/s, AHT 180 s, 13 agents\)$/);
   });
+
+  it('counts the backlog now waiting over the horizon, and says so', () => {
+    const steady = decideSurge(INITIAL_SURGE_STATE, { ...calm, waiting: 0, horizonSeconds: 300 }, policy, 0);
+    expect(steady.change).toBeUndefined();
+    // 0.15/s plus 18 waiting to serve within 300 s: 0.21/s, the same forecast as `busy`.
+    const backlog = decideSurge(INITIAL_SURGE_STATE, { ...calm, waiting: 18, horizonSeconds: 300 }, policy, 0);
+    expect(backlog.forecast?.serviceLevel).toBeCloseTo(decideSurge(INITIAL_SURGE_STATE, busy, policy, 0).forecast!.serviceLevel, 12);
+    expect(backlog.change?.reason).toMatch(/\(λ 0\.15\/s, 18 waiting, AHT 180 s, 40 agents\)$/);
+  });
 });

@@ -40,6 +40,19 @@ export interface SurgeDecision {
   readonly change?: SurgeChange;
 }
 
+/**
+ * One interval's view of a queue: its live workload, and optionally the backlog now waiting. With
+ * `waiting` and `horizonSeconds`, the forecast is for the next `horizonSeconds`: the contacts already
+ * queued must be served within it on top of the new arrivals, so the rate forecast is
+ * λ + waiting / horizon. At a steady service level the backlog is near zero and changes nothing;
+ * when a queue starts to form, it pulls the forecast down before the answered contacts (which
+ * the measured service level counts) show it.
+ */
+export interface SurgeObservation extends ForecastInput {
+  readonly waiting?: number;
+  readonly horizonSeconds?: number;
+}
+
 /** A queue out of surge, unpinned. */
 export const INITIAL_SURGE_STATE: SurgeState = { active: false, belowIntervals: 0, calmIntervals: 0 };
 
@@ -53,9 +66,11 @@ export const INITIAL_SURGE_STATE: SurgeState = { active: false, belowIntervals: 
  * An observation without a usable handle time (no contact finished in the window yet) keeps the
  * state as it is. Pure: the result depends only on the arguments.
  */
-export function decideSurge(state: SurgeState, observation: ForecastInput, policy: SurgeHysteresis, nowMs: number): SurgeDecision {
+export function decideSurge(state: SurgeState, observation: SurgeObservation, policy: SurgeHysteresis, nowMs: number): SurgeDecision {
   if (!(observation.handleSeconds > 0) || !Number.isFinite(observation.handleSeconds)) return { state };
-  const forecast = forecastServiceLevel(observation);
+  const { waiting, horizonSeconds, ...live } = observation;
+  const backlogPerSecond = waiting !== undefined && waiting > 0 && horizonSeconds !== undefined && horizonSeconds > 0 ? waiting / horizonSeconds : 0;
+  const forecast = forecastServiceLevel({ ...live, arrivalsPerSecond: live.arrivalsPerSecond + backlogPerSecond });
   if (state.pinnedBy !== undefined) return { state, forecast };
   const sl = forecast.serviceLevel;
   const target = policy.targetShare;
@@ -112,10 +127,11 @@ function pct(x: number, beside?: number): string {
   return `${(Math.trunc(x * 1000) / 10).toFixed(1)}%`;
 }
 
-/** "(λ 1.9/s, AHT 180 s, patience 120 s, 40 agents)". */
-function workload(o: ForecastInput): string {
+/** "(λ 1.9/s, 12 waiting, AHT 180 s, patience 120 s, 40 agents)". */
+function workload(o: SurgeObservation): string {
   const patience = o.patienceSeconds !== undefined && Number.isFinite(o.patienceSeconds) ? `, patience ${Math.round(o.patienceSeconds)} s` : '';
-  return `(λ ${rate(o.arrivalsPerSecond)}/s, AHT ${Math.round(o.handleSeconds)} s${patience}, ${o.agents} agent${o.agents === 1 ? '' : 's'})`;
+  const waiting = o.waiting !== undefined && o.waiting > 0 && o.horizonSeconds !== undefined ? `, ${o.waiting} waiting` : '';
+  return `(λ ${rate(o.arrivalsPerSecond)}/s${waiting}, AHT ${Math.round(o.handleSeconds)} s${patience}, ${o.agents} agent${o.agents === 1 ? '' : 's'})`;
 }
 
 function rate(x: number): string {

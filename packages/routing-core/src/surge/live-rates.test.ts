@@ -16,7 +16,7 @@ describe('LiveRates', () => {
   it('measures the arrival rate over the window, and over the elapsed time before it fills', () => {
     const rates = new LiveRates({ windowSeconds: 100, bucketSeconds: 10 });
     for (let t = 0; t < 50_000; t += 500) rates.add(queued(t)); // 2 per second for 50 s
-    expect(rates.rates('q', 50_000)).toMatchObject({ arrivals: 100, spanSeconds: 50, arrivalsPerSecond: 2 });
+    expect(rates.rates('q', 50_000)).toMatchObject({ arrivals: 100, spanSeconds: 50, arrivalsPerSecond: 2, arrivalsPerSecondHigh: 110 / 50 });
     for (let t = 50_000; t < 300_000; t += 1000) rates.add(queued(t)); // then 1 per second
     const later = rates.rates('q', 300_000);
     expect(later.spanSeconds).toBe(100);
@@ -80,5 +80,15 @@ describe('LiveRates', () => {
   it('refuses a window it cannot hold', () => {
     expect(() => new LiveRates({ windowSeconds: 0 })).toThrow(/windowSeconds/);
     expect(() => new LiveRates({ windowSeconds: 10, bucketSeconds: 20 })).toThrow(/bucketSeconds/);
+  });
+
+  it('counts a callback taker\'s time on the line as censored patience, not the wait for the callback', () => {
+    const rates = new LiveRates({ windowSeconds: 600 });
+    const callback: RoutingEvent = { type: 'CallbackRequested', ...base(30_000), contactId: 'cb', enqueuedAtMs: 0, number: '+15550000001' };
+    rates.add(callback);
+    rates.add({ type: 'OfferAccepted', ...base(400_000), contactId: 'cb', enqueuedAtMs: 0, agentId: 'a', offerToken: 1, waitMs: 400_000 });
+    rates.add(abandoned(401_000, 60_000));
+    // 30 s on the line + 60 s before abandoning, over one abandonment; the 400 s wait is not counted.
+    expect(rates.rates('q', 410_000).patienceSeconds).toBeCloseTo(90, 9);
   });
 });

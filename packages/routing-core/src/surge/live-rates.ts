@@ -25,6 +25,11 @@ export interface LiveRate {
   /** Contacts that entered the queue (or were refused by it) in the window. */
   readonly arrivals: number;
   readonly arrivalsPerSecond: number;
+  /**
+   * One standard error above it, (n + √n) / span: the demand the window cannot rule out. A
+   * forecast that plans for it is not fooled by a quiet few minutes while demand is rising.
+   */
+  readonly arrivalsPerSecondHigh: number;
   /** Conversations that ended in the window (their handle time is measured). */
   readonly completions: number;
   /** Mean handle plus mean wrap-up, seconds; NaN before any conversation ended in the window. */
@@ -32,7 +37,7 @@ export interface LiveRate {
   readonly abandons: number;
   /**
    * Mean patience, seconds: the exponential MLE Σ waits / abandonments over the contacts whose wait
-   * ended in the window (answered waits are censored patience). Undefined without an abandonment:
+   * ended in the window (answered waits, and the wait until a callback was taken, are censored patience). Undefined without an abandonment:
    * nobody has been seen to run out of patience, so the forecast takes them as patient (Erlang C).
    */
   readonly patienceSeconds?: number;
@@ -56,7 +61,8 @@ const emptySlot = (bucket: number): Slot => ({ bucket, arrivals: 0, completions:
 /**
  * Sliding-window estimates of each queue's arrival rate, handle time and patience from the routing
  * events (the ROUTING stream, or a simulation's events), for the surge forecast. The window is a
- * ring of time buckets per queue, so memory is O(queues × buckets) however many events pass.
+ * ring of time buckets per queue, so memory is O(queues × buckets) however many events pass (plus
+ * the contacts waiting on a callback, until they are answered).
  * Deterministic: time comes only from the events and the `nowMs` of each query.
  *
  * Events must come roughly in time order; one older than the window is ignored.
@@ -66,6 +72,8 @@ export class LiveRates {
   private readonly buckets: number;
   private readonly slots: number;
   private readonly queues = new Map<string, Slot[]>();
+  /** Contacts that took a callback: their later answer's wait is not patience (they hung up on purpose). */
+  private readonly calledBack = new Set<string>();
   private startMs: number | undefined;
 
   constructor(options: LiveRatesOptions) {
@@ -87,7 +95,21 @@ export class LiveRates {
       case 'ContactRejected': this.slot(event.queueId, event.atMs, (s) => { s.arrivals++; }); return;
       case 'ContactCompleted': this.slot(event.queueId, event.atMs, (s) => { s.completions++; s.handleMs += event.handleMs; }); return;
       case 'WrapUpEnded': this.slot(event.queueId, event.atMs, (s) => { s.wrapUps++; s.wrapUpMs += event.wrapUpMs; }); return;
-      case 'OfferAccepted': this.slot(event.queueId, event.atMs, (s) => { s.waitEnds++; s.waitMs += event.waitMs; }); return;
+      case 'OfferAccepted':
+        if (this.calledBack.delete(event.contactId)) return;
+        this.slot(event.queueId, event.atMs, (s) => { s.waitEnds++; s.waitMs += event.waitMs; });
+        return;
+      case 'CallbackRequested':
+        // The customer stayed this long on the line, then chose a callback: a censored patience.
+        if (this.calledBack.has(event.contactId)) return;
+        this.calledBack.add(event.contactId);
+        this.slot(event.queueId, event.atMs, (s) => { s.waitEnds++; s.waitMs += event.atMs - event.enqueuedAtMs; });
+        return;
+      case 'ContactExpired':
+      case 'ContactTransferred':
+      case 'ContactOverflowed':
+        this.calledBack.delete(event.contactId);
+        return;
       case 'ContactAbandoned':
         // A supervisor ending a contact is not the customer's patience running out.
         if (event.reason !== undefined) return;
@@ -116,6 +138,7 @@ export class LiveRates {
       spanSeconds: spanMs / 1000,
       arrivals: t.arrivals,
       arrivalsPerSecond: spanMs > 0 ? t.arrivals / (spanMs / 1000) : 0,
+      arrivalsPerSecondHigh: spanMs > 0 ? (t.arrivals + Math.sqrt(t.arrivals)) / (spanMs / 1000) : 0,
       completions: t.completions,
       handleSeconds,
       abandons: t.abandons,
