@@ -221,6 +221,9 @@ describe('callbacks in the KPIs', () => {
     for (const e of h.events) kpis.add(e);
     const q = kpis.snapshot().queues.find((x) => x.queueId === 'q1')!;
     expect(q).toMatchObject({ contacts: 1, answered: 1, abandoned: 0, callbacksRequested: 1, callbacksConnected: 1, callbackDialsFailed: 1, accepted: 2 });
+  });
+});
+
 // Counterexamples the property tests (engine.property.test.ts) shrank to, kept as plain tests.
 describe('found by the properties', () => {
   /** 10:00–10:03 and 10:06–10:10 every day, Shanghai time. */

@@ -46,11 +46,12 @@ class QueueWindow {
 /** The arrival rate the forecast uses counts the arrivals of this last stretch. */
 export const ARRIVAL_RATE_WINDOW_MS = 5 * 60_000;
 
-/** Samples per second from the oldest kept one to now (they are capped: the rate of the newest). */
-function ratePerSecond(samples: readonly Sample[], nowMs: number): number {
-  if (samples.length < 2) return 0;
-  const spanMs = nowMs - samples[0]!.atMs;
-  return spanMs <= 0 ? 0 : samples.length / (spanMs / 1000);
+/** Arrivals per second from the oldest kept one to now (they are capped: the rate of the newest), and that plus one standard error. */
+function arrivalRates(samples: readonly Sample[], nowMs: number): { arrivalsPerSecond: number; arrivalsPerSecondHigh: number } {
+  const spanMs = samples.length < 2 ? 0 : nowMs - samples[0]!.atMs;
+  if (spanMs <= 0) return { arrivalsPerSecond: 0, arrivalsPerSecondHigh: 0 };
+  const n = samples.length;
+  return { arrivalsPerSecond: n / (spanMs / 1000), arrivalsPerSecondHigh: (n + Math.sqrt(n)) / (spanMs / 1000) };
 }
 
 function patience(w: QueueWindow): number | undefined {
@@ -78,6 +79,8 @@ export interface QueueRates {
   readonly firstContactResolution: number;
   /** Arrivals per second over the last {@link ARRIVAL_RATE_WINDOW_MS} (0 without two of them): recent, so a surge shows at once. */
   readonly arrivalsPerSecond: number;
+  /** The arrival rate one standard error (√n) higher: what the surge forecast plans for, so a surge shows before it is certain. */
+  readonly arrivalsPerSecondHigh: number;
   /**
    * Mean patience, seconds: the time all answered and abandoned contacts waited, per abandonment
    * (the maximum-likelihood estimate for exponential patience). Undefined without an abandonment.
@@ -190,7 +193,7 @@ export class LiveRates {
       asaSeconds: mean(w.answered) ?? 0,
       abandonRate: offered === 0 ? 0 : w.abandoned.length / offered,
       firstContactResolution: mean(w.outcomes) ?? Number.NaN,
-      arrivalsPerSecond: ratePerSecond(w.arrivals.filter((a) => a.atMs >= this.now() - Math.min(ARRIVAL_RATE_WINDOW_MS, this.windowMs)), this.now()),
+      ...arrivalRates(w.arrivals.filter((a) => a.atMs >= this.now() - Math.min(ARRIVAL_RATE_WINDOW_MS, this.windowMs)), this.now()),
       patienceSeconds: patience(w),
     };
   }

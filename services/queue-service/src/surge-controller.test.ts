@@ -26,7 +26,7 @@ function world(rates: Partial<QueueRates>, mode = { active: false, pinned: false
     now: () => 1_800_000_000_000,
     router: () => ({
       query: async (q: { query: string }) => (q.query === 'queues'
-        ? { ok: true, queues: [{ queueId: 'q1', waiting: 5, offered: 0, config: QUEUE, mode: { open: true, surge } }] }
+        ? { ok: true, queues: [{ queueId: 'q1', waiting: 0, offered: 0, config: QUEUE, mode: { open: true, surge } }] }
         : { ok: true, agents: Array.from({ length: 10 }, (_, i) => agent(`a${i}`)) }),
       command: async (command: RoutingCommand) => {
         commands.push(command);
@@ -35,7 +35,7 @@ function world(rates: Partial<QueueRates>, mode = { active: false, pinned: false
       },
     }),
     rates: {
-      rates: (): QueueRates => ({ cycleSeconds: 180, serviceLevel: 1, asaSeconds: 0, abandonRate: 0, firstContactResolution: Number.NaN, arrivalsPerSecond: 0, patienceSeconds: 120, ...rates }),
+      rates: (): QueueRates => ({ cycleSeconds: 180, serviceLevel: 1, asaSeconds: 0, abandonRate: 0, firstContactResolution: Number.NaN, arrivalsPerSecond: 0, patienceSeconds: 120, ...rates, arrivalsPerSecondHigh: rates.arrivalsPerSecondHigh ?? rates.arrivalsPerSecond ?? 0 }),
       mainChannel: () => 'phone',
     },
   } as unknown as QueueServiceDeps;

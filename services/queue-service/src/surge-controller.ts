@@ -74,8 +74,11 @@ export class SurgeController {
       const { pinnedBy: _previous, ...unpinned } = known;
       const state: SurgeState = { ...unpinned, active: mode?.active ?? false, ...(mode?.pinned ? { pinnedBy: 'supervisor' } : {}) };
       const rates = deps.rates.rates(domain, q.queueId, q.config.serviceLevel.withinSeconds);
+      // As the simulated surge showed it must: the cautious rate, and the backlog already waiting
+      // spread over the horizon, so surge starts before the service level breaches, not after.
       const decision = decideSurge(state, {
-        arrivalsPerSecond: rates.arrivalsPerSecond, handleSeconds: rates.cycleSeconds ?? 0,
+        arrivalsPerSecond: rates.arrivalsPerSecondHigh, handleSeconds: rates.cycleSeconds ?? 0,
+        waiting: q.waiting, horizonSeconds: q.config.surge?.horizonSeconds ?? 900,
         agents: servingSlots(agents, q.queueId, deps.rates.mainChannel(domain, q.queueId)),
         withinSeconds: q.config.serviceLevel.withinSeconds, ...(rates.patienceSeconds === undefined ? {} : { patienceSeconds: rates.patienceSeconds }),
       }, { targetShare: q.config.serviceLevel.share }, now);
