@@ -21,6 +21,8 @@ export interface DemoOptions {
    * can serve. Overrides `ratePerMinute`.
    */
   readonly load?: number;
+  /** Share of customers with a VIP tier (phone callers keep it; default 0.12). */
+  readonly vipShare?: number;
   /** With `load`: seconds at 70 % of capacity first (so the forecast sees the desks' cycle time), then `load`. */
   readonly warmupSeconds?: number;
   readonly agents: number;
@@ -51,7 +53,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const capacity = demoCapacity(roster, options.speed).perMinute;
   const warmup = options.load !== undefined && (options.warmupSeconds ?? 0) > 0 ? options.warmupSeconds! : 0;
   const rate = options.load === undefined ? options.ratePerMinute : capacity * (warmup > 0 ? WARMUP_LOAD : options.load);
-  const traffic = new DemoTraffic(options.targets, { ratePerMinute: rate }, options.log);
+  const traffic = new DemoTraffic(options.targets, { ratePerMinute: rate, ...(options.vipShare === undefined ? {} : { vipShare: options.vipShare }) }, options.log);
   traffic.start();
   options.log(`traffic: ~${rate.toFixed(1)} contacts/min over phone, chat, WeChat and email (x${options.speed} speed; `
     + `the ${roster.length} desks serve ~${capacity.toFixed(1)}/min: ${Math.round((rate / capacity) * 100)} % of capacity)`);
