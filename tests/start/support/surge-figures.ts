@@ -26,8 +26,11 @@ export interface SurgeQueueFigures {
 export interface SurgeFigures {
   readonly events: number;
   readonly runSeconds: number;
+  /** Answered in time among VIP contacts that ended, plus those still waiting past the threshold at the end (counted as late). */
   readonly vipServiceLevel: number | null;
   readonly vipContacts: number;
+  /** VIP contacts still queued at the end, past the VIP threshold already. */
+  readonly vipStillWaitingLate: number;
   readonly queues: readonly SurgeQueueFigures[];
   /** The callers who waited past the threshold in surge and were not offered, for a failure's message. */
   readonly missed: readonly { contactId: string; queueId: string; channel: string; enqueuedAt: number }[];
@@ -94,6 +97,8 @@ export function surgeFigures(events: readonly RoutingEvent[], rules: readonly Qu
   const periods = new Map<string, [number, number][]>();
   const firstForecastSurge = new Map<string, number>();
   const vipContacts = new Set<string>();
+  /** VIP contacts in a VIP queue whose stay has not ended: id → [queue, enqueued at]. */
+  const vipOpen = new Map<string, [string, number]>();
   const waiters = new Map<string, Waiter>();
   const offered = new Set<string>();
   const offersPerQueue = new Map<string, number>();
@@ -129,7 +134,7 @@ export function surgeFigures(events: readonly RoutingEvent[], rules: readonly Qu
       case 'ContactQueued': {
         end(event.contactId, event.atMs); // a new queue entry (overflow, transfer) is a new wait
         offered.delete(event.contactId); // and the engine may offer again in it
-        if (vipQueues.has(event.queueId)) { vipContacts.add(event.contactId); break; }
+        if (vipQueues.has(event.queueId)) { vipContacts.add(event.contactId); vipOpen.set(event.contactId, [event.queueId, event.enqueuedAtMs]); break; }
         if (vipContacts.has(event.contactId) || !LIVE.has(event.channel) || rule.get(event.queueId)?.surge?.auto !== true) break;
         waiters.set(event.contactId, { queueId: event.queueId, channel: event.channel, enqueuedAtMs: event.enqueuedAtMs, queuedSinceMs: event.atMs, past: false });
         break;
@@ -146,6 +151,7 @@ export function surgeFigures(events: readonly RoutingEvent[], rules: readonly Qu
       case 'ContactExpired':
       case 'ContactOverflowed':
       case 'ContactTransferred':
+        vipOpen.delete(event.contactId);
         end(event.contactId, event.atMs);
         break;
       case 'CallbackOffered':
@@ -184,10 +190,11 @@ export function surgeFigures(events: readonly RoutingEvent[], rules: readonly Qu
     };
   });
   const vip = report.queues.filter((q) => vipQueues.has(q.queueId));
-  const vipTotal = vip.reduce((s, q) => s + q.contacts, 0);
+  const late = [...vipOpen.values()].filter(([queueId, enqueuedAtMs]) => options.untilMs - enqueuedAtMs > (rule.get(queueId)?.serviceLevel.withinSeconds ?? 0) * 1000).length;
+  const vipTotal = vip.reduce((s, q) => s + q.contacts, 0) + late;
   return {
     events: events.length, runSeconds: at(options.untilMs)!,
-    vipServiceLevel: vipTotal > 0 ? round(vip.reduce((s, q) => s + q.answeredInTime, 0) / vipTotal) : null, vipContacts: vipTotal,
+    vipServiceLevel: vipTotal > 0 ? round(vip.reduce((s, q) => s + q.answeredInTime, 0) / vipTotal) : null, vipContacts: vipTotal, vipStillWaitingLate: late,
     queues, missed,
   };
 }
