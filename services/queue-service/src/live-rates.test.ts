@@ -57,4 +57,21 @@ describe('live rates keep what live contacts and the window need, never history'
     expect(rates.rates('d', 'never-seen', 20)).toMatchObject({ serviceLevel: 1, asaSeconds: 0 });
     expect(rates.sizes().queues).toBe(1);
   });
+
+  it('counts a live arrival (the channel stamps arrived_at, the router enqueued_at, apart), once per contact, and forgets it with the window', () => {
+    const { rates, add, advance } = rig();
+    for (let i = 0; i < 10; i++) {
+      const enqueuedAt = new Date(1_000_000 + i * 1_000);
+      add(`c${i}`, { arrivedAt: new Date(enqueuedAt.getTime() - 7), enqueuedAt, queued: { position: 1 } });
+      if (i % 2 === 0) add(`c${i}`, { arrivedAt: new Date(enqueuedAt.getTime() - 7), enqueuedAt, queued: { position: 2 } }); // queued again (after a decline)
+      add(`c${i}`, { arrivedAt: new Date(enqueuedAt.getTime() - 7), enqueuedAt: new Date(enqueuedAt.getTime() + 30_000), queued: { position: 1 } }, 'other'); // overflowed
+      advance(1_000);
+    }
+    const q = rates.rates('d', 'q', 20);
+    expect(q.arrivalsPerSecond).toBeCloseTo(10 / 10, 5);
+    expect(rates.rates('d', 'other', 20).arrivalsPerSecond).toBe(0);
+    advance(2 * WINDOW);
+    add('late', { queued: { position: 1 } });
+    expect(rates.sizes().samples).toBeLessThanOrEqual(1);
+  });
 });

@@ -61,10 +61,19 @@ function patience(w: QueueWindow): number | undefined {
 }
 
 /** A contact reaching the queue from outside: its first queue entry (not a transfer or an overflow), or a refusal. */
-function isArrival(event: RoutingEvent): boolean {
-  if (event.rejected) return event.rejected.reason !== 'UNKNOWN_QUEUE';
-  return event.queued !== undefined && event.arrivedAt?.getTime() === event.enqueuedAt?.getTime();
+/**
+ * A new contact's first queue entry (or its refusal), not an overflow or transfer into the queue.
+ * Not told by `arrived_at == enqueued_at`: on the live mesh the channel stamps the arrival and the
+ * router the entry, milliseconds apart, so that test counted no arrival at all (the forecast then
+ * saw λ = 0 and never surged). `entered` remembers the contacts already queued.
+ */
+function isArrival(event: RoutingEvent, entered: ReadonlyMap<string, number>, key: string): boolean {
+  if (event.rejected) return event.rejected.reason !== 'UNKNOWN_QUEUE' && !entered.has(key);
+  return event.queued !== undefined && !entered.has(key);
 }
+
+/** Contacts remembered as already queued (for {@link isArrival}): those of the window, and at most this many. */
+export const MAX_ENTERED_CONTACTS = 100_000;
 
 const mean = (samples: readonly Sample[]) => (samples.length === 0 ? undefined : samples.reduce((a, s) => a + s.value, 0) / samples.length);
 
@@ -97,12 +106,15 @@ export interface QueueRates {
  *
  * Memory follows live state, not history: per queue at most {@link MAX_SAMPLES_PER_KIND} samples
  * of each kind within the window (trimmed as they come, and queues silent for a whole window are
- * dropped), and per contact its open offer until the event that ends its hold (wrap-up end,
- * abandoned, expired, rejected, transferred).
+ * dropped), per contact its open offer until the event that ends its hold (wrap-up end,
+ * abandoned, expired, rejected, transferred), and the contacts queued within the window (to tell
+ * a new arrival from an overflow; at most {@link MAX_ENTERED_CONTACTS}).
  */
 export class LiveRates {
   private readonly queues = new Map<string, QueueWindow>();
   private readonly offeredAt = new Map<string, HeldContact>();
+  /** domain/contact → when it first queued: within the window, at most {@link MAX_ENTERED_CONTACTS} (oldest dropped first). */
+  private readonly entered = new Map<string, number>();
   private readonly listeners = new Set<(domain: string, queueId: string) => void>();
   private messages: ConsumerMessages | undefined;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
@@ -146,9 +158,13 @@ export class LiveRates {
       w.push(pick(w), { atMs: at, value }, fromMs);
     };
     const channel = channelOf(event.channel);
-    if (isArrival(event)) {
+    if (isArrival(event, this.entered, key)) {
       sample((w) => w.arrivals, 1);
       if (channel) this.window(event.domain, event.queueId).channel = channel;
+    }
+    if (event.queued !== undefined && !this.entered.has(key)) {
+      this.entered.set(key, at);
+      if (this.entered.size > MAX_ENTERED_CONTACTS) this.entered.delete(this.entered.keys().next().value!);
     }
     if (event.offered && channel) this.offeredAt.set(key, { offeredAtMs: at, channel });
     else if (event.accepted) sample((w) => w.answered, event.accepted.waitSeconds);
@@ -180,6 +196,10 @@ export class LiveRates {
     for (const [key, w] of this.queues) {
       w.prune(fromMs);
       if (w.size === 0) this.queues.delete(key);
+    }
+    for (const [key, atMs] of this.entered) {
+      if (atMs >= fromMs) break; // in insertion order: the rest are newer
+      this.entered.delete(key);
     }
   }
 

@@ -10,6 +10,9 @@ interface StartOptions {
   rate?: number;
   agents?: number;
   speed?: number;
+  load?: number;
+  warmup?: number;
+  vipShare?: number;
   domain: string;
   skip?: string;
   ingestInOneProcess?: boolean;
@@ -27,6 +30,9 @@ export function register(program: Command): void {
     .option('--rate <perMinute>', 'demo contacts per minute (default 30)', numberOption({ min: 0, exclusiveMin: true }))
     .option('--agents <n>', 'demo agents (default 16)', numberOption({ integer: true, min: 1 }))
     .option('--speed <x>', 'demo time compression: 10 = a 3-minute call lasts 18 s (default 10)', numberOption({ min: 0, exclusiveMin: true }))
+    .option('--load <x>', 'demo demand as a multiple of the desks\' capacity, e.g. 1.5 = 150 % (instead of --rate; printed at start)', numberOption({ min: 0, exclusiveMin: true }))
+    .option('--warmup <seconds>', 'with --load: this long at 70 % of capacity first, then --load (default 0)', numberOption({ min: 0 }))
+    .option('--vip-share <x>', 'demo share of customers with a VIP tier, 0 to 1 (default 0.12; phone callers keep it)', numberOption({ min: 0 }))
     .option('--domain <id>', 'routing domain', 'default')
     .option('--skip <services>', 'comma-separated services not to start, e.g. ingest-grpc,ops')
     .option('--ingest-in-one-process', 'run the ingestion services in one process (services/ingest-all) instead of one each')
@@ -37,7 +43,9 @@ export function register(program: Command): void {
         skip: (options.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean),
         domain: options.domain,
         ingestInOneProcess: options.ingestInOneProcess ?? false,
-        ...(options.demo ? { demo: { ratePerMinute: options.rate ?? 30, agents: options.agents ?? 16, speed: options.speed ?? 10 } } : {}),
+        ...(options.demo ? { demo: { ratePerMinute: options.rate ?? 30, agents: options.agents ?? 16, speed: options.speed ?? 10,
+          ...(options.load === undefined ? {} : { load: options.load, warmupSeconds: options.warmup ?? 0 }),
+          ...(options.vipShare === undefined ? {} : { vipShare: Math.min(1, options.vipShare) }) } } : {}),
         write: (text) => process.stdout.write(text),
         palette: createPalette(process.stdout),
       });

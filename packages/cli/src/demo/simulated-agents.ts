@@ -19,8 +19,12 @@ export interface AgentBehaviour {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 
+/** A person's delay before accepting an offer, and their wrap-up pause after completing (ms, before `speed`). */
+export const ACCEPT_DELAY_MS: [number, number] = [1_000, 6_000];
+export const WRAP_UP_MS: [number, number] = [5_000, 20_000];
+
 /** Talk/handle time ranges per channel in seconds, before `speed` (a call ~3 min, an email ~2). */
-const HANDLE_SECONDS: Record<number, [number, number]> = {
+export const HANDLE_SECONDS: Record<number, [number, number]> = {
   [Channel.CHANNEL_PHONE]: [60, 300], [Channel.CHANNEL_CHAT]: [90, 400],
   [Channel.CHANNEL_WECHAT]: [90, 400], [Channel.CHANNEL_EMAIL]: [60, 200],
 };
@@ -97,7 +101,7 @@ export class SimulatedAgents {
       this.counts.offers += 1;
       const roll = Math.random();
       if (roll < this.behaviour.missShare) { this.counts.missed += 1; return; }
-      await sleep(between(1_000, 6_000) / speed);
+      await sleep(between(...ACCEPT_DELAY_MS) / speed);
       const offerToken = event.offered.reservationToken;
       if (roll < this.behaviour.missShare + this.behaviour.declineShare) {
         this.counts.declined += 1;
@@ -113,7 +117,7 @@ export class SimulatedAgents {
       if (!(await this.send({ type: 'COMPLETE', contactId: event.contactId, agentId: agent.id, disposition: resolved ? 'resolved' : 'follow-up',
         resolvedFirstContact: resolved, ...(resolved ? {} : { notes: 'customer to send the order number' }) }))) return;
       this.counts.completed += 1;
-      await sleep(between(5_000, 20_000) / speed);
+      await sleep(between(...WRAP_UP_MS) / speed);
       await this.send({ type: 'END_WRAP_UP', contactId: event.contactId, agentId: agent.id });
     } else if (event.presenceChanged?.presence?.presence === Presence.PRESENCE_AWAY) {
       await sleep(between(20_000, 60_000) / speed); // a short break after missed offers

@@ -24,8 +24,9 @@ export interface TrafficOptions {
   readonly chatStayMs?: number;
 }
 
-type DemoChannel = 'phone' | 'chat' | 'email' | 'wechat';
-const CHANNEL_MIX = [['phone', 35], ['chat', 30], ['wechat', 20], ['email', 15]] as const;
+export type DemoChannel = 'phone' | 'chat' | 'email' | 'wechat';
+/** Shares of arrivals per channel (weights). */
+export const CHANNEL_MIX = [['phone', 35], ['chat', 30], ['wechat', 20], ['email', 15]] as const;
 
 /**
  * Customers arriving on every channel through the real ingestion endpoints, at a Poisson rate.
@@ -39,12 +40,20 @@ export class DemoTraffic {
   private readonly lastReport = new Map<DemoChannel, number>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
+  private ratePerMinute: number;
 
-  constructor(private readonly targets: TrafficTargets, private readonly options: TrafficOptions, private readonly log: (message: string) => void) {}
+  constructor(private readonly targets: TrafficTargets, private readonly options: TrafficOptions, private readonly log: (message: string) => void) {
+    this.ratePerMinute = options.ratePerMinute;
+  }
+
+  /** Changes the arrival rate from the next arrival on (a demo's warm-up ending, a surge). */
+  setRate(ratePerMinute: number): void {
+    this.ratePerMinute = ratePerMinute;
+  }
 
   start(): void {
     // A first few contacts at once, so the console is not empty while the first gap elapses.
-    for (let i = 0; i < Math.min(4, Math.ceil(this.options.ratePerMinute / 10)); i++) this.arrive();
+    for (let i = 0; i < Math.min(4, Math.ceil(this.ratePerMinute / 10)); i++) this.arrive();
     this.schedule();
   }
 
@@ -56,7 +65,7 @@ export class DemoTraffic {
   }
 
   private schedule(): void {
-    const meanGapMs = 60_000 / Math.max(0.01, this.options.ratePerMinute);
+    const meanGapMs = 60_000 / Math.max(0.01, this.ratePerMinute);
     this.timer = setTimeout(() => {
       this.arrive();
       this.schedule();

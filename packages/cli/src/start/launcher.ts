@@ -25,7 +25,7 @@ export interface LaunchOptions {
   readonly skip: readonly string[];
   /** The ingestion services in one process (services/ingest-all) instead of one each. */
   readonly ingestInOneProcess?: boolean;
-  readonly demo?: { readonly ratePerMinute: number; readonly agents: number; readonly speed: number };
+  readonly demo?: { readonly ratePerMinute: number; readonly agents: number; readonly speed: number; readonly load?: number; readonly warmupSeconds?: number; readonly vipShare?: number };
   readonly domain: string;
   readonly write: (text: string) => void;
   readonly palette: Palette;
@@ -141,6 +141,8 @@ export class Launcher {
     const url = (name: string, fallback: number) => `http://127.0.0.1:${port(name, 'http', fallback)}`;
     this.demo = await runDemo({
       natsUrl: this.env.NATS_URL!, domain: this.options.domain, ratePerMinute: demo.ratePerMinute, agents: demo.agents, speed: demo.speed,
+      ...(demo.load === undefined ? {} : { load: demo.load, warmupSeconds: demo.warmupSeconds ?? 0 }),
+      ...(demo.vipShare === undefined ? {} : { vipShare: demo.vipShare }),
       log: (message) => this.say('demo', message, 'brightGreen'),
       commandSigner: CommandSigner.fromEnv('operator', this.env),
       targets: {
