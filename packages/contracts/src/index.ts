@@ -251,6 +251,8 @@ export {
   RingWidened,
   RoutingBatch,
   RoutingEvent,
+  SurveyAnswered,
+  SurveyOffered,
   WrapUpEnded,
   passReasonFromJSON,
   passReasonToJSON,

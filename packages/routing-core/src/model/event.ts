@@ -200,6 +200,29 @@ export interface QueueSurgeChanged extends EventBase {
   readonly reason: string;
   readonly predictedServiceLevel?: number;
 }
+/**
+ * A satisfaction survey is to go out to the customer of a completed contact on its channel (the
+ * queue's survey policy covers it); answers are taken until `expiresAtMs`. `agentId`: who handled it.
+ */
+export interface SurveyOffered extends ContactEventBase {
+  readonly type: 'SurveyOffered';
+  readonly agentId: string;
+  readonly expiresAtMs: number;
+  /** The contact's language, for the survey's text. */
+  readonly language?: string;
+}
+/**
+ * The customer answered the survey of a completed contact (once, within its window): `score`
+ * 1–5 and an optional bounded comment, on the contact's own `channel`. `agentId`: who handled it.
+ */
+export interface SurveyAnswered extends ContactEventBase {
+  readonly type: 'SurveyAnswered';
+  readonly agentId: string;
+  readonly score: number;
+  readonly comment?: string;
+  /** When the customer answered (the channel's clock, never later than `atMs`). */
+  readonly answeredAtMs: number;
+}
 /** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
 export interface ContactOverflowed extends ContactEventBase {
   readonly type: 'ContactOverflowed';
@@ -239,7 +262,8 @@ export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
-  | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged;
+  | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
+  | SurveyOffered | SurveyAnswered;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];
