@@ -246,6 +246,8 @@ export {
   OfferDeclined,
   OfferTimedOut,
   PassReason,
+  QaCriterionScore,
+  QaReviewScored,
   QueueHoursChanged,
   QueueSurgeChanged,
   RingWidened,

@@ -132,6 +132,7 @@ export class KpiAccumulator {
       case 'QueueSurgeChanged':
       case 'SurveyOffered': // CSAT: folded in by the survey tally once it lands
       case 'SurveyAnswered':
+      case 'QaReviewScored': // QA scores feed agent performance, not the queue KPIs.
         return;
     }
   }
