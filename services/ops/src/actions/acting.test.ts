@@ -4,7 +4,7 @@ import { Channel } from '@switchboard/contracts';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, TokenVerifier } from '@switchboard/grpc-edge';
 import type { OpsReader } from '../auth/principal.js';
 import { ActingAs, edgeRefusal, requireActing, type UnaryMethod } from './acting.js';
-import { profileRequest } from './supervisor-actions.js';
+import { profileBody, profileRequest } from './supervisor-actions.js';
 
 const SECRET = 'acting-test-secret-0123456789';
 const lead: OpsReader = { subject: 'lead-ada', role: 'supervisor', domain: 'd1', teams: ['north'], via: 'oidc' };
@@ -47,9 +47,12 @@ describe('console actions: acting for the person logged in', () => {
   });
 
   it('builds UpdateAgent with a mask of exactly the fields sent', () => {
-    const request = profileRequest('s1', { skills: { billing: 4 }, capacities: { chat: 3 }, reset: false, reason: 'busy day' });
+    // The console sends only the channels it changes; an unknown channel or field is refused.
+    expect(profileBody.safeParse({ capacities: { fax: 1 } }).success).toBe(false);
+    expect(profileBody.safeParse({ skill: { billing: 4 } }).success).toBe(false);
+    const request = profileRequest('s1', profileBody.parse({ skills: { billing: 4 }, capacities: { chat: 3 }, reason: 'busy day' }));
     expect(request).toMatchObject({ agentId: 's1', updateMask: ['skills', 'capacities'], skills: [{ name: 'billing', proficiency: 4 }],
       capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: 3 }], languages: [], queues: [], reason: 'busy day' });
-    expect(profileRequest('s1', { reset: true, reason: '' })).toMatchObject({ updateMask: [], resetToDirectory: true });
+    expect(profileRequest('s1', profileBody.parse({ reset: true }))).toMatchObject({ updateMask: [], resetToDirectory: true });
   });
 });

@@ -16,10 +16,11 @@ const withReason = z.object({ reason: reason(200) }).strict();
 const CHANNELS = { phone: Channel.CHANNEL_PHONE, email: Channel.CHANNEL_EMAIL, chat: Channel.CHANNEL_CHAT, wechat: Channel.CHANNEL_WECHAT } as const;
 
 /** A profile change: only the fields sent change (the edge checks the values against the router's rules). */
-const profileBody = z.object({
+export const profileBody = z.object({
   skills: z.record(name, z.number().int('a whole proficiency 1..5')).optional(),
   languages: z.array(name).max(50, 'at most 50').optional(),
-  capacities: z.record(z.enum(['phone', 'email', 'chat', 'wechat']), z.number().int('a whole number')).optional(),
+  // Partial: a change names the channels it sets (z.record with enum keys would demand all four).
+  capacities: z.partialRecord(z.enum(['phone', 'email', 'chat', 'wechat']), z.number().int('a whole number')).optional(),
   queues: z.array(z.object({ queueId: name, priority: z.number().int().default(0) }).strict()).max(200, 'at most 200').optional(),
   reset: z.boolean().default(false),
   reason: reason(200),
