@@ -80,6 +80,11 @@ describe('pnpm start --demo', () => {
       const snapshot = (await (await fetch(`${ops}/api/snapshot`, { headers })).json()) as Snapshot;
       expect(snapshot.queues?.length ?? 0).toBeGreaterThan(0);
       expect(snapshot.agents?.length ?? 0).toBeGreaterThanOrEqual(10); // the demo's agents, signed in
+      // The console's supervisor controls reach the launcher's agent gateway as the developer who logged in.
+      const { csrfToken } = (await (await fetch(`${ops}/auth/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+      const acted = await fetch(`${ops}/api/agents/${encodeURIComponent(snapshot.agents![0]!.id)}/presence`, { method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify({ presence: 'AVAILABLE' }) });
+      expect(await acted.json(), 'a console action under pnpm start').toMatchObject({ by: 'developer' });
       await expect.poll(() => routedContact(ops, headers), { timeout: 20_000, interval: 1_000 }).toBeDefined();
       const kpis = await switchboard(['kpis', '--json', '--since', '10m', '--ops-url', ops], env);
       expect(kpis.code, kpis.stderr).toBe(0);
