@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -5,11 +7,12 @@ import { AcceptRequest, SignInRequest } from '@switchboard/contracts';
 import { startOps, type RunningOps } from '@switchboard/ops';
 import { startLocalProvider, type LocalProvider } from '@switchboard/ops/testing';
 import type { RouterClient } from '@switchboard/router-api';
-import { freePort } from '@switchboard/testkit';
+import { freePort, REPO_ROOT } from '@switchboard/testkit';
 import { agent, agentRules, enqueue } from '../agents/support/fixtures.js';
 import { call, Mesh, TOKENS, until } from '../agents/support/mesh.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(REPO_ROOT, 'tests/artifacts');
 const SESSION_SECRET = 'console-actions-session-secret-0123456789';
 
 /**
@@ -128,6 +131,8 @@ describe('console supervisor controls in headless Chromium', () => {
     await page.fill('#search-input', 'ca-1');
     await page.click('#search button');
     await page.locator('.trace-body[data-contact="ca-1"]').filter({ hasText: '[by lead-ada]' }).waitFor({ timeout: 10_000 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'ops-console-actions.png'), fullPage: true });
     const changed = await until('the skill change by lead-ada', async () => {
       const r = await fetch(`${opsUrl}/api/agents/s1/actions`, { headers: await bearer() });
       const events = r.ok ? ((await r.json()) as { events: Record<string, unknown>[] }).events : [];

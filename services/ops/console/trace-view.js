@@ -48,7 +48,7 @@ function what(event) {
     case 'profileChanged': return `${event.agentId}: ${(b.changed ?? []).join(', ')}`;
     // On a contact's timeline: the action on its agent that moved it (a sign-out sending it back).
     case 'presenceChanged': {
-      const presence = String(b.presence?.presence ?? '').replace('PRESENCE_', '').toLowerCase();
+      const presence = String(b.presence?.presence ?? '').replace('PRESENCE_', '').toLowerCase().replace('_', '-');
       return `agent ${event.agentId} ${presence === 'offline' ? 'signed out' : presence}${b.presence?.reason ? ` (${b.presence.reason})` : ''}`;
     }
     case 'outcomeRecorded': return `by ${event.agentId}, ${b.disposition ?? ''}${outcome({ resolvedFirstContact: false, ...b })}`;

@@ -26,7 +26,7 @@ function outcome(b: Record<string, unknown>): string {
 
 /** `offline (signed out)`, `away`, `available`… */
 function presenceText(b: Record<string, unknown>): string {
-  const presence = String((b.presence as { presence?: string } | undefined)?.presence ?? '').replace('PRESENCE_', '').toLowerCase();
+  const presence = String((b.presence as { presence?: string } | undefined)?.presence ?? '').replace('PRESENCE_', '').toLowerCase().replace('_', '-');
   return presence === 'offline' ? 'offline (signed out)' : presence;
 }
 
