@@ -109,7 +109,9 @@ describe('console supervisor controls in headless Chromium', () => {
     await page.locator('#action-result[data-state="ok"]').waitFor({ timeout: 15_000 }).catch(async (e: Error) => { throw new Error(`${e.message}: ${await page.locator('#action-result').textContent()}`); });
     expect(await page.locator('#action-result').textContent()).toContain('by lead-ada');
 
-    await page.fill('#act-agent', 's1');
+    // Picked from the agents table.
+    await page.click('tr[data-agent="s1"] td:first-child');
+    expect(await page.inputValue('#act-agent')).toBe('s1');
     await page.fill('#act-skills', 'billing=4');
     await page.fill('#act-languages', 'en, zh');
     await page.click('#agent-actions button[data-action="profile"]');

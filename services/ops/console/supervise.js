@@ -102,6 +102,11 @@ if (panel && who) {
   panel.hidden = false;
   if (who.role === 'supervisor') {
     $('supervise-body').replaceChildren(contactForm(), agentForm(), h('div', { id: 'action-result', class: 'action-result', role: 'status', 'data-state': 'idle' }));
+    // A click on an agent's row in the table picks that agent here (the table is redrawn every second: delegate).
+    $('agents')?.addEventListener('click', (e) => {
+      const row = e.target.closest?.('tr[data-agent]');
+      if (row && !e.target.closest('a')) $('act-agent').value = row.dataset.agent;
+    });
   } else {
     $('supervise-note').textContent = `read-only: you are logged in as ${who.role}`;
   }
