@@ -115,11 +115,12 @@ function intervalsToRead(nowMs: number, horizon: number): number[] {
 /** The stored counters as a tally (missing counters are 0). */
 function tallyOf(counters: QueueIntervalCounters | undefined): IntervalTally {
   if (!counters) return EMPTY_TALLY;
-  return Object.fromEntries(TALLY_FIELDS.map((f) => [f, counters[f] ?? 0])) as unknown as IntervalTally;
+  const value = (field: (typeof TALLY_FIELDS)[number]) => counters[field] ?? 0;
+  return { arrivals: value('arrivals'), handled: value('handled'), handleSeconds: value('handleSeconds'), abandoned: value('abandoned'), waitSeconds: value('waitSeconds') };
 }
 
 /** The most common capacity on `channel` among the signed-in agents serving the queue; the default without any. */
-function concurrencyOf(serving: readonly AgentView[], channel: Channel): number {
+export function concurrencyOf(serving: readonly AgentView[], channel: Channel): number {
   const counts = new Map<number, number>();
   for (const a of serving) {
     const c = a.capacity[channel] ?? 0;
