@@ -17,3 +17,7 @@ export {
   aclPasswordHash, opsKeyPrefix, REDIS_USERS, redisAclRules, renderRedisAcl, renderRedisAclTemplate,
   type RedisAclRule, type RedisUser, type RenderRedisAclOptions,
 } from './redis-acl.js';
+export {
+  CustomerKeySecretError, CustomerStore, customerKeyPrefix, DEFAULT_CUSTOMER_RETENTION, IDENTIFIER_KINDS,
+  type CustomerArrival, type CustomerFact, type CustomerIdentifier, type CustomerRetention, type IdentifierKind, type RecentContact, type ResolvedCustomer,
+} from './customer-store.js';

@@ -93,6 +93,12 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
       ...(t.toQueueId ? { toQueueId: t.toQueueId } : {}), ...(t.toAgentId ? { toAgentId: t.toAgentId } : {}),
       ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}) };
   }
+  if (e.customerIdentified) {
+    const ci = e.customerIdentified;
+    return { ...c, type: 'CustomerIdentified', customerKey: ci.customerKey, ...(ci.preferredAgentId ? { preferredAgentId: ci.preferredAgentId } : {}),
+      ...(ci.preferredBecause === 'HOLDS_LIVE_CONTACT' || ci.preferredBecause === 'LAST_SERVED' ? { preferredBecause: ci.preferredBecause } : {}),
+      ...(ci.viaContactId ? { viaContactId: ci.viaContactId } : {}) };
+  }
   if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
     poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };
   return undefined;
