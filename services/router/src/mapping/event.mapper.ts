@@ -127,7 +127,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
       return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
         fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: event.by ?? '', destination: event.destination ?? '', reason: event.reason ?? '' } };
     case 'CustomerIdentified':
-      return { ...contact, agentId: event.preferredAgentId ?? '', customerIdentified: { customerKey: event.customerKey,
+      return { ...contact, customerIdentified: { customerKey: event.customerKey,
         preferredAgentId: event.preferredAgentId ?? '', preferredBecause: event.preferredBecause ?? '', viaContactId: event.viaContactId ?? '' } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
