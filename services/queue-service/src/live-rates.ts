@@ -109,8 +109,9 @@ export interface QueueRates {
  * Memory follows live state, not history: per queue at most {@link MAX_SAMPLES_PER_KIND} samples
  * of each kind within the window (trimmed as they come, and queues silent for a whole window are
  * dropped), per contact its open offer until the event that ends its hold (wrap-up end,
- * abandoned, expired, rejected, transferred), and the contacts queued within the window (to tell
- * a new arrival from an overflow; at most {@link MAX_ENTERED_CONTACTS}).
+ * abandoned, expired, rejected, transferred), the contacts queued within the window (to tell
+ * a new arrival from an overflow; at most {@link MAX_ENTERED_CONTACTS}), and per domain the FCR
+ * tracker's live identified contacts and resolutions still inside their queue's FCR window.
  */
 export class LiveRates {
   private readonly queues = new Map<string, QueueWindow>();

@@ -68,7 +68,9 @@ async function arrive(contact: Contact, worker: DomainPort, rules: RuleSet, deps
     : undefined;
   const classified = contactInputOf(contact, worker.domain, facts, direct ?? rules.classify(facts), deps.clock());
   // The customer across channels, before routing: one Redis round trip per batch of arrivals.
-  const customer = customers && !worker.live.contact(contact.id) ? await customers.resolve(contact, classified.queueId) : undefined;
+  const customer = customers && !worker.live.contact(contact.id)
+    ? await withSpan(tracer, 'resolve customer', { 'switchboard.domain': worker.domain }, () => customers.resolve(contact, classified.queueId))
+    : undefined;
   const { input, context } = withCustomer(classified, contactContext(contact), customer, worker.live, deps.clock());
   // The decision span sits in the contact's trace (child of the consume span); the offer's
   // notification to the desktop is published under it, so the agent side joins the same trace.
