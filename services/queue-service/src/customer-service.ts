@@ -54,7 +54,7 @@ export function customerService(deps: CustomerServiceDeps): CustomerServiceServe
     }),
     showCustomer: unary(e, 'ShowCustomer', async (req, p) => {
       const store = storeFor(p, req.domain, READERS, 'ShowCustomer');
-      check((req.identifier !== undefined) !== (req.customerKey !== ''), 'identifier', 'invalid_value', 'name an identifier or a customer_key, not both');
+      check((req.identifier !== undefined) !== (req.customerKey !== ''), 'identifier', 'invalid_value', 'name exactly one of identifier and customer_key');
       const key = req.customerKey || await store.customerOf(identifierOf(req.identifier, 'identifier'));
       const shown = key ? await store.show(key) : undefined;
       if (!key || !shown) throw notFound('no such customer (or forgotten: customers are kept 90 days after their last contact)');
