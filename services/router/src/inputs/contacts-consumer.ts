@@ -16,6 +16,10 @@ const tracer = getTracer('@switchboard/router');
 export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: WorkerDeps, ackWaitMs = 5_000, customers?: CustomerResolver): Promise<DurableConsumer> {
   const filter = streamSubjects.contacts(deps.names).replace(/>$/, `${worker.domain}.>`);
   const subjectTemplate = `${deps.names.subjectRoot}.contacts.{domain}.{channel}`;
+  // Arrivals not yet committed, by contact id: a later event of the same contact in the same
+  // delivery (a caller hanging up at once) waits for its arrival — which now first waits for its
+  // customer — instead of finding no contact and being dropped. Bounded by the messages in flight.
+  const arriving = new Map<string, Promise<unknown>>();
   return consumeDurable({
     js: deps.js,
     jsm: deps.jsm,
@@ -32,11 +36,17 @@ export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: 
     batch: 512,
     logger: deps.logger,
     handle: (msg) => withNatsProcessSpan(tracer, { subject: msg.subject, subjectTemplate, headers: msg.headers },
-      () => handle(msg, worker, rules, deps, customers)),
+      () => handle(msg, worker, rules, deps, { customers, arriving })),
   });
 }
 
-async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: WorkerDeps, customers: CustomerResolver | undefined): Promise<Settlement> {
+/** The customer resolver (when identity is on) and the arrivals not yet committed. */
+interface Arrivals {
+  readonly customers: CustomerResolver | undefined;
+  readonly arriving: Map<string, Promise<unknown>>;
+}
+
+async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: WorkerDeps, arrivals: Arrivals): Promise<Settlement> {
   let record: ContactRecord;
   try {
     record = ContactRecord.decode(msg.data);
@@ -44,8 +54,20 @@ async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: Work
     return settle.poison(`not a ContactRecord: ${(error as Error).message}`);
   }
   try {
-    if (record.arrived) return settled(await arrive(record.arrived, worker, rules, deps, customers));
-    if (record.update) return settled(await update(record.update, worker));
+    if (record.arrived) {
+      const arrival = arrive(record.arrived, worker, rules, deps, arrivals.customers);
+      const id = record.arrived.id;
+      arrivals.arriving.set(id, arrival);
+      try {
+        return settled(await arrival);
+      } finally {
+        if (arrivals.arriving.get(id) === arrival) arrivals.arriving.delete(id);
+      }
+    }
+    if (record.update) {
+      await arrivals.arriving.get(record.update.contactId)?.catch(() => undefined);
+      return settled(await update(record.update, worker));
+    }
     return settle.poison('ContactRecord has neither arrived nor update');
   } catch (error) {
     if (error instanceof InvalidContactError) return settle.poison(`invalid contact: ${error.message}`);
