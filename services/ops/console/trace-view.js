@@ -7,6 +7,7 @@ const KINDS = {
   wrapUpEnded: ['Wrap-up ended', 'neutral'], abandoned: ['Abandoned', 'bad'], expired: ['Expired', 'bad'], overflowed: ['Overflowed', 'wait'],
   transferred: ['Transferred', 'wait'], ringWidened: ['Ring widened', 'wait'], presenceChanged: ['Presence', 'neutral'],
   outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'], reprioritized: ['Re-prioritised', 'wait'],
+  customerIdentified: ['Customer identified', 'neutral'],
 };
 
 /** A short human label for an event kind ('timedOut' → 'Offer timed out'). */
@@ -54,6 +55,7 @@ function what(event) {
     case 'transferred': return `to ${b.toAgentId || b.toQueueId || b.destination}${b.by ? ` by ${b.by}` : ''}${b.reason ? `: ${b.reason}` : ''}`;
     case 'ringWidened': return `ring ${b.fromRing ?? 0} → ${b.ring ?? 0}${b.poolOpen ? ', VIP pool open' : ''}`;
     case 'rejected': return b.reason ?? '';
+    case 'customerIdentified': return `customer ${b.customerKey ?? ''}${b.preferredAgentId ? `, prefers ${b.preferredAgentId} (${String(b.preferredBecause ?? '').toLowerCase().replace(/_/g, ' ')} ${b.viaContactId ?? ''})` : ''}`;
     default: return '';
   }
 }
