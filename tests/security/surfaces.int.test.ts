@@ -5,7 +5,7 @@ import { Client, credentials, Metadata, status, type MethodDefinition, type Serv
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { AgentServiceService, Channel, Contact, IngestServiceService, OpsServiceService, Presence, QueueServiceService, SignInRequest } from '@switchboard/contracts';
+import { AgentServiceService, Channel, Contact, CustomerServiceService, IngestServiceService, OpsServiceService, Presence, QueueServiceService, SignInRequest } from '@switchboard/contracts';
 import { agentSubject, connectBus, contactsSubject, ensureStreams, routingSubject } from '@switchboard/bus';
 import { startLockedNats, type LockedNats, type LockedUser } from '@switchboard/bus/testing';
 import { startIngestServices, type RunningIngestServices } from '@switchboard/ingest-kit';
@@ -129,7 +129,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
   const httpServers = new Map<string, FastifyInstance>();
 
   beforeAll(async () => {
-    mesh = await Mesh.start({ rules: agentRules(), agents: [agent('a1')], graceSeconds: 120 });
+    mesh = await Mesh.start({ rules: agentRules(), agents: [agent('a1')], graceSeconds: 120, customerKeySecret: 'security-test-customer-key-secret' });
     deskSession = await new Promise<string>((resolve, reject) => {
       void mesh.auth('a1').then((metadata) => mesh.agentClient.signIn(SignInRequest.fromPartial({}), metadata, (error, response) => (error ? reject(error) : resolve(response.sessionId))));
     });
@@ -378,6 +378,10 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.QueueService/WatchQueues': { open: 'queue figures are for every role of the domain (wallboards, desks)' },
     '/switchboard.v1.QueueService/RequestCallback': { role: 'agent' },
     '/switchboard.v1.QueueService/SetSurgeMode': { role: 'platform' },
+    // A desk sees a customer's history in its offers; it never links, unlinks or looks customers up.
+    '/switchboard.v1.CustomerService/LinkIdentifiers': { role: 'agent' },
+    '/switchboard.v1.CustomerService/UnlinkIdentifier': { role: 'agent' },
+    '/switchboard.v1.CustomerService/ShowCustomer': { role: 'agent' },
     '/switchboard.v1.OpsService/GetContactTrace': { role: 'agent' },
     '/switchboard.v1.OpsService/GetSnapshot': { role: 'agent' },
     '/switchboard.v1.OpsService/GetKpis': { role: 'agent' },
@@ -437,6 +441,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     return [
       ...jwtRows(AgentServiceService as Record<string, MethodDefinition<unknown, unknown>>, mesh.gateway.port),
       ...jwtRows(QueueServiceService as Record<string, MethodDefinition<unknown, unknown>>, mesh.queues.port),
+      ...jwtRows(CustomerServiceService as Record<string, MethodDefinition<unknown, unknown>>, mesh.queues.port),
       ...jwtRows(OpsServiceService as Record<string, MethodDefinition<unknown, unknown>>, ops.grpcPort),
       ...ingestRows,
     ];
@@ -542,7 +547,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
   });
 
   it('has a row for every method of every gRPC service', () => {
-    const methods = [AgentServiceService, QueueServiceService, OpsServiceService, IngestServiceService]
+    const methods = [AgentServiceService, QueueServiceService, CustomerServiceService, OpsServiceService, IngestServiceService]
       .flatMap((service) => Object.values(service as Record<string, MethodDefinition<unknown, unknown>>).map((m) => `gRPC ${m.path}`));
     expect(rows.filter((r) => r.surface.startsWith('gRPC ')).map((r) => r.surface).sort()).toEqual(methods.sort());
   });

@@ -61,6 +61,7 @@ export {
   ContactImage_GroupRef,
   ContactImage_Hold,
   ContactInputImage,
+  ContactInputImage_CustomerPreference,
   DomainCheckpoint,
   EngineImage,
   EngineImage_QueueServers,
@@ -77,6 +78,7 @@ export {
   PlaceImage_Sticky,
   QueueConfigImage,
   QueueConfigImage_Callback,
+  QueueConfigImage_Customer,
   QueueConfigImage_Overflow,
   QueueConfigImage_ServiceLevel,
   QueueConfigImage_Surge,
@@ -116,6 +118,7 @@ export {
   ContactUpdate,
   ContactUpdateKind,
   Customer,
+  CustomerContact,
   CustomerTier,
   contactStateFromJSON,
   contactStateToJSON,
@@ -127,6 +130,19 @@ export {
 export {
   CustomerNotice,
 } from './gen/switchboard/v1/customer_notice.js';
+export {
+  CustomerIdentifier,
+  CustomerServiceClient,
+  CustomerServiceService,
+  IdentifierCount,
+  LinkIdentifiersRequest,
+  LinkIdentifiersResponse,
+  ShowCustomerRequest,
+  ShowCustomerResponse,
+  UnlinkIdentifierRequest,
+  UnlinkIdentifierResponse,
+  type CustomerServiceServer,
+} from './gen/switchboard/v1/customer_service.js';
 export {
   IngestServiceClient,
   IngestServiceService,
@@ -176,6 +192,7 @@ export {
   QueueConfig,
   QueueKind,
   Ring,
+  SameCustomerPolicy,
   SelectionStrategy,
   ServiceLevelTarget,
   SurgePolicy,
@@ -184,6 +201,8 @@ export {
   customerActionKindToJSON,
   queueKindFromJSON,
   queueKindToJSON,
+  sameCustomerPolicyFromJSON,
+  sameCustomerPolicyToJSON,
   selectionStrategyFromJSON,
   selectionStrategyToJSON,
 } from './gen/switchboard/v1/queue.js';
@@ -245,6 +264,7 @@ export {
   ContactRejected,
   ContactReprioritized,
   ContactTransferred,
+  CustomerIdentified,
   DecisionExplanation,
   DecisionExplanation_PassedOverCountsEntry,
   OfferAccepted,

@@ -64,6 +64,13 @@ export const queueSchema = z.object({
     horizonSeconds: z.number().positive().default(900),
   }).optional(),
   announceEverySeconds: z.number().min(10).max(3600).optional(),
+  // One customer across channels (README "One customer across channels"); windows up to 90 days,
+  // the customer history's retention.
+  customer: z.object({
+    policy: z.enum(['SAME_AGENT', 'NONE']).optional(),
+    lastAgentWindowSeconds: z.number().int().min(0).max(90 * 86_400).optional(),
+    fcrWindowSeconds: z.number().int().min(0).max(90 * 86_400).optional(),
+  }).optional(),
   vipPool: z.object({
     teams: z.array(z.string()).default([]),
     agentIds: z.array(z.string()).default([]),

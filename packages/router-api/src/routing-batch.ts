@@ -22,6 +22,7 @@ const EVENT_FIELDS = [
   ['callbackFailed', 'CallbackFailed'], ['held', 'ContactHeld'], ['hoursChanged', 'QueueHoursChanged'], ['surgeChanged', 'QueueSurgeChanged'],
   ['surveyOffered', 'SurveyOffered'], ['surveyAnswered', 'SurveyAnswered'],
   ['qaReviewScored', 'QaReviewScored'],
+  ['customerIdentified', 'CustomerIdentified'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

@@ -10,6 +10,10 @@ export type { ChannelCapacity } from './model/channel.js';
 export type { AgentSkills, Proficiency, SkillRequirement } from './model/skill.js';
 export { ContactState, CustomerTier } from './model/contact.js';
 export type { CallbackState, ContactInput, ContactView } from './model/contact.js';
+export { customerPolicyOf, DEFAULT_FCR_WINDOW_SECONDS, DEFAULT_LAST_AGENT_WINDOW_SECONDS } from './model/customer.js';
+export type { CustomerPolicy, CustomerPreference, CustomerPreferenceReason, SameCustomerPolicy } from './model/customer.js';
+export { FcrTracker } from './kpi/fcr-tracker.js';
+export type { FcrFigures } from './kpi/fcr-tracker.js';
 export { AWAY_MISSED, Presence } from './model/agent.js';
 export type { AgentProfile, AgentView, ServedQueue } from './model/agent.js';
 export { DEFAULT_CALLBACK_POLICY, DEFAULT_CUSTOMER_ACTION, QueueKind, SelectionStrategy } from './model/queue.js';
@@ -25,7 +29,7 @@ export type {
   AgentPresenceChanged, AgentProfileChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
-  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource, SurveyAnswered, SurveyOffered,
+  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, CustomerIdentified, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource, SurveyAnswered, SurveyOffered,
   QaCriterionScore, QaReviewScored,
 } from './model/event.js';
 // The rules the live router (Redis Lua) mirrors: eligibility, rings, capacity/blending, queue and agent order.

@@ -21,3 +21,7 @@ export {
   COUNTED_BATCH_TTL_SECONDS, QUEUE_INTERVAL_RETENTION_DAYS, QueueIntervalStore,
   type QueueIntervalCounters, type QueueIntervalDelta, type QueueIntervalStoreOptions,
 } from './queue-interval-store.js';
+export {
+  CustomerKeySecretError, CustomerStore, customerKeyPrefix, DEFAULT_CUSTOMER_RETENTION, IDENTIFIER_KINDS,
+  type CustomerArrival, type CustomerFact, type CustomerIdentifier, type CustomerRetention, type IdentifierKind, type RecentContact, type ResolvedCustomer,
+} from './customer-store.js';

@@ -19,7 +19,7 @@ const CONNECTION = ['ping', 'info', 'client|setname', 'select', 'quit'];
 /**
  * The ACL of each service, read from its code. Keys by prefix: with `SB_REDIS_PREFIX` unset the
  * router writes `sb:{d:<domain>}:…` and `sb:router:replicas`, the gateway `gw:{d:…}`, the queue
- * service `qs:{d:…}` and ops `ops:{d:…}`; with a prefix P they become `P{d:…}`, `Prouter:replicas`,
+ * service `qs:{d:…}` (and the customers `sb:{d:…}:cust:…` it links for a CRM) and ops `ops:{d:…}`; with a prefix P they become `P{d:…}`, `Prouter:replicas`,
  * `Pgw:{d:…}`, `Pqs:{d:…}` and `Pops:{d:…}` (ops is given `Pops:` as its own key prefix). No
  * service reads another's keys, and none uses pub/sub, so every user has no channels.
  *
@@ -38,6 +38,8 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
         'eval', 'evalsha', 'get', 'set', 'del', 'unlink', 'exists', 'incr', 'pexpire', 'rename',
         'hget', 'hset', 'hgetall', 'xadd', 'xtrim', 'xrange', 'xrevrange', 'xlen', 'xdel',
         'zadd', 'zrem', 'zrange', 'zrangebyscore', 'zcard', 'zremrangebyscore',
+        // the customer store's resolution script (customer-scripts.ts)
+        'expire', 'sadd', 'smembers',
       ],
     },
     {
@@ -47,8 +49,9 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
     },
     {
       user: 'queue-service',
-      keys: [`${others}qs:{d:*`],
-      commands: ['eval', 'evalsha', 'hget', 'hset', 'hgetall', 'del', 'get', 'set'],
+      // Its own keys, and the customers of the router's domains (CustomerService: link, unlink, show).
+      keys: [`${others}qs:{d:*`, `${router}{d:*}:cust:*`],
+      commands: ['eval', 'evalsha', 'hget', 'hset', 'hgetall', 'del', 'get', 'set', 'incr', 'expire', 'sadd', 'srem', 'smembers'],
     },
     {
       user: 'ops',

@@ -120,7 +120,7 @@ export class OpsQueries {
       throw invalidArgument('interval_seconds', `gives more than ${MAX_KPI_BUCKETS} buckets for this range; widen it`);
     }
     return computeQueueKpis(this.source, { queueIds: request.queueIds, fromMs, toMs, intervalSeconds: request.intervalSeconds,
-      slSecondsByQueue: await this.slThresholds() });
+      ...(await this.thresholds()) });
   }
 
   /** A live feed of routing events, optionally replayed from `sinceMs`. */
@@ -148,14 +148,18 @@ export class OpsQueries {
   }
 
   /** Service-level thresholds per queue from the router; the KPI default (20 s) when it does not answer. */
-  private async slThresholds(): Promise<Record<string, number>> {
+  /** Each queue's service-level threshold and FCR window (seconds), from the router's configs. */
+  private async thresholds(): Promise<{ slSecondsByQueue: Record<string, number>; fcrWindowSecondsByQueue: Record<string, number> }> {
     try {
       const reply = await this.router.query({ query: 'queues' });
-      if (!reply.ok) return {};
-      const queues = reply.queues as { queueId: string; config?: QueueConfig }[];
-      return Object.fromEntries(queues.filter((q) => q.config).map((q) => [q.queueId, q.config!.serviceLevel.withinSeconds]));
+      if (!reply.ok) return { slSecondsByQueue: {}, fcrWindowSecondsByQueue: {} };
+      const queues = (reply.queues as { queueId: string; config?: QueueConfig }[]).filter((q) => q.config);
+      return {
+        slSecondsByQueue: Object.fromEntries(queues.map((q) => [q.queueId, q.config!.serviceLevel.withinSeconds])),
+        fcrWindowSecondsByQueue: Object.fromEntries(queues.flatMap((q) => (q.config!.customer?.fcrWindowSeconds ? [[q.queueId, q.config!.customer.fcrWindowSeconds]] : []))),
+      };
     } catch {
-      return {};
+      return { slSecondsByQueue: {}, fcrWindowSecondsByQueue: {} };
     }
   }
 
@@ -166,8 +170,8 @@ export class OpsQueries {
       const rates = new LiveRates({ windowSeconds: RECENT_WINDOW_MS / 1000, observedFromMs: now - RECENT_WINDOW_MS });
       const channels = new Map<string, Channel>();
       const seen = new Set<string>();
-      const value = this.slThresholds()
-        .then((slSecondsByQueue) => computeQueueKpis(this.source, { queueIds: [], fromMs: now - RECENT_WINDOW_MS, toMs: now, intervalSeconds: 0, slSecondsByQueue }, (event) => {
+      const value = this.thresholds()
+        .then((thresholds) => computeQueueKpis(this.source, { queueIds: [], fromMs: now - RECENT_WINDOW_MS, toMs: now, intervalSeconds: 0, ...thresholds }, (event) => {
           rates.add(event);
           if ('queueId' in event && event.queueId) seen.add(event.queueId);
           if (event.type === 'ContactQueued' && event.arrivedAtMs === event.enqueuedAtMs) channels.set(event.queueId, event.channel);

@@ -1,4 +1,4 @@
-import { QueueKind, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
+import { QueueKind, SameCustomerPolicy, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
 import { invalid } from '@switchboard/grpc-edge';
 import {
   callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto,
@@ -29,6 +29,7 @@ const FIELD: Record<string, string> = {
   closedAction: 'closed_action', expiredAction: 'expired_action', fullAction: 'full_action', maxAttempts: 'max_attempts',
   retryAfterSeconds: 'retry_after_seconds', callbackOfferAfterSeconds: 'callback_offer_after_seconds',
   deferEmailBelowPriority: 'defer_email_below_priority', horizonSeconds: 'horizon_seconds', announceEverySeconds: 'announce_every_seconds',
+  customer: 'same_customer_policy', lastAgentWindowSeconds: 'last_agent_window_seconds', fcrWindowSeconds: 'fcr_window_seconds',
 };
 
 /**
@@ -72,6 +73,7 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
     ...(q.handleLimitGraceSeconds > 0 ? { handleLimitGraceSeconds: q.handleLimitGraceSeconds } : {}),
     ...(q.orphanedCallSeconds > 0 ? { orphanedCallSeconds: q.orphanedCallSeconds } : {}),
     ...optionalCustomerFields(q),
+    ...customerPolicyFromProto(q),
     ...(kind === 'VIP' && q.dedicatedTeams.length > 0
       ? { vipPool: { teams: q.dedicatedTeams, agentIds: [], overflowToGeneralAfterSeconds: q.generalOverflowAfterSeconds } } : {}),
   };
@@ -85,6 +87,22 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
     throw invalid(field, issue.code, issue.message);
   }
   return parsed.data as QueueConfig;
+}
+
+const POLICY: Partial<Record<SameCustomerPolicy, 'SAME_AGENT' | 'NONE'>> = {
+  [SameCustomerPolicy.SAME_CUSTOMER_POLICY_SAME_AGENT]: 'SAME_AGENT', [SameCustomerPolicy.SAME_CUSTOMER_POLICY_NONE]: 'NONE',
+};
+const POLICY_OF: Record<string, SameCustomerPolicy> = inverse(POLICY);
+
+/** One customer across channels: the same-agent policy and the windows, where set. */
+function customerPolicyFromProto(q: ProtoQueue): Partial<QueueConfig> {
+  const policy = POLICY[q.sameCustomerPolicy];
+  if (policy === undefined && q.lastAgentWindowSeconds === 0 && q.fcrWindowSeconds === 0) return {};
+  return { customer: {
+    ...(policy ? { policy } : {}),
+    ...(q.lastAgentWindowSeconds > 0 ? { lastAgentWindowSeconds: q.lastAgentWindowSeconds } : {}),
+    ...(q.fcrWindowSeconds > 0 ? { fcrWindowSeconds: q.fcrWindowSeconds } : {}),
+  } };
 }
 
 /** The waiting customer's part of a queue (hours, actions, callback and surge policies), where set. */
@@ -143,6 +161,9 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     callback: c.callback,
     surge: c.surge,
     announceEverySeconds: c.announceEverySeconds ?? 0,
+    sameCustomerPolicy: POLICY_OF[c.customer?.policy ?? ''] ?? SameCustomerPolicy.SAME_CUSTOMER_POLICY_UNSPECIFIED,
+    lastAgentWindowSeconds: c.customer?.lastAgentWindowSeconds ?? 0,
+    fcrWindowSeconds: c.customer?.fcrWindowSeconds ?? 0,
     version: meta.version,
   };
 }

@@ -49,6 +49,7 @@ export async function queueStats(deps: QueueServiceDeps, domain: string, queueId
   return Promise.all(wanted.map(async (q) => {
     const waiting = q.waiting > 0 ? await routerWaiting(deps, domain, q.queueId) : [];
     const oldest = waiting.reduce((min, c) => Math.min(min, c.enqueuedAtMs), now);
+    deps.rates.setFcrWindow(domain, q.queueId, q.config.customer?.fcrWindowSeconds);
     const rates = deps.rates.rates(domain, q.queueId, q.config.serviceLevel.withinSeconds);
     const { available, busy } = agentCounts(agents, q.queueId);
     return {

@@ -10,7 +10,7 @@ import type { CommandVerifier } from '@switchboard/router-api';
 import type { RuleSet } from './rules/classify.js';
 import { createRouterMetrics } from './metrics/router-metrics.js';
 import { startStreamUsage } from './metrics/stream-usage.js';
-import { RouterReplica } from './replica.js';
+import { RouterReplica, type CustomerSettings } from './replica.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './worker/checkpointer.js';
 import type { DomainWorker } from './worker/domain-worker.js';
 import { createCheckpointMetrics } from './metrics/checkpoint-metrics.js';
@@ -37,6 +37,8 @@ export interface RouterOptions {
   readonly streamUsageIntervalMs?: number;
   /** The command senders' keys: commands not signed by one of them are refused (main reads `ROUTER_COMMAND_KEY_*`). */
   readonly commandVerifier: CommandVerifier;
+  /** One customer across channels; off without it. */
+  readonly customers?: CustomerSettings;
 }
 
 /** A running router replica and its links. */
@@ -92,6 +94,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
     commandVerifier: options.commandVerifier,
+    ...(options.customers ? { customers: options.customers } : {}),
     deps: {
       nc, js: nc.jetstream(), jsm, names, logger, clock, archive,
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),

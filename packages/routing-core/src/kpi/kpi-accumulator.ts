@@ -1,6 +1,9 @@
 import type { ContactEventBase, RoutingEvent } from '../model/event.js';
+import type { QueueKpis } from './types.js';
 import { agentKpis, addQueueTally, emptyAgentTally, emptyQueueTally, queueKpis, type AgentTally, type QueueTally } from './tally.js';
 import { OutcomeKind, type KpiOptions, type KpiReport } from './types.js';
+import { FcrTracker } from './fcr-tracker.js';
+import { DEFAULT_FCR_WINDOW_SECONDS } from '../model/customer.js';
 
 /** A live contact's current queue and whether it has had to wait there. */
 interface LiveContact { queueId: string; waited: boolean }
@@ -22,9 +25,11 @@ export class KpiAccumulator {
   private readonly callbacks = new Map<string, number | null>();
   private readonly fromMs: number;
   private lastMs: number;
+  private readonly fcr: FcrTracker;
 
   constructor(private readonly options: KpiOptions = {}) {
     this.fromMs = options.fromMs ?? -Infinity;
+    this.fcr = new FcrTracker((queueId) => 1000 * (options.fcrWindowSecondsByQueue?.[queueId] ?? options.defaultFcrWindowSeconds ?? DEFAULT_FCR_WINDOW_SECONDS));
     this.lastMs = Number.isFinite(this.fromMs) ? this.fromMs : 0;
   }
 
@@ -75,15 +80,17 @@ export class KpiAccumulator {
         if (agent.active++ === 0) agent.busySince = event.atMs;
         return;
       }
-      case 'ContactAbandoned': return this.finish(event, OutcomeKind.ABANDONED, event.waitMs);
-      case 'ContactExpired': return this.finish(event, OutcomeKind.EXPIRED, event.waitMs);
-      case 'ContactRejected': return this.finish(event, OutcomeKind.REJECTED, 0);
+      case 'ContactAbandoned': this.fcr.ended(event.contactId); return this.finish(event, OutcomeKind.ABANDONED, event.waitMs);
+      case 'ContactExpired': this.fcr.ended(event.contactId); return this.finish(event, OutcomeKind.EXPIRED, event.waitMs);
+      case 'ContactRejected': this.fcr.ended(event.contactId); return this.finish(event, OutcomeKind.REJECTED, 0);
+      case 'CustomerIdentified': return this.fcr.identified(event.contactId, event.customerKey, event.atMs);
       case 'ContactOverflowed':
         this.live.set(event.contactId, { queueId: event.toQueueId, waited: true });
         return;
       case 'ContactTransferred':
         this.release(event.contactId, event.atMs);
         if (event.destination !== undefined && event.toQueueId === undefined && event.toAgentId === undefined) {
+          this.fcr.ended(event.contactId);
           this.live.delete(event.contactId);
           this.callbacks.delete(event.contactId);
         } else {
@@ -118,6 +125,7 @@ export class KpiAccumulator {
         this.handleMsOf.delete(event.contactId);
         this.callbacks.delete(event.contactId);
         this.release(event.contactId, event.atMs);
+        this.fcr.ended(event.contactId);
         if (event.arrivedAtMs < this.fromMs) return;
         const tally = this.queue(event.queueId);
         tally.handled++;
@@ -137,8 +145,12 @@ export class KpiAccumulator {
     }
   }
 
-  /** An agent's outcome counts for FCR in the contact's queue, as `handled` does, by when it arrived. */
+  /**
+   * An agent's outcome counts for FCR in the contact's queue, as `handled` does, by when it
+   * arrived; a resolution then waits out the queue's FCR window for a repeat contact (FcrTracker).
+   */
   private countOutcome(event: ContactEventBase, resolvedFirstContact: boolean): void {
+    this.fcr.outcome(event.contactId, event.queueId, resolvedFirstContact, event.atMs, event.arrivedAtMs >= this.fromMs);
     if (event.arrivedAtMs < this.fromMs) return;
     const tally = this.queue(event.queueId);
     tally.outcomes++;
@@ -155,13 +167,23 @@ export class KpiAccumulator {
       const tally = this.queues.get(id) ?? emptyQueueTally();
       addQueueTally(total, tally);
       thresholds.add(this.slSeconds(id));
-      return queueKpis(id, this.slSeconds(id), tally);
+      return this.withFcr(queueKpis(id, this.slSeconds(id), tally), untilMs);
     });
     const agents = [...this.agents.keys()].sort().map((id) => agentKpis(id, this.agents.get(id) ?? emptyAgentTally(), this.fromMs, untilMs));
     const signedIn = agents.reduce((s, a) => s + a.signedInSeconds, 0);
     const busy = agents.reduce((s, a) => s + a.busySeconds, 0);
     const sl = thresholds.size === 1 ? [...thresholds][0] ?? NaN : NaN;
-    return { fromMs, untilMs, queues, total: queueKpis('*', sl, total), agents, occupancy: signedIn > 0 ? busy / signedIn : NaN };
+    const fcrTotal = queues.reduce((t, q) => ({ c: t.c + q.fcrConfirmed, s: t.s + q.fcrConfirmed + q.fcrVoided + q.fcrUnresolved, p: t.p + q.fcrProvisional, v: t.v + q.fcrVoided, u: t.u + q.fcrUnresolved }),
+      { c: 0, s: 0, p: 0, v: 0, u: 0 });
+    const totalKpis = { ...queueKpis('*', sl, total), firstContactResolution: fcrTotal.s > 0 ? fcrTotal.c / fcrTotal.s : NaN,
+      fcrConfirmed: fcrTotal.c, fcrVoided: fcrTotal.v, fcrUnresolved: fcrTotal.u, fcrProvisional: fcrTotal.p };
+    return { fromMs, untilMs, queues, total: totalKpis, agents, occupancy: signedIn > 0 ? busy / signedIn : NaN };
+  }
+
+  /** The queue's FCR by the repeat-contact definition, as of `untilMs`. */
+  private withFcr(kpis: QueueKpis, untilMs: number): QueueKpis {
+    const f = this.fcr.figuresAt(kpis.queueId, untilMs);
+    return { ...kpis, firstContactResolution: f.rate, fcrConfirmed: f.confirmed, fcrVoided: f.voided, fcrUnresolved: f.unresolved, fcrProvisional: f.provisional };
   }
 
   private finish(event: ContactEventBase, kind: OutcomeKind, waitMs: number): void {

@@ -75,7 +75,9 @@ export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): Qu
     abandonRate: ratio(t.abandoned, t.contacts),
     ahtSeconds: ratio(t.handleMs, t.handled) / 1000,
     handled: t.handled,
+    // The agents' answers alone; KpiAccumulator replaces it with the repeat-contact definition.
     firstContactResolution: ratio(t.resolvedFirstContact, t.outcomes),
+    fcrConfirmed: 0, fcrVoided: 0, fcrUnresolved: 0, fcrProvisional: 0,
     outcomes: t.outcomes,
     offered: t.offered,
     accepted: t.accepted,

@@ -11,7 +11,7 @@ import {
   CHANNELS, ContactState, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
   type AgentImage, type AgentProfile, type AgentSkills, type Channel, type ChannelCapacity, type ChannelLoad, type ContactImage,
   type ContactInput, type CustomerTier, type HoldReason, type SurgeSource, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
-  type QueueImage, type Ring, type SkillRequirement, type Unavailability,
+  type QueueImage, type Ring, type SkillRequirement, type Unavailability, type CustomerPolicy, type CustomerPreferenceReason,
 } from '@switchboard/routing-core';
 
 /**
@@ -181,6 +181,7 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     hours: c.hours && hoursToProto(c.hours), emergencyClosedReason: c.emergencyClosedReason,
     closedAction: c.closedAction && customerActionToProto(c.closedAction), expiredAction: c.expiredAction && customerActionToProto(c.expiredAction),
     fullAction: c.fullAction && customerActionToProto(c.fullAction), callback: c.callback, surge: c.surge, announceEverySeconds: c.announceEverySeconds,
+    customer: c.customer && { policy: c.customer.policy ?? '', lastAgentWindowSeconds: c.customer.lastAgentWindowSeconds ?? 0, fcrWindowSeconds: c.customer.fcrWindowSeconds ?? 0 },
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
 }
@@ -223,11 +224,21 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
     c.surge = { auto: p.surge.auto, callbackOfferAfterSeconds: p.surge.callbackOfferAfterSeconds, deferEmailBelowPriority: p.surge.deferEmailBelowPriority, horizonSeconds: p.surge.horizonSeconds };
   }
   if (p.announceEverySeconds !== undefined) c.announceEverySeconds = p.announceEverySeconds;
+  if (p.customer !== undefined) c.customer = customerPolicyFromImage(p.customer);
   const pool = p.vipPool;
   if (pool !== undefined) {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };
   }
   return c;
+}
+
+function customerPolicyFromImage(p: NonNullable<QueueConfigImage['customer']>): CustomerPolicy {
+  if (p.policy !== '' && p.policy !== 'SAME_AGENT' && p.policy !== 'NONE') throw new CheckpointFormatError(`queue.customer.policy: unknown policy ${p.policy}`);
+  return {
+    ...(p.policy !== '' ? { policy: p.policy } : {}),
+    ...(p.lastAgentWindowSeconds > 0 ? { lastAgentWindowSeconds: p.lastAgentWindowSeconds } : {}),
+    ...(p.fcrWindowSeconds > 0 ? { fcrWindowSeconds: p.fcrWindowSeconds } : {}),
+  };
 }
 
 // ---- queues and groups ----
@@ -330,6 +341,7 @@ function inputToProto(i: ContactInput): ContactInputImage {
     id: i.id, domain: i.domain, channel: CHANNEL.toProto(i.channel), queueId: i.queueId, basePriority: i.basePriority,
     tier: TIER.toProto(i.tier), language: i.language, intent: i.intent, requiredSkills: i.requiredSkills && { items: skills(i.requiredSkills) },
     preferredAgentId: i.preferredAgentId, conversationId: i.conversationId, arrivedAtMs: i.arrivedAtMs,
+    customerKey: i.customerKey, customerPreference: i.customerPreference,
   };
 }
 
@@ -343,7 +355,14 @@ function inputFromProto(p: ContactInputImage): ContactInput {
   if (p.requiredSkills !== undefined) i.requiredSkills = p.requiredSkills.items.map(skillFromProto);
   if (p.preferredAgentId !== undefined) i.preferredAgentId = p.preferredAgentId;
   if (p.conversationId !== undefined) i.conversationId = p.conversationId;
+  if (p.customerKey !== undefined) i.customerKey = p.customerKey;
+  if (p.customerPreference !== undefined) i.customerPreference = { ...p.customerPreference, because: preferenceReason(p.customerPreference.because) };
   return i;
+}
+
+function preferenceReason(because: string): CustomerPreferenceReason {
+  if (because === 'HOLDS_LIVE_CONTACT' || because === 'LAST_SERVED') return because;
+  throw new CheckpointFormatError(`contact.customer_preference.because: unknown reason ${because}`);
 }
 
 /** Both kinds of place have their proto message's fields (plus `kind`, which the encoder ignores). */

@@ -32,7 +32,8 @@ const QUEUES: QueueConfig[] = [
     requiredSkills: [{ skill: 'billing', minProficiency: 4 }, { skill: 'french', minProficiency: 3, optional: true }],
     rings: [{ afterSeconds: 10, proficiencyDrop: 1 }, { afterSeconds: 25, dropOptionalSkills: true }, { afterSeconds: 40, minProficiency: 1 }],
   }),
-  queue('gen', { agingRatePerSecond: 0.1, stickyAgentWaitSeconds: 15, strategy: 'LEAST_OCCUPIED', offerTimeoutSeconds: 8, rings: [{ afterSeconds: 12, addTeams: ['gold'] }] }),
+  queue('gen', { agingRatePerSecond: 0.1, stickyAgentWaitSeconds: 15, strategy: 'LEAST_OCCUPIED', offerTimeoutSeconds: 8, rings: [{ afterSeconds: 12, addTeams: ['gold'] }],
+    customer: { policy: 'NONE', lastAgentWindowSeconds: 3_600, fcrWindowSeconds: 86_400 } }),
   queue('rr', { strategy: 'ROUND_ROBIN', teams: ['general', 'gold'], serviceLevel: { share: 0.95, withinSeconds: 7.5 }, offerTimeoutSeconds: 2.5,
     // Open two hours of every three (the walk spans hours), so it closes and reopens under waiting contacts.
     hours: { timeZone: 'Asia/Shanghai', weekly: [1, 2, 3, 4, 5, 6, 7].map((isoWeekday) => ({ isoWeekday, windows: [
@@ -106,6 +107,7 @@ class World {
       ...(lang < 2 ? { language: lang === 0 ? 'en' : 'zh' } : {}), ...(pref < 5 ? { preferredAgentId: `a${pref}` } : {}),
       ...(pick(rng, 3) === 0 ? { requiredSkills: pick(rng, 2) === 0 ? [] : [{ skill: 'french', minProficiency: 2 }] } : {}),
       ...(n % 4 === 0 ? { intent: n % 8 === 0 ? '' : 'billing', conversationId: `conv-${n}` } : {}),
+      ...(n % 3 === 0 ? { customerKey: `k${n % 7}`, ...(n % 2 === 0 ? { customerPreference: { agentId: `a${n % 5}`, because: n % 4 === 0 ? 'LAST_SERVED' : 'HOLDS_LIVE_CONTACT', viaContactId: `c${n - 1}` } } : {}) } : {}),
     };
     this.ids.push(id);
     this.contexts.set(id, Contact.toJSON(Contact.fromPartial({

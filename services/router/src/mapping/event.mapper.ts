@@ -135,6 +135,9 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'SurveyAnswered':
       return { ...contact, agentId: event.agentId, surveyAnswered: { score: event.score, comment: event.comment ?? '',
         channel: protoChannel(event.channel), answeredAt: new Date(event.answeredAtMs) } };
+    case 'CustomerIdentified':
+      return { ...contact, customerIdentified: { customerKey: event.customerKey,
+        preferredAgentId: event.preferredAgentId ?? '', preferredBecause: event.preferredBecause ?? '', viaContactId: event.viaContactId ?? '' } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
   }

@@ -365,6 +365,7 @@ export interface QueueConfigImage {
   callback?: QueueConfigImage_Callback | undefined;
   surge?: QueueConfigImage_Surge | undefined;
   announceEverySeconds?: number | undefined;
+  customer?: QueueConfigImage_Customer | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -398,6 +399,13 @@ export interface QueueConfigImage_Surge {
   callbackOfferAfterSeconds: number;
   deferEmailBelowPriority: number;
   horizonSeconds: number;
+}
+
+/** The core's CustomerPolicy. */
+export interface QueueConfigImage_Customer {
+  policy: string;
+  lastAgentWindowSeconds: number;
+  fcrWindowSeconds: number;
 }
 
 /** A step of skill relaxation (the core's Ring). */
@@ -551,6 +559,15 @@ export interface ContactInputImage {
   preferredAgentId?: string | undefined;
   conversationId?: string | undefined;
   arrivedAtMs: number;
+  customerKey?: string | undefined;
+  customerPreference?: ContactInputImage_CustomerPreference | undefined;
+}
+
+/** The core's ContactInput.customerPreference. */
+export interface ContactInputImage_CustomerPreference {
+  agentId: string;
+  because: string;
+  viaContactId: string;
 }
 
 /** One live contact (the core's ContactImage). */
@@ -2465,6 +2482,7 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     callback: undefined,
     surge: undefined,
     announceEverySeconds: undefined,
+    customer: undefined,
   };
 }
 
@@ -2556,6 +2574,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.announceEverySeconds !== undefined) {
       writer.uint32(233).double(message.announceEverySeconds);
+    }
+    if (message.customer !== undefined) {
+      QueueConfigImage_Customer.encode(message.customer, writer.uint32(322).fork()).join();
     }
     return writer;
   },
@@ -2805,6 +2826,14 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.announceEverySeconds = reader.double();
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.customer = QueueConfigImage_Customer.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2924,6 +2953,7 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         : isSet(object.announce_every_seconds)
         ? globalThis.Number(object.announce_every_seconds)
         : undefined,
+      customer: isSet(object.customer) ? QueueConfigImage_Customer.fromJSON(object.customer) : undefined,
     };
   },
 
@@ -3016,6 +3046,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.announceEverySeconds !== undefined) {
       obj.announceEverySeconds = floatToJson(message.announceEverySeconds);
     }
+    if (message.customer !== undefined) {
+      obj.customer = QueueConfigImage_Customer.toJSON(message.customer);
+    }
     return obj;
   },
 
@@ -3075,6 +3108,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
       ? QueueConfigImage_Surge.fromPartial(object.surge)
       : undefined;
     message.announceEverySeconds = object.announceEverySeconds ?? undefined;
+    message.customer = (object.customer !== undefined && object.customer !== null)
+      ? QueueConfigImage_Customer.fromPartial(object.customer)
+      : undefined;
     return message;
   },
 };
@@ -3590,6 +3626,115 @@ export const QueueConfigImage_Surge: MessageFns<QueueConfigImage_Surge> = {
     message.callbackOfferAfterSeconds = object.callbackOfferAfterSeconds ?? 0;
     message.deferEmailBelowPriority = object.deferEmailBelowPriority ?? 0;
     message.horizonSeconds = object.horizonSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseQueueConfigImage_Customer(): QueueConfigImage_Customer {
+  return { policy: "", lastAgentWindowSeconds: 0, fcrWindowSeconds: 0 };
+}
+
+export const QueueConfigImage_Customer: MessageFns<QueueConfigImage_Customer> = {
+  encode(message: QueueConfigImage_Customer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== "") {
+      writer.uint32(10).string(message.policy);
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      writer.uint32(17).double(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      writer.uint32(25).double(message.fcrWindowSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueConfigImage_Customer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueConfigImage_Customer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.lastAgentWindowSeconds = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.fcrWindowSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueConfigImage_Customer {
+    return {
+      policy: isSet(object.policy) ? globalThis.String(object.policy) : "",
+      lastAgentWindowSeconds: isSet(object.lastAgentWindowSeconds)
+        ? globalThis.Number(object.lastAgentWindowSeconds)
+        : isSet(object.last_agent_window_seconds)
+        ? globalThis.Number(object.last_agent_window_seconds)
+        : 0,
+      fcrWindowSeconds: isSet(object.fcrWindowSeconds)
+        ? globalThis.Number(object.fcrWindowSeconds)
+        : isSet(object.fcr_window_seconds)
+        ? globalThis.Number(object.fcr_window_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueueConfigImage_Customer): unknown {
+    const obj: any = {};
+    if (message.policy !== "") {
+      obj.policy = message.policy;
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      obj.lastAgentWindowSeconds = floatToJson(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      obj.fcrWindowSeconds = floatToJson(message.fcrWindowSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueConfigImage_Customer>, I>>(base?: I): QueueConfigImage_Customer {
+    return QueueConfigImage_Customer.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueConfigImage_Customer>, I>>(object: I): QueueConfigImage_Customer {
+    const message = createBaseQueueConfigImage_Customer();
+    message.policy = object.policy ?? "";
+    message.lastAgentWindowSeconds = object.lastAgentWindowSeconds ?? 0;
+    message.fcrWindowSeconds = object.fcrWindowSeconds ?? 0;
     return message;
   },
 };
@@ -5478,6 +5623,8 @@ function createBaseContactInputImage(): ContactInputImage {
     preferredAgentId: undefined,
     conversationId: undefined,
     arrivedAtMs: 0,
+    customerKey: undefined,
+    customerPreference: undefined,
   };
 }
 
@@ -5518,6 +5665,12 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
     }
     if (message.arrivedAtMs !== 0) {
       writer.uint32(96).int64(message.arrivedAtMs);
+    }
+    if (message.customerKey !== undefined) {
+      writer.uint32(322).string(message.customerKey);
+    }
+    if (message.customerPreference !== undefined) {
+      ContactInputImage_CustomerPreference.encode(message.customerPreference, writer.uint32(330).fork()).join();
     }
     return writer;
   },
@@ -5631,6 +5784,22 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
             message.arrivedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.customerKey = reader.string();
+            continue;
+          }
+          case 41: {
+            if (tag !== 330) {
+              break;
+            }
+
+            message.customerPreference = ContactInputImage_CustomerPreference.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5681,6 +5850,16 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
         : isSet(object.arrived_at_ms)
         ? globalThis.Number(object.arrived_at_ms)
         : 0,
+      customerKey: isSet(object.customerKey)
+        ? globalThis.String(object.customerKey)
+        : isSet(object.customer_key)
+        ? globalThis.String(object.customer_key)
+        : undefined,
+      customerPreference: isSet(object.customerPreference)
+        ? ContactInputImage_CustomerPreference.fromJSON(object.customerPreference)
+        : isSet(object.customer_preference)
+        ? ContactInputImage_CustomerPreference.fromJSON(object.customer_preference)
+        : undefined,
     };
   },
 
@@ -5722,6 +5901,12 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
     if (message.arrivedAtMs !== 0) {
       obj.arrivedAtMs = Math.round(message.arrivedAtMs);
     }
+    if (message.customerKey !== undefined) {
+      obj.customerKey = message.customerKey;
+    }
+    if (message.customerPreference !== undefined) {
+      obj.customerPreference = ContactInputImage_CustomerPreference.toJSON(message.customerPreference);
+    }
     return obj;
   },
 
@@ -5744,6 +5929,123 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
     message.preferredAgentId = object.preferredAgentId ?? undefined;
     message.conversationId = object.conversationId ?? undefined;
     message.arrivedAtMs = object.arrivedAtMs ?? 0;
+    message.customerKey = object.customerKey ?? undefined;
+    message.customerPreference = (object.customerPreference !== undefined && object.customerPreference !== null)
+      ? ContactInputImage_CustomerPreference.fromPartial(object.customerPreference)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseContactInputImage_CustomerPreference(): ContactInputImage_CustomerPreference {
+  return { agentId: "", because: "", viaContactId: "" };
+}
+
+export const ContactInputImage_CustomerPreference: MessageFns<ContactInputImage_CustomerPreference> = {
+  encode(message: ContactInputImage_CustomerPreference, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.because !== "") {
+      writer.uint32(18).string(message.because);
+    }
+    if (message.viaContactId !== "") {
+      writer.uint32(26).string(message.viaContactId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactInputImage_CustomerPreference {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactInputImage_CustomerPreference();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.because = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.viaContactId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactInputImage_CustomerPreference {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      because: isSet(object.because) ? globalThis.String(object.because) : "",
+      viaContactId: isSet(object.viaContactId)
+        ? globalThis.String(object.viaContactId)
+        : isSet(object.via_contact_id)
+        ? globalThis.String(object.via_contact_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ContactInputImage_CustomerPreference): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.because !== "") {
+      obj.because = message.because;
+    }
+    if (message.viaContactId !== "") {
+      obj.viaContactId = message.viaContactId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactInputImage_CustomerPreference>, I>>(
+    base?: I,
+  ): ContactInputImage_CustomerPreference {
+    return ContactInputImage_CustomerPreference.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactInputImage_CustomerPreference>, I>>(
+    object: I,
+  ): ContactInputImage_CustomerPreference {
+    const message = createBaseContactInputImage_CustomerPreference();
+    message.agentId = object.agentId ?? "";
+    message.because = object.because ?? "";
+    message.viaContactId = object.viaContactId ?? "";
     return message;
   },
 };

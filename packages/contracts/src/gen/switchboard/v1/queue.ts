@@ -105,6 +105,51 @@ export function selectionStrategyToJSON(object: SelectionStrategy): string {
   }
 }
 
+/** What a customer's second live contact (on any channel) does while an agent holds their first. */
+export enum SameCustomerPolicy {
+  SAME_CUSTOMER_POLICY_UNSPECIFIED = 0,
+  /**
+   * SAME_CUSTOMER_POLICY_SAME_AGENT - Prefer the agent holding the first (the queue's sticky wait, then any agent); else the last
+   * agent who served the customer within last_agent_window_seconds.
+   */
+  SAME_CUSTOMER_POLICY_SAME_AGENT = 1,
+  /** SAME_CUSTOMER_POLICY_NONE - Route every contact on its own. */
+  SAME_CUSTOMER_POLICY_NONE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function sameCustomerPolicyFromJSON(object: any): SameCustomerPolicy {
+  switch (object) {
+    case 0:
+    case "SAME_CUSTOMER_POLICY_UNSPECIFIED":
+      return SameCustomerPolicy.SAME_CUSTOMER_POLICY_UNSPECIFIED;
+    case 1:
+    case "SAME_CUSTOMER_POLICY_SAME_AGENT":
+      return SameCustomerPolicy.SAME_CUSTOMER_POLICY_SAME_AGENT;
+    case 2:
+    case "SAME_CUSTOMER_POLICY_NONE":
+      return SameCustomerPolicy.SAME_CUSTOMER_POLICY_NONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SameCustomerPolicy.UNRECOGNIZED;
+  }
+}
+
+export function sameCustomerPolicyToJSON(object: SameCustomerPolicy): string {
+  switch (object) {
+    case SameCustomerPolicy.SAME_CUSTOMER_POLICY_UNSPECIFIED:
+      return "SAME_CUSTOMER_POLICY_UNSPECIFIED";
+    case SameCustomerPolicy.SAME_CUSTOMER_POLICY_SAME_AGENT:
+      return "SAME_CUSTOMER_POLICY_SAME_AGENT";
+    case SameCustomerPolicy.SAME_CUSTOMER_POLICY_NONE:
+      return "SAME_CUSTOMER_POLICY_NONE";
+    case SameCustomerPolicy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** What a customer perceives when routing cannot serve them (closed, expired, queue full). */
 export enum CustomerActionKind {
   CUSTOMER_ACTION_KIND_UNSPECIFIED = 0,
@@ -285,6 +330,15 @@ export interface QueueConfig {
    * channel's wait music loop, the chat frame, the WeChat text).
    */
   announceEverySeconds: number;
+  /**
+   * One customer across channels: what a customer's contacts on several channels do (unset =
+   * SAME_AGENT), how long the last agent who served them stays preferred (0 = 7 days), and the
+   * first-contact-resolution window: a resolution counts only without a repeat contact by the same
+   * customer within it (0 = 7 days).
+   */
+  sameCustomerPolicy: SameCustomerPolicy;
+  lastAgentWindowSeconds: number;
+  fcrWindowSeconds: number;
 }
 
 /**
@@ -718,6 +772,9 @@ function createBaseQueueConfig(): QueueConfig {
     callback: undefined,
     surge: undefined,
     announceEverySeconds: 0,
+    sameCustomerPolicy: 0,
+    lastAgentWindowSeconds: 0,
+    fcrWindowSeconds: 0,
   };
 }
 
@@ -821,6 +878,15 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     if (message.announceEverySeconds !== 0) {
       writer.uint32(264).uint32(message.announceEverySeconds);
+    }
+    if (message.sameCustomerPolicy !== 0) {
+      writer.uint32(320).int32(message.sameCustomerPolicy);
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      writer.uint32(328).uint32(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      writer.uint32(336).uint32(message.fcrWindowSeconds);
     }
     return writer;
   },
@@ -1102,6 +1168,30 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.announceEverySeconds = reader.uint32();
             continue;
           }
+          case 40: {
+            if (tag !== 320) {
+              break;
+            }
+
+            message.sameCustomerPolicy = reader.int32() as any;
+            continue;
+          }
+          case 41: {
+            if (tag !== 328) {
+              break;
+            }
+
+            message.lastAgentWindowSeconds = reader.uint32();
+            continue;
+          }
+          case 42: {
+            if (tag !== 336) {
+              break;
+            }
+
+            message.fcrWindowSeconds = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1235,6 +1325,21 @@ export const QueueConfig: MessageFns<QueueConfig> = {
         : isSet(object.announce_every_seconds)
         ? globalThis.Number(object.announce_every_seconds)
         : 0,
+      sameCustomerPolicy: isSet(object.sameCustomerPolicy)
+        ? sameCustomerPolicyFromJSON(object.sameCustomerPolicy)
+        : isSet(object.same_customer_policy)
+        ? sameCustomerPolicyFromJSON(object.same_customer_policy)
+        : 0,
+      lastAgentWindowSeconds: isSet(object.lastAgentWindowSeconds)
+        ? globalThis.Number(object.lastAgentWindowSeconds)
+        : isSet(object.last_agent_window_seconds)
+        ? globalThis.Number(object.last_agent_window_seconds)
+        : 0,
+      fcrWindowSeconds: isSet(object.fcrWindowSeconds)
+        ? globalThis.Number(object.fcrWindowSeconds)
+        : isSet(object.fcr_window_seconds)
+        ? globalThis.Number(object.fcr_window_seconds)
+        : 0,
     };
   },
 
@@ -1339,6 +1444,15 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.announceEverySeconds !== 0) {
       obj.announceEverySeconds = Math.round(message.announceEverySeconds);
     }
+    if (message.sameCustomerPolicy !== 0) {
+      obj.sameCustomerPolicy = sameCustomerPolicyToJSON(message.sameCustomerPolicy);
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      obj.lastAgentWindowSeconds = Math.round(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      obj.fcrWindowSeconds = Math.round(message.fcrWindowSeconds);
+    }
     return obj;
   },
 
@@ -1396,6 +1510,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
       ? SurgePolicy.fromPartial(object.surge)
       : undefined;
     message.announceEverySeconds = object.announceEverySeconds ?? 0;
+    message.sameCustomerPolicy = object.sameCustomerPolicy ?? 0;
+    message.lastAgentWindowSeconds = object.lastAgentWindowSeconds ?? 0;
+    message.fcrWindowSeconds = object.fcrWindowSeconds ?? 0;
     return message;
   },
 };
