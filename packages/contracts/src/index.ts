@@ -90,6 +90,7 @@ export {
   SkillRequirementImage,
   SkillRequirementList,
   StringList,
+  SurveyImage,
   TimerKind,
   Unavailability,
   UnavailableCount,
@@ -126,6 +127,9 @@ export {
 } from './gen/switchboard/v1/contact.js';
 export {
   CustomerNotice,
+  CustomerNoticeKind,
+  customerNoticeKindFromJSON,
+  customerNoticeKindToJSON,
 } from './gen/switchboard/v1/customer_notice.js';
 export {
   IngestServiceClient,
@@ -174,6 +178,8 @@ export {
   SelectionStrategy,
   ServiceLevelTarget,
   SurgePolicy,
+  SurveyPolicy,
+  SurveyPolicy_TextsEntry,
   WeeklyHours,
   customerActionKindFromJSON,
   customerActionKindToJSON,

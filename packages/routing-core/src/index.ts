@@ -3,7 +3,7 @@ export { RoutingEngine } from './engine.js';
 export type { EngineConfig, EngineSnapshot } from './engine.js';
 export { ImageError } from './core/image.js';
 export type { Unavailability } from './core/records.js';
-export type { AgentImage, ContactImage, EngineImage, GroupImage, MembershipImage, PlaceImage, QueueImage } from './core/image.js';
+export type { AgentImage, ContactImage, EngineImage, GroupImage, MembershipImage, PlaceImage, QueueImage, SurveyImage } from './core/image.js';
 export { RoutingError, RoutingErrorCode, isRoutingError } from './errors.js';
 export { Channel, CHANNELS } from './model/channel.js';
 export type { ChannelCapacity } from './model/channel.js';
@@ -15,6 +15,10 @@ export type { AgentProfile, AgentView, ServedQueue } from './model/agent.js';
 export { DEFAULT_CALLBACK_POLICY, DEFAULT_CUSTOMER_ACTION, QueueKind, SelectionStrategy } from './model/queue.js';
 export type { CallbackPolicy, CustomerAction, CustomerActionKind, LimitAction, QueueConfig, Ring, RuleVersion, SurgePolicy, VipPool } from './model/queue.js';
 export { DEFAULT_SURGE_POLICY, openingOf } from './core/customer-service.js';
+export {
+  DEFAULT_SURVEY_WINDOW_SECONDS, MAX_SURVEY_WINDOW_SECONDS, SURVEY_CHANNELS, SURVEY_COMMENT_MAX, SURVEY_SATISFIED_MIN, SURVEY_SCORE_MAX, SURVEY_SCORE_MIN, surveysChannel,
+} from './model/survey.js';
+export type { SurveyPolicy, SurveyRefusal } from './model/survey.js';
 export { DecisionTrigger, MAX_CANDIDATE_NOTES, PassReason } from './model/explanation.js';
 export type { CandidateNote, Explanation } from './model/explanation.js';
 export { TimerKind } from './model/timer.js';
@@ -49,8 +53,9 @@ export type { StaffingInput, StaffingResult, StaffingTarget } from './erlang/sta
 export type { ImpatientQueueModel, QueueMetrics, QueueModel } from './erlang/types.js';
 export { computeKpis } from './kpi/compute-kpis.js';
 export { KpiAccumulator } from './kpi/kpi-accumulator.js';
+export { surveyFigures } from './kpi/tally.js';
 export { OutcomeKind } from './kpi/types.js';
-export type { AgentKpis, ContactOutcome, KpiOptions, KpiReport, QueueKpis } from './kpi/types.js';
+export type { AgentKpis, ContactOutcome, KpiOptions, KpiReport, QueueKpis, SurveyKpis } from './kpi/types.js';
 export { createRng, deriveRng } from './sim/rng.js';
 export type { Rng } from './sim/rng.js';
 export { sampleDuration } from './sim/distributions.js';

@@ -3,7 +3,7 @@ import type { RoutingEvent } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import type { Logger } from '@switchboard/telemetry';
-import type { Channel } from '@switchboard/routing-core';
+import { surveyFigures, type Channel, type SurveyKpis } from '@switchboard/routing-core';
 import type { HeldContact } from './estimate.js';
 import { channelOf } from './channel.mapper.js';
 
@@ -21,6 +21,9 @@ class QueueWindow {
   readonly outcomes: Sample[] = [];
   /** Arrivals (first queue entries and refusals), value unused: the arrival rate. */
   readonly arrivals: Sample[] = [];
+  /** Surveys sent out (value unused), and the scores of those answered. */
+  readonly surveys: Sample[] = [];
+  readonly scores: Sample[] = [];
   /** The channel of the latest arrival: whose agent slots the forecast counts. */
   channel: Channel | undefined;
 
@@ -31,11 +34,11 @@ class QueueWindow {
   }
 
   prune(fromMs: number): void {
-    for (const list of [this.cycles, this.answered, this.abandoned, this.outcomes, this.arrivals]) QueueWindow.trim(list, fromMs);
+    for (const list of [this.cycles, this.answered, this.abandoned, this.outcomes, this.arrivals, this.surveys, this.scores]) QueueWindow.trim(list, fromMs);
   }
 
   get size(): number {
-    return this.cycles.length + this.answered.length + this.abandoned.length + this.outcomes.length + this.arrivals.length;
+    return this.cycles.length + this.answered.length + this.abandoned.length + this.outcomes.length + this.arrivals.length + this.surveys.length + this.scores.length;
   }
 
   private static trim(list: Sample[], fromMs: number): void {
@@ -95,6 +98,8 @@ export interface QueueRates {
    * (the maximum-likelihood estimate for exponential patience). Undefined without an abandonment.
    */
   readonly patienceSeconds: number | undefined;
+  /** Satisfaction over the window: surveys sent and answered in it (answers come later: the rate lags), by the core's formulas. */
+  readonly survey: SurveyKpis;
 }
 
 /**
@@ -172,6 +177,8 @@ export class LiveRates {
     else if (event.expired) sample((w) => w.abandoned, event.expired.waitSeconds);
     else if (event.completed?.resolvedFirstContact !== undefined) sample((w) => w.outcomes, event.completed.resolvedFirstContact ? 1 : 0);
     else if (event.outcomeRecorded) sample((w) => w.outcomes, event.outcomeRecorded.resolvedFirstContact ? 1 : 0);
+    else if (event.surveyOffered) sample((w) => w.surveys, 1);
+    else if (event.surveyAnswered) sample((w) => w.scores, event.surveyAnswered.score);
     else if (event.wrapUpEnded) {
       const offered = this.offeredAt.get(key);
       if (offered !== undefined) sample((w) => w.cycles, (at - offered.offeredAtMs) / 1000);
@@ -215,6 +222,7 @@ export class LiveRates {
       firstContactResolution: mean(w.outcomes) ?? Number.NaN,
       ...arrivalRates(w.arrivals.filter((a) => a.atMs >= this.now() - Math.min(ARRIVAL_RATE_WINDOW_MS, this.windowMs)), this.now()),
       patienceSeconds: patience(w),
+      survey: surveyFigures(w.surveys.length, w.scores.map((s) => s.value)),
     };
   }
 

@@ -1,7 +1,7 @@
 import { QueueKind, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
 import { invalid } from '@switchboard/grpc-edge';
 import {
-  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto,
+  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto, surveyPolicyFromProto, surveyPolicyToProto,
 } from '@switchboard/router-api';
 import type { QueueConfig } from '@switchboard/routing-core';
 
@@ -29,6 +29,7 @@ const FIELD: Record<string, string> = {
   closedAction: 'closed_action', expiredAction: 'expired_action', fullAction: 'full_action', maxAttempts: 'max_attempts',
   retryAfterSeconds: 'retry_after_seconds', callbackOfferAfterSeconds: 'callback_offer_after_seconds',
   deferEmailBelowPriority: 'defer_email_below_priority', horizonSeconds: 'horizon_seconds', announceEverySeconds: 'announce_every_seconds',
+  windowSeconds: 'window_seconds',
 };
 
 /**
@@ -95,6 +96,12 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
   const fullAction = customerActionFromProto(q.fullAction);
   const callback = callbackPolicyFromProto(q.callback);
   const surge = surgePolicyFromProto(q.surge);
+  let survey: QueueConfig['survey'];
+  try {
+    survey = surveyPolicyFromProto(q.survey);
+  } catch (error) {
+    throw invalid('queue.survey.channels', 'invalid_value', (error as Error).message);
+  }
   if (q.hours !== undefined && hours === undefined && (q.hours.weekly.length > 0 || q.hours.holidays.length > 0)) {
     throw invalid('queue.hours.time_zone', 'required', 'an IANA time zone such as Asia/Shanghai is required with opening hours');
   }
@@ -102,6 +109,7 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
     ...(hours ? { hours } : {}), ...(q.emergencyClosedReason ? { emergencyClosedReason: q.emergencyClosedReason } : {}),
     ...(closedAction ? { closedAction } : {}), ...(expiredAction ? { expiredAction } : {}), ...(fullAction ? { fullAction } : {}),
     ...(callback ? { callback } : {}), ...(surge ? { surge } : {}), ...(q.announceEverySeconds > 0 ? { announceEverySeconds: q.announceEverySeconds } : {}),
+    ...(survey ? { survey } : {}),
   };
 }
 
@@ -143,6 +151,7 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     callback: c.callback,
     surge: c.surge,
     announceEverySeconds: c.announceEverySeconds ?? 0,
+    survey: surveyPolicyToProto(c.survey),
     version: meta.version,
   };
 }

@@ -1,3 +1,4 @@
+import type { SurveyPolicy } from './survey.js';
 import type { BusinessHours } from './hours.js';
 import type { SkillRequirement } from './skill.js';
 
@@ -108,6 +109,8 @@ export interface QueueConfig {
   readonly surge?: SurgePolicy;
   /** How often a waiting customer hears their position (default 60 s). */
   readonly announceEverySeconds?: number;
+  /** The satisfaction survey after completion; absent = none. */
+  readonly survey?: SurveyPolicy;
 }
 
 /**
