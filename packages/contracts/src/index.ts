@@ -127,9 +127,6 @@ export {
 } from './gen/switchboard/v1/contact.js';
 export {
   CustomerNotice,
-  CustomerNoticeKind,
-  customerNoticeKindFromJSON,
-  customerNoticeKindToJSON,
 } from './gen/switchboard/v1/customer_notice.js';
 export {
   IngestServiceClient,

@@ -7,7 +7,7 @@ import { agentProfile, contactInput, EngineHarness, queueConfig } from './testin
 
 const HOUR = 3_600_000;
 const surveyed = (id: string, over: Partial<QueueConfig> = {}) =>
-  queueConfig(id, { wrapUpSeconds: 10, survey: { enabled: true, windowSeconds: 3_600, channels: ['chat', 'email'] }, ...over });
+  queueConfig(id, { wrapUpSeconds: 10, survey: { enabled: true, windowSeconds: 3_600, channels: ['chat', 'email'], texts: { en: 'Rate us 1-5' } }, ...over });
 
 /** Serves one contact on `channel` through `agentId` to completion. */
 function serve(h: EngineHarness, contactId: string, agentId: string, queueId: string, channel: 'chat' | 'email' | 'phone' = 'chat'): void {
@@ -23,7 +23,7 @@ describe('satisfaction surveys in the engine', () => {
     const h = new EngineHarness([surveyed('q1')]);
     h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
     serve(h, 'c1', 'a1', 'q1', 'chat');
-    expect(h.ofType('SurveyOffered')).toEqual([expect.objectContaining({ contactId: 'c1', agentId: 'a1', queueId: 'q1', channel: 'chat', expiresAtMs: h.now - 10_000 + HOUR, language: 'en' })]);
+    expect(h.ofType('SurveyOffered')).toEqual([expect.objectContaining({ contactId: 'c1', agentId: 'a1', queueId: 'q1', channel: 'chat', expiresAtMs: h.now - 10_000 + HOUR, language: 'en', text: 'Rate us 1-5' })]);
     h.advance(10_000);
     serve(h, 'p1', 'a1', 'q1', 'phone'); // phone is not among the queue's survey channels
     expect(h.ofType('SurveyOffered')).toHaveLength(1);

@@ -32,7 +32,15 @@ export function offerSurvey(s: EngineState, q: QueueRec, c: ContactRec, agentId:
   const expiresAtMs = s.now + (policy?.windowSeconds ?? DEFAULT_SURVEY_WINDOW_SECONDS) * 1000;
   s.surveys.set(c.id, { contactId: c.id, queueId: c.queueId, channel: c.input.channel, agentId, arrivedAtMs: c.arrivedAtMs,
     enqueuedAtMs: c.enqueuedAtMs, expiresAtMs, answered: false });
-  s.emit({ type: 'SurveyOffered', ...s.contactFields(c), agentId, expiresAtMs, ...(c.input.language ? { language: c.input.language } : {}) });
+  const language = c.input.language;
+  const text = textFor(policy?.texts, language);
+  s.emit({ type: 'SurveyOffered', ...s.contactFields(c), agentId, expiresAtMs, ...(language ? { language } : {}), ...(text ? { text } : {}) });
+}
+
+/** The queue's question for a language tag: the exact tag's, else its primary language's ("zh-CN" → "zh"). */
+function textFor(texts: Readonly<Record<string, string>> | undefined, language: string | undefined): string | undefined {
+  if (texts === undefined || language === undefined) return undefined;
+  return Object.hasOwn(texts, language) ? texts[language] : Object.hasOwn(texts, language.split('-')[0]!) ? texts[language.split('-')[0]!] : undefined;
 }
 
 /**

@@ -9,46 +9,6 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Channel, channelFromJSON, channelToJSON } from "./common.js";
 
-/** What a CustomerNotice tells the customer. */
-export enum CustomerNoticeKind {
-  /** CUSTOMER_NOTICE_KIND_UNSPECIFIED - A position notice (every notice before there were surveys). */
-  CUSTOMER_NOTICE_KIND_UNSPECIFIED = 0,
-  /**
-   * CUSTOMER_NOTICE_KIND_SURVEY - A satisfaction survey (score 1–5, optional comment) of a completed contact; published once, when
-   * routing records SurveyOffered. Unlike a position, it is not replaced by a later one: a channel
-   * that missed it sends no survey.
-   */
-  CUSTOMER_NOTICE_KIND_SURVEY = 20,
-  UNRECOGNIZED = -1,
-}
-
-export function customerNoticeKindFromJSON(object: any): CustomerNoticeKind {
-  switch (object) {
-    case 0:
-    case "CUSTOMER_NOTICE_KIND_UNSPECIFIED":
-      return CustomerNoticeKind.CUSTOMER_NOTICE_KIND_UNSPECIFIED;
-    case 20:
-    case "CUSTOMER_NOTICE_KIND_SURVEY":
-      return CustomerNoticeKind.CUSTOMER_NOTICE_KIND_SURVEY;
-    case -1:
-    case "UNRECOGNIZED":
-    default:
-      return CustomerNoticeKind.UNRECOGNIZED;
-  }
-}
-
-export function customerNoticeKindToJSON(object: CustomerNoticeKind): string {
-  switch (object) {
-    case CustomerNoticeKind.CUSTOMER_NOTICE_KIND_UNSPECIFIED:
-      return "CUSTOMER_NOTICE_KIND_UNSPECIFIED";
-    case CustomerNoticeKind.CUSTOMER_NOTICE_KIND_SURVEY:
-      return "CUSTOMER_NOTICE_KIND_SURVEY";
-    case CustomerNoticeKind.UNRECOGNIZED:
-    default:
-      return "UNRECOGNIZED";
-  }
-}
-
 /**
  * What a waiting customer is told of where they stand, on core NATS
  * `<root>.customer.<domain>.<channel>`: published by queue-service's announcer at each queue's
@@ -71,21 +31,7 @@ export interface CustomerNotice {
   callbackOffered: boolean;
   /** The customer already asked for a callback: tell them their place is kept. */
   callbackRequested: boolean;
-  at?:
-    | Date
-    | undefined;
-  /** What the notice is: a position (the default) or a satisfaction survey after completion. */
-  kind: CustomerNoticeKind;
-  /**
-   * SURVEY: the question in the customer's language (the queue's text, or the channel's default
-   * when empty), and until when an answer is taken.
-   */
-  surveyText: string;
-  surveyExpiresAt?:
-    | Date
-    | undefined;
-  /** SURVEY: the agent who handled the contact (never shown to the customer; for the channel's records). */
-  agentId: string;
+  at?: Date | undefined;
 }
 
 function createBaseCustomerNotice(): CustomerNotice {
@@ -101,10 +47,6 @@ function createBaseCustomerNotice(): CustomerNotice {
     callbackOffered: false,
     callbackRequested: false,
     at: undefined,
-    kind: 0,
-    surveyText: "",
-    surveyExpiresAt: undefined,
-    agentId: "",
   };
 }
 
@@ -142,18 +84,6 @@ export const CustomerNotice: MessageFns<CustomerNotice> = {
     }
     if (message.at !== undefined) {
       Timestamp.encode(toTimestamp(message.at), writer.uint32(90).fork()).join();
-    }
-    if (message.kind !== 0) {
-      writer.uint32(160).int32(message.kind);
-    }
-    if (message.surveyText !== "") {
-      writer.uint32(170).string(message.surveyText);
-    }
-    if (message.surveyExpiresAt !== undefined) {
-      Timestamp.encode(toTimestamp(message.surveyExpiresAt), writer.uint32(178).fork()).join();
-    }
-    if (message.agentId !== "") {
-      writer.uint32(186).string(message.agentId);
     }
     return writer;
   },
@@ -259,38 +189,6 @@ export const CustomerNotice: MessageFns<CustomerNotice> = {
             message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
-          case 20: {
-            if (tag !== 160) {
-              break;
-            }
-
-            message.kind = reader.int32() as any;
-            continue;
-          }
-          case 21: {
-            if (tag !== 170) {
-              break;
-            }
-
-            message.surveyText = reader.string();
-            continue;
-          }
-          case 22: {
-            if (tag !== 178) {
-              break;
-            }
-
-            message.surveyExpiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 23: {
-            if (tag !== 186) {
-              break;
-            }
-
-            message.agentId = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -340,22 +238,6 @@ export const CustomerNotice: MessageFns<CustomerNotice> = {
         ? globalThis.Boolean(object.callback_requested)
         : false,
       at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
-      kind: isSet(object.kind) ? customerNoticeKindFromJSON(object.kind) : 0,
-      surveyText: isSet(object.surveyText)
-        ? globalThis.String(object.surveyText)
-        : isSet(object.survey_text)
-        ? globalThis.String(object.survey_text)
-        : "",
-      surveyExpiresAt: isSet(object.surveyExpiresAt)
-        ? fromJsonTimestamp(object.surveyExpiresAt)
-        : isSet(object.survey_expires_at)
-        ? fromJsonTimestamp(object.survey_expires_at)
-        : undefined,
-      agentId: isSet(object.agentId)
-        ? globalThis.String(object.agentId)
-        : isSet(object.agent_id)
-        ? globalThis.String(object.agent_id)
-        : "",
     };
   },
 
@@ -394,18 +276,6 @@ export const CustomerNotice: MessageFns<CustomerNotice> = {
     if (message.at !== undefined) {
       obj.at = message.at.toISOString();
     }
-    if (message.kind !== 0) {
-      obj.kind = customerNoticeKindToJSON(message.kind);
-    }
-    if (message.surveyText !== "") {
-      obj.surveyText = message.surveyText;
-    }
-    if (message.surveyExpiresAt !== undefined) {
-      obj.surveyExpiresAt = message.surveyExpiresAt.toISOString();
-    }
-    if (message.agentId !== "") {
-      obj.agentId = message.agentId;
-    }
     return obj;
   },
 
@@ -425,10 +295,6 @@ export const CustomerNotice: MessageFns<CustomerNotice> = {
     message.callbackOffered = object.callbackOffered ?? false;
     message.callbackRequested = object.callbackRequested ?? false;
     message.at = object.at ?? undefined;
-    message.kind = object.kind ?? 0;
-    message.surveyText = object.surveyText ?? "";
-    message.surveyExpiresAt = object.surveyExpiresAt ?? undefined;
-    message.agentId = object.agentId ?? "";
     return message;
   },
 };

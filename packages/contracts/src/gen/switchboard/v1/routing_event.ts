@@ -419,6 +419,8 @@ export interface SurveyOffered {
     | undefined;
   /** The contact's language ("zh-CN", "en"...), for the survey's text; empty = the channel's default. */
   language: string;
+  /** The queue's question in that language (SurveyPolicy.texts); empty = the channel's default text. */
+  text: string;
 }
 
 /** The contact moved to the overflow queue, keeping its age. */
@@ -4285,7 +4287,7 @@ export const SurveyAnswered: MessageFns<SurveyAnswered> = {
 };
 
 function createBaseSurveyOffered(): SurveyOffered {
-  return { expiresAt: undefined, language: "" };
+  return { expiresAt: undefined, language: "", text: "" };
 }
 
 export const SurveyOffered: MessageFns<SurveyOffered> = {
@@ -4295,6 +4297,9 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     }
     if (message.language !== "") {
       writer.uint32(18).string(message.language);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
     }
     return writer;
   },
@@ -4328,6 +4333,14 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
             message.language = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4348,6 +4361,7 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
         ? fromJsonTimestamp(object.expires_at)
         : undefined,
       language: isSet(object.language) ? globalThis.String(object.language) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
     };
   },
 
@@ -4359,6 +4373,9 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     if (message.language !== "") {
       obj.language = message.language;
     }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
     return obj;
   },
 
@@ -4369,6 +4386,7 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     const message = createBaseSurveyOffered();
     message.expiresAt = object.expiresAt ?? undefined;
     message.language = object.language ?? "";
+    message.text = object.text ?? "";
     return message;
   },
 };
