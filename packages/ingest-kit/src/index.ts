@@ -16,7 +16,7 @@ export { createIngestHttpServer, type IngestHttpServerOptions, type RateLimitOpt
 export { contactMsgId, createContactPublisher, type ContactPublisher, type ContactPublisherOptions } from './publisher.js';
 export { followRoutingEvents, OFFER_ACCEPTED_EVENT, type RoutingFollowerOptions } from './routing-follower.js';
 export {
-  parseSurveyScore, signSurveyLink, SURVEY_OFFERED_EVENT, surveyAnswerUpdate, surveyComment, surveyQuestion, surveyRequestOf, surveyThanksText, verifySurveyLink,
+  parseSurveyScore, signSurveyLink, SURVEY_COMMENT_MAX, SURVEY_OFFERED_EVENT, surveyAnswerUpdate, surveyComment, surveyQuestion, surveyRequestOf, surveyThanksText, verifySurveyLink,
   type SurveyLinkClaims, type SurveyLinkProblem, type SurveyRequest,
 } from './survey.js';
 export { casPut, guardKv } from './kv-store.js';

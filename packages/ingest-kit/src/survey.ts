@@ -3,6 +3,9 @@ import { Channel, ContactUpdate, ContactUpdateKind, type RoutingEvent } from '@s
 import { SURVEY_COMMENT_MAX, SURVEY_SCORE_MAX, SURVEY_SCORE_MIN } from '@switchboard/routing-core';
 import type { CustomerLanguage } from './customer-messages.js';
 
+/** Longest survey comment kept (characters), the core's bound. */
+export { SURVEY_COMMENT_MAX };
+
 /** The ROUTING event a channel sends its survey on. */
 export const SURVEY_OFFERED_EVENT = 'SurveyOffered';
 
