@@ -41,7 +41,7 @@ export interface EmailAppDeps {
   readonly smtpConnectionsPerMinute?: number;
   /** `EMAIL_SMTP_MAX_RECIPIENTS`: recipients per SMTP transaction (default 50). */
   readonly smtpMaxRecipients?: number;
-  /** `EMAIL_SURVEY_SECRET` / `EMAIL_SURVEY_URL`: the survey pages (`/v1/surveys/:token`); absent, not registered. */
+  /** `EMAIL_SURVEY_SECRET` / `EMAIL_SURVEY_URL`: the survey pages (`/v1/surveys?token=`); absent, not registered. */
   readonly surveyLinks?: SurveyLinkSettings;
   readonly now?: () => Date;
 }

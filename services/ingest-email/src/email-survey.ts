@@ -35,9 +35,9 @@ export function surveyLinksFromEnv(env: NodeJS.ProcessEnv): SurveyLinkSettings |
   return { secret, baseUrl };
 }
 
-/** The survey page of one contact: `<base>/v1/surveys/<token>`. */
+/** The survey page of one contact: `<base>/v1/surveys?token=<token>`. */
 export function surveyUrl(links: SurveyLinkSettings, domain: string, request: Pick<SurveyRequest, 'contactId' | 'expiresAtMs'>): string {
-  return `${links.baseUrl}/v1/surveys/${signSurveyLink(links.secret, { domain, contactId: request.contactId, expiresAtMs: request.expiresAtMs })}`;
+  return `${links.baseUrl}/v1/surveys?token=${signSurveyLink(links.secret, { domain, contactId: request.contactId, expiresAtMs: request.expiresAtMs })}`;
 }
 
 /** The survey mail: a reply in the customer's thread, marked automatic, with the contact's signed link. */

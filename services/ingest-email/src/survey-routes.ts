@@ -29,7 +29,7 @@ const PROBLEM: Record<SurveyLinkProblem, { status: number; text: string }> = {
 /**
  * The email survey's pages on the service's HTTP server, for the customer's browser (no platform
  * signature: the link's own HMAC, per contact and expiring, is the credential):
- * `GET /v1/surveys/:token` shows a form (score 1–5, optional comment); `POST /v1/surveys/:token`
+ * `GET /v1/surveys?token=` shows a form (score 1–5, optional comment); `POST /v1/surveys?token=`
  * (form-encoded `score`, `comment`) records the answer as the contact's SURVEY_ANSWERED update
  * and thanks the customer. A bad link is 400 (malformed), 403 (tampered, or another secret's) or
  * 410 (expired); a score outside 1–5 or a comment over 500 characters is 400 with the form again.
@@ -48,20 +48,22 @@ export async function registerSurveyRoutes(app: FastifyInstance, deps: { links: 
       void reply.code(problem.status).type('text/html; charset=utf-8').send(page('Survey', `<p>${html(problem.text)}</p>`, 'en'));
       return undefined;
     };
-    scope.get<{ Params: { token: string } }>('/v1/surveys/:token', (request, reply) => {
-      const claims = claimsOr(request.params.token, reply);
+    scope.get<{ Querystring: { token?: string } }>('/v1/surveys', (request, reply) => {
+      const token = tokenOf(request.query);
+      const claims = claimsOr(token, reply);
       if (!claims) return reply;
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(form(request.params.token, ''));
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(form(token, ''));
     });
-    scope.post<{ Params: { token: string }; Body: Record<string, unknown> | undefined }>('/v1/surveys/:token', (request, reply) => withReceiveSpan('email', 'survey.answer', {}, async () => {
-      const claims = claimsOr(request.params.token, reply);
+    scope.post<{ Querystring: { token?: string }; Body: Record<string, unknown> | undefined }>('/v1/surveys', (request, reply) => withReceiveSpan('email', 'survey.answer', {}, async () => {
+      const token = tokenOf(request.query);
+      const claims = claimsOr(token, reply);
       if (!claims) return reply;
       const body = request.body ?? {};
       const score = parseSurveyScore(body.score);
       const comment = typeof body.comment === 'string' ? body.comment.trim() : '';
       if (score === undefined || comment.length > SURVEY_COMMENT_MAX) {
         const why = score === undefined ? 'score: choose a number from 1 to 5 / 请选择1-5分' : `comment: at most ${SURVEY_COMMENT_MAX} characters / 留言最多${SURVEY_COMMENT_MAX}字`;
-        return reply.code(400).type('text/html; charset=utf-8').send(form(request.params.token, why));
+        return reply.code(400).type('text/html; charset=utf-8').send(form(token, why));
       }
       const answerId = randomUUID();
       const update = surveyAnswerUpdate(deps.domain, Channel.CHANNEL_EMAIL, claims.contactId, { score, comment, answerId }, deps.now());
@@ -72,12 +74,17 @@ export async function registerSurveyRoutes(app: FastifyInstance, deps: { links: 
   });
 }
 
+/** The link's token (`?token=`; a query, not a path segment: the router caps path parameters at 100 characters). */
+function tokenOf(query: { token?: unknown }): string {
+  return typeof query.token === 'string' ? query.token : '';
+}
+
 /** The survey form, posting back to its own link; `problem` says what to correct. */
 function form(token: string, problem: string): string {
   const scores = [1, 2, 3, 4, 5].map((n) => `<label style="margin-right:1em"><input type="radio" name="score" value="${n}" required> ${n}</label>`).join('');
   const body = `<p>${html(surveyQuestion('zh', 'choose'))}</p><p>${html(surveyQuestion('en', 'choose'))}</p>`
     + (problem ? `<p role="alert" style="color:#b00">${html(problem)}</p>` : '')
-    + `<form method="post" action="/v1/surveys/${html(encodeURIComponent(token))}"><p>${scores}</p>`
+    + `<form method="post" action="/v1/surveys?token=${html(encodeURIComponent(token))}"><p>${scores}</p>`
     + `<p><label>Comment / 留言 (optional)<br><textarea name="comment" maxlength="${SURVEY_COMMENT_MAX}" rows="4" style="width:100%"></textarea></label></p>`
     + '<p><button type="submit">Send / 提交</button></p></form>';
   return page('Survey / 满意度评价', body, 'zh-CN');

@@ -2,3 +2,4 @@
 export { loadOpsConfig, OPS_SECRETS, OpsConfigError, type OpsConfig } from './config.js';
 export { startOps, type RunningOps, type StartOpsOptions } from './start-ops.js';
 export { OPS_ERROR_CODES, OpsError, type OpsErrorCode } from './errors.js';
+export { coreEventFromProto } from './mapping/core-event.mapper.js';
