@@ -249,6 +249,8 @@ export {
   OfferDeclined,
   OfferTimedOut,
   PassReason,
+  QaCriterionScore,
+  QaReviewScored,
   QueueHoursChanged,
   QueueSurgeChanged,
   RingWidened,

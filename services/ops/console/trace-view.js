@@ -7,6 +7,7 @@ const KINDS = {
   wrapUpEnded: ['Wrap-up ended', 'neutral'], abandoned: ['Abandoned', 'bad'], expired: ['Expired', 'bad'], overflowed: ['Overflowed', 'wait'],
   transferred: ['Transferred', 'wait'], ringWidened: ['Ring widened', 'wait'], presenceChanged: ['Presence', 'neutral'],
   outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'], reprioritized: ['Re-prioritised', 'wait'],
+  qaReviewScored: ['QA scored', 'neutral'],
 };
 
 /** A short human label for an event kind ('timedOut' → 'Offer timed out'). */
@@ -46,6 +47,11 @@ function what(event) {
     case 'limitReached': return `${event.agentId} past the ${b.limit === 'AGENT_GONE' ? 'agent-gone' : 'handle-time'} limit (${(b.limitSeconds ?? 0).toFixed(0)} s): ${String(b.action ?? '').toLowerCase()} at ${time(b.actAt)}`;
     case 'reprioritized': return `priority ${b.fromPriority ?? 0} → ${b.toPriority ?? 0}${b.reason ? `: ${b.reason}` : ''}`;
     case 'profileChanged': return `${event.agentId}: ${(b.changed ?? []).join(', ')}`;
+    // On a contact's timeline: the action on its agent that moved it (a sign-out sending it back).
+    case 'presenceChanged': {
+      const presence = String(b.presence?.presence ?? '').replace('PRESENCE_', '').toLowerCase().replace('_', '-');
+      return `agent ${event.agentId} ${presence === 'offline' ? 'signed out' : presence}${b.presence?.reason ? ` (${b.presence.reason})` : ''}`;
+    }
     case 'outcomeRecorded': return `by ${event.agentId}, ${b.disposition ?? ''}${outcome({ resolvedFirstContact: false, ...b })}`;
     case 'wrapUpEnded': return `${event.agentId} free after ${(b.wrapUpSeconds ?? 0).toFixed(1)} s`;
     case 'abandoned': return `after ${(b.waitSeconds ?? 0).toFixed(1)} s (${b.fromState ?? ''})`;
@@ -54,6 +60,7 @@ function what(event) {
     case 'transferred': return `to ${b.toAgentId || b.toQueueId || b.destination}${b.by ? ` by ${b.by}` : ''}${b.reason ? `: ${b.reason}` : ''}`;
     case 'ringWidened': return `ring ${b.fromRing ?? 0} → ${b.ring ?? 0}${b.poolOpen ? ', VIP pool open' : ''}`;
     case 'rejected': return b.reason ?? '';
+    case 'qaReviewScored': return `${event.agentId} scored ${Number(b.score ?? 0).toFixed(0)}/100 on form ${b.formId ?? ''} by ${b.reviewer ?? ''}${b.comment ? ` — ${b.comment}` : ''}`;
     default: return '';
   }
 }

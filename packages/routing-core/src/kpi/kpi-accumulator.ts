@@ -131,6 +131,7 @@ export class KpiAccumulator {
       case 'ContactHeld':
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
+      case 'QaReviewScored': // QA scores feed agent performance, not the queue KPIs.
         return;
       case 'SurveyOffered':
       case 'SurveyAnswered':

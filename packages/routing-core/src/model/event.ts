@@ -225,6 +225,29 @@ export interface SurveyAnswered extends ContactEventBase {
   /** When the customer answered (the channel's clock, never later than `atMs`). */
   readonly answeredAtMs: number;
 }
+/** Points given for one criterion of a QA review form. */
+export interface QaCriterionScore {
+  readonly criterion: string;
+  readonly points: number;
+  readonly maxPoints: number;
+}
+/**
+ * A reviewer scored a completed contact for quality (QA): `agentId` is the agent reviewed,
+ * `reviewer` (also the event's `by`) the person who scored; `score` is the form's total, 0..100.
+ * The contact is usually gone from the live state by then, so its fields come with the score.
+ */
+export interface QaReviewScored extends EventBase {
+  readonly type: 'QaReviewScored';
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly score: number;
+  readonly reviewer: string;
+  readonly formId: string;
+  readonly comment: string;
+  readonly criteria: readonly QaCriterionScore[];
+}
 /** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
 export interface ContactOverflowed extends ContactEventBase {
   readonly type: 'ContactOverflowed';
@@ -265,7 +288,8 @@ export type RoutingEvent =
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
   | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
-  | SurveyOffered | SurveyAnswered;
+  | SurveyOffered | SurveyAnswered
+  | QaReviewScored;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];

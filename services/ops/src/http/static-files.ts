@@ -12,6 +12,8 @@ const FILES: Record<string, string> = {
   '/console/render.js': 'render.js',
   '/console/trace-view.js': 'trace-view.js',
   '/console/api.js': 'api.js',
+  '/console/actions-api.js': 'actions-api.js',
+  '/console/supervise.js': 'supervise.js',
 };
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };

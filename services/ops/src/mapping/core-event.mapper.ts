@@ -52,6 +52,11 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
     ...(e.hoursChanged.holiday ? { holiday: e.hoursChanged.holiday } : {}), ...(e.hoursChanged.nextChangeAt ? { nextChangeMs: time(e.hoursChanged.nextChangeAt) } : {}) };
   if (e.surgeChanged) return { ...base, type: 'QueueSurgeChanged', queueId: e.queueId, active: e.surgeChanged.active, source: e.surgeChanged.source as never,
     reason: e.surgeChanged.reason, ...(e.surgeChanged.predictedServiceLevel === undefined ? {} : { predictedServiceLevel: e.surgeChanged.predictedServiceLevel }) };
+  if (e.qaReviewScored) {
+    const q = e.qaReviewScored;
+    return { ...base, type: 'QaReviewScored', contactId: e.contactId, agentId: e.agentId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
+      score: q.score, reviewer: q.reviewer, formId: q.formId, comment: q.comment, criteria: q.criteria.map((c) => ({ criterion: c.criterion, points: c.points, maxPoints: c.maxPoints })) };
+  }
   const c: ContactEventBase = { ...base, contactId: e.contactId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
     arrivedAtMs: time(e.arrivedAt), enqueuedAtMs: time(e.enqueuedAt) };
   const agentId = e.agentId;

@@ -74,6 +74,10 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     return { ...base, queueId: event.queueId, surgeChanged: { active: event.active, source: event.source, reason: event.reason,
       ...(event.predictedServiceLevel === undefined ? {} : { predictedServiceLevel: event.predictedServiceLevel }) } };
   }
+  if (event.type === 'QaReviewScored') {
+    return { ...base, contactId: event.contactId, agentId: event.agentId, queueId: event.queueId, channel: protoChannel(event.channel),
+      qaReviewScored: { score: event.score, reviewer: event.reviewer, formId: event.formId, comment: event.comment, criteria: event.criteria.map((c) => ({ ...c })) } };
+  }
   const contact = {
     ...base,
     contactId: event.contactId,

@@ -188,8 +188,9 @@ export interface RoutingEvent {
   hoursChanged?: QueueHoursChanged | undefined;
   surgeChanged?: QueueSurgeChanged | undefined;
   surveyAnswered?: SurveyAnswered | undefined;
-  surveyOffered?:
-    | SurveyOffered
+  surveyOffered?: SurveyOffered | undefined;
+  qaReviewScored?:
+    | QaReviewScored
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -421,6 +422,30 @@ export interface SurveyOffered {
   language: string;
   /** The queue's question in that language (SurveyPolicy.texts); empty = the channel's default text. */
   text: string;
+}
+
+/**
+ * A reviewer scored a completed contact for quality (QA). contact_id, agent_id (the agent
+ * reviewed) and queue_id are set; `by` is the reviewer.
+ */
+export interface QaReviewScored {
+  /** The form's total, 0..100. */
+  score: number;
+  reviewer: string;
+  /** The review form the criteria come from. */
+  formId: string;
+  /** Bounded (2,000 characters). */
+  comment: string;
+  /** Points per criterion of the form. */
+  criteria: QaCriterionScore[];
+}
+
+/** Points given for one criterion of a QA review form. */
+export interface QaCriterionScore {
+  criterion: string;
+  points: number;
+  /** The most points the criterion can give. */
+  maxPoints: number;
 }
 
 /** The contact moved to the overflow queue, keeping its age. */
@@ -1167,6 +1192,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     surgeChanged: undefined,
     surveyAnswered: undefined,
     surveyOffered: undefined,
+    qaReviewScored: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1283,6 +1309,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.surveyOffered !== undefined) {
       SurveyOffered.encode(message.surveyOffered, writer.uint32(362).fork()).join();
+    }
+    if (message.qaReviewScored !== undefined) {
+      QaReviewScored.encode(message.qaReviewScored, writer.uint32(370).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1600,6 +1629,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.surveyOffered = SurveyOffered.decode(reader, reader.uint32());
             continue;
           }
+          case 46: {
+            if (tag !== 370) {
+              break;
+            }
+
+            message.qaReviewScored = QaReviewScored.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1758,6 +1795,11 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.survey_offered)
         ? SurveyOffered.fromJSON(object.survey_offered)
         : undefined,
+      qaReviewScored: isSet(object.qaReviewScored)
+        ? QaReviewScored.fromJSON(object.qaReviewScored)
+        : isSet(object.qa_review_scored)
+        ? QaReviewScored.fromJSON(object.qa_review_scored)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1887,6 +1929,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.surveyOffered !== undefined) {
       obj.surveyOffered = SurveyOffered.toJSON(message.surveyOffered);
     }
+    if (message.qaReviewScored !== undefined) {
+      obj.qaReviewScored = QaReviewScored.toJSON(message.qaReviewScored);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1998,6 +2043,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.surveyOffered = (object.surveyOffered !== undefined && object.surveyOffered !== null)
       ? SurveyOffered.fromPartial(object.surveyOffered)
+      : undefined;
+    message.qaReviewScored = (object.qaReviewScored !== undefined && object.qaReviewScored !== null)
+      ? QaReviewScored.fromPartial(object.qaReviewScored)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -4387,6 +4435,250 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     message.expiresAt = object.expiresAt ?? undefined;
     message.language = object.language ?? "";
     message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseQaReviewScored(): QaReviewScored {
+  return { score: 0, reviewer: "", formId: "", comment: "", criteria: [] };
+}
+
+export const QaReviewScored: MessageFns<QaReviewScored> = {
+  encode(message: QaReviewScored, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(9).double(message.score);
+    }
+    if (message.reviewer !== "") {
+      writer.uint32(18).string(message.reviewer);
+    }
+    if (message.formId !== "") {
+      writer.uint32(26).string(message.formId);
+    }
+    if (message.comment !== "") {
+      writer.uint32(34).string(message.comment);
+    }
+    for (const v of message.criteria) {
+      QaCriterionScore.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaReviewScored {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaReviewScored();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reviewer = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.formId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.criteria.push(QaCriterionScore.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaReviewScored {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      reviewer: isSet(object.reviewer) ? globalThis.String(object.reviewer) : "",
+      formId: isSet(object.formId)
+        ? globalThis.String(object.formId)
+        : isSet(object.form_id)
+        ? globalThis.String(object.form_id)
+        : "",
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      criteria: globalThis.Array.isArray(object?.criteria)
+        ? object.criteria.map((e: any) => QaCriterionScore.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QaReviewScored): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.reviewer !== "") {
+      obj.reviewer = message.reviewer;
+    }
+    if (message.formId !== "") {
+      obj.formId = message.formId;
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.criteria?.length) {
+      obj.criteria = message.criteria.map((e) => QaCriterionScore.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaReviewScored>, I>>(base?: I): QaReviewScored {
+    return QaReviewScored.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaReviewScored>, I>>(object: I): QaReviewScored {
+    const message = createBaseQaReviewScored();
+    message.score = object.score ?? 0;
+    message.reviewer = object.reviewer ?? "";
+    message.formId = object.formId ?? "";
+    message.comment = object.comment ?? "";
+    message.criteria = object.criteria?.map((e) => QaCriterionScore.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQaCriterionScore(): QaCriterionScore {
+  return { criterion: "", points: 0, maxPoints: 0 };
+}
+
+export const QaCriterionScore: MessageFns<QaCriterionScore> = {
+  encode(message: QaCriterionScore, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.criterion !== "") {
+      writer.uint32(10).string(message.criterion);
+    }
+    if (message.points !== 0) {
+      writer.uint32(17).double(message.points);
+    }
+    if (message.maxPoints !== 0) {
+      writer.uint32(25).double(message.maxPoints);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaCriterionScore {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaCriterionScore();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.criterion = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.points = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.maxPoints = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaCriterionScore {
+    return {
+      criterion: isSet(object.criterion) ? globalThis.String(object.criterion) : "",
+      points: isSet(object.points) ? globalThis.Number(object.points) : 0,
+      maxPoints: isSet(object.maxPoints)
+        ? globalThis.Number(object.maxPoints)
+        : isSet(object.max_points)
+        ? globalThis.Number(object.max_points)
+        : 0,
+    };
+  },
+
+  toJSON(message: QaCriterionScore): unknown {
+    const obj: any = {};
+    if (message.criterion !== "") {
+      obj.criterion = message.criterion;
+    }
+    if (message.points !== 0) {
+      obj.points = floatToJson(message.points);
+    }
+    if (message.maxPoints !== 0) {
+      obj.maxPoints = floatToJson(message.maxPoints);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaCriterionScore>, I>>(base?: I): QaCriterionScore {
+    return QaCriterionScore.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaCriterionScore>, I>>(object: I): QaCriterionScore {
+    const message = createBaseQaCriterionScore();
+    message.criterion = object.criterion ?? "";
+    message.points = object.points ?? 0;
+    message.maxPoints = object.maxPoints ?? 0;
     return message;
   },
 };
