@@ -8,6 +8,7 @@ const KINDS = {
   transferred: ['Transferred', 'wait'], ringWidened: ['Ring widened', 'wait'], presenceChanged: ['Presence', 'neutral'],
   outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'], reprioritized: ['Re-prioritised', 'wait'],
   qaReviewScored: ['QA scored', 'neutral'],
+  surveyOffered: ['Survey sent', 'neutral'], surveyAnswered: ['Survey answered', 'good'],
 };
 
 /** A short human label for an event kind ('timedOut' → 'Offer timed out'). */
@@ -61,6 +62,8 @@ function what(event) {
     case 'ringWidened': return `ring ${b.fromRing ?? 0} → ${b.ring ?? 0}${b.poolOpen ? ', VIP pool open' : ''}`;
     case 'rejected': return b.reason ?? '';
     case 'qaReviewScored': return `${event.agentId} scored ${Number(b.score ?? 0).toFixed(0)}/100 on form ${b.formId ?? ''} by ${b.reviewer ?? ''}${b.comment ? ` — ${b.comment}` : ''}`;
+    case 'surveyOffered': return `for ${event.agentId}'s contact, answers until ${time(b.expiresAt)}`;
+    case 'surveyAnswered': return `${b.score ?? 0}/5 for ${event.agentId}${b.comment ? ` — ${b.comment}` : ''}`;
     default: return '';
   }
 }
