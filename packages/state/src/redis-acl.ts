@@ -53,7 +53,8 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
     {
       user: 'ops',
       keys: [`${opsKeyPrefix(prefix)}{d:*`],
-      commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange'],
+      commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange',
+        'eval', 'evalsha', 'hget', 'hsetnx', 'hincrbyfloat', 'expireat'],
     },
   ];
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
-import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
+import { createRedis, QueueIntervalStore, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
 import { ActingAs } from './actions/acting.js';
 import { EdgeClients } from './actions/edge-clients.js';
@@ -14,6 +14,7 @@ import { SessionStore } from './auth/session-store.js';
 import { buildOpsGrpc } from './grpc/server.js';
 import { buildOpsHttp } from './http/app.js';
 import { startIndexer } from './index/indexer.js';
+import { startQueueIntervalRecorder } from './index/queue-intervals.js';
 import { TraceStore } from './index/trace-store.js';
 import { createOpsMetrics } from './metrics.js';
 import { OpsQueries } from './ops-queries.js';
@@ -57,7 +58,12 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const metrics = createOpsMetrics(config.domain);
   const store = new TraceStore(redis, { domain: config.domain, ttlSeconds: config.traceTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
   const indexer = await startIndexer({ ...source, store, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
-  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000));
+  const intervals = new QueueIntervalStore(redis, { domain: config.domain, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
+  const recorder = await startQueueIntervalRecorder({ ...source, store: intervals, logger }).catch(async (error: unknown) => {
+    await indexer.stop();
+    throw error;
+  });
+  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000), Date.now, intervals);
   const ready = () => !nc.isClosed() && redis.status === 'ready';
 
   const { auth } = config;
@@ -89,6 +95,7 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
       await http.close();
       edges?.close();
       await indexer.stop();
+      await recorder.stop();
       await nc.drain().catch(() => undefined);
       redis.disconnect();
     },

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, QueueKpis } from '@switchboard/contracts';
+import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, QueueKpis } from '@switchboard/contracts';
 import type { ActionDeps } from '../actions/action-route.js';
 import { registerSupervisorActions } from '../actions/supervisor-actions.js';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
@@ -9,7 +9,7 @@ import type { OpsMetrics } from '../metrics.js';
 import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
-import { eventsQuery, kpiQuery, parseQuery, recentQuery } from './params.js';
+import { eventsQuery, kpiQuery, parseQuery, recentQuery, staffingQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
 
@@ -90,6 +90,10 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const q = parseQuery(kpiQuery, request.query);
     const rows = await queries.kpis({ queueIds: q.queue, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
     return { kpis: rows.map((row) => QueueKpis.toJSON(row)) };
+  }));
+  app.get('/api/staffing', (request, reply) => answer(reply, async () => {
+    const q = parseQuery(staffingQuery, request.query);
+    return GetStaffingResponse.toJSON(await queries.staffing({ queueIds: q.queue, intervals: q.intervals }));
   }));
   app.get('/api/audit', (_request, reply) => answer(reply, async () => GetAuditReportResponse.toJSON(await queries.audit())));
   app.get('/api/events', async (request, reply) => {

@@ -14,6 +14,8 @@ const FILES: Record<string, string> = {
   '/console/api.js': 'api.js',
   '/console/actions-api.js': 'actions-api.js',
   '/console/supervise.js': 'supervise.js',
+  '/console/staffing.js': 'staffing.js',
+  '/console/staffing.css': 'staffing.css',
 };
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };
