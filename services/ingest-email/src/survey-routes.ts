@@ -20,7 +20,8 @@ function page(title: string, body: string, lang: string): string {
     + `<meta name="robots" content="noindex"><title>${html(title)}</title></head><body style="font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em">${body}</body></html>`;
 }
 
-const PROBLEM: Record<SurveyLinkProblem, { status: number; text: string }> = {
+const PROBLEM: Record<SurveyLinkProblem | 'missing', { status: number; text: string }> = {
+  missing: { status: 401, text: 'This survey link has no token. Please open it from the email. / 链接缺少凭证，请从邮件中打开。' },
   malformed: { status: 400, text: 'This survey link is not complete. Please open it again from the email. / 链接不完整，请从邮件中重新打开。' },
   'bad-signature': { status: 403, text: 'This survey link is not valid. / 此评价链接无效。' },
   expired: { status: 410, text: 'This survey has closed. Thank you all the same. / 本次评价已结束，感谢您的关注。' },
@@ -31,8 +32,8 @@ const PROBLEM: Record<SurveyLinkProblem, { status: number; text: string }> = {
  * signature: the link's own HMAC, per contact and expiring, is the credential):
  * `GET /v1/surveys?token=` shows a form (score 1–5, optional comment); `POST /v1/surveys?token=`
  * (form-encoded `score`, `comment`) records the answer as the contact's SURVEY_ANSWERED update
- * and thanks the customer. A bad link is 400 (malformed), 403 (tampered, or another secret's) or
- * 410 (expired); a score outside 1–5 or a comment over 500 characters is 400 with the form again.
+ * and thanks the customer. A link without its token is 401, a bad one 400 (malformed), 403
+ * (tampered, another secret's or another domain's) or 410 (expired); a score outside 1–5 or a comment over 500 characters is 400 with the form again.
  * Every POST is an answer: the router keeps the first and refuses (and counts) the others.
  */
 export async function registerSurveyRoutes(app: FastifyInstance, deps: { links: SurveyLinkSettings; publisher: ContactPublisher; domain: string; now: () => Date }): Promise<void> {
@@ -44,7 +45,7 @@ export async function registerSurveyRoutes(app: FastifyInstance, deps: { links: 
     const claimsOr = (token: string, reply: FastifyReply) => {
       const verified = verifySurveyLink(deps.links.secret, token, deps.now().getTime());
       if (verified.ok && verified.claims.domain === deps.domain) return verified.claims;
-      const problem = PROBLEM[verified.ok ? 'bad-signature' : verified.problem];
+      const problem = PROBLEM[token === '' ? 'missing' : verified.ok ? 'bad-signature' : verified.problem];
       void reply.code(problem.status).type('text/html; charset=utf-8').send(page('Survey', `<p>${html(problem.text)}</p>`, 'en'));
       return undefined;
     };
