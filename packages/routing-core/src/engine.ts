@@ -4,6 +4,7 @@ import {
   abandon, accept, arrive, callbackFailed, complete, endWrapUpCommand, refuse, requestCallback, setSurgeMode, timerFired, transfer,
 } from './core/contact-commands.js';
 import { upsertQueue } from './core/queue-config.js';
+import { answerSurvey, pruneSurveys } from './core/surveys.js';
 import { connectionLimitTimers } from './core/limits.js';
 import type { AgentRec } from './core/records.js';
 import { captureState, restoreState, type EngineImage } from './core/image.js';
@@ -82,6 +83,7 @@ export class RoutingEngine {
     s.events = [];
     s.timers = [];
     s.by = 'by' in command && command.by ? command.by : undefined;
+    pruneSurveys(s);
     const outcome = this.dispatch(command);
     return { outcome, events: s.events, timers: s.timers };
   }
@@ -135,6 +137,8 @@ export class RoutingEngine {
         return callbackFailed(s, cmd.contactId, cmd.reason);
       case 'SET_SURGE':
         return setSurgeMode(s, cmd);
+      case 'ANSWER_SURVEY':
+        return answerSurvey(s, cmd.contactId, cmd.score, cmd.comment, cmd.answeredAtMs);
     }
   }
 
@@ -188,6 +192,11 @@ export class RoutingEngine {
   /** Waiting contacts of a queue in routing order (best first), at most `limit`. */
   waitingContacts(queueId: string, limit = 100): readonly ContactView[] {
     return waitingInOrder(this.s, queueId, limit).map((c) => contactView(c, this.s.now));
+  }
+
+  /** Completed contacts whose survey is still open (answered or not). O(1). */
+  openSurveys(): number {
+    return this.s.surveys.size;
   }
 
   /** Counts per queue and presence; O(queues + agents), for dashboards and tests. */

@@ -12,6 +12,8 @@ export const RoutingErrorCode = {
   TIME_WENT_BACKWARDS: 'ROUTING.TIME_WENT_BACKWARDS',
   /** A callback number that is not E.164. */
   INVALID_CALLBACK_NUMBER: 'ROUTING.INVALID_CALLBACK_NUMBER',
+  /** A survey score outside 1–5 (or not a whole number). */
+  INVALID_SURVEY_ANSWER: 'ROUTING.INVALID_SURVEY_ANSWER',
 } as const;
 
 /** One of {@link RoutingErrorCode}. */

@@ -3,7 +3,7 @@ import type { RoutingEvent } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import type { Logger } from '@switchboard/telemetry';
-import { DEFAULT_FCR_WINDOW_SECONDS, FcrTracker, type Channel } from '@switchboard/routing-core';
+import { DEFAULT_FCR_WINDOW_SECONDS, FcrTracker, surveyFigures, type Channel, type SurveyKpis } from '@switchboard/routing-core';
 import type { HeldContact } from './estimate.js';
 import { channelOf } from './channel.mapper.js';
 
@@ -19,6 +19,9 @@ class QueueWindow {
   readonly abandoned: Sample[] = [];
   /** Arrivals (first queue entries and refusals) with their channel, value unused: the arrival rate and its channel mix. */
   readonly arrivals: Sample[] = [];
+  /** Surveys sent out (value unused), and the scores of those answered. */
+  readonly surveys: Sample[] = [];
+  readonly scores: Sample[] = [];
 
   /** Adds a sample and drops those past the window or over the cap, so a queue nobody reads stays bounded. */
   push(list: Sample[], sample: Sample, fromMs: number): void {
@@ -27,11 +30,11 @@ class QueueWindow {
   }
 
   prune(fromMs: number): void {
-    for (const list of [this.cycles, this.answered, this.abandoned, this.arrivals]) QueueWindow.trim(list, fromMs);
+    for (const list of [this.cycles, this.answered, this.abandoned, this.arrivals, this.surveys, this.scores]) QueueWindow.trim(list, fromMs);
   }
 
   get size(): number {
-    return this.cycles.length + this.answered.length + this.abandoned.length + this.arrivals.length;
+    return this.cycles.length + this.answered.length + this.abandoned.length + this.arrivals.length + this.surveys.length + this.scores.length;
   }
 
   private static trim(list: Sample[], fromMs: number): void {
@@ -94,6 +97,8 @@ export interface QueueRates {
    * (the maximum-likelihood estimate for exponential patience). Undefined without an abandonment.
    */
   readonly patienceSeconds: number | undefined;
+  /** Satisfaction over the window: surveys sent and answered in it (answers come later: the rate lags), by the core's formulas. */
+  readonly survey: SurveyKpis;
 }
 
 /**
@@ -174,6 +179,8 @@ export class LiveRates {
     else if (event.accepted) sample((w) => w.answered, event.accepted.waitSeconds);
     else if (event.abandoned) sample((w) => w.abandoned, event.abandoned.waitSeconds);
     else if (event.expired) sample((w) => w.abandoned, event.expired.waitSeconds);
+    else if (event.surveyOffered) sample((w) => w.surveys, 1);
+    else if (event.surveyAnswered) sample((w) => w.scores, event.surveyAnswered.score);
     else if (event.wrapUpEnded) {
       const offered = this.offeredAt.get(key);
       if (offered !== undefined) sample((w) => w.cycles, (at - offered.offeredAtMs) / 1000);
@@ -241,6 +248,7 @@ export class LiveRates {
       firstContactResolution: this.fcrOf(domain).figuresAt(queueId, this.now()).rate,
       ...arrivalRates(w.arrivals.filter((a) => a.atMs >= this.now() - Math.min(ARRIVAL_RATE_WINDOW_MS, this.windowMs)), this.now()),
       patienceSeconds: patience(w),
+      survey: surveyFigures(w.surveys.length, w.scores.map((s) => s.value)),
     };
   }
 

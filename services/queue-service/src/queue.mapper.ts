@@ -1,7 +1,7 @@
 import { QueueKind, SameCustomerPolicy, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
 import { invalid } from '@switchboard/grpc-edge';
 import {
-  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto,
+  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto, surveyPolicyFromProto, surveyPolicyToProto,
 } from '@switchboard/router-api';
 import type { QueueConfig } from '@switchboard/routing-core';
 
@@ -30,6 +30,7 @@ const FIELD: Record<string, string> = {
   retryAfterSeconds: 'retry_after_seconds', callbackOfferAfterSeconds: 'callback_offer_after_seconds',
   deferEmailBelowPriority: 'defer_email_below_priority', horizonSeconds: 'horizon_seconds', announceEverySeconds: 'announce_every_seconds',
   customer: 'same_customer_policy', lastAgentWindowSeconds: 'last_agent_window_seconds', fcrWindowSeconds: 'fcr_window_seconds',
+  windowSeconds: 'window_seconds',
 };
 
 /**
@@ -113,6 +114,12 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
   const fullAction = customerActionFromProto(q.fullAction);
   const callback = callbackPolicyFromProto(q.callback);
   const surge = surgePolicyFromProto(q.surge);
+  let survey: QueueConfig['survey'];
+  try {
+    survey = surveyPolicyFromProto(q.survey);
+  } catch (error) {
+    throw invalid('queue.survey.channels', 'invalid_value', (error as Error).message);
+  }
   if (q.hours !== undefined && hours === undefined && (q.hours.weekly.length > 0 || q.hours.holidays.length > 0)) {
     throw invalid('queue.hours.time_zone', 'required', 'an IANA time zone such as Asia/Shanghai is required with opening hours');
   }
@@ -120,6 +127,7 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
     ...(hours ? { hours } : {}), ...(q.emergencyClosedReason ? { emergencyClosedReason: q.emergencyClosedReason } : {}),
     ...(closedAction ? { closedAction } : {}), ...(expiredAction ? { expiredAction } : {}), ...(fullAction ? { fullAction } : {}),
     ...(callback ? { callback } : {}), ...(surge ? { surge } : {}), ...(q.announceEverySeconds > 0 ? { announceEverySeconds: q.announceEverySeconds } : {}),
+    ...(survey ? { survey } : {}),
   };
 }
 
@@ -164,6 +172,7 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     sameCustomerPolicy: POLICY_OF[c.customer?.policy ?? ''] ?? SameCustomerPolicy.SAME_CUSTOMER_POLICY_UNSPECIFIED,
     lastAgentWindowSeconds: c.customer?.lastAgentWindowSeconds ?? 0,
     fcrWindowSeconds: c.customer?.fcrWindowSeconds ?? 0,
+    survey: surveyPolicyToProto(c.survey),
     version: meta.version,
   };
 }

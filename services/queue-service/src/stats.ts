@@ -68,6 +68,7 @@ export async function queueStats(deps: QueueServiceDeps, domain: string, queueId
       surgeActive: q.mode?.surge.active ?? false,
       forecastServiceLevel: forecastOf(rates, q.config, agents, deps.rates.channelMix(domain, q.queueId)) ?? Number.NaN,
       arrivalRate: rates.arrivalsPerSecond,
+      ...rates.survey,
     };
   }));
 }

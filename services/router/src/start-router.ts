@@ -5,7 +5,7 @@ import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { CheckpointArchive, connectBus, DEFAULT_BUS_NAMES, ensureStreams, streamLimitsFromEnv, type BusNames } from '@switchboard/bus';
 import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
-import { commitMetrics, type CommitMetrics, type Registry } from '@switchboard/metrics';
+import { commitMetrics, surveyMetrics, type CommitMetrics, type Registry } from '@switchboard/metrics';
 import type { CommandVerifier } from '@switchboard/router-api';
 import type { RuleSet } from './rules/classify.js';
 import { createRouterMetrics } from './metrics/router-metrics.js';
@@ -84,6 +84,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const streamUsage = options.metrics && startStreamUsage({ registry: options.metrics, jsm, logger, clock,
     streams: [names.contactsStream, names.routingStream], ...(options.streamUsageIntervalMs ? { intervalMs: options.streamUsageIntervalMs } : {}) });
+  const surveys = options.metrics && surveyMetrics(options.metrics);
   const checkpointMetrics = options.metrics && createCheckpointMetrics(options.metrics, { workers: () => replicaRef.current?.workers() ?? [], clock });
   const replica = new RouterReplica({
     replicaId,
@@ -99,6 +100,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       nc, js: nc.jetstream(), jsm, names, logger, clock, archive,
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
       ...(metrics ? { observe: metrics.observe } : {}),
+      ...(surveys ? { surveyRefused: surveys.answerRefused } : {}),
       ...(commits ? { committed: (worker: DomainWorker, commands: number) => commits.batchCommitted(worker.domain, commands) } : {}),
       ...(checkpointMetrics ? { checkpointed: checkpointMetrics.written } : {}),
     },

@@ -5,6 +5,7 @@ import { ContactState } from '../model/contact.js';
 import type { ContactInput } from '../model/contact.js';
 import { DecisionTrigger } from '../model/explanation.js';
 import type { RoutingOutcome } from '../model/outcome.js';
+import { offerSurvey } from './surveys.js';
 import { TimerKind } from '../model/timer.js';
 import type { TimerRequest } from '../model/timer.js';
 import type { QueueConfig } from '../model/queue.js';
@@ -233,6 +234,7 @@ export function complete(s: EngineState, contactId: string, agentId: string, out
     ...(ended ? {} : { resolvedFirstContact: outcome.resolvedFirstContact ?? false }),
     connectedAtMs: c.connectedAtMs, handleMs: s.now - c.connectedAtMs,
   });
+  offerSurvey(s, queueOf(s, c), c, agentId);
   // Without a wrap-up period the agent never shows WRAP_UP: no presence flap, slot freed at once.
   if (config.wrapUpSeconds <= 0) return endWrapUp(s, c);
   if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);

@@ -1,4 +1,5 @@
-import type { ContactEventBase, RoutingEvent } from '../model/event.js';
+import type { ContactEventBase, RoutingEvent, SurveyAnswered, SurveyOffered } from '../model/event.js';
+import { SURVEY_SATISFIED_MIN } from '../model/survey.js';
 import type { QueueKpis } from './types.js';
 import { agentKpis, addQueueTally, emptyAgentTally, emptyQueueTally, queueKpis, type AgentTally, type QueueTally } from './tally.js';
 import { OutcomeKind, type KpiOptions, type KpiReport } from './types.js';
@@ -138,10 +139,22 @@ export class KpiAccumulator {
       case 'ContactHeld':
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
-      case 'SurveyOffered': // CSAT: folded in by the survey tally once it lands
-      case 'SurveyAnswered':
       case 'QaReviewScored': // QA scores feed agent performance, not the queue KPIs.
         return;
+      case 'SurveyOffered':
+      case 'SurveyAnswered':
+        return this.countSurvey(event);
+    }
+  }
+
+  /** A survey counts in the contact's queue and for its agent, by when the contact arrived (as FCR). */
+  private countSurvey(event: SurveyOffered | SurveyAnswered): void {
+    if (event.arrivedAtMs < this.fromMs) return;
+    for (const tally of [this.queue(event.queueId), this.agent(event.agentId)]) {
+      if (event.type === 'SurveyOffered') { tally.surveysOffered++; continue; }
+      tally.surveysAnswered++;
+      tally.surveyScoreSum += event.score;
+      if (event.score >= SURVEY_SATISFIED_MIN) tally.surveysSatisfied++;
     }
   }
 

@@ -1,4 +1,5 @@
-import type { AgentKpis, QueueKpis } from './types.js';
+import { SURVEY_SATISFIED_MIN } from '../model/survey.js';
+import type { AgentKpis, QueueKpis, SurveyKpis } from './types.js';
 
 /** Mutable per-queue counters behind {@link QueueKpis}. */
 export interface QueueTally {
@@ -23,6 +24,11 @@ export interface QueueTally {
   callbacksRequested: number;
   callbacksConnected: number;
   callbackDialsFailed: number;
+  /** Satisfaction surveys sent out, answered, the answers' score sum and how many scored 4–5. */
+  surveysOffered: number;
+  surveysAnswered: number;
+  surveyScoreSum: number;
+  surveysSatisfied: number;
 }
 
 /** Mutable per-agent state and counters behind {@link AgentKpis}. */
@@ -37,17 +43,47 @@ export interface AgentTally {
   accepted: number;
   declined: number;
   missed: number;
+  surveysOffered: number;
+  surveysAnswered: number;
+  surveyScoreSum: number;
+  surveysSatisfied: number;
 }
 
 export function emptyQueueTally(): QueueTally {
   return { contacts: 0, answered: 0, answeredInTime: 0, abandoned: 0, expired: 0, rejected: 0, waited: 0,
     answeredWaitMs: 0, handled: 0, handleMs: 0, outcomes: 0, resolvedFirstContact: 0, offered: 0, accepted: 0, declined: 0, missed: 0,
-    callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0 };
+    callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0, ...emptySurveyTally() };
 }
 
 export function emptyAgentTally(): AgentTally {
   return { signedInSince: undefined, busySince: undefined, active: 0, signedInMs: 0, busyMs: 0,
-    offered: 0, accepted: 0, declined: 0, missed: 0 };
+    offered: 0, accepted: 0, declined: 0, missed: 0, ...emptySurveyTally() };
+}
+
+/** The survey counters both tallies carry. */
+export type SurveyTally = Pick<QueueTally, 'surveysOffered' | 'surveysAnswered' | 'surveyScoreSum' | 'surveysSatisfied'>;
+
+function emptySurveyTally(): SurveyTally {
+  return { surveysOffered: 0, surveysAnswered: 0, surveyScoreSum: 0, surveysSatisfied: 0 };
+}
+
+/** The survey figures of `offered` surveys and the scores of those answered (a live window's, e.g.). */
+export function surveyFigures(offered: number, scores: readonly number[]): SurveyKpis {
+  let sum = 0;
+  let satisfied = 0;
+  for (const score of scores) { sum += score; if (score >= SURVEY_SATISFIED_MIN) satisfied++; }
+  return surveyKpis({ surveysOffered: offered, surveysAnswered: scores.length, surveyScoreSum: sum, surveysSatisfied: satisfied });
+}
+
+/** Survey counters to figures: response rate, mean score (CSAT) and the share satisfied (4–5). */
+export function surveyKpis(t: SurveyTally): SurveyKpis {
+  return {
+    surveysOffered: t.surveysOffered,
+    surveysAnswered: t.surveysAnswered,
+    surveyResponseRate: ratio(t.surveysAnswered, t.surveysOffered),
+    csatScore: ratio(t.surveyScoreSum, t.surveysAnswered),
+    csatSatisfied: ratio(t.surveysSatisfied, t.surveysAnswered),
+  };
 }
 
 /** Adds every counter of `from` into `into` (for the all-queues total). */
@@ -86,6 +122,7 @@ export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): Qu
     callbacksRequested: t.callbacksRequested,
     callbacksConnected: t.callbacksConnected,
     callbackDialsFailed: t.callbackDialsFailed,
+    ...surveyKpis(t),
   };
 }
 
@@ -103,5 +140,6 @@ export function agentKpis(agentId: string, t: AgentTally, fromMs: number, untilM
     accepted: t.accepted,
     declined: t.declined,
     missed: t.missed,
+    ...surveyKpis(t),
   };
 }

@@ -46,8 +46,23 @@ export interface KpiOptions {
   readonly onOutcome?: (outcome: ContactOutcome) => void;
 }
 
+/**
+ * Satisfaction (CSAT) of the contacts that arrived in the window: surveys sent out (SurveyOffered)
+ * and answered (SurveyAnswered, at most one per contact), counted where the contact completed.
+ */
+export interface SurveyKpis {
+  readonly surveysOffered: number;
+  readonly surveysAnswered: number;
+  /** surveysAnswered / surveysOffered. */
+  readonly surveyResponseRate: number;
+  /** Mean score of the answers (1–5). */
+  readonly csatScore: number;
+  /** Share of answers scoring 4 or 5 ("satisfied"). */
+  readonly csatSatisfied: number;
+}
+
 /** Per-queue counters and ratios. Ratios are NaN when their denominator is 0. */
-export interface QueueKpis {
+export interface QueueKpis extends SurveyKpis {
   readonly queueId: string;
   readonly slSeconds: number;
   /** Contacts whose stay ended here answered, abandoned or expired (the service-level base). */
@@ -103,8 +118,8 @@ export interface QueueKpis {
   readonly callbackDialsFailed: number;
 }
 
-/** Per-agent time and offer counters. */
-export interface AgentKpis {
+/** Per-agent time and offer counters, and the satisfaction of the contacts the agent completed. */
+export interface AgentKpis extends SurveyKpis {
   readonly agentId: string;
   /** Time signed in (any presence but OFFLINE), seconds. */
   readonly signedInSeconds: number;

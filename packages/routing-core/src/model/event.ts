@@ -211,6 +211,8 @@ export interface SurveyOffered extends ContactEventBase {
   readonly expiresAtMs: number;
   /** The contact's language, for the survey's text. */
   readonly language?: string;
+  /** The queue's question in that language; absent = the channel's default text. */
+  readonly text?: string;
 }
 /**
  * The customer answered the survey of a completed contact (once, within its window): `score`

@@ -1,4 +1,5 @@
 import type { CustomerPolicy } from './customer.js';
+import type { SurveyPolicy } from './survey.js';
 import type { BusinessHours } from './hours.js';
 import type { SkillRequirement } from './skill.js';
 
@@ -111,6 +112,8 @@ export interface QueueConfig {
   readonly announceEverySeconds?: number;
   /** One customer across channels: same-agent policy, last-agent window, FCR window. */
   readonly customer?: CustomerPolicy;
+  /** The satisfaction survey after completion; absent = none. */
+  readonly survey?: SurveyPolicy;
 }
 
 /**

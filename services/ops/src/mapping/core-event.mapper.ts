@@ -99,7 +99,7 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
       ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}) };
   }
   if (e.surveyOffered) return { ...c, type: 'SurveyOffered', agentId, expiresAtMs: time(e.surveyOffered.expiresAt),
-    ...(e.surveyOffered.language ? { language: e.surveyOffered.language } : {}) };
+    ...(e.surveyOffered.language ? { language: e.surveyOffered.language } : {}), ...(e.surveyOffered.text ? { text: e.surveyOffered.text } : {}) };
   if (e.surveyAnswered) return { ...c, type: 'SurveyAnswered', agentId, score: e.surveyAnswered.score,
     ...(e.surveyAnswered.comment ? { comment: e.surveyAnswered.comment } : {}), answeredAtMs: time(e.surveyAnswered.answeredAt) || base.atMs };
   if (e.customerIdentified) {

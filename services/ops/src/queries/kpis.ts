@@ -72,5 +72,10 @@ function toProto(queueId: string, q: QueueKpis | undefined, start: number, end: 
     abandoned: q?.abandoned ?? 0,
     completed: q?.handled ?? 0,
     firstContactResolution: finite(q?.firstContactResolution),
+    surveysOffered: q?.surveysOffered ?? 0,
+    surveysAnswered: q?.surveysAnswered ?? 0,
+    surveyResponseRate: finite(q?.surveyResponseRate),
+    csatScore: finite(q?.csatScore),
+    csatSatisfied: finite(q?.csatSatisfied),
   });
 }

@@ -66,7 +66,7 @@ async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: Work
     }
     if (record.update) {
       await arrivals.arriving.get(record.update.contactId)?.catch(() => undefined);
-      return settled(await update(record.update, worker));
+      return settled(await update(record.update, worker, deps));
     }
     return settle.poison('ContactRecord has neither arrived nor update');
   } catch (error) {
@@ -115,7 +115,8 @@ export const ENDED_ON_CHANNEL = 'ended-on-channel';
  * accept landing as the caller hangs up): the command is then refused and the state read again,
  * so the end is never dropped for a race.
  */
-async function update(update: ContactUpdate, worker: DomainPort): Promise<Submitted | undefined> {
+async function update(update: ContactUpdate, worker: DomainPort, deps: WorkerDeps): Promise<Submitted | undefined> {
+  if (update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_SURVEY_ANSWERED) return surveyAnswer(update, worker, deps);
   if (update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_REQUESTED || update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED) {
     return callbackUpdate(update, worker);
   }
@@ -151,6 +152,31 @@ async function callbackUpdate(update: ContactUpdate, worker: DomainPort): Promis
   } catch (error) {
     if (isRoutingError(error)) return undefined;
     throw error;
+  }
+}
+
+/**
+ * The customer answered a completed contact's survey. The engine records the first answer within
+ * the window (SurveyAnswered) and refuses the others; a refusal changes nothing (the channel already
+ * thanked its customer) and is logged and counted by reason. Each answer is its own command (its
+ * channel's answer id), so a second answer reaches the engine and is refused there, not deduplicated.
+ */
+async function surveyAnswer(update: ContactUpdate, worker: DomainPort, deps: WorkerDeps): Promise<Submitted | undefined> {
+  const answeredAtMs = update.occurredAt?.getTime() ?? deps.clock();
+  const command: RoutingCommand = { type: 'ANSWER_SURVEY', contactId: update.contactId, score: update.surveyScore, answeredAtMs,
+    ...(update.surveyComment ? { comment: update.surveyComment } : {}) };
+  const refused = (reason: string) => {
+    deps.logger.info({ contactId: update.contactId, reason }, 'survey answer refused');
+    deps.surveyRefused?.(worker.domain, reason);
+  };
+  try {
+    const submitted = await worker.submit(`answer_survey:${update.contactId}:${update.messageId || answeredAtMs}`, command);
+    if (submitted.kind === 'applied' && submitted.result.outcome.kind === 'stale') refused(submitted.result.outcome.reason ?? 'NO_SURVEY');
+    return submitted;
+  } catch (error) {
+    if (!isRoutingError(error)) throw error;
+    refused('INVALID');
+    return undefined;
   }
 }
 

@@ -6,12 +6,12 @@ import {
   type EngineImage as ProtoEngine, type GroupImage as ProtoGroup, type MembershipImage as ProtoMembership, type PlaceImage as ProtoPlace,
   type QueueConfigImage, type QueueImage as ProtoQueue, type RingImage, type SkillRequirementImage, type UnavailableCount,
 } from '@switchboard/contracts';
-import { customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto } from '@switchboard/router-api';
+import { customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, surveyPolicyFromProto, surveyPolicyToProto } from '@switchboard/router-api';
 import {
   CHANNELS, ContactState, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
   type AgentImage, type AgentProfile, type AgentSkills, type Channel, type ChannelCapacity, type ChannelLoad, type ContactImage,
   type ContactInput, type CustomerTier, type HoldReason, type SurgeSource, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
-  type QueueImage, type Ring, type SkillRequirement, type Unavailability, type CustomerPolicy, type CustomerPreferenceReason,
+  type QueueImage, type Ring, type SkillRequirement, type SurveyPolicy, type Unavailability, type CustomerPolicy, type CustomerPreferenceReason,
 } from '@switchboard/routing-core';
 
 /**
@@ -182,8 +182,18 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     closedAction: c.closedAction && customerActionToProto(c.closedAction), expiredAction: c.expiredAction && customerActionToProto(c.expiredAction),
     fullAction: c.fullAction && customerActionToProto(c.fullAction), callback: c.callback, surge: c.surge, announceEverySeconds: c.announceEverySeconds,
     customer: c.customer && { policy: c.customer.policy ?? '', lastAgentWindowSeconds: c.customer.lastAgentWindowSeconds ?? 0, fcrWindowSeconds: c.customer.fcrWindowSeconds ?? 0 },
+    survey: surveyPolicyToProto(c.survey),
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
+}
+
+function surveyFromProto(p: NonNullable<QueueConfigImage['survey']>): SurveyPolicy {
+  try {
+    return need(surveyPolicyFromProto(p), 'queue.survey');
+  } catch (error) {
+    if (error instanceof RangeError) throw new CheckpointFormatError(`queue.${error.message}`);
+    throw error;
+  }
 }
 
 function limitActionFromProto(action: string): LimitAction {
@@ -225,6 +235,7 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
   }
   if (p.announceEverySeconds !== undefined) c.announceEverySeconds = p.announceEverySeconds;
   if (p.customer !== undefined) c.customer = customerPolicyFromImage(p.customer);
+  if (p.survey !== undefined) c.survey = surveyFromProto(p.survey);
   const pool = p.vipPool;
   if (pool !== undefined) {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };
@@ -415,6 +426,7 @@ export function engineToProto(e: EngineImage): ProtoEngine {
     seq: e.seq, nextToken: e.nextToken, nextArrival: e.nextArrival, nowMs: e.nowMs,
     queues: e.queues.map(queueToProto), agents: e.agents.map(agentToProto), contacts: e.contacts.map(contactToProto),
     servers: e.servers.map((s) => ({ queueId: s.queueId, agentIds: list(s.agentIds) })),
+    surveys: (e.surveys ?? []).map((s) => ({ ...s, channel: CHANNEL.toProto(s.channel) })),
   };
 }
 
@@ -424,5 +436,6 @@ export function engineFromProto(p: ProtoEngine): EngineImage {
     seq: p.seq, nextToken: p.nextToken, nextArrival: p.nextArrival, nowMs: p.nowMs,
     queues: p.queues.map(queueFromProto), agents: p.agents.map(agentFromProto), contacts: p.contacts.map(contactFromProto),
     servers: p.servers.map((s) => ({ queueId: s.queueId, agentIds: s.agentIds })),
+    surveys: p.surveys.map((s) => ({ ...s, channel: CHANNEL.fromProto(s.channel) })),
   };
 }

@@ -131,7 +131,7 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
       return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
         fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: event.by ?? '', destination: event.destination ?? '', reason: event.reason ?? '' } };
     case 'SurveyOffered':
-      return { ...contact, agentId: event.agentId, surveyOffered: { expiresAt: new Date(event.expiresAtMs), language: event.language ?? '' } };
+      return { ...contact, agentId: event.agentId, surveyOffered: { expiresAt: new Date(event.expiresAtMs), language: event.language ?? '', text: event.text ?? '' } };
     case 'SurveyAnswered':
       return { ...contact, agentId: event.agentId, surveyAnswered: { score: event.score, comment: event.comment ?? '',
         channel: protoChannel(event.channel), answeredAt: new Date(event.answeredAtMs) } };

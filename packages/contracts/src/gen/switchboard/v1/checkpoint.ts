@@ -26,6 +26,7 @@ import {
   SelectionStrategy,
   selectionStrategyFromJSON,
   selectionStrategyToJSON,
+  SurveyPolicy,
 } from "./queue.js";
 import { PassReason, passReasonFromJSON, passReasonToJSON } from "./routing_event.js";
 
@@ -289,12 +290,29 @@ export interface EngineImage {
   contacts: ContactImage[];
   /** In the engine's map order. */
   servers: EngineImage_QueueServers[];
+  /** Open surveys of completed contacts, in the order they were offered (the core's SurveyImage). */
+  surveys: SurveyImage[];
 }
 
 /** Ids of the signed-in agents serving one queue, in set order. */
 export interface EngineImage_QueueServers {
   queueId: string;
   agentIds: string[];
+}
+
+/**
+ * An open survey: a completed contact whose customer may still answer, and what the answer is
+ * recorded against.
+ */
+export interface SurveyImage {
+  contactId: string;
+  queueId: string;
+  channel: Channel;
+  agentId: string;
+  arrivedAtMs: number;
+  enqueuedAtMs: number;
+  expiresAtMs: number;
+  answered: boolean;
 }
 
 /** One queue with its counters and groups (the core's QueueImage). */
@@ -365,7 +383,11 @@ export interface QueueConfigImage {
   callback?: QueueConfigImage_Callback | undefined;
   surge?: QueueConfigImage_Surge | undefined;
   announceEverySeconds?: number | undefined;
-  customer?: QueueConfigImage_Customer | undefined;
+  customer?:
+    | QueueConfigImage_Customer
+    | undefined;
+  /** The core's SurveyPolicy (window_seconds 0 = absent: the default). */
+  survey?: SurveyPolicy | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -1759,7 +1781,17 @@ export const SkillRequirementList: MessageFns<SkillRequirementList> = {
 };
 
 function createBaseEngineImage(): EngineImage {
-  return { seq: 0, nextToken: 0, nextArrival: 0, nowMs: 0, queues: [], agents: [], contacts: [], servers: [] };
+  return {
+    seq: 0,
+    nextToken: 0,
+    nextArrival: 0,
+    nowMs: 0,
+    queues: [],
+    agents: [],
+    contacts: [],
+    servers: [],
+    surveys: [],
+  };
 }
 
 export const EngineImage: MessageFns<EngineImage> = {
@@ -1787,6 +1819,9 @@ export const EngineImage: MessageFns<EngineImage> = {
     }
     for (const v of message.servers) {
       EngineImage_QueueServers.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.surveys) {
+      SurveyImage.encode(v!, writer.uint32(362).fork()).join();
     }
     return writer;
   },
@@ -1868,6 +1903,14 @@ export const EngineImage: MessageFns<EngineImage> = {
             message.servers.push(EngineImage_QueueServers.decode(reader, reader.uint32()));
             continue;
           }
+          case 45: {
+            if (tag !== 362) {
+              break;
+            }
+
+            message.surveys.push(SurveyImage.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1908,6 +1951,9 @@ export const EngineImage: MessageFns<EngineImage> = {
       servers: globalThis.Array.isArray(object?.servers)
         ? object.servers.map((e: any) => EngineImage_QueueServers.fromJSON(e))
         : [],
+      surveys: globalThis.Array.isArray(object?.surveys)
+        ? object.surveys.map((e: any) => SurveyImage.fromJSON(e))
+        : [],
     };
   },
 
@@ -1937,6 +1983,9 @@ export const EngineImage: MessageFns<EngineImage> = {
     if (message.servers?.length) {
       obj.servers = message.servers.map((e) => EngineImage_QueueServers.toJSON(e));
     }
+    if (message.surveys?.length) {
+      obj.surveys = message.surveys.map((e) => SurveyImage.toJSON(e));
+    }
     return obj;
   },
 
@@ -1953,6 +2002,7 @@ export const EngineImage: MessageFns<EngineImage> = {
     message.agents = object.agents?.map((e) => AgentImage.fromPartial(e)) || [];
     message.contacts = object.contacts?.map((e) => ContactImage.fromPartial(e)) || [];
     message.servers = object.servers?.map((e) => EngineImage_QueueServers.fromPartial(e)) || [];
+    message.surveys = object.surveys?.map((e) => SurveyImage.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2046,6 +2096,220 @@ export const EngineImage_QueueServers: MessageFns<EngineImage_QueueServers> = {
     const message = createBaseEngineImage_QueueServers();
     message.queueId = object.queueId ?? "";
     message.agentIds = object.agentIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseSurveyImage(): SurveyImage {
+  return {
+    contactId: "",
+    queueId: "",
+    channel: 0,
+    agentId: "",
+    arrivedAtMs: 0,
+    enqueuedAtMs: 0,
+    expiresAtMs: 0,
+    answered: false,
+  };
+}
+
+export const SurveyImage: MessageFns<SurveyImage> = {
+  encode(message: SurveyImage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(18).string(message.queueId);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(24).int32(message.channel);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(34).string(message.agentId);
+    }
+    if (message.arrivedAtMs !== 0) {
+      writer.uint32(40).int64(message.arrivedAtMs);
+    }
+    if (message.enqueuedAtMs !== 0) {
+      writer.uint32(48).int64(message.enqueuedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      writer.uint32(56).int64(message.expiresAtMs);
+    }
+    if (message.answered !== false) {
+      writer.uint32(64).bool(message.answered);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyImage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyImage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.arrivedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.enqueuedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.expiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.answered = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyImage {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      arrivedAtMs: isSet(object.arrivedAtMs)
+        ? globalThis.Number(object.arrivedAtMs)
+        : isSet(object.arrived_at_ms)
+        ? globalThis.Number(object.arrived_at_ms)
+        : 0,
+      enqueuedAtMs: isSet(object.enqueuedAtMs)
+        ? globalThis.Number(object.enqueuedAtMs)
+        : isSet(object.enqueued_at_ms)
+        ? globalThis.Number(object.enqueued_at_ms)
+        : 0,
+      expiresAtMs: isSet(object.expiresAtMs)
+        ? globalThis.Number(object.expiresAtMs)
+        : isSet(object.expires_at_ms)
+        ? globalThis.Number(object.expires_at_ms)
+        : 0,
+      answered: isSet(object.answered) ? globalThis.Boolean(object.answered) : false,
+    };
+  },
+
+  toJSON(message: SurveyImage): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.arrivedAtMs !== 0) {
+      obj.arrivedAtMs = Math.round(message.arrivedAtMs);
+    }
+    if (message.enqueuedAtMs !== 0) {
+      obj.enqueuedAtMs = Math.round(message.enqueuedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      obj.expiresAtMs = Math.round(message.expiresAtMs);
+    }
+    if (message.answered !== false) {
+      obj.answered = message.answered;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyImage>, I>>(base?: I): SurveyImage {
+    return SurveyImage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyImage>, I>>(object: I): SurveyImage {
+    const message = createBaseSurveyImage();
+    message.contactId = object.contactId ?? "";
+    message.queueId = object.queueId ?? "";
+    message.channel = object.channel ?? 0;
+    message.agentId = object.agentId ?? "";
+    message.arrivedAtMs = object.arrivedAtMs ?? 0;
+    message.enqueuedAtMs = object.enqueuedAtMs ?? 0;
+    message.expiresAtMs = object.expiresAtMs ?? 0;
+    message.answered = object.answered ?? false;
     return message;
   },
 };
@@ -2483,6 +2747,7 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     surge: undefined,
     announceEverySeconds: undefined,
     customer: undefined,
+    survey: undefined,
   };
 }
 
@@ -2577,6 +2842,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.customer !== undefined) {
       QueueConfigImage_Customer.encode(message.customer, writer.uint32(322).fork()).join();
+    }
+    if (message.survey !== undefined) {
+      SurveyPolicy.encode(message.survey, writer.uint32(362).fork()).join();
     }
     return writer;
   },
@@ -2834,6 +3102,14 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.customer = QueueConfigImage_Customer.decode(reader, reader.uint32());
             continue;
           }
+          case 45: {
+            if (tag !== 362) {
+              break;
+            }
+
+            message.survey = SurveyPolicy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2954,6 +3230,7 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         ? globalThis.Number(object.announce_every_seconds)
         : undefined,
       customer: isSet(object.customer) ? QueueConfigImage_Customer.fromJSON(object.customer) : undefined,
+      survey: isSet(object.survey) ? SurveyPolicy.fromJSON(object.survey) : undefined,
     };
   },
 
@@ -3049,6 +3326,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.customer !== undefined) {
       obj.customer = QueueConfigImage_Customer.toJSON(message.customer);
     }
+    if (message.survey !== undefined) {
+      obj.survey = SurveyPolicy.toJSON(message.survey);
+    }
     return obj;
   },
 
@@ -3110,6 +3390,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     message.announceEverySeconds = object.announceEverySeconds ?? undefined;
     message.customer = (object.customer !== undefined && object.customer !== null)
       ? QueueConfigImage_Customer.fromPartial(object.customer)
+      : undefined;
+    message.survey = (object.survey !== undefined && object.survey !== null)
+      ? SurveyPolicy.fromPartial(object.survey)
       : undefined;
     return message;
   },

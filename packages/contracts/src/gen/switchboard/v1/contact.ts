@@ -167,6 +167,11 @@ export enum ContactUpdateKind {
   CONTACT_UPDATE_KIND_CALLBACK_REQUESTED = 6,
   /** CONTACT_UPDATE_KIND_CALLBACK_FAILED - The platform could not reach the customer for a callback (no answer, busy). */
   CONTACT_UPDATE_KIND_CALLBACK_FAILED = 7,
+  /**
+   * CONTACT_UPDATE_KIND_SURVEY_ANSWERED - The customer answered the contact's satisfaction survey (survey_score, survey_comment);
+   * occurred_at is when they answered. The router records it as SurveyAnswered, or refuses it.
+   */
+  CONTACT_UPDATE_KIND_SURVEY_ANSWERED = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -196,6 +201,9 @@ export function contactUpdateKindFromJSON(object: any): ContactUpdateKind {
     case 7:
     case "CONTACT_UPDATE_KIND_CALLBACK_FAILED":
       return ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED;
+    case 8:
+    case "CONTACT_UPDATE_KIND_SURVEY_ANSWERED":
+      return ContactUpdateKind.CONTACT_UPDATE_KIND_SURVEY_ANSWERED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -221,6 +229,8 @@ export function contactUpdateKindToJSON(object: ContactUpdateKind): string {
       return "CONTACT_UPDATE_KIND_CALLBACK_REQUESTED";
     case ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED:
       return "CONTACT_UPDATE_KIND_CALLBACK_FAILED";
+    case ContactUpdateKind.CONTACT_UPDATE_KIND_SURVEY_ANSWERED:
+      return "CONTACT_UPDATE_KIND_SURVEY_ANSWERED";
     case ContactUpdateKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -358,6 +368,9 @@ export interface ContactUpdate {
   callbackNumber: string;
   /** CALLBACK_FAILED: why the dial failed (no-answer, busy, failed). */
   reason: string;
+  /** SURVEY_ANSWERED: the customer's score (1–5) and optional comment (at most 500 characters). */
+  surveyScore: number;
+  surveyComment: string;
 }
 
 /**
@@ -1651,6 +1664,8 @@ function createBaseContactUpdate(): ContactUpdate {
     attributes: [],
     callbackNumber: "",
     reason: "",
+    surveyScore: 0,
+    surveyComment: "",
   };
 }
 
@@ -1685,6 +1700,12 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     }
     if (message.reason !== "") {
       writer.uint32(82).string(message.reason);
+    }
+    if (message.surveyScore !== 0) {
+      writer.uint32(88).uint32(message.surveyScore);
+    }
+    if (message.surveyComment !== "") {
+      writer.uint32(98).string(message.surveyComment);
     }
     return writer;
   },
@@ -1782,6 +1803,22 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
             message.reason = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.surveyScore = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.surveyComment = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1824,6 +1861,16 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
         ? globalThis.String(object.callback_number)
         : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      surveyScore: isSet(object.surveyScore)
+        ? globalThis.Number(object.surveyScore)
+        : isSet(object.survey_score)
+        ? globalThis.Number(object.survey_score)
+        : 0,
+      surveyComment: isSet(object.surveyComment)
+        ? globalThis.String(object.surveyComment)
+        : isSet(object.survey_comment)
+        ? globalThis.String(object.survey_comment)
+        : "",
     };
   },
 
@@ -1859,6 +1906,12 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.surveyScore !== 0) {
+      obj.surveyScore = Math.round(message.surveyScore);
+    }
+    if (message.surveyComment !== "") {
+      obj.surveyComment = message.surveyComment;
+    }
     return obj;
   },
 
@@ -1877,6 +1930,8 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     message.attributes = object.attributes?.map((e) => Attribute.fromPartial(e)) || [];
     message.callbackNumber = object.callbackNumber ?? "";
     message.reason = object.reason ?? "";
+    message.surveyScore = object.surveyScore ?? 0;
+    message.surveyComment = object.surveyComment ?? "";
     return message;
   },
 };

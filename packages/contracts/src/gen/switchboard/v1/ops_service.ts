@@ -215,6 +215,15 @@ export interface QueueKpis {
   abandoned: number;
   completed: number;
   firstContactResolution: number;
+  /**
+   * Satisfaction (CSAT) of the interval's contacts: surveys sent and answered, answered / sent,
+   * the answers' mean score (1–5) and their share scoring 4–5. Ratios are NaN without a denominator.
+   */
+  surveysOffered: number;
+  surveysAnswered: number;
+  surveyResponseRate: number;
+  csatScore: number;
+  csatSatisfied: number;
 }
 
 export interface GetKpisResponse {
@@ -1570,6 +1579,11 @@ function createBaseQueueKpis(): QueueKpis {
     abandoned: 0,
     completed: 0,
     firstContactResolution: 0,
+    surveysOffered: 0,
+    surveysAnswered: 0,
+    surveyResponseRate: 0,
+    csatScore: 0,
+    csatSatisfied: 0,
   };
 }
 
@@ -1619,6 +1633,21 @@ export const QueueKpis: MessageFns<QueueKpis> = {
     }
     if (message.firstContactResolution !== 0) {
       writer.uint32(121).double(message.firstContactResolution);
+    }
+    if (message.surveysOffered !== 0) {
+      writer.uint32(360).uint32(message.surveysOffered);
+    }
+    if (message.surveysAnswered !== 0) {
+      writer.uint32(368).uint32(message.surveysAnswered);
+    }
+    if (message.surveyResponseRate !== 0) {
+      writer.uint32(377).double(message.surveyResponseRate);
+    }
+    if (message.csatScore !== 0) {
+      writer.uint32(385).double(message.csatScore);
+    }
+    if (message.csatSatisfied !== 0) {
+      writer.uint32(393).double(message.csatSatisfied);
     }
     return writer;
   },
@@ -1756,6 +1785,46 @@ export const QueueKpis: MessageFns<QueueKpis> = {
             message.firstContactResolution = reader.double();
             continue;
           }
+          case 45: {
+            if (tag !== 360) {
+              break;
+            }
+
+            message.surveysOffered = reader.uint32();
+            continue;
+          }
+          case 46: {
+            if (tag !== 368) {
+              break;
+            }
+
+            message.surveysAnswered = reader.uint32();
+            continue;
+          }
+          case 47: {
+            if (tag !== 377) {
+              break;
+            }
+
+            message.surveyResponseRate = reader.double();
+            continue;
+          }
+          case 48: {
+            if (tag !== 385) {
+              break;
+            }
+
+            message.csatScore = reader.double();
+            continue;
+          }
+          case 49: {
+            if (tag !== 393) {
+              break;
+            }
+
+            message.csatSatisfied = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1817,6 +1886,31 @@ export const QueueKpis: MessageFns<QueueKpis> = {
         : isSet(object.first_contact_resolution)
         ? globalThis.Number(object.first_contact_resolution)
         : 0,
+      surveysOffered: isSet(object.surveysOffered)
+        ? globalThis.Number(object.surveysOffered)
+        : isSet(object.surveys_offered)
+        ? globalThis.Number(object.surveys_offered)
+        : 0,
+      surveysAnswered: isSet(object.surveysAnswered)
+        ? globalThis.Number(object.surveysAnswered)
+        : isSet(object.surveys_answered)
+        ? globalThis.Number(object.surveys_answered)
+        : 0,
+      surveyResponseRate: isSet(object.surveyResponseRate)
+        ? globalThis.Number(object.surveyResponseRate)
+        : isSet(object.survey_response_rate)
+        ? globalThis.Number(object.survey_response_rate)
+        : 0,
+      csatScore: isSet(object.csatScore)
+        ? globalThis.Number(object.csatScore)
+        : isSet(object.csat_score)
+        ? globalThis.Number(object.csat_score)
+        : 0,
+      csatSatisfied: isSet(object.csatSatisfied)
+        ? globalThis.Number(object.csatSatisfied)
+        : isSet(object.csat_satisfied)
+        ? globalThis.Number(object.csat_satisfied)
+        : 0,
     };
   },
 
@@ -1867,6 +1961,21 @@ export const QueueKpis: MessageFns<QueueKpis> = {
     if (message.firstContactResolution !== 0) {
       obj.firstContactResolution = floatToJson(message.firstContactResolution);
     }
+    if (message.surveysOffered !== 0) {
+      obj.surveysOffered = Math.round(message.surveysOffered);
+    }
+    if (message.surveysAnswered !== 0) {
+      obj.surveysAnswered = Math.round(message.surveysAnswered);
+    }
+    if (message.surveyResponseRate !== 0) {
+      obj.surveyResponseRate = floatToJson(message.surveyResponseRate);
+    }
+    if (message.csatScore !== 0) {
+      obj.csatScore = floatToJson(message.csatScore);
+    }
+    if (message.csatSatisfied !== 0) {
+      obj.csatSatisfied = floatToJson(message.csatSatisfied);
+    }
     return obj;
   },
 
@@ -1890,6 +1999,11 @@ export const QueueKpis: MessageFns<QueueKpis> = {
     message.abandoned = object.abandoned ?? 0;
     message.completed = object.completed ?? 0;
     message.firstContactResolution = object.firstContactResolution ?? 0;
+    message.surveysOffered = object.surveysOffered ?? 0;
+    message.surveysAnswered = object.surveysAnswered ?? 0;
+    message.surveyResponseRate = object.surveyResponseRate ?? 0;
+    message.csatScore = object.csatScore ?? 0;
+    message.csatSatisfied = object.csatSatisfied ?? 0;
     return message;
   },
 };

@@ -421,6 +421,8 @@ export interface SurveyOffered {
     | undefined;
   /** The contact's language ("zh-CN", "en"...), for the survey's text; empty = the channel's default. */
   language: string;
+  /** The queue's question in that language (SurveyPolicy.texts); empty = the channel's default text. */
+  text: string;
 }
 
 /**
@@ -4373,7 +4375,7 @@ export const SurveyAnswered: MessageFns<SurveyAnswered> = {
 };
 
 function createBaseSurveyOffered(): SurveyOffered {
-  return { expiresAt: undefined, language: "" };
+  return { expiresAt: undefined, language: "", text: "" };
 }
 
 export const SurveyOffered: MessageFns<SurveyOffered> = {
@@ -4383,6 +4385,9 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     }
     if (message.language !== "") {
       writer.uint32(18).string(message.language);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
     }
     return writer;
   },
@@ -4416,6 +4421,14 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
             message.language = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4436,6 +4449,7 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
         ? fromJsonTimestamp(object.expires_at)
         : undefined,
       language: isSet(object.language) ? globalThis.String(object.language) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
     };
   },
 
@@ -4447,6 +4461,9 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     if (message.language !== "") {
       obj.language = message.language;
     }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
     return obj;
   },
 
@@ -4457,6 +4474,7 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     const message = createBaseSurveyOffered();
     message.expiresAt = object.expiresAt ?? undefined;
     message.language = object.language ?? "";
+    message.text = object.text ?? "";
     return message;
   },
 };
