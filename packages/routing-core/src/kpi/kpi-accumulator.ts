@@ -1,5 +1,8 @@
 import type { ContactEventBase, RoutingEvent } from '../model/event.js';
-import { agentKpis, addQueueTally, emptyAgentTally, emptyQueueTally, queueKpis, type AgentTally, type QueueTally } from './tally.js';
+import { AgentPerformanceFold } from './agent-performance.js';
+import { addAgentTally, emptyAgentIntervalTally } from './agent-tally.js';
+import { firstContactAnswer } from './fcr.js';
+import { agentKpis, addQueueTally, emptyQueueTally, queueKpis, type QueueTally } from './tally.js';
 import { OutcomeKind, type KpiOptions, type KpiReport } from './types.js';
 
 /** A live contact's current queue and whether it has had to wait there. */
@@ -14,9 +17,9 @@ interface LiveContact { queueId: string; waited: boolean }
  */
 export class KpiAccumulator {
   private readonly queues = new Map<string, QueueTally>();
-  private readonly agents = new Map<string, AgentTally>();
+  /** Agents' time and offers: the agent-performance fold, in one bucket from `fromMs`. */
+  private readonly agents: AgentPerformanceFold;
   private readonly live = new Map<string, LiveContact>();
-  private readonly connectedTo = new Map<string, string>();
   private readonly handleMsOf = new Map<string, number>();
   /** Live callbacks: the wait at their agent's accept while the dial is on (null before one). */
   private readonly callbacks = new Map<string, number | null>();
@@ -26,6 +29,7 @@ export class KpiAccumulator {
   constructor(private readonly options: KpiOptions = {}) {
     this.fromMs = options.fromMs ?? -Infinity;
     this.lastMs = Number.isFinite(this.fromMs) ? this.fromMs : 0;
+    this.agents = new AgentPerformanceFold({}, { bucketMs: Infinity, fromMs: this.fromMs });
   }
 
   /** Service-level threshold of a queue, seconds. */
@@ -36,16 +40,8 @@ export class KpiAccumulator {
   add(event: RoutingEvent): void {
     this.lastMs = Math.max(this.lastMs, event.atMs);
     const inWindow = event.atMs >= this.fromMs;
+    this.agents.add(event);
     switch (event.type) {
-      case 'AgentPresenceChanged': {
-        const agent = this.agent(event.agentId);
-        if (event.from === 'OFFLINE' && event.to !== 'OFFLINE') agent.signedInSince = event.atMs;
-        if (event.to === 'OFFLINE' && agent.signedInSince !== undefined) {
-          agent.signedInMs += this.clipped(agent.signedInSince, event.atMs);
-          agent.signedInSince = undefined;
-        }
-        return;
-      }
       case 'ContactQueued': {
         // Emitted on every queue entry; without an explanation an offer follows at once (no wait).
         const waited = (this.live.get(event.contactId)?.waited ?? false) || event.explanation !== undefined;
@@ -54,25 +50,22 @@ export class KpiAccumulator {
       }
       case 'ContactOffered':
         if (!this.live.has(event.contactId)) this.live.set(event.contactId, { queueId: event.queueId, waited: false });
-        if (inWindow) { this.queue(event.queueId).offered++; this.agent(event.agentId).offered++; }
+        if (inWindow) this.queue(event.queueId).offered++;
         return;
       case 'OfferDeclined':
       case 'OfferTimedOut': {
         this.markWaited(event);
         if (!inWindow) return;
         const declined = event.type === 'OfferDeclined';
-        if (declined) { this.queue(event.queueId).declined++; this.agent(event.agentId).declined++; }
-        else { this.queue(event.queueId).missed++; this.agent(event.agentId).missed++; }
+        if (declined) this.queue(event.queueId).declined++;
+        else this.queue(event.queueId).missed++;
         return;
       }
       case 'OfferAccepted': {
-        if (inWindow) { this.queue(event.queueId).accepted++; this.agent(event.agentId).accepted++; }
+        if (inWindow) this.queue(event.queueId).accepted++;
         // A callback is answered once the customer is reached (its conversation completes), not when its dial starts.
         if (this.callbacks.has(event.contactId)) this.callbacks.set(event.contactId, event.waitMs);
         else this.finish(event, OutcomeKind.ANSWERED, event.waitMs);
-        this.connectedTo.set(event.contactId, event.agentId);
-        const agent = this.agent(event.agentId);
-        if (agent.active++ === 0) agent.busySince = event.atMs;
         return;
       }
       case 'ContactAbandoned': return this.finish(event, OutcomeKind.ABANDONED, event.waitMs);
@@ -82,7 +75,6 @@ export class KpiAccumulator {
         this.live.set(event.contactId, { queueId: event.toQueueId, waited: true });
         return;
       case 'ContactTransferred':
-        this.release(event.contactId, event.atMs);
         if (event.destination !== undefined && event.toQueueId === undefined && event.toAgentId === undefined) {
           this.live.delete(event.contactId);
           this.callbacks.delete(event.contactId);
@@ -98,7 +90,7 @@ export class KpiAccumulator {
           this.finish(event, OutcomeKind.ANSWERED, callbackWaitMs ?? 0);
         }
         this.handleMsOf.set(event.contactId, event.handleMs);
-        if (event.resolvedFirstContact !== undefined) this.countOutcome(event, event.resolvedFirstContact);
+        this.countOutcome(event, firstContactAnswer(event));
         return;
       }
       case 'CallbackRequested':
@@ -106,18 +98,16 @@ export class KpiAccumulator {
         if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbacksRequested++;
         return;
       case 'CallbackFailed':
-        // The dial failed: the agent is free again and the contact waits for its retry (or expires).
-        this.release(event.contactId, event.atMs);
+        // The dial failed: the agent is free again (the agent fold) and the contact waits for its retry (or expires).
         this.callbacks.set(event.contactId, null);
         this.markWaited(event);
         if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbackDialsFailed++;
         return;
-      case 'ContactOutcomeRecorded': return this.countOutcome(event, event.resolvedFirstContact);
+      case 'ContactOutcomeRecorded': return this.countOutcome(event, firstContactAnswer(event));
       case 'WrapUpEnded': {
         const handleMs = this.handleMsOf.get(event.contactId) ?? 0;
         this.handleMsOf.delete(event.contactId);
         this.callbacks.delete(event.contactId);
-        this.release(event.contactId, event.atMs);
         if (event.arrivedAtMs < this.fromMs) return;
         const tally = this.queue(event.queueId);
         tally.handled++;
@@ -135,8 +125,8 @@ export class KpiAccumulator {
   }
 
   /** An agent's outcome counts for FCR in the contact's queue, as `handled` does, by when it arrived. */
-  private countOutcome(event: ContactEventBase, resolvedFirstContact: boolean): void {
-    if (event.arrivedAtMs < this.fromMs) return;
+  private countOutcome(event: ContactEventBase, resolvedFirstContact: boolean | undefined): void {
+    if (resolvedFirstContact === undefined || event.arrivedAtMs < this.fromMs) return;
     const tally = this.queue(event.queueId);
     tally.outcomes++;
     if (resolvedFirstContact) tally.resolvedFirstContact++;
@@ -154,7 +144,7 @@ export class KpiAccumulator {
       thresholds.add(this.slSeconds(id));
       return queueKpis(id, this.slSeconds(id), tally);
     });
-    const agents = [...this.agents.keys()].sort().map((id) => agentKpis(id, this.agents.get(id) ?? emptyAgentTally(), this.fromMs, untilMs));
+    const agents = this.agentTallies(untilMs);
     const signedIn = agents.reduce((s, a) => s + a.signedInSeconds, 0);
     const busy = agents.reduce((s, a) => s + a.busySeconds, 0);
     const sl = thresholds.size === 1 ? [...thresholds][0] ?? NaN : NaN;
@@ -186,21 +176,6 @@ export class KpiAccumulator {
     if (live !== undefined) live.waited = true;
   }
 
-  /** Ends the contact's hold on its agent (wrap-up over or transferred away). */
-  private release(contactId: string, atMs: number): void {
-    const agentId = this.connectedTo.get(contactId);
-    if (agentId === undefined) return;
-    this.connectedTo.delete(contactId);
-    const agent = this.agent(agentId);
-    if (--agent.active === 0 && agent.busySince !== undefined) {
-      agent.busyMs += this.clipped(agent.busySince, atMs);
-      agent.busySince = undefined;
-    }
-  }
-
-  private clipped(startMs: number, endMs: number): number {
-    return Math.max(0, endMs - Math.max(startMs, this.fromMs));
-  }
 
   private queue(id: string): QueueTally {
     let tally = this.queues.get(id);
@@ -208,9 +183,13 @@ export class KpiAccumulator {
     return tally;
   }
 
-  private agent(id: string): AgentTally {
-    let tally = this.agents.get(id);
-    if (tally === undefined) this.agents.set(id, (tally = emptyAgentTally()));
-    return tally;
+
+  /** Each agent's figures so far (sorted by id), open stretches closed at `untilMs` without closing them in the fold. */
+  private agentTallies(untilMs: number): ReturnType<typeof agentKpis>[] {
+    const byAgent = new Map<string, ReturnType<typeof emptyAgentIntervalTally>>();
+    for (const d of [...this.agents.peek(), ...this.agents.openDeltas(untilMs)]) {
+      addAgentTally(byAgent.get(d.agentId) ?? byAgent.set(d.agentId, emptyAgentIntervalTally()).get(d.agentId)!, d.tally);
+    }
+    return [...byAgent.keys()].sort().map((id) => agentKpis(id, byAgent.get(id)!));
   }
 }
