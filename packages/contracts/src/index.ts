@@ -137,8 +137,11 @@ export {
   type IngestServiceServer,
 } from './gen/switchboard/v1/ingest_service.js';
 export {
+  AgentPerformance,
   AuditFinding,
   AuditFindingKind,
+  GetAgentPerformanceRequest,
+  GetAgentPerformanceResponse,
   GetAuditReportRequest,
   GetAuditReportResponse,
   GetContactTraceRequest,

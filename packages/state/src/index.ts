@@ -17,3 +17,7 @@ export {
   aclPasswordHash, opsKeyPrefix, REDIS_USERS, redisAclRules, renderRedisAcl, renderRedisAclTemplate,
   type RedisAclRule, type RedisUser, type RenderRedisAclOptions,
 } from './redis-acl.js';
+export {
+  AgentPerformanceStore,
+  type AgentBucketCounters, type AgentBucketResolution, type AgentPerformanceCheckpoint, type AgentPerformanceStoreOptions,
+} from './agent-performance-store.js';

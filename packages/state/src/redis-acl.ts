@@ -53,7 +53,9 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
     {
       user: 'ops',
       keys: [`${opsKeyPrefix(prefix)}{d:*`],
-      commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange'],
+      commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange',
+        // agent performance (AgentPerformanceStore: its script and reads)
+        'eval', 'evalsha', 'get', 'set', 'hdel', 'hincrbyfloat', 'pexpireat', 'zrangebyscore', 'zremrangebyscore'],
     },
   ];
 }

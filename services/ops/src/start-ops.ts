@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
-import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
+import { AgentPerformanceStore, createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
 import { createBearerAuthenticator } from './auth/bearer.js';
 import { createOidcLogin } from './auth/oidc.js';
@@ -15,6 +15,7 @@ import { startIndexer } from './index/indexer.js';
 import { TraceStore } from './index/trace-store.js';
 import { createOpsMetrics } from './metrics.js';
 import { OpsQueries } from './ops-queries.js';
+import { startPerfFollower } from './perf/perf-follower.js';
 
 /** Options beyond the environment: tests pass their own names and key prefix. */
 export interface StartOpsOptions {
@@ -55,7 +56,9 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const metrics = createOpsMetrics(config.domain);
   const store = new TraceStore(redis, { domain: config.domain, ttlSeconds: config.traceTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
   const indexer = await startIndexer({ ...source, store, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
-  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000));
+  const perfStore = new AgentPerformanceStore(redis, { domain: config.domain, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
+  const perf = await startPerfFollower({ source, store: perfStore, logger });
+  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000), perfStore);
   const ready = () => !nc.isClosed() && redis.status === 'ready';
 
   const { auth } = config;
@@ -84,6 +87,7 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
       grpc.forceShutdown(); // StreamEvents calls never end by themselves
       await http.close();
       await indexer.stop();
+      await perf.stop();
       await nc.drain().catch(() => undefined);
       redis.disconnect();
     },

@@ -48,6 +48,8 @@ export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: L
     getSnapshot: unary('GetSnapshot', async (_r, reader) => redacted(GetSnapshotResponse, await queries.snapshot(), reader)),
     getKpis: unary('GetKpis', async (r) => ({ kpis: await queries.kpis({ queueIds: r.queueIds, fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
     getAuditReport: unary('GetAuditReport', () => queries.audit()),
+    getAgentPerformance: unary('GetAgentPerformance', async (r) => ({ rows: await queries.agentPerformance({ agentIds: r.agentIds,
+      fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
     streamEvents: (call) => void streamEvents(call, queries, metrics, log, bearer),
   };
   const server = new Server();

@@ -1,13 +1,14 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, QueueKpis } from '@switchboard/contracts';
+import { AgentPerformance, GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, QueueKpis } from '@switchboard/contracts';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
 import type { OpsReader } from '../auth/principal.js';
 import type { OpsMetrics } from '../metrics.js';
 import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
-import { eventsQuery, kpiQuery, parseQuery, recentQuery } from './params.js';
+import { agentPerformanceCsv } from '../perf/perf-csv.js';
+import { agentPerformanceQuery, eventsQuery, kpiQuery, parseQuery, recentQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
 
@@ -86,6 +87,17 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const q = parseQuery(kpiQuery, request.query);
     const rows = await queries.kpis({ queueIds: q.queue, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
     return { kpis: rows.map((row) => QueueKpis.toJSON(row)) };
+  }));
+  const performance = (query: unknown) => {
+    const q = parseQuery(agentPerformanceQuery, query);
+    return queries.agentPerformance({ agentIds: q.agent, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
+  };
+  app.get('/api/agents/performance', (request, reply) => answer(reply, async () =>
+    ({ rows: (await performance(request.query)).map((row) => AgentPerformance.toJSON(row)) })));
+  app.get('/api/agents/performance.csv', (request, reply) => answer(reply, async () => {
+    const csv = agentPerformanceCsv(await performance(request.query));
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agent-performance.csv"');
+    return csv;
   }));
   app.get('/api/audit', (_request, reply) => answer(reply, async () => GetAuditReportResponse.toJSON(await queries.audit())));
   app.get('/api/events', async (request, reply) => {
