@@ -12,6 +12,9 @@ const FILES: Record<string, string> = {
   '/console/render.js': 'render.js',
   '/console/trace-view.js': 'trace-view.js',
   '/console/api.js': 'api.js',
+  '/agent': 'agent.html',
+  '/console/agent-page.js': 'agent-page.js',
+  '/console/perf-charts.js': 'perf-charts.js',
 };
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };
