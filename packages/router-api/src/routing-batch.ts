@@ -20,6 +20,8 @@ const EVENT_FIELDS = [
   ['profileChanged', 'AgentProfileChanged'], ['reprioritized', 'ContactReprioritized'],
   ['callbackRequested', 'CallbackRequested'], ['callbackOffered', 'CallbackOffered'], ['callbackDialing', 'CallbackDialing'],
   ['callbackFailed', 'CallbackFailed'], ['held', 'ContactHeld'], ['hoursChanged', 'QueueHoursChanged'], ['surgeChanged', 'QueueSurgeChanged'],
+  ['surveyOffered', 'SurveyOffered'], ['surveyAnswered', 'SurveyAnswered'],
+  ['qaReviewScored', 'QaReviewScored'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

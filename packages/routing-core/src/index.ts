@@ -25,7 +25,8 @@ export type {
   AgentPresenceChanged, AgentProfileChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
-  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource,
+  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource, SurveyAnswered, SurveyOffered,
+  QaCriterionScore, QaReviewScored,
 } from './model/event.js';
 // The rules the live router (Redis Lua) mirrors: eligibility, rings, capacity/blending, queue and agent order.
 export { inVipPool, mergeSkills, minEligibleRing, proficiencyScore, ringCount, ringRequirement, staticPassReason } from './rules/eligibility.js';

@@ -120,6 +120,9 @@ export class KpiAccumulator {
       case 'ContactHeld':
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
+      case 'SurveyOffered': // CSAT: folded in by the survey tally once it lands
+      case 'SurveyAnswered':
+      case 'QaReviewScored': // QA scores feed agent performance, not the queue KPIs.
         return;
     }
   }

@@ -200,6 +200,52 @@ export interface QueueSurgeChanged extends EventBase {
   readonly reason: string;
   readonly predictedServiceLevel?: number;
 }
+/**
+ * A satisfaction survey is to go out to the customer of a completed contact on its channel (the
+ * queue's survey policy covers it); answers are taken until `expiresAtMs`. `agentId`: who handled it.
+ */
+export interface SurveyOffered extends ContactEventBase {
+  readonly type: 'SurveyOffered';
+  readonly agentId: string;
+  readonly expiresAtMs: number;
+  /** The contact's language, for the survey's text. */
+  readonly language?: string;
+}
+/**
+ * The customer answered the survey of a completed contact (once, within its window): `score`
+ * 1–5 and an optional bounded comment, on the contact's own `channel`. `agentId`: who handled it.
+ */
+export interface SurveyAnswered extends ContactEventBase {
+  readonly type: 'SurveyAnswered';
+  readonly agentId: string;
+  readonly score: number;
+  readonly comment?: string;
+  /** When the customer answered (the channel's clock, never later than `atMs`). */
+  readonly answeredAtMs: number;
+}
+/** Points given for one criterion of a QA review form. */
+export interface QaCriterionScore {
+  readonly criterion: string;
+  readonly points: number;
+  readonly maxPoints: number;
+}
+/**
+ * A reviewer scored a completed contact for quality (QA): `agentId` is the agent reviewed,
+ * `reviewer` (also the event's `by`) the person who scored; `score` is the form's total, 0..100.
+ * The contact is usually gone from the live state by then, so its fields come with the score.
+ */
+export interface QaReviewScored extends EventBase {
+  readonly type: 'QaReviewScored';
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly score: number;
+  readonly reviewer: string;
+  readonly formId: string;
+  readonly comment: string;
+  readonly criteria: readonly QaCriterionScore[];
+}
 /** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
 export interface ContactOverflowed extends ContactEventBase {
   readonly type: 'ContactOverflowed';
@@ -239,7 +285,9 @@ export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
-  | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged;
+  | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
+  | SurveyOffered | SurveyAnswered
+  | QaReviewScored;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];

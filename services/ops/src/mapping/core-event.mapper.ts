@@ -52,6 +52,11 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
     ...(e.hoursChanged.holiday ? { holiday: e.hoursChanged.holiday } : {}), ...(e.hoursChanged.nextChangeAt ? { nextChangeMs: time(e.hoursChanged.nextChangeAt) } : {}) };
   if (e.surgeChanged) return { ...base, type: 'QueueSurgeChanged', queueId: e.queueId, active: e.surgeChanged.active, source: e.surgeChanged.source as never,
     reason: e.surgeChanged.reason, ...(e.surgeChanged.predictedServiceLevel === undefined ? {} : { predictedServiceLevel: e.surgeChanged.predictedServiceLevel }) };
+  if (e.qaReviewScored) {
+    const q = e.qaReviewScored;
+    return { ...base, type: 'QaReviewScored', contactId: e.contactId, agentId: e.agentId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
+      score: q.score, reviewer: q.reviewer, formId: q.formId, comment: q.comment, criteria: q.criteria.map((c) => ({ criterion: c.criterion, points: c.points, maxPoints: c.maxPoints })) };
+  }
   const c: ContactEventBase = { ...base, contactId: e.contactId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
     arrivedAtMs: time(e.arrivedAt), enqueuedAtMs: time(e.enqueuedAt) };
   const agentId = e.agentId;
@@ -93,6 +98,10 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
       ...(t.toQueueId ? { toQueueId: t.toQueueId } : {}), ...(t.toAgentId ? { toAgentId: t.toAgentId } : {}),
       ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}) };
   }
+  if (e.surveyOffered) return { ...c, type: 'SurveyOffered', agentId, expiresAtMs: time(e.surveyOffered.expiresAt),
+    ...(e.surveyOffered.language ? { language: e.surveyOffered.language } : {}) };
+  if (e.surveyAnswered) return { ...c, type: 'SurveyAnswered', agentId, score: e.surveyAnswered.score,
+    ...(e.surveyAnswered.comment ? { comment: e.surveyAnswered.comment } : {}), answeredAtMs: time(e.surveyAnswered.answeredAt) || base.atMs };
   if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
     poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };
   return undefined;

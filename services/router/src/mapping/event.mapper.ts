@@ -74,6 +74,10 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     return { ...base, queueId: event.queueId, surgeChanged: { active: event.active, source: event.source, reason: event.reason,
       ...(event.predictedServiceLevel === undefined ? {} : { predictedServiceLevel: event.predictedServiceLevel }) } };
   }
+  if (event.type === 'QaReviewScored') {
+    return { ...base, contactId: event.contactId, agentId: event.agentId, queueId: event.queueId, channel: protoChannel(event.channel),
+      qaReviewScored: { score: event.score, reviewer: event.reviewer, formId: event.formId, comment: event.comment, criteria: event.criteria.map((c) => ({ ...c })) } };
+  }
   const contact = {
     ...base,
     contactId: event.contactId,
@@ -126,6 +130,11 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'ContactTransferred':
       return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
         fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: event.by ?? '', destination: event.destination ?? '', reason: event.reason ?? '' } };
+    case 'SurveyOffered':
+      return { ...contact, agentId: event.agentId, surveyOffered: { expiresAt: new Date(event.expiresAtMs), language: event.language ?? '' } };
+    case 'SurveyAnswered':
+      return { ...contact, agentId: event.agentId, surveyAnswered: { score: event.score, comment: event.comment ?? '',
+        channel: protoChannel(event.channel), answeredAt: new Date(event.answeredAtMs) } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
   }

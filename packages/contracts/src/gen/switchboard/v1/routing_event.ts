@@ -186,8 +186,11 @@ export interface RoutingEvent {
   callbackFailed?: CallbackFailed | undefined;
   held?: ContactHeld | undefined;
   hoursChanged?: QueueHoursChanged | undefined;
-  surgeChanged?:
-    | QueueSurgeChanged
+  surgeChanged?: QueueSurgeChanged | undefined;
+  surveyAnswered?: SurveyAnswered | undefined;
+  surveyOffered?: SurveyOffered | undefined;
+  qaReviewScored?:
+    | QaReviewScored
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -386,6 +389,61 @@ export interface QueueSurgeChanged {
   reason: string;
   /** The forecast service level for the next interval that decided it (0..1), when the forecast did. */
   predictedServiceLevel?: number | undefined;
+}
+
+/**
+ * The customer of a completed contact answered its satisfaction survey (CSAT), within the survey
+ * window and for the first time. agent_id is the agent who handled the contact, queue_id its queue.
+ */
+export interface SurveyAnswered {
+  /** 1 (very dissatisfied) to 5 (very satisfied). */
+  score: number;
+  /**
+   * The customer's optional comment, trimmed and bounded (at most 500 characters). Personal data
+   * may be in it: services never log it.
+   */
+  comment: string;
+  /** The channel the answer came on (the contact's own). */
+  channel: Channel;
+  /** When the customer answered, by the channel service's clock. */
+  answeredAt?: Date | undefined;
+}
+
+/**
+ * A satisfaction survey is to go out to the customer of a completed contact, on its channel (the
+ * queue's survey policy covers the channel). Answers are taken until expires_at. agent_id is the
+ * agent who handled the contact.
+ */
+export interface SurveyOffered {
+  expiresAt?:
+    | Date
+    | undefined;
+  /** The contact's language ("zh-CN", "en"...), for the survey's text; empty = the channel's default. */
+  language: string;
+}
+
+/**
+ * A reviewer scored a completed contact for quality (QA). contact_id, agent_id (the agent
+ * reviewed) and queue_id are set; `by` is the reviewer.
+ */
+export interface QaReviewScored {
+  /** The form's total, 0..100. */
+  score: number;
+  reviewer: string;
+  /** The review form the criteria come from. */
+  formId: string;
+  /** Bounded (2,000 characters). */
+  comment: string;
+  /** Points per criterion of the form. */
+  criteria: QaCriterionScore[];
+}
+
+/** Points given for one criterion of a QA review form. */
+export interface QaCriterionScore {
+  criterion: string;
+  points: number;
+  /** The most points the criterion can give. */
+  maxPoints: number;
 }
 
 /** The contact moved to the overflow queue, keeping its age. */
@@ -1130,6 +1188,9 @@ function createBaseRoutingEvent(): RoutingEvent {
     held: undefined,
     hoursChanged: undefined,
     surgeChanged: undefined,
+    surveyAnswered: undefined,
+    surveyOffered: undefined,
+    qaReviewScored: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1240,6 +1301,15 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.surgeChanged !== undefined) {
       QueueSurgeChanged.encode(message.surgeChanged, writer.uint32(322).fork()).join();
+    }
+    if (message.surveyAnswered !== undefined) {
+      SurveyAnswered.encode(message.surveyAnswered, writer.uint32(354).fork()).join();
+    }
+    if (message.surveyOffered !== undefined) {
+      SurveyOffered.encode(message.surveyOffered, writer.uint32(362).fork()).join();
+    }
+    if (message.qaReviewScored !== undefined) {
+      QaReviewScored.encode(message.qaReviewScored, writer.uint32(370).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1541,6 +1611,30 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.surgeChanged = QueueSurgeChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 44: {
+            if (tag !== 354) {
+              break;
+            }
+
+            message.surveyAnswered = SurveyAnswered.decode(reader, reader.uint32());
+            continue;
+          }
+          case 45: {
+            if (tag !== 362) {
+              break;
+            }
+
+            message.surveyOffered = SurveyOffered.decode(reader, reader.uint32());
+            continue;
+          }
+          case 46: {
+            if (tag !== 370) {
+              break;
+            }
+
+            message.qaReviewScored = QaReviewScored.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1689,6 +1783,21 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.surge_changed)
         ? QueueSurgeChanged.fromJSON(object.surge_changed)
         : undefined,
+      surveyAnswered: isSet(object.surveyAnswered)
+        ? SurveyAnswered.fromJSON(object.surveyAnswered)
+        : isSet(object.survey_answered)
+        ? SurveyAnswered.fromJSON(object.survey_answered)
+        : undefined,
+      surveyOffered: isSet(object.surveyOffered)
+        ? SurveyOffered.fromJSON(object.surveyOffered)
+        : isSet(object.survey_offered)
+        ? SurveyOffered.fromJSON(object.survey_offered)
+        : undefined,
+      qaReviewScored: isSet(object.qaReviewScored)
+        ? QaReviewScored.fromJSON(object.qaReviewScored)
+        : isSet(object.qa_review_scored)
+        ? QaReviewScored.fromJSON(object.qa_review_scored)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1812,6 +1921,15 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.surgeChanged !== undefined) {
       obj.surgeChanged = QueueSurgeChanged.toJSON(message.surgeChanged);
     }
+    if (message.surveyAnswered !== undefined) {
+      obj.surveyAnswered = SurveyAnswered.toJSON(message.surveyAnswered);
+    }
+    if (message.surveyOffered !== undefined) {
+      obj.surveyOffered = SurveyOffered.toJSON(message.surveyOffered);
+    }
+    if (message.qaReviewScored !== undefined) {
+      obj.qaReviewScored = QaReviewScored.toJSON(message.qaReviewScored);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1917,6 +2035,15 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.surgeChanged = (object.surgeChanged !== undefined && object.surgeChanged !== null)
       ? QueueSurgeChanged.fromPartial(object.surgeChanged)
+      : undefined;
+    message.surveyAnswered = (object.surveyAnswered !== undefined && object.surveyAnswered !== null)
+      ? SurveyAnswered.fromPartial(object.surveyAnswered)
+      : undefined;
+    message.surveyOffered = (object.surveyOffered !== undefined && object.surveyOffered !== null)
+      ? SurveyOffered.fromPartial(object.surveyOffered)
+      : undefined;
+    message.qaReviewScored = (object.qaReviewScored !== undefined && object.qaReviewScored !== null)
+      ? QaReviewScored.fromPartial(object.qaReviewScored)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -4080,6 +4207,460 @@ export const QueueSurgeChanged: MessageFns<QueueSurgeChanged> = {
     message.source = object.source ?? "";
     message.reason = object.reason ?? "";
     message.predictedServiceLevel = object.predictedServiceLevel ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSurveyAnswered(): SurveyAnswered {
+  return { score: 0, comment: "", channel: 0, answeredAt: undefined };
+}
+
+export const SurveyAnswered: MessageFns<SurveyAnswered> = {
+  encode(message: SurveyAnswered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(8).uint32(message.score);
+    }
+    if (message.comment !== "") {
+      writer.uint32(18).string(message.comment);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(24).int32(message.channel);
+    }
+    if (message.answeredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.answeredAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyAnswered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyAnswered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.score = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.answeredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyAnswered {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      answeredAt: isSet(object.answeredAt)
+        ? fromJsonTimestamp(object.answeredAt)
+        : isSet(object.answered_at)
+        ? fromJsonTimestamp(object.answered_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SurveyAnswered): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.answeredAt !== undefined) {
+      obj.answeredAt = message.answeredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyAnswered>, I>>(base?: I): SurveyAnswered {
+    return SurveyAnswered.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyAnswered>, I>>(object: I): SurveyAnswered {
+    const message = createBaseSurveyAnswered();
+    message.score = object.score ?? 0;
+    message.comment = object.comment ?? "";
+    message.channel = object.channel ?? 0;
+    message.answeredAt = object.answeredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSurveyOffered(): SurveyOffered {
+  return { expiresAt: undefined, language: "" };
+}
+
+export const SurveyOffered: MessageFns<SurveyOffered> = {
+  encode(message: SurveyOffered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(10).fork()).join();
+    }
+    if (message.language !== "") {
+      writer.uint32(18).string(message.language);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyOffered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyOffered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyOffered {
+    return {
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+      language: isSet(object.language) ? globalThis.String(object.language) : "",
+    };
+  },
+
+  toJSON(message: SurveyOffered): unknown {
+    const obj: any = {};
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    if (message.language !== "") {
+      obj.language = message.language;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyOffered>, I>>(base?: I): SurveyOffered {
+    return SurveyOffered.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyOffered>, I>>(object: I): SurveyOffered {
+    const message = createBaseSurveyOffered();
+    message.expiresAt = object.expiresAt ?? undefined;
+    message.language = object.language ?? "";
+    return message;
+  },
+};
+
+function createBaseQaReviewScored(): QaReviewScored {
+  return { score: 0, reviewer: "", formId: "", comment: "", criteria: [] };
+}
+
+export const QaReviewScored: MessageFns<QaReviewScored> = {
+  encode(message: QaReviewScored, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(9).double(message.score);
+    }
+    if (message.reviewer !== "") {
+      writer.uint32(18).string(message.reviewer);
+    }
+    if (message.formId !== "") {
+      writer.uint32(26).string(message.formId);
+    }
+    if (message.comment !== "") {
+      writer.uint32(34).string(message.comment);
+    }
+    for (const v of message.criteria) {
+      QaCriterionScore.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaReviewScored {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaReviewScored();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reviewer = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.formId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.criteria.push(QaCriterionScore.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaReviewScored {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      reviewer: isSet(object.reviewer) ? globalThis.String(object.reviewer) : "",
+      formId: isSet(object.formId)
+        ? globalThis.String(object.formId)
+        : isSet(object.form_id)
+        ? globalThis.String(object.form_id)
+        : "",
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      criteria: globalThis.Array.isArray(object?.criteria)
+        ? object.criteria.map((e: any) => QaCriterionScore.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QaReviewScored): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.reviewer !== "") {
+      obj.reviewer = message.reviewer;
+    }
+    if (message.formId !== "") {
+      obj.formId = message.formId;
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.criteria?.length) {
+      obj.criteria = message.criteria.map((e) => QaCriterionScore.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaReviewScored>, I>>(base?: I): QaReviewScored {
+    return QaReviewScored.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaReviewScored>, I>>(object: I): QaReviewScored {
+    const message = createBaseQaReviewScored();
+    message.score = object.score ?? 0;
+    message.reviewer = object.reviewer ?? "";
+    message.formId = object.formId ?? "";
+    message.comment = object.comment ?? "";
+    message.criteria = object.criteria?.map((e) => QaCriterionScore.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQaCriterionScore(): QaCriterionScore {
+  return { criterion: "", points: 0, maxPoints: 0 };
+}
+
+export const QaCriterionScore: MessageFns<QaCriterionScore> = {
+  encode(message: QaCriterionScore, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.criterion !== "") {
+      writer.uint32(10).string(message.criterion);
+    }
+    if (message.points !== 0) {
+      writer.uint32(17).double(message.points);
+    }
+    if (message.maxPoints !== 0) {
+      writer.uint32(25).double(message.maxPoints);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaCriterionScore {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaCriterionScore();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.criterion = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.points = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.maxPoints = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaCriterionScore {
+    return {
+      criterion: isSet(object.criterion) ? globalThis.String(object.criterion) : "",
+      points: isSet(object.points) ? globalThis.Number(object.points) : 0,
+      maxPoints: isSet(object.maxPoints)
+        ? globalThis.Number(object.maxPoints)
+        : isSet(object.max_points)
+        ? globalThis.Number(object.max_points)
+        : 0,
+    };
+  },
+
+  toJSON(message: QaCriterionScore): unknown {
+    const obj: any = {};
+    if (message.criterion !== "") {
+      obj.criterion = message.criterion;
+    }
+    if (message.points !== 0) {
+      obj.points = floatToJson(message.points);
+    }
+    if (message.maxPoints !== 0) {
+      obj.maxPoints = floatToJson(message.maxPoints);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaCriterionScore>, I>>(base?: I): QaCriterionScore {
+    return QaCriterionScore.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaCriterionScore>, I>>(object: I): QaCriterionScore {
+    const message = createBaseQaCriterionScore();
+    message.criterion = object.criterion ?? "";
+    message.points = object.points ?? 0;
+    message.maxPoints = object.maxPoints ?? 0;
     return message;
   },
 };
