@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Presence, RoutingBatch, RoutingEvent } from '@switchboard/contracts';
+import { Channel, Presence, RoutingBatch, RoutingEvent } from '@switchboard/contracts';
 import { ensureStreams, publishDurable, routingSubject, type BusNames } from '@switchboard/bus';
 import { startOps, type RunningOps } from '@switchboard/ops';
 import { batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, ROUTING_BATCH, routerSubjects } from '@switchboard/router-api';
@@ -70,7 +70,8 @@ describe('the per-agent performance page and CLI', () => {
     });
     // agent-ada over four hours (minutes after T0):
     //  hour 0: signed in at 0; c1 talk 2–10 (resolved), wrap 10–12; c2 offered at 14, declined.
-    //  hour 1: c3 talk 65–75 (not resolved), wrap 75–80; c4 offered at 90, timed out.
+    //  hour 0: c1's customer answers the survey at 20 with 5.
+    //  hour 1: c3 talk 65–75 (not resolved), wrap 75–80; c4 offered at 90, timed out; c3's survey at 95: 2; c1 reviewed at 100: 80.
     //  hour 2: c5 accepted at 125, transferred out at 130; away from 150.
     //  hour 3: back at 190; signed out at 210.
     await presence('agent-ada', 0, Presence.PRESENCE_OFFLINE, Presence.PRESENCE_AVAILABLE);
@@ -81,7 +82,10 @@ describe('the per-agent performance page and CLI', () => {
     await publish(offer('c3', 65), accept('c3', 65));
     await publish(ev('c3', 75, { completed: { disposition: 'ok', notes: '', handleSeconds: 600, resolvedFirstContact: false } }));
     await publish(ev('c3', 80, { wrapUpEnded: { wrapUpSeconds: 300 } }));
+    await publish(ev('c1', 20, { surveyAnswered: { score: 5, comment: '', channel: Channel.CHANNEL_CHAT, answeredAt: at(20) } }));
     await publish(offer('c4', 90), ev('c4', 90.5, { timedOut: { reservationToken: 1, consecutiveMisses: 1 } }));
+    await publish(ev('c3', 95, { surveyAnswered: { score: 2, comment: '', channel: Channel.CHANNEL_CHAT, answeredAt: at(95) } }));
+    await publish(ev('c1', 100, { by: 'qa-lin', qaReviewScored: { score: 80, reviewer: 'qa-lin', formId: 'chat-v1', comment: '', criteria: [] } }));
     await publish(offer('c5', 125), accept('c5', 125));
     await publish({ contactId: 'c5', occurredAt: at(130), transferred: { fromAgentId: 'agent-ada', toQueueId: 'billing', reason: 'to billing', toAgentId: '', destination: '', by: '' } });
     await presence('agent-ada', 150, Presence.PRESENCE_AVAILABLE, Presence.PRESENCE_AWAY);
@@ -134,9 +138,10 @@ describe('the per-agent performance page and CLI', () => {
     // Signed in 0–210 = 210 min; routable 60 + 60 + 30 + 20 = 170 min → adherence 170 / 210 = 81.0 %.
     expect(await tile('adherence')).toBe('81.0%');
     expect(await tile('signedin')).toBe('3:30:00');
-    // c2 declined, c4 missed, c5 transferred out; FCR 1 of 2; no surveys or reviews yet: no figure.
+    // c2 declined, c4 missed, c5 transferred out; FCR 1 of 2; CSAT (5 + 2) / 2 = 3.50; QA 80 of one review.
     expect([await tile('declined'), await tile('missed'), await tile('transfers'), await tile('fcr'), await tile('csat'), await tile('qa')])
-      .toEqual(['1', '1', '1', '50.0%', '—', '—']);
+      .toEqual(['1', '1', '1', '50.0%', '3.50', '80.0']);
+    expect(await page.locator('.perf-tile[data-figure="csat"]').getAttribute('title')).toBe('2 surveys; 50.0% scored 4–5');
     // Trends: one point per hour. Handled 1, 1, 0, 0; occupancy 10/60, 15/60, 5/30, 0/20; adherence 1, 1, 30/60, 20/30.
     const chart = page.locator('svg.chart[data-metric="contactsHandled"]');
     expect(await chart.getAttribute('data-values')).toBe('1 1 0 0');
@@ -146,6 +151,7 @@ describe('the per-agent performance page and CLI', () => {
     // AHT per hour: 600 s, 900 s, then no contact handled: a gap, not a zero.
     expect(await page.locator('svg.chart[data-metric="ahtSeconds"]').getAttribute('data-values')).toBe('600 900  ');
     expect(await page.locator('svg.chart[data-metric="ahtSeconds"] circle.dot-mark').count()).toBe(2);
+    expect(await page.locator('svg.chart[data-metric="csat"]').getAttribute('data-values')).toBe('5 2  ');
     expect(await page.locator('#rows tr').count()).toBe(4);
     expect(await page.locator('#others a').allTextContents()).toEqual(['agent-ada', 'agent-grace']);
     expect(await page.locator('#csv').getAttribute('href')).toContain('/api/agents/performance.csv?');
@@ -168,7 +174,8 @@ describe('the per-agent performance page and CLI', () => {
     const [header, line] = csv.stdout.split('\r\n');
     const cells = Object.fromEntries(header!.split(',').map((name, i) => [name, line!.split(',')[i]]));
     expect(cells).toMatchObject({ agent_id: 'agent-ada', contacts_handled: '2', aht_seconds: '750', acw_seconds: '210', occupancy: '0.176471',
-      adherence: '0.809524', declined: '1', missed: '1', transfers_out: '1', first_contact_resolution: '0.5', csat: '' });
+      adherence: '0.809524', declined: '1', missed: '1', transfers_out: '1', first_contact_resolution: '0.5', surveys_answered: '2', csat: '3.5', csat_satisfied: '0.5',
+      qa_reviews: '1', qa_score: '80' });
     expect(tableRun.code).toBe(0);
     expect(tableRun.stdout).toMatch(/│ agent\s+│ from \(UTC\)\s+│ handled\s+│ AHT/);
     expect(tableRun.stdout).toMatch(new RegExp(`│ agent-ada\\s+│ ${iso(60).slice(0, 16).replace('T', ' ')}\\s+│ 1\\s+│ 15:00\\s+│ 05:00\\s+│ 25\\.0%`));

@@ -32,6 +32,9 @@ function fixture() {
     wrapped: (id: string, m: number, agentId: string, wrapMinutes: number) => events.push({ ...c(id, m), type: 'WrapUpEnded', agentId, wrapUpMs: wrapMinutes * MIN }),
     transferred: (id: string, m: number, fromAgentId: string, reason?: string) =>
       events.push({ ...c(id, m), type: 'ContactTransferred', fromAgentId, toQueueId: 'billing', ...(reason ? { reason } : {}) }),
+    survey: (id: string, m: number, agentId: string, score: number) => events.push({ ...c(id, m), type: 'SurveyAnswered', agentId, score, answeredAtMs: at(m) }),
+    qa: (id: string, m: number, agentId: string, score: number) => events.push({ ...base(m), type: 'QaReviewScored', contactId: id, agentId, queueId: 'care', channel: 'chat',
+      score, reviewer: 'qa-1', formId: 'f1', comment: '', criteria: [] }),
   };
   // Agent a1, 09:00–10:00 (chat: two contacts at once from 09:25).
   h.presence('a1', 0, 'OFFLINE', 'AVAILABLE');
@@ -46,7 +49,11 @@ function fixture() {
   h.completed('c5', 35, 'a1', 10, false);          // talk 09:25–09:35 = 10 min, not resolved
   h.wrapped('c5', 40, 'a1', 5);                    // wrap-up 09:35–09:40 = 5 min
   h.presence('a1', 40, 'AVAILABLE', 'AWAY');
+  // Surveys and a QA review come later than their contacts; they count where they are recorded.
+  h.survey('c1', 45, 'a1', 5);
   h.presence('a1', 50, 'AWAY', 'AVAILABLE');
+  h.survey('c5', 55, 'a1', 2);
+  h.qa('c1', 58, 'a1', 90);
   h.presence('a1', 60, 'AVAILABLE', 'OFFLINE');
   // Agent a2 signs in at 09:50 and is still talking at 10:00.
   h.presence('a2', 50, 'OFFLINE', 'AVAILABLE');
@@ -67,10 +74,6 @@ function byBucket(deltas: readonly AgentBucketDelta[]): Map<string, AgentInterva
 function fold(events: readonly RoutingEvent[]): AgentPerformanceFold {
   const f = new AgentPerformanceFold();
   for (const e of events) f.add(e);
-  // Surveys and a QA review arrive later, counted where they arrive (09:45 and 09:55 → the 09:45 bucket).
-  f.addSurveyAnswer('a1', at(45), 5);
-  f.addSurveyAnswer('a1', at(55), 2);
-  f.addQaScore('a1', at(58), 90);
   return f;
 }
 
@@ -91,7 +94,7 @@ describe('agent performance from a hand-computed fixture', () => {
     // c5 handled at 09:40 (talk 10, wrap 5), FCR answer no.
     expect(b.get('a1@30')).toMatchObject({ signedInMs: 15 * MIN, routableMs: 10 * MIN, busyMs: 10 * MIN, idleMs: 0, awayMs: 5 * MIN,
       handled: 1, talkMs: 10 * MIN, wrapMs: 5 * MIN, outcomes: 1, resolvedFirstContact: 0 });
-    // 09:45–10:00: away 09:45–09:50 = 5, idle 09:50–10:00 = 10; surveys 5 and 2; QA 90.
+    // 09:45–10:00: away 09:45–09:50 = 5, idle 09:50–10:00 = 10; surveys 5 (09:45) and 2 (09:55); QA 90 (09:58).
     expect(b.get('a1@45')).toMatchObject({ signedInMs: 15 * MIN, routableMs: 10 * MIN, busyMs: 0, idleMs: 10 * MIN, awayMs: 5 * MIN,
       surveys: 2, surveyScoreSum: 7, surveysSatisfied: 1, qaReviews: 1, qaScoreSum: 90 });
   });
@@ -137,9 +140,6 @@ describe('agent performance from a hand-computed fixture', () => {
     const part1 = first.drain().deltas;
     const resumed = new AgentPerformanceFold(JSON.parse(JSON.stringify(first.state())) as ReturnType<typeof first.state>);
     for (const e of events.slice(cut)) resumed.add(e);
-    resumed.addSurveyAnswer('a1', at(45), 5);
-    resumed.addSurveyAnswer('a1', at(55), 2);
-    resumed.addQaScore('a1', at(58), 90);
     expect(byBucket([...part1, ...resumed.drain().deltas])).toEqual(whole);
   });
 

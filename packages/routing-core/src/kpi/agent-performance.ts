@@ -98,6 +98,9 @@ export class AgentPerformanceFold {
         return;
       }
       case 'CallbackFailed': return this.release(agentId, event.contactId, atMs);
+      // Satisfaction and quality land later than the contact: they count when they are recorded.
+      case 'SurveyAnswered': return this.addSurveyAnswer(agentId, atMs, event.score);
+      case 'QaReviewScored': return this.addQaScore(agentId, atMs, event.score);
       default: return;
     }
   }

@@ -56,9 +56,7 @@ export async function startPerfFollower(deps: PerfFollowerDeps): Promise<PerfFol
       }
       for (const proto of events) {
         const event = coreEventFromProto(proto);
-        if (event) fold.add(event);
-        // Issue 15 contracts, folded in here once on main: SurveyAnswered → fold.addSurveyAnswer(agentId, at, score),
-        // QaReviewScored → fold.addQaScore(agentId, at, score).
+        if (event) fold.add(event); // SurveyAnswered and QaReviewScored included: the core's mapper knows them
       }
       const { deltas, states } = fold.drain();
       if (deltas.length > 0 || states.size > 0) await applyWithRetry(deps, msg.info.streamSequence, deltas, states, log, () => stopped);
