@@ -81,6 +81,7 @@ async function show(agentId, range) {
     drawCharts(rows);
     drawRows(rows);
     $('csv').href = `/api/agents/performance.csv?${q({ interval: range.interval, agent: agentId })}`;
+    $('parquet').href = `/api/agents/performance.parquet?${q({ interval: range.interval, agent: agentId })}`;
     document.body.dataset.loaded = agentId;
   } catch (error) {
     $('summary').replaceChildren(h('div', { class: 'empty error' }, error.message));

@@ -8,6 +8,7 @@ import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
 import { agentPerformanceCsv } from '../perf/perf-csv.js';
+import { agentPerformanceParquet } from '../perf/perf-parquet.js';
 import { agentPerformanceQuery, eventsQuery, kpiQuery, parseQuery, recentQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
@@ -98,6 +99,11 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const csv = agentPerformanceCsv(await performance(request.query));
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agent-performance.csv"');
     return csv;
+  }));
+  app.get('/api/agents/performance.parquet', (request, reply) => answer(reply, async () => {
+    const file = agentPerformanceParquet(await performance(request.query));
+    reply.header('content-type', 'application/vnd.apache.parquet').header('content-disposition', 'attachment; filename="agent-performance.parquet"');
+    return file;
   }));
   app.get('/api/audit', (_request, reply) => answer(reply, async () => GetAuditReportResponse.toJSON(await queries.audit())));
   app.get('/api/events', async (request, reply) => {

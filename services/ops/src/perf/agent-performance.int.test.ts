@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { parquetReadObjects } from 'hyparquet';
 import { pino } from 'pino';
 import { OpsServiceClient, Presence, type GetAgentPerformanceRequest, type GetAgentPerformanceResponse, type RoutingEvent } from '@switchboard/contracts';
 import { startOps, type RunningOps } from '../start-ops.js';
@@ -91,6 +92,17 @@ describe('agent performance in ops: stored per 15 minutes, over HTTP, CSV and gR
     expect(cells).toMatchObject({ agent_id: 'a1', interval_start: at(0).toISOString(), contacts_handled: '1', aht_seconds: '600', acw_seconds: '120',
       occupancy: '0.333333', adherence: '1', declined: '1', first_contact_resolution: '1', csat: '', qa_score: '' });
     expect(end).toBe('');
+  });
+
+  it('exports Parquet that a Parquet reader reads back typed, with null where a figure has no data', async () => {
+    await eventually(() => a1Complete(), 15_000);
+    const res = await fetch(`${url}/api/agents/performance.parquet?${hour}&agent=a1`, { headers: bed.supervisor });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.apache.parquet');
+    const rows = await parquetReadObjects({ file: await res.arrayBuffer() });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ agent_id: 'a1', contacts_handled: 1, aht_seconds: 600, acw_seconds: 120, declined: 1, busy_seconds: 600, csat: null, qa_score: null });
+    expect(new Date(rows[0]!.interval_start as string | Date).getTime()).toBe(T0);
   });
 
   it('answers GetAgentPerformance over gRPC, INVALID_ARGUMENT for an unknown interval', async () => {
