@@ -316,6 +316,9 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       bearerRow('GET /api/snapshot', '/api/snapshot'),
       bearerRow('GET /api/kpis', '/api/kpis'),
       bearerRow('GET /api/audit', '/api/audit'),
+      bearerRow('GET /api/agents/performance', '/api/agents/performance'),
+      bearerRow('GET /api/agents/performance.csv', '/api/agents/performance.csv'),
+      bearerRow('GET /api/agents/performance.parquet', '/api/agents/performance.parquet'),
       bearerRow('GET /api/events', '/api/events', true),
       ...routesOf(ops.http).filter((r) => !r.includes(' /api/') && !r.includes(' /auth/') && !isConsoleAsset(r) && !(['GET /healthz', 'GET /readyz', 'GET /metrics'].includes(r)))
         .map((route) => consoleRow(route, route.split(' ')[1]!.replace('*', 'index.html'))),
@@ -359,6 +362,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.OpsService/GetKpis': { role: 'agent' },
     '/switchboard.v1.OpsService/StreamEvents': { role: 'agent' },
     '/switchboard.v1.OpsService/GetAuditReport': { role: 'agent' },
+    '/switchboard.v1.OpsService/GetAgentPerformance': { role: 'agent' },
   };
 
   /** Fields that make a method's request valid: a real desk session of a1, a queue, a contact. */
