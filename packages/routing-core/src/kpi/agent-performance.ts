@@ -157,6 +157,12 @@ export class AgentPerformanceFold {
     return Object.fromEntries(this.open);
   }
 
+  /**
+   * The agent's FCR answer, counted when given. The repeat-contact definition (a resolution voided
+   * by the same customer's repeat within the queue's window, issue 15's identity part) is to come
+   * in here from the core's FCR tracker once it is on main: a void then subtracts from the bucket
+   * the answer was counted in (the store adds negative amounts as well).
+   */
   private countOutcome(agentId: string, event: RoutingEvent): void {
     const answer = firstContactAnswer(event);
     if (answer === undefined || event.atMs < this.fromMs) return;

@@ -4,7 +4,7 @@ import type { RoutingEvent } from '../model/event.js';
  * The agent's first-contact-resolution answer an event carries, or undefined when it carries
  * none: on ContactCompleted when the agent completed the contact, on ContactOutcomeRecorded when
  * the platform ended it first and the agent answered during wrap-up. A contact gives one answer.
- * The one place the KPIs (per queue and per agent) read FCR from.
+ * Agent performance reads FCR through it.
  */
 export function firstContactAnswer(event: RoutingEvent): boolean | undefined {
   if (event.type === 'ContactCompleted' || event.type === 'ContactOutcomeRecorded') return event.resolvedFirstContact;

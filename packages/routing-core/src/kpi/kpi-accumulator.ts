@@ -1,7 +1,6 @@
 import type { ContactEventBase, RoutingEvent } from '../model/event.js';
 import { AgentPerformanceFold } from './agent-performance.js';
 import { addAgentTally, emptyAgentIntervalTally } from './agent-tally.js';
-import { firstContactAnswer } from './fcr.js';
 import { agentKpis, addQueueTally, emptyQueueTally, queueKpis, type QueueTally } from './tally.js';
 import { OutcomeKind, type KpiOptions, type KpiReport } from './types.js';
 
@@ -90,7 +89,7 @@ export class KpiAccumulator {
           this.finish(event, OutcomeKind.ANSWERED, callbackWaitMs ?? 0);
         }
         this.handleMsOf.set(event.contactId, event.handleMs);
-        this.countOutcome(event, firstContactAnswer(event));
+        if (event.resolvedFirstContact !== undefined) this.countOutcome(event, event.resolvedFirstContact);
         return;
       }
       case 'CallbackRequested':
@@ -103,7 +102,7 @@ export class KpiAccumulator {
         this.markWaited(event);
         if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbackDialsFailed++;
         return;
-      case 'ContactOutcomeRecorded': return this.countOutcome(event, firstContactAnswer(event));
+      case 'ContactOutcomeRecorded': return this.countOutcome(event, event.resolvedFirstContact);
       case 'WrapUpEnded': {
         const handleMs = this.handleMsOf.get(event.contactId) ?? 0;
         this.handleMsOf.delete(event.contactId);
@@ -128,8 +127,8 @@ export class KpiAccumulator {
   }
 
   /** An agent's outcome counts for FCR in the contact's queue, as `handled` does, by when it arrived. */
-  private countOutcome(event: ContactEventBase, resolvedFirstContact: boolean | undefined): void {
-    if (resolvedFirstContact === undefined || event.arrivedAtMs < this.fromMs) return;
+  private countOutcome(event: ContactEventBase, resolvedFirstContact: boolean): void {
+    if (event.arrivedAtMs < this.fromMs) return;
     const tally = this.queue(event.queueId);
     tally.outcomes++;
     if (resolvedFirstContact) tally.resolvedFirstContact++;
