@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../model/explanation.js';
 import type { Presence } from '../model/agent.js';
@@ -171,5 +172,26 @@ describe('agent performance from a hand-computed fixture', () => {
     expect(agentPerformanceFigures(rows[3]!.tally).occupancy).toBeCloseTo(0.8, 12);
     expect(agentPerformanceFigures(rows[2]!.tally).occupancy).toBeNaN();
     expect(rows[5]!.tally.signedInMs).toBe(0);
+  });
+
+  it('adds up to the same totals whatever the bucket width and wherever a restart cuts the stream (property)', () => {
+    const totals = (deltas: readonly AgentBucketDelta[]) => {
+      const out = new Map<string, AgentIntervalTally>();
+      for (const d of deltas) addAgentTally(out.get(d.agentId) ?? out.set(d.agentId, emptyAgentIntervalTally()).get(d.agentId)!, d.tally);
+      return out;
+    };
+    const whole = new AgentPerformanceFold({}, { bucketMs: Infinity });
+    for (const e of events) whole.add(e);
+    const expected = totals([...whole.drain().deltas, ...whole.openDeltas(at(60))]);
+    fc.assert(fc.property(fc.constantFrom(MIN, 5 * MIN, AGENT_BUCKET_MS, 60 * MIN, 86_400_000), fc.integer({ min: 0, max: events.length }), (bucketMs, cut) => {
+      const first = new AgentPerformanceFold({}, { bucketMs });
+      for (const e of events.slice(0, cut)) first.add(e);
+      const before = first.drain().deltas;
+      const resumed = new AgentPerformanceFold(JSON.parse(JSON.stringify(first.state())) as ReturnType<typeof first.state>, { bucketMs });
+      for (const e of events.slice(cut)) resumed.add(e);
+      const after = [...resumed.drain().deltas, ...resumed.openDeltas(at(60))];
+      expect(after.concat(before).every((d) => d.bucketStartMs % bucketMs === 0)).toBe(true);
+      expect(totals([...before, ...after])).toEqual(expected);
+    }), { numRuns: 60, seed: 15 });
   });
 });
