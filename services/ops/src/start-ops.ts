@@ -6,6 +6,8 @@ import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
 import { AgentPerformanceStore, createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
+import { ActingAs } from './actions/acting.js';
+import { EdgeClients } from './actions/edge-clients.js';
 import { createBearerAuthenticator } from './auth/bearer.js';
 import { createOidcLogin } from './auth/oidc.js';
 import { SessionStore } from './auth/session-store.js';
@@ -68,8 +70,10 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const sessions = auth.sessionSecret
     ? new SessionStore(redis, { domain: config.domain, ttlSeconds: auth.sessionTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) })
     : undefined;
+  const edges = config.edges ? new EdgeClients(config.edges) : undefined;
   const http = await buildOpsHttp({ queries, metrics, logger, ready,
-    auth: { config: auth, ...(bearer ? { bearer } : {}), ...(oidc ? { oidc } : {}), ...(sessions ? { sessions } : {}) } });
+    auth: { config: auth, ...(bearer ? { bearer } : {}), ...(oidc ? { oidc } : {}), ...(sessions ? { sessions } : {}) },
+    actions: { acting: new ActingAs(auth.tokens?.secret), ...(edges ? { edges } : {}) } });
   await http.listen({ host: config.host, port: config.httpPort });
   const httpPort = (http.server.address() as { port: number }).port;
   const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger, bearer);
@@ -86,6 +90,7 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
       health.set('NOT_SERVING');
       grpc.forceShutdown(); // StreamEvents calls never end by themselves
       await http.close();
+      edges?.close();
       await indexer.stop();
       await perf.stop();
       await nc.drain().catch(() => undefined);

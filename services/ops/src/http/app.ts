@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { AgentPerformance, GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, QueueKpis } from '@switchboard/contracts';
+import type { ActionDeps } from '../actions/action-route.js';
+import { registerSupervisorActions } from '../actions/supervisor-actions.js';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
 import type { OpsReader } from '../auth/principal.js';
 import type { OpsMetrics } from '../metrics.js';
@@ -22,6 +24,8 @@ export interface OpsHttpDeps {
   readonly ready: () => boolean;
   /** Who may come in (see registerHttpAuth). */
   readonly auth: Omit<HttpAuthDeps, 'logger' | 'domain'>;
+  /** The supervisor controls' way to the edges (see registerSupervisorActions). */
+  readonly actions: Omit<ActionDeps, 'logger' | 'domain'>;
 }
 
 /** The caller the auth hook let in; every `/api/*` route has one. */
@@ -118,5 +122,6 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const role = readerOf(request).role;
     await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }), (json) => redactForRole(json, role));
   });
+  registerSupervisorActions(app, { ...deps.actions, domain: queries.domain, logger: deps.logger });
   return app;
 }

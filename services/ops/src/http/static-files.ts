@@ -12,6 +12,8 @@ const FILES: Record<string, string> = {
   '/console/render.js': 'render.js',
   '/console/trace-view.js': 'trace-view.js',
   '/console/api.js': 'api.js',
+  '/console/actions-api.js': 'actions-api.js',
+  '/console/supervise.js': 'supervise.js',
   '/agent': 'agent.html',
   '/console/agent-page.js': 'agent-page.js',
   '/console/perf-charts.js': 'perf-charts.js',
