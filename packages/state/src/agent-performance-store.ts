@@ -100,6 +100,17 @@ export class AgentPerformanceStore {
     return (await this.redis.eval(APPLY_AGENT_BUCKETS, keys.length, ...keys, ...args)) === 1;
   }
 
+  /**
+   * Starts the position over (ROUTING was re-created: its sequence numbers began again) and drops
+   * the open state that went with the old stream; the counters already stored stay.
+   */
+  async rewind(open: Iterable<string>): Promise<void> {
+    const agents = [...open];
+    const tx = this.redis.multi().set(`${this.base}seq`, 0);
+    if (agents.length > 0) tx.hdel(`${this.base}open`, ...agents);
+    await tx.exec();
+  }
+
   /** Agents with activity since `sinceMs` (bucket starts), sorted by id. */
   async agents(sinceMs: number): Promise<string[]> {
     return (await this.redis.zrangebyscore(`${this.base}agents`, Math.floor(sinceMs / QUARTER_MS) * QUARTER_MS, '+inf')).sort();

@@ -74,6 +74,8 @@ describe('Redis ACL users per service', () => {
     expect((await perf.checkpoint()).seq).toBe(1);
     expect((await perf.read(['a1'], quarter, quarter + 900_000, 'quarter')).buckets).toHaveLength(1);
     expect(await perf.agents(0)).toEqual(['a1']);
+    await perf.rewind(['a1']);
+    expect(await perf.checkpoint()).toEqual({ seq: 0, open: new Map() });
   });
 
   it("refuses each service's user another service's keys, with NOPERM", async () => {

@@ -3,6 +3,7 @@ import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js'
 import { parquetReadObjects } from 'hyparquet';
 import { pino } from 'pino';
 import { OpsServiceClient, Presence, type GetAgentPerformanceRequest, type GetAgentPerformanceResponse, type RoutingEvent } from '@switchboard/contracts';
+import { ensureStreams } from '@switchboard/bus';
 import { startOps, type RunningOps } from '../start-ops.js';
 import { eventually, publishBatch, startOpsBed, TEST_TOKENS, type OpsBed } from '../test-support.js';
 
@@ -137,5 +138,23 @@ describe('agent performance in ops: stored per 15 minutes, over HTTP, CSV and gR
     await publishBatch(bed, presence('a2', 55, Presence.PRESENCE_AVAILABLE, Presence.PRESENCE_OFFLINE));
     const a2 = await eventually(async () => (await rows(hour)).find((r) => r.agentId === 'a2' && r.signedInSeconds === 300), 15_000);
     expect(a2.idleSeconds).toBe(300);
+  });
+
+  it('starts over from a re-created ROUTING stream (its sequence began again), keeping what it stored', async () => {
+    const before = await eventually(() => a1Complete(), 15_000);
+    await second!.stop();
+    await bed.nats.jsm.streams.delete(bed.names.routingStream);
+    await ensureStreams(bed.nats.jsm, bed.names);
+    second = await startOps({
+      config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: bed.scope.domain, natsUrl: bed.nats.url, redisUrl: bed.redis.url, traceTtlSeconds: 600,
+        auth: { tokens: TEST_TOKENS, sessionTtlSeconds: 600 } },
+      logger: pino({ level: 'silent' }), names: bed.names, keyPrefix: bed.scope.redisPrefix,
+    });
+    url = `http://127.0.0.1:${second.httpPort}`;
+    // The new stream's first batch (sequence 1) counts: a3 signs in and out, 10 minutes.
+    await publishBatch(bed, presence('a3', 40, Presence.PRESENCE_OFFLINE, Presence.PRESENCE_AVAILABLE), presence('a3', 50, Presence.PRESENCE_AVAILABLE, Presence.PRESENCE_OFFLINE));
+    const a3 = await eventually(async () => (await rows(hour)).find((r) => r.agentId === 'a3' && r.signedInSeconds === 600), 15_000);
+    expect(a3.idleSeconds).toBe(600);
+    expect(await a1Complete(url)).toEqual(before);
   });
 });

@@ -35,7 +35,16 @@ export function parseOpenStates(open: ReadonlyMap<string, string>): AgentPerform
  */
 export async function startPerfFollower(deps: PerfFollowerDeps): Promise<PerfFollower> {
   const log = deps.logger.child({ component: 'agent-performance' });
-  const checkpoint = await deps.store.checkpoint();
+  let checkpoint = await deps.store.checkpoint();
+  // A stream re-created since (its last sequence is behind ours) would never reach our position:
+  // start it over from its beginning, keeping the counters stored.
+  const stream = await deps.source.jsm.streams.info(deps.source.names.routingStream);
+  if (checkpoint.seq > stream.state.last_seq) {
+    log.warn({ storedSeq: checkpoint.seq, streamLastSeq: stream.state.last_seq }, 'ROUTING is behind the stored position (re-created?): agent performance starts over from its beginning');
+    await deps.store.rewind(checkpoint.open.keys());
+    checkpoint = await deps.store.checkpoint();
+  }
+  log.info({ fromSeq: checkpoint.seq + 1, liveAgents: checkpoint.open.size }, 'agent performance follows ROUTING');
   const fold = new AgentPerformanceFold(parseOpenStates(checkpoint.open));
   const consumer = await deps.source.js.consumers.get(deps.source.names.routingStream, {
     filterSubjects: routingFilter(deps.source),
