@@ -72,7 +72,8 @@ describe('agent performance in ops: stored per 15 minutes, over HTTP, CSV and gR
 
   it('splits the hour into 15-minute rows and answers one agent, and refuses what it cannot answer with the field', async () => {
     await eventually(() => a1Complete(), 15_000);
-    const quarters = await rows(`from=${at(0).toISOString()}&to=${at(60).toISOString()}&interval=15m&agent=a1`);
+    // An agent named twice is one agent, counted once.
+    const quarters = await rows(`from=${at(0).toISOString()}&to=${at(60).toISOString()}&interval=15m&agent=a1&agent=a1`);
     expect(quarters.map((r) => r.intervalStart)).toEqual([0, 15, 30, 45].map((m) => at(m).toISOString()));
     // 0–15: idle 0–2 and 12–15 = 300 s, busy 2–12 = 600 s; 15–30: idle 900 s; after 30 signed out.
     expect(quarters.map((r) => [r.busySeconds ?? 0, r.idleSeconds ?? 0, r.signedInSeconds ?? 0])).toEqual([[600, 300, 900], [0, 900, 900], [0, 0, 0], [0, 0, 0]]);

@@ -37,7 +37,9 @@ const ceilTo = (ms: number, step: number) => Math.ceil(ms / step) * step;
  */
 export async function agentPerformance(store: AgentPerformanceStore, request: AgentPerformanceRequest, nowMs: number): Promise<AgentPerformance[]> {
   const intervalMs = checkInterval(request.intervalSeconds) * 1000;
-  if (request.agentIds.length > MAX_AGENTS) throw invalidArgument('agent_ids', `at most ${MAX_AGENTS} ids`);
+  const named = [...new Set(request.agentIds)];
+  if (named.length > MAX_AGENTS) throw invalidArgument('agent_ids', `at most ${MAX_AGENTS} ids`);
+  if (named.some((id) => id.length === 0 || id.length > 200)) throw invalidArgument('agent_ids', 'each id 1 to 200 characters');
   const rawTo = request.toMs ?? nowMs;
   const rawFrom = request.fromMs ?? rawTo - DEFAULT_RANGE_MS;
   if (!(rawFrom < rawTo)) throw invalidArgument('from', 'must be before to');
@@ -50,8 +52,8 @@ export async function agentPerformance(store: AgentPerformanceStore, request: Ag
     throw invalidArgument('from', `15-minute buckets are kept ${store.quarterRetentionMs / DAY_MS} days; ask for interval 1d (86400) for older figures`);
   }
   const rowsPerAgent = intervalMs > 0 ? Math.ceil((toMs - fromMs) / intervalMs) : 1;
-  const { buckets, open } = await store.read(request.agentIds.length > 0 ? request.agentIds : await allAgents(store, fromMs), fromMs, toMs, byDay ? 'day' : 'quarter');
-  const agentIds = request.agentIds.length > 0 ? [...new Set(request.agentIds)] : [...new Set([...buckets.map((b) => b.agentId), ...open.keys()])];
+  const { buckets, open } = await store.read(named.length > 0 ? named : await allAgents(store, fromMs), fromMs, toMs, byDay ? 'day' : 'quarter');
+  const agentIds = named.length > 0 ? named : [...new Set([...buckets.map((b) => b.agentId), ...open.keys()])];
   if (agentIds.length * rowsPerAgent > MAX_AGENT_ROWS) throw invalidArgument('interval_seconds', `gives more than ${MAX_AGENT_ROWS} rows for this range; widen it or name agents`);
   const live = openBuckets(open, Math.min(toMs, nowMs), byDay).filter((b) => agentIds.includes(b.agentId));
   const rows = rollUpAgentBuckets([...buckets.map(asDelta), ...live], agentIds, fromMs, toMs, intervalMs);
