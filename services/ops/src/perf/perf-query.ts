@@ -22,6 +22,8 @@ export const AGENT_INTERVALS = [0, 900, 3_600, 86_400] as const;
 /** Rows (agents × intervals) one answer may hold. */
 export const MAX_AGENT_ROWS = 20_000;
 const MAX_AGENTS = 100;
+/** Agent-days one answer may read (one Redis hash each), so all agents over a year cannot stall ops. */
+export const MAX_HASH_READS = 50_000;
 /** Without `from`: the last 24 hours. */
 const DEFAULT_RANGE_MS = DAY_MS;
 
@@ -52,9 +54,12 @@ export async function agentPerformance(store: AgentPerformanceStore, request: Ag
     throw invalidArgument('from', `15-minute buckets are kept ${store.quarterRetentionMs / DAY_MS} days; ask for interval 1d (86400) for older figures`);
   }
   const rowsPerAgent = intervalMs > 0 ? Math.ceil((toMs - fromMs) / intervalMs) : 1;
-  const { buckets, open } = await store.read(named.length > 0 ? named : await allAgents(store, fromMs), fromMs, toMs, byDay ? 'day' : 'quarter');
-  const agentIds = named.length > 0 ? named : [...new Set([...buckets.map((b) => b.agentId), ...open.keys()])];
-  if (agentIds.length * rowsPerAgent > MAX_AGENT_ROWS) throw invalidArgument('interval_seconds', `gives more than ${MAX_AGENT_ROWS} rows for this range; widen it or name agents`);
+  // Checked before reading: the agents to read (named, or all seen since `from`) bound both the rows and the hashes read.
+  const candidates = named.length > 0 ? named : await allAgents(store, fromMs);
+  if (candidates.length * rowsPerAgent > MAX_AGENT_ROWS) throw invalidArgument('interval_seconds', `gives more than ${MAX_AGENT_ROWS} rows for this range; widen it or name agents`);
+  if (candidates.length * Math.ceil((toMs - fromMs) / DAY_MS) > MAX_HASH_READS) throw invalidArgument('from', `reads more than ${MAX_HASH_READS} agent-days; name fewer agents or shorten the range`);
+  const { buckets, open } = await store.read(candidates, fromMs, toMs, byDay ? 'day' : 'quarter');
+  const agentIds = named.length > 0 ? named : [...new Set([...buckets.map((b) => b.agentId), ...open.keys()])].sort();
   const live = openBuckets(open, Math.min(toMs, nowMs), byDay).filter((b) => agentIds.includes(b.agentId));
   const rows = rollUpAgentBuckets([...buckets.map(asDelta), ...live], agentIds, fromMs, toMs, intervalMs);
   return rows.map(toProto);
