@@ -83,6 +83,11 @@ describe('agent performance in ops: stored per 15 minutes, over HTTP, CSV and gR
     const old = await fetch(`${url}/api/agents/performance?interval=15m&from=${new Date(Date.now() - 40 * 86_400_000).toISOString()}`, { headers: bed.supervisor });
     expect(old.status).toBe(400);
     expect(await old.json()).toMatchObject({ error: { field: 'from', message: expect.stringContaining('35 days') } });
+    // 100 agents over 501 days by range: 50,100 agent-days to read, more than one answer may.
+    const agents = Array.from({ length: 100 }, (_, i) => `agent=x${i}`).join('&');
+    const wide = await fetch(`${url}/api/agents/performance?interval=range&from=${new Date(Date.now() - 501 * 86_400_000).toISOString()}&${agents}`, { headers: bed.supervisor });
+    expect(wide.status).toBe(400);
+    expect(await wide.json()).toMatchObject({ error: { field: 'from', message: expect.stringContaining('agent-days') } });
   });
 
   it('exports CSV with a header and empty cells for figures without data', async () => {
