@@ -152,6 +152,7 @@ describe('the per-agent performance page and CLI', () => {
     expect(await page.locator('svg.chart[data-metric="ahtSeconds"]').getAttribute('data-values')).toBe('600 900  ');
     expect(await page.locator('svg.chart[data-metric="ahtSeconds"] circle.dot-mark').count()).toBe(2);
     expect(await page.locator('svg.chart[data-metric="csat"]').getAttribute('data-values')).toBe('5 2  ');
+    expect(await page.locator('svg.chart[data-metric="qaScore"]').getAttribute('data-values')).toBe(' 80  ');
     expect(await page.locator('#rows tr').count()).toBe(4);
     expect(await page.locator('#others a').allTextContents()).toEqual(['agent-ada', 'agent-grace']);
     expect(await page.locator('#csv').getAttribute('href')).toContain('/api/agents/performance.csv?');

@@ -52,7 +52,8 @@ function drawCharts(rows) {
     trendChart({ metric: 'occupancy', title: 'Occupancy', values: series((r) => r.occupancy), starts, max: 1, format: (x) => pct(x) }),
     trendChart({ metric: 'adherence', title: 'Adherence', values: series((r) => r.adherence), starts, max: 1, format: (x) => pct(x) }),
     trendChart({ metric: 'firstContactResolution', title: 'FCR', values: series((r) => r.firstContactResolution), starts, max: 1, format: (x) => pct(x) }),
-    trendChart({ metric: 'csat', title: 'CSAT (1–5)', values: series((r) => r.csat), starts, max: 5, format: (x) => x.toFixed(0) }));
+    trendChart({ metric: 'csat', title: 'CSAT (1–5)', values: series((r) => r.csat), starts, max: 5, format: (x) => x.toFixed(0) }),
+    trendChart({ metric: 'qaScore', title: 'QA (0–100)', values: series((r) => r.qaScore), starts, max: 100, format: (x) => x.toFixed(0) }));
 }
 
 function drawRows(rows) {
