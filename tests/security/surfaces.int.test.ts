@@ -357,6 +357,9 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       bearerRow('GET /api/kpis', '/api/kpis'),
       bearerRow('GET /api/audit', '/api/audit'),
       bearerRow('GET /api/staffing', '/api/staffing'),
+      bearerRow('GET /api/agents/performance', '/api/agents/performance'),
+      bearerRow('GET /api/agents/performance.csv', '/api/agents/performance.csv'),
+      bearerRow('GET /api/agents/performance.parquet', '/api/agents/performance.parquet'),
       bearerRow('GET /api/events', '/api/events', true),
       actionRow('POST /api/contacts/:id/end', '/api/contacts/security-contact/end'),
       actionRow('POST /api/contacts/:id/requeue', '/api/contacts/security-contact/requeue'),
@@ -411,6 +414,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.OpsService/StreamEvents': { role: 'agent' },
     '/switchboard.v1.OpsService/GetAuditReport': { role: 'agent' },
     '/switchboard.v1.OpsService/GetStaffing': { role: 'agent' },
+    '/switchboard.v1.OpsService/GetAgentPerformance': { role: 'agent' },
   };
 
   /** Fields that make a method's request valid: a real desk session of a1, a queue, a contact. */

@@ -154,9 +154,12 @@ export {
   type IngestServiceServer,
 } from './gen/switchboard/v1/ingest_service.js';
 export {
+  AgentPerformance,
   AuditFinding,
   AuditFindingKind,
   ChannelStaffing,
+  GetAgentPerformanceRequest,
+  GetAgentPerformanceResponse,
   GetAuditReportRequest,
   GetAuditReportResponse,
   GetContactTraceRequest,

@@ -66,6 +66,13 @@ export type { ChannelNeed, ChannelWorkload, IntervalNeed } from './staffing/staf
 export { computeKpis } from './kpi/compute-kpis.js';
 export { KpiAccumulator } from './kpi/kpi-accumulator.js';
 export { surveyFigures } from './kpi/tally.js';
+export { AGENT_BUCKET_MS, AgentPerformanceFold } from './kpi/agent-performance.js';
+export type { AgentBucketDelta, AgentOpenState, AgentPerformanceOptions, AgentPerformanceState } from './kpi/agent-performance.js';
+export { AGENT_TALLY_FIELDS, addAgentTally, agentPerformanceFigures, emptyAgentIntervalTally, isAgentTallyField } from './kpi/agent-tally.js';
+export type { AgentIntervalTally, AgentPerformanceFigures, AgentTallyField } from './kpi/agent-tally.js';
+export { rollUpAgentBuckets } from './kpi/agent-rollup.js';
+export type { AgentIntervalRow } from './kpi/agent-rollup.js';
+export { firstContactAnswer } from './kpi/fcr.js';
 export { OutcomeKind } from './kpi/types.js';
 export type { AgentKpis, ContactOutcome, KpiOptions, KpiReport, QueueKpis, SurveyKpis } from './kpi/types.js';
 export { createRng, deriveRng } from './sim/rng.js';

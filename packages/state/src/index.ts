@@ -25,3 +25,7 @@ export {
   CustomerKeySecretError, CustomerStore, customerKeyPrefix, DEFAULT_CUSTOMER_RETENTION, IDENTIFIER_KINDS,
   type CustomerArrival, type CustomerFact, type CustomerIdentifier, type CustomerRetention, type IdentifierKind, type RecentContact, type ResolvedCustomer,
 } from './customer-store.js';
+export {
+  AgentPerformanceStore,
+  type AgentBucketCounters, type AgentBucketResolution, type AgentPerformanceCheckpoint, type AgentPerformanceStoreOptions,
+} from './agent-performance-store.js';

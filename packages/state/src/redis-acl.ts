@@ -57,7 +57,9 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
       user: 'ops',
       keys: [`${opsKeyPrefix(prefix)}{d:*`],
       commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange',
-        'eval', 'evalsha', 'hget', 'hsetnx', 'hincrbyfloat', 'expireat'],
+        'eval', 'evalsha', 'hget', 'hsetnx', 'hincrbyfloat', 'expireat',
+        // agent performance (AgentPerformanceStore: its script and reads)
+        'get', 'set', 'hdel', 'pexpireat', 'zrangebyscore', 'zremrangebyscore'],
     },
   ];
 }

@@ -157,7 +157,7 @@ export function agentRow(agent, nowMs, onContact) {
   const since = Date.parse(agent.presence?.since ?? agent.idleSince ?? '');
   const contacts = agent.activeContactIds ?? [];
   return h('tr', { 'data-agent': agent.id, 'data-state': cls },
-    h('td', { class: 'mono' }, agent.id),
+    h('td', { class: 'mono' }, h('a', { href: `/agent?id=${encodeURIComponent(agent.id)}`, class: 'agent-link', title: 'performance and trends' }, agent.id)),
     h('td', {}, agent.team || '—'),
     h('td', {}, h('span', { class: `pill pill-${cls}` }, label)),
     h('td', { class: 'num' }, contacts.length === 0 ? '0' : contacts.map((id) => h('a', { href: `#${id}`, class: 'mono contact-link', onclick: (e) => { e.preventDefault(); onContact(id); } }, id.slice(-6)))),

@@ -1,9 +1,11 @@
-import { GetContactTraceResponse, RoutingEvent, type GetAuditReportResponse, type GetStaffingResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
+import { GetContactTraceResponse, RoutingEvent, type AgentPerformance, type GetAuditReportResponse, type GetStaffingResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
 import type { RouterClient } from '@switchboard/router-api';
 import type { QueueIntervalStore } from '@switchboard/state';
 import { LiveRates, type Channel, type LiveRate, type QueueConfig } from '@switchboard/routing-core';
+import type { AgentPerformanceStore } from '@switchboard/state';
 import { invalidArgument, notFound, unavailable } from './errors.js';
 import type { TraceStore } from './index/trace-store.js';
+import { agentPerformance, type AgentPerformanceRequest } from './perf/perf-query.js';
 import { runAudit } from './queries/audit.js';
 import { computeQueueKpis, MAX_KPI_BUCKETS } from './queries/kpis.js';
 import { openEventFeed, type EventFeed, type EventFilter } from './queries/live-events.js';
@@ -58,6 +60,7 @@ export class OpsQueries {
     private readonly source: RoutingSource,
     private readonly store: TraceStore,
     private readonly router: RouterClient,
+    private readonly perf: AgentPerformanceStore,
     private readonly clock: () => number = Date.now,
     /** The per-queue workload buckets the staffing forecast reads. */
     private readonly intervals?: QueueIntervalStore,
@@ -121,6 +124,14 @@ export class OpsQueries {
     }
     return computeQueueKpis(this.source, { queueIds: request.queueIds, fromMs, toMs, intervalSeconds: request.intervalSeconds,
       ...(await this.thresholds()) });
+  }
+
+  /** Per agent and interval: handled, AHT, ACW, occupancy, adherence, offers, FCR, CSAT, QA, transfers (perf/perf-query.ts). */
+  agentPerformance(request: AgentPerformanceRequest): Promise<AgentPerformance[]> {
+    // gRPC Timestamps reach here unchecked, as for KPIs.
+    if (request.toMs !== undefined) checkTime('to', request.toMs);
+    if (request.fromMs !== undefined) checkTime('from', request.fromMs);
+    return agentPerformance(this.perf, request, this.clock());
   }
 
   /** A live feed of routing events, optionally replayed from `sinceMs`. */

@@ -1,7 +1,9 @@
 import type { ContactEventBase, RoutingEvent, SurveyAnswered, SurveyOffered } from '../model/event.js';
 import { SURVEY_SATISFIED_MIN } from '../model/survey.js';
 import type { QueueKpis } from './types.js';
-import { agentKpis, addQueueTally, emptyAgentTally, emptyQueueTally, queueKpis, type AgentTally, type QueueTally } from './tally.js';
+import { AgentPerformanceFold } from './agent-performance.js';
+import { addAgentTally, emptyAgentIntervalTally } from './agent-tally.js';
+import { agentKpis, addQueueTally, emptyQueueTally, queueKpis, type QueueTally } from './tally.js';
 import { OutcomeKind, type KpiOptions, type KpiReport } from './types.js';
 import { FcrTracker } from './fcr-tracker.js';
 import { DEFAULT_FCR_WINDOW_SECONDS } from '../model/customer.js';
@@ -18,9 +20,9 @@ interface LiveContact { queueId: string; waited: boolean }
  */
 export class KpiAccumulator {
   private readonly queues = new Map<string, QueueTally>();
-  private readonly agents = new Map<string, AgentTally>();
+  /** Agents' time and offers: the agent-performance fold, in one bucket from `fromMs`. */
+  private readonly agents: AgentPerformanceFold;
   private readonly live = new Map<string, LiveContact>();
-  private readonly connectedTo = new Map<string, string>();
   private readonly handleMsOf = new Map<string, number>();
   /** Live callbacks: the wait at their agent's accept while the dial is on (null before one). */
   private readonly callbacks = new Map<string, number | null>();
@@ -32,6 +34,7 @@ export class KpiAccumulator {
     this.fromMs = options.fromMs ?? -Infinity;
     this.fcr = new FcrTracker((queueId) => 1000 * (options.fcrWindowSecondsByQueue?.[queueId] ?? options.defaultFcrWindowSeconds ?? DEFAULT_FCR_WINDOW_SECONDS));
     this.lastMs = Number.isFinite(this.fromMs) ? this.fromMs : 0;
+    this.agents = new AgentPerformanceFold({}, { bucketMs: Infinity, fromMs: this.fromMs });
   }
 
   /** Service-level threshold of a queue, seconds. */
@@ -42,16 +45,8 @@ export class KpiAccumulator {
   add(event: RoutingEvent): void {
     this.lastMs = Math.max(this.lastMs, event.atMs);
     const inWindow = event.atMs >= this.fromMs;
+    this.agents.add(event);
     switch (event.type) {
-      case 'AgentPresenceChanged': {
-        const agent = this.agent(event.agentId);
-        if (event.from === 'OFFLINE' && event.to !== 'OFFLINE') agent.signedInSince = event.atMs;
-        if (event.to === 'OFFLINE' && agent.signedInSince !== undefined) {
-          agent.signedInMs += this.clipped(agent.signedInSince, event.atMs);
-          agent.signedInSince = undefined;
-        }
-        return;
-      }
       case 'ContactQueued': {
         // Emitted on every queue entry; without an explanation an offer follows at once (no wait).
         const waited = (this.live.get(event.contactId)?.waited ?? false) || event.explanation !== undefined;
@@ -60,25 +55,22 @@ export class KpiAccumulator {
       }
       case 'ContactOffered':
         if (!this.live.has(event.contactId)) this.live.set(event.contactId, { queueId: event.queueId, waited: false });
-        if (inWindow) { this.queue(event.queueId).offered++; this.agent(event.agentId).offered++; }
+        if (inWindow) this.queue(event.queueId).offered++;
         return;
       case 'OfferDeclined':
       case 'OfferTimedOut': {
         this.markWaited(event);
         if (!inWindow) return;
         const declined = event.type === 'OfferDeclined';
-        if (declined) { this.queue(event.queueId).declined++; this.agent(event.agentId).declined++; }
-        else { this.queue(event.queueId).missed++; this.agent(event.agentId).missed++; }
+        if (declined) this.queue(event.queueId).declined++;
+        else this.queue(event.queueId).missed++;
         return;
       }
       case 'OfferAccepted': {
-        if (inWindow) { this.queue(event.queueId).accepted++; this.agent(event.agentId).accepted++; }
+        if (inWindow) this.queue(event.queueId).accepted++;
         // A callback is answered once the customer is reached (its conversation completes), not when its dial starts.
         if (this.callbacks.has(event.contactId)) this.callbacks.set(event.contactId, event.waitMs);
         else this.finish(event, OutcomeKind.ANSWERED, event.waitMs);
-        this.connectedTo.set(event.contactId, event.agentId);
-        const agent = this.agent(event.agentId);
-        if (agent.active++ === 0) agent.busySince = event.atMs;
         return;
       }
       case 'ContactAbandoned': this.fcr.ended(event.contactId); return this.finish(event, OutcomeKind.ABANDONED, event.waitMs);
@@ -89,7 +81,6 @@ export class KpiAccumulator {
         this.live.set(event.contactId, { queueId: event.toQueueId, waited: true });
         return;
       case 'ContactTransferred':
-        this.release(event.contactId, event.atMs);
         if (event.destination !== undefined && event.toQueueId === undefined && event.toAgentId === undefined) {
           this.fcr.ended(event.contactId);
           this.live.delete(event.contactId);
@@ -114,8 +105,7 @@ export class KpiAccumulator {
         if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbacksRequested++;
         return;
       case 'CallbackFailed':
-        // The dial failed: the agent is free again and the contact waits for its retry (or expires).
-        this.release(event.contactId, event.atMs);
+        // The dial failed: the agent is free again (the agent fold) and the contact waits for its retry (or expires).
         this.callbacks.set(event.contactId, null);
         this.markWaited(event);
         if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbackDialsFailed++;
@@ -125,7 +115,6 @@ export class KpiAccumulator {
         const handleMs = this.handleMsOf.get(event.contactId) ?? 0;
         this.handleMsOf.delete(event.contactId);
         this.callbacks.delete(event.contactId);
-        this.release(event.contactId, event.atMs);
         this.fcr.ended(event.contactId);
         if (event.arrivedAtMs < this.fromMs) return;
         const tally = this.queue(event.queueId);
@@ -147,15 +136,17 @@ export class KpiAccumulator {
     }
   }
 
-  /** A survey counts in the contact's queue and for its agent, by when the contact arrived (as FCR). */
+  /**
+   * A survey counts in the contact's queue by when the contact arrived (as FCR); for its agent the
+   * agent-performance fold counts it when it was sent or answered.
+   */
   private countSurvey(event: SurveyOffered | SurveyAnswered): void {
     if (event.arrivedAtMs < this.fromMs) return;
-    for (const tally of [this.queue(event.queueId), this.agent(event.agentId)]) {
-      if (event.type === 'SurveyOffered') { tally.surveysOffered++; continue; }
-      tally.surveysAnswered++;
-      tally.surveyScoreSum += event.score;
-      if (event.score >= SURVEY_SATISFIED_MIN) tally.surveysSatisfied++;
-    }
+    const tally = this.queue(event.queueId);
+    if (event.type === 'SurveyOffered') { tally.surveysOffered++; return; }
+    tally.surveysAnswered++;
+    tally.surveyScoreSum += event.score;
+    if (event.score >= SURVEY_SATISFIED_MIN) tally.surveysSatisfied++;
   }
 
   /**
@@ -182,7 +173,7 @@ export class KpiAccumulator {
       thresholds.add(this.slSeconds(id));
       return this.withFcr(queueKpis(id, this.slSeconds(id), tally), untilMs);
     });
-    const agents = [...this.agents.keys()].sort().map((id) => agentKpis(id, this.agents.get(id) ?? emptyAgentTally(), this.fromMs, untilMs));
+    const agents = this.agentTallies(untilMs);
     const signedIn = agents.reduce((s, a) => s + a.signedInSeconds, 0);
     const busy = agents.reduce((s, a) => s + a.busySeconds, 0);
     const sl = thresholds.size === 1 ? [...thresholds][0] ?? NaN : NaN;
@@ -224,21 +215,6 @@ export class KpiAccumulator {
     if (live !== undefined) live.waited = true;
   }
 
-  /** Ends the contact's hold on its agent (wrap-up over or transferred away). */
-  private release(contactId: string, atMs: number): void {
-    const agentId = this.connectedTo.get(contactId);
-    if (agentId === undefined) return;
-    this.connectedTo.delete(contactId);
-    const agent = this.agent(agentId);
-    if (--agent.active === 0 && agent.busySince !== undefined) {
-      agent.busyMs += this.clipped(agent.busySince, atMs);
-      agent.busySince = undefined;
-    }
-  }
-
-  private clipped(startMs: number, endMs: number): number {
-    return Math.max(0, endMs - Math.max(startMs, this.fromMs));
-  }
 
   private queue(id: string): QueueTally {
     let tally = this.queues.get(id);
@@ -246,9 +222,13 @@ export class KpiAccumulator {
     return tally;
   }
 
-  private agent(id: string): AgentTally {
-    let tally = this.agents.get(id);
-    if (tally === undefined) this.agents.set(id, (tally = emptyAgentTally()));
-    return tally;
+
+  /** Each agent's figures so far (sorted by id), open stretches closed at `untilMs` without closing them in the fold. */
+  private agentTallies(untilMs: number): ReturnType<typeof agentKpis>[] {
+    const byAgent = new Map<string, ReturnType<typeof emptyAgentIntervalTally>>();
+    for (const d of [...this.agents.peek(), ...this.agents.openDeltas(untilMs)]) {
+      addAgentTally(byAgent.get(d.agentId) ?? byAgent.set(d.agentId, emptyAgentIntervalTally()).get(d.agentId)!, d.tally);
+    }
+    return [...byAgent.keys()].sort().map((id) => agentKpis(id, byAgent.get(id)!));
   }
 }

@@ -1,4 +1,5 @@
 import { SURVEY_SATISFIED_MIN } from '../model/survey.js';
+import type { AgentIntervalTally } from './agent-tally.js';
 import type { AgentKpis, QueueKpis, SurveyKpis } from './types.js';
 
 /** Mutable per-queue counters behind {@link QueueKpis}. */
@@ -31,33 +32,10 @@ export interface QueueTally {
   surveysSatisfied: number;
 }
 
-/** Mutable per-agent state and counters behind {@link AgentKpis}. */
-export interface AgentTally {
-  signedInSince: number | undefined;
-  busySince: number | undefined;
-  /** Contacts connected or wrapping up with this agent. */
-  active: number;
-  signedInMs: number;
-  busyMs: number;
-  offered: number;
-  accepted: number;
-  declined: number;
-  missed: number;
-  surveysOffered: number;
-  surveysAnswered: number;
-  surveyScoreSum: number;
-  surveysSatisfied: number;
-}
-
 export function emptyQueueTally(): QueueTally {
   return { contacts: 0, answered: 0, answeredInTime: 0, abandoned: 0, expired: 0, rejected: 0, waited: 0,
     answeredWaitMs: 0, handled: 0, handleMs: 0, outcomes: 0, resolvedFirstContact: 0, offered: 0, accepted: 0, declined: 0, missed: 0,
     callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0, ...emptySurveyTally() };
-}
-
-export function emptyAgentTally(): AgentTally {
-  return { signedInSince: undefined, busySince: undefined, active: 0, signedInMs: 0, busyMs: 0,
-    offered: 0, accepted: 0, declined: 0, missed: 0, ...emptySurveyTally() };
 }
 
 /** The survey counters both tallies carry. */
@@ -126,20 +104,17 @@ export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): Qu
   };
 }
 
-/** Agent counters to figures, closing open intervals at `untilMs` without mutating the tally. */
-export function agentKpis(agentId: string, t: AgentTally, fromMs: number, untilMs: number): AgentKpis {
-  const open = (since: number | undefined): number => (since === undefined ? 0 : Math.max(0, untilMs - Math.max(since, fromMs)));
-  const signedInMs = t.signedInMs + open(t.signedInSince);
-  const busyMs = t.busyMs + open(t.busySince);
+/** An agent's counters (the agent-performance fold's, open stretches included) to the KPI report's figures. */
+export function agentKpis(agentId: string, t: AgentIntervalTally): AgentKpis {
   return {
     agentId,
-    signedInSeconds: signedInMs / 1000,
-    busySeconds: busyMs / 1000,
-    occupancy: ratio(busyMs, signedInMs),
+    signedInSeconds: t.signedInMs / 1000,
+    busySeconds: t.busyMs / 1000,
+    occupancy: ratio(t.busyMs, t.signedInMs),
     offered: t.offered,
     accepted: t.accepted,
     declined: t.declined,
     missed: t.missed,
-    ...surveyKpis(t),
+    ...surveyKpis({ surveysOffered: t.surveysOffered, surveysAnswered: t.surveys, surveyScoreSum: t.surveyScoreSum, surveysSatisfied: t.surveysSatisfied }),
   };
 }

@@ -49,6 +49,8 @@ export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: L
     getKpis: unary('GetKpis', async (r) => ({ kpis: await queries.kpis({ queueIds: r.queueIds, fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
     getAuditReport: unary('GetAuditReport', () => queries.audit()),
     getStaffing: unary('GetStaffing', (r) => queries.staffing({ queueIds: r.queueIds, intervals: r.intervals })),
+    getAgentPerformance: unary('GetAgentPerformance', async (r) => ({ rows: await queries.agentPerformance({ agentIds: r.agentIds,
+      fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
     streamEvents: (call) => void streamEvents(call, queries, metrics, log, bearer),
   };
   const server = new Server();

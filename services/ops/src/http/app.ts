@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, QueueKpis } from '@switchboard/contracts';
+import { AgentPerformance, GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, QueueKpis } from '@switchboard/contracts';
 import type { ActionDeps } from '../actions/action-route.js';
 import { registerSupervisorActions } from '../actions/supervisor-actions.js';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
@@ -9,7 +9,9 @@ import type { OpsMetrics } from '../metrics.js';
 import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
-import { eventsQuery, kpiQuery, parseQuery, recentQuery, staffingQuery } from './params.js';
+import { agentPerformanceCsv } from '../perf/perf-csv.js';
+import { agentPerformanceParquet } from '../perf/perf-parquet.js';
+import { agentPerformanceQuery, eventsQuery, kpiQuery, parseQuery, recentQuery, staffingQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
 
@@ -94,6 +96,22 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
   app.get('/api/staffing', (request, reply) => answer(reply, async () => {
     const q = parseQuery(staffingQuery, request.query);
     return GetStaffingResponse.toJSON(await queries.staffing({ queueIds: q.queue, intervals: q.intervals }));
+  }));
+  const performance = (query: unknown) => {
+    const q = parseQuery(agentPerformanceQuery, query);
+    return queries.agentPerformance({ agentIds: q.agent, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
+  };
+  app.get('/api/agents/performance', (request, reply) => answer(reply, async () =>
+    ({ rows: (await performance(request.query)).map((row) => AgentPerformance.toJSON(row)) })));
+  app.get('/api/agents/performance.csv', (request, reply) => answer(reply, async () => {
+    const csv = agentPerformanceCsv(await performance(request.query));
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agent-performance.csv"');
+    return csv;
+  }));
+  app.get('/api/agents/performance.parquet', (request, reply) => answer(reply, async () => {
+    const file = agentPerformanceParquet(await performance(request.query));
+    reply.header('content-type', 'application/vnd.apache.parquet').header('content-disposition', 'attachment; filename="agent-performance.parquet"');
+    return file;
   }));
   app.get('/api/audit', (_request, reply) => answer(reply, async () => GetAuditReportResponse.toJSON(await queries.audit())));
   app.get('/api/events', async (request, reply) => {
