@@ -70,6 +70,23 @@ describe('checkpoints on real NATS and Redis', () => {
     timers: core.pendingTimers(),
     position: core.logPosition,
   });
+  /**
+   * An owner with a live state, a durable checkpoint and records on ROUTING after it (the tail).
+   * The checkpoint those arrivals started is finished first: a write still in flight when the
+   * owner stops never reaches the archive, and a rebuild would start from the one before.
+   */
+  const ownerWithTail = async () => {
+    const first = await take('r1');
+    await load(first);
+    await first.checkpoints.idle();
+    for (let i = 64; i < 70; i++) await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
+    await first.checkpoints.idle();
+    for (let i = 70; first.core.logPosition === first.checkpoints.newestDurable!.position; i++) {
+      await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
+      await first.checkpoints.idle();
+    }
+    return first;
+  };
   const follower = () => new DomainFollower(scope.domain, ruleSetFrom(testRules()), deps);
   /** The first log entry's record number: what compaction left. */
   const firstLogged = async () => {
@@ -106,19 +123,7 @@ describe('checkpoints on real NATS and Redis', () => {
   });
 
   it('rebuilds after Redis lost everything from the archived checkpoint and the ROUTING records after it, in the same order', async () => {
-    const first = await take('r1');
-    await load(first);
-    await first.checkpoints.idle();
-    // More after the checkpoint: the tail on ROUTING.
-    for (let i = 64; i < 70; i++) await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
-    // A checkpoint those arrivals started is finished before the owner stops (a write still in
-    // flight then never reaches the archive, and the rebuild starts from the one before), and a
-    // tail stays after it.
-    await first.checkpoints.idle();
-    for (let i = 70; first.core.logPosition === first.checkpoints.newestDurable!.position; i++) {
-      await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
-      await first.checkpoints.idle();
-    }
+    const first = await ownerWithTail();
     expect(first.core.logPosition - first.checkpoints.newestDurable!.position).toBeGreaterThan(0);
     const before = stateOf(first);
     first.stop('redis lost');
@@ -134,15 +139,7 @@ describe('checkpoints on real NATS and Redis', () => {
   });
 
   it('restores again after an owner lost its lease halfway through a restore from JetStream, instead of going on from what it left', async () => {
-    const first = await take('r1');
-    await load(first);
-    await first.checkpoints.idle();
-    for (let i = 64; i < 70; i++) await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
-    await first.checkpoints.idle();
-    for (let i = 70; first.core.logPosition === first.checkpoints.newestDurable!.position; i++) {
-      await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
-      await first.checkpoints.idle();
-    }
+    const first = await ownerWithTail();
     const before = stateOf(first);
     const checkpoint = (await deps.store.loadCheckpoint())!;
     first.stop('redis lost');
