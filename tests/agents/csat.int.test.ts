@@ -8,15 +8,15 @@ import { GetKpisResponse, Presence, type RoutingEvent } from '@switchboard/contr
 import { coreEventFromProto, startOps, type RunningOps } from '@switchboard/ops';
 import { computeKpis, type RoutingEvent as CoreEvent } from '@switchboard/routing-core';
 import { freePort, ServiceProcess, startPrivateNats, type PrivateServer } from '@switchboard/testkit';
-import { buildWeChatXml, createCallbackCrypto, sha1Signature, type KfMessage } from '@switchboard/wechat';
 import { FakeKfApi, kfText } from '@switchboard/wechat/testing';
 import { OPS_TEST_AUTH, opsAuthorization } from '../support/ops-auth.js';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { call, Mesh, until } from './support/mesh.js';
+import { KF_ACCOUNT, kfCallbacks, WECOM } from './support/wecom-kf.js';
 
-const WORK = { token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wx5823bf96d3bd56c7' };
-const KF = 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q';
+const WORK = WECOM;
+const KF = KF_ACCOUNT;
 const QUESTION = 'How satisfied were you? Answer 1 to 5.';
 const secret = () => randomBytes(32).toString('base64url');
 
@@ -169,26 +169,15 @@ describe('CSAT surveys answered over TwiML, WeChat, email and chat', () => {
   });
 
   it('WeChat: the kf survey text, answered by the customer replying "5" (signed WeCom callback, fake kf API)', async () => {
-    const crypto = createCallbackCrypto({ token: WORK.token, encodingAesKey: WORK.aesKey, receiverId: WORK.corpId });
-    let triggers = 0;
-    const pull = async (cursor: string, messages: KfMessage[]) => {
-      wechatApi.pages.set(cursor, { nextCursor: `c${++triggers}`, hasMore: false, messages });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = randomBytes(6).toString('hex');
-      const encrypt = crypto.cipher.encrypt(buildWeChatXml({ ToUserName: WORK.corpId, CreateTime: Number(timestamp), MsgType: 'event', Event: 'kf_msg_or_event', Token: `tok${triggers}`, OpenKfId: KF }));
-      const res = await fetch(`http://127.0.0.1:${ports.wechat}/wechat/work?msg_signature=${sha1Signature([WORK.token, timestamp, nonce, encrypt])}&timestamp=${timestamp}&nonce=${nonce}`, {
-        method: 'POST', headers: { 'content-type': 'text/xml' },
-        body: `<xml><ToUserName><![CDATA[${WORK.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID>1</AgentID></xml>` });
-      expect(await res.text()).toBe('success');
-    };
+    const { pull } = kfCallbacks(ports.wechat, wechatApi);
     const user = 'wmCsatAAAAAAAAAAAAAAAAAAAA';
     const now = Math.floor(Date.now() / 1000);
-    await pull('', [kfText(`k-${randomUUID()}`, user, KF, 'my parcel is late', now)]);
+    await pull([kfText(`k-${randomUUID()}`, user, KF, 'my parcel is late', now)]);
     const contactId = await answerNext(p1);
     await p1.complete(contactId);
     const survey = await until('the survey text', () => wechatApi.sent.find((s) => s.touser === user), 15_000);
     expect(survey.content).toMatch(/1.*5/);
-    await pull('c1', [kfText(`k-${randomUUID()}`, user, KF, '5', now + 30)]);
+    await pull([kfText(`k-${randomUUID()}`, user, KF, '5', now + 30)]);
     const answered = await until('the WeChat answer on ROUTING', async () => (await routing()).find((e) => e.surveyAnswered && e.contactId === contactId), 15_000);
     expect(answered.surveyAnswered?.score).toBe(5);
   });

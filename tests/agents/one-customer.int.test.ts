@@ -8,15 +8,15 @@ import { Channel, CustomerServiceClient, LinkIdentifiersRequest, ShowCustomerReq
 import { coreEventFromProto } from '@switchboard/ops';
 import { computeKpis, type RoutingEvent as CoreEvent } from '@switchboard/routing-core';
 import { freePort, ServiceProcess, startPrivateNats, type PrivateServer } from '@switchboard/testkit';
-import { buildWeChatXml, createCallbackCrypto, sha1Signature } from '@switchboard/wechat';
 import { FakeKfApi, kfText } from '@switchboard/wechat/testing';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { call, Mesh, SECRET, until } from './support/mesh.js';
+import { KF_ACCOUNT, kfCallbacks, WECOM } from './support/wecom-kf.js';
 
 /** A WeCom app's callback settings (the WeChat Customer Service account's), as in platform-end. */
-const WORK = { token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wx5823bf96d3bd56c7' };
-const KF = 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q';
+const WORK = WECOM;
+const KF = KF_ACCOUNT;
 const CUSTOMER = { externalUserId: 'wmLiLeiAAAAAAAAAAAAAAAAAAAA', phone: '+14155550123' };
 const DAY_MS = 86_400_000;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,21 +82,12 @@ describe('one customer across channels', () => {
     await nats?.destroy();
   });
 
-  let triggers = 0;
   /** The customer writes on WeChat: a sync_msg page, pulled through the signed WeCom callback. */
   const wechatMessage = async (text: string) => {
-    const crypto = createCallbackCrypto({ token: WORK.token, encodingAesKey: WORK.aesKey, receiverId: WORK.corpId });
-    const cursor = triggers === 0 ? '' : `c${triggers}`;
-    const next = `c${++triggers}`;
-    wechatApi.pages.set(cursor, { nextCursor: next, hasMore: false, messages: [kfText(`k-${randomUUID()}`, CUSTOMER.externalUserId, KF, text, Math.floor(Date.now() / 1000))] });
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const nonce = randomBytes(6).toString('hex');
-    const encrypt = crypto.cipher.encrypt(buildWeChatXml({ ToUserName: WORK.corpId, CreateTime: Number(timestamp), MsgType: 'event', Event: 'kf_msg_or_event', Token: `tok${triggers}`, OpenKfId: KF }));
-    const res = await fetch(`http://127.0.0.1:${ports.wechat}/wechat/work?msg_signature=${sha1Signature([WORK.token, timestamp, nonce, encrypt])}&timestamp=${timestamp}&nonce=${nonce}`, {
-      method: 'POST', headers: { 'content-type': 'text/xml' },
-      body: `<xml><ToUserName><![CDATA[${WORK.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID>1</AgentID></xml>` });
-    expect(await res.text()).toBe('success');
+    kf ??= kfCallbacks(ports.wechat, wechatApi);
+    await kf.pull([kfText(`k-${randomUUID()}`, CUSTOMER.externalUserId, KF, text, Math.floor(Date.now() / 1000))]);
   };
+  let kf: ReturnType<typeof kfCallbacks> | undefined;
   /** The customer calls: Twilio's signed voice webhook. */
   const phoneCall = async () => {
     const params = { CallSid: `CA${randomBytes(16).toString('hex')}`, AccountSid: `AC${randomBytes(16).toString('hex')}`, From: CUSTOMER.phone,

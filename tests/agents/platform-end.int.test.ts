@@ -3,17 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import WebSocket from 'ws';
 import { freePort, ServiceProcess, startPrivateNats, type PrivateServer } from '@switchboard/testkit';
-import { buildWeChatXml, createCallbackCrypto, sha1Signature, type KfMessage } from '@switchboard/wechat';
+import type { KfMessage } from '@switchboard/wechat';
 import { FakeKfApi, kfText } from '@switchboard/wechat/testing';
 import type { RouterClient } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, until } from './support/mesh.js';
+import { KF_ACCOUNT, kfCallbacks, WECOM } from './support/wecom-kf.js';
 
 const WRAP_UP_SECONDS = 1;
 /** A WeCom app's callback settings (the WeChat Customer Service account's). */
-const WORK = { token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wx5823bf96d3bd56c7' };
-const KF = 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q';
+const WORK = WECOM;
+const KF = KF_ACCOUNT;
 const secret = () => randomBytes(32).toString('base64url');
 
 /**
@@ -139,29 +140,16 @@ describe('a platform ends a connected contact', () => {
   });
 
   it('WeChat: the Customer Service session reaches state 4 (ended)', async () => {
-    const crypto = createCallbackCrypto({ token: WORK.token, encodingAesKey: WORK.aesKey, receiverId: WORK.corpId });
-    let triggers = 0;
-    /** Serves `messages` as the next sync_msg page and triggers a pull through the signed WeCom callback. */
-    const pull = async (cursor: string, messages: KfMessage[]) => {
-      const next = `c${++triggers}`;
-      wechatApi.pages.set(cursor, { nextCursor: next, hasMore: false, messages });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = randomBytes(6).toString('hex');
-      const encrypt = crypto.cipher.encrypt(buildWeChatXml({ ToUserName: WORK.corpId, CreateTime: Number(timestamp), MsgType: 'event', Event: 'kf_msg_or_event', Token: `tok${triggers}`, OpenKfId: KF }));
-      const res = await fetch(`http://127.0.0.1:${ports.wechat}/wechat/work?msg_signature=${sha1Signature([WORK.token, timestamp, nonce, encrypt])}&timestamp=${timestamp}&nonce=${nonce}`, {
-        method: 'POST', headers: { 'content-type': 'text/xml' },
-        body: `<xml><ToUserName><![CDATA[${WORK.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID>1</AgentID></xml>` });
-      expect(await res.text()).toBe('success');
-    };
+    const { pull } = kfCallbacks(ports.wechat, wechatApi);
     const user = 'wmAnaAAAAAAAAAAAAAAAAAAAAA';
     const now = Math.floor(Date.now() / 1000);
     const event = (msgid: string, at: number, e: Record<string, unknown>): KfMessage =>
       ({ msgid, open_kfid: KF, send_time: at, origin: 4, msgtype: 'event', event: { open_kfid: KF, external_userid: user, ...e } } as KfMessage);
-    await pull('', [kfText(`k-${randomUUID()}`, user, KF, 'where is my parcel?', now)]);
+    await pull([kfText(`k-${randomUUID()}`, user, KF, 'where is my parcel?', now)]);
     const contactId = await answerNext();
     const endedAt = Date.now();
     // WeChat says an agent took the session, then that it ended (service state 4).
-    await pull('c1', [event(`e-${randomUUID()}`, now + 1, { event_type: 'session_status_change', change_type: 1, new_servicer_userid: 'p1' }),
+    await pull([event(`e-${randomUUID()}`, now + 1, { event_type: 'session_status_change', change_type: 1, new_servicer_userid: 'p1' }),
       event(`e-${randomUUID()}`, now + 2, { event_type: 'session_status_change', change_type: 3 })]);
     await freedAfterWrapUp(contactId, endedAt);
   });
