@@ -64,6 +64,11 @@ export const queueSchema = z.object({
     horizonSeconds: z.number().positive().default(900),
   }).optional(),
   announceEverySeconds: z.number().min(10).max(3600).optional(),
+  qaSampling: z.object({
+    percent: z.number().min(0).max(100).optional(),
+    intents: z.array(z.string().min(1).max(100)).max(50).optional(),
+    csatAtMost: z.number().int().min(1).max(5).optional(),
+  }).optional(),
   vipPool: z.object({
     teams: z.array(z.string()).default([]),
     agentIds: z.array(z.string()).default([]),

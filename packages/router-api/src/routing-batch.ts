@@ -20,7 +20,7 @@ const EVENT_FIELDS = [
   ['profileChanged', 'AgentProfileChanged'], ['reprioritized', 'ContactReprioritized'],
   ['callbackRequested', 'CallbackRequested'], ['callbackOffered', 'CallbackOffered'], ['callbackDialing', 'CallbackDialing'],
   ['callbackFailed', 'CallbackFailed'], ['held', 'ContactHeld'], ['hoursChanged', 'QueueHoursChanged'], ['surgeChanged', 'QueueSurgeChanged'],
-  ['qaReviewScored', 'QaReviewScored'],
+  ['qaReviewScored', 'QaReviewScored'], ['qaReviewRequested', 'QaReviewRequested'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

@@ -3,6 +3,7 @@ import {
   reprioritize,
   abandon, accept, arrive, callbackFailed, complete, endWrapUpCommand, refuse, requestCallback, setSurgeMode, timerFired, transfer,
 } from './core/contact-commands.js';
+import { scoreQaReview } from './core/after-outcome.js';
 import { upsertQueue } from './core/queue-config.js';
 import { connectionLimitTimers } from './core/limits.js';
 import type { AgentRec } from './core/records.js';
@@ -135,6 +136,8 @@ export class RoutingEngine {
         return callbackFailed(s, cmd.contactId, cmd.reason);
       case 'SET_SURGE':
         return setSurgeMode(s, cmd);
+      case 'SCORE_QA_REVIEW':
+        return scoreQaReview(s, cmd.review, cmd.by);
     }
   }
 

@@ -26,8 +26,13 @@ export type {
   ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
   CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource,
-  QaCriterionScore, QaReviewScored,
+  QaCriterionScore, QaReviewRequested, QaReviewScored,
 } from './model/event.js';
+// Quality sampling: which completed contacts a queue marks for review, and a reviewer's score.
+export { inPercentSample, sampleAtCompletion, sampleOnSurvey, samplingBucket } from './qa/sampling.js';
+export type { CompletedFacts, QaSampleReason, QaSamplingRule } from './qa/sampling.js';
+export { checkQaScore, MAX_QA_COMMENT, MAX_QA_CRITERIA, qaTotal } from './qa/score.js';
+export type { QaScoreInput } from './qa/score.js';
 // The rules the live router (Redis Lua) mirrors: eligibility, rings, capacity/blending, queue and agent order.
 export { inVipPool, mergeSkills, minEligibleRing, proficiencyScore, ringCount, ringRequirement, staticPassReason } from './rules/eligibility.js';
 export type { MinRing, ResolvedSkill, RingRequirement } from './rules/eligibility.js';

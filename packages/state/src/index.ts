@@ -17,3 +17,4 @@ export {
   aclPasswordHash, opsKeyPrefix, REDIS_USERS, redisAclRules, renderRedisAcl, renderRedisAclTemplate,
   type RedisAclRule, type RedisUser, type RenderRedisAclOptions,
 } from './redis-acl.js';
+export { QaReviewList, type QaReviewBounds, type QaReviewEntry } from './qa-review-list.js';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
-import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
+import { createRedis, QaReviewList, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
 import { createBearerAuthenticator } from './auth/bearer.js';
 import { createOidcLogin } from './auth/oidc.js';
@@ -54,7 +54,8 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const source = { js, jsm, names, domain: config.domain };
   const metrics = createOpsMetrics(config.domain);
   const store = new TraceStore(redis, { domain: config.domain, ttlSeconds: config.traceTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
-  const indexer = await startIndexer({ ...source, store, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
+  const reviews = new QaReviewList(redis, config.domain, options.keyPrefix ?? 'ops:');
+  const indexer = await startIndexer({ ...source, store, reviews, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
   const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000));
   const ready = () => !nc.isClosed() && redis.status === 'ready';
 
@@ -65,11 +66,11 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const sessions = auth.sessionSecret
     ? new SessionStore(redis, { domain: config.domain, ttlSeconds: auth.sessionTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) })
     : undefined;
-  const http = await buildOpsHttp({ queries, metrics, logger, ready,
+  const http = await buildOpsHttp({ queries, reviews, metrics, logger, ready,
     auth: { config: auth, ...(bearer ? { bearer } : {}), ...(oidc ? { oidc } : {}), ...(sessions ? { sessions } : {}) } });
   await http.listen({ host: config.host, port: config.httpPort });
   const httpPort = (http.server.address() as { port: number }).port;
-  const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger, bearer);
+  const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger, bearer, reviews);
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${config.host}:${config.grpcPort}`, grpcServerCredentials(), (error, port) => (error ? reject(error) : resolve(port))));
   const healthTimer = setInterval(() => health.set(ready() ? 'SERVING' : 'NOT_SERVING'), 2_000);

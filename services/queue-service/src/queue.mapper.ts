@@ -3,7 +3,7 @@ import { invalid } from '@switchboard/grpc-edge';
 import {
   callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto,
 } from '@switchboard/router-api';
-import type { QueueConfig } from '@switchboard/routing-core';
+import type { QaSamplingRule, QueueConfig } from '@switchboard/routing-core';
 
 const KIND: Partial<Record<QueueKind, QueueConfig['kind']>> = { [QueueKind.QUEUE_KIND_VIP]: 'VIP', [QueueKind.QUEUE_KIND_PRIORITY]: 'PRIORITY' };
 const STRATEGY: Partial<Record<SelectionStrategy, QueueConfig['strategy']>> = {
@@ -29,6 +29,7 @@ const FIELD: Record<string, string> = {
   closedAction: 'closed_action', expiredAction: 'expired_action', fullAction: 'full_action', maxAttempts: 'max_attempts',
   retryAfterSeconds: 'retry_after_seconds', callbackOfferAfterSeconds: 'callback_offer_after_seconds',
   deferEmailBelowPriority: 'defer_email_below_priority', horizonSeconds: 'horizon_seconds', announceEverySeconds: 'announce_every_seconds',
+  qaSampling: 'qa_sampling', csatAtMost: 'csat_at_most',
 };
 
 /**
@@ -102,7 +103,13 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
     ...(hours ? { hours } : {}), ...(q.emergencyClosedReason ? { emergencyClosedReason: q.emergencyClosedReason } : {}),
     ...(closedAction ? { closedAction } : {}), ...(expiredAction ? { expiredAction } : {}), ...(fullAction ? { fullAction } : {}),
     ...(callback ? { callback } : {}), ...(surge ? { surge } : {}), ...(q.announceEverySeconds > 0 ? { announceEverySeconds: q.announceEverySeconds } : {}),
+    ...(q.qaSampling ? { qaSampling: qaSamplingFromProto(q.qaSampling) } : {}),
   };
+}
+
+/** A QA sampling rule's set parts (proto zero values are unset). */
+function qaSamplingFromProto(r: NonNullable<ProtoQueue['qaSampling']>): QaSamplingRule {
+  return { ...(r.percent > 0 ? { percent: r.percent } : {}), ...(r.intents.length > 0 ? { intents: r.intents } : {}), ...(r.csatAtMost > 0 ? { csatAtMost: r.csatAtMost } : {}) };
 }
 
 /** The proto queue config of a core one, with the service's own fields (display name, version). */
@@ -143,6 +150,7 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     callback: c.callback,
     surge: c.surge,
     announceEverySeconds: c.announceEverySeconds ?? 0,
+    qaSampling: c.qaSampling && { percent: c.qaSampling.percent ?? 0, intents: [...(c.qaSampling.intents ?? [])], csatAtMost: c.qaSampling.csatAtMost ?? 0 },
     version: meta.version,
   };
 }

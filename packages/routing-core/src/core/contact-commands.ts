@@ -8,6 +8,7 @@ import type { RoutingOutcome } from '../model/outcome.js';
 import { TimerKind } from '../model/timer.js';
 import type { TimerRequest } from '../model/timer.js';
 import type { QueueConfig } from '../model/queue.js';
+import { afterOutcome } from './after-outcome.js';
 import { pullWork, releaseSlot, setPresence } from './agent-flow.js';
 import { advance, detach, dropContact, enterQueue, requeue } from './contact-flow.js';
 import { placeContact, unplaceContact } from './indexes.js';
@@ -231,6 +232,7 @@ export function complete(s: EngineState, contactId: string, agentId: string, out
     ...(ended ? {} : { resolvedFirstContact: outcome.resolvedFirstContact ?? false }),
     connectedAtMs: c.connectedAtMs, handleMs: s.now - c.connectedAtMs,
   });
+  if (!ended) afterOutcome(s, c, { agentId, disposition: outcome.disposition, resolvedFirstContact: outcome.resolvedFirstContact ?? false });
   // Without a wrap-up period the agent never shows WRAP_UP: no presence flap, slot freed at once.
   if (config.wrapUpSeconds <= 0) return endWrapUp(s, c);
   if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);
@@ -249,6 +251,7 @@ function recordOutcome(s: EngineState, c: ContactRec, agentId: string, outcome: 
   c.outcomePending = false;
   s.emit({ type: 'ContactOutcomeRecorded', ...s.contactFields(c), agentId, disposition: outcome.disposition,
     notes: outcome.notes ?? '', resolvedFirstContact: outcome.resolvedFirstContact ?? false });
+  afterOutcome(s, c, { agentId, disposition: outcome.disposition, resolvedFirstContact: outcome.resolvedFirstContact ?? false });
   return APPLIED;
 }
 

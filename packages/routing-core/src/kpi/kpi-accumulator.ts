@@ -130,7 +130,8 @@ export class KpiAccumulator {
       case 'ContactHeld':
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
-      case 'QaReviewScored': // QA scores feed agent performance, not the queue KPIs.
+      case 'QaReviewRequested':
+      case 'QaReviewScored': // QA marks and scores feed agent performance, not the queue KPIs.
         return;
     }
   }

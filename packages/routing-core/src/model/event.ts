@@ -4,6 +4,7 @@ import type { ContactState } from './contact.js';
 import type { Explanation } from './explanation.js';
 import type { RejectReason } from './outcome.js';
 import type { CustomerAction } from './queue.js';
+import type { QaSampleReason } from '../qa/sampling.js';
 
 /** Fields every event carries. `seq` is monotonic per engine; `id` = `${domainId}:${seq}`. */
 export interface EventBase {
@@ -223,6 +224,20 @@ export interface QaReviewScored extends EventBase {
   readonly comment: string;
   readonly criteria: readonly QaCriterionScore[];
 }
+/**
+ * The queue's QA sampling rule marked a completed contact for review: `reasons` say which parts
+ * of the rule (PERCENT, INTENT, CSAT). `agentId` is the agent to be reviewed.
+ */
+export interface QaReviewRequested extends EventBase {
+  readonly type: 'QaReviewRequested';
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly reasons: readonly QaSampleReason[];
+  readonly disposition: string;
+  readonly intent?: string;
+}
 /** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
 export interface ContactOverflowed extends ContactEventBase {
   readonly type: 'ContactOverflowed';
@@ -263,7 +278,7 @@ export type RoutingEvent =
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
   | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
-  | QaReviewScored;
+  | QaReviewScored | QaReviewRequested;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];

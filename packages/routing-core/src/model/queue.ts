@@ -1,3 +1,4 @@
+import type { QaSamplingRule } from '../qa/sampling.js';
 import type { BusinessHours } from './hours.js';
 import type { SkillRequirement } from './skill.js';
 
@@ -108,6 +109,8 @@ export interface QueueConfig {
   readonly surge?: SurgePolicy;
   /** How often a waiting customer hears their position (default 60 s). */
   readonly announceEverySeconds?: number;
+  /** Which completed contacts are marked for QA review; absent = none. */
+  readonly qaSampling?: QaSamplingRule;
 }
 
 /**

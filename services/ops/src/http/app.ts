@@ -1,19 +1,23 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, QueueKpis } from '@switchboard/contracts';
+import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, ListQaReviewsResponse, QueueKpis } from '@switchboard/contracts';
+import type { QaReviewList } from '@switchboard/state';
+import { listQaReviews, reviewsOrFail } from '../queries/qa-reviews.js';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
 import type { OpsReader } from '../auth/principal.js';
 import type { OpsMetrics } from '../metrics.js';
 import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
-import { eventsQuery, kpiQuery, parseQuery, recentQuery } from './params.js';
+import { eventsQuery, kpiQuery, parseQuery, qaReviewsQuery, recentQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
 
 /** What the HTTP edge needs. */
 export interface OpsHttpDeps {
   readonly queries: OpsQueries;
+  /** The QA review list (ListQaReviews); absent: `/api/qa/reviews` answers 503. */
+  readonly reviews?: QaReviewList;
   readonly metrics: OpsMetrics;
   readonly logger: Logger;
   /** NATS and Redis both answer. */
@@ -86,6 +90,11 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const q = parseQuery(kpiQuery, request.query);
     const rows = await queries.kpis({ queueIds: q.queue, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
     return { kpis: rows.map((row) => QueueKpis.toJSON(row)) };
+  }));
+  app.get('/api/qa/reviews', (request, reply) => answer(reply, async () => {
+    const q = parseQuery(qaReviewsQuery, request.query);
+    const list = await listQaReviews(reviewsOrFail(deps.reviews), { queueId: q.queue ?? '', scored: q.scored === 'true', limit: q.limit });
+    return redactForRole(ListQaReviewsResponse.toJSON(list), readerOf(request).role);
   }));
   app.get('/api/audit', (_request, reply) => answer(reply, async () => GetAuditReportResponse.toJSON(await queries.audit())));
   app.get('/api/events', async (request, reply) => {

@@ -1,7 +1,7 @@
 import { Channel as ProtoChannel, PassReason as ProtoPassReason, Presence as ProtoPresence, type DecisionExplanation, type RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { customerActionFromProto } from '@switchboard/router-api';
 import { DEFAULT_CUSTOMER_ACTION } from '@switchboard/routing-core';
-import type { Channel, ContactEventBase, ContactState, DecisionTrigger, Explanation, PassReason, Presence, RoutingEvent, SelectionStrategy } from '@switchboard/routing-core';
+import type { Channel, ContactEventBase, ContactState, DecisionTrigger, Explanation, PassReason, Presence, QaSampleReason, RoutingEvent, SelectionStrategy } from '@switchboard/routing-core';
 
 const CHANNEL: Record<number, Channel> = {
   [ProtoChannel.CHANNEL_PHONE]: 'phone', [ProtoChannel.CHANNEL_EMAIL]: 'email',
@@ -56,6 +56,11 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
     const q = e.qaReviewScored;
     return { ...base, type: 'QaReviewScored', contactId: e.contactId, agentId: e.agentId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
       score: q.score, reviewer: q.reviewer, formId: q.formId, comment: q.comment, criteria: q.criteria.map((c) => ({ criterion: c.criterion, points: c.points, maxPoints: c.maxPoints })) };
+  }
+  if (e.qaReviewRequested) {
+    const q = e.qaReviewRequested;
+    return { ...base, type: 'QaReviewRequested', contactId: e.contactId, agentId: e.agentId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
+      reasons: q.reasons as QaSampleReason[], disposition: q.disposition, ...(q.intent ? { intent: q.intent } : {}) };
   }
   const c: ContactEventBase = { ...base, contactId: e.contactId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
     arrivedAtMs: time(e.arrivedAt), enqueuedAtMs: time(e.enqueuedAt) };

@@ -181,6 +181,7 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     hours: c.hours && hoursToProto(c.hours), emergencyClosedReason: c.emergencyClosedReason,
     closedAction: c.closedAction && customerActionToProto(c.closedAction), expiredAction: c.expiredAction && customerActionToProto(c.expiredAction),
     fullAction: c.fullAction && customerActionToProto(c.fullAction), callback: c.callback, surge: c.surge, announceEverySeconds: c.announceEverySeconds,
+    qaSampling: c.qaSampling && { percent: c.qaSampling.percent ?? 0, intents: list(c.qaSampling.intents ?? []), csatAtMost: c.qaSampling.csatAtMost ?? 0 },
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
 }
@@ -223,6 +224,10 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
     c.surge = { auto: p.surge.auto, callbackOfferAfterSeconds: p.surge.callbackOfferAfterSeconds, deferEmailBelowPriority: p.surge.deferEmailBelowPriority, horizonSeconds: p.surge.horizonSeconds };
   }
   if (p.announceEverySeconds !== undefined) c.announceEverySeconds = p.announceEverySeconds;
+  if (p.qaSampling !== undefined) {
+    const r = p.qaSampling;
+    c.qaSampling = { ...(r.percent > 0 ? { percent: r.percent } : {}), ...(r.intents.length > 0 ? { intents: r.intents } : {}), ...(r.csatAtMost > 0 ? { csatAtMost: r.csatAtMost } : {}) };
+  }
   const pool = p.vipPool;
   if (pool !== undefined) {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };

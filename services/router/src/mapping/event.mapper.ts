@@ -78,6 +78,10 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     return { ...base, contactId: event.contactId, agentId: event.agentId, queueId: event.queueId, channel: protoChannel(event.channel),
       qaReviewScored: { score: event.score, reviewer: event.reviewer, formId: event.formId, comment: event.comment, criteria: event.criteria.map((c) => ({ ...c })) } };
   }
+  if (event.type === 'QaReviewRequested') {
+    return { ...base, contactId: event.contactId, agentId: event.agentId, queueId: event.queueId, channel: protoChannel(event.channel),
+      qaReviewRequested: { reasons: [...event.reasons], disposition: event.disposition, intent: event.intent ?? '' } };
+  }
   const contact = {
     ...base,
     contactId: event.contactId,

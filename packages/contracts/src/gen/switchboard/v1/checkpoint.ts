@@ -20,6 +20,7 @@ import {
 import {
   BusinessHours,
   CustomerAction,
+  QaSamplingRule,
   QueueKind,
   queueKindFromJSON,
   queueKindToJSON,
@@ -365,6 +366,7 @@ export interface QueueConfigImage {
   callback?: QueueConfigImage_Callback | undefined;
   surge?: QueueConfigImage_Surge | undefined;
   announceEverySeconds?: number | undefined;
+  qaSampling?: QaSamplingRule | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -2465,6 +2467,7 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     callback: undefined,
     surge: undefined,
     announceEverySeconds: undefined,
+    qaSampling: undefined,
   };
 }
 
@@ -2556,6 +2559,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.announceEverySeconds !== undefined) {
       writer.uint32(233).double(message.announceEverySeconds);
+    }
+    if (message.qaSampling !== undefined) {
+      QaSamplingRule.encode(message.qaSampling, writer.uint32(402).fork()).join();
     }
     return writer;
   },
@@ -2805,6 +2811,14 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.announceEverySeconds = reader.double();
             continue;
           }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.qaSampling = QaSamplingRule.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2924,6 +2938,11 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         : isSet(object.announce_every_seconds)
         ? globalThis.Number(object.announce_every_seconds)
         : undefined,
+      qaSampling: isSet(object.qaSampling)
+        ? QaSamplingRule.fromJSON(object.qaSampling)
+        : isSet(object.qa_sampling)
+        ? QaSamplingRule.fromJSON(object.qa_sampling)
+        : undefined,
     };
   },
 
@@ -3016,6 +3035,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.announceEverySeconds !== undefined) {
       obj.announceEverySeconds = floatToJson(message.announceEverySeconds);
     }
+    if (message.qaSampling !== undefined) {
+      obj.qaSampling = QaSamplingRule.toJSON(message.qaSampling);
+    }
     return obj;
   },
 
@@ -3075,6 +3097,9 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
       ? QueueConfigImage_Surge.fromPartial(object.surge)
       : undefined;
     message.announceEverySeconds = object.announceEverySeconds ?? undefined;
+    message.qaSampling = (object.qaSampling !== undefined && object.qaSampling !== null)
+      ? QaSamplingRule.fromPartial(object.qaSampling)
+      : undefined;
     return message;
   },
 };

@@ -285,6 +285,8 @@ export interface QueueConfig {
    * channel's wait music loop, the chat frame, the WeChat text).
    */
   announceEverySeconds: number;
+  /** Quality sampling (抽检): which completed contacts are marked for QA review. Unset = none. */
+  qaSampling?: QaSamplingRule | undefined;
 }
 
 /**
@@ -346,6 +348,19 @@ export interface SurgePolicy {
   deferEmailBelowPriority: number;
   /** The interval the forecast predicts (0 = 900 s). */
   horizonSeconds: number;
+}
+
+/** A queue's QA sampling rule; the parts combine (a contact is marked when any part says so). */
+export interface QaSamplingRule {
+  /**
+   * Share of completed contacts marked, 0..100, chosen by a hash of the contact id (replicas and
+   * replays mark the same contacts).
+   */
+  percent: number;
+  /** Every contact with one of these intents (e.g. "complaint"). */
+  intents: string[];
+  /** Every contact whose CSAT answer is at most this (1..5; 0 = not by CSAT). */
+  csatAtMost: number;
 }
 
 function createBaseServiceLevelTarget(): ServiceLevelTarget {
@@ -718,6 +733,7 @@ function createBaseQueueConfig(): QueueConfig {
     callback: undefined,
     surge: undefined,
     announceEverySeconds: 0,
+    qaSampling: undefined,
   };
 }
 
@@ -821,6 +837,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     if (message.announceEverySeconds !== 0) {
       writer.uint32(264).uint32(message.announceEverySeconds);
+    }
+    if (message.qaSampling !== undefined) {
+      QaSamplingRule.encode(message.qaSampling, writer.uint32(402).fork()).join();
     }
     return writer;
   },
@@ -1102,6 +1121,14 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.announceEverySeconds = reader.uint32();
             continue;
           }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.qaSampling = QaSamplingRule.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1235,6 +1262,11 @@ export const QueueConfig: MessageFns<QueueConfig> = {
         : isSet(object.announce_every_seconds)
         ? globalThis.Number(object.announce_every_seconds)
         : 0,
+      qaSampling: isSet(object.qaSampling)
+        ? QaSamplingRule.fromJSON(object.qaSampling)
+        : isSet(object.qa_sampling)
+        ? QaSamplingRule.fromJSON(object.qa_sampling)
+        : undefined,
     };
   },
 
@@ -1339,6 +1371,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.announceEverySeconds !== 0) {
       obj.announceEverySeconds = Math.round(message.announceEverySeconds);
     }
+    if (message.qaSampling !== undefined) {
+      obj.qaSampling = QaSamplingRule.toJSON(message.qaSampling);
+    }
     return obj;
   },
 
@@ -1396,6 +1431,9 @@ export const QueueConfig: MessageFns<QueueConfig> = {
       ? SurgePolicy.fromPartial(object.surge)
       : undefined;
     message.announceEverySeconds = object.announceEverySeconds ?? 0;
+    message.qaSampling = (object.qaSampling !== undefined && object.qaSampling !== null)
+      ? QaSamplingRule.fromPartial(object.qaSampling)
+      : undefined;
     return message;
   },
 };
@@ -2196,6 +2234,111 @@ export const SurgePolicy: MessageFns<SurgePolicy> = {
     message.callbackOfferAfterSeconds = object.callbackOfferAfterSeconds ?? 0;
     message.deferEmailBelowPriority = object.deferEmailBelowPriority ?? 0;
     message.horizonSeconds = object.horizonSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseQaSamplingRule(): QaSamplingRule {
+  return { percent: 0, intents: [], csatAtMost: 0 };
+}
+
+export const QaSamplingRule: MessageFns<QaSamplingRule> = {
+  encode(message: QaSamplingRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.percent !== 0) {
+      writer.uint32(9).double(message.percent);
+    }
+    for (const v of message.intents) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.csatAtMost !== 0) {
+      writer.uint32(24).uint32(message.csatAtMost);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaSamplingRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaSamplingRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.percent = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.intents.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.csatAtMost = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaSamplingRule {
+    return {
+      percent: isSet(object.percent) ? globalThis.Number(object.percent) : 0,
+      intents: globalThis.Array.isArray(object?.intents) ? object.intents.map((e: any) => globalThis.String(e)) : [],
+      csatAtMost: isSet(object.csatAtMost)
+        ? globalThis.Number(object.csatAtMost)
+        : isSet(object.csat_at_most)
+        ? globalThis.Number(object.csat_at_most)
+        : 0,
+    };
+  },
+
+  toJSON(message: QaSamplingRule): unknown {
+    const obj: any = {};
+    if (message.percent !== 0) {
+      obj.percent = floatToJson(message.percent);
+    }
+    if (message.intents?.length) {
+      obj.intents = message.intents;
+    }
+    if (message.csatAtMost !== 0) {
+      obj.csatAtMost = Math.round(message.csatAtMost);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaSamplingRule>, I>>(base?: I): QaSamplingRule {
+    return QaSamplingRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaSamplingRule>, I>>(object: I): QaSamplingRule {
+    const message = createBaseQaSamplingRule();
+    message.percent = object.percent ?? 0;
+    message.intents = object.intents?.map((e) => e) || [];
+    message.csatAtMost = object.csatAtMost ?? 0;
     return message;
   },
 };

@@ -187,8 +187,9 @@ export interface RoutingEvent {
   held?: ContactHeld | undefined;
   hoursChanged?: QueueHoursChanged | undefined;
   surgeChanged?: QueueSurgeChanged | undefined;
-  qaReviewScored?:
-    | QaReviewScored
+  qaReviewScored?: QaReviewScored | undefined;
+  qaReviewRequested?:
+    | QaReviewRequested
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -403,6 +404,17 @@ export interface QaReviewScored {
   comment: string;
   /** Points per criterion of the form. */
   criteria: QaCriterionScore[];
+}
+
+/**
+ * The queue's QA sampling rule marked a completed contact for review. contact_id, agent_id (the
+ * agent to be reviewed) and queue_id are set.
+ */
+export interface QaReviewRequested {
+  /** Which parts of the rule: PERCENT, INTENT, CSAT. */
+  reasons: string[];
+  disposition: string;
+  intent: string;
 }
 
 /** Points given for one criterion of a QA review form. */
@@ -1156,6 +1168,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     hoursChanged: undefined,
     surgeChanged: undefined,
     qaReviewScored: undefined,
+    qaReviewRequested: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1269,6 +1282,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.qaReviewScored !== undefined) {
       QaReviewScored.encode(message.qaReviewScored, writer.uint32(370).fork()).join();
+    }
+    if (message.qaReviewRequested !== undefined) {
+      QaReviewRequested.encode(message.qaReviewRequested, writer.uint32(378).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1578,6 +1594,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.qaReviewScored = QaReviewScored.decode(reader, reader.uint32());
             continue;
           }
+          case 47: {
+            if (tag !== 378) {
+              break;
+            }
+
+            message.qaReviewRequested = QaReviewRequested.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1731,6 +1755,11 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.qa_review_scored)
         ? QaReviewScored.fromJSON(object.qa_review_scored)
         : undefined,
+      qaReviewRequested: isSet(object.qaReviewRequested)
+        ? QaReviewRequested.fromJSON(object.qaReviewRequested)
+        : isSet(object.qa_review_requested)
+        ? QaReviewRequested.fromJSON(object.qa_review_requested)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1857,6 +1886,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.qaReviewScored !== undefined) {
       obj.qaReviewScored = QaReviewScored.toJSON(message.qaReviewScored);
     }
+    if (message.qaReviewRequested !== undefined) {
+      obj.qaReviewRequested = QaReviewRequested.toJSON(message.qaReviewRequested);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -1965,6 +1997,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.qaReviewScored = (object.qaReviewScored !== undefined && object.qaReviewScored !== null)
       ? QaReviewScored.fromPartial(object.qaReviewScored)
+      : undefined;
+    message.qaReviewRequested = (object.qaReviewRequested !== undefined && object.qaReviewRequested !== null)
+      ? QaReviewRequested.fromPartial(object.qaReviewRequested)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -4267,6 +4302,107 @@ export const QaReviewScored: MessageFns<QaReviewScored> = {
     message.formId = object.formId ?? "";
     message.comment = object.comment ?? "";
     message.criteria = object.criteria?.map((e) => QaCriterionScore.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQaReviewRequested(): QaReviewRequested {
+  return { reasons: [], disposition: "", intent: "" };
+}
+
+export const QaReviewRequested: MessageFns<QaReviewRequested> = {
+  encode(message: QaReviewRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.reasons) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.disposition !== "") {
+      writer.uint32(18).string(message.disposition);
+    }
+    if (message.intent !== "") {
+      writer.uint32(26).string(message.intent);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaReviewRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaReviewRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.disposition = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.intent = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaReviewRequested {
+    return {
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+      disposition: isSet(object.disposition) ? globalThis.String(object.disposition) : "",
+      intent: isSet(object.intent) ? globalThis.String(object.intent) : "",
+    };
+  },
+
+  toJSON(message: QaReviewRequested): unknown {
+    const obj: any = {};
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    if (message.disposition !== "") {
+      obj.disposition = message.disposition;
+    }
+    if (message.intent !== "") {
+      obj.intent = message.intent;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaReviewRequested>, I>>(base?: I): QaReviewRequested {
+    return QaReviewRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaReviewRequested>, I>>(object: I): QaReviewRequested {
+    const message = createBaseQaReviewRequested();
+    message.reasons = object.reasons?.map((e) => e) || [];
+    message.disposition = object.disposition ?? "";
+    message.intent = object.intent ?? "";
     return message;
   },
 };
