@@ -3,6 +3,7 @@ import { register as registerAgents } from './agents.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerBench } from './bench.js';
 import { register as registerKpis } from './kpis.js';
+import { register as registerQa } from './qa.js';
 import { register as registerQueues } from './queues.js';
 import { register as registerSim } from './sim.js';
 import { register as registerTrace } from './trace.js';
@@ -13,7 +14,7 @@ import { register as registerSupervise } from './supervise.js';
 /**
  * Each command lives in its own file and exports `register(program)`; add it to this list.
  */
-const registrations: Array<(program: Command) => void> = [registerSim, registerBench, registerStart, registerTrace, registerQueues, registerAgents, registerKpis, registerAudit, registerToken, registerSupervise];
+const registrations: Array<(program: Command) => void> = [registerSim, registerBench, registerStart, registerTrace, registerQueues, registerAgents, registerKpis, registerAudit, registerToken, registerSupervise, registerQa];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
