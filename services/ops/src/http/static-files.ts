@@ -12,6 +12,7 @@ const FILES: Record<string, string> = {
   '/console/render.js': 'render.js',
   '/console/trace-view.js': 'trace-view.js',
   '/console/api.js': 'api.js',
+  '/console/qa-review.js': 'qa-review.js',
 };
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };
