@@ -7,6 +7,7 @@ const capacity = z.object({
   email: z.number().int().min(0).max(50).optional(),
   chat: z.number().int().min(0).max(20).optional(),
   wechat: z.number().int().min(0).max(20).optional(),
+  task: z.number().int().min(0).max(50).optional(),
 });
 
 /** An agent's profile as desktops (through the agent gateway) send it at sign-in. */
@@ -57,7 +58,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('SCORE_QA_REVIEW'),
     review: z.object({
-      contactId: id, agentId: id, queueId: id, channel: z.enum(['phone', 'email', 'chat', 'wechat']), formId: id,
+      contactId: id, agentId: id, queueId: id, channel: z.enum(['phone', 'email', 'chat', 'wechat', 'task']), formId: id,
       criteria: z.array(z.object({ criterion: z.string().min(1).max(100), points: z.number().min(0), maxPoints: z.number().positive() })).min(1).max(50),
       comment: z.string().max(2_000).optional(),
     }),

@@ -21,6 +21,7 @@ const EVENT_FIELDS = [
   ['callbackRequested', 'CallbackRequested'], ['callbackOffered', 'CallbackOffered'], ['callbackDialing', 'CallbackDialing'],
   ['callbackFailed', 'CallbackFailed'], ['held', 'ContactHeld'], ['hoursChanged', 'QueueHoursChanged'], ['surgeChanged', 'QueueSurgeChanged'],
   ['qaReviewScored', 'QaReviewScored'], ['qaReviewRequested', 'QaReviewRequested'],
+  ['followUpOpened', 'FollowUpTaskOpened'], ['followUpAtRisk', 'FollowUpTaskAtRisk'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

@@ -8,6 +8,7 @@ const KINDS = {
   transferred: ['Transferred', 'wait'], ringWidened: ['Ring widened', 'wait'], presenceChanged: ['Presence', 'neutral'],
   outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'], reprioritized: ['Re-prioritised', 'wait'],
   qaReviewScored: ['QA scored', 'neutral'], qaReviewRequested: ['Marked for QA', 'neutral'],
+  followUpOpened: ['Follow-up task opened', 'wait'], followUpAtRisk: ['Follow-up at risk', 'bad'],
 };
 
 /** A short human label for an event kind ('timedOut' → 'Offer timed out'). */
@@ -55,6 +56,8 @@ function what(event) {
     case 'transferred': return `to ${b.toAgentId || b.toQueueId || b.destination}${b.by ? ` by ${b.by}` : ''}${b.reason ? `: ${b.reason}` : ''}`;
     case 'ringWidened': return `ring ${b.fromRing ?? 0} → ${b.ring ?? 0}${b.poolOpen ? ', VIP pool open' : ''}`;
     case 'rejected': return b.reason ?? '';
+    case 'followUpOpened': return `from ${b.fromContactId} (handled by ${b.fromAgentId}), due ${time(b.dueAt)}, at risk ${time(b.atRiskAt)}`;
+    case 'followUpAtRisk': return `${String(b.state ?? '').toLowerCase()}${event.agentId ? ` with ${event.agentId}` : ''}, due ${time(b.dueAt)}: escalated, priority ${b.fromPriority ?? 0} → ${b.toPriority ?? 0}`;
     case 'qaReviewRequested': return `${event.agentId} to be reviewed (${(b.reasons ?? []).map((r) => String(r).toLowerCase()).join(', ')})`;
     case 'qaReviewScored': return `${event.agentId} scored ${Number(b.score ?? 0).toFixed(0)}/100 on form ${b.formId ?? ''} by ${b.reviewer ?? ''}${b.comment ? ` — ${b.comment}` : ''}`;
     default: return '';

@@ -1,6 +1,7 @@
 import { checkQaScore, type QaScoreInput } from '../qa/score.js';
 import { sampleAtCompletion } from '../qa/sampling.js';
 import type { RoutingOutcome } from '../model/outcome.js';
+import { openFollowUp } from './follow-up.js';
 import type { ContactRec } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -13,9 +14,15 @@ export interface FinalOutcome {
 
 /**
  * What follows once a contact's outcome is known (its COMPLETE, or the agent's outcome after the
- * platform ended it): the queue's QA sampling rule may mark it for review.
+ * platform ended it): the queue's QA sampling rule may mark it for review, and a complaint left
+ * unresolved opens a follow-up task.
  */
 export function afterOutcome(s: EngineState, c: ContactRec, outcome: FinalOutcome): void {
+  markForReview(s, c, outcome);
+  openFollowUp(s, c, outcome);
+}
+
+function markForReview(s: EngineState, c: ContactRec, outcome: FinalOutcome): void {
   const config = s.queues.get(c.queueId)?.config;
   const reasons = sampleAtCompletion(config?.qaSampling, { contactId: c.id, ...(c.input.intent ? { intent: c.input.intent } : {}) });
   if (reasons.length === 0) return;

@@ -9,6 +9,7 @@ import { TimerKind } from '../model/timer.js';
 import type { TimerRequest } from '../model/timer.js';
 import type { QueueConfig } from '../model/queue.js';
 import { afterOutcome } from './after-outcome.js';
+import { taskAtRisk } from './follow-up.js';
 import { pullWork, releaseSlot, setPresence } from './agent-flow.js';
 import { advance, detach, dropContact, enterQueue, requeue } from './contact-flow.js';
 import { placeContact, unplaceContact } from './indexes.js';
@@ -232,11 +233,14 @@ export function complete(s: EngineState, contactId: string, agentId: string, out
     ...(ended ? {} : { resolvedFirstContact: outcome.resolvedFirstContact ?? false }),
     connectedAtMs: c.connectedAtMs, handleMs: s.now - c.connectedAtMs,
   });
-  if (!ended) afterOutcome(s, c, { agentId, disposition: outcome.disposition, resolvedFirstContact: outcome.resolvedFirstContact ?? false });
   // Without a wrap-up period the agent never shows WRAP_UP: no presence flap, slot freed at once.
-  if (config.wrapUpSeconds <= 0) return endWrapUp(s, c);
-  if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);
-  s.timer(TimerKind.WRAP_UP_END, s.now + config.wrapUpSeconds * 1000, c.id, c.offerToken ?? 0, agent.id);
+  if (config.wrapUpSeconds <= 0) endWrapUp(s, c);
+  else {
+    if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);
+    s.timer(TimerKind.WRAP_UP_END, s.now + config.wrapUpSeconds * 1000, c.id, c.offerToken ?? 0, agent.id);
+  }
+  // After the agent's own state settled: a follow-up task opened now is routed against it.
+  if (!ended) afterOutcome(s, c, { agentId, disposition: outcome.disposition, resolvedFirstContact: outcome.resolvedFirstContact ?? false });
   return APPLIED;
 }
 
@@ -390,6 +394,8 @@ export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
       surgeCallbackDue(s, c, queueOf(s, c), t.token);
       return s.seq === seq ? STALE : APPLIED;
     }
+    case TimerKind.TASK_AT_RISK:
+      return taskAtRisk(s, c, t);
   }
 }
 

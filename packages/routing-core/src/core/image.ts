@@ -1,3 +1,4 @@
+import { emptyLoad } from '../rules/capacity.js';
 import type { AgentProfile, Presence } from '../model/agent.js';
 import type { Channel } from '../model/channel.js';
 import type { CallbackState, ContactInput, ContactState } from '../model/contact.js';
@@ -275,7 +276,8 @@ function restoreQueue(s: EngineState, image: QueueImage): void {
 function restoreAgent(s: EngineState, a: AgentImage): AgentRec {
   const agent: AgentRec = {
     id: a.profile.id, profile: a.profile, presence: a.presence, awayReason: a.awayReason, idleSinceMs: a.idleSinceMs,
-    load: { ...a.load }, misses: a.misses, contacts: new Set(), lastOffer: new Map(a.lastOffer.map((l) => [l.queueId, l.ordinal])),
+    // Images written before a channel existed lack its count: zero, not undefined (capacity checks add them up).
+    load: { ...emptyLoad(), ...a.load }, misses: a.misses, contacts: new Set(), lastOffer: new Map(a.lastOffer.map((l) => [l.queueId, l.ordinal])),
     memberships: new Map(), sticky: new Map(a.stickyQueues.map((queueId) => [queueId, new SortedList<ContactRec>(compareContacts)])),
   };
   s.agents.set(agent.id, agent);

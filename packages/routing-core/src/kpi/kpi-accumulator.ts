@@ -131,6 +131,8 @@ export class KpiAccumulator {
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
       case 'QaReviewRequested':
+      case 'FollowUpTaskOpened':
+      case 'FollowUpTaskAtRisk':
       case 'QaReviewScored': // QA marks and scores feed agent performance, not the queue KPIs.
         return;
     }

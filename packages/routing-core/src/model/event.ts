@@ -238,6 +238,32 @@ export interface QaReviewRequested extends EventBase {
   readonly disposition: string;
   readonly intent?: string;
 }
+/**
+ * A complaint left unresolved opened this follow-up task (the event's contact, channel `task`):
+ * due at `dueAtMs` (its queue's resolution limit), at risk from `atRiskAtMs`.
+ */
+export interface FollowUpTaskOpened extends ContactEventBase {
+  readonly type: 'FollowUpTaskOpened';
+  readonly fromContactId: string;
+  /** The agent who handled the complaint. */
+  readonly fromAgentId: string;
+  readonly dueAtMs: number;
+  readonly atRiskAtMs: number;
+}
+/**
+ * A follow-up task is at risk: unfinished at its at-risk time. Escalated to the supervisors (this
+ * event on ROUTING and their watch stream) and raised from `fromPriority` to `toPriority`.
+ */
+export interface FollowUpTaskAtRisk extends ContactEventBase {
+  readonly type: 'FollowUpTaskAtRisk';
+  readonly dueAtMs: number;
+  /** The task's state when it was found at risk (QUEUED, OFFERED, CONNECTED). */
+  readonly state: string;
+  /** The agent holding it, when one does. */
+  readonly agentId?: string;
+  readonly fromPriority: number;
+  readonly toPriority: number;
+}
 /** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
 export interface ContactOverflowed extends ContactEventBase {
   readonly type: 'ContactOverflowed';
@@ -278,7 +304,7 @@ export type RoutingEvent =
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
   | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
-  | QaReviewScored | QaReviewRequested;
+  | QaReviewScored | QaReviewRequested | FollowUpTaskOpened | FollowUpTaskAtRisk;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];

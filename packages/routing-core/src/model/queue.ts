@@ -1,3 +1,4 @@
+import type { FollowUpPolicy } from '../followup/decide.js';
 import type { QaSamplingRule } from '../qa/sampling.js';
 import type { BusinessHours } from './hours.js';
 import type { SkillRequirement } from './skill.js';
@@ -111,6 +112,10 @@ export interface QueueConfig {
   readonly announceEverySeconds?: number;
   /** Which completed contacts are marked for QA review; absent = none. */
   readonly qaSampling?: QaSamplingRule;
+  /** The resolution limit (解决时限): how long a follow-up task opened from this queue has until it is due. */
+  readonly resolutionLimitSeconds?: number;
+  /** Complaints left unresolved open a follow-up task (channel `task`); absent = none. */
+  readonly followUp?: FollowUpPolicy;
 }
 
 /**

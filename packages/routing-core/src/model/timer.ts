@@ -30,6 +30,11 @@ export const TimerKind = {
   HOLD_END: 'HOLD_END',
   /** A waiting contact in a surging queue has waited long enough to be offered a callback. Fenced by the queue-entry token. */
   SURGE_CALLBACK_OFFER: 'SURGE_CALLBACK_OFFER',
+  /**
+   * A follow-up task may be at risk of missing its due time. Fenced by the escalated priority it
+   * would raise the task to: a task already at that priority (escalated before) is left alone.
+   */
+  TASK_AT_RISK: 'TASK_AT_RISK',
 } as const;
 
 /** One of {@link TimerKind}. */

@@ -5,7 +5,7 @@ import type { Channel, ContactEventBase, ContactState, DecisionTrigger, Explanat
 
 const CHANNEL: Record<number, Channel> = {
   [ProtoChannel.CHANNEL_PHONE]: 'phone', [ProtoChannel.CHANNEL_EMAIL]: 'email',
-  [ProtoChannel.CHANNEL_CHAT]: 'chat', [ProtoChannel.CHANNEL_WECHAT]: 'wechat',
+  [ProtoChannel.CHANNEL_CHAT]: 'chat', [ProtoChannel.CHANNEL_WECHAT]: 'wechat', [ProtoChannel.CHANNEL_TASK]: 'task',
 };
 const PRESENCE: Record<number, Presence> = {
   [ProtoPresence.PRESENCE_OFFLINE]: 'OFFLINE', [ProtoPresence.PRESENCE_AVAILABLE]: 'AVAILABLE',
@@ -103,6 +103,10 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
       ...(t.toQueueId ? { toQueueId: t.toQueueId } : {}), ...(t.toAgentId ? { toAgentId: t.toAgentId } : {}),
       ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}) };
   }
+  if (e.followUpOpened) return { ...c, type: 'FollowUpTaskOpened', fromContactId: e.followUpOpened.fromContactId, fromAgentId: e.followUpOpened.fromAgentId,
+    dueAtMs: time(e.followUpOpened.dueAt), atRiskAtMs: time(e.followUpOpened.atRiskAt) };
+  if (e.followUpAtRisk) return { ...c, type: 'FollowUpTaskAtRisk', dueAtMs: time(e.followUpAtRisk.dueAt), state: e.followUpAtRisk.state,
+    ...(agentId ? { agentId } : {}), fromPriority: e.followUpAtRisk.fromPriority, toPriority: e.followUpAtRisk.toPriority };
   if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
     poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };
   return undefined;

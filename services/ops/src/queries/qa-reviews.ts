@@ -3,7 +3,7 @@ import type { QaReviewEntry, QaReviewList } from '@switchboard/state';
 import { invalidArgument, unavailable } from '../errors.js';
 
 const CHANNEL_NAME: Record<number, string> = {
-  [ProtoChannel.CHANNEL_PHONE]: 'phone', [ProtoChannel.CHANNEL_EMAIL]: 'email', [ProtoChannel.CHANNEL_CHAT]: 'chat', [ProtoChannel.CHANNEL_WECHAT]: 'wechat',
+  [ProtoChannel.CHANNEL_PHONE]: 'phone', [ProtoChannel.CHANNEL_EMAIL]: 'email', [ProtoChannel.CHANNEL_CHAT]: 'chat', [ProtoChannel.CHANNEL_WECHAT]: 'wechat', [ProtoChannel.CHANNEL_TASK]: 'task',
 };
 const CHANNEL_OF: Record<string, ProtoChannel> = Object.fromEntries(Object.entries(CHANNEL_NAME).map(([k, v]) => [v, Number(k) as ProtoChannel]));
 const time = (date: Date | undefined) => date?.getTime() ?? 0;

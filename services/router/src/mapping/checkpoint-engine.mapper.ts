@@ -8,7 +8,7 @@ import {
 } from '@switchboard/contracts';
 import { customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto } from '@switchboard/router-api';
 import {
-  CHANNELS, ContactState, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
+  CHANNELS, ContactState, emptyLoad, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
   type AgentImage, type AgentProfile, type AgentSkills, type Channel, type ChannelCapacity, type ChannelLoad, type ContactImage,
   type ContactInput, type CustomerTier, type HoldReason, type SurgeSource, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
   type QueueImage, type Ring, type SkillRequirement, type Unavailability,
@@ -181,6 +181,10 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     hours: c.hours && hoursToProto(c.hours), emergencyClosedReason: c.emergencyClosedReason,
     closedAction: c.closedAction && customerActionToProto(c.closedAction), expiredAction: c.expiredAction && customerActionToProto(c.expiredAction),
     fullAction: c.fullAction && customerActionToProto(c.fullAction), callback: c.callback, surge: c.surge, announceEverySeconds: c.announceEverySeconds,
+    resolutionLimitSeconds: c.resolutionLimitSeconds,
+    followUp: c.followUp && { intents: list(c.followUp.intents ?? []), complaintDispositions: list(c.followUp.complaintDispositions ?? []),
+      unresolvedDispositions: list(c.followUp.unresolvedDispositions ?? []), taskQueueId: c.followUp.taskQueueId ?? '',
+      atRiskShare: c.followUp.atRiskShare ?? 0, escalationBoost: c.followUp.escalationBoost ?? 0 },
     qaSampling: c.qaSampling && { percent: c.qaSampling.percent ?? 0, intents: list(c.qaSampling.intents ?? []), csatAtMost: c.qaSampling.csatAtMost ?? 0 },
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
@@ -224,6 +228,15 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
     c.surge = { auto: p.surge.auto, callbackOfferAfterSeconds: p.surge.callbackOfferAfterSeconds, deferEmailBelowPriority: p.surge.deferEmailBelowPriority, horizonSeconds: p.surge.horizonSeconds };
   }
   if (p.announceEverySeconds !== undefined) c.announceEverySeconds = p.announceEverySeconds;
+  if (p.resolutionLimitSeconds !== undefined) c.resolutionLimitSeconds = p.resolutionLimitSeconds;
+  if (p.followUp !== undefined) {
+    const f = p.followUp;
+    c.followUp = {
+      ...(f.intents.length > 0 ? { intents: f.intents } : {}), ...(f.complaintDispositions.length > 0 ? { complaintDispositions: f.complaintDispositions } : {}),
+      ...(f.unresolvedDispositions.length > 0 ? { unresolvedDispositions: f.unresolvedDispositions } : {}), ...(f.taskQueueId ? { taskQueueId: f.taskQueueId } : {}),
+      ...(f.atRiskShare > 0 ? { atRiskShare: f.atRiskShare } : {}), ...(f.escalationBoost > 0 ? { escalationBoost: f.escalationBoost } : {}),
+    };
+  }
   if (p.qaSampling !== undefined) {
     const r = p.qaSampling;
     c.qaSampling = { ...(r.percent > 0 ? { percent: r.percent } : {}), ...(r.intents.length > 0 ? { intents: r.intents } : {}), ...(r.csatAtMost > 0 ? { csatAtMost: r.csatAtMost } : {}) };
@@ -320,7 +333,8 @@ function agentToProto(a: AgentImage): ProtoAgent {
 function agentFromProto(p: ProtoAgent): AgentImage {
   const a: Writable<AgentImage> = {
     profile: profileFromProto(need(p.profile, 'agent.profile')), presence: PRESENCE.fromProto(p.presence), idleSinceMs: p.idleSinceMs,
-    load: channelRecord(p.load) as ChannelLoad, misses: p.misses, contactIds: p.contactIds,
+    // A checkpoint from before a channel existed has no count for it: zero.
+    load: { ...emptyLoad(), ...channelRecord(p.load) } as ChannelLoad, misses: p.misses, contactIds: p.contactIds,
     lastOffer: p.lastOffer.map((l) => ({ queueId: l.queueId, ordinal: l.ordinal })),
     memberships: p.memberships.map(membershipFromProto), stickyQueues: p.stickyQueues,
   };

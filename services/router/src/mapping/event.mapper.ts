@@ -134,6 +134,10 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'ContactTransferred':
       return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
         fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: event.by ?? '', destination: event.destination ?? '', reason: event.reason ?? '' } };
+    case 'FollowUpTaskOpened':
+      return { ...contact, followUpOpened: { fromContactId: event.fromContactId, fromAgentId: event.fromAgentId, dueAt: new Date(event.dueAtMs), atRiskAt: new Date(event.atRiskAtMs) } };
+    case 'FollowUpTaskAtRisk':
+      return { ...contact, agentId: event.agentId ?? '', followUpAtRisk: { dueAt: new Date(event.dueAtMs), state: event.state, fromPriority: event.fromPriority, toPriority: event.toPriority } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
   }

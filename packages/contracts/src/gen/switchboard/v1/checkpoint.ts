@@ -20,6 +20,7 @@ import {
 import {
   BusinessHours,
   CustomerAction,
+  FollowUpPolicy,
   QaSamplingRule,
   QueueKind,
   queueKindFromJSON,
@@ -50,6 +51,8 @@ export enum TimerKind {
   TIMER_KIND_HOLD_END = 8,
   /** TIMER_KIND_SURGE_CALLBACK_OFFER - A waiting contact in a surging queue is due a callback offer. */
   TIMER_KIND_SURGE_CALLBACK_OFFER = 9,
+  /** TIMER_KIND_TASK_AT_RISK - A follow-up task may be at risk of missing its due time. */
+  TIMER_KIND_TASK_AT_RISK = 50,
   UNRECOGNIZED = -1,
 }
 
@@ -85,6 +88,9 @@ export function timerKindFromJSON(object: any): TimerKind {
     case 9:
     case "TIMER_KIND_SURGE_CALLBACK_OFFER":
       return TimerKind.TIMER_KIND_SURGE_CALLBACK_OFFER;
+    case 50:
+    case "TIMER_KIND_TASK_AT_RISK":
+      return TimerKind.TIMER_KIND_TASK_AT_RISK;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -114,6 +120,8 @@ export function timerKindToJSON(object: TimerKind): string {
       return "TIMER_KIND_HOLD_END";
     case TimerKind.TIMER_KIND_SURGE_CALLBACK_OFFER:
       return "TIMER_KIND_SURGE_CALLBACK_OFFER";
+    case TimerKind.TIMER_KIND_TASK_AT_RISK:
+      return "TIMER_KIND_TASK_AT_RISK";
     case TimerKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -367,6 +375,8 @@ export interface QueueConfigImage {
   surge?: QueueConfigImage_Surge | undefined;
   announceEverySeconds?: number | undefined;
   qaSampling?: QaSamplingRule | undefined;
+  resolutionLimitSeconds?: number | undefined;
+  followUp?: FollowUpPolicy | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -2468,6 +2478,8 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     surge: undefined,
     announceEverySeconds: undefined,
     qaSampling: undefined,
+    resolutionLimitSeconds: undefined,
+    followUp: undefined,
   };
 }
 
@@ -2562,6 +2574,12 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.qaSampling !== undefined) {
       QaSamplingRule.encode(message.qaSampling, writer.uint32(402).fork()).join();
+    }
+    if (message.resolutionLimitSeconds !== undefined) {
+      writer.uint32(409).double(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      FollowUpPolicy.encode(message.followUp, writer.uint32(418).fork()).join();
     }
     return writer;
   },
@@ -2819,6 +2837,22 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.qaSampling = QaSamplingRule.decode(reader, reader.uint32());
             continue;
           }
+          case 51: {
+            if (tag !== 409) {
+              break;
+            }
+
+            message.resolutionLimitSeconds = reader.double();
+            continue;
+          }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.followUp = FollowUpPolicy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2943,6 +2977,16 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         : isSet(object.qa_sampling)
         ? QaSamplingRule.fromJSON(object.qa_sampling)
         : undefined,
+      resolutionLimitSeconds: isSet(object.resolutionLimitSeconds)
+        ? globalThis.Number(object.resolutionLimitSeconds)
+        : isSet(object.resolution_limit_seconds)
+        ? globalThis.Number(object.resolution_limit_seconds)
+        : undefined,
+      followUp: isSet(object.followUp)
+        ? FollowUpPolicy.fromJSON(object.followUp)
+        : isSet(object.follow_up)
+        ? FollowUpPolicy.fromJSON(object.follow_up)
+        : undefined,
     };
   },
 
@@ -3038,6 +3082,12 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.qaSampling !== undefined) {
       obj.qaSampling = QaSamplingRule.toJSON(message.qaSampling);
     }
+    if (message.resolutionLimitSeconds !== undefined) {
+      obj.resolutionLimitSeconds = floatToJson(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      obj.followUp = FollowUpPolicy.toJSON(message.followUp);
+    }
     return obj;
   },
 
@@ -3099,6 +3149,10 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     message.announceEverySeconds = object.announceEverySeconds ?? undefined;
     message.qaSampling = (object.qaSampling !== undefined && object.qaSampling !== null)
       ? QaSamplingRule.fromPartial(object.qaSampling)
+      : undefined;
+    message.resolutionLimitSeconds = object.resolutionLimitSeconds ?? undefined;
+    message.followUp = (object.followUp !== undefined && object.followUp !== null)
+      ? FollowUpPolicy.fromPartial(object.followUp)
       : undefined;
     return message;
   },

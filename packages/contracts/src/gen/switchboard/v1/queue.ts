@@ -286,7 +286,16 @@ export interface QueueConfig {
    */
   announceEverySeconds: number;
   /** Quality sampling (抽检): which completed contacts are marked for QA review. Unset = none. */
-  qaSampling?: QaSamplingRule | undefined;
+  qaSampling?:
+    | QaSamplingRule
+    | undefined;
+  /**
+   * The resolution limit (解决时限) of a follow-up task waiting here: due this long after it opened
+   * (0 = one day); at risk at the follow-up policy's share of it.
+   */
+  resolutionLimitSeconds: number;
+  /** Complaints left unresolved open a follow-up task (channel TASK). Unset = none. */
+  followUp?: FollowUpPolicy | undefined;
 }
 
 /**
@@ -361,6 +370,22 @@ export interface QaSamplingRule {
   intents: string[];
   /** Every contact whose CSAT answer is at most this (1..5; 0 = not by CSAT). */
   csatAtMost: number;
+}
+
+/** A queue's complaint follow-up policy: which outcomes open a task, where it waits, when it is at risk. */
+export interface FollowUpPolicy {
+  /** Intents that make a contact a complaint (empty = "complaint"). */
+  intents: string[];
+  /** Dispositions that make a contact a complaint whatever its intent. */
+  complaintDispositions: string[];
+  /** Dispositions that mean "not resolved" (empty = "unresolved", "follow-up"). */
+  unresolvedDispositions: string[];
+  /** The queue the task waits in (empty = the complaint's own). */
+  taskQueueId: string;
+  /** Share of the task queue's resolution limit after which an unfinished task is at risk (0 = 0.8). */
+  atRiskShare: number;
+  /** Priority added to a task at risk (0 = 10). */
+  escalationBoost: number;
 }
 
 function createBaseServiceLevelTarget(): ServiceLevelTarget {
@@ -734,6 +759,8 @@ function createBaseQueueConfig(): QueueConfig {
     surge: undefined,
     announceEverySeconds: 0,
     qaSampling: undefined,
+    resolutionLimitSeconds: 0,
+    followUp: undefined,
   };
 }
 
@@ -840,6 +867,12 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     if (message.qaSampling !== undefined) {
       QaSamplingRule.encode(message.qaSampling, writer.uint32(402).fork()).join();
+    }
+    if (message.resolutionLimitSeconds !== 0) {
+      writer.uint32(408).uint32(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      FollowUpPolicy.encode(message.followUp, writer.uint32(418).fork()).join();
     }
     return writer;
   },
@@ -1129,6 +1162,22 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.qaSampling = QaSamplingRule.decode(reader, reader.uint32());
             continue;
           }
+          case 51: {
+            if (tag !== 408) {
+              break;
+            }
+
+            message.resolutionLimitSeconds = reader.uint32();
+            continue;
+          }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.followUp = FollowUpPolicy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1267,6 +1316,16 @@ export const QueueConfig: MessageFns<QueueConfig> = {
         : isSet(object.qa_sampling)
         ? QaSamplingRule.fromJSON(object.qa_sampling)
         : undefined,
+      resolutionLimitSeconds: isSet(object.resolutionLimitSeconds)
+        ? globalThis.Number(object.resolutionLimitSeconds)
+        : isSet(object.resolution_limit_seconds)
+        ? globalThis.Number(object.resolution_limit_seconds)
+        : 0,
+      followUp: isSet(object.followUp)
+        ? FollowUpPolicy.fromJSON(object.followUp)
+        : isSet(object.follow_up)
+        ? FollowUpPolicy.fromJSON(object.follow_up)
+        : undefined,
     };
   },
 
@@ -1374,6 +1433,12 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.qaSampling !== undefined) {
       obj.qaSampling = QaSamplingRule.toJSON(message.qaSampling);
     }
+    if (message.resolutionLimitSeconds !== 0) {
+      obj.resolutionLimitSeconds = Math.round(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      obj.followUp = FollowUpPolicy.toJSON(message.followUp);
+    }
     return obj;
   },
 
@@ -1433,6 +1498,10 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     message.announceEverySeconds = object.announceEverySeconds ?? 0;
     message.qaSampling = (object.qaSampling !== undefined && object.qaSampling !== null)
       ? QaSamplingRule.fromPartial(object.qaSampling)
+      : undefined;
+    message.resolutionLimitSeconds = object.resolutionLimitSeconds ?? 0;
+    message.followUp = (object.followUp !== undefined && object.followUp !== null)
+      ? FollowUpPolicy.fromPartial(object.followUp)
       : undefined;
     return message;
   },
@@ -2339,6 +2408,182 @@ export const QaSamplingRule: MessageFns<QaSamplingRule> = {
     message.percent = object.percent ?? 0;
     message.intents = object.intents?.map((e) => e) || [];
     message.csatAtMost = object.csatAtMost ?? 0;
+    return message;
+  },
+};
+
+function createBaseFollowUpPolicy(): FollowUpPolicy {
+  return {
+    intents: [],
+    complaintDispositions: [],
+    unresolvedDispositions: [],
+    taskQueueId: "",
+    atRiskShare: 0,
+    escalationBoost: 0,
+  };
+}
+
+export const FollowUpPolicy: MessageFns<FollowUpPolicy> = {
+  encode(message: FollowUpPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.intents) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.complaintDispositions) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.unresolvedDispositions) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.taskQueueId !== "") {
+      writer.uint32(34).string(message.taskQueueId);
+    }
+    if (message.atRiskShare !== 0) {
+      writer.uint32(41).double(message.atRiskShare);
+    }
+    if (message.escalationBoost !== 0) {
+      writer.uint32(48).int32(message.escalationBoost);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FollowUpPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFollowUpPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.intents.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.complaintDispositions.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.unresolvedDispositions.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.taskQueueId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.atRiskShare = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.escalationBoost = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FollowUpPolicy {
+    return {
+      intents: globalThis.Array.isArray(object?.intents) ? object.intents.map((e: any) => globalThis.String(e)) : [],
+      complaintDispositions: globalThis.Array.isArray(object?.complaintDispositions)
+        ? object.complaintDispositions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.complaint_dispositions)
+        ? object.complaint_dispositions.map((e: any) => globalThis.String(e))
+        : [],
+      unresolvedDispositions: globalThis.Array.isArray(object?.unresolvedDispositions)
+        ? object.unresolvedDispositions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.unresolved_dispositions)
+        ? object.unresolved_dispositions.map((e: any) => globalThis.String(e))
+        : [],
+      taskQueueId: isSet(object.taskQueueId)
+        ? globalThis.String(object.taskQueueId)
+        : isSet(object.task_queue_id)
+        ? globalThis.String(object.task_queue_id)
+        : "",
+      atRiskShare: isSet(object.atRiskShare)
+        ? globalThis.Number(object.atRiskShare)
+        : isSet(object.at_risk_share)
+        ? globalThis.Number(object.at_risk_share)
+        : 0,
+      escalationBoost: isSet(object.escalationBoost)
+        ? globalThis.Number(object.escalationBoost)
+        : isSet(object.escalation_boost)
+        ? globalThis.Number(object.escalation_boost)
+        : 0,
+    };
+  },
+
+  toJSON(message: FollowUpPolicy): unknown {
+    const obj: any = {};
+    if (message.intents?.length) {
+      obj.intents = message.intents;
+    }
+    if (message.complaintDispositions?.length) {
+      obj.complaintDispositions = message.complaintDispositions;
+    }
+    if (message.unresolvedDispositions?.length) {
+      obj.unresolvedDispositions = message.unresolvedDispositions;
+    }
+    if (message.taskQueueId !== "") {
+      obj.taskQueueId = message.taskQueueId;
+    }
+    if (message.atRiskShare !== 0) {
+      obj.atRiskShare = floatToJson(message.atRiskShare);
+    }
+    if (message.escalationBoost !== 0) {
+      obj.escalationBoost = Math.round(message.escalationBoost);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FollowUpPolicy>, I>>(base?: I): FollowUpPolicy {
+    return FollowUpPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FollowUpPolicy>, I>>(object: I): FollowUpPolicy {
+    const message = createBaseFollowUpPolicy();
+    message.intents = object.intents?.map((e) => e) || [];
+    message.complaintDispositions = object.complaintDispositions?.map((e) => e) || [];
+    message.unresolvedDispositions = object.unresolvedDispositions?.map((e) => e) || [];
+    message.taskQueueId = object.taskQueueId ?? "";
+    message.atRiskShare = object.atRiskShare ?? 0;
+    message.escalationBoost = object.escalationBoost ?? 0;
     return message;
   },
 };
