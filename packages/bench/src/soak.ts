@@ -349,7 +349,7 @@ export async function measureSoakCase(s: BenchServers, size: SoakSize, settings:
   };
   const redisFigures = async (): Promise<RedisFigures> => {
     const memory = async (key: string) => Number((await s.rd.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
-    const all = [keys.log, keys.applied, keys.appliedPrevious, keys.checkpoint, keys.timers, keys.outbox, keys.lease, keys.fence, keys.epoch];
+    const all = [keys.log, keys.applied, keys.appliedPrevious, keys.checkpoint, keys.timers, keys.outbox, keys.lease, keys.fence, keys.epoch, keys.restoring];
     const bytes = (await Promise.all(all.map(memory))).reduce((a, b) => a + b, 0);
     return {
       usedMemoryMb: round(Number(/used_memory:(\d+)/.exec(await s.rd.info('memory'))?.[1] ?? 0) / 2 ** 20),

@@ -263,6 +263,8 @@ export {
   RingWidened,
   RoutingBatch,
   RoutingEvent,
+  SurveyAnswered,
+  SurveyOffered,
   WrapUpEnded,
   passReasonFromJSON,
   passReasonToJSON,

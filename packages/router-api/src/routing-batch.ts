@@ -20,7 +20,9 @@ const EVENT_FIELDS = [
   ['profileChanged', 'AgentProfileChanged'], ['reprioritized', 'ContactReprioritized'],
   ['callbackRequested', 'CallbackRequested'], ['callbackOffered', 'CallbackOffered'], ['callbackDialing', 'CallbackDialing'],
   ['callbackFailed', 'CallbackFailed'], ['held', 'ContactHeld'], ['hoursChanged', 'QueueHoursChanged'], ['surgeChanged', 'QueueSurgeChanged'],
-  ['qaReviewScored', 'QaReviewScored'], ['qaReviewRequested', 'QaReviewRequested'],
+  ['surveyOffered', 'SurveyOffered'], ['surveyAnswered', 'SurveyAnswered'],
+  ['qaReviewScored', 'QaReviewScored'],
+  ['qaReviewRequested', 'QaReviewRequested'],
   ['followUpOpened', 'FollowUpTaskOpened'], ['followUpAtRisk', 'FollowUpTaskAtRisk'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 

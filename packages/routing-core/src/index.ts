@@ -25,7 +25,7 @@ export type {
   AgentPresenceChanged, AgentProfileChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
-  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource,
+  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource, SurveyAnswered, SurveyOffered,
   QaCriterionScore, QaReviewRequested, QaReviewScored, FollowUpTaskAtRisk, FollowUpTaskOpened,
 } from './model/event.js';
 // Quality sampling: which completed contacts a queue marks for review, and a reviewer's score.

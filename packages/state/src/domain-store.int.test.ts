@@ -25,6 +25,7 @@ describe('DomainStore on real Redis', () => {
     const first = await store.acquire('r1', 5_000, 'e1');
     expect(first).toMatchObject({ token: 1, freshEpoch: true });
     expect(await store.acquire('r2', 5_000, 'e1')).toBeUndefined();
+    expect(await store.finishRestore(first!)).toBe(true);
 
     await redis.redis.del(store.keys.lease); // r1's lease expires while it is paused
     const second = await store.acquire('r2', 5_000, 'e1');
@@ -85,6 +86,7 @@ describe('DomainStore on real Redis', () => {
     const first = (await store.acquire('r1', 5_000, 'e1'))!;
     expect(first).toMatchObject({ epoch: 'e1', freshEpoch: true });
     expect(await store.holds(first)).toBe(true);
+    expect(await store.finishRestore(first)).toBe(true);
     await redis.redis.del(store.keys.lease);
     const second = (await store.acquire('r2', 5_000, 'e2'))!;
     expect(second).toMatchObject({ epoch: 'e1', freshEpoch: false });
@@ -95,6 +97,26 @@ describe('DomainStore on real Redis', () => {
     // The fencing token starts over (it cannot tell epochs apart); the epoch does.
     expect(third).toMatchObject({ token: 1, epoch: 'e3', freshEpoch: true });
     expect(await store.holds(second)).toBe(false);
+  });
+
+  it('keeps an epoch restoring until its restorer finishes: a later owner restores again, from nothing', async () => {
+    const first = (await store.acquire('r1', 5_000, 'e1'))!;
+    expect(first.freshEpoch).toBe(true);
+    expect(await store.commit(first, transition('arrive:c1'))).toMatchObject({ kind: 'ok' });
+    expect(await store.saveCheckpoint(first, { data: Buffer.from([1]), position: 1, logId: '', epoch: 'e1', takenAtMs: 1 })).toBe(true);
+    await redis.redis.del(store.keys.lease); // the restorer lost its lease halfway
+    const second = (await store.acquire('r2', 5_000, 'e2'))!;
+    expect(second).toMatchObject({ epoch: 'e1', freshEpoch: true });
+    expect(await store.resetForRestore(first)).toBe(false);
+    expect(await store.finishRestore(first)).toBe(false);
+    expect(await store.resetForRestore(second)).toBe(true);
+    expect(await store.loadCheckpoint()).toBeUndefined();
+    expect(await store.logLength()).toBe(0);
+    // The command the interrupted restore wrote is not remembered as applied any more.
+    expect(await store.commit(second, transition('arrive:c1'))).toMatchObject({ kind: 'ok' });
+    expect(await store.finishRestore(second)).toBe(true);
+    await redis.redis.del(store.keys.lease);
+    expect(await store.acquire('r3', 5_000, 'e3')).toMatchObject({ epoch: 'e1', freshEpoch: false });
   });
 
   it('reads back the log entry a duplicate commit names', async () => {

@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { domainKeys, type DomainKeys } from './keys.js';
-import { ACQUIRE_LEASE, COMMIT_BATCH, COMPACT_STEP, DROP_TIMER, RELEASE_LEASE, RENEW_LEASE, SAVE_CHECKPOINT, SCHEDULE_TIMERS } from './scripts.js';
+import {
+  ACQUIRE_LEASE, COMMIT_BATCH, COMPACT_STEP, DROP_TIMER, FINISH_RESTORE, RELEASE_LEASE, RENEW_LEASE, RESET_FOR_RESTORE, SAVE_CHECKPOINT, SCHEDULE_TIMERS,
+} from './scripts.js';
 
 /** A lease on a domain: only its holder may commit. `value` is the fencing proof. */
 export interface Lease {
   readonly value: string;
   /** Fencing token: grows with every acquisition, but restarts after Redis lost the domain's state. */
   readonly token: number;
-  /** True when this acquisition created the domain's epoch: Redis held no state for it before. */
+  /**
+   * True when Redis holds no whole state for the domain: this acquisition created the epoch (Redis
+   * held nothing), or an earlier owner's restore of it did not finish. The owner restores from
+   * JetStream (see `resetForRestore` and `finishRestore`).
+   */
   readonly freshEpoch: boolean;
   /**
    * The domain's state epoch: set once when Redis first holds state for the domain, replaced only
@@ -96,8 +102,8 @@ export class DomainStore {
    */
   async acquire(replica: string, ttlMs: number, epoch: string): Promise<Lease | undefined> {
     if (replica === '' || replica.includes('|')) throw new TypeError(`replica id ${JSON.stringify(replica)}: must be non-empty and without '|'`);
-    const [token, extra, current] = (await this.redis.eval(ACQUIRE_LEASE, 3, this.keys.lease, this.keys.fence, this.keys.epoch,
-      replica, ttlMs, epoch)) as [number, number | string, string | undefined];
+    const [token, extra, current] = (await this.redis.eval(ACQUIRE_LEASE, 4, this.keys.lease, this.keys.fence, this.keys.epoch,
+      this.keys.restoring, replica, ttlMs, epoch)) as [number, number | string, string | undefined];
     if (token === 0) return undefined;
     const domainEpoch = current ?? epoch;
     return { value: `${replica}|${token}|${domainEpoch}`, token, freshEpoch: extra === 1, epoch: domainEpoch };
@@ -158,6 +164,17 @@ export class DomainStore {
   async saveCheckpoint(lease: Lease, checkpoint: StoredCheckpoint): Promise<boolean> {
     const { data, position, logId, epoch, takenAtMs } = checkpoint;
     return (await this.redis.eval(SAVE_CHECKPOINT, 2, this.keys.lease, this.keys.checkpoint, lease.value, data, position, logId, epoch, takenAtMs)) === 1;
+  }
+
+  /** Before restoring a domain from JetStream: drops whatever an interrupted restore left. False when the lease is not ours. */
+  async resetForRestore(lease: Lease): Promise<boolean> {
+    const k = this.keys;
+    return (await this.redis.eval(RESET_FOR_RESTORE, 7, k.lease, k.log, k.applied, k.appliedPrevious, k.checkpoint, k.outbox, k.timers, lease.value)) === 1;
+  }
+
+  /** The restore from JetStream is whole (checkpoint, log and timers written): later owners go on from Redis. */
+  async finishRestore(lease: Lease): Promise<boolean> {
+    return (await this.redis.eval(FINISH_RESTORE, 2, this.keys.lease, this.keys.restoring, lease.value)) === 1;
   }
 
   /** The domain's state epoch (see Lease.epoch), or undefined while Redis holds no state for it. */

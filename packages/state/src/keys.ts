@@ -21,6 +21,12 @@ export interface DomainKeys {
   readonly timers: string;
   /** Set once when a domain's state is created; its absence after a start means Redis lost it. */
   readonly epoch: string;
+  /**
+   * Present while the state of a new epoch is being restored from JetStream (checkpoint archive plus
+   * ROUTING): until the restorer clears it, what Redis holds is partial, and the next owner restores
+   * again instead of going on from it.
+   */
+  readonly restoring: string;
 }
 
 /** Builds the keys of `domain` under `prefix` (`sb:` in production; tests pass their own). */
@@ -37,5 +43,6 @@ export function domainKeys(domain: string, prefix = 'sb:'): DomainKeys {
     outbox: key('outbox'),
     timers: key('timers'),
     epoch: key('epoch'),
+    restoring: key('restoring'),
   };
 }

@@ -5,10 +5,12 @@
  */
 
 /**
- * KEYS: lease, fence, epoch. ARGV: replica, ttlMs, epochCandidate.
+ * KEYS: lease, fence, epoch, restoring. ARGV: replica, ttlMs, epochCandidate.
  * The lease value is `replica|token|epoch`: after Redis lost everything the token counts from 1
- * again, and only the epoch tells a new lease from a stale worker's old one.
- * Returns [token, createdEpoch, epochValue] or [0, holder].
+ * again, and only the epoch tells a new lease from a stale worker's old one. Creating the epoch
+ * marks its state as being restored; the marker stays until the restorer finishes (FINISH_RESTORE),
+ * so an acquisition while it is present must restore too (`restore` = 1).
+ * Returns [token, restore, epochValue] or [0, holder].
  */
 export const ACQUIRE_LEASE = `
 local holder = redis.call('GET', KEYS[1])
@@ -19,8 +21,27 @@ end
 local token = redis.call('INCR', KEYS[2])
 local created = redis.call('SET', KEYS[3], ARGV[3], 'NX')
 local epoch = redis.call('GET', KEYS[3])
+if created then redis.call('SET', KEYS[4], epoch) end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token .. '|' .. epoch, 'PX', ARGV[2])
-return {token, created and 1 or 0, epoch}
+return {token, redis.call('EXISTS', KEYS[4]), epoch}
+`;
+
+/**
+ * KEYS: lease, log, applied, appliedPrevious, checkpoint, outbox, timers. ARGV: leaseValue.
+ * Drops what an interrupted restore left (a checkpoint without its log, part of a log), so a
+ * restore starts from nothing. Returns 1, or 0 when the lease is not ours.
+ */
+export const RESET_FOR_RESTORE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+return 1
+`;
+
+/** KEYS: lease, restoring. ARGV: leaseValue. The restore is whole: clears the marker. Returns 1, or 0 when the lease is not ours. */
+export const FINISH_RESTORE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+return 1
 `;
 
 /** KEYS: lease. ARGV: leaseValue, ttlMs. Returns 1 when still ours and extended, else 0. */

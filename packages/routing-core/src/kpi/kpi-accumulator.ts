@@ -130,6 +130,8 @@ export class KpiAccumulator {
       case 'ContactHeld':
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
+      case 'SurveyOffered': // CSAT: folded in by the survey tally once it lands
+      case 'SurveyAnswered':
       case 'QaReviewRequested':
       case 'FollowUpTaskOpened':
       case 'FollowUpTaskAtRisk':

@@ -201,6 +201,29 @@ export interface QueueSurgeChanged extends EventBase {
   readonly reason: string;
   readonly predictedServiceLevel?: number;
 }
+/**
+ * A satisfaction survey is to go out to the customer of a completed contact on its channel (the
+ * queue's survey policy covers it); answers are taken until `expiresAtMs`. `agentId`: who handled it.
+ */
+export interface SurveyOffered extends ContactEventBase {
+  readonly type: 'SurveyOffered';
+  readonly agentId: string;
+  readonly expiresAtMs: number;
+  /** The contact's language, for the survey's text. */
+  readonly language?: string;
+}
+/**
+ * The customer answered the survey of a completed contact (once, within its window): `score`
+ * 1–5 and an optional bounded comment, on the contact's own `channel`. `agentId`: who handled it.
+ */
+export interface SurveyAnswered extends ContactEventBase {
+  readonly type: 'SurveyAnswered';
+  readonly agentId: string;
+  readonly score: number;
+  readonly comment?: string;
+  /** When the customer answered (the channel's clock, never later than `atMs`). */
+  readonly answeredAtMs: number;
+}
 /** Points given for one criterion of a QA review form. */
 export interface QaCriterionScore {
   readonly criterion: string;
@@ -304,6 +327,7 @@ export type RoutingEvent =
   | AgentPresenceChanged | AgentProfileChanged | ContactCompleted | ContactOutcomeRecorded | ContactLimitReached | WrapUpEnded | ContactAbandoned | ContactExpired
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
   | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
+  | SurveyOffered | SurveyAnswered
   | QaReviewScored | QaReviewRequested | FollowUpTaskOpened | FollowUpTaskAtRisk;
 
 /** The `type` of a {@link RoutingEvent}. */

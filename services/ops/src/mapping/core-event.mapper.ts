@@ -107,6 +107,10 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
     dueAtMs: time(e.followUpOpened.dueAt), atRiskAtMs: time(e.followUpOpened.atRiskAt) };
   if (e.followUpAtRisk) return { ...c, type: 'FollowUpTaskAtRisk', dueAtMs: time(e.followUpAtRisk.dueAt), state: e.followUpAtRisk.state,
     ...(agentId ? { agentId } : {}), fromPriority: e.followUpAtRisk.fromPriority, toPriority: e.followUpAtRisk.toPriority };
+  if (e.surveyOffered) return { ...c, type: 'SurveyOffered', agentId, expiresAtMs: time(e.surveyOffered.expiresAt),
+    ...(e.surveyOffered.language ? { language: e.surveyOffered.language } : {}) };
+  if (e.surveyAnswered) return { ...c, type: 'SurveyAnswered', agentId, score: e.surveyAnswered.score,
+    ...(e.surveyAnswered.comment ? { comment: e.surveyAnswered.comment } : {}), answeredAtMs: time(e.surveyAnswered.answeredAt) || base.atMs };
   if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
     poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };
   return undefined;

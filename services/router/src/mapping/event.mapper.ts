@@ -138,6 +138,11 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
       return { ...contact, followUpOpened: { fromContactId: event.fromContactId, fromAgentId: event.fromAgentId, dueAt: new Date(event.dueAtMs), atRiskAt: new Date(event.atRiskAtMs) } };
     case 'FollowUpTaskAtRisk':
       return { ...contact, agentId: event.agentId ?? '', followUpAtRisk: { dueAt: new Date(event.dueAtMs), state: event.state, fromPriority: event.fromPriority, toPriority: event.toPriority } };
+    case 'SurveyOffered':
+      return { ...contact, agentId: event.agentId, surveyOffered: { expiresAt: new Date(event.expiresAtMs), language: event.language ?? '' } };
+    case 'SurveyAnswered':
+      return { ...contact, agentId: event.agentId, surveyAnswered: { score: event.score, comment: event.comment ?? '',
+        channel: protoChannel(event.channel), answeredAt: new Date(event.answeredAtMs) } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
   }

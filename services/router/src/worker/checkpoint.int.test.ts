@@ -133,6 +133,34 @@ describe('checkpoints on real NATS and Redis', () => {
     expect((await rebuilt.submit('arrive:c10', arrive('c10', now))).kind).toBe('duplicate');
   });
 
+  it('restores again after an owner lost its lease halfway through a restore from JetStream, instead of going on from what it left', async () => {
+    const first = await take('r1');
+    await load(first);
+    await first.checkpoints.idle();
+    for (let i = 64; i < 70; i++) await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
+    await first.checkpoints.idle();
+    for (let i = 70; first.core.logPosition === first.checkpoints.newestDurable!.position; i++) {
+      await first.submit(`arrive:c${i}`, arrive(`c${i}`, (now += 10)));
+      await first.checkpoints.idle();
+    }
+    const before = stateOf(first);
+    const checkpoint = (await deps.store.loadCheckpoint())!;
+    first.stop('redis lost');
+    await deleteKeysMatching(redis.redis, `*${scope.id}*`);
+    // The first owner after the wipe creates the epoch, writes the archived checkpoint back, and
+    // loses its lease before the ROUTING tail after it is in the log (a long replay under load).
+    const interrupted = (await deps.store.acquire('r2', 60_000, newEpochId(now)))!;
+    expect(interrupted.freshEpoch).toBe(true);
+    expect(await deps.store.saveCheckpoint(interrupted, { ...checkpoint, logId: '' })).toBe(true);
+    // The next owner restores from JetStream again: the whole state, the tail included.
+    const rebuilt = await take('r3');
+    expect(stateOf(rebuilt)).toEqual(before);
+    expect(await deps.store.logLength()).toBe(rebuilt.core.logPosition - checkpoint.position);
+    // Once a restore finished, owners go on from Redis.
+    const lease = (await (async () => { await redis.redis.del(deps.store.keys.lease); return deps.store.acquire('r4', 60_000, newEpochId(now)); })())!;
+    expect(lease.freshEpoch).toBe(false);
+  });
+
   it('a standby that followed the log takes over with the same state, replaying only what it had not read', async () => {
     const first = await take('r1');
     const standby = follower();

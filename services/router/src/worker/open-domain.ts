@@ -185,9 +185,20 @@ export async function replayRedisTail(core: DomainEngine, store: DomainStore, af
 /**
  * Redis lost everything: the newest readable checkpoint in the archive (else the one before it,
  * else none: the whole ROUTING record, for domains that never had one) plus the applied records
- * on ROUTING after it, written back to Redis as checkpoint and log.
+ * on ROUTING after it, written back to Redis as checkpoint and log. Redis marks the epoch as
+ * restoring until this finished: an owner that lost its lease (or died) halfway leaves a
+ * checkpoint without its log, and the next owner, going on from that, would have forgotten the
+ * contacts and agents of every record not yet written back. So the next owner restores again,
+ * from nothing.
  */
 async function rebuildFromJetStream(c: OpenContext): Promise<Rebuilt> {
+  if (!(await c.deps.store.resetForRestore(c.lease))) throw new Error('lease lost before restoring from JetStream');
+  const rebuilt = await restoreFromJetStream(c);
+  if (!(await c.deps.store.finishRestore(c.lease))) throw new Error('lease lost while finishing the restore');
+  return rebuilt;
+}
+
+async function restoreFromJetStream(c: OpenContext): Promise<Rebuilt> {
   for await (const archived of c.deps.archive.read(c.domain)) {
     let content: CheckpointContent;
     try {
@@ -211,6 +222,12 @@ async function rebuildFromJetStream(c: OpenContext): Promise<Rebuilt> {
   return { core, source: 'jetstream', fromCheckpoint: undefined, replayed: replayed.length, lastLogId: await restoreLog(core, c, replayed) };
 }
 
+/** Records replayed between turns of the event loop. */
+const REPLAY_SLICE = 500;
+
+/** The last subject token of one applied command's record on ROUTING before batches. */
+const LEGACY_APPLIED = 'applied';
+
 /**
  * Replays the applied records on ROUTING from `startSeq` (the whole stream when undefined) onto
  * `core`, by (epoch, n) after the core's position, up to the first hole. The relay publishes a
@@ -218,9 +235,6 @@ async function rebuildFromJetStream(c: OpenContext): Promise<Rebuilt> {
  * ROUTING has no event whose command the replay lacks; ordering and the hole check guard against
  * an owner that had lost the state publishing beside the new one.
  */
-/** The last subject token of one applied command's record on ROUTING before batches. */
-const LEGACY_APPLIED = 'applied';
-
 async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: number | undefined): Promise<readonly AppliedRecord[]> {
   const { deps } = c;
   // The whole domain, not only `.batch`: records relayed before batches (one `.applied` message
@@ -240,7 +254,12 @@ async function replayRouting(core: DomainEngine, c: OpenContext, startSeq: numbe
     // prefix; the inputs of the dropped records that were never acknowledged come back from CONTACTS.
     deps.logger.error({ domain: core.domain, ...chosen.gap, kept: chosen.log.length }, 'record on ROUTING has a hole; rebuilt up to it');
   }
-  for (const record of chosen.log) core.replay(record);
+  // In slices, with a turn of the event loop between them: the lease renewals run meanwhile, and a
+  // long record must not let the lease lapse halfway through the restore.
+  for (let i = 0; i < chosen.log.length; i++) {
+    core.replay(chosen.log[i]!);
+    if (i % REPLAY_SLICE === REPLAY_SLICE - 1) await nextTurn();
+  }
   return chosen.log;
 }
 

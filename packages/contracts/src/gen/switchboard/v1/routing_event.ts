@@ -187,6 +187,8 @@ export interface RoutingEvent {
   held?: ContactHeld | undefined;
   hoursChanged?: QueueHoursChanged | undefined;
   surgeChanged?: QueueSurgeChanged | undefined;
+  surveyAnswered?: SurveyAnswered | undefined;
+  surveyOffered?: SurveyOffered | undefined;
   qaReviewScored?: QaReviewScored | undefined;
   qaReviewRequested?: QaReviewRequested | undefined;
   followUpOpened?: FollowUpTaskOpened | undefined;
@@ -390,6 +392,37 @@ export interface QueueSurgeChanged {
   reason: string;
   /** The forecast service level for the next interval that decided it (0..1), when the forecast did. */
   predictedServiceLevel?: number | undefined;
+}
+
+/**
+ * The customer of a completed contact answered its satisfaction survey (CSAT), within the survey
+ * window and for the first time. agent_id is the agent who handled the contact, queue_id its queue.
+ */
+export interface SurveyAnswered {
+  /** 1 (very dissatisfied) to 5 (very satisfied). */
+  score: number;
+  /**
+   * The customer's optional comment, trimmed and bounded (at most 500 characters). Personal data
+   * may be in it: services never log it.
+   */
+  comment: string;
+  /** The channel the answer came on (the contact's own). */
+  channel: Channel;
+  /** When the customer answered, by the channel service's clock. */
+  answeredAt?: Date | undefined;
+}
+
+/**
+ * A satisfaction survey is to go out to the customer of a completed contact, on its channel (the
+ * queue's survey policy covers the channel). Answers are taken until expires_at. agent_id is the
+ * agent who handled the contact.
+ */
+export interface SurveyOffered {
+  expiresAt?:
+    | Date
+    | undefined;
+  /** The contact's language ("zh-CN", "en"...), for the survey's text; empty = the channel's default. */
+  language: string;
 }
 
 /**
@@ -1193,6 +1226,8 @@ function createBaseRoutingEvent(): RoutingEvent {
     held: undefined,
     hoursChanged: undefined,
     surgeChanged: undefined,
+    surveyAnswered: undefined,
+    surveyOffered: undefined,
     qaReviewScored: undefined,
     qaReviewRequested: undefined,
     followUpOpened: undefined,
@@ -1307,6 +1342,12 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.surgeChanged !== undefined) {
       QueueSurgeChanged.encode(message.surgeChanged, writer.uint32(322).fork()).join();
+    }
+    if (message.surveyAnswered !== undefined) {
+      SurveyAnswered.encode(message.surveyAnswered, writer.uint32(354).fork()).join();
+    }
+    if (message.surveyOffered !== undefined) {
+      SurveyOffered.encode(message.surveyOffered, writer.uint32(362).fork()).join();
     }
     if (message.qaReviewScored !== undefined) {
       QaReviewScored.encode(message.qaReviewScored, writer.uint32(370).fork()).join();
@@ -1620,6 +1661,22 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.surgeChanged = QueueSurgeChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 44: {
+            if (tag !== 354) {
+              break;
+            }
+
+            message.surveyAnswered = SurveyAnswered.decode(reader, reader.uint32());
+            continue;
+          }
+          case 45: {
+            if (tag !== 362) {
+              break;
+            }
+
+            message.surveyOffered = SurveyOffered.decode(reader, reader.uint32());
+            continue;
+          }
           case 46: {
             if (tag !== 370) {
               break;
@@ -1800,6 +1857,16 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.surge_changed)
         ? QueueSurgeChanged.fromJSON(object.surge_changed)
         : undefined,
+      surveyAnswered: isSet(object.surveyAnswered)
+        ? SurveyAnswered.fromJSON(object.surveyAnswered)
+        : isSet(object.survey_answered)
+        ? SurveyAnswered.fromJSON(object.survey_answered)
+        : undefined,
+      surveyOffered: isSet(object.surveyOffered)
+        ? SurveyOffered.fromJSON(object.surveyOffered)
+        : isSet(object.survey_offered)
+        ? SurveyOffered.fromJSON(object.survey_offered)
+        : undefined,
       qaReviewScored: isSet(object.qaReviewScored)
         ? QaReviewScored.fromJSON(object.qaReviewScored)
         : isSet(object.qa_review_scored)
@@ -1943,6 +2010,12 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.surgeChanged !== undefined) {
       obj.surgeChanged = QueueSurgeChanged.toJSON(message.surgeChanged);
     }
+    if (message.surveyAnswered !== undefined) {
+      obj.surveyAnswered = SurveyAnswered.toJSON(message.surveyAnswered);
+    }
+    if (message.surveyOffered !== undefined) {
+      obj.surveyOffered = SurveyOffered.toJSON(message.surveyOffered);
+    }
     if (message.qaReviewScored !== undefined) {
       obj.qaReviewScored = QaReviewScored.toJSON(message.qaReviewScored);
     }
@@ -2060,6 +2133,12 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.surgeChanged = (object.surgeChanged !== undefined && object.surgeChanged !== null)
       ? QueueSurgeChanged.fromPartial(object.surgeChanged)
+      : undefined;
+    message.surveyAnswered = (object.surveyAnswered !== undefined && object.surveyAnswered !== null)
+      ? SurveyAnswered.fromPartial(object.surveyAnswered)
+      : undefined;
+    message.surveyOffered = (object.surveyOffered !== undefined && object.surveyOffered !== null)
+      ? SurveyOffered.fromPartial(object.surveyOffered)
       : undefined;
     message.qaReviewScored = (object.qaReviewScored !== undefined && object.qaReviewScored !== null)
       ? QaReviewScored.fromPartial(object.qaReviewScored)
@@ -4235,6 +4314,216 @@ export const QueueSurgeChanged: MessageFns<QueueSurgeChanged> = {
     message.source = object.source ?? "";
     message.reason = object.reason ?? "";
     message.predictedServiceLevel = object.predictedServiceLevel ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSurveyAnswered(): SurveyAnswered {
+  return { score: 0, comment: "", channel: 0, answeredAt: undefined };
+}
+
+export const SurveyAnswered: MessageFns<SurveyAnswered> = {
+  encode(message: SurveyAnswered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(8).uint32(message.score);
+    }
+    if (message.comment !== "") {
+      writer.uint32(18).string(message.comment);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(24).int32(message.channel);
+    }
+    if (message.answeredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.answeredAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyAnswered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyAnswered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.score = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.answeredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyAnswered {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      answeredAt: isSet(object.answeredAt)
+        ? fromJsonTimestamp(object.answeredAt)
+        : isSet(object.answered_at)
+        ? fromJsonTimestamp(object.answered_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SurveyAnswered): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.answeredAt !== undefined) {
+      obj.answeredAt = message.answeredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyAnswered>, I>>(base?: I): SurveyAnswered {
+    return SurveyAnswered.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyAnswered>, I>>(object: I): SurveyAnswered {
+    const message = createBaseSurveyAnswered();
+    message.score = object.score ?? 0;
+    message.comment = object.comment ?? "";
+    message.channel = object.channel ?? 0;
+    message.answeredAt = object.answeredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSurveyOffered(): SurveyOffered {
+  return { expiresAt: undefined, language: "" };
+}
+
+export const SurveyOffered: MessageFns<SurveyOffered> = {
+  encode(message: SurveyOffered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(10).fork()).join();
+    }
+    if (message.language !== "") {
+      writer.uint32(18).string(message.language);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyOffered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyOffered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyOffered {
+    return {
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+      language: isSet(object.language) ? globalThis.String(object.language) : "",
+    };
+  },
+
+  toJSON(message: SurveyOffered): unknown {
+    const obj: any = {};
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    if (message.language !== "") {
+      obj.language = message.language;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyOffered>, I>>(base?: I): SurveyOffered {
+    return SurveyOffered.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyOffered>, I>>(object: I): SurveyOffered {
+    const message = createBaseSurveyOffered();
+    message.expiresAt = object.expiresAt ?? undefined;
+    message.language = object.language ?? "";
     return message;
   },
 };
