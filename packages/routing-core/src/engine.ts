@@ -3,7 +3,7 @@ import {
   reprioritize,
   abandon, accept, arrive, callbackFailed, complete, endWrapUpCommand, refuse, requestCallback, setSurgeMode, timerFired, transfer,
 } from './core/contact-commands.js';
-import { scoreQaReview } from './core/after-outcome.js';
+import { afterEvents, scoreQaReview } from './core/after-outcome.js';
 import { upsertQueue } from './core/queue-config.js';
 import { connectionLimitTimers } from './core/limits.js';
 import type { AgentRec } from './core/records.js';
@@ -84,6 +84,7 @@ export class RoutingEngine {
     s.timers = [];
     s.by = 'by' in command && command.by ? command.by : undefined;
     const outcome = this.dispatch(command);
+    afterEvents(s);
     return { outcome, events: s.events, timers: s.timers };
   }
 

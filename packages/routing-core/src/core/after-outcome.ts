@@ -1,5 +1,6 @@
 import { checkQaScore, type QaScoreInput } from '../qa/score.js';
-import { sampleAtCompletion } from '../qa/sampling.js';
+import { inPercentSample, sampleAtCompletion, sampleOnSurvey } from '../qa/sampling.js';
+import type { SurveyAnswered } from '../model/event.js';
 import type { RoutingOutcome } from '../model/outcome.js';
 import { openFollowUp } from './follow-up.js';
 import type { ContactRec } from './records.js';
@@ -28,6 +29,29 @@ function markForReview(s: EngineState, c: ContactRec, outcome: FinalOutcome): vo
   if (reasons.length === 0) return;
   s.emit({ type: 'QaReviewRequested', contactId: c.id, agentId: outcome.agentId, queueId: c.queueId, channel: c.input.channel, reasons,
     disposition: outcome.disposition, ...(c.input.intent ? { intent: c.input.intent } : {}) });
+}
+
+/**
+ * What follows the events a command made: a survey answer at or below its queue's `csatAtMost`
+ * marks the contact for review (reason CSAT), unless the percentage already took it at
+ * completion. The intent part cannot be told again (the contact is gone), so a complaint may be
+ * marked twice; the review list keeps one entry per contact. Run after every command, whichever
+ * command records the answer.
+ */
+export function afterEvents(s: EngineState): void {
+  for (let i = 0, n = s.events.length; i < n; i++) {
+    const e = s.events[i]!;
+    if (e.type === 'SurveyAnswered') markOnSurvey(s, e);
+  }
+}
+
+/** A survey answer that marks its contact for QA review (see {@link afterEvents}). */
+export function markOnSurvey(s: EngineState, e: SurveyAnswered): void {
+  const rule = s.queues.get(e.queueId)?.config.qaSampling;
+  const already = rule?.percent !== undefined && inPercentSample(e.contactId, rule.percent);
+  const reasons = sampleOnSurvey(rule, e.score, already);
+  if (reasons.length === 0) return;
+  s.emit({ type: 'QaReviewRequested', contactId: e.contactId, agentId: e.agentId, queueId: e.queueId, channel: e.channel, reasons, disposition: '' });
 }
 
 /**

@@ -4,6 +4,10 @@ import { isRoutingError } from '../errors.js';
 import { inPercentSample, sampleAtCompletion, sampleOnSurvey, samplingBucket } from './sampling.js';
 import { qaTotal } from './score.js';
 import type { QaSamplingRule } from './sampling.js';
+import type { SurveyAnswered } from '../model/event.js';
+import { afterEvents } from '../core/after-outcome.js';
+import { upsertQueue } from '../core/queue-config.js';
+import { EngineState } from '../core/state.js';
 
 describe('quality sampling rule', () => {
   it('marks a stable share of contacts by a hash of their id: the same ids every time, near the percentage over many', () => {
@@ -70,5 +74,32 @@ describe('the engine marks and records QA reviews', () => {
     h.apply({ type: 'SCORE_QA_REVIEW', by: 'qa-lead', review: { contactId: 'c1', agentId: 'a1', queueId: 'q1', channel: 'phone', formId: 'basic',
       criteria: [{ criterion: 'greeting', points: 4, maxPoints: 5 }, { criterion: 'resolution', points: 12, maxPoints: 15 }], comment: 'good' } });
     expect(h.ofType('QaReviewScored')).toMatchObject([{ contactId: 'c1', agentId: 'a1', by: 'qa-lead', reviewer: 'qa-lead', score: 80, formId: 'basic', comment: 'good' }]);
+  });
+});
+
+describe('a low CSAT answer marks its contact', () => {
+  const answered = (contactId: string, score: number): SurveyAnswered => ({
+    type: 'SurveyAnswered', id: 'd:1', seq: 1, atMs: 5_000, ruleVersion: 'r', contactId, queueId: 'q1', channel: 'chat', arrivedAtMs: 0, enqueuedAtMs: 0,
+    agentId: 'a1', score, answeredAtMs: 5_000,
+  });
+  const stateWith = (percent?: number) => {
+    const s = new EngineState('d', 'r');
+    upsertQueue(s, queueConfig('q1', { qaSampling: { csatAtMost: 2, ...(percent === undefined ? {} : { percent }) } }));
+    s.events = [];
+    return s;
+  };
+
+  it('marks a score at or below the rule with reason CSAT, against the agent who handled it', () => {
+    const s = stateWith();
+    s.events.push(answered('c1', 2), answered('c2', 3));
+    afterEvents(s);
+    expect(s.events.filter((e) => e.type === 'QaReviewRequested')).toMatchObject([{ contactId: 'c1', agentId: 'a1', queueId: 'q1', reasons: ['CSAT'] }]);
+  });
+
+  it('does not mark again what the percentage took at completion', () => {
+    const s = stateWith(100);
+    s.events.push(answered('c1', 1));
+    afterEvents(s);
+    expect(s.events.filter((e) => e.type === 'QaReviewRequested')).toEqual([]);
   });
 });
