@@ -316,6 +316,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       bearerRow('GET /api/snapshot', '/api/snapshot'),
       bearerRow('GET /api/kpis', '/api/kpis'),
       bearerRow('GET /api/audit', '/api/audit'),
+      bearerRow('GET /api/qa/reviews', '/api/qa/reviews'),
       bearerRow('GET /api/events', '/api/events', true),
       ...routesOf(ops.http).filter((r) => !r.includes(' /api/') && !r.includes(' /auth/') && !isConsoleAsset(r) && !(['GET /healthz', 'GET /readyz', 'GET /metrics'].includes(r)))
         .map((route) => consoleRow(route, route.split(' ')[1]!.replace('*', 'index.html'))),
@@ -359,6 +360,8 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.OpsService/GetKpis': { role: 'agent' },
     '/switchboard.v1.OpsService/StreamEvents': { role: 'agent' },
     '/switchboard.v1.OpsService/GetAuditReport': { role: 'agent' },
+    '/switchboard.v1.QueueService/ScoreQaReview': { role: 'agent' },
+    '/switchboard.v1.OpsService/ListQaReviews': { role: 'agent' },
   };
 
   /** Fields that make a method's request valid: a real desk session of a1, a queue, a contact. */
@@ -375,6 +378,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.QueueService/Reprioritize': { contactId: 'security-contact' },
     '/switchboard.v1.QueueService/RequestCallback': { contactId: 'security-contact', number: '+8613800138000' },
     '/switchboard.v1.QueueService/SetSurgeMode': { queueId: 'support', mode: 2, reason: 'security test' },
+    '/switchboard.v1.QueueService/ScoreQaReview': { contactId: 'security-contact', formId: 'basic', criteria: [{ criterion: 'greeting', points: 1, maxPoints: 1 }] },
   });
 
   function grpcRows(): SurfaceRow[] {
