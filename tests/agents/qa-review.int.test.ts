@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
@@ -12,6 +15,7 @@ import { agent, agentRules } from './support/fixtures.js';
 import { call, codeOf, Mesh, SECRET, TOKENS, until } from './support/mesh.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The agents' general queue, marking every complaint for QA review (and no share at random). */
 function rulesWithSampling(): Record<string, unknown> {
@@ -113,4 +117,32 @@ describe('QA review: sampled, listed, scored on the record', () => {
     // None of the refusals reached the record.
     expect((await mesh.routingEvents()).filter((e) => e.qaReviewScored)).toHaveLength(1);
   }, 30_000);
+
+  it('gives the reviewer the list on the console: the contact\'s full trace beside a score form', async () => {
+    await handle('qa-console', 'complaint');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 1200 }, extraHTTPHeaders: await opsAuthorization(mesh.domain, 'supervisor', SECRET) });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`http://127.0.0.1:${ops.httpPort}/`);
+      // The list refreshes every 10 s; the mark may land just after the first load.
+      const item = page.locator('#qa-list li[data-contact="qa-console"] a');
+      await item.waitFor({ timeout: 25_000 });
+      await item.click();
+      await page.locator('.qa-open .trace-body[data-contact="qa-console"] li[data-kind="qaReviewRequested"]').waitFor({ timeout: 10_000 });
+      await page.locator('.qa-open .trace-body li[data-kind="completed"]').waitFor({ timeout: 10_000 });
+      // Full marks give 100; 3 of 5 on the greeting gives (3 + 35) / 40 = 95.
+      expect(await page.locator('.qa-total').textContent()).toBe('100 / 100');
+      await page.fill('.qa-form input[name="p0"]', '3');
+      expect(await page.locator('.qa-total').textContent()).toBe('95 / 100');
+      expect(await page.locator('.qa-command').textContent()).toContain("switchboard qa score 'qa-console' --form 'basic' --criterion 'greeting=3/5'");
+      expect(errors).toEqual([]);
+      const dir = join(ROOT, 'tests/artifacts');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'qa-review.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
