@@ -4,6 +4,28 @@ import { defineConfig } from 'vitest/config';
 // run without a build step; `pnpm build` produces dist/ for deployment.
 const conditions = ['@switchboard/source', 'node', 'import', 'default'];
 
+const include = ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'tests/**/*.test.ts'];
+const exclude = ['**/node_modules/**', '**/dist/**'];
+
+/**
+ * Files that load the whole machine (fault injection, 20,000-contact runs, the benchmark smoke,
+ * `pnpm start` on the product's fixed ports): they run one at a time, after everything else, so
+ * their figures and deadlines never share the two cores with other files.
+ */
+const alone = [
+  'tests/faults/**/*.test.ts',
+  'tests/bench/**/*.test.ts',
+  'tests/start/**/*.test.ts',
+  'tests/routing/locked-bus.int.test.ts',
+  'tests/routing/replicas.int.test.ts',
+];
+
+/**
+ * The rest mostly waits on servers and other processes, so two files at a time use the two cores
+ * (Vitest's default here is one worker: CPUs − 1). SB_TEST_WORKERS overrides it.
+ */
+const sharedWorkers = Number(process.env.SB_TEST_WORKERS ?? 2);
+
 export default defineConfig({
   resolve: { conditions },
   // Vitest hands the SSR conditions to Node as --conditions for external packages too. Explicit
@@ -11,8 +33,6 @@ export default defineConfig({
   // nodemailer/lib/*) load ESM builds; Vite adds 'import'/'require' per import kind by itself.
   ssr: { resolve: { conditions: ['@switchboard/source', 'node'], externalConditions: ['@switchboard/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     // A test that asserts nothing fails. Polls wait on real servers and other processes; on a loaded
     // CI machine one second is too short.
@@ -22,5 +42,9 @@ export default defineConfig({
     // One NATS and one Redis for the run: NATS_URL/REDIS_URL, else a container, else binaries.
     globalSetup: ['packages/testkit/src/global-setup.ts'],
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'shared', include, exclude: [...exclude, ...alone], maxWorkers: sharedWorkers, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'alone', include: alone, exclude, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

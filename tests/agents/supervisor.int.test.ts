@@ -144,7 +144,7 @@ describe('supervisor controls', () => {
     const refused = await cli(['supervise', 'presence', 's2', 'available', '--gateway', gateway, '--token', await token('s2')]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refused: .*(supervisor|role)/i);
-  });
+  }, 90_000); // six CLI processes (tsx start-up each): 30 s is too short on a loaded machine
 
   it('UpdateAgent changes an agent\'s capacities at runtime: the next decision uses them, the record says who, later sign-ins keep them', async () => {
     const a = mesh.gateway.port;

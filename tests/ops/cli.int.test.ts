@@ -96,4 +96,23 @@ describe('switchboard queues, agents, kpis and audit against a running ops servi
     expect(ok(auditTable)).toMatch(/│ 3\s+│ 3\s+│ 0\s+│ 0\s+│/);
     expect(auditTable.stdout).toContain('no findings');
   }, 110_000);
+
+  it('staffing: agents needed for the served calls beside the desks signed in, as a table and as JSON', async () => {
+    type Staffing = { queues: { queueId: string; agentsSignedIn?: number; intervals: { agentsNeeded?: number; channels?: { channel: string; arrivals: number; basis: string; model: string }[] }[] }[] };
+    // The recorder counts the three calls into Redis on its own durable: poll until they show.
+    const body = await until('the three calls counted', async () => {
+      const run = await cli('staffing', '--json', '--queue', 'general', '--intervals', '4');
+      const parsed = json<Staffing>(run);
+      return parsed.queues[0]?.intervals.some((i) => i.channels?.some((c) => c.arrivals > 0)) ? parsed : undefined;
+    });
+    const general = body.queues[0]!;
+    expect(general).toMatchObject({ queueId: 'general', agentsSignedIn: 2 });
+    expect(general.intervals).toHaveLength(5);
+    // No past weeks: the live rate carried forward; 300 ms calls at a few an interval need one agent (Erlang C: nobody abandoned).
+    expect(general.intervals[0]).toMatchObject({ agentsNeeded: 1, channels: [expect.objectContaining({ channel: 'phone', basis: 'live', model: 'erlang-c' })] });
+    const tableRun = await cli('staffing', '--queue', 'general');
+    expect(ok(tableRun)).toMatch(/│ queue\s+│ interval \(UTC\)\s+│ target\s+│ agents needed\s+│ signed in\s+│ gap\s+│ per channel/);
+    expect(tableRun.stdout).toMatch(/│ general\s+│ \d\d:\d\d–\d\d:\d\d \(now\)\s+│ 80\.0% in 20s\s+│ 1\s+│ 2 \(2 routable\)\s+│ spare 1\s+│ phone [\d.]+\/15m · AHT 0s → 1/);
+    expect((await cli('staffing', '--intervals', '0')).stderr).toContain('--intervals');
+  }, 60_000);
 });

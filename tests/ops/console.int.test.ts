@@ -66,4 +66,29 @@ describe('ops console in headless Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'ops-console.png'), fullPage: true });
   }, 120_000);
+
+  it('shows staffing: agents needed now and for the next intervals beside the agents signed in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, extraHTTPHeaders: mesh.opsHeaders });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // The calls above were served: once ops' recorder has counted them, the view needs one agent now (the live rate; no past weeks).
+    let needed: string | null = null;
+    for (let attempt = 0; attempt < 30 && needed !== '1'; attempt++) {
+      await page.goto(mesh.opsUrl);
+      const now = page.locator('#staffing tr[data-queue="general"] td.staff-cell').first();
+      await now.waitFor({ timeout: 15_000 });
+      needed = await now.getAttribute('data-needed');
+      if (needed !== '1') await page.waitForTimeout(500);
+    }
+    expect(needed).toBe('1');
+    const row = page.locator('#staffing tr[data-queue="general"]');
+    expect(await row.locator('td.staff-cell').count()).toBe(9);
+    expect(await row.locator('td.staff-cell').first().textContent()).toBe('1 / 2');
+    expect(await row.locator('td.staff-cell').first().getAttribute('title')).toMatch(/^phone [\d.]+\/15m · AHT \d+s → 1 \(live rate\)$/);
+    expect(await row.textContent()).toContain('80% in 20s · 2 signed in');
+    expect(await page.locator('#staffing-head th').count()).toBe(10);
+    expect(errors).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('.staffing-panel').screenshot({ path: join(ARTIFACTS, 'ops-staffing.png') });
+  }, 60_000);
 });

@@ -135,7 +135,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     });
     ops = await startOps({
       config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600,
-        auth: { tokens: TOKENS, sessionTtlSeconds: 600 } },
+        auth: { tokens: TOKENS, sessionTtlSeconds: 600 }, edges: { agentGateway: `127.0.0.1:${mesh.gateway.port}`, queueService: `127.0.0.1:${mesh.queues.port}` } },
       logger: pino({ level: 'silent' }), names: mesh.names, keyPrefix: mesh.scope.redisPrefix,
     });
     bus = await startLockedNats();
@@ -296,6 +296,23 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       // A stream (SSE) that is let in never ends: its acceptance is the console test's.
       ...(streams ? {} : { accepted: withToken(path, bearer(SECRET, { role: 'ops', domain: domain() })) }),
     });
+    const post = (path: string, body: unknown, token: Promise<string | undefined>) => async () => {
+      const value = await token;
+      return httpAttempt(`${base()}${path}`, { method: 'POST', body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...(value === undefined ? {} : { authorization: `Bearer ${value}` }) } });
+    };
+    // A supervisor control: the read-only `ops` role is the lower role; a supervisor is let through to the gateway.
+    const actionRow = (route: string, path: string, body: unknown = {}): SurfaceRow => ({
+      surface: `ops ${route}`,
+      attempts: {
+        none: post(path, body, Promise.resolve(undefined)),
+        wrong: post(path, body, bearer('a-secret-that-is-not-the-deployments', { role: 'supervisor', domain: domain() })),
+        expired: post(path, body, bearer(SECRET, { role: 'supervisor', domain: domain(), expired: true })),
+        otherTenant: post(path, body, bearer(SECRET, { role: 'supervisor', domain: OTHER_TENANT })),
+        lowerRole: post(path, body, bearer(SECRET, { role: 'ops', domain: domain() })),
+      },
+      accepted: post(path, body, bearer(SECRET, { role: 'supervisor', domain: domain() })),
+    });
     const consoleRow = (route: string, path: string): SurfaceRow => ({
       surface: `ops ${route}`,
       attempts: {
@@ -316,8 +333,15 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       bearerRow('GET /api/snapshot', '/api/snapshot'),
       bearerRow('GET /api/kpis', '/api/kpis'),
       bearerRow('GET /api/audit', '/api/audit'),
+      bearerRow('GET /api/staffing', '/api/staffing'),
       bearerRow('GET /api/qa/reviews', '/api/qa/reviews'),
       bearerRow('GET /api/events', '/api/events', true),
+      actionRow('POST /api/contacts/:id/end', '/api/contacts/security-contact/end'),
+      actionRow('POST /api/contacts/:id/requeue', '/api/contacts/security-contact/requeue'),
+      actionRow('POST /api/contacts/:id/priority', '/api/contacts/security-contact/priority', { priority: 1 }),
+      actionRow('POST /api/agents/:id/presence', '/api/agents/a1/presence', { presence: 'AWAY' }),
+      actionRow('POST /api/agents/:id/sign-out', '/api/agents/a1/sign-out'),
+      actionRow('POST /api/agents/:id/profile', '/api/agents/a1/profile', { reset: true }),
       ...routesOf(ops.http).filter((r) => !r.includes(' /api/') && !r.includes(' /auth/') && !isConsoleAsset(r) && !(['GET /healthz', 'GET /readyz', 'GET /metrics'].includes(r)))
         .map((route) => consoleRow(route, route.split(' ')[1]!.replace('*', 'index.html'))),
     ];
@@ -360,6 +384,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.OpsService/GetKpis': { role: 'agent' },
     '/switchboard.v1.OpsService/StreamEvents': { role: 'agent' },
     '/switchboard.v1.OpsService/GetAuditReport': { role: 'agent' },
+    '/switchboard.v1.OpsService/GetStaffing': { role: 'agent' },
     '/switchboard.v1.QueueService/ScoreQaReview': { role: 'agent' },
     '/switchboard.v1.OpsService/ListQaReviews': { role: 'agent' },
   };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
 import { opsAuthorization } from '../support/ops-auth.js';
+import { holdings, interrupt, poll, restartTwice } from './support/demo-restart.js';
 import { childrenOf, launcherEnv, ROOT, running, spawnLauncher } from './support/launcher.js';
 
 /** The value of the first `name` series holding every label, summed over the rest; 0 when absent. */
@@ -41,10 +42,14 @@ describe('pnpm start --demo', () => {
   beforeAll(async () => { [nats, redis] = await Promise.all([startPrivateNats(), startPrivateRedis()]); });
   afterAll(async () => { await Promise.all([nats?.destroy(), redis?.destroy()]); });
 
-  it('brings the mesh up, routes demo contacts from every ingestion channel, and stops cleanly on SIGINT', async () => {
+  it('brings the mesh up, routes demo contacts from every ingestion channel, stops cleanly on SIGINT, and restarted twice holds nothing of the run before', async () => {
     const { env, ports } = await launcherEnv(nats, redis, { CHAT_ABANDON_GRACE_MS: '1000' });
-    const { launcher, output } = spawnLauncher(['start', '--demo', '--rate', '240', '--speed', '30', '--agents', '10'], env);
+    const args = ['start', '--demo', '--rate', '240', '--speed', '30', '--agents', '10'];
+    const { launcher, output } = spawnLauncher(args, env);
     const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+    const ops = `http://127.0.0.1:${ports.OPS_HTTP_PORT}`;
+    let headers: Record<string, string> = {};
+    let heldAtStop = 0;
     try {
       const router = `http://127.0.0.1:${ports.ROUTER_HTTP_PORT}/metrics`;
       await expect.poll(() => metric(router, 'sb_offer_results_total', { result: 'accepted' }), { timeout: 50_000, interval: 500 })
@@ -58,7 +63,6 @@ describe('pnpm start --demo', () => {
 
       // Must-show 4: the routed demo contacts are visible where an operator looks — the ops API
       // behind the console, the console page itself, and `switchboard kpis`.
-      const ops = `http://127.0.0.1:${ports.OPS_HTTP_PORT}`;
       // The console behind its login: the banner's one-time dev link signs a browser in once.
       expect((await fetch(`${ops}/`, { redirect: 'manual' })).status).toBe(401);
       const link = /http:\/\/127\.0\.0\.1:\d+\/auth\/dev-login\?token=[\w-]+/.exec(output())?.[0];
@@ -72,10 +76,15 @@ describe('pnpm start --demo', () => {
       expect((await fetch(`${ops}/api/snapshot`, { headers: { cookie } })).status).toBe(200);
       expect((await fetch(link!, { redirect: 'manual' })).status, 'the link works once').toBe(401);
       const { domain } = (await (await fetch(`${ops}/readyz`)).json()) as { domain: string };
-      const headers = await opsAuthorization(domain, 'supervisor', env.SWITCHBOARD_JWT_SECRET!);
+      headers = await opsAuthorization(domain, 'supervisor', env.SWITCHBOARD_JWT_SECRET!);
       const snapshot = (await (await fetch(`${ops}/api/snapshot`, { headers })).json()) as Snapshot;
       expect(snapshot.queues?.length ?? 0).toBeGreaterThan(0);
       expect(snapshot.agents?.length ?? 0).toBeGreaterThanOrEqual(10); // the demo's agents, signed in
+      // The console's supervisor controls reach the launcher's agent gateway as the developer who logged in.
+      const { csrfToken } = (await (await fetch(`${ops}/auth/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+      const acted = await fetch(`${ops}/api/agents/${encodeURIComponent(snapshot.agents![0]!.id)}/presence`, { method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify({ presence: 'AVAILABLE' }) });
+      expect(await acted.json(), 'a console action under pnpm start').toMatchObject({ by: 'developer' });
       await expect.poll(() => routedContact(ops, headers), { timeout: 20_000, interval: 1_000 }).toBeDefined();
       const kpis = await switchboard(['kpis', '--json', '--since', '10m', '--ops-url', ops], env);
       expect(kpis.code, kpis.stderr).toBe(0);
@@ -85,6 +94,11 @@ describe('pnpm start --demo', () => {
       const table = await switchboard(['kpis', '--since', '10m', '--ops-url', ops], env);
       expect(table.code, table.stderr).toBe(0);
       for (const row of rows.filter((r) => (r.accepted ?? 0) > 0)) expect(table.stdout).toContain(`│ ${row.queueId} `);
+      // Desks holding work when Ctrl-C comes: what the restarts below must not leave stuck.
+      heldAtStop = (await poll('desks holding work', async () => {
+        const now = await holdings(ops, headers);
+        return now.length >= 3 ? now : undefined;
+      }, 30_000)).length;
     } catch (error) {
       launcher.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n--- launcher output ---\n${output().slice(-6_000)}`);
@@ -102,5 +116,10 @@ describe('pnpm start --demo', () => {
     // A zombie has exited (its parent, the launcher, is gone; init reaps it): only live processes count.
     const left = children.filter(running).map((pid) => `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
     expect(left).toEqual([]);
-  }, 110_000);
+
+    // Issue 13, must-show 3: `pnpm start --demo` again, twice, on the same NATS and Redis.
+    const { run, figures } = await restartTwice(args, env, ops, headers, heldAtStop);
+    process.stdout.write(`${JSON.stringify({ demoRestarts: figures })}\n`);
+    expect(await interrupt(run), run.output().slice(-3_000)).toBe(0);
+  }, 330_000);
 });

@@ -59,6 +59,13 @@ export { erlangA } from './erlang/erlang-a.js';
 export { agentsRequired } from './erlang/staffing.js';
 export type { StaffingInput, StaffingResult, StaffingTarget } from './erlang/staffing.js';
 export type { ImpatientQueueModel, QueueMetrics, QueueModel } from './erlang/types.js';
+// Staffing per 15-minute interval: workload tallies, the forecast from past weeks, agents needed per channel.
+export { addTally, EMPTY_TALLY, handleSecondsOf, intervalStartOf, patienceSecondsOf, STAFFING_INTERVAL_MS, TALLY_FIELDS, tallyDeltaOf } from './staffing/interval-tally.js';
+export type { IntervalTally, TallyDelta } from './staffing/interval-tally.js';
+export { DEFAULT_FORECAST_METHOD, forecastWorkload } from './staffing/workload-forecast.js';
+export type { ForecastMethod, IntervalWorkload, WorkloadInput } from './staffing/workload-forecast.js';
+export { channelNeed, staffingPlan } from './staffing/staffing-plan.js';
+export type { ChannelNeed, ChannelWorkload, IntervalNeed } from './staffing/staffing-plan.js';
 export { computeKpis } from './kpi/compute-kpis.js';
 export { KpiAccumulator } from './kpi/kpi-accumulator.js';
 export { OutcomeKind } from './kpi/types.js';

@@ -17,4 +17,8 @@ export {
   aclPasswordHash, opsKeyPrefix, REDIS_USERS, redisAclRules, renderRedisAcl, renderRedisAclTemplate,
   type RedisAclRule, type RedisUser, type RenderRedisAclOptions,
 } from './redis-acl.js';
+export {
+  COUNTED_BATCH_TTL_SECONDS, QUEUE_INTERVAL_RETENTION_DAYS, QueueIntervalStore,
+  type QueueIntervalCounters, type QueueIntervalDelta, type QueueIntervalStoreOptions,
+} from './queue-interval-store.js';
 export { QaReviewList, type QaReviewBounds, type QaReviewEntry } from './qa-review-list.js';

@@ -60,7 +60,7 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
       keys: [`${opsKeyPrefix(prefix)}{d:*`],
       // The QA review list's scripts (QaReviewList) run hexists, hset, hdel, zadd, zrem, zcard, zrange, zrangebyscore.
       commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange',
-        'eval', 'evalsha', 'hget', 'hmget', 'hexists', 'hdel', 'zrem', 'zcard', 'zrange', 'zrangebyscore'],
+        'eval', 'evalsha', 'hget', 'hsetnx', 'hincrbyfloat', 'expireat', 'hmget', 'hexists', 'hdel', 'zrem', 'zcard', 'zrange', 'zrangebyscore'],
     },
   ];
 }

@@ -48,6 +48,11 @@ function what(event) {
     case 'limitReached': return `${event.agentId} past the ${b.limit === 'AGENT_GONE' ? 'agent-gone' : 'handle-time'} limit (${(b.limitSeconds ?? 0).toFixed(0)} s): ${String(b.action ?? '').toLowerCase()} at ${time(b.actAt)}`;
     case 'reprioritized': return `priority ${b.fromPriority ?? 0} → ${b.toPriority ?? 0}${b.reason ? `: ${b.reason}` : ''}`;
     case 'profileChanged': return `${event.agentId}: ${(b.changed ?? []).join(', ')}`;
+    // On a contact's timeline: the action on its agent that moved it (a sign-out sending it back).
+    case 'presenceChanged': {
+      const presence = String(b.presence?.presence ?? '').replace('PRESENCE_', '').toLowerCase().replace('_', '-');
+      return `agent ${event.agentId} ${presence === 'offline' ? 'signed out' : presence}${b.presence?.reason ? ` (${b.presence.reason})` : ''}`;
+    }
     case 'outcomeRecorded': return `by ${event.agentId}, ${b.disposition ?? ''}${outcome({ resolvedFirstContact: false, ...b })}`;
     case 'wrapUpEnded': return `${event.agentId} free after ${(b.wrapUpSeconds ?? 0).toFixed(1)} s`;
     case 'abandoned': return `after ${(b.waitSeconds ?? 0).toFixed(1)} s (${b.fromState ?? ''})`;

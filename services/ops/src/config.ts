@@ -1,4 +1,5 @@
 import { assertSubjectToken, loadSecretFiles } from '@switchboard/bus';
+import { edgesFromEnv, type OpsEdges } from './actions/edge-clients.js';
 import { loadOpsAuthConfig, type OpsAuthConfig } from './auth/auth-config.js';
 
 /** What ops reads from the environment. */
@@ -21,6 +22,8 @@ export interface OpsConfig {
   readonly traceTtlSeconds: number;
   /** Who may come in: Bearer tokens, the console's OIDC login, the launcher's dev login. */
   readonly auth: OpsAuthConfig;
+  /** The edges the console's supervisor controls act through; absent (tests that only read), every control answers 503. */
+  readonly edges?: OpsEdges;
 }
 
 /** A variable ops cannot start with; the message names it. */
@@ -64,5 +67,6 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     traceTtlSeconds: integer(env, 'OPS_TRACE_TTL_SECONDS', 7 * 24 * 3600, 365 * 24 * 3600),
     auth: loadOpsAuthConfig(env, { host, integer: (name, fallback, max) => integer(env, name, fallback, max), fail: (message) => new OpsConfigError(message) }),
+    edges: edgesFromEnv(env),
   };
 }

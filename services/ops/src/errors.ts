@@ -7,6 +7,10 @@ export const OPS_ERROR_CODES = {
   unauthenticated: 'OPS.UNAUTHENTICATED',
   /** A verified caller who may not see this: a lower role, another tenant's domain: 403 / PERMISSION_DENIED. */
   permissionDenied: 'OPS.PERMISSION_DENIED',
+  /** The edge refused an action in the thing's present state (a contact already wrapping up): 409 / FAILED_PRECONDITION. */
+  failedPrecondition: 'OPS.FAILED_PRECONDITION',
+  /** An edge ops acts through failed in a way the caller cannot fix (it refused ops's token, an internal error): 502. */
+  badGateway: 'OPS.BAD_GATEWAY',
 } as const;
 
 /** One of {@link OPS_ERROR_CODES}. */

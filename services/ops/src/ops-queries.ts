@@ -1,13 +1,15 @@
-import { GetContactTraceResponse, RoutingEvent, type GetAuditReportResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
+import { GetContactTraceResponse, RoutingEvent, type GetAuditReportResponse, type GetStaffingResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
 import type { RouterClient } from '@switchboard/router-api';
+import type { QueueIntervalStore } from '@switchboard/state';
 import { LiveRates, type Channel, type LiveRate, type QueueConfig } from '@switchboard/routing-core';
-import { invalidArgument, notFound } from './errors.js';
+import { invalidArgument, notFound, unavailable } from './errors.js';
 import type { TraceStore } from './index/trace-store.js';
 import { runAudit } from './queries/audit.js';
 import { computeQueueKpis, MAX_KPI_BUCKETS } from './queries/kpis.js';
 import { openEventFeed, type EventFeed, type EventFilter } from './queries/live-events.js';
 import type { RoutingSource } from './queries/read-routing.js';
 import { readSnapshot } from './queries/snapshot.js';
+import { readStaffing, type StaffingQuery } from './queries/staffing.js';
 
 /** A KPI request as both edges receive it (times in epoch ms). */
 export interface KpiRequest {
@@ -57,6 +59,8 @@ export class OpsQueries {
     private readonly store: TraceStore,
     private readonly router: RouterClient,
     private readonly clock: () => number = Date.now,
+    /** The per-queue workload buckets the staffing forecast reads. */
+    private readonly intervals?: QueueIntervalStore,
   ) {}
 
   get domain(): string {
@@ -127,6 +131,16 @@ export class OpsQueries {
     }
     if (sinceMs !== undefined && sinceMs > this.clock() + 60_000) throw invalidArgument('since', 'is in the future');
     return openEventFeed(this.source, filter, sinceMs);
+  }
+
+  /**
+   * Agents needed per queue now and for the next intervals, beside those signed in.
+   * @throws OpsError INVALID_ARGUMENT (too many ids, a bad interval count), NOT_FOUND (an unknown queue), UNAVAILABLE.
+   */
+  staffing(query: StaffingQuery): Promise<GetStaffingResponse> {
+    if (query.queueIds.length > MAX_FILTER_IDS) throw invalidArgument('queue_ids', `at most ${MAX_FILTER_IDS} ids`);
+    if (!this.intervals) throw unavailable('this ops keeps no staffing history');
+    return readStaffing({ router: this.router, store: this.intervals, nowMs: this.clock() }, query);
   }
 
   audit(): Promise<GetAuditReportResponse> {

@@ -4,14 +4,17 @@ import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
-import { createRedis, QaReviewList, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
+import { createRedis, QaReviewList, QueueIntervalStore, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
+import { ActingAs } from './actions/acting.js';
+import { EdgeClients } from './actions/edge-clients.js';
 import { createBearerAuthenticator } from './auth/bearer.js';
 import { createOidcLogin } from './auth/oidc.js';
 import { SessionStore } from './auth/session-store.js';
 import { buildOpsGrpc } from './grpc/server.js';
 import { buildOpsHttp } from './http/app.js';
 import { startIndexer } from './index/indexer.js';
+import { startQueueIntervalRecorder } from './index/queue-intervals.js';
 import { TraceStore } from './index/trace-store.js';
 import { createOpsMetrics } from './metrics.js';
 import { OpsQueries } from './ops-queries.js';
@@ -56,7 +59,12 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const store = new TraceStore(redis, { domain: config.domain, ttlSeconds: config.traceTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
   const reviews = new QaReviewList(redis, config.domain, options.keyPrefix ?? 'ops:');
   const indexer = await startIndexer({ ...source, store, reviews, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
-  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000));
+  const intervals = new QueueIntervalStore(redis, { domain: config.domain, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
+  const recorder = await startQueueIntervalRecorder({ ...source, store: intervals, logger }).catch(async (error: unknown) => {
+    await indexer.stop();
+    throw error;
+  });
+  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000), Date.now, intervals);
   const ready = () => !nc.isClosed() && redis.status === 'ready';
 
   const { auth } = config;
@@ -66,8 +74,10 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const sessions = auth.sessionSecret
     ? new SessionStore(redis, { domain: config.domain, ttlSeconds: auth.sessionTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) })
     : undefined;
+  const edges = config.edges ? new EdgeClients(config.edges) : undefined;
   const http = await buildOpsHttp({ queries, reviews, metrics, logger, ready,
-    auth: { config: auth, ...(bearer ? { bearer } : {}), ...(oidc ? { oidc } : {}), ...(sessions ? { sessions } : {}) } });
+    auth: { config: auth, ...(bearer ? { bearer } : {}), ...(oidc ? { oidc } : {}), ...(sessions ? { sessions } : {}) },
+    actions: { acting: new ActingAs(auth.tokens?.secret), ...(edges ? { edges } : {}) } });
   await http.listen({ host: config.host, port: config.httpPort });
   const httpPort = (http.server.address() as { port: number }).port;
   const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger, bearer, reviews);
@@ -84,7 +94,9 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
       health.set('NOT_SERVING');
       grpc.forceShutdown(); // StreamEvents calls never end by themselves
       await http.close();
+      edges?.close();
       await indexer.stop();
+      await recorder.stop();
       await nc.drain().catch(() => undefined);
       redis.disconnect();
     },

@@ -6,6 +6,7 @@ import { register as registerKpis } from './kpis.js';
 import { register as registerQa } from './qa.js';
 import { register as registerQueues } from './queues.js';
 import { register as registerSim } from './sim.js';
+import { register as registerStaffing } from './staffing.js';
 import { register as registerTrace } from './trace.js';
 import { register as registerStart } from './start.js';
 import { register as registerToken } from './token.js';
@@ -14,7 +15,7 @@ import { register as registerSupervise } from './supervise.js';
 /**
  * Each command lives in its own file and exports `register(program)`; add it to this list.
  */
-const registrations: Array<(program: Command) => void> = [registerSim, registerBench, registerStart, registerTrace, registerQueues, registerAgents, registerKpis, registerAudit, registerToken, registerSupervise, registerQa];
+const registrations: Array<(program: Command) => void> = [registerSim, registerBench, registerStart, registerTrace, registerQueues, registerAgents, registerKpis, registerAudit, registerToken, registerSupervise, registerStaffing, registerQa];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -24,6 +24,12 @@ function outcome(b: Record<string, unknown>): string {
   return `${fcr}${b.notes ? ` — notes: ${String(b.notes)}` : ''}`;
 }
 
+/** `offline (signed out)`, `away`, `available`… */
+function presenceText(b: Record<string, unknown>): string {
+  const presence = String((b.presence as { presence?: string } | undefined)?.presence ?? '').replace('PRESENCE_', '').toLowerCase().replace('_', '-');
+  return presence === 'offline' ? 'offline (signed out)' : presence;
+}
+
 function what(e: EventJson): { kind: string; text: string; explanation?: ExplanationJson } {
   const kind = BODIES.find((k) => e[k] !== undefined) ?? 'unknown';
   const b = (e[kind] ?? {}) as Record<string, unknown>;
@@ -36,7 +42,7 @@ function what(e: EventJson): { kind: string; text: string; explanation?: Explana
     timedOut: `${e.agentId} did not answer`,
     completed: `by ${e.agentId} (${String(b.disposition ?? '')}), handled ${n('handleSeconds')}s${outcome(b)}`,
     // proto3 JSON leaves a false answer out: here it is always given.
-    presenceChanged: `${e.agentId} ${String((b.presence as { presence?: string } | undefined)?.presence ?? '').replace('PRESENCE_', '').toLowerCase()}${
+    presenceChanged: `${e.agentId} ${presenceText(b)}${
       (b.presence as { reason?: string } | undefined)?.reason ? ` (${String((b.presence as { reason?: string }).reason)})` : ''}`,
     profileChanged: `${e.agentId}: ${((b.changed as string[] | undefined) ?? []).join(', ')}`,
     reprioritized: `priority ${Number(b.fromPriority ?? 0)} → ${Number(b.toPriority ?? 0)}${b.reason ? `: ${String(b.reason)}` : ''}`,
@@ -93,7 +99,9 @@ export function formatTrace(contactId: string, trace: TraceJson): string {
   out.push('');
   for (const e of events) {
     const at = Date.parse(e.occurredAt ?? '');
-    const { kind, text, explanation } = what(e);
+    const { kind, text: said, explanation } = what(e);
+    // An action on the agent that moved this contact (a sign-out sending it back to its queue).
+    const text = e.contactId ? said : `agent ${said}`;
     const offset = Number.isFinite(start) && Number.isFinite(at) ? `+${((at - start) / 1000).toFixed(3)}s` : '';
     // Who asked, when a person did (a supervisor stepping in): the record's `by`.
     const by = typeof e['by'] === 'string' && e['by'] !== '' ? `  [by ${e['by']}]` : '';

@@ -55,6 +55,12 @@ export function waitingContactsOutcome(input: WaitingInput): WaitingOutcome {
     abandoned += weight * (1 - pAnswered);
     // Past the mode (λ < nμ + kθ) the weights fall geometrically; stop once negligible.
     if (arrivalRate < base + k * theta && weight < total * 1e-16) break;
+    // π_n underflowed (deep overload): every weight is 0. Nobody who waits is counted as answered
+    // in time, and their wait is unknown: taken as endless, so no ASA ceiling is met by mistake.
+    if (total === 0) {
+      answeredWaitTotal = Infinity;
+      break;
+    }
     if (k > 20_000_000) throw new RangeError('Erlang A state space too large (patience too long for this load)');
   }
   return {

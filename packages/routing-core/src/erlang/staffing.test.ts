@@ -36,6 +36,18 @@ describe('agentsRequired', () => {
     expect(strict.metrics.abandonRate).toBeLessThanOrEqual(0.005);
   });
 
+  it('staffs a big queue from ⌈share · a⌉ up, not from one agent (where π_n underflows)', () => {
+    const big = { arrivalRate: 10, handleSeconds: 300, patienceSeconds: 180 };
+    const { agents, metrics } = agentsRequired(big, { serviceLevel: 0.8, slSeconds: 20 });
+    expect(metrics.serviceLevel).toBeGreaterThanOrEqual(0.8);
+    expect(erlangA({ ...big, agents: agents - 1, slSeconds: 20 }).serviceLevel).toBeLessThan(0.8);
+    expect(agents).toBeGreaterThan(0.8 * 3000);
+    // Deep overload: one agent for 3,000 Erlangs answers nobody in time, and no ASA ceiling is met.
+    const one = erlangA({ ...big, agents: 1, slSeconds: 20 });
+    expect(one.serviceLevel).toBe(0);
+    expect(one.asaSeconds).toBe(Infinity);
+  });
+
   it('rejects impossible targets with a clear error', () => {
     expect(() => agentsRequired(classic, { serviceLevel: 1.2, slSeconds: 20 })).toThrow(/serviceLevel/);
     expect(() => agentsRequired(classic, { serviceLevel: 0.8, slSeconds: 20 }, 12)).toThrow(/12 agents/);

@@ -29,7 +29,8 @@ export interface StaffingResult {
 /**
  * Smallest number of agents meeting `target`. Service level, ASA and abandonment all improve
  * monotonically with more agents, so a galloping search (double until met, then bisect) finds the
- * answer in O(log n) evaluations. Erlang C starts at ⌊a⌋ + 1, the least stable staffing.
+ * answer in O(log n) evaluations. Erlang C starts at ⌊a⌋ + 1, the least stable staffing; Erlang A
+ * at ⌈target share · a⌉, below which the service level cannot reach the target.
  *
  * Throws RangeError when no staffing up to `maxAgents` meets the target (e.g. a service level of 1
  * with a positive threshold is never reached exactly).
@@ -43,7 +44,10 @@ export function agentsRequired(input: StaffingInput, target: StaffingTarget, max
     return input.patienceSeconds === undefined ? erlangC(model) : erlangA({ ...model, patienceSeconds: input.patienceSeconds });
   };
   const load = input.arrivalRate * input.handleSeconds;
-  let low = input.patienceSeconds === undefined ? Math.floor(load) + 1 : 1;
+  // Erlang A: answered contacts carry at most n Erlangs, so SL ≤ P(answered) ≤ n / a and every
+  // n < target·a fails. Starting there, not at 1, also spares the solver the deep overload of a
+  // big queue at a handful of agents (where π_n underflows).
+  let low = input.patienceSeconds === undefined ? Math.floor(load) + 1 : Math.max(1, Math.ceil(target.serviceLevel * load));
   const first = evaluate(low);
   if (meets(first, target)) return { agents: low, metrics: first };
   // Invariant: `low` fails; find a `high` that meets, then bisect between them.

@@ -89,7 +89,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       if (devLoginUsed) throw unauthenticated('this one-time dev login link was used already; restart `pnpm start` for a new one');
       if (!sameSecret(request.query.token ?? '', deps.config.devLoginToken)) throw unauthenticated('this dev login link is not the one pnpm start printed');
       devLoginUsed = true;
-      await startSession(reply, { subject: 'developer', role: 'supervisor', domain: deps.domain, teams: [], via: 'dev' });
+      // Every team: the developer on their own checkout supervises the whole domain (the console's controls need teams).
+      await startSession(reply, { subject: 'developer', role: 'supervisor', domain: deps.domain, teams: ['*'], via: 'dev' });
       return reply.redirect('/', 302);
     } catch (error) {
       return fail(reply, error);

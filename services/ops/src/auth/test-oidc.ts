@@ -1,4 +1,4 @@
-// Shared by this service's login tests only (not exported by the package): a real OpenID
+// For tests only (this service's login tests, and tests/ as `@switchboard/ops/testing`): a real OpenID
 // provider on loopback (oidc-provider with its development login form) and a browser's part
 // (cookies per origin, following redirects by hand) driven with fetch.
 import type { Server } from 'node:http';

@@ -21,6 +21,9 @@ export function toGrpcError(error: unknown, logger: Logger): Partial<ServiceErro
         return { code: status.UNAUTHENTICATED, details: error.message };
       case OPS_ERROR_CODES.permissionDenied:
         return { code: status.PERMISSION_DENIED, details: error.message };
+      case OPS_ERROR_CODES.failedPrecondition:
+        return { code: status.FAILED_PRECONDITION, details: error.message };
+      case OPS_ERROR_CODES.badGateway:
       case OPS_ERROR_CODES.unavailable:
         logger.warn({ err: error.cause ?? error }, 'dependency unavailable');
         return { code: status.UNAVAILABLE, details: error.message };

@@ -50,6 +50,7 @@ export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: L
     getSnapshot: unary('GetSnapshot', async (_r, reader) => redacted(GetSnapshotResponse, await queries.snapshot(), reader)),
     getKpis: unary('GetKpis', async (r) => ({ kpis: await queries.kpis({ queueIds: r.queueIds, fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
     getAuditReport: unary('GetAuditReport', () => queries.audit()),
+    getStaffing: unary('GetStaffing', (r) => queries.staffing({ queueIds: r.queueIds, intervals: r.intervals })),
     listQaReviews: unary('ListQaReviews', async (r, reader) => redacted(ListQaReviewsResponse, await listQaReviews(reviewsOrFail(reviews), r), reader)),
     streamEvents: (call) => void streamEvents(call, queries, metrics, log, bearer),
   };

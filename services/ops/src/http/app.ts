@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, ListQaReviewsResponse, QueueKpis } from '@switchboard/contracts';
+import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, ListQaReviewsResponse, QueueKpis } from '@switchboard/contracts';
 import type { QaReviewList } from '@switchboard/state';
+import type { ActionDeps } from '../actions/action-route.js';
+import { registerSupervisorActions } from '../actions/supervisor-actions.js';
 import { listQaReviews, reviewsOrFail } from '../queries/qa-reviews.js';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
 import type { OpsReader } from '../auth/principal.js';
@@ -9,7 +11,7 @@ import type { OpsMetrics } from '../metrics.js';
 import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
-import { eventsQuery, kpiQuery, parseQuery, qaReviewsQuery, recentQuery } from './params.js';
+import { eventsQuery, kpiQuery, parseQuery, qaReviewsQuery, recentQuery, staffingQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
 
@@ -24,6 +26,8 @@ export interface OpsHttpDeps {
   readonly ready: () => boolean;
   /** Who may come in (see registerHttpAuth). */
   readonly auth: Omit<HttpAuthDeps, 'logger' | 'domain'>;
+  /** The supervisor controls' way to the edges (see registerSupervisorActions). */
+  readonly actions: Omit<ActionDeps, 'logger' | 'domain'>;
 }
 
 /** The caller the auth hook let in; every `/api/*` route has one. */
@@ -91,6 +95,10 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const rows = await queries.kpis({ queueIds: q.queue, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
     return { kpis: rows.map((row) => QueueKpis.toJSON(row)) };
   }));
+  app.get('/api/staffing', (request, reply) => answer(reply, async () => {
+    const q = parseQuery(staffingQuery, request.query);
+    return GetStaffingResponse.toJSON(await queries.staffing({ queueIds: q.queue, intervals: q.intervals }));
+  }));
   app.get('/api/qa/reviews', (request, reply) => answer(reply, async () => {
     const q = parseQuery(qaReviewsQuery, request.query);
     const list = await listQaReviews(reviewsOrFail(deps.reviews), { queueId: q.queue ?? '', scored: q.scored === 'true', limit: q.limit });
@@ -109,5 +117,6 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const role = readerOf(request).role;
     await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }), (json) => redactForRole(json, role));
   });
+  registerSupervisorActions(app, { ...deps.actions, domain: queries.domain, logger: deps.logger });
   return app;
 }

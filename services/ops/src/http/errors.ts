@@ -8,6 +8,8 @@ const STATUS: Record<string, number> = {
   [OPS_ERROR_CODES.unavailable]: 503,
   [OPS_ERROR_CODES.unauthenticated]: 401,
   [OPS_ERROR_CODES.permissionDenied]: 403,
+  [OPS_ERROR_CODES.failedPrecondition]: 409,
+  [OPS_ERROR_CODES.badGateway]: 502,
 };
 
 /**
@@ -16,7 +18,7 @@ const STATUS: Record<string, number> = {
  */
 export function sendError(reply: FastifyReply, error: unknown, logger: Logger): FastifyReply {
   if (isOpsError(error)) {
-    if (error.code === OPS_ERROR_CODES.unavailable) logger.warn({ err: error.cause ?? error }, 'dependency unavailable');
+    if (error.code === OPS_ERROR_CODES.unavailable || error.code === OPS_ERROR_CODES.badGateway) logger.warn({ err: error.cause ?? error }, 'dependency unavailable');
     // RFC 6750: a 401 names the scheme that would let the caller in.
     if (error.code === OPS_ERROR_CODES.unauthenticated) reply.header('www-authenticate', 'Bearer realm="switchboard-ops"');
     return reply.code(STATUS[error.code] ?? 500).send({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } });

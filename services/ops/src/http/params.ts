@@ -38,6 +38,11 @@ export const kpiQuery = z.object({
   interval: z.coerce.number({ error: 'expected whole seconds' }).int('expected whole seconds').min(0, 'must be ≥ 0').max(366 * 86_400, 'at most a year (366 days)').default(0),
 });
 
+export const staffingQuery = z.object({
+  queue: list,
+  intervals: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be ≥ 1').max(96, 'at most 96 (a day)').default(8),
+});
+
 export const eventsQuery = z.object({ queue: list, agent: list, contact: list, since: time });
 
 export const recentQuery = z.object({ limit: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be ≥ 1').max(500, 'at most 500').default(50) });

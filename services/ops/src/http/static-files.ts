@@ -12,6 +12,10 @@ const FILES: Record<string, string> = {
   '/console/render.js': 'render.js',
   '/console/trace-view.js': 'trace-view.js',
   '/console/api.js': 'api.js',
+  '/console/actions-api.js': 'actions-api.js',
+  '/console/supervise.js': 'supervise.js',
+  '/console/staffing.js': 'staffing.js',
+  '/console/staffing.css': 'staffing.css',
   '/console/qa-review.js': 'qa-review.js',
 };
 

@@ -1,8 +1,8 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { Logger } from 'pino';
-import { ContactRecord, type RoutingEvent } from '@switchboard/contracts';
+import { ContactRecord, RoutingBatch, type RoutingEvent } from '@switchboard/contracts';
 import { consumeDurable, Headers, routingSubject, settle, streamSubjects, type BusNames, type DurableConsumer, type Settlement } from '@switchboard/bus';
-import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
+import { ROUTING_BATCH } from '@switchboard/router-api';
 import type { QaReviewList } from '@switchboard/state';
 import { indexQaReviews } from '../queries/qa-reviews.js';
 import { redactContact } from './redact-contact.js';
@@ -81,13 +81,16 @@ async function indexContact(msg: JsMsg, deps: IndexerDeps): Promise<Settlement> 
 
 /** One batch: its contacts' events in one write (the commands' records are the router's log, not a contact's story). */
 async function indexRouting(msg: JsMsg, deps: IndexerDeps): Promise<Settlement> {
-  let events: RoutingEvent[];
+  let batch: RoutingBatch;
   try {
-    events = routingEventsOf(msg.data);
+    batch = RoutingBatch.decode(msg.data);
   } catch (error) {
     return settle.poison(`not a RoutingBatch: ${(error as Error).message}`);
   }
-  await deps.store.addBatch(msg.info.streamSequence, events);
+  const events = batch.commands.flatMap((c) => c.events);
+  // Which command made each event: a supervisor's action on an agent joins the timelines of the contacts that same command moved.
+  const commandOf = batch.commands.flatMap((c, i) => c.events.map(() => i));
+  await deps.store.addBatch(msg.info.streamSequence, events, commandOf);
   if (deps.reviews) await indexQaReviews(deps.reviews, events);
   for (const event of events) deps.onIndexed?.(event);
   return settle.ack;

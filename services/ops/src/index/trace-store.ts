@@ -65,8 +65,12 @@ export class TraceStore {
   /**
    * Records the events of one ROUTING batch that belong to a contact, in one transaction; the
    * batch's `streamSeq` and each event's index among the batch's events order and deduplicate.
+   * `commandOf[i]` is the command (within the batch) that made event `i`: a supervisor's action
+   * on an agent (presence, sign-out, profile: `by`, no contact) is also written to the timeline of
+   * every contact the same command moved, so a contact's trace says why it went back to its
+   * queue ("agent s1 signed out by lead"). Without `commandOf` each event is only where it names.
    */
-  async addBatch(streamSeq: number, events: readonly RoutingEvent[]): Promise<void> {
+  async addBatch(streamSeq: number, events: readonly RoutingEvent[], commandOf?: readonly number[]): Promise<void> {
     const fields = new Map<string, [string, Buffer][]>();
     const changes = new Map<string, [number, Buffer][]>();
     const put = (key: string, field: string, bytes: Buffer) => {
@@ -77,6 +81,9 @@ export class TraceStore {
       const field = `${EVENT_FIELD}${streamSeq}:${index}`;
       const bytes = Buffer.from(RoutingEvent.encode(event).finish());
       if (event.contactId) put(this.contactKey(event.contactId), field, bytes);
+      else if (event.by && event.agentId && commandOf) {
+        for (const contactId of contactsOfCommand(events, commandOf, commandOf[index])) put(this.contactKey(contactId), field, bytes);
+      }
       // A supervisor's action on an agent (presence, sign-out, profile, their contacts): the
       // agent's audit trail. Only events with `by`, so it follows supervisors' actions, not traffic.
       if (event.by && event.agentId) put(this.agentKey(event.agentId), field, bytes);
@@ -133,6 +140,13 @@ export class TraceStore {
   async recent(limit: number): Promise<string[]> {
     return this.redis.zrevrange(this.recentKey, 0, Math.max(0, limit - 1));
   }
+}
+
+/** The contacts the events of command `command` name (each once). */
+function contactsOfCommand(events: readonly RoutingEvent[], commandOf: readonly number[], command: number | undefined): Set<string> {
+  const ids = new Set<string>();
+  events.forEach((e, i) => { if (commandOf[i] === command && e.contactId) ids.add(e.contactId); });
+  return ids;
 }
 
 /** The events among a hash's fields, decoded, in record order. */

@@ -21,7 +21,8 @@ export interface SnapshotDeps {
 /** Waiting contacts read per queue to find the oldest; a queue deeper than this shows the oldest of these. */
 const WAITING_SAMPLE = 500;
 
-async function ask<T>(router: RouterClient, query: Record<string, unknown> & { query: string }, key: string): Promise<T> {
+/** One router query's answer field. @throws OpsError UNAVAILABLE when no router answers, NOT_FOUND for its NOT_FOUND. */
+export async function ask<T>(router: RouterClient, query: Record<string, unknown> & { query: string }, key: string): Promise<T> {
   let reply: RouterReply;
   try {
     reply = await router.query(query);

@@ -256,6 +256,90 @@ export interface GetAuditReportResponse {
   findings: AuditFinding[];
 }
 
+export interface GetStaffingRequest {
+  domain: string;
+  /** Queues to staff; empty: every queue of the domain. */
+  queueIds: string[];
+  /** Intervals after the current one (0: the default, 8 = two hours; at most 96). */
+  intervals: number;
+}
+
+/** One channel of a queue in one interval: its forecast workload and what it needs. */
+export interface ChannelStaffing {
+  /** phone, email, chat or wechat. */
+  channel: string;
+  /** Expected arrivals over the whole interval. */
+  arrivals: number;
+  arrivalsPerHour: number;
+  /** Mean talk + wrap-up, seconds; NaN when no conversation has ended. */
+  handleSeconds: number;
+  /** Mean patience (waits / abandonments), seconds; unset without an abandonment (Erlang C). */
+  patienceSeconds?:
+    | number
+    | undefined;
+  /** Contacts of this channel one agent holds at once. */
+  concurrency: number;
+  /** Contact slots needed (the Erlang model's servers); unset when no figure can be given. */
+  slotsNeeded?:
+    | number
+    | undefined;
+  /** ceil(slots_needed / concurrency). */
+  agentsNeeded?:
+    | number
+    | undefined;
+  /** The service level the model predicts with slots_needed. */
+  serviceLevel?:
+    | number
+    | undefined;
+  /** erlang-a, erlang-c or none. */
+  model: string;
+  /** Why there is no figure (no handle time measured yet, target unreachable). */
+  reason: string;
+  /** Past weeks with this weekday and interval (0: the live rate carried forward). */
+  historyWeeks: number;
+  /** The live hour's arrivals over what the history expected for it (1 without history). */
+  liveRatio: number;
+  /** history or live. */
+  basis: string;
+  /** Signed-in agents serving the queue with capacity on this channel. */
+  agentsSignedIn: number;
+}
+
+/** One 15-minute interval of a queue: the first is the current one (now). */
+export interface StaffingInterval {
+  start?: Date | undefined;
+  end?:
+    | Date
+    | undefined;
+  /** Sum over the channels; unset when a channel with work has no figure. */
+  agentsNeeded?: number | undefined;
+  channels: ChannelStaffing[];
+}
+
+export interface QueueStaffing {
+  queueId: string;
+  /** The queue's goal: this share answered within service_level_seconds. */
+  serviceLevelShare: number;
+  serviceLevelSeconds: number;
+  /** Agents signed in (not offline) who serve the queue, and of them those routable now (not away). */
+  agentsSignedIn: number;
+  agentsRoutable: number;
+  intervals: StaffingInterval[];
+}
+
+export interface GetStaffingResponse {
+  queues: QueueStaffing[];
+  asOf?:
+    | Date
+    | undefined;
+  /** The earliest interval counted in the history; unset before any. */
+  historySince?:
+    | Date
+    | undefined;
+  /** How the figures were made, in a sentence (forecast method and model). */
+  method: string;
+}
+
 export interface ListQaReviewsRequest {
   domain: string;
   /** Only this queue's (all queues when empty). */
@@ -2483,6 +2567,882 @@ export const GetAuditReportResponse: MessageFns<GetAuditReportResponse> = {
   },
 };
 
+function createBaseGetStaffingRequest(): GetStaffingRequest {
+  return { domain: "", queueIds: [], intervals: 0 };
+}
+
+export const GetStaffingRequest: MessageFns<GetStaffingRequest> = {
+  encode(message: GetStaffingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    for (const v of message.queueIds) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.intervals !== 0) {
+      writer.uint32(24).uint32(message.intervals);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetStaffingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetStaffingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.queueIds.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.intervals = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetStaffingRequest {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      queueIds: globalThis.Array.isArray(object?.queueIds)
+        ? object.queueIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.queue_ids)
+        ? object.queue_ids.map((e: any) => globalThis.String(e))
+        : [],
+      intervals: isSet(object.intervals) ? globalThis.Number(object.intervals) : 0,
+    };
+  },
+
+  toJSON(message: GetStaffingRequest): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.queueIds?.length) {
+      obj.queueIds = message.queueIds;
+    }
+    if (message.intervals !== 0) {
+      obj.intervals = Math.round(message.intervals);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetStaffingRequest>, I>>(base?: I): GetStaffingRequest {
+    return GetStaffingRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetStaffingRequest>, I>>(object: I): GetStaffingRequest {
+    const message = createBaseGetStaffingRequest();
+    message.domain = object.domain ?? "";
+    message.queueIds = object.queueIds?.map((e) => e) || [];
+    message.intervals = object.intervals ?? 0;
+    return message;
+  },
+};
+
+function createBaseChannelStaffing(): ChannelStaffing {
+  return {
+    channel: "",
+    arrivals: 0,
+    arrivalsPerHour: 0,
+    handleSeconds: 0,
+    patienceSeconds: undefined,
+    concurrency: 0,
+    slotsNeeded: undefined,
+    agentsNeeded: undefined,
+    serviceLevel: undefined,
+    model: "",
+    reason: "",
+    historyWeeks: 0,
+    liveRatio: 0,
+    basis: "",
+    agentsSignedIn: 0,
+  };
+}
+
+export const ChannelStaffing: MessageFns<ChannelStaffing> = {
+  encode(message: ChannelStaffing, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.arrivals !== 0) {
+      writer.uint32(17).double(message.arrivals);
+    }
+    if (message.arrivalsPerHour !== 0) {
+      writer.uint32(25).double(message.arrivalsPerHour);
+    }
+    if (message.handleSeconds !== 0) {
+      writer.uint32(33).double(message.handleSeconds);
+    }
+    if (message.patienceSeconds !== undefined) {
+      writer.uint32(41).double(message.patienceSeconds);
+    }
+    if (message.concurrency !== 0) {
+      writer.uint32(48).uint32(message.concurrency);
+    }
+    if (message.slotsNeeded !== undefined) {
+      writer.uint32(56).uint32(message.slotsNeeded);
+    }
+    if (message.agentsNeeded !== undefined) {
+      writer.uint32(64).uint32(message.agentsNeeded);
+    }
+    if (message.serviceLevel !== undefined) {
+      writer.uint32(73).double(message.serviceLevel);
+    }
+    if (message.model !== "") {
+      writer.uint32(82).string(message.model);
+    }
+    if (message.reason !== "") {
+      writer.uint32(90).string(message.reason);
+    }
+    if (message.historyWeeks !== 0) {
+      writer.uint32(96).uint32(message.historyWeeks);
+    }
+    if (message.liveRatio !== 0) {
+      writer.uint32(105).double(message.liveRatio);
+    }
+    if (message.basis !== "") {
+      writer.uint32(114).string(message.basis);
+    }
+    if (message.agentsSignedIn !== 0) {
+      writer.uint32(120).uint32(message.agentsSignedIn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChannelStaffing {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChannelStaffing();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.arrivals = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.arrivalsPerHour = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.handleSeconds = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.patienceSeconds = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.concurrency = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.slotsNeeded = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.agentsNeeded = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.serviceLevel = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.historyWeeks = reader.uint32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.liveRatio = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.basis = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.agentsSignedIn = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChannelStaffing {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      arrivals: isSet(object.arrivals) ? globalThis.Number(object.arrivals) : 0,
+      arrivalsPerHour: isSet(object.arrivalsPerHour)
+        ? globalThis.Number(object.arrivalsPerHour)
+        : isSet(object.arrivals_per_hour)
+        ? globalThis.Number(object.arrivals_per_hour)
+        : 0,
+      handleSeconds: isSet(object.handleSeconds)
+        ? globalThis.Number(object.handleSeconds)
+        : isSet(object.handle_seconds)
+        ? globalThis.Number(object.handle_seconds)
+        : 0,
+      patienceSeconds: isSet(object.patienceSeconds)
+        ? globalThis.Number(object.patienceSeconds)
+        : isSet(object.patience_seconds)
+        ? globalThis.Number(object.patience_seconds)
+        : undefined,
+      concurrency: isSet(object.concurrency) ? globalThis.Number(object.concurrency) : 0,
+      slotsNeeded: isSet(object.slotsNeeded)
+        ? globalThis.Number(object.slotsNeeded)
+        : isSet(object.slots_needed)
+        ? globalThis.Number(object.slots_needed)
+        : undefined,
+      agentsNeeded: isSet(object.agentsNeeded)
+        ? globalThis.Number(object.agentsNeeded)
+        : isSet(object.agents_needed)
+        ? globalThis.Number(object.agents_needed)
+        : undefined,
+      serviceLevel: isSet(object.serviceLevel)
+        ? globalThis.Number(object.serviceLevel)
+        : isSet(object.service_level)
+        ? globalThis.Number(object.service_level)
+        : undefined,
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      historyWeeks: isSet(object.historyWeeks)
+        ? globalThis.Number(object.historyWeeks)
+        : isSet(object.history_weeks)
+        ? globalThis.Number(object.history_weeks)
+        : 0,
+      liveRatio: isSet(object.liveRatio)
+        ? globalThis.Number(object.liveRatio)
+        : isSet(object.live_ratio)
+        ? globalThis.Number(object.live_ratio)
+        : 0,
+      basis: isSet(object.basis) ? globalThis.String(object.basis) : "",
+      agentsSignedIn: isSet(object.agentsSignedIn)
+        ? globalThis.Number(object.agentsSignedIn)
+        : isSet(object.agents_signed_in)
+        ? globalThis.Number(object.agents_signed_in)
+        : 0,
+    };
+  },
+
+  toJSON(message: ChannelStaffing): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.arrivals !== 0) {
+      obj.arrivals = floatToJson(message.arrivals);
+    }
+    if (message.arrivalsPerHour !== 0) {
+      obj.arrivalsPerHour = floatToJson(message.arrivalsPerHour);
+    }
+    if (message.handleSeconds !== 0) {
+      obj.handleSeconds = floatToJson(message.handleSeconds);
+    }
+    if (message.patienceSeconds !== undefined) {
+      obj.patienceSeconds = floatToJson(message.patienceSeconds);
+    }
+    if (message.concurrency !== 0) {
+      obj.concurrency = Math.round(message.concurrency);
+    }
+    if (message.slotsNeeded !== undefined) {
+      obj.slotsNeeded = Math.round(message.slotsNeeded);
+    }
+    if (message.agentsNeeded !== undefined) {
+      obj.agentsNeeded = Math.round(message.agentsNeeded);
+    }
+    if (message.serviceLevel !== undefined) {
+      obj.serviceLevel = floatToJson(message.serviceLevel);
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.historyWeeks !== 0) {
+      obj.historyWeeks = Math.round(message.historyWeeks);
+    }
+    if (message.liveRatio !== 0) {
+      obj.liveRatio = floatToJson(message.liveRatio);
+    }
+    if (message.basis !== "") {
+      obj.basis = message.basis;
+    }
+    if (message.agentsSignedIn !== 0) {
+      obj.agentsSignedIn = Math.round(message.agentsSignedIn);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChannelStaffing>, I>>(base?: I): ChannelStaffing {
+    return ChannelStaffing.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChannelStaffing>, I>>(object: I): ChannelStaffing {
+    const message = createBaseChannelStaffing();
+    message.channel = object.channel ?? "";
+    message.arrivals = object.arrivals ?? 0;
+    message.arrivalsPerHour = object.arrivalsPerHour ?? 0;
+    message.handleSeconds = object.handleSeconds ?? 0;
+    message.patienceSeconds = object.patienceSeconds ?? undefined;
+    message.concurrency = object.concurrency ?? 0;
+    message.slotsNeeded = object.slotsNeeded ?? undefined;
+    message.agentsNeeded = object.agentsNeeded ?? undefined;
+    message.serviceLevel = object.serviceLevel ?? undefined;
+    message.model = object.model ?? "";
+    message.reason = object.reason ?? "";
+    message.historyWeeks = object.historyWeeks ?? 0;
+    message.liveRatio = object.liveRatio ?? 0;
+    message.basis = object.basis ?? "";
+    message.agentsSignedIn = object.agentsSignedIn ?? 0;
+    return message;
+  },
+};
+
+function createBaseStaffingInterval(): StaffingInterval {
+  return { start: undefined, end: undefined, agentsNeeded: undefined, channels: [] };
+}
+
+export const StaffingInterval: MessageFns<StaffingInterval> = {
+  encode(message: StaffingInterval, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.start !== undefined) {
+      Timestamp.encode(toTimestamp(message.start), writer.uint32(10).fork()).join();
+    }
+    if (message.end !== undefined) {
+      Timestamp.encode(toTimestamp(message.end), writer.uint32(18).fork()).join();
+    }
+    if (message.agentsNeeded !== undefined) {
+      writer.uint32(24).uint32(message.agentsNeeded);
+    }
+    for (const v of message.channels) {
+      ChannelStaffing.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StaffingInterval {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStaffingInterval();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.start = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.end = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.agentsNeeded = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.channels.push(ChannelStaffing.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StaffingInterval {
+    return {
+      start: isSet(object.start) ? fromJsonTimestamp(object.start) : undefined,
+      end: isSet(object.end) ? fromJsonTimestamp(object.end) : undefined,
+      agentsNeeded: isSet(object.agentsNeeded)
+        ? globalThis.Number(object.agentsNeeded)
+        : isSet(object.agents_needed)
+        ? globalThis.Number(object.agents_needed)
+        : undefined,
+      channels: globalThis.Array.isArray(object?.channels)
+        ? object.channels.map((e: any) => ChannelStaffing.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: StaffingInterval): unknown {
+    const obj: any = {};
+    if (message.start !== undefined) {
+      obj.start = message.start.toISOString();
+    }
+    if (message.end !== undefined) {
+      obj.end = message.end.toISOString();
+    }
+    if (message.agentsNeeded !== undefined) {
+      obj.agentsNeeded = Math.round(message.agentsNeeded);
+    }
+    if (message.channels?.length) {
+      obj.channels = message.channels.map((e) => ChannelStaffing.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StaffingInterval>, I>>(base?: I): StaffingInterval {
+    return StaffingInterval.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StaffingInterval>, I>>(object: I): StaffingInterval {
+    const message = createBaseStaffingInterval();
+    message.start = object.start ?? undefined;
+    message.end = object.end ?? undefined;
+    message.agentsNeeded = object.agentsNeeded ?? undefined;
+    message.channels = object.channels?.map((e) => ChannelStaffing.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQueueStaffing(): QueueStaffing {
+  return {
+    queueId: "",
+    serviceLevelShare: 0,
+    serviceLevelSeconds: 0,
+    agentsSignedIn: 0,
+    agentsRoutable: 0,
+    intervals: [],
+  };
+}
+
+export const QueueStaffing: MessageFns<QueueStaffing> = {
+  encode(message: QueueStaffing, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.queueId !== "") {
+      writer.uint32(10).string(message.queueId);
+    }
+    if (message.serviceLevelShare !== 0) {
+      writer.uint32(17).double(message.serviceLevelShare);
+    }
+    if (message.serviceLevelSeconds !== 0) {
+      writer.uint32(25).double(message.serviceLevelSeconds);
+    }
+    if (message.agentsSignedIn !== 0) {
+      writer.uint32(32).uint32(message.agentsSignedIn);
+    }
+    if (message.agentsRoutable !== 0) {
+      writer.uint32(40).uint32(message.agentsRoutable);
+    }
+    for (const v of message.intervals) {
+      StaffingInterval.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueStaffing {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueStaffing();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.serviceLevelShare = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.serviceLevelSeconds = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.agentsSignedIn = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.agentsRoutable = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.intervals.push(StaffingInterval.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueStaffing {
+    return {
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      serviceLevelShare: isSet(object.serviceLevelShare)
+        ? globalThis.Number(object.serviceLevelShare)
+        : isSet(object.service_level_share)
+        ? globalThis.Number(object.service_level_share)
+        : 0,
+      serviceLevelSeconds: isSet(object.serviceLevelSeconds)
+        ? globalThis.Number(object.serviceLevelSeconds)
+        : isSet(object.service_level_seconds)
+        ? globalThis.Number(object.service_level_seconds)
+        : 0,
+      agentsSignedIn: isSet(object.agentsSignedIn)
+        ? globalThis.Number(object.agentsSignedIn)
+        : isSet(object.agents_signed_in)
+        ? globalThis.Number(object.agents_signed_in)
+        : 0,
+      agentsRoutable: isSet(object.agentsRoutable)
+        ? globalThis.Number(object.agentsRoutable)
+        : isSet(object.agents_routable)
+        ? globalThis.Number(object.agents_routable)
+        : 0,
+      intervals: globalThis.Array.isArray(object?.intervals)
+        ? object.intervals.map((e: any) => StaffingInterval.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QueueStaffing): unknown {
+    const obj: any = {};
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.serviceLevelShare !== 0) {
+      obj.serviceLevelShare = floatToJson(message.serviceLevelShare);
+    }
+    if (message.serviceLevelSeconds !== 0) {
+      obj.serviceLevelSeconds = floatToJson(message.serviceLevelSeconds);
+    }
+    if (message.agentsSignedIn !== 0) {
+      obj.agentsSignedIn = Math.round(message.agentsSignedIn);
+    }
+    if (message.agentsRoutable !== 0) {
+      obj.agentsRoutable = Math.round(message.agentsRoutable);
+    }
+    if (message.intervals?.length) {
+      obj.intervals = message.intervals.map((e) => StaffingInterval.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueStaffing>, I>>(base?: I): QueueStaffing {
+    return QueueStaffing.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueStaffing>, I>>(object: I): QueueStaffing {
+    const message = createBaseQueueStaffing();
+    message.queueId = object.queueId ?? "";
+    message.serviceLevelShare = object.serviceLevelShare ?? 0;
+    message.serviceLevelSeconds = object.serviceLevelSeconds ?? 0;
+    message.agentsSignedIn = object.agentsSignedIn ?? 0;
+    message.agentsRoutable = object.agentsRoutable ?? 0;
+    message.intervals = object.intervals?.map((e) => StaffingInterval.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetStaffingResponse(): GetStaffingResponse {
+  return { queues: [], asOf: undefined, historySince: undefined, method: "" };
+}
+
+export const GetStaffingResponse: MessageFns<GetStaffingResponse> = {
+  encode(message: GetStaffingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.queues) {
+      QueueStaffing.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.asOf !== undefined) {
+      Timestamp.encode(toTimestamp(message.asOf), writer.uint32(18).fork()).join();
+    }
+    if (message.historySince !== undefined) {
+      Timestamp.encode(toTimestamp(message.historySince), writer.uint32(26).fork()).join();
+    }
+    if (message.method !== "") {
+      writer.uint32(34).string(message.method);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetStaffingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetStaffingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.queues.push(QueueStaffing.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.asOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.historySince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetStaffingResponse {
+    return {
+      queues: globalThis.Array.isArray(object?.queues) ? object.queues.map((e: any) => QueueStaffing.fromJSON(e)) : [],
+      asOf: isSet(object.asOf)
+        ? fromJsonTimestamp(object.asOf)
+        : isSet(object.as_of)
+        ? fromJsonTimestamp(object.as_of)
+        : undefined,
+      historySince: isSet(object.historySince)
+        ? fromJsonTimestamp(object.historySince)
+        : isSet(object.history_since)
+        ? fromJsonTimestamp(object.history_since)
+        : undefined,
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
+    };
+  },
+
+  toJSON(message: GetStaffingResponse): unknown {
+    const obj: any = {};
+    if (message.queues?.length) {
+      obj.queues = message.queues.map((e) => QueueStaffing.toJSON(e));
+    }
+    if (message.asOf !== undefined) {
+      obj.asOf = message.asOf.toISOString();
+    }
+    if (message.historySince !== undefined) {
+      obj.historySince = message.historySince.toISOString();
+    }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetStaffingResponse>, I>>(base?: I): GetStaffingResponse {
+    return GetStaffingResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetStaffingResponse>, I>>(object: I): GetStaffingResponse {
+    const message = createBaseGetStaffingResponse();
+    message.queues = object.queues?.map((e) => QueueStaffing.fromPartial(e)) || [];
+    message.asOf = object.asOf ?? undefined;
+    message.historySince = object.historySince ?? undefined;
+    message.method = object.method ?? "";
+    return message;
+  },
+};
+
 function createBaseListQaReviewsRequest(): ListQaReviewsRequest {
   return { domain: "", queueId: "", scored: false, limit: 0 };
 }
@@ -3009,6 +3969,19 @@ export const OpsServiceService = {
       Buffer.from(GetAuditReportResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetAuditReportResponse => GetAuditReportResponse.decode(value),
   },
+  /**
+   * Agents needed per queue for its service-level goal (Erlang A), now and for the next
+   * 15-minute intervals, beside the agents signed in who serve it.
+   */
+  getStaffing: {
+    path: "/switchboard.v1.OpsService/GetStaffing" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetStaffingRequest): Buffer => Buffer.from(GetStaffingRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetStaffingRequest => GetStaffingRequest.decode(value),
+    responseSerialize: (value: GetStaffingResponse): Buffer => Buffer.from(GetStaffingResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetStaffingResponse => GetStaffingResponse.decode(value),
+  },
   /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
   listQaReviews: {
     path: "/switchboard.v1.OpsService/ListQaReviews" as const,
@@ -3029,6 +4002,11 @@ export interface OpsServiceServer extends UntypedServiceImplementation {
   getKpis: handleUnaryCall<GetKpisRequest, GetKpisResponse>;
   streamEvents: handleServerStreamingCall<StreamEventsRequest, StreamEventsResponse>;
   getAuditReport: handleUnaryCall<GetAuditReportRequest, GetAuditReportResponse>;
+  /**
+   * Agents needed per queue for its service-level goal (Erlang A), now and for the next
+   * 15-minute intervals, beside the agents signed in who serve it.
+   */
+  getStaffing: handleUnaryCall<GetStaffingRequest, GetStaffingResponse>;
   /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
   listQaReviews: handleUnaryCall<ListQaReviewsRequest, ListQaReviewsResponse>;
 }
@@ -3103,6 +4081,25 @@ export interface OpsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetAuditReportResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Agents needed per queue for its service-level goal (Erlang A), now and for the next
+   * 15-minute intervals, beside the agents signed in who serve it.
+   */
+  getStaffing(
+    request: GetStaffingRequest,
+    callback: (error: ServiceError | null, response: GetStaffingResponse) => void,
+  ): ClientUnaryCall;
+  getStaffing(
+    request: GetStaffingRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetStaffingResponse) => void,
+  ): ClientUnaryCall;
+  getStaffing(
+    request: GetStaffingRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetStaffingResponse) => void,
   ): ClientUnaryCall;
   /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
   listQaReviews(
