@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel, CustomerTier, EnqueueRequest, type ScoreQaReviewRequest } from '@switchboard/contracts';
 import { startOps, type RunningOps } from '@switchboard/ops';
+import { startLocalProvider, type LocalProvider } from '@switchboard/ops/testing';
 import { opsKeyPrefix } from '@switchboard/state';
+import { freePort } from '@switchboard/testkit';
 import { opsAuthorization } from '../support/ops-auth.js';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
@@ -16,6 +18,7 @@ import { call, codeOf, Mesh, SECRET, TOKENS, until } from './support/mesh.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SESSION_SECRET = 'qa-review-session-secret-0123456789abcdef';
 
 /** The agents' general queue, marking every complaint for QA review (and no share at random). */
 function rulesWithSampling(): Record<string, unknown> {
@@ -33,15 +36,24 @@ describe('QA review: sampled, listed, scored on the record', () => {
   let mesh: Mesh;
   let ops: RunningOps;
   let desk: Desk;
+  let provider: LocalProvider;
+  let opsUrl = '';
   const cli = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile('pnpm', ['-s', 'switchboard', ...args], { cwd: ROOT, env: { ...process.env, SWITCHBOARD_JWT_SECRET: SECRET, SWITCHBOARD_DOMAIN: mesh.domain }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
   beforeAll(async () => {
     mesh = await Mesh.start({ rules: rulesWithSampling(), agents: [agent('a1')], graceSeconds: 1 });
+    const port = await freePort();
+    opsUrl = `http://127.0.0.1:${port}`;
+    provider = await startLocalProvider(`${opsUrl}/auth/callback`, { 'qa-lead': { role: 'supervisor', domain: mesh.domain, teams: ['*'] } });
     ops = await startOps({
-      config: { httpPort: 0, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600,
-        auth: { tokens: TOKENS, sessionTtlSeconds: 600 } },
+      config: { httpPort: port, grpcPort: 0, host: '127.0.0.1', domain: mesh.domain, natsUrl: mesh.nats.url, redisUrl: mesh.redis.url, traceTtlSeconds: 600,
+        // Bearer tokens for the API and CLI; a console login (OIDC) for the reviewer in Chromium, who scores through ops as themselves.
+        auth: { tokens: TOKENS, sessionSecret: SESSION_SECRET, sessionTtlSeconds: 600,
+          oidc: { issuer: new URL(provider.issuer), clientId: provider.clientId, clientSecret: provider.clientSecret, redirectUrl: new URL(`${opsUrl}/auth/callback`),
+            scope: 'openid switchboard', roleClaim: 'role', domainClaim: 'domain' } },
+        edges: { agentGateway: `127.0.0.1:${mesh.gateway.port}`, queueService: `127.0.0.1:${mesh.queues.port}` } },
       // The queue service reads the review list under ops' own prefix, as in a deployment.
       logger: pino({ level: 'silent' }), names: mesh.names, keyPrefix: opsKeyPrefix(mesh.scope.redisPrefix),
     });
@@ -52,6 +64,7 @@ describe('QA review: sampled, listed, scored on the record', () => {
   afterAll(async () => {
     desk?.close();
     await ops?.stop();
+    await provider?.close();
     await mesh?.close();
   });
 
@@ -118,14 +131,28 @@ describe('QA review: sampled, listed, scored on the record', () => {
     expect((await mesh.routingEvents()).filter((e) => e.qaReviewScored)).toHaveLength(1);
   }, 30_000);
 
-  it('gives the reviewer the list on the console: the contact\'s full trace beside a score form', async () => {
+  /** A browser page logged in to the console as `account` through the provider's login and consent pages. */
+  async function logIn(browser: Awaited<ReturnType<typeof chromium.launch>>, account: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1200 } })).newPage();
+    await page.goto(opsUrl);
+    for (let step = 0; step < 6 && !page.url().startsWith(opsUrl); step++) {
+      await page.waitForSelector('form', { timeout: 15_000 });
+      if (await page.locator('input[name="login"]').count()) {
+        await page.fill('input[name="login"]', account);
+        await page.fill('input[name="password"]', 'any');
+      }
+      await Promise.all([page.waitForNavigation({ timeout: 15_000 }), page.locator('button[type="submit"]').first().click()]);
+    }
+    return page;
+  }
+
+  it('gives the logged-in reviewer the list on the console: the full trace, a score form, and the score on the record in their name', async () => {
     await handle('qa-console', 'complaint');
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
     try {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 1200 }, extraHTTPHeaders: await opsAuthorization(mesh.domain, 'supervisor', SECRET) });
+      const page = await logIn(browser, 'qa-lead');
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(`http://127.0.0.1:${ops.httpPort}/`);
       // The list refreshes every 10 s; the mark may land just after the first load.
       const item = page.locator('#qa-list li[data-contact="qa-console"] a');
       await item.waitFor({ timeout: 25_000 });
@@ -137,6 +164,12 @@ describe('QA review: sampled, listed, scored on the record', () => {
       await page.fill('.qa-form input[name="p0"]', '3');
       expect(await page.locator('.qa-total').textContent()).toBe('95 / 100');
       expect(await page.locator('.qa-command').textContent()).toContain("switchboard qa score 'qa-console' --form 'basic' --criterion 'greeting=3/5'");
+      await page.fill('.qa-form textarea[name="comment"]', 'kind, a little slow');
+      await page.click('.qa-submit');
+      await page.locator('.qa-result[data-state="ok"]').waitFor({ timeout: 15_000 });
+      expect(await page.locator('.qa-result').textContent()).toBe('Scored 95/100 for a1, by qa-lead');
+      const recorded = await until('the console\'s score on ROUTING', async () => (await mesh.routingEvents()).find((e) => e.qaReviewScored && e.contactId === 'qa-console'));
+      expect(recorded).toMatchObject({ agentId: 'a1', by: 'qa-lead', qaReviewScored: { score: 95, reviewer: 'qa-lead', formId: 'basic', comment: 'kind, a little slow' } });
       expect(errors).toEqual([]);
       const dir = join(ROOT, 'tests/artifacts');
       mkdirSync(dir, { recursive: true });
@@ -144,5 +177,5 @@ describe('QA review: sampled, listed, scored on the record', () => {
     } finally {
       await browser.close();
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -342,6 +342,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       actionRow('POST /api/agents/:id/presence', '/api/agents/a1/presence', { presence: 'AWAY' }),
       actionRow('POST /api/agents/:id/sign-out', '/api/agents/a1/sign-out'),
       actionRow('POST /api/agents/:id/profile', '/api/agents/a1/profile', { reset: true }),
+      actionRow('POST /api/qa/reviews/:id/score', '/api/qa/reviews/security-contact/score', { formId: 'basic', criteria: [{ criterion: 'greeting', points: 1, maxPoints: 1 }] }),
       ...routesOf(ops.http).filter((r) => !r.includes(' /api/') && !r.includes(' /auth/') && !isConsoleAsset(r) && !(['GET /healthz', 'GET /readyz', 'GET /metrics'].includes(r)))
         .map((route) => consoleRow(route, route.split(' ')[1]!.replace('*', 'index.html'))),
     ];

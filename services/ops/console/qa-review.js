@@ -1,8 +1,9 @@
 /* global document */
 // The QA reviewer's list: contacts the queues' sampling rules marked, oldest first; each opens its
-// full trace (trace-view.js) beside a score form. The console reads only: the form gives the
-// reviewer's score as the `switchboard qa score` command (QueueService.ScoreQaReview with the
-// reviewer's token), until the console's act-on-behalf path (console → ops → gRPC) carries it.
+// full trace (trace-view.js) beside a score form. "Record score" posts it through ops as the
+// logged-in supervisor (POST /api/qa/reviews/:id/score → QueueService.ScoreQaReview, so the
+// record names them); the form also shows the same score as a `switchboard qa score` command.
+import { postAction } from './actions-api.js';
 import { getJson } from './api.js';
 import { h } from './render.js';
 import { traceView } from './trace-view.js';
@@ -40,11 +41,27 @@ function scoreForm(entry) {
   const form = h('form', { class: 'qa-form', 'data-contact': entry.contactId, onsubmit: (e) => e.preventDefault() });
   const formId = h('input', { name: 'form', value: 'basic', 'aria-label': 'Form id' });
   const comment = h('textarea', { name: 'comment', maxlength: 2000, rows: 2, placeholder: 'Comment (optional)' });
+  const result = h('div', { class: 'action-result qa-result', 'aria-live': 'polite' });
+  const read = () => rows.map((r, i) => ({ ...r, points: Number(form.querySelector(`[name="p${i}"]`).value) }));
+  form.addEventListener('submit', async () => {
+    result.dataset.state = 'pending';
+    result.textContent = 'Recording…';
+    try {
+      const answer = await postAction(`/api/qa/reviews/${encodeURIComponent(entry.contactId)}/score`,
+        { formId: formId.value.trim(), criteria: read(), comment: comment.value.trim() });
+      result.dataset.state = 'ok';
+      result.textContent = `Scored ${answer.score}/100 for ${answer.agentId}, by ${answer.by}`;
+      setTimeout(refreshReviews, 1_000);
+    } catch (error) {
+      result.dataset.state = 'error';
+      result.textContent = `Not recorded: ${error.message}`;
+    }
+  });
   const update = () => {
-    const read = rows.map((r, i) => ({ ...r, points: Number(form.querySelector(`[name="p${i}"]`).value) }));
-    const bad = read.find((r) => !(r.points >= 0 && r.points <= r.maxPoints));
-    total.textContent = bad ? `${bad.criterion}: 0..${bad.maxPoints}` : `${formTotal(read)} / 100`;
-    command.textContent = bad ? '' : scoreCommand(entry.contactId, formId.value.trim() || 'basic', read, comment.value.trim());
+    const rowsNow = read();
+    const bad = rowsNow.find((r) => !(r.points >= 0 && r.points <= r.maxPoints));
+    total.textContent = bad ? `${bad.criterion}: 0..${bad.maxPoints}` : `${formTotal(rowsNow)} / 100`;
+    command.textContent = bad ? '' : scoreCommand(entry.contactId, formId.value.trim() || 'basic', rowsNow, comment.value.trim());
   };
   form.append(
     h('label', {}, 'Form ', formId),
@@ -53,8 +70,9 @@ function scoreForm(entry) {
       h('td', { class: 'num' }, h('input', { name: `p${i}`, type: 'number', min: 0, max: r.maxPoints, step: 0.5, value: r.points, oninput: update, 'aria-label': r.criterion })),
       h('td', { class: 'muted' }, `/ ${r.maxPoints}`))))),
     comment,
-    h('div', {}, 'Total ', total),
-    h('div', { class: 'small muted' }, 'Record the score with (QueueService, your supervisor token):'),
+    h('div', {}, 'Total ', total, ' ', h('button', { type: 'submit', class: 'qa-submit' }, 'Record score')),
+    result,
+    h('div', { class: 'small muted' }, 'The same score from a terminal:'),
     command);
   formId.addEventListener('input', update);
   comment.addEventListener('input', update);

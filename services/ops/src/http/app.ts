@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, ListQaReviewsResponse, QueueKpis } from '@switchboard/contracts';
 import type { QaReviewList } from '@switchboard/state';
 import type { ActionDeps } from '../actions/action-route.js';
+import { registerQaActions } from '../actions/qa-actions.js';
 import { registerSupervisorActions } from '../actions/supervisor-actions.js';
 import { listQaReviews, reviewsOrFail } from '../queries/qa-reviews.js';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
@@ -118,5 +119,6 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }), (json) => redactForRole(json, role));
   });
   registerSupervisorActions(app, { ...deps.actions, domain: queries.domain, logger: deps.logger });
+  registerQaActions(app, { ...deps.actions, domain: queries.domain, logger: deps.logger });
   return app;
 }
