@@ -72,7 +72,7 @@ export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
     state: ContactState.RECEIVED, enqueuedAtMs: s.now, entryToken: 0, key: 0, ring: 0, poolOpen: true,
     preferredAgentId: input.preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
     agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, outcomePending: false, declinedBy: new Map(),
-    history: target === q ? [] : [q.config.id], callback: undefined, hold: undefined, callbackOffered: false,
+    history: target === q ? [] : [q.config.id], callback: undefined, hold: undefined, callbackOffered: false, escalated: false,
   };
   if (!enterQueue(s, c, target, true)) {
     s.emit({ type: 'ContactRejected', ...fields, queueId: target.config.id, reason: 'QUEUE_FULL', action: actionOf(target.config, 'full') });

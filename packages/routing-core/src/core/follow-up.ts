@@ -55,17 +55,18 @@ export function openFollowUp(s: EngineState, c: ContactRec, outcome: FinalOutcom
 const UNFINISHED: ReadonlySet<string> = new Set([ContactState.QUEUED, ContactState.OFFERED, ContactState.CONNECTED]);
 
 /**
- * TASK_AT_RISK fired: a task still unfinished (waiting, offered or in work) is escalated — the
- * event tells the supervisors, and its priority rises by the boost so it is served before others
- * waiting. A task finished (wrap-up or gone), or already at that priority, is left alone.
+ * TASK_AT_RISK fired: a task still unfinished (waiting, offered or in work) is escalated, once —
+ * the event tells the supervisors, and its priority rises by the boost so it is served before
+ * others waiting (unless a supervisor set it higher already). A task finished (wrap-up or gone)
+ * is left alone.
  */
 export function taskAtRisk(s: EngineState, c: ContactRec, t: TimerRequest): RoutingOutcome {
-  if (c.input.channel !== 'task' || !UNFINISHED.has(c.state)) return { kind: 'stale' };
-  const toPriority = t.token - TOKEN_OFFSET;
+  if (c.input.channel !== 'task' || c.escalated || !UNFINISHED.has(c.state)) return { kind: 'stale' };
+  c.escalated = true;
   const fromPriority = c.input.basePriority;
-  if (fromPriority >= toPriority) return { kind: 'stale' };
+  const toPriority = Math.max(fromPriority, t.token - TOKEN_OFFSET);
   const timing = taskTiming(s.queues.get(c.queueId)?.config);
   s.emit({ type: 'FollowUpTaskAtRisk', ...s.contactFields(c), dueAtMs: c.arrivedAtMs + timing.limitSeconds * 1000, state: c.state,
     ...(c.agent ? { agentId: c.agent.id } : {}), fromPriority, toPriority });
-  return reprioritize(s, c.id, toPriority, 'AT_RISK');
+  return toPriority === fromPriority ? { kind: 'applied' } : reprioritize(s, c.id, toPriority, 'AT_RISK');
 }

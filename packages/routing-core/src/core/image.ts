@@ -132,6 +132,8 @@ export interface ContactImage {
   readonly hold?: { readonly reason: HoldReason; readonly untilMs?: number };
   /** Present (true) only once offered a callback in its current queue. */
   readonly callbackOffered?: true;
+  /** Present (true) only once a follow-up task was escalated at risk. */
+  readonly escalated?: true;
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -219,6 +221,7 @@ function contactImage(c: ContactRec, places: ReadonlyMap<SortedList<ContactRec>,
   if (c.callback !== undefined) image.callback = c.callback;
   if (c.hold !== undefined) image.hold = c.hold;
   if (c.callbackOffered) image.callbackOffered = true;
+  if (c.escalated) image.escalated = true;
   return image;
 }
 
@@ -294,7 +297,7 @@ function restoreContact(s: EngineState, image: ContactImage): void {
     offeredAtMs: image.offeredAtMs, connectedAtMs: image.connectedAtMs, wrapStartMs: image.wrapStartMs,
     outcomePending: image.outcomePending === true,
     declinedBy: new Map(image.declinedBy.map((d) => [d.agentId, { untilMs: d.untilMs, token: d.token }])), history: image.history,
-    callback: image.callback, hold: image.hold, callbackOffered: image.callbackOffered === true,
+    callback: image.callback, hold: image.hold, callbackOffered: image.callbackOffered === true, escalated: image.escalated === true,
   };
   if (image.place !== undefined) {
     const p = image.place;

@@ -56,6 +56,16 @@ describe('the engine opens, routes and escalates follow-up tasks', () => {
     expect(h.ofType('FollowUpTaskAtRisk')).toHaveLength(1);
   });
 
+  it('escalates a task a supervisor already raised (the notice), without lowering it, and only once', () => {
+    const h = complaintCompleted('unresolved');
+    h.apply({ type: 'REPRIORITIZE', contactId: 'c1-followup', basePriority: 90, reason: 'customer called again', by: 'lead' });
+    h.advance(80_000);
+    expect(h.ofType('FollowUpTaskAtRisk')).toMatchObject([{ contactId: 'c1-followup', fromPriority: 90, toPriority: 90 }]);
+    expect(h.ofType('ContactReprioritized').map((e) => e.reason)).toEqual(['customer called again']);
+    h.apply({ type: 'TIMER_FIRED', timer: { id: 'again', kind: 'TASK_AT_RISK', dueAtMs: h.now, contactId: 'c1-followup', token: 1_000_053 } });
+    expect(h.ofType('FollowUpTaskAtRisk')).toHaveLength(1);
+  });
+
   it('leaves a task finished before its at-risk time alone', () => {
     const h = complaintCompleted('unresolved');
     h.apply({ type: 'SIGN_IN', agent: agentProfile('t1', ['follow-ups'], taskDesk) });

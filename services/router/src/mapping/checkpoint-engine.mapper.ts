@@ -382,7 +382,7 @@ export function contactToProto(c: ContactImage): ProtoContact {
     preferredAgentId: c.preferredAgentId, stickyAgentId: c.stickyAgentId, group: c.group, place: c.place && placeToProto(c.place),
     agentId: c.agentId, offerToken: c.offerToken, offeredAtMs: c.offeredAtMs, connectedAtMs: c.connectedAtMs,
     wrapStartMs: c.wrapStartMs, declinedBy: list(c.declinedBy), history: list(c.history), outcomePending: c.outcomePending === true,
-    callback: c.callback, hold: c.hold, callbackOffered: c.callbackOffered === true,
+    callback: c.callback, hold: c.hold, callbackOffered: c.callbackOffered === true, escalated: c.escalated === true,
   };
 }
 
@@ -398,6 +398,7 @@ export function contactFromProto(p: ProtoContact): ContactImage {
   if (p.callback !== undefined) c.callback = { number: p.callback.number, attempts: p.callback.attempts };
   if (p.hold !== undefined) c.hold = { reason: p.hold.reason as HoldReason, ...(p.hold.untilMs === undefined ? {} : { untilMs: p.hold.untilMs }) };
   if (p.callbackOffered) c.callbackOffered = true;
+  if (p.escalated) c.escalated = true;
   if (p.preferredAgentId !== undefined) c.preferredAgentId = p.preferredAgentId;
   if (p.stickyAgentId !== undefined) c.stickyAgentId = p.stickyAgentId;
   if (p.group !== undefined) c.group = { queueId: p.group.queueId, key: p.group.key };

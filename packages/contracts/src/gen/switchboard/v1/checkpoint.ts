@@ -595,6 +595,8 @@ export interface ContactImage {
   callback?: ContactImage_Callback | undefined;
   hold?: ContactImage_Hold | undefined;
   callbackOffered: boolean;
+  /** A follow-up task already escalated at risk. */
+  escalated: boolean;
 }
 
 /** The contact's cached group, while it is still a current group of its queue. */
@@ -5854,6 +5856,7 @@ function createBaseContactImage(): ContactImage {
     callback: undefined,
     hold: undefined,
     callbackOffered: false,
+    escalated: false,
   };
 }
 
@@ -5933,6 +5936,9 @@ export const ContactImage: MessageFns<ContactImage> = {
     }
     if (message.callbackOffered !== false) {
       writer.uint32(200).bool(message.callbackOffered);
+    }
+    if (message.escalated !== false) {
+      writer.uint32(400).bool(message.escalated);
     }
     return writer;
   },
@@ -6150,6 +6156,14 @@ export const ContactImage: MessageFns<ContactImage> = {
             message.callbackOffered = reader.bool();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.escalated = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6255,6 +6269,7 @@ export const ContactImage: MessageFns<ContactImage> = {
         : isSet(object.callback_offered)
         ? globalThis.Boolean(object.callback_offered)
         : false,
+      escalated: isSet(object.escalated) ? globalThis.Boolean(object.escalated) : false,
     };
   },
 
@@ -6335,6 +6350,9 @@ export const ContactImage: MessageFns<ContactImage> = {
     if (message.callbackOffered !== false) {
       obj.callbackOffered = message.callbackOffered;
     }
+    if (message.escalated !== false) {
+      obj.escalated = message.escalated;
+    }
     return obj;
   },
 
@@ -6378,6 +6396,7 @@ export const ContactImage: MessageFns<ContactImage> = {
       ? ContactImage_Hold.fromPartial(object.hold)
       : undefined;
     message.callbackOffered = object.callbackOffered ?? false;
+    message.escalated = object.escalated ?? false;
     return message;
   },
 };
