@@ -9,8 +9,11 @@ const exclude = ['**/node_modules/**', '**/dist/**'];
 
 /**
  * Files that load the whole machine (fault injection, 20,000-contact runs, the benchmark smoke,
- * `pnpm start` on the product's fixed ports): they run one at a time, after everything else, so
- * their figures and deadlines never share the two cores with other files.
+ * `pnpm start` on the product's fixed ports), that keep a core busy for long (fuzzing, property
+ * runs), or whose deadlines are tight on a busy machine (the wait estimate's accuracy, headless
+ * Chromium, the platform-end grace): they run one at a time, after everything else, so they never
+ * share the two cores with other files. Seen failing beside other files under load: the fuzz
+ * suites' 30 s cases, `queues.int` (25 % of the measured wait), the console pages, the chat grace.
  */
 const alone = [
   'tests/faults/**/*.test.ts',
@@ -18,6 +21,13 @@ const alone = [
   'tests/start/**/*.test.ts',
   'tests/routing/locked-bus.int.test.ts',
   'tests/routing/replicas.int.test.ts',
+  'services/*/src/**/fuzz*.test.ts',
+  'packages/*/src/**/*.property.test.ts',
+  'packages/routing-core/src/sim/**/*.test.ts',
+  'tests/agents/queues.int.test.ts',
+  'tests/agents/platform-end.int.test.ts',
+  'tests/ops/console*.int.test.ts',
+  'tests/ops/agent-page.int.test.ts',
 ];
 
 /**

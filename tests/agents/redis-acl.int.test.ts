@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContactState, QueueConfig, QueueKind, SelectionStrategy } from '@switchboard/contracts';
+import { ContactState, CustomerServiceClient, LinkIdentifiersRequest, QueueConfig, QueueKind, SelectionStrategy } from '@switchboard/contracts';
+import { credentials } from '@grpc/grpc-js';
 import { Desk } from './support/desk.js';
 import { agent, agentRules, enqueue } from './support/fixtures.js';
 import { call, Mesh, until } from './support/mesh.js';
@@ -9,7 +10,7 @@ import { call, Mesh, until } from './support/mesh.js';
 describe('router, agent gateway and queue service under their Redis ACL users', () => {
   let mesh: Mesh;
   beforeAll(async () => {
-    mesh = await Mesh.start({ rules: agentRules(), agents: [agent('a1')], redisAcl: true });
+    mesh = await Mesh.start({ rules: agentRules(), agents: [agent('a1')], redisAcl: true, customerKeySecret: 'acl-test-customer-key-secret' });
   });
   afterAll(async () => {
     await mesh?.close();
@@ -35,6 +36,15 @@ describe('router, agent gateway and queue service under their Redis ACL users', 
     expect(await admin.exists(`${p}{d:${mesh.domain}}:lease`)).toBe(1);
     expect(await admin.exists(`${p}gw:{d:${mesh.domain}}:session:a1`)).toBe(1);
     expect(await admin.hget(`${p}qs:{d:${mesh.domain}}:queue:acl`, 'version')).toBe('1');
+    // The router resolved the contact's customer (its phone number) under its user, and the queue
+    // service links customers for a CRM under its own.
+    expect(offer.contact?.customerKey).toMatch(/^c\d+$/);
+    const crm = new CustomerServiceClient(`127.0.0.1:${mesh.queues.port}`, credentials.createInsecure());
+    const linked = await call(crm.linkIdentifiers.bind(crm), LinkIdentifiersRequest.fromPartial({
+      identifiers: [{ kind: 'phone', value: '+4930123456' }, { kind: 'email', value: 'acl@example.com' }] }), await mesh.auth('crm', 'platform'));
+    expect(linked.customerKey).toBe(offer.contact?.customerKey);
+    expect(await admin.exists(`${p}{d:${mesh.domain}}:cust:c:${linked.customerKey}:ids`)).toBe(1);
+    crm.close();
     desk.close();
   });
 });

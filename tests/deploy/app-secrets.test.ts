@@ -28,6 +28,7 @@ const GENERATED: Record<string, { file: string; services: string[] }> = {
   INGEST_GRPC_TOKEN: { file: 'ingest-grpc-token', services: ['ingest-grpc', 'ingest-all'] },
   SWITCHBOARD_JWT_SECRET: { file: 'switchboard-jwt-secret', services: ['agent-gateway', 'queue-service', 'ops'] },
   OPS_SESSION_SECRET: { file: 'ops-session-secret', services: ['ops'] },
+  CUSTOMER_KEY_SECRET: { file: 'customer-key-secret', services: ['router', 'queue-service'] },
 };
 /** Issued by the platform (or the customer's site), copied in by the operator; each optional. */
 const PLATFORM_ISSUED = ['TWILIO_AUTH_TOKEN', 'CHAT_IDENTITY_SECRET', 'WECHAT_OA_TOKEN', 'WECHAT_OA_AES_KEY'];
@@ -93,7 +94,7 @@ describe('application secrets in deploy/', () => {
 
   it('the services read each of theirs from a file: the edges and ops list them for loadSecretFiles', () => {
     expect(GATEWAY_SECRETS).toContain('SWITCHBOARD_JWT_SECRET');
-    expect(QUEUE_SERVICE_SECRETS).toContain('SWITCHBOARD_JWT_SECRET');
+    expect(QUEUE_SERVICE_SECRETS).toEqual(expect.arrayContaining(['SWITCHBOARD_JWT_SECRET', 'CUSTOMER_KEY_SECRET']));
     expect(OPS_SECRETS).toEqual(expect.arrayContaining(['SWITCHBOARD_JWT_SECRET', 'OPS_SESSION_SECRET']));
     // (The ingestion services' lists: services/ingest-all/src/selection.test.ts.)
   });

@@ -127,7 +127,7 @@ describe('NATS auth in deploy/', () => {
       for (const consumer of consumers) expect(readFileSync(join(dir, consumer, name), 'utf8'), `${consumer}/${name}`).toBe(value);
     }
     expect(readdirSync(join(dir, 'ingest-phone')).sort()).toEqual(['nats-password-ingest-phone', 'phone-webhook-secret']);
-    expect(readdirSync(join(dir, 'router')).sort()).toEqual(['command-key-agent-gateway', 'command-key-queue-service', 'nats-password-router', 'redis-password-router']);
+    expect(readdirSync(join(dir, 'router')).sort()).toEqual(['command-key-agent-gateway', 'command-key-queue-service', 'customer-key-secret', 'nats-password-router', 'redis-password-router']);
     // The Redis users' passwords, one file per user (k8s: the Secret switchboard-redis-users 05-redis.yaml reads).
     expect(readdirSync(join(dir, 'redis-users')).sort()).toEqual(['agent-gateway', 'ops', 'queue-service', 'router']);
     expect(readFileSync(join(dir, 'redis-users', 'ops'), 'utf8')).toBe(readFileSync(join(dir, '.generated', 'redis-password-ops'), 'utf8'));

@@ -65,10 +65,26 @@ describe('switchboard queues, agents, kpis and audit against a running ops servi
       return audit.contactsFinished === 3 ? audit : undefined;
     });
 
-    const [agentsJson, agentsTable, kpisJson, kpisTable, auditJson, auditTable, otherQueue] = await Promise.all([
+    // Agent performance follows ROUTING on its own: wait until it has the three wrap-ups too.
+    type PerfRow = { agentId: string; contactsHandled?: number; accepted?: number; busySeconds?: number; ahtSeconds?: number | string };
+    const handled = (rows: PerfRow[]) => rows.reduce((n, r) => n + (r.contactsHandled ?? 0), 0);
+    await until('agent performance of the three', async () => {
+      const body = (await (await fetch(`${mesh.opsUrl}/api/agents/performance?interval=range&from=10m`, { headers: mesh.opsHeaders })).json()) as { rows?: PerfRow[] };
+      return handled(body.rows ?? []) === 3 ? body : undefined;
+    });
+    const [agentsJson, agentsTable, kpisJson, kpisTable, auditJson, auditTable, otherQueue, perfJson] = await Promise.all([
       cli('agents', '--json'), cli('agents'), cli('kpis', '--json', '--since', '10m'), cli('kpis'), cli('audit', '--json'), cli('audit'),
-      cli('kpis', '--queue', 'quiet', '--json'),
+      cli('kpis', '--queue', 'quiet', '--json'), cli('agents', '--interval', 'range', '--from', '10m', '--json'),
     ]);
+    // Real routing through the router: the two desks handled the three calls, each held 300 ms.
+    const perf = json<{ rows: PerfRow[] }>(perfJson).rows;
+    expect(perf.map((r) => r.agentId).sort()).toEqual(['cli-1', 'cli-2']);
+    expect(handled(perf)).toBe(3);
+    expect(perf.reduce((n, r) => n + (r.accepted ?? 0), 0)).toBe(3);
+    for (const r of perf.filter((x) => (x.contactsHandled ?? 0) > 0)) {
+      expect(Number(r.ahtSeconds)).toBeGreaterThanOrEqual(0.25);
+      expect(r.busySeconds).toBeGreaterThanOrEqual(0.25 * (r.contactsHandled ?? 0));
+    }
     const { agents, offers } = json<{ agents: { id: string; team: string; presence: { presence: string }; queues: { queueId: string }[] }[]; offers: unknown[] }>(agentsJson);
     expect(agents.map((a) => a.id).sort()).toEqual(['cli-1', 'cli-2']);
     for (const a of agents) expect(a).toMatchObject({ team: 'general', presence: { presence: 'PRESENCE_AVAILABLE' }, queues: [{ queueId: 'general' }] });

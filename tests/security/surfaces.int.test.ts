@@ -5,10 +5,10 @@ import { Client, credentials, Metadata, status, type MethodDefinition, type Serv
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { AgentServiceService, Channel, Contact, IngestServiceService, OpsServiceService, Presence, QueueServiceService, SignInRequest } from '@switchboard/contracts';
+import { AgentServiceService, Channel, Contact, CustomerServiceService, IngestServiceService, OpsServiceService, Presence, QueueServiceService, SignInRequest } from '@switchboard/contracts';
 import { agentSubject, connectBus, contactsSubject, ensureStreams, routingSubject } from '@switchboard/bus';
 import { startLockedNats, type LockedNats, type LockedUser } from '@switchboard/bus/testing';
-import { startIngestServices, type RunningIngestServices } from '@switchboard/ingest-kit';
+import { signSurveyLink, startIngestServices, type RunningIngestServices } from '@switchboard/ingest-kit';
 import { phoneIngestService } from '@switchboard/ingest-phone';
 import { emailIngestService } from '@switchboard/ingest-email';
 import { chatIngestService } from '@switchboard/ingest-chat';
@@ -34,6 +34,8 @@ import { CREDENTIALS, routesOf, type Credential, type PublicRoutes, type Refusal
  */
 
 const HTTP_REFUSALS = [401, 403] as const;
+/** The email survey links' HMAC key in this suite. */
+const SURVEY_SECRET = 'security-suite-survey-secret-0123456789';
 const GRPC_REFUSALS = ['UNAUTHENTICATED', 'PERMISSION_DENIED'] as const;
 const OTHER_TENANT = 'other-tenant';
 /** Answers that mean "not you": any other answer to a good credential means the surface let it in. */
@@ -129,7 +131,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
   const httpServers = new Map<string, FastifyInstance>();
 
   beforeAll(async () => {
-    mesh = await Mesh.start({ rules: agentRules(), agents: [agent('a1')], graceSeconds: 120 });
+    mesh = await Mesh.start({ rules: agentRules(), agents: [agent('a1')], graceSeconds: 120, customerKeySecret: 'security-test-customer-key-secret' });
     deskSession = await new Promise<string>((resolve, reject) => {
       void mesh.auth('a1').then((metadata) => mesh.agentClient.signIn(SignInRequest.fromPartial({}), metadata, (error, response) => (error ? reject(error) : resolve(response.sessionId))));
     });
@@ -152,7 +154,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
         INGEST_PHONE_PORT: '0', INGEST_EMAIL_PORT: '0', INGEST_EMAIL_SMTP_PORT: '0', INGEST_CHAT_PORT: '0', INGEST_WECHAT_PORT: '0', INGEST_GRPC_PORT: '0', INGEST_GRPC_HTTP_PORT: '0',
         PHONE_WEBHOOK_SECRET: secrets.phone, TWILIO_AUTH_TOKEN: secrets.twilio, PUBLIC_URL, CHAT_SESSION_SECRET: secrets.chat,
         WECHAT_OA_TOKEN: secrets.wechatOa, WECHAT_WORK_TOKEN: secrets.wechatWork, WECHAT_WORK_AES_KEY: secrets.wechatWorkKey, WECHAT_WORK_CORPID: CORP_ID,
-        INGEST_GRPC_TOKEN: secrets.grpc, EMAIL_WEBHOOK_SIGNING_KEY: secrets.email,
+        INGEST_GRPC_TOKEN: secrets.grpc, EMAIL_WEBHOOK_SIGNING_KEY: secrets.email, EMAIL_SURVEY_SECRET: SURVEY_SECRET, EMAIL_SURVEY_URL: 'https://mail.switchboard.test',
       },
     });
     for (const [name, service] of ingest.services) if (service.http) httpServers.set(name, service.http);
@@ -199,6 +201,25 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
         notApplicable: webhookNa,
       };
     };
+    // The survey pages are for the customer's browser: the link's own HMAC token is the credential.
+    const surveyRow = (method: 'GET' | 'POST'): SurfaceRow => {
+      const attempt = (token?: string) => httpAttempt(url('ingest-email', `/v1/surveys${token === undefined ? '' : `?token=${token}`}`),
+        method === 'POST' ? { method, body: 'score=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {});
+      const claims = (expiresAtMs: number) => ({ domain: mesh.domain, contactId: 'email-security', expiresAtMs });
+      return {
+        surface: `ingest-email ${method} /v1/surveys`,
+        attempts: {
+          none: () => attempt(),
+          wrong: () => attempt(signSurveyLink('not-the-survey-secret-0123456789abcdef', claims(Date.now() + 3_600_000))),
+          expired: () => attempt(signSurveyLink(SURVEY_SECRET, claims(Date.now() - 1_000))),
+        },
+        refusedWith: [401, 403, 410],
+        notApplicable: {
+          otherTenant: 'a survey link names its domain and is signed with that deployment\'s secret: another deployment\'s link is a wrong credential, the row "wrong"',
+          lowerRole: 'a survey link carries no role: it names one contact, whose customer may rate it once',
+        },
+      };
+    };
     const oaQuery = (timestamp: number, signature?: string, extra = '') => {
       const nonce = randomBytes(6).toString('hex');
       const sig = signature ?? wechatSignature([secrets.wechatOa, String(timestamp), nonce]);
@@ -231,7 +252,9 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       twilioRow('/twilio/voice'),
       twilioRow('/twilio/status'),
       // The wait flow and callback legs: signed like every Twilio webhook (twilio-wait-routes.ts, twilio-callback-routes.ts).
-      ...['/twilio/wait', '/twilio/callback-choice', '/twilio/queue-left', '/twilio/voicemail', '/twilio/callback-connect', '/twilio/callback-status'].map(twilioRow),
+      ...['/twilio/wait', '/twilio/callback-choice', '/twilio/queue-left', '/twilio/voicemail', '/twilio/callback-connect', '/twilio/callback-status', '/twilio/survey', '/twilio/survey-answer'].map(twilioRow),
+      surveyRow('GET'),
+      surveyRow('POST'),
       mailgunRow('/v1/inbound-email', 'From: a@example.net\r\nSubject: hi\r\nMessage-ID: <security@x>\r\n\r\nx\r\n', 'message/rfc822'),
       mailgunRow('/v1/conversations/close', JSON.stringify({ conversationId: 'security' }), 'application/json'),
       {
@@ -334,6 +357,9 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       bearerRow('GET /api/kpis', '/api/kpis'),
       bearerRow('GET /api/audit', '/api/audit'),
       bearerRow('GET /api/staffing', '/api/staffing'),
+      bearerRow('GET /api/agents/performance', '/api/agents/performance'),
+      bearerRow('GET /api/agents/performance.csv', '/api/agents/performance.csv'),
+      bearerRow('GET /api/agents/performance.parquet', '/api/agents/performance.parquet'),
       bearerRow('GET /api/qa/reviews', '/api/qa/reviews'),
       bearerRow('GET /api/events', '/api/events', true),
       actionRow('POST /api/contacts/:id/end', '/api/contacts/security-contact/end'),
@@ -380,12 +406,17 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.QueueService/WatchQueues': { open: 'queue figures are for every role of the domain (wallboards, desks)' },
     '/switchboard.v1.QueueService/RequestCallback': { role: 'agent' },
     '/switchboard.v1.QueueService/SetSurgeMode': { role: 'platform' },
+    // A desk sees a customer's history in its offers; it never links, unlinks or looks customers up.
+    '/switchboard.v1.CustomerService/LinkIdentifiers': { role: 'agent' },
+    '/switchboard.v1.CustomerService/UnlinkIdentifier': { role: 'agent' },
+    '/switchboard.v1.CustomerService/ShowCustomer': { role: 'agent' },
     '/switchboard.v1.OpsService/GetContactTrace': { role: 'agent' },
     '/switchboard.v1.OpsService/GetSnapshot': { role: 'agent' },
     '/switchboard.v1.OpsService/GetKpis': { role: 'agent' },
     '/switchboard.v1.OpsService/StreamEvents': { role: 'agent' },
     '/switchboard.v1.OpsService/GetAuditReport': { role: 'agent' },
     '/switchboard.v1.OpsService/GetStaffing': { role: 'agent' },
+    '/switchboard.v1.OpsService/GetAgentPerformance': { role: 'agent' },
     '/switchboard.v1.QueueService/ScoreQaReview': { role: 'agent' },
     '/switchboard.v1.OpsService/ListQaReviews': { role: 'agent' },
   };
@@ -442,6 +473,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     return [
       ...jwtRows(AgentServiceService as Record<string, MethodDefinition<unknown, unknown>>, mesh.gateway.port),
       ...jwtRows(QueueServiceService as Record<string, MethodDefinition<unknown, unknown>>, mesh.queues.port),
+      ...jwtRows(CustomerServiceService as Record<string, MethodDefinition<unknown, unknown>>, mesh.queues.port),
       ...jwtRows(OpsServiceService as Record<string, MethodDefinition<unknown, unknown>>, ops.grpcPort),
       ...ingestRows,
     ];
@@ -547,7 +579,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
   });
 
   it('has a row for every method of every gRPC service', () => {
-    const methods = [AgentServiceService, QueueServiceService, OpsServiceService, IngestServiceService]
+    const methods = [AgentServiceService, QueueServiceService, CustomerServiceService, OpsServiceService, IngestServiceService]
       .flatMap((service) => Object.values(service as Record<string, MethodDefinition<unknown, unknown>>).map((m) => `gRPC ${m.path}`));
     expect(rows.filter((r) => r.surface.startsWith('gRPC ')).map((r) => r.surface).sort()).toEqual(methods.sort());
   });

@@ -15,6 +15,10 @@ export { ingestRegistry } from './ingest-metrics.js';
 export { createIngestHttpServer, type IngestHttpServerOptions, type RateLimitOptions } from './http-server.js';
 export { contactMsgId, createContactPublisher, type ContactPublisher, type ContactPublisherOptions } from './publisher.js';
 export { followRoutingEvents, OFFER_ACCEPTED_EVENT, type RoutingFollowerOptions } from './routing-follower.js';
+export {
+  parseSurveyScore, signSurveyLink, SURVEY_COMMENT_MAX, SURVEY_OFFERED_EVENT, surveyAnswerUpdate, surveyComment, surveyQuestion, surveyRequestOf, surveyThanksText, verifySurveyLink,
+  type SurveyLinkClaims, type SurveyLinkProblem, type SurveyRequest,
+} from './survey.js';
 export { casPut, guardKv } from './kv-store.js';
 export { runIngestService, runIngestServices, type RunIngestServiceOptions, type RunIngestServicesOptions } from './run-service.js';
 export {

@@ -7,6 +7,7 @@ export { routingMetrics, type OutboxSample, type QueueSample, type RoutingMetric
 export { streamMetrics, type StreamMetrics, type StreamSample } from './stream-metrics.js';
 export { checkpointMetrics, type CheckpointMetrics, type CheckpointSample } from './checkpoint-metrics.js';
 export { commitMetrics, type CommitMetrics } from './commit-metrics.js';
+export { surveyMetrics, type SurveyMetrics } from './survey-metrics.js';
 export { metricsHandler, renderMetrics, type MetricsPage } from './http-handler.js';
 export type { Registry } from 'prom-client';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';

@@ -13,6 +13,7 @@ export { queueSchema, skillRequirementSchema } from './queue-schema.js';
 export {
   batchMayHold, batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, readRoutingBatch, ROUTING_BATCH, routingEventsOf, routingEventType, type ReadBatch,
 } from './routing-batch.js';
+export { surveyPolicyFromProto, surveyPolicyToProto } from './survey-wire.js';
 export {
   callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, surgePolicyFromProto,
 } from './customer-wire.js';

@@ -78,6 +78,20 @@ export const queueSchema = z.object({
     atRiskShare: z.number().gt(0).max(1).optional(),
     escalationBoost: z.number().int().min(0).max(1_000).optional(),
   }).optional(),
+  // One customer across channels (README "One customer across channels"); windows up to 90 days,
+  // the customer history's retention.
+  customer: z.object({
+    policy: z.enum(['SAME_AGENT', 'NONE']).optional(),
+    lastAgentWindowSeconds: z.number().int().min(0).max(90 * 86_400).optional(),
+    fcrWindowSeconds: z.number().int().min(0).max(90 * 86_400).optional(),
+  }).optional(),
+  survey: z.object({
+    enabled: z.boolean(),
+    windowSeconds: z.number().positive().max(7 * 86_400).optional(),
+    channels: z.array(z.enum(['phone', 'email', 'chat', 'wechat'])).max(4).optional(),
+    // The question per language ("zh", "en"): a short sentence the channel sends as it is.
+    texts: z.record(z.string().min(1).max(20), z.string().min(1).max(500)).optional(),
+  }).optional(),
   vipPool: z.object({
     teams: z.array(z.string()).default([]),
     agentIds: z.array(z.string()).default([]),

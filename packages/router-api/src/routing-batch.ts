@@ -22,6 +22,7 @@ const EVENT_FIELDS = [
   ['callbackFailed', 'CallbackFailed'], ['held', 'ContactHeld'], ['hoursChanged', 'QueueHoursChanged'], ['surgeChanged', 'QueueSurgeChanged'],
   ['surveyOffered', 'SurveyOffered'], ['surveyAnswered', 'SurveyAnswered'],
   ['qaReviewScored', 'QaReviewScored'],
+  ['customerIdentified', 'CustomerIdentified'],
   ['qaReviewRequested', 'QaReviewRequested'],
   ['followUpOpened', 'FollowUpTaskOpened'], ['followUpAtRisk', 'FollowUpTaskAtRisk'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];

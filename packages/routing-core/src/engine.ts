@@ -5,6 +5,7 @@ import {
 } from './core/contact-commands.js';
 import { afterEvents, scoreQaReview } from './core/after-outcome.js';
 import { upsertQueue } from './core/queue-config.js';
+import { answerSurvey, pruneSurveys } from './core/surveys.js';
 import { connectionLimitTimers } from './core/limits.js';
 import type { AgentRec } from './core/records.js';
 import { captureState, restoreState, type EngineImage } from './core/image.js';
@@ -83,6 +84,7 @@ export class RoutingEngine {
     s.events = [];
     s.timers = [];
     s.by = 'by' in command && command.by ? command.by : undefined;
+    pruneSurveys(s);
     const outcome = this.dispatch(command);
     afterEvents(s);
     return { outcome, events: s.events, timers: s.timers };
@@ -137,6 +139,8 @@ export class RoutingEngine {
         return callbackFailed(s, cmd.contactId, cmd.reason);
       case 'SET_SURGE':
         return setSurgeMode(s, cmd);
+      case 'ANSWER_SURVEY':
+        return answerSurvey(s, cmd.contactId, cmd.score, cmd.comment, cmd.answeredAtMs);
       case 'SCORE_QA_REVIEW':
         return scoreQaReview(s, cmd.review, cmd.by);
     }
@@ -192,6 +196,11 @@ export class RoutingEngine {
   /** Waiting contacts of a queue in routing order (best first), at most `limit`. */
   waitingContacts(queueId: string, limit = 100): readonly ContactView[] {
     return waitingInOrder(this.s, queueId, limit).map((c) => contactView(c, this.s.now));
+  }
+
+  /** Completed contacts whose survey is still open (answered or not). O(1). */
+  openSurveys(): number {
+    return this.s.surveys.size;
   }
 
   /** Counts per queue and presence; O(queues + agents), for dashboards and tests. */

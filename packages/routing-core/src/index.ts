@@ -3,18 +3,26 @@ export { RoutingEngine } from './engine.js';
 export type { EngineConfig, EngineSnapshot } from './engine.js';
 export { ImageError } from './core/image.js';
 export type { Unavailability } from './core/records.js';
-export type { AgentImage, ContactImage, EngineImage, GroupImage, MembershipImage, PlaceImage, QueueImage } from './core/image.js';
+export type { AgentImage, ContactImage, EngineImage, GroupImage, MembershipImage, PlaceImage, QueueImage, SurveyImage } from './core/image.js';
 export { RoutingError, RoutingErrorCode, isRoutingError } from './errors.js';
 export { Channel, CHANNELS } from './model/channel.js';
 export type { ChannelCapacity } from './model/channel.js';
 export type { AgentSkills, Proficiency, SkillRequirement } from './model/skill.js';
 export { ContactState, CustomerTier } from './model/contact.js';
 export type { CallbackState, ContactInput, ContactView } from './model/contact.js';
+export { customerPolicyOf, DEFAULT_FCR_WINDOW_SECONDS, DEFAULT_LAST_AGENT_WINDOW_SECONDS } from './model/customer.js';
+export type { CustomerPolicy, CustomerPreference, CustomerPreferenceReason, SameCustomerPolicy } from './model/customer.js';
+export { FcrTracker } from './kpi/fcr-tracker.js';
+export type { FcrFigures } from './kpi/fcr-tracker.js';
 export { AWAY_MISSED, Presence } from './model/agent.js';
 export type { AgentProfile, AgentView, ServedQueue } from './model/agent.js';
 export { DEFAULT_CALLBACK_POLICY, DEFAULT_CUSTOMER_ACTION, QueueKind, SelectionStrategy } from './model/queue.js';
 export type { CallbackPolicy, CustomerAction, CustomerActionKind, LimitAction, QueueConfig, Ring, RuleVersion, SurgePolicy, VipPool } from './model/queue.js';
 export { DEFAULT_SURGE_POLICY, openingOf } from './core/customer-service.js';
+export {
+  DEFAULT_SURVEY_WINDOW_SECONDS, MAX_SURVEY_WINDOW_SECONDS, SURVEY_CHANNELS, SURVEY_COMMENT_MAX, SURVEY_SATISFIED_MIN, SURVEY_SCORE_MAX, SURVEY_SCORE_MIN, surveysChannel,
+} from './model/survey.js';
+export type { SurveyPolicy, SurveyRefusal } from './model/survey.js';
 export { DecisionTrigger, MAX_CANDIDATE_NOTES, PassReason } from './model/explanation.js';
 export type { CandidateNote, Explanation } from './model/explanation.js';
 export { TimerKind } from './model/timer.js';
@@ -25,7 +33,7 @@ export type {
   AgentPresenceChanged, AgentProfileChanged, ContactAbandoned, ContactCompleted, ContactEventBase, ContactLimitReached, ContactOutcomeRecorded, ContactExpired, ContactOffered,
   ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
-  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource, SurveyAnswered, SurveyOffered,
+  CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, CustomerIdentified, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource, SurveyAnswered, SurveyOffered,
   QaCriterionScore, QaReviewRequested, QaReviewScored, FollowUpTaskAtRisk, FollowUpTaskOpened,
 } from './model/event.js';
 // Quality sampling: which completed contacts a queue marks for review, and a reviewer's score.
@@ -68,8 +76,16 @@ export { channelNeed, staffingPlan } from './staffing/staffing-plan.js';
 export type { ChannelNeed, ChannelWorkload, IntervalNeed } from './staffing/staffing-plan.js';
 export { computeKpis } from './kpi/compute-kpis.js';
 export { KpiAccumulator } from './kpi/kpi-accumulator.js';
+export { surveyFigures } from './kpi/tally.js';
+export { AGENT_BUCKET_MS, AgentPerformanceFold } from './kpi/agent-performance.js';
+export type { AgentBucketDelta, AgentOpenState, AgentPerformanceOptions, AgentPerformanceState } from './kpi/agent-performance.js';
+export { AGENT_TALLY_FIELDS, addAgentTally, agentPerformanceFigures, emptyAgentIntervalTally, isAgentTallyField } from './kpi/agent-tally.js';
+export type { AgentIntervalTally, AgentPerformanceFigures, AgentTallyField } from './kpi/agent-tally.js';
+export { rollUpAgentBuckets } from './kpi/agent-rollup.js';
+export type { AgentIntervalRow } from './kpi/agent-rollup.js';
+export { firstContactAnswer } from './kpi/fcr.js';
 export { OutcomeKind } from './kpi/types.js';
-export type { AgentKpis, ContactOutcome, KpiOptions, KpiReport, QueueKpis } from './kpi/types.js';
+export type { AgentKpis, ContactOutcome, KpiOptions, KpiReport, QueueKpis, SurveyKpis } from './kpi/types.js';
 export { createRng, deriveRng } from './sim/rng.js';
 export type { Rng } from './sim/rng.js';
 export { sampleDuration } from './sim/distributions.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestScope, startPrivateRedis } from '@switchboard/testkit';
-import { createRedis, DomainStore, opsKeyPrefix, REDIS_USERS, redisSettingsFromEnv, renderRedisAclTemplate, type RedisUser } from './index.js';
+import { AgentPerformanceStore, createRedis, DomainStore, opsKeyPrefix, REDIS_USERS, redisSettingsFromEnv, renderRedisAclTemplate, type RedisUser } from './index.js';
 import { startAclRedis, type AclRedis } from './testing/acl-redis.js';
 
 const DEPLOY = fileURLToPath(new URL('../../../deploy/redis/', import.meta.url));
@@ -67,6 +67,15 @@ describe('Redis ACL users per service', () => {
     const recent = `${opsKeyPrefix(scope.redisPrefix)}{d:${scope.domain}}:recent`;
     await ops.multi().hset(trace, 'contact', 'x').expire(trace, 60).zadd(recent, 1, 'c1').zremrangebyrank(recent, 0, -501).exec();
     expect(await ops.zrevrange(recent, 0, 10)).toEqual(['c1']);
+    // Agent performance: its script and reads, as the ops user.
+    const perf = new AgentPerformanceStore(ops, { domain: scope.domain, keyPrefix: opsKeyPrefix(scope.redisPrefix) });
+    const quarter = Math.floor(Date.now() / 900_000) * 900_000;
+    expect(await perf.apply(1, [{ agentId: 'a1', bucketStartMs: quarter, tally: { offered: 1 } }], new Map([['a1', '{}']]), Date.now())).toBe(true);
+    expect((await perf.checkpoint()).seq).toBe(1);
+    expect((await perf.read(['a1'], quarter, quarter + 900_000, 'quarter')).buckets).toHaveLength(1);
+    expect(await perf.agents(0)).toEqual(['a1']);
+    await perf.rewind(['a1']);
+    expect(await perf.checkpoint()).toEqual({ seq: 0, open: new Map() });
   });
 
   it("refuses each service's user another service's keys, with NOPERM", async () => {

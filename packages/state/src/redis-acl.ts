@@ -21,7 +21,7 @@ const CONNECTION = ['ping', 'info', 'client|setname', 'select', 'quit'];
 /**
  * The ACL of each service, read from its code. Keys by prefix: with `SB_REDIS_PREFIX` unset the
  * router writes `sb:{d:<domain>}:…` and `sb:router:replicas`, the gateway `gw:{d:…}`, the queue
- * service `qs:{d:…}` and ops `ops:{d:…}`; with a prefix P they become `P{d:…}`, `Prouter:replicas`,
+ * service `qs:{d:…}` (and the customers `sb:{d:…}:cust:…` it links for a CRM) and ops `ops:{d:…}`; with a prefix P they become `P{d:…}`, `Prouter:replicas`,
  * `Pgw:{d:…}`, `Pqs:{d:…}` and `Pops:{d:…}` (ops is given `Pops:` as its own key prefix). No
  * service writes another's keys; one reads another's: the queue service reads the entries of ops'
  * QA review list (`Pops:{d:…}:qa:items`, read-only) to score a marked contact. None uses pub/sub,
@@ -42,6 +42,8 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
         'eval', 'evalsha', 'get', 'set', 'del', 'unlink', 'exists', 'incr', 'pexpire', 'rename',
         'hget', 'hset', 'hgetall', 'xadd', 'xtrim', 'xrange', 'xrevrange', 'xlen', 'xdel',
         'zadd', 'zrem', 'zrange', 'zrangebyscore', 'zcard', 'zremrangebyscore',
+        // the customer store's resolution script (customer-scripts.ts)
+        'expire', 'sadd', 'smembers',
       ],
     },
     {
@@ -51,16 +53,21 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
     },
     {
       user: 'queue-service',
-      keys: [`${others}qs:{d:*`],
+      // Its own keys, and the customers of the router's domains (CustomerService: link, unlink, show).
+      keys: [`${others}qs:{d:*`, `${router}{d:*}:cust:*`],
       readKeys: [`${opsKeyPrefix(prefix)}{d:*}:qa:items`],
-      commands: ['eval', 'evalsha', 'hget', 'hset', 'hgetall', 'del', 'get', 'set'],
+      commands: ['eval', 'evalsha', 'hget', 'hset', 'hgetall', 'del', 'get', 'set', 'incr', 'expire', 'sadd', 'srem', 'smembers'],
     },
     {
       user: 'ops',
       keys: [`${opsKeyPrefix(prefix)}{d:*`],
       // The QA review list's scripts (QaReviewList) run hexists, hset, hdel, zadd, zrem, zcard, zrange, zrangebyscore.
       commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange',
-        'eval', 'evalsha', 'hget', 'hsetnx', 'hincrbyfloat', 'expireat', 'hmget', 'hexists', 'hdel', 'zrem', 'zcard', 'zrange', 'zrangebyscore'],
+        'eval', 'evalsha', 'hget', 'hsetnx', 'hincrbyfloat', 'expireat',
+        // agent performance (AgentPerformanceStore: its script and reads)
+        'get', 'set', 'hdel', 'pexpireat', 'zrangebyscore', 'zremrangebyscore',
+        // the QA review list (QaReviewList: its scripts and reads)
+        'hmget', 'hexists', 'zrem', 'zcard', 'zrange'],
     },
   ];
 }

@@ -59,6 +59,8 @@ export function contactToProto(view: ContactView, context?: Contact): Contact {
     endedAt: undefined,
     summary: context?.summary ?? '',
     attachments: context?.attachments ?? [],
+    customerKey: view.customerKey ?? context?.customerKey ?? '',
+    customerContacts: context?.customerContacts ?? [],
     historyContactIds: context?.historyContactIds ?? [],
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseJsonOrThrow, parseOrThrow } from '@switchboard/ingest-kit';
+import { SURVEY_COMMENT_MAX } from '@switchboard/routing-core';
 
 /** Longest visitor message accepted; chat is not for documents. */
 export const MAX_TEXT_LENGTH = 4_000;
@@ -22,13 +23,21 @@ export const visitorFrameSchema = z.discriminatedUnion('type', [
     type: z.literal('callback'),
     number: z.string().regex(E164, { error: 'must be an E.164 phone number: + and 7 to 15 digits, e.g. +8613800138000' }),
   }),
+  /** The answer to a `survey` system frame: a score from 1 to 5 and an optional comment. */
+  z.strictObject({
+    type: z.literal('survey'),
+    /** The widget's id of the answer, reused on a resend: the idempotency key. */
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    score: z.number().int({ error: 'must be a whole number from 1 to 5' }).min(1, { error: 'must be a whole number from 1 to 5' }).max(5, { error: 'must be a whole number from 1 to 5' }),
+    comment: z.string().trim().max(SURVEY_COMMENT_MAX, { error: `at most ${SURVEY_COMMENT_MAX} characters` }).optional(),
+  }),
   /** After a closed or expired wait that offered it: reply to me by email. */
   z.strictObject({
     type: z.literal('leave-email'),
     address: z.email({ error: 'must be an email address' }).max(254),
     message: z.string().trim().min(1).max(MAX_TEXT_LENGTH).optional(),
   }),
-], { error: (issue) => (issue.code === 'invalid_union' ? 'unknown frame type: expected message, typing, read, callback or leave-email' : undefined) });
+], { error: (issue) => (issue.code === 'invalid_union' ? 'unknown frame type: expected message, typing, read, callback, leave-email or survey' : undefined) });
 
 /** A validated visitor frame. */
 export type VisitorFrame = z.infer<typeof visitorFrameSchema>;
@@ -54,6 +63,10 @@ export type SystemFrame =
   | { type: 'system'; kind: 'callback-confirmed'; text: string }
   /** The email address or number left after the wait ended became a follow-up contact. */
   | { type: 'system'; kind: 'follow-up-confirmed'; via: 'email' | 'callback'; text: string; duplicate: boolean }
+  /** After the conversation: how satisfied was the visitor? Answered by a `survey` frame until `expiresAt` (ISO 8601). */
+  | { type: 'system'; kind: 'survey'; id: string; text: string; scores: readonly number[]; expiresAt: string }
+  /** The survey answer was taken (`id`: the answer frame's). */
+  | { type: 'system'; kind: 'survey-thanks'; id: string; text: string }
   /** The chat is over; the server closes the socket with 1000 right after this frame. */
   | { type: 'system'; kind: 'ended'; reason: 'closed' | 'callback' | 'follow-up' | 'offer-expired' };
 

@@ -40,6 +40,8 @@ export interface ChatSession {
   readonly callbackRequested?: boolean;
   /** What the visitor left after the wait ended: an email address or a number for a follow-up contact. */
   readonly followUp?: 'email' | 'callback';
+  /** A satisfaction survey was sent after the conversation: answers are taken until `until` (ms). */
+  readonly survey?: { readonly until: number };
 }
 
 /** How routing ended a chat's wait, and what the visitor may still answer until when. */

@@ -5,6 +5,7 @@ import {
   callbackConfirmedText, classifyError, customerLanguage, followUpConfirmedText, httpReplyFor, RateLimitedError, retryAfterSeconds, withReceiveSpan,
   type ContactPublisher, type SourceLimiter,
 } from '@switchboard/ingest-kit';
+import { answerChatSurvey } from './chat-survey.js';
 import { followUpContactId, toContact, toFollowUpContact, toUpdate } from './contact.mapper.js';
 import { FrameRefusedError, parseVisitorFrame, type ServerFrame, type VisitorFrame } from './frames.js';
 import type { SessionRelay } from './session-relay.js';
@@ -49,6 +50,11 @@ export function serveVisitor(socket: WebSocket, sessionId: string, deps: Connect
     const at = new Date(deps.now());
     if (frame.type === 'callback' || frame.type === 'leave-email') {
       await withReceiveSpan('chat', `ws.${frame.type}`, {}, () => (frame.type === 'callback' ? callback(frame.number, at) : leaveEmail(frame.address, frame.message, at)));
+      return;
+    }
+    if (frame.type === 'survey') {
+      const session = await requireSession(deps.sessions, sessionId);
+      send(await withReceiveSpan('chat', 'ws.survey', {}, () => answerChatSurvey(session, frame, deps)));
       return;
     }
     if (frame.type === 'message') {

@@ -7,6 +7,7 @@ import type { CustomerAction } from '@switchboard/routing-core';
 import type { ClosureReason, SystemFrame } from './frames.js';
 import { withPending, type ChatClosure, type ChatSession, type ChatSessionStore } from './session-store.js';
 import type { SessionRelay } from './session-relay.js';
+import { offerChatSurvey } from './chat-survey.js';
 
 /** Options of {@link followChatWaits}. */
 export interface WaitFollowerOptions {
@@ -92,6 +93,7 @@ export async function followChatWaits(options: WaitFollowerOptions): Promise<{ s
       const id = `callback-offer:${s.contactId}`;
       return withPending(s, { id, frame: { type: 'system', kind: 'callback-offer', id, text: callbackOfferText(customerLanguage(s.form.language), 'leave-number') } });
     }, 'callback offered')));
+    consumers.push(await follow('SurveyOffered', 'survey-offered', (e) => apply(e, (s) => offerChatSurvey(s, e), 'survey sent')));
   } catch (error) {
     await Promise.all(consumers.map((c) => c.stop()));
     throw error;

@@ -10,6 +10,8 @@ import type { MessageIdLedger } from './message-id-ledger.js';
 import { createSmtpListener } from './smtp-listener.js';
 import type { ReplyTargets } from './reply-targets.js';
 import { hasValidMailgunSignature } from './webhook-auth.js';
+import type { SurveyLinkSettings } from './email-survey.js';
+import { registerSurveyRoutes } from './survey-routes.js';
 
 /** Everything the email service needs, injected so tests build it against their own NATS. */
 export interface EmailAppDeps {
@@ -39,6 +41,8 @@ export interface EmailAppDeps {
   readonly smtpConnectionsPerMinute?: number;
   /** `EMAIL_SMTP_MAX_RECIPIENTS`: recipients per SMTP transaction (default 50). */
   readonly smtpMaxRecipients?: number;
+  /** `EMAIL_SURVEY_SECRET` / `EMAIL_SURVEY_URL`: the survey pages (`/v1/surveys?token=`); absent, not registered. */
+  readonly surveyLinks?: SurveyLinkSettings;
   readonly now?: () => Date;
 }
 
@@ -65,6 +69,7 @@ export async function buildEmailApp(deps: EmailAppDeps): Promise<{ http: Fastify
   if (webhook) {
     await registerWebhookRoutes(http, { ingest, publisher: deps.publisher, agents: deps.agents, domain: deps.domain, signingKey: webhook.signingKey, replay: webhook.replay, now });
   }
+  if (deps.surveyLinks) await registerSurveyRoutes(http, { links: deps.surveyLinks, publisher: deps.publisher, domain: deps.domain, now });
   const smtp = createSmtpListener({
     ingest,
     logger: deps.logger,

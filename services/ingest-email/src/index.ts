@@ -8,6 +8,7 @@ import { ConversationAgents } from './conversation-agents.js';
 import { MessageIdLedger } from './message-id-ledger.js';
 import { ReplyTargets } from './reply-targets.js';
 import { createRelayTransport, smtpRelayFromEnv } from './smtp-relay.js';
+import { followEmailSurveys, surveyLinksFromEnv } from './email-survey.js';
 
 /** A positive integer from the environment, or undefined when unset. */
 function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -68,6 +69,11 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
   const replyTargets = relay ? await ReplyTargets.open(bus.nc, { isConnected }) : undefined;
   const follower = await followEmailAgents({ bus, domain: config.domain, agents, logger });
   const transport = relay ? createRelayTransport(relay) : undefined;
+  const surveyLinks = surveyLinksFromEnv(env);
+  if (surveyLinks && !relay) logger.warn('EMAIL_SURVEY_SECRET set without EMAIL_SMTP_RELAY_URL: survey links are served, but no survey is mailed');
+  const surveys = surveyLinks && relay && replyTargets && transport
+    ? await followEmailSurveys({ bus, domain: config.domain, targets: replyTargets, links: surveyLinks, from: relay.from, transport, logger })
+    : undefined;
   const acks = relay && replyTargets && transport
     ? await followEmailAcks({ bus, domain: config.domain, logger, acknowledger: new EmailAcknowledger({ targets: replyTargets, transport, from: relay.from, logger }) })
     : undefined;
@@ -82,6 +88,7 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
     ...(maxBytes ? { maxBytes } : {}),
     ...(signingKey && replay ? { webhook: { signingKey, replay } } : {}),
     ...(maxRecipients ? { smtpMaxRecipients: maxRecipients } : {}),
+    ...(surveyLinks ? { surveyLinks } : {}),
     // Signed webhook requests count per platform account, others per address (see buildEmailApp).
     rateLimit: { max: rateMax ?? 6_000, timeWindowMs: rateWindow ?? 60_000 },
   });
@@ -89,6 +96,7 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
     await Promise.all([http.close(), closeSmtp(smtp)]);
     await follower.stop();
     await acks?.stop();
+    await surveys?.stop();
     transport?.close();
   };
   try {
@@ -106,6 +114,6 @@ export async function startEmailIngest({ config, env, logger, bus, publisher }: 
 export const emailIngestService: IngestServiceDefinition<'http' | 'smtp'> = {
   service: 'ingest-email',
   ports: { http: { env: 'INGEST_EMAIL_PORT', default: 7102 }, smtp: { env: 'INGEST_EMAIL_SMTP_PORT', default: 2525 } },
-  secrets: ['EMAIL_WEBHOOK_SIGNING_KEY', 'EMAIL_SMTP_RELAY_URL'],
+  secrets: ['EMAIL_WEBHOOK_SIGNING_KEY', 'EMAIL_SMTP_RELAY_URL', 'EMAIL_SURVEY_SECRET'],
   start: startEmailIngest,
 };

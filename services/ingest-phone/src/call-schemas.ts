@@ -95,7 +95,9 @@ export const genericCallSchema = z.object({
    * `callback_requested` (with `callbackNumber`): the caller chose a callback and may hang up;
    * `callback_failed` (with `reason`): a `callback_dial` we asked for did not reach the customer.
    */
-  event: z.enum(['arrived', 'abandoned', 'ended', 'callback_requested', 'callback_failed']).default('arrived'),
+  event: z.enum(['arrived', 'abandoned', 'ended', 'callback_requested', 'callback_failed', 'survey_answered']).default('arrived'),
+  /** For `survey_answered`: the digit the caller pressed, 1–5. */
+  score: z.number().int().min(1, 'a whole number from 1 to 5').max(5, 'a whole number from 1 to 5').optional(),
   /**
    * For `ended` and `callback_failed` of a callback leg: the contact of the `callback_dial` (it may
    * be another channel's, a chat visitor who left a number); otherwise the contact is the call's.
@@ -122,6 +124,9 @@ export const genericCallSchema = z.object({
 }).refine((call) => call.event !== 'callback_requested' || call.callbackNumber !== undefined, {
   path: ['callbackNumber'],
   message: 'required for callback_requested',
+}).refine((call) => call.event !== 'survey_answered' || call.score !== undefined, {
+  path: ['score'],
+  message: 'required for survey_answered (1 to 5)',
 }).refine((call) => call.event !== 'callback_failed' || call.reason !== undefined, {
   path: ['reason'],
   message: 'required for callback_failed',

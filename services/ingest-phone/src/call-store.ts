@@ -24,6 +24,10 @@ export interface PhoneCall {
   readonly ended?: boolean;
   /** An exception's TwiML waiting to be played (answered by the wait URL if it asks before the REST update lands). */
   readonly pendingTwiml?: string;
+  /** The satisfaction survey to play after the agent's leg (SurveyOffered): what to say, and until when (ms). */
+  readonly survey?: { readonly text: string; readonly language: string; readonly until: number };
+  /** The survey was answered on this call (a second digit is not asked for). */
+  readonly surveyAnswered?: boolean;
   /** The voicemail the caller left after an exception. */
   readonly voicemail?: { readonly recordingSid: string; readonly url: string; readonly durationSeconds: number };
 }

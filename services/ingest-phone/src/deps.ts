@@ -24,6 +24,8 @@ export interface TwilioSettings {
   readonly rest?: TwilioCalls;
   /** `TWILIO_CALLER_ID`: the E.164 number (one of the account's) callbacks are dialled from. */
   readonly callerId?: string;
+  /** `PHONE_SURVEY_WAIT_SECONDS` (default 6, 0 = none): how long a caller whose agent hung up waits for the survey to be known. */
+  readonly surveyWaitSeconds?: number;
 }
 
 /** Everything the phone app needs, injected so tests build it against their own NATS. */

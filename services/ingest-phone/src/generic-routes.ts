@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { parseOrThrow, withReceiveSpan } from '@switchboard/ingest-kit';
+import { Channel } from '@switchboard/contracts';
+import { parseOrThrow, surveyAnswerUpdate, withReceiveSpan } from '@switchboard/ingest-kit';
 import { callContactId, genericCallToContact, genericCallToUpdate } from './call-mappers.js';
 import type { Published } from '@switchboard/bus';
 import { genericCallSchema, type GenericCall } from './call-schemas.js';
@@ -46,6 +47,10 @@ async function arrive(deps: PhoneAppDeps, call: GenericCall, now: Date): Promise
  */
 async function later(deps: PhoneAppDeps, call: GenericCall, now: Date, log: PhoneAppDeps['logger']): Promise<Published> {
   const contactId = call.contactId ?? callContactId(deps.domain, call.callId);
+  if (call.event === 'survey_answered') {
+    const update = surveyAnswerUpdate(deps.domain, Channel.CHANNEL_PHONE, contactId, { score: call.score ?? 0, answerId: `${call.callId}:survey` }, now);
+    return deps.publisher.publishContactUpdate(update, `${call.callId}:survey`);
+  }
   if (call.event === 'callback_requested') {
     const published = await deps.publisher.publishContactUpdate(genericCallToUpdate(call, deps.domain, now), `${call.callId}:callback-requested`);
     await deps.calls.update(contactId, (c) => (c.callbackRequested ? c : { ...c, callbackRequested: true }))

@@ -11,6 +11,7 @@ import { followPhoneExceptions } from './exception-follower.js';
 import type { PhoneFollowerDeps } from './follower-deps.js';
 import { NoticeCache } from './notice-cache.js';
 import { followPhoneNotices } from './notice-followers.js';
+import { followPhoneSurveys } from './phone-survey.js';
 import { phoneWaitConfigFromEnv } from './phone-config.js';
 import { createPlatformWebhook } from './platform-webhook.js';
 import { createTwilioCalls } from './twilio-rest.js';
@@ -46,6 +47,7 @@ export async function startPhoneIngest({ config, env, logger, bus, publisher }: 
     authToken, publicUrl,
     ...(waitUrl ? { waitUrl } : {}), ...(wait.holdMusicUrl ? { holdMusicUrl: wait.holdMusicUrl } : {}), ...(wait.pauseSeconds ? { pauseSeconds: wait.pauseSeconds } : {}),
     ...(rest ? { rest } : {}), ...(wait.callerId ? { callerId: wait.callerId } : {}),
+    ...(wait.surveyWaitSeconds !== undefined ? { surveyWaitSeconds: wait.surveyWaitSeconds } : {}),
   } : undefined;
   if (waitUrl) logger.warn('TWILIO_WAIT_URL set: callers hear that TwiML, not their position or the callback offer');
   const app = await buildPhoneApp({
@@ -74,6 +76,7 @@ export async function startPhoneIngest({ config, env, logger, bus, publisher }: 
   try {
     subscriptions.push(...followPhoneNotices(followerDeps));
     if (twilio || platform) consumers.push(...(await followPhoneExceptions(followerDeps)));
+    if (twilio || platform) consumers.push(await followPhoneSurveys(followerDeps));
     if ((rest && wait.callerId && publicUrl) || platform) consumers.push(await followCallbackDialing(followerDeps));
     else logger.warn('no dialer (TWILIO_ACCOUNT_SID + TWILIO_CALLER_ID + PUBLIC_URL, or PHONE_PLATFORM_WEBHOOK_URL): callbacks are not dialled by this service');
     await app.listen({ host: config.host, port: config.ports.http });

@@ -17,6 +17,8 @@ export interface PhoneWaitConfig {
   readonly defaultLanguage: CustomerLanguage;
   /** `PHONE_PLATFORM_WEBHOOK_URL`: the generic platform's endpoint for dial requests, positions and exceptions. */
   readonly platformUrl?: string;
+  /** `PHONE_SURVEY_WAIT_SECONDS` (0–30, default 6): how long a Twilio caller whose agent hung up waits for the survey. */
+  readonly surveyWaitSeconds?: number;
 }
 
 function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -51,11 +53,17 @@ export function phoneWaitConfigFromEnv(env: NodeJS.ProcessEnv): PhoneWaitConfig 
   if (language !== 'zh' && language !== 'en') throw new IngestConfigError('PHONE_DEFAULT_LANGUAGE must be zh or en');
   const platformUrl = httpUrl(env, 'PHONE_PLATFORM_WEBHOOK_URL');
   if (platformUrl && !optionalSecret(env, 'PHONE_WEBHOOK_SECRET')) throw new IngestConfigError('PHONE_PLATFORM_WEBHOOK_URL needs PHONE_WEBHOOK_SECRET, which signs its requests');
+  const surveyText = optionalSecret(env, 'PHONE_SURVEY_WAIT_SECONDS');
+  const surveyWaitSeconds = surveyText === undefined ? undefined : Number(surveyText);
+  if (surveyWaitSeconds !== undefined && !(Number.isInteger(surveyWaitSeconds) && surveyWaitSeconds >= 0 && surveyWaitSeconds <= 30)) {
+    throw new IngestConfigError('PHONE_SURVEY_WAIT_SECONDS must be a whole number of seconds from 0 to 30');
+  }
   const apiBase = httpUrl(env, 'TWILIO_API_BASE');
   const holdMusicUrl = httpUrl(env, 'TWILIO_HOLD_MUSIC_URL');
   return {
     defaultLanguage: language,
     ...(accountSid ? { accountSid } : {}), ...(callerId ? { callerId } : {}), ...(apiBase ? { apiBase } : {}),
     ...(holdMusicUrl ? { holdMusicUrl } : {}), ...(pauseSeconds ? { pauseSeconds } : {}), ...(platformUrl ? { platformUrl } : {}),
+    ...(surveyWaitSeconds !== undefined ? { surveyWaitSeconds } : {}),
   };
 }

@@ -18,6 +18,16 @@ export function callbackNumberRefusedText(language: CustomerLanguage): string {
     : 'We are sorry, we cannot call you back on this number. Please stay on the line.';
 }
 
+/** The caller pressed a key that is not a score (ask once more). */
+export function surveyRetryText(language: CustomerLanguage): string {
+  return language === 'zh' ? '请按1到5中的一个数字键。' : 'Please press a key from 1 to 5.';
+}
+
+/** The survey ends without an answer. */
+export function surveyGoodbyeText(language: CustomerLanguage): string {
+  return language === 'zh' ? '感谢您的来电，再见。' : 'Thank you for calling. Goodbye.';
+}
+
 /** The customer answered our callback: said before the agent's line rings. */
 export function callbackConnectingText(language: CustomerLanguage): string {
   return language === 'zh' ? '您好，这是您预约的回电，正在为您接通客服。' : 'Hello, this is the callback you asked for. Connecting you to an agent now.';

@@ -10,7 +10,9 @@ export type PlatformEvent =
     readonly waitedSeconds: number; readonly language: string; readonly text: string; readonly offerText?: string;
   }
   /** Routing cannot serve the caller: say `text`, then hang up (`message`) or record a voicemail (`voicemail`). */
-  | { readonly type: 'action'; readonly contactId: string; readonly callId: string; readonly reason: string; readonly kind: 'message' | 'voicemail'; readonly language: string; readonly text: string };
+  | { readonly type: 'action'; readonly contactId: string; readonly callId: string; readonly reason: string; readonly kind: 'message' | 'voicemail'; readonly language: string; readonly text: string }
+  /** After the agent's leg: say `text` and collect one digit (1–5); report it as `survey_answered` with `score` before `expiresAt`. */
+  | { readonly type: 'survey'; readonly contactId: string; readonly callId: string; readonly language: string; readonly text: string; readonly expiresAt: string };
 
 /** The platform answered with a status that is not 2xx. */
 export class PlatformWebhookError extends Error {

@@ -10,6 +10,10 @@ export const TWILIO_PATHS = {
   queueLeft: '/twilio/queue-left',
   /** An exception's `<Record>` action: the voicemail. */
   voicemail: '/twilio/voicemail',
+  /** After the agent's leg (Enqueue's action, `bridged`): the survey's `<Gather>`, or a short wait for it (`?round=`). */
+  survey: '/twilio/survey',
+  /** The survey `<Gather>`'s action: `Digits` 1–5. */
+  surveyAnswer: '/twilio/survey-answer',
   /** A callback leg answered: `?contact=&agent=`. */
   callbackConnect: '/twilio/callback-connect',
   /** A callback leg's status callback: `?contact=&attempt=`. */

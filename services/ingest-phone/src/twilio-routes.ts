@@ -11,6 +11,7 @@ import { pleaseHoldText } from './phone-words.js';
 import { TWILIO_PATHS } from './twilio-paths.js';
 import { registerTwilioCallbackRoutes } from './twilio-callback-routes.js';
 import { registerTwilioWaitRoutes } from './twilio-wait-routes.js';
+import { registerTwilioSurveyRoutes } from './twilio-survey-routes.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_CALL_STATUSES);
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -149,4 +150,5 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: PhoneAppDeps, t
 
   registerTwilioWaitRoutes(app, deps, twilio, kit);
   registerTwilioCallbackRoutes(app, deps, kit);
+  registerTwilioSurveyRoutes(app, deps, twilio, kit);
 }

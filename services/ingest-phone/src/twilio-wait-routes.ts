@@ -11,7 +11,7 @@ import { callbackNumberRefusedText, pleaseHoldText } from './phone-words.js';
 import { TWILIO_PATHS } from './twilio-paths.js';
 import { formParams, type TwilioRouteKit } from './twilio-routes.js';
 import { backToWaitTwiml, callbackConfirmedTwiml, LEAVE_QUEUE_TWIML, waitTwiml } from './twiml-wait.js';
-import { EMPTY_TWIML, twimlResponse } from './twiml.js';
+import { EMPTY_TWIML, escapeXml, twimlResponse } from './twiml.js';
 
 /** The wait round's pause without hold music, by default: the announcers' default cadence. */
 export const DEFAULT_WAIT_PAUSE_SECONDS = 60;
@@ -86,6 +86,8 @@ export function registerTwilioWaitRoutes(app: FastifyInstance, deps: PhoneAppDep
 
   app.post(TWILIO_PATHS.queueLeft, { config }, (request, reply) => withReceiveSpan('phone', 'twilio.queue-left', {}, async () => {
     const left = parseOrThrow(twilioQueueLeftSchema, formParams(request));
+    // The agent's leg ended and the caller is still on the line: on into the survey.
+    if (left.QueueResult === 'bridged') return reply.type('text/xml').send(twimlResponse(`<Redirect method="POST">${escapeXml(`${kit.base}${TWILIO_PATHS.survey}`)}</Redirect>`));
     if (left.QueueResult !== 'leave') return reply.type('text/xml').send(EMPTY_TWIML);
     const call = await callOf(callContactId(deps.domain, left.CallSid));
     return reply.type('text/xml').send(call?.pendingTwiml ?? twimlResponse('<Hangup/>'));

@@ -91,6 +91,11 @@ export class ConversationStore {
     });
   }
 
+  /** The customer's latest conversation, open or ended (until the bucket's TTL forgets it). */
+  async latest(customerKey: string): Promise<Conversation | undefined> {
+    return this.guard(async () => readEntry(await this.kv.get(keyOf(customerKey))));
+  }
+
   /** Marks the customer's conversation ended; returns it, or undefined when none was open. */
   async end(customerKey: string): Promise<Conversation | undefined> {
     return this.guard(async () => {

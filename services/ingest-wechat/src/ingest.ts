@@ -5,6 +5,7 @@ import type { ConversationStore } from './conversations.js';
 import type { KfReplyStore } from './kf-replies.js';
 import { customerKey, toContact, toEventUpdate, toMessageUpdate, type InboundMessage, type WeChatSource } from './contact.mapper.js';
 import { planServiceState, type ServiceStatePlan } from './kf-state.js';
+import { surveyAnswerOf } from './kf-survey.js';
 
 /** What ingesting needs: where conversations are tracked and where contacts go. */
 export interface IngestDeps {
@@ -31,6 +32,11 @@ export interface Ingested {
  */
 export async function ingestMessage(deps: IngestDeps, message: InboundMessage): Promise<Ingested> {
   const key = `${message.source}:${message.messageId}`;
+  const answer = await surveyAnswerOf(deps.replies, deps.domain, message);
+  if (answer) {
+    const published = await deps.publisher.publishContactUpdate(answer, key);
+    return { contactId: answer.contactId, isNew: false, duplicate: published.duplicate };
+  }
   const conversation = customerKey(message);
   const { contactId, isNew } = await deps.conversations.resolve(conversation, {
     dedupKey: key,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DurableConsumer } from '@switchboard/bus';
-import { followCustomerNotices, followRoutingEvents, type IngestBus } from '@switchboard/ingest-kit';
+import { followCustomerNotices, followRoutingEvents, SURVEY_OFFERED_EVENT, type IngestBus } from '@switchboard/ingest-kit';
+import { sendKfSurvey } from './kf-survey.js';
 import type { WeChatApiClient } from '@switchboard/wechat';
 import type { ConversationStore } from './conversations.js';
 import type { NoticePacing } from './kf-notice-plan.js';
@@ -31,8 +32,8 @@ const EXCEPTION_EVENTS = [['ContactRejected', 'rejected'], ['ContactExpired', 'e
 /**
  * Starts talking back to kf customers: position notices in the queue group `ingest-wechat-kf`
  * (one replica sends each) and durable followers of ContactRejected and ContactExpired
- * (`ingest-wechat-<domain>-rejected` / `-expired`, shared by the replicas), whose failed sends
- * have the batch redelivered with backoff.
+ * (`ingest-wechat-<domain>-rejected` / `-expired`, shared by the replicas), and of SurveyOffered
+ * (`-survey-offered`, see kf-survey.ts), whose failed sends have the batch redelivered with backoff.
  */
 export async function startKfNotices(options: KfNoticesOptions): Promise<KfNotices> {
   const notifier = new KfNotifier(options);
@@ -56,6 +57,11 @@ export async function startKfNotices(options: KfNoticesOptions): Promise<KfNotic
         handle: (e) => notifier.sendException(e),
       }));
     }
+    const surveys = { ...options, now: options.now ?? Date.now };
+    followers.push(await followRoutingEvents({
+      bus: options.bus, domain: options.domain, event: SURVEY_OFFERED_EVENT, durable: `ingest-wechat-${options.domain}-survey-offered`,
+      logger: options.logger, handle: (e) => sendKfSurvey(surveys, e),
+    }));
   } catch (error) {
     subscription.unsubscribe();
     await Promise.all(followers.map((f) => f.stop()));

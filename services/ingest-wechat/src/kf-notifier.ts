@@ -180,6 +180,6 @@ function joined(language: CustomerLanguage, first: string, second: string): stri
 }
 
 /** A send_msg msgid fixed by the contact and the text's purpose (32 of `[A-Za-z0-9_-]`). */
-function msgIdOf(contactId: string, purpose: string): string {
+export function msgIdOf(contactId: string, purpose: string): string {
   return `sb${createHash('sha256').update(`${contactId}\n${purpose}`).digest('base64url').slice(0, 30)}`;
 }

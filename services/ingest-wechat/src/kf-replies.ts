@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KV, KvEntry, NatsConnection } from 'nats';
 import { BusUnavailableError } from '@switchboard/bus';
 import { casPut, guardKv } from '@switchboard/ingest-kit';
@@ -29,6 +30,12 @@ export interface SentMarker {
   readonly state: 'sending' | 'sent' | 'failed';
   /** When the state was written, ms since the epoch. */
   readonly at: number;
+}
+
+/** A survey sent to a kf customer: their next reply "1".."5" before `until` (ms) answers it. */
+export interface KfSurvey {
+  readonly contactId: string;
+  readonly until: number;
 }
 
 /** Production bucket; tests pass one unique to their scope. */
@@ -81,6 +88,16 @@ export class KfReplyStore {
     return this.cas(`b_${contactId}`, change);
   }
 
+  /** Remembers the survey a customer was sent (one per customer: a later survey replaces it). */
+  async rememberSurvey(customerKey: string, survey: KfSurvey): Promise<void> {
+    await this.guard(() => this.kv.put(surveyKey(customerKey), JSON.stringify(survey)));
+  }
+
+  /** The customer's latest survey, or undefined. */
+  async surveyOf(customerKey: string): Promise<KfSurvey | undefined> {
+    return this.guard(async () => read<KfSurvey>(await this.kv.get(surveyKey(customerKey))));
+  }
+
   /** The sent-marker of the contact's exception text. */
   async marker(contactId: string): Promise<SentMarker | undefined> {
     return this.guard(async () => read<SentMarker>(await this.kv.get(`x_${contactId}`)));
@@ -106,6 +123,11 @@ export class KfReplyStore {
   private guard<T>(fn: () => Promise<T>): Promise<T> {
     return guardKv(this.isConnected, 'kf reply store', fn);
   }
+}
+
+/** Keys are hashes of the customer key: no external_userid is stored in clear in a key. */
+function surveyKey(customerKey: string): string {
+  return `s_${createHash('sha256').update(customerKey, 'utf8').digest('hex').slice(0, 40)}`;
 }
 
 function read<T>(entry: KvEntry | null): T | undefined {

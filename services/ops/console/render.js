@@ -142,7 +142,10 @@ export function queueTile(q, target, elapsed, mode, view) {
       h('div', {}, h('dt', {}, 'Offers'), h('dd', {}, q.offersOpen ?? 0)),
       h('div', {}, h('dt', {}, 'ASA'), h('dd', {}, secs(q.asaSeconds))),
       h('div', {}, h('dt', {}, 'Abandoned'), h('dd', {}, pct(q.abandonRate))),
-      h('div', {}, h('dt', {}, 'FCR'), h('dd', { class: 'fcr' }, pct(q.firstContactResolution)))),
+      h('div', {}, h('dt', {}, 'FCR'), h('dd', { class: 'fcr' }, pct(q.firstContactResolution))),
+      h('div', { title: 'mean survey score (1–5) · share scoring 4–5' }, h('dt', {}, 'CSAT'),
+        h('dd', { class: 'csat' }, Number.isFinite(q.csatScore) ? `${q.csatScore.toFixed(1)} · ${pct(q.csatSatisfied)}` : '—')),
+      h('div', { title: 'surveys answered / sent' }, h('dt', {}, 'Surveys'), h('dd', { class: 'survey-rate' }, `${q.surveysAnswered ?? 0}/${q.surveysOffered ?? 0} · ${pct(q.surveyResponseRate)}`))),
     mode ? surgeLine(mode) : undefined,
     mode?.decidedServiceLevel !== undefined ? h('div', { class: 'small muted decided' }, `surge last switched at forecast ${pct(mode.decidedServiceLevel)} (${when(mode.decidedAt)})`) : undefined,
     mode ? modeDetails(mode, view) : undefined);
@@ -154,7 +157,7 @@ export function agentRow(agent, nowMs, onContact) {
   const since = Date.parse(agent.presence?.since ?? agent.idleSince ?? '');
   const contacts = agent.activeContactIds ?? [];
   return h('tr', { 'data-agent': agent.id, 'data-state': cls },
-    h('td', { class: 'mono' }, agent.id),
+    h('td', { class: 'mono' }, h('a', { href: `/agent?id=${encodeURIComponent(agent.id)}`, class: 'agent-link', title: 'performance and trends' }, agent.id)),
     h('td', {}, agent.team || '—'),
     h('td', {}, h('span', { class: `pill pill-${cls}` }, label)),
     h('td', { class: 'num' }, contacts.length === 0 ? '0' : contacts.map((id) => h('a', { href: `#${id}`, class: 'mono contact-link', onclick: (e) => { e.preventDefault(); onContact(id); } }, id.slice(-6)))),

@@ -9,6 +9,8 @@ const KINDS = {
   outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'], reprioritized: ['Re-prioritised', 'wait'],
   qaReviewScored: ['QA scored', 'neutral'], qaReviewRequested: ['Marked for QA', 'neutral'],
   followUpOpened: ['Follow-up task opened', 'wait'], followUpAtRisk: ['Follow-up at risk', 'bad'],
+  customerIdentified: ['Customer identified', 'neutral'],
+  surveyOffered: ['Survey sent', 'neutral'], surveyAnswered: ['Survey answered', 'good'],
 };
 
 /** A short human label for an event kind ('timedOut' → 'Offer timed out'). */
@@ -65,6 +67,9 @@ function what(event) {
     case 'followUpAtRisk': return `${String(b.state ?? '').toLowerCase()}${event.agentId ? ` with ${event.agentId}` : ''}, due ${time(b.dueAt)}: escalated, priority ${b.fromPriority ?? 0} → ${b.toPriority ?? 0}`;
     case 'qaReviewRequested': return `${event.agentId} to be reviewed (${(b.reasons ?? []).map((r) => String(r).toLowerCase()).join(', ')})`;
     case 'qaReviewScored': return `${event.agentId} scored ${Number(b.score ?? 0).toFixed(0)}/100 on form ${b.formId ?? ''} by ${b.reviewer ?? ''}${b.comment ? ` — ${b.comment}` : ''}`;
+    case 'customerIdentified': return `customer ${b.customerKey ?? ''}${b.preferredAgentId ? `, prefers ${b.preferredAgentId} (${String(b.preferredBecause ?? '').toLowerCase().replace(/_/g, ' ')} ${b.viaContactId ?? ''})` : ''}`;
+    case 'surveyOffered': return `for ${event.agentId}'s contact, answers until ${time(b.expiresAt)}`;
+    case 'surveyAnswered': return `${b.score ?? 0}/5 for ${event.agentId}${b.comment ? ` — ${b.comment}` : ''}`;
     default: return '';
   }
 }

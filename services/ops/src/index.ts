@@ -3,3 +3,4 @@ export { loadOpsConfig, OPS_SECRETS, OpsConfigError, type OpsConfig } from './co
 export { startOps, type RunningOps, type StartOpsOptions } from './start-ops.js';
 export type { OpsEdges } from './actions/edge-clients.js';
 export { OPS_ERROR_CODES, OpsError, type OpsErrorCode } from './errors.js';
+export { coreEventFromProto } from './mapping/core-event.mapper.js';

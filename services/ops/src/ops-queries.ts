@@ -1,9 +1,11 @@
-import { GetContactTraceResponse, RoutingEvent, type GetAuditReportResponse, type GetStaffingResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
+import { GetContactTraceResponse, RoutingEvent, type AgentPerformance, type GetAuditReportResponse, type GetStaffingResponse, type GetSnapshotResponse, type QueueKpis } from '@switchboard/contracts';
 import type { RouterClient } from '@switchboard/router-api';
 import type { QueueIntervalStore } from '@switchboard/state';
 import { LiveRates, type Channel, type LiveRate, type QueueConfig } from '@switchboard/routing-core';
+import type { AgentPerformanceStore } from '@switchboard/state';
 import { invalidArgument, notFound, unavailable } from './errors.js';
 import type { TraceStore } from './index/trace-store.js';
+import { agentPerformance, type AgentPerformanceRequest } from './perf/perf-query.js';
 import { runAudit } from './queries/audit.js';
 import { computeQueueKpis, MAX_KPI_BUCKETS } from './queries/kpis.js';
 import { openEventFeed, type EventFeed, type EventFilter } from './queries/live-events.js';
@@ -58,6 +60,7 @@ export class OpsQueries {
     private readonly source: RoutingSource,
     private readonly store: TraceStore,
     private readonly router: RouterClient,
+    private readonly perf: AgentPerformanceStore,
     private readonly clock: () => number = Date.now,
     /** The per-queue workload buckets the staffing forecast reads. */
     private readonly intervals?: QueueIntervalStore,
@@ -120,7 +123,15 @@ export class OpsQueries {
       throw invalidArgument('interval_seconds', `gives more than ${MAX_KPI_BUCKETS} buckets for this range; widen it`);
     }
     return computeQueueKpis(this.source, { queueIds: request.queueIds, fromMs, toMs, intervalSeconds: request.intervalSeconds,
-      slSecondsByQueue: await this.slThresholds() });
+      ...(await this.thresholds()) });
+  }
+
+  /** Per agent and interval: handled, AHT, ACW, occupancy, adherence, offers, FCR, CSAT, QA, transfers (perf/perf-query.ts). */
+  agentPerformance(request: AgentPerformanceRequest): Promise<AgentPerformance[]> {
+    // gRPC Timestamps reach here unchecked, as for KPIs.
+    if (request.toMs !== undefined) checkTime('to', request.toMs);
+    if (request.fromMs !== undefined) checkTime('from', request.fromMs);
+    return agentPerformance(this.perf, request, this.clock());
   }
 
   /** A live feed of routing events, optionally replayed from `sinceMs`. */
@@ -148,14 +159,18 @@ export class OpsQueries {
   }
 
   /** Service-level thresholds per queue from the router; the KPI default (20 s) when it does not answer. */
-  private async slThresholds(): Promise<Record<string, number>> {
+  /** Each queue's service-level threshold and FCR window (seconds), from the router's configs. */
+  private async thresholds(): Promise<{ slSecondsByQueue: Record<string, number>; fcrWindowSecondsByQueue: Record<string, number> }> {
     try {
       const reply = await this.router.query({ query: 'queues' });
-      if (!reply.ok) return {};
-      const queues = reply.queues as { queueId: string; config?: QueueConfig }[];
-      return Object.fromEntries(queues.filter((q) => q.config).map((q) => [q.queueId, q.config!.serviceLevel.withinSeconds]));
+      if (!reply.ok) return { slSecondsByQueue: {}, fcrWindowSecondsByQueue: {} };
+      const queues = (reply.queues as { queueId: string; config?: QueueConfig }[]).filter((q) => q.config);
+      return {
+        slSecondsByQueue: Object.fromEntries(queues.map((q) => [q.queueId, q.config!.serviceLevel.withinSeconds])),
+        fcrWindowSecondsByQueue: Object.fromEntries(queues.flatMap((q) => (q.config!.customer?.fcrWindowSeconds ? [[q.queueId, q.config!.customer.fcrWindowSeconds]] : []))),
+      };
     } catch {
-      return {};
+      return { slSecondsByQueue: {}, fcrWindowSecondsByQueue: {} };
     }
   }
 
@@ -166,8 +181,8 @@ export class OpsQueries {
       const rates = new LiveRates({ windowSeconds: RECENT_WINDOW_MS / 1000, observedFromMs: now - RECENT_WINDOW_MS });
       const channels = new Map<string, Channel>();
       const seen = new Set<string>();
-      const value = this.slThresholds()
-        .then((slSecondsByQueue) => computeQueueKpis(this.source, { queueIds: [], fromMs: now - RECENT_WINDOW_MS, toMs: now, intervalSeconds: 0, slSecondsByQueue }, (event) => {
+      const value = this.thresholds()
+        .then((thresholds) => computeQueueKpis(this.source, { queueIds: [], fromMs: now - RECENT_WINDOW_MS, toMs: now, intervalSeconds: 0, ...thresholds }, (event) => {
           rates.add(event);
           if ('queueId' in event && event.queueId) seen.add(event.queueId);
           if (event.type === 'ContactQueued' && event.arrivedAtMs === event.enqueuedAtMs) channels.set(event.queueId, event.channel);

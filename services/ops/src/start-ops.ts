@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
-import { createRedis, QaReviewList, QueueIntervalStore, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
+import { AgentPerformanceStore, createRedis, QaReviewList, QueueIntervalStore, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
 import { ActingAs } from './actions/acting.js';
 import { EdgeClients } from './actions/edge-clients.js';
@@ -18,6 +18,7 @@ import { startQueueIntervalRecorder } from './index/queue-intervals.js';
 import { TraceStore } from './index/trace-store.js';
 import { createOpsMetrics } from './metrics.js';
 import { OpsQueries } from './ops-queries.js';
+import { startPerfFollower } from './perf/perf-follower.js';
 
 /** Options beyond the environment: tests pass their own names and key prefix. */
 export interface StartOpsOptions {
@@ -64,7 +65,13 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
     await indexer.stop();
     throw error;
   });
-  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000), Date.now, intervals);
+  const perfStore = new AgentPerformanceStore(redis, { domain: config.domain, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
+  const perf = await startPerfFollower({ source, store: perfStore, logger }).catch(async (error: unknown) => {
+    await recorder.stop();
+    await indexer.stop();
+    throw error;
+  });
+  const queries = new OpsQueries(source, store, new RouterClient(nc, config.domain, names.subjectRoot, 3_000), perfStore, Date.now, intervals);
   const ready = () => !nc.isClosed() && redis.status === 'ready';
 
   const { auth } = config;
@@ -97,6 +104,7 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
       edges?.close();
       await indexer.stop();
       await recorder.stop();
+      await perf.stop();
       await nc.drain().catch(() => undefined);
       redis.disconnect();
     },

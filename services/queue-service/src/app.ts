@@ -1,7 +1,7 @@
 import { Server, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
-import { QueueServiceService } from '@switchboard/contracts';
+import { CustomerServiceService, QueueServiceService } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import { opsKeyPrefix, QaReviewList } from '@switchboard/state';
 import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier, type TokenConfig } from '@switchboard/grpc-edge';
@@ -16,6 +16,7 @@ import { queueService } from './service.js';
 import { Announcer } from './announcer.js';
 import { ReplicaLease } from './replica-lease.js';
 import { SurgeController } from './surge-controller.js';
+import { CUSTOMER_SERVICE, customerService } from './customer-service.js';
 
 /** The fully qualified gRPC service name. */
 export const QUEUE_SERVICE = 'switchboard.v1.QueueService';
@@ -46,6 +47,8 @@ export interface QueueServiceOptions {
   /** The surge forecast's interval (default 30 s). */
   readonly surgeIntervalMs?: number;
   readonly now?: () => number;
+  /** `CUSTOMER_KEY_SECRET`: with it, CustomerService (a CRM's link, unlink, show) is served on the same port. */
+  readonly customerKeySecret?: string;
 }
 
 /** A listening queue service. */
@@ -90,13 +93,23 @@ export async function startQueueService(options: QueueServiceOptions): Promise<R
   surge.start();
   const server = new Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, 'grpc.max_receive_message_length': 256 * 1024 });
   server.addService(QueueServiceService, queueService(deps) as unknown as UntypedServiceImplementation);
-  const health = addHealthAndReflection(server, { protoFiles: ['switchboard/v1/queue_service.proto'], services: [QUEUE_SERVICE] });
+  const services = [QUEUE_SERVICE];
+  if (options.customerKeySecret) {
+    server.addService(CustomerServiceService, customerService({
+      edge: { ...deps.edge, service: CUSTOMER_SERVICE }, queue: deps, redis: options.redis, secret: options.customerKeySecret,
+      ...(options.redisPrefix ? { routerPrefix: options.redisPrefix } : {}),
+    }) as unknown as UntypedServiceImplementation);
+    services.push(CUSTOMER_SERVICE);
+  }
+  const health = addHealthAndReflection(server, {
+    protoFiles: ['switchboard/v1/queue_service.proto', ...(options.customerKeySecret ? ['switchboard/v1/customer_service.proto'] : [])], services,
+  });
   const port = await bindGrpc(server, options.host ?? '0.0.0.0', options.port);
   return {
     port,
     close: async (graceMs = 5_000) => {
       health.setStatus('', 'NOT_SERVING');
-      health.setStatus(QUEUE_SERVICE, 'NOT_SERVING');
+      for (const name of services) health.setStatus(name, 'NOT_SERVING');
       rates.stop();
       announcer.stop();
       surge.stop();

@@ -14,13 +14,15 @@ export interface QueueServiceConfig extends EdgeConfig {
   readonly announceTickSeconds: number;
   /** `QUEUE_SURGE_INTERVAL_SECONDS`, default 30: how often the surge forecast predicts each auto queue. */
   readonly surgeIntervalSeconds: number;
+  /** `CUSTOMER_KEY_SECRET` (the router's): CustomerService is served only with it. */
+  readonly customerKeySecret?: string;
 }
 
 /** A setting is unusable: the service refuses to start and says which. */
 export { EdgeConfigError as QueueServiceConfigError };
 
 /** The secrets it reads; each may come as `NAME_FILE` (a mounted file, as the deployments give it). */
-export const QUEUE_SERVICE_SECRETS = ['SWITCHBOARD_JWT_SECRET'] as const;
+export const QUEUE_SERVICE_SECRETS = ['SWITCHBOARD_JWT_SECRET', 'CUSTOMER_KEY_SECRET'] as const;
 
 /**
  * Reads the environment, first each `NAME_FILE` of {@link QUEUE_SERVICE_SECRETS} into `NAME`.
@@ -34,5 +36,6 @@ export function loadQueueServiceConfig(env: NodeJS.ProcessEnv): QueueServiceConf
     rateWindowSeconds: envNumber(env, 'QUEUE_RATE_WINDOW_SECONDS', 900, 10, 86_400),
     announceTickSeconds: envNumber(env, 'QUEUE_ANNOUNCE_TICK_SECONDS', 5, 1, 600),
     surgeIntervalSeconds: envNumber(env, 'QUEUE_SURGE_INTERVAL_SECONDS', 30, 5, 3_600),
+    ...(env.CUSTOMER_KEY_SECRET ? { customerKeySecret: env.CUSTOMER_KEY_SECRET } : {}),
   };
 }

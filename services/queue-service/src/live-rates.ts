@@ -3,7 +3,7 @@ import type { RoutingEvent } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
 import { ROUTING_BATCH, routingEventsOf } from '@switchboard/router-api';
 import type { Logger } from '@switchboard/telemetry';
-import type { Channel } from '@switchboard/routing-core';
+import { DEFAULT_FCR_WINDOW_SECONDS, FcrTracker, surveyFigures, type Channel, type SurveyKpis } from '@switchboard/routing-core';
 import type { HeldContact } from './estimate.js';
 import { channelOf } from './channel.mapper.js';
 
@@ -17,10 +17,11 @@ class QueueWindow {
   readonly cycles: Sample[] = [];
   readonly answered: Sample[] = [];
   readonly abandoned: Sample[] = [];
-  /** Agents' outcomes: 1 resolved on the first contact, 0 not. */
-  readonly outcomes: Sample[] = [];
   /** Arrivals (first queue entries and refusals) with their channel, value unused: the arrival rate and its channel mix. */
   readonly arrivals: Sample[] = [];
+  /** Surveys sent out (value unused), and the scores of those answered. */
+  readonly surveys: Sample[] = [];
+  readonly scores: Sample[] = [];
 
   /** Adds a sample and drops those past the window or over the cap, so a queue nobody reads stays bounded. */
   push(list: Sample[], sample: Sample, fromMs: number): void {
@@ -29,11 +30,11 @@ class QueueWindow {
   }
 
   prune(fromMs: number): void {
-    for (const list of [this.cycles, this.answered, this.abandoned, this.outcomes, this.arrivals]) QueueWindow.trim(list, fromMs);
+    for (const list of [this.cycles, this.answered, this.abandoned, this.arrivals, this.surveys, this.scores]) QueueWindow.trim(list, fromMs);
   }
 
   get size(): number {
-    return this.cycles.length + this.answered.length + this.abandoned.length + this.outcomes.length + this.arrivals.length;
+    return this.cycles.length + this.answered.length + this.abandoned.length + this.arrivals.length + this.surveys.length + this.scores.length;
   }
 
   private static trim(list: Sample[], fromMs: number): void {
@@ -81,7 +82,11 @@ export interface QueueRates {
   readonly serviceLevel: number;
   readonly asaSeconds: number;
   readonly abandonRate: number;
-  /** Share of agents' outcomes resolved on the first contact; NaN without any. */
+  /**
+   * First-contact resolution by the repeat-contact definition (routing-core's FcrTracker): settled
+   * resolutions without a repeat contact of the customer within the queue's FCR window, over all
+   * settled outcomes; NaN while none has settled. Not limited to the rate window.
+   */
   readonly firstContactResolution: number;
   /** Arrivals per second over the last {@link ARRIVAL_RATE_WINDOW_MS} (0 without two of them): recent, so a surge shows at once. */
   readonly arrivalsPerSecond: number;
@@ -92,6 +97,8 @@ export interface QueueRates {
    * (the maximum-likelihood estimate for exponential patience). Undefined without an abandonment.
    */
   readonly patienceSeconds: number | undefined;
+  /** Satisfaction over the window: surveys sent and answered in it (answers come later: the rate lags), by the core's formulas. */
+  readonly survey: SurveyKpis;
 }
 
 /**
@@ -104,8 +111,9 @@ export interface QueueRates {
  * Memory follows live state, not history: per queue at most {@link MAX_SAMPLES_PER_KIND} samples
  * of each kind within the window (trimmed as they come, and queues silent for a whole window are
  * dropped), per contact its open offer until the event that ends its hold (wrap-up end,
- * abandoned, expired, rejected, transferred), and the contacts queued within the window (to tell
- * a new arrival from an overflow; at most {@link MAX_ENTERED_CONTACTS}).
+ * abandoned, expired, rejected, transferred), the contacts queued within the window (to tell
+ * a new arrival from an overflow; at most {@link MAX_ENTERED_CONTACTS}), and per domain the FCR
+ * tracker's live identified contacts and resolutions still inside their queue's FCR window.
  */
 export class LiveRates {
   private readonly queues = new Map<string, QueueWindow>();
@@ -115,6 +123,10 @@ export class LiveRates {
   private readonly listeners = new Set<(domain: string, queueId: string) => void>();
   private messages: ConsumerMessages | undefined;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
+  /** Per domain: FCR's open resolutions and live identified contacts (bounded by the FCR windows). */
+  private readonly fcr = new Map<string, FcrTracker>();
+  /** domain/queue → FCR window (seconds) from the queue's config, as last read. */
+  private readonly fcrWindows = new Map<string, number>();
 
   constructor(private readonly windowMs = 15 * 60_000, private readonly now: () => number = Date.now) {}
 
@@ -167,15 +179,39 @@ export class LiveRates {
     else if (event.accepted) sample((w) => w.answered, event.accepted.waitSeconds);
     else if (event.abandoned) sample((w) => w.abandoned, event.abandoned.waitSeconds);
     else if (event.expired) sample((w) => w.abandoned, event.expired.waitSeconds);
-    else if (event.completed?.resolvedFirstContact !== undefined) sample((w) => w.outcomes, event.completed.resolvedFirstContact ? 1 : 0);
-    else if (event.outcomeRecorded) sample((w) => w.outcomes, event.outcomeRecorded.resolvedFirstContact ? 1 : 0);
+    else if (event.surveyOffered) sample((w) => w.surveys, 1);
+    else if (event.surveyAnswered) sample((w) => w.scores, event.surveyAnswered.score);
     else if (event.wrapUpEnded) {
       const offered = this.offeredAt.get(key);
       if (offered !== undefined) sample((w) => w.cycles, (at - offered.offeredAtMs) / 1000);
     }
+    this.addFcr(event, at);
     if (event.wrapUpEnded || event.abandoned || event.expired || event.transferred || event.rejected) this.offeredAt.delete(key);
     if (event.queueId) for (const l of this.listeners) l(event.domain, event.queueId);
     this.sweep(fromMs);
+  }
+
+  /** The queue's FCR window, from its config (QueueConfig.fcr_window_seconds; 0 = 7 days). */
+  setFcrWindow(domain: string, queueId: string, seconds: number | undefined): void {
+    this.fcrWindows.set(`${domain}/${queueId}`, seconds || DEFAULT_FCR_WINDOW_SECONDS);
+  }
+
+  /** Repeat contacts void earlier resolutions: arrivals of identified customers, outcomes, ends. */
+  private addFcr(event: RoutingEvent, at: number): void {
+    const tracker = this.fcrOf(event.domain);
+    if (event.customerIdentified) tracker.identified(event.contactId, event.customerIdentified.customerKey, at);
+    else if (event.completed?.resolvedFirstContact !== undefined) tracker.outcome(event.contactId, event.queueId, event.completed.resolvedFirstContact, at);
+    else if (event.outcomeRecorded) tracker.outcome(event.contactId, event.queueId, event.outcomeRecorded.resolvedFirstContact, at);
+    else if (event.wrapUpEnded || event.abandoned || event.expired || event.rejected || event.transferred?.destination) tracker.ended(event.contactId);
+  }
+
+  private fcrOf(domain: string): FcrTracker {
+    let tracker = this.fcr.get(domain);
+    if (tracker === undefined) {
+      tracker = new FcrTracker((queueId) => 1000 * (this.fcrWindows.get(`${domain}/${queueId}`) ?? DEFAULT_FCR_WINDOW_SECONDS));
+      this.fcr.set(domain, tracker);
+    }
+    return tracker;
   }
 
   /** What the rates hold now: queues with a window, samples in them, open holds, watchers (tests, metrics). */
@@ -209,9 +245,10 @@ export class LiveRates {
       serviceLevel: offered === 0 ? 1 : w.answered.filter((s) => s.value <= slSeconds).length / offered,
       asaSeconds: mean(w.answered) ?? 0,
       abandonRate: offered === 0 ? 0 : w.abandoned.length / offered,
-      firstContactResolution: mean(w.outcomes) ?? Number.NaN,
+      firstContactResolution: this.fcrOf(domain).figuresAt(queueId, this.now()).rate,
       ...arrivalRates(w.arrivals.filter((a) => a.atMs >= this.now() - Math.min(ARRIVAL_RATE_WINDOW_MS, this.windowMs)), this.now()),
       patienceSeconds: patience(w),
+      survey: surveyFigures(w.surveys.length, w.scores.map((s) => s.value)),
     };
   }
 

@@ -20,7 +20,9 @@ const service = await startQueueService({
   nc, redis, names: config.names, domain: config.domain, redisPrefix: config.redisPrefix, tokens: config.tokens, commandSigner, logger,
   host: config.host, port: config.port, defaultCycleSeconds: config.defaultCycleSeconds, rateWindowMs: config.rateWindowSeconds * 1000,
   announceTickMs: config.announceTickSeconds * 1000, surgeIntervalMs: config.surgeIntervalSeconds * 1000,
+  ...(config.customerKeySecret ? { customerKeySecret: config.customerKeySecret } : {}),
 });
+if (!config.customerKeySecret) logger.warn('CUSTOMER_KEY_SECRET not set: CustomerService (link, unlink, show customers) is not served');
 // Prometheus and probes reach the process on its HTTP side port (the main protocol is gRPC).
 const metrics = await startMetricsServer({
   registry: createMetricsRegistry({ service: 'queue-service' }), host: config.host, port: config.httpPort,

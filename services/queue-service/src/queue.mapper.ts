@@ -1,7 +1,7 @@
-import { QueueKind, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
+import { QueueKind, SameCustomerPolicy, SelectionStrategy, type QueueConfig as ProtoQueue } from '@switchboard/contracts';
 import { invalid } from '@switchboard/grpc-edge';
 import {
-  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto,
+  callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto, surveyPolicyFromProto, surveyPolicyToProto,
 } from '@switchboard/router-api';
 import type { FollowUpPolicy, QaSamplingRule, QueueConfig } from '@switchboard/routing-core';
 
@@ -29,6 +29,8 @@ const FIELD: Record<string, string> = {
   closedAction: 'closed_action', expiredAction: 'expired_action', fullAction: 'full_action', maxAttempts: 'max_attempts',
   retryAfterSeconds: 'retry_after_seconds', callbackOfferAfterSeconds: 'callback_offer_after_seconds',
   deferEmailBelowPriority: 'defer_email_below_priority', horizonSeconds: 'horizon_seconds', announceEverySeconds: 'announce_every_seconds',
+  customer: 'same_customer_policy', lastAgentWindowSeconds: 'last_agent_window_seconds', fcrWindowSeconds: 'fcr_window_seconds',
+  windowSeconds: 'window_seconds',
   qaSampling: 'qa_sampling', csatAtMost: 'csat_at_most', resolutionLimitSeconds: 'resolution_limit_seconds', followUp: 'follow_up',
   complaintDispositions: 'complaint_dispositions', unresolvedDispositions: 'unresolved_dispositions', taskQueueId: 'task_queue_id',
   atRiskShare: 'at_risk_share', escalationBoost: 'escalation_boost',
@@ -75,6 +77,7 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
     ...(q.handleLimitGraceSeconds > 0 ? { handleLimitGraceSeconds: q.handleLimitGraceSeconds } : {}),
     ...(q.orphanedCallSeconds > 0 ? { orphanedCallSeconds: q.orphanedCallSeconds } : {}),
     ...optionalCustomerFields(q),
+    ...customerPolicyFromProto(q),
     ...(kind === 'VIP' && q.dedicatedTeams.length > 0
       ? { vipPool: { teams: q.dedicatedTeams, agentIds: [], overflowToGeneralAfterSeconds: q.generalOverflowAfterSeconds } } : {}),
   };
@@ -90,6 +93,22 @@ export function queueFromProto(q: ProtoQueue): QueueConfig {
   return parsed.data as QueueConfig;
 }
 
+const POLICY: Partial<Record<SameCustomerPolicy, 'SAME_AGENT' | 'NONE'>> = {
+  [SameCustomerPolicy.SAME_CUSTOMER_POLICY_SAME_AGENT]: 'SAME_AGENT', [SameCustomerPolicy.SAME_CUSTOMER_POLICY_NONE]: 'NONE',
+};
+const POLICY_OF: Record<string, SameCustomerPolicy> = inverse(POLICY);
+
+/** One customer across channels: the same-agent policy and the windows, where set. */
+function customerPolicyFromProto(q: ProtoQueue): Partial<QueueConfig> {
+  const policy = POLICY[q.sameCustomerPolicy];
+  if (policy === undefined && q.lastAgentWindowSeconds === 0 && q.fcrWindowSeconds === 0) return {};
+  return { customer: {
+    ...(policy ? { policy } : {}),
+    ...(q.lastAgentWindowSeconds > 0 ? { lastAgentWindowSeconds: q.lastAgentWindowSeconds } : {}),
+    ...(q.fcrWindowSeconds > 0 ? { fcrWindowSeconds: q.fcrWindowSeconds } : {}),
+  } };
+}
+
 /** The waiting customer's part of a queue (hours, actions, callback and surge policies), where set. */
 function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
   const hours = hoursFromProto(q.hours);
@@ -98,6 +117,12 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
   const fullAction = customerActionFromProto(q.fullAction);
   const callback = callbackPolicyFromProto(q.callback);
   const surge = surgePolicyFromProto(q.surge);
+  let survey: QueueConfig['survey'];
+  try {
+    survey = surveyPolicyFromProto(q.survey);
+  } catch (error) {
+    throw invalid('queue.survey.channels', 'invalid_value', (error as Error).message);
+  }
   if (q.hours !== undefined && hours === undefined && (q.hours.weekly.length > 0 || q.hours.holidays.length > 0)) {
     throw invalid('queue.hours.time_zone', 'required', 'an IANA time zone such as Asia/Shanghai is required with opening hours');
   }
@@ -105,6 +130,7 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
     ...(hours ? { hours } : {}), ...(q.emergencyClosedReason ? { emergencyClosedReason: q.emergencyClosedReason } : {}),
     ...(closedAction ? { closedAction } : {}), ...(expiredAction ? { expiredAction } : {}), ...(fullAction ? { fullAction } : {}),
     ...(callback ? { callback } : {}), ...(surge ? { surge } : {}), ...(q.announceEverySeconds > 0 ? { announceEverySeconds: q.announceEverySeconds } : {}),
+    ...(survey ? { survey } : {}),
     ...(q.qaSampling ? { qaSampling: qaSamplingFromProto(q.qaSampling) } : {}),
     ...(q.resolutionLimitSeconds > 0 ? { resolutionLimitSeconds: q.resolutionLimitSeconds } : {}),
     ...(q.followUp ? { followUp: followUpFromProto(q.followUp) } : {}),
@@ -169,6 +195,10 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     callback: c.callback,
     surge: c.surge,
     announceEverySeconds: c.announceEverySeconds ?? 0,
+    sameCustomerPolicy: POLICY_OF[c.customer?.policy ?? ''] ?? SameCustomerPolicy.SAME_CUSTOMER_POLICY_UNSPECIFIED,
+    lastAgentWindowSeconds: c.customer?.lastAgentWindowSeconds ?? 0,
+    fcrWindowSeconds: c.customer?.fcrWindowSeconds ?? 0,
+    survey: surveyPolicyToProto(c.survey),
     resolutionLimitSeconds: c.resolutionLimitSeconds ?? 0,
     followUp: c.followUp && followUpToProto(c.followUp),
     qaSampling: c.qaSampling && { percent: c.qaSampling.percent ?? 0, intents: [...(c.qaSampling.intents ?? [])], csatAtMost: c.qaSampling.csatAtMost ?? 0 },

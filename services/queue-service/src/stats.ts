@@ -49,6 +49,7 @@ export async function queueStats(deps: QueueServiceDeps, domain: string, queueId
   return Promise.all(wanted.map(async (q) => {
     const waiting = q.waiting > 0 ? await routerWaiting(deps, domain, q.queueId) : [];
     const oldest = waiting.reduce((min, c) => Math.min(min, c.enqueuedAtMs), now);
+    deps.rates.setFcrWindow(domain, q.queueId, q.config.customer?.fcrWindowSeconds);
     const rates = deps.rates.rates(domain, q.queueId, q.config.serviceLevel.withinSeconds);
     const { available, busy } = agentCounts(agents, q.queueId);
     return {
@@ -67,6 +68,7 @@ export async function queueStats(deps: QueueServiceDeps, domain: string, queueId
       surgeActive: q.mode?.surge.active ?? false,
       forecastServiceLevel: forecastOf(rates, q.config, agents, deps.rates.channelMix(domain, q.queueId)) ?? Number.NaN,
       arrivalRate: rates.arrivalsPerSecond,
+      ...rates.survey,
     };
   }));
 }

@@ -1,6 +1,6 @@
 import { createLogger } from '@switchboard/telemetry';
 import { describe, expect, it } from 'vitest';
-import type { AgentView, QueueConfig, RoutingCommand } from '@switchboard/routing-core';
+import { surveyFigures, type AgentView, type QueueConfig, type RoutingCommand } from '@switchboard/routing-core';
 import type { QueueServiceDeps } from './deps.js';
 import type { QueueRates } from './live-rates.js';
 import type { ReplicaLease } from './replica-lease.js';
@@ -35,7 +35,7 @@ function world(rates: Partial<QueueRates>, mode = { active: false, pinned: false
       },
     }),
     rates: {
-      rates: (): QueueRates => ({ cycleSeconds: 180, serviceLevel: 1, asaSeconds: 0, abandonRate: 0, firstContactResolution: Number.NaN, arrivalsPerSecond: 0, patienceSeconds: 120, ...rates, arrivalsPerSecondHigh: rates.arrivalsPerSecondHigh ?? rates.arrivalsPerSecond ?? 0 }),
+      rates: (): QueueRates => ({ cycleSeconds: 180, serviceLevel: 1, asaSeconds: 0, abandonRate: 0, firstContactResolution: Number.NaN, arrivalsPerSecond: 0, patienceSeconds: 120, survey: surveyFigures(0, []), ...rates, arrivalsPerSecondHigh: rates.arrivalsPerSecondHigh ?? rates.arrivalsPerSecond ?? 0 }),
       channelMix: () => new Map([['phone', 1]]),
     },
   } as unknown as QueueServiceDeps;

@@ -4,6 +4,8 @@ import { createMetricsRegistry, metricsHandler } from '@switchboard/metrics';
 import { createLogger, startTelemetry } from '@switchboard/telemetry';
 import { loadRuleSet } from './rules/classify.js';
 import { redisSettingsFromEnv } from '@switchboard/state';
+import { readSecretEnv } from '@switchboard/bus';
+import { linkRulesOf } from './customers/identifiers.js';
 import { CommandVerifier } from '@switchboard/router-api';
 import { startRouter } from './start-router.js';
 import { DEFAULT_CHECKPOINT_POLICY } from './worker/checkpointer.js';
@@ -25,7 +27,11 @@ const rulesFile = env.ROUTER_RULES_FILE ?? fileURLToPath(new URL('../config/rout
 
 // Fail closed: a router without any sender's key would refuse every command, so it does not start.
 const commandVerifier = CommandVerifier.fromEnv(env);
+// One customer across channels: identifiers are kept only as HMACs keyed with this secret.
+const customerKeySecret = readSecretEnv(env, 'CUSTOMER_KEY_SECRET');
+if (!customerKeySecret) logger.warn('CUSTOMER_KEY_SECRET not set: customer identity across channels is off');
 const router = await startRouter({
+  ...(customerKeySecret ? { customers: { secret: customerKeySecret, rules: linkRulesOf(env.CUSTOMER_LINK_RULES) } } : {}),
   commandVerifier,
   natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
   redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',

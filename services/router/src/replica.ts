@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Subscription } from 'nats';
-import { DomainStore, newEpochId, type Lease } from '@switchboard/state';
+import { CustomerStore, DomainStore, newEpochId, type CustomerRetention, type IdentifierKind, type Lease } from '@switchboard/state';
 import type { DurableConsumer } from '@switchboard/bus';
 import type { RuleSet } from './rules/classify.js';
 import { consumeContacts } from './inputs/contacts-consumer.js';
@@ -10,6 +10,14 @@ import { startTimerLoop, type TimerLoop } from './inputs/timer-loop.js';
 import { openDomain } from './worker/open-domain.js';
 import { DomainFollower } from './worker/domain-follower.js';
 import type { DomainWorker, WorkerDeps } from './worker/domain-worker.js';
+import { CustomerResolver } from './customers/customer-resolver.js';
+
+/** One customer across channels: the HMAC secret of identifiers, the linking rules, the retention. */
+export interface CustomerSettings {
+  readonly secret: string;
+  readonly rules: ReadonlySet<IdentifierKind>;
+  readonly retention?: CustomerRetention;
+}
 
 export interface ReplicaOptions {
   readonly replicaId: string;
@@ -25,10 +33,13 @@ export interface ReplicaOptions {
   readonly deps: Omit<WorkerDeps, 'store'>;
   /** Whose commands the owned domains take (signed senders, each to its allowed kinds). */
   readonly commandVerifier: CommandVerifier;
+  /** Customer identity (main reads `CUSTOMER_KEY_SECRET`, `CUSTOMER_LINK_RULES`); off without it. */
+  readonly customers?: CustomerSettings;
 }
 
 interface Owned {
   readonly worker: DomainWorker;
+  readonly customers?: CustomerResolver;
   readonly consumer: DurableConsumer;
   readonly subscriptions: Subscription[];
   readonly timers: TimerLoop;
@@ -144,15 +155,18 @@ export class RouterReplica {
   private async open(domain: string, lease: Lease): Promise<void> {
     this.leases.set(domain, lease);
     const store = this.store(domain);
+    const ref: { worker?: DomainWorker } = {};
+    const customers = this.customerResolver(domain, ref);
     try {
-      const deps: WorkerDeps = { ...this.options.deps, store };
+      const deps = this.workerDeps(store, customers);
       const warm = await this.followers.get(domain)?.take(lease);
       this.followers.delete(domain);
       const worker = await openDomain(domain, lease, this.options.rules, deps, warm ? { warm } : {});
-      const consumer = await consumeContacts(worker, this.options.rules, deps, this.options.ackWaitMs);
+      ref.worker = worker;
+      const consumer = await consumeContacts(worker, this.options.rules, deps, this.options.ackWaitMs, customers);
       const subscriptions = serveCommandApi(worker, deps, this.options.commandVerifier);
       await deps.nc.flush(); // the server knows our subscriptions before anyone is told we own the domain
-      const owned = { worker, consumer, subscriptions, timers: startTimerLoop(worker, deps, this.options.timerPollMs) };
+      const owned = { worker, consumer, subscriptions, timers: startTimerLoop(worker, deps, this.options.timerPollMs), ...(customers ? { customers } : {}) };
       if (this.leases.get(domain) !== lease || this.closing) {
         // The lease lapsed (or we are closing) while rebuilding: this worker must not run.
         await this.teardown(domain, owned, 'lease lost while opening');
@@ -161,10 +175,29 @@ export class RouterReplica {
       this.owned.set(domain, owned);
       this.options.deps.logger.info({ domain, token: lease.token }, 'domain owned');
     } catch (error) {
+      customers?.stop();
       this.options.deps.logger.error({ err: error, domain }, 'could not open domain; releasing');
       if (this.leases.get(domain) === lease) this.leases.delete(domain);
       await store.release(lease).catch(() => undefined);
     }
+  }
+
+  /** The domain's customer resolver, when customer identity is on; it reads the worker's live state once open. */
+  private customerResolver(domain: string, ref: { worker?: DomainWorker }): CustomerResolver | undefined {
+    const settings = this.options.customers;
+    if (!settings) return undefined;
+    const store = new CustomerStore(this.options.redis, domain, settings.secret, this.options.keyPrefix, settings.retention);
+    return new CustomerResolver({
+      store, rules: settings.rules, clock: this.options.deps.clock, logger: this.options.deps.logger.child({ domain, component: 'customers' }),
+      liveCustomerOf: (id) => ref.worker?.live.contact(id)?.customerKey,
+    });
+  }
+
+  /** The worker's deps: its store, and its committed events told to the customer resolver too. */
+  private workerDeps(store: DomainStore, customers: CustomerResolver | undefined): WorkerDeps {
+    const base = this.options.deps;
+    if (!customers) return { ...base, store };
+    return { ...base, store, observe: (worker, events) => { base.observe?.(worker, events); customers.observe(events); } };
   }
 
   private async release(domain: string, reason: string): Promise<void> {
@@ -179,6 +212,7 @@ export class RouterReplica {
   /** Stops a worker and its inputs; their unfinished messages go back to JetStream for the next owner. */
   private async teardown(domain: string, owned: Owned, reason: string): Promise<void> {
     owned.worker.stop(reason);
+    owned.customers?.stop();
     for (const sub of owned.subscriptions) sub.unsubscribe();
     await owned.timers.stop();
     await owned.consumer.stop().catch(() => undefined);

@@ -5,12 +5,12 @@ import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { CheckpointArchive, connectBus, DEFAULT_BUS_NAMES, ensureStreams, streamLimitsFromEnv, type BusNames } from '@switchboard/bus';
 import { createRedis, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
-import { commitMetrics, type CommitMetrics, type Registry } from '@switchboard/metrics';
+import { commitMetrics, surveyMetrics, type CommitMetrics, type Registry } from '@switchboard/metrics';
 import type { CommandVerifier } from '@switchboard/router-api';
 import type { RuleSet } from './rules/classify.js';
 import { createRouterMetrics } from './metrics/router-metrics.js';
 import { startStreamUsage } from './metrics/stream-usage.js';
-import { RouterReplica } from './replica.js';
+import { RouterReplica, type CustomerSettings } from './replica.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './worker/checkpointer.js';
 import type { DomainWorker } from './worker/domain-worker.js';
 import { createCheckpointMetrics } from './metrics/checkpoint-metrics.js';
@@ -37,6 +37,8 @@ export interface RouterOptions {
   readonly streamUsageIntervalMs?: number;
   /** The command senders' keys: commands not signed by one of them are refused (main reads `ROUTER_COMMAND_KEY_*`). */
   readonly commandVerifier: CommandVerifier;
+  /** One customer across channels; off without it. */
+  readonly customers?: CustomerSettings;
 }
 
 /** A running router replica and its links. */
@@ -82,6 +84,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const streamUsage = options.metrics && startStreamUsage({ registry: options.metrics, jsm, logger, clock,
     streams: [names.contactsStream, names.routingStream], ...(options.streamUsageIntervalMs ? { intervalMs: options.streamUsageIntervalMs } : {}) });
+  const surveys = options.metrics && surveyMetrics(options.metrics);
   const checkpointMetrics = options.metrics && createCheckpointMetrics(options.metrics, { workers: () => replicaRef.current?.workers() ?? [], clock });
   const replica = new RouterReplica({
     replicaId,
@@ -92,10 +95,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
     commandVerifier: options.commandVerifier,
+    ...(options.customers ? { customers: options.customers } : {}),
     deps: {
       nc, js: nc.jetstream(), jsm, names, logger, clock, archive,
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
       ...(metrics ? { observe: metrics.observe } : {}),
+      ...(surveys ? { surveyRefused: surveys.answerRefused } : {}),
       ...(commits ? { committed: (worker: DomainWorker, commands: number) => commits.batchCommitted(worker.domain, commands) } : {}),
       ...(checkpointMetrics ? { checkpointed: checkpointMetrics.written } : {}),
     },

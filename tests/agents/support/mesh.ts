@@ -10,7 +10,7 @@ import { startQueueService, type RunningQueueService } from '@switchboard/queue-
 import { ruleSetFrom, startRouter, type RunningRouter } from '@switchboard/router';
 import { connectTestNats, connectTestRedis, createTestScope, testCommandKeyEnv, type TestNats, type TestRedis, type TestScope } from '@switchboard/testkit';
 import { createLogger } from '@switchboard/telemetry';
-import { createRedis, redisSettingsFromEnv } from '@switchboard/state';
+import { createRedis, IDENTIFIER_KINDS, redisSettingsFromEnv } from '@switchboard/state';
 import { startAclRedis, type AclRedis } from '@switchboard/state/testing';
 
 /** The HS256 secret of every test token. */
@@ -34,6 +34,8 @@ export interface MeshOptions {
   /** The queue service's announcer tick and surge forecast interval (ms; defaults 5 s and 30 s). */
   readonly announceTickMs?: number;
   readonly surgeIntervalMs?: number;
+  /** One customer across channels: the router resolves customers and the queue service serves CustomerService. */
+  readonly customerKeySecret?: string;
 }
 
 /** Claims of a test token beyond subject and role: another domain than the mesh's, a supervisor's teams (default `*`). */
@@ -62,6 +64,7 @@ export class Mesh {
       ...(acl ? { redisSettings: settings('router') } : {}),
       natsUrl: nats.url, redisUrl: redis.url, domains: [scope.domain], rules: ruleSetFrom(options.rules), logger: pino({ level }),
       names, keyPrefix: scope.redisPrefix, leaseTtlMs: 1_500, ackWaitMs: 2_000, commandVerifier: CommandVerifier.fromEnv(testCommandKeyEnv()),
+      ...(options.customerKeySecret ? { customers: { secret: options.customerKeySecret, rules: new Set(IDENTIFIER_KINDS) } } : {}),
     });
     for (let i = 0; !router.replica.ownedDomains().includes(scope.domain); i++) {
       if (i > 500) throw new Error('router did not take the domain');
@@ -72,7 +75,8 @@ export class Mesh {
     const own = (user: 'agent-gateway' | 'queue-service') => (acl ? { redis: acl.adopt(createRedis(user, { maxRetriesPerRequest: 2 }, settings(user))) } : {});
     const gateway = await startAgentGateway({ ...common, ...own('agent-gateway'), commandSigner: CommandSigner.fromEnv('agent-gateway', testCommandKeyEnv()), directory: AgentDirectory.from({ agents: options.agents }), graceSeconds: options.graceSeconds ?? 1, heartbeatSeconds: 1 });
     const queues = await startQueueService({ ...common, ...own('queue-service'), commandSigner: CommandSigner.fromEnv('queue-service', testCommandKeyEnv()), ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}), defaultCycleSeconds: 5,
-      ...(options.announceTickMs ? { announceTickMs: options.announceTickMs } : {}), ...(options.surgeIntervalMs ? { surgeIntervalMs: options.surgeIntervalMs } : {}) });
+      ...(options.announceTickMs ? { announceTickMs: options.announceTickMs } : {}), ...(options.surgeIntervalMs ? { surgeIntervalMs: options.surgeIntervalMs } : {}),
+      ...(options.customerKeySecret ? { customerKeySecret: options.customerKeySecret } : {}) });
     return new Mesh(scope, names, nats, redis, router, gateway, queues,
       new AgentServiceClient(`127.0.0.1:${gateway.port}`, credentials.createInsecure()),
       new QueueServiceClient(`127.0.0.1:${queues.port}`, credentials.createInsecure()), acl);

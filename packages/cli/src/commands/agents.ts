@@ -1,15 +1,22 @@
 import type { Command } from 'commander';
 import { clock, enumLabel, table } from '../ops/format.js';
 import { getOps, printJson, type OpsOptions } from '../ops/ops-client.js';
+import { showAgentPerformance, type AgentPerformanceOptions } from './agent-performance.js';
 import type { SnapshotJson } from './queues.js';
 
 /** `switchboard agents`: agents, their states and the contacts they hold. */
 export function register(program: Command): void {
   program.command('agents')
-    .description('agents: presence, contacts held, queues served, time in state')
+    .description('agents: presence, contacts held, queues served, time in state; with --interval, performance per agent and interval')
     .option('--ops-url <url>', 'ops HTTP address (default http://127.0.0.1:7301, or SWITCHBOARD_OPS_URL)')
-    .option('--json', 'print the agents as JSON')
-    .action(async (options: OpsOptions) => {
+    .option('--json', 'print the agents (or their performance rows) as JSON')
+    .option('--interval <15m|1h|1d|range>', 'performance per agent and interval instead of the live states')
+    .option('--from <time>', 'performance from: ISO time or duration back from now (default 1d)')
+    .option('--to <time>', 'performance until: ISO time or duration back from now (default now)')
+    .option('--agent <id...>', 'performance of these agents only')
+    .option('--csv', 'performance as CSV (for BI tools)')
+    .action(async (options: OpsOptions & AgentPerformanceOptions) => {
+      if (options.interval || options.from || options.to || options.agent || options.csv) return showAgentPerformance(options);
       const snap = await getOps<SnapshotJson>(options, '/api/snapshot');
       if (options.json) return printJson({ agents: snap.agents ?? [], offers: snap.offers ?? [] });
       const now = Date.now();

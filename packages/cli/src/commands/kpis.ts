@@ -19,7 +19,8 @@ interface KpiRow {
 /** Buckets asked for per request, so a long range shows progress and no request runs for long. */
 const BUCKETS_PER_REQUEST = 12;
 
-const parseTime = (text: string | undefined, fallback: number): number => {
+/** A time option: ISO 8601, or a duration back from now (`15m`, `2h`, `1d`); `fallback` when absent. */
+export const parseTime = (text: string | undefined, fallback: number): number => {
   if (!text) return fallback;
   const ago = /^(\d+)(s|m|h|d)$/.exec(text);
   if (ago) return Date.now() - Number(ago[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[ago[2] as 's' | 'm' | 'h' | 'd'];

@@ -16,7 +16,7 @@ export interface TraceJson {
 
 const BODIES = ['received', 'queued', 'rejected', 'offered', 'accepted', 'declined', 'timedOut', 'completed', 'wrapUpEnded', 'abandoned',
   'expired', 'overflowed', 'transferred', 'ringWidened', 'outcomeRecorded', 'limitReached', 'reprioritized',
-  'presenceChanged', 'profileChanged'] as const;
+  'presenceChanged', 'profileChanged', 'customerIdentified'] as const;
 
 /** The agent's FCR answer and notes, when the event carries them. */
 function outcome(b: Record<string, unknown>): string {
@@ -50,6 +50,7 @@ function what(e: EventJson): { kind: string; text: string; explanation?: Explana
     outcomeRecorded: `by ${e.agentId} (${String(b.disposition ?? '')})${outcome({ resolvedFirstContact: false, ...b })}`,
     transferred: `to ${String(b.toAgentId || b.toQueueId || b.destination || '')}${b.by ? ` by ${String(b.by)}` : ''}${b.reason ? `: ${String(b.reason)}` : ''}`,
     wrapUpEnded: `${e.agentId} free after ${n('wrapUpSeconds')}s wrap-up`,
+    customerIdentified: `customer ${String(b.customerKey ?? '')}${b.preferredAgentId ? `, prefers ${String(b.preferredAgentId)} (${String(b.preferredBecause ?? '').toLowerCase().replaceAll('_', ' ')} ${String(b.viaContactId ?? '')})` : ''}`,
     abandoned: `after ${n('waitSeconds')}s`,
     expired: `after ${n('waitSeconds')}s`,
     overflowed: `${String(b.fromQueueId)} → ${String(b.toQueueId)}`,

@@ -17,6 +17,8 @@ export const DEV_SECRET_NAMES = {
   INGEST_GRPC_TOKEN: 32,
   // Signs the ops console's session cookies (the dev login, or OIDC when configured).
   OPS_SESSION_SECRET: 48,
+  // Keys the HMAC of customer identifiers (router and queue service, the same value).
+  CUSTOMER_KEY_SECRET: 32,
 } as const;
 
 /** Where `pnpm start` keeps the development secrets of the checkout at `root` (gitignored). */

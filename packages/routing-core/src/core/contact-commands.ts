@@ -5,6 +5,7 @@ import { ContactState } from '../model/contact.js';
 import type { ContactInput } from '../model/contact.js';
 import { DecisionTrigger } from '../model/explanation.js';
 import type { RoutingOutcome } from '../model/outcome.js';
+import { offerSurvey } from './surveys.js';
 import { TimerKind } from '../model/timer.js';
 import type { TimerRequest } from '../model/timer.js';
 import type { QueueConfig } from '../model/queue.js';
@@ -20,6 +21,7 @@ import type { EngineState } from './state.js';
 import { actionOf, customerFacing, hold, isOpen, overflowTarget, refreshHours, setSurge, surgeCallbackDue, surgePolicyOf } from './customer-service.js';
 import { DEFAULT_CALLBACK_POLICY } from '../model/queue.js';
 import type { SurgeSource } from '../model/event.js';
+import { identify } from './customer-identity.js';
 
 /** Contact command handlers. Each validates first and throws before mutating anything. */
 
@@ -56,6 +58,7 @@ export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
     s.emit({ type: 'ContactRejected', ...fields, reason: 'UNKNOWN_QUEUE' });
     return { kind: 'rejected', contactId: input.id, reason: 'UNKNOWN_QUEUE' };
   }
+  const preferredAgentId = identify(s, input, q.config.customer, fields);
   let target = q;
   if (!isOpen(s, q)) {
     const action = actionOf(q.config, 'closed');
@@ -70,7 +73,7 @@ export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
   const c: ContactRec = {
     id: input.id, input, arrivalSeq: s.nextArrival++, arrivedAtMs: input.arrivedAtMs, queueId: target.config.id,
     state: ContactState.RECEIVED, enqueuedAtMs: s.now, entryToken: 0, key: 0, ring: 0, poolOpen: true,
-    preferredAgentId: input.preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
+    preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
     agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, outcomePending: false, declinedBy: new Map(),
     history: target === q ? [] : [q.config.id], callback: undefined, hold: undefined, callbackOffered: false, escalated: false,
   };
@@ -233,6 +236,7 @@ export function complete(s: EngineState, contactId: string, agentId: string, out
     ...(ended ? {} : { resolvedFirstContact: outcome.resolvedFirstContact ?? false }),
     connectedAtMs: c.connectedAtMs, handleMs: s.now - c.connectedAtMs,
   });
+  offerSurvey(s, queueOf(s, c), c, agentId);
   // Without a wrap-up period the agent never shows WRAP_UP: no presence flap, slot freed at once.
   if (config.wrapUpSeconds <= 0) endWrapUp(s, c);
   else {

@@ -12,6 +12,7 @@ import type { AgentRec, ContactRec, GroupRec, Membership, QueueRec, Unavailabili
 import { SortedList } from '../index-structs/sorted-list.js';
 import { compareContacts } from '../rules/queue-order.js';
 import { EngineState } from './state.js';
+import type { SurveyRec } from './surveys.js';
 
 /**
  * A plain-data image of the whole engine state (a checkpoint's content), and its exact inverse.
@@ -38,7 +39,12 @@ export interface EngineImage {
   readonly contacts: readonly ContactImage[];
   /** queueId → ids of the signed-in agents serving it, in set order; map in insertion order. */
   readonly servers: readonly { readonly queueId: string; readonly agentIds: readonly string[] }[];
+  /** Open surveys of completed contacts, in `s.surveys` order; absent in images older than surveys (none open). */
+  readonly surveys?: readonly SurveyImage[];
 }
+
+/** An open survey (core/surveys.ts): plain data already. */
+export type SurveyImage = Readonly<SurveyRec>;
 
 export interface QueueImage {
   readonly config: QueueConfig;
@@ -147,6 +153,7 @@ export function captureState(s: EngineState): EngineImage {
     agents: [...s.agents.values()].map(agentImage),
     contacts: [...s.contacts.values()].map((c) => contactImage(c, places)),
     servers: [...s.servers].map(([queueId, agents]) => ({ queueId, agentIds: [...agents].map((a) => a.id) })),
+    surveys: [...s.surveys.values()].map((survey) => ({ ...survey })),
   };
 }
 
@@ -243,6 +250,7 @@ export function restoreState(domainId: string, ruleVersion: string, image: Engin
   image.agents.forEach((a, i) => linkAgent(s, agents[i]!, a));
   for (const { queueId, agentIds } of image.servers) s.servers.set(queueId, new Set(agentIds.map((id) => agentOf(s, id))));
   image.queues.forEach((q) => linkGroups(s, q));
+  for (const survey of image.surveys ?? []) s.surveys.set(survey.contactId, { ...survey });
   return s;
 }
 

@@ -3,6 +3,7 @@ import { hoursProblems } from '../hours/business-hours.js';
 import { ContactState } from '../model/contact.js';
 import { DecisionTrigger } from '../model/explanation.js';
 import type { QueueConfig } from '../model/queue.js';
+import { surveyPolicyProblem } from '../model/survey.js';
 import { TimerKind } from '../model/timer.js';
 import { compareContacts, contactSortKey, thresholdOffsetsMs } from '../rules/queue-order.js';
 import { advance } from './contact-flow.js';
@@ -34,6 +35,8 @@ export function validateQueue(q: QueueConfig): void {
     if (action?.kind === 'OVERFLOW' && (action.targetQueueId === undefined || action.targetQueueId === q.id)) fail('an OVERFLOW action needs another queue as its target');
   }
   if (q.expiredAction?.kind === 'OVERFLOW' || q.fullAction?.kind === 'OVERFLOW') fail('OVERFLOW is a closed action only (max wait and full queues have overflow of their own)');
+  const survey = q.survey === undefined ? '' : surveyPolicyProblem(q.survey);
+  if (survey !== '') fail(survey);
   if (q.callback !== undefined && !(q.callback.maxAttempts >= 1 && q.callback.retryAfterSeconds >= 0)) fail('callback needs maxAttempts >= 1 and retryAfterSeconds >= 0');
 }
 

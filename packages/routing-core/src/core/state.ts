@@ -1,6 +1,7 @@
 import type { EventBase, RoutingEvent } from '../model/event.js';
 import { timerRequest, type TimerKind, type TimerRequest } from '../model/timer.js';
 import type { AgentRec, ContactRec, QueueRec } from './records.js';
+import type { SurveyRec } from './surveys.js';
 
 /** An event without the fields the engine stamps on it. */
 export type EventBody = RoutingEvent extends infer E ? (E extends RoutingEvent ? Omit<E, keyof EventBase> : never) : never;
@@ -18,6 +19,8 @@ export class EngineState {
   readonly contacts = new Map<string, ContactRec>();
   /** queueId → agents (signed in) that list the queue; kept even before the queue is configured. */
   readonly servers = new Map<string, Set<AgentRec>>();
+  /** Completed contacts whose survey is open, in the order they were offered (see core/surveys.ts). */
+  readonly surveys = new Map<string, SurveyRec>();
 
   /** Who asked for the command being applied (stamped on its events), when a person did. */
   by: string | undefined = undefined;

@@ -83,16 +83,20 @@ describe('computeKpis', () => {
   });
 
   it('computes FCR from the agents\' answers, counting an outcome recorded after the platform ended the contact once', () => {
-    const report = computeKpis(h.events, { slSecondsByQueue: { sales: 20, care: 15 } });
+    const week = 7 * 24 * 3600_000;
+    // Until their 7-day window passes, resolutions are provisional: only c2 (not resolved) has settled.
+    const early = computeKpis(h.events, { slSecondsByQueue: { sales: 20, care: 15 } });
+    expect(early.queues.find((q) => q.queueId === 'sales')).toMatchObject({ outcomes: 2, fcrProvisional: 1, fcrUnresolved: 1, firstContactResolution: 0 });
+    const report = computeKpis(h.events, { slSecondsByQueue: { sales: 20, care: 15 } }, 200_000 + week);
     const sales = report.queues.find((q) => q.queueId === 'sales')!;
-    // c1 resolved on first contact, c2 not.
-    expect(sales).toMatchObject({ outcomes: 2, firstContactResolution: 0.5 });
+    // c1 resolved on first contact (no repeat within the window), c2 not.
+    expect(sales).toMatchObject({ outcomes: 2, fcrConfirmed: 1, fcrProvisional: 0, firstContactResolution: 0.5 });
     // c4: its platform ended it (no answer on ContactCompleted); the agent's answer came in wrap-up.
     expect(report.queues.find((q) => q.queueId === 'care')).toMatchObject({ outcomes: 1, firstContactResolution: 1 });
     expect(report.total.outcomes).toBe(3);
     expect(report.total.firstContactResolution).toBeCloseTo(2 / 3, 12);
     // No outcomes: no figure, not 0 %.
-    expect(computeKpis(h.events, { fromMs: 176_000 }).total.firstContactResolution).toBeNaN();
+    expect(computeKpis(h.events, { fromMs: 176_000 }, 200_000 + week).total.firstContactResolution).toBeNaN();
   });
 
   it('measures occupancy as busy over signed-in time', () => {

@@ -1,6 +1,12 @@
-import type { ContactEventBase, RoutingEvent } from '../model/event.js';
-import { agentKpis, addQueueTally, emptyAgentTally, emptyQueueTally, queueKpis, type AgentTally, type QueueTally } from './tally.js';
+import type { ContactEventBase, RoutingEvent, SurveyAnswered, SurveyOffered } from '../model/event.js';
+import { SURVEY_SATISFIED_MIN } from '../model/survey.js';
+import type { QueueKpis } from './types.js';
+import { AgentPerformanceFold } from './agent-performance.js';
+import { addAgentTally, emptyAgentIntervalTally } from './agent-tally.js';
+import { agentKpis, addQueueTally, emptyQueueTally, queueKpis, type QueueTally } from './tally.js';
 import { OutcomeKind, type KpiOptions, type KpiReport } from './types.js';
+import { FcrTracker } from './fcr-tracker.js';
+import { DEFAULT_FCR_WINDOW_SECONDS } from '../model/customer.js';
 
 /** A live contact's current queue and whether it has had to wait there. */
 interface LiveContact { queueId: string; waited: boolean }
@@ -14,18 +20,21 @@ interface LiveContact { queueId: string; waited: boolean }
  */
 export class KpiAccumulator {
   private readonly queues = new Map<string, QueueTally>();
-  private readonly agents = new Map<string, AgentTally>();
+  /** Agents' time and offers: the agent-performance fold, in one bucket from `fromMs`. */
+  private readonly agents: AgentPerformanceFold;
   private readonly live = new Map<string, LiveContact>();
-  private readonly connectedTo = new Map<string, string>();
   private readonly handleMsOf = new Map<string, number>();
   /** Live callbacks: the wait at their agent's accept while the dial is on (null before one). */
   private readonly callbacks = new Map<string, number | null>();
   private readonly fromMs: number;
   private lastMs: number;
+  private readonly fcr: FcrTracker;
 
   constructor(private readonly options: KpiOptions = {}) {
     this.fromMs = options.fromMs ?? -Infinity;
+    this.fcr = new FcrTracker((queueId) => 1000 * (options.fcrWindowSecondsByQueue?.[queueId] ?? options.defaultFcrWindowSeconds ?? DEFAULT_FCR_WINDOW_SECONDS));
     this.lastMs = Number.isFinite(this.fromMs) ? this.fromMs : 0;
+    this.agents = new AgentPerformanceFold({}, { bucketMs: Infinity, fromMs: this.fromMs });
   }
 
   /** Service-level threshold of a queue, seconds. */
@@ -36,16 +45,8 @@ export class KpiAccumulator {
   add(event: RoutingEvent): void {
     this.lastMs = Math.max(this.lastMs, event.atMs);
     const inWindow = event.atMs >= this.fromMs;
+    this.agents.add(event);
     switch (event.type) {
-      case 'AgentPresenceChanged': {
-        const agent = this.agent(event.agentId);
-        if (event.from === 'OFFLINE' && event.to !== 'OFFLINE') agent.signedInSince = event.atMs;
-        if (event.to === 'OFFLINE' && agent.signedInSince !== undefined) {
-          agent.signedInMs += this.clipped(agent.signedInSince, event.atMs);
-          agent.signedInSince = undefined;
-        }
-        return;
-      }
       case 'ContactQueued': {
         // Emitted on every queue entry; without an explanation an offer follows at once (no wait).
         const waited = (this.live.get(event.contactId)?.waited ?? false) || event.explanation !== undefined;
@@ -54,36 +55,34 @@ export class KpiAccumulator {
       }
       case 'ContactOffered':
         if (!this.live.has(event.contactId)) this.live.set(event.contactId, { queueId: event.queueId, waited: false });
-        if (inWindow) { this.queue(event.queueId).offered++; this.agent(event.agentId).offered++; }
+        if (inWindow) this.queue(event.queueId).offered++;
         return;
       case 'OfferDeclined':
       case 'OfferTimedOut': {
         this.markWaited(event);
         if (!inWindow) return;
         const declined = event.type === 'OfferDeclined';
-        if (declined) { this.queue(event.queueId).declined++; this.agent(event.agentId).declined++; }
-        else { this.queue(event.queueId).missed++; this.agent(event.agentId).missed++; }
+        if (declined) this.queue(event.queueId).declined++;
+        else this.queue(event.queueId).missed++;
         return;
       }
       case 'OfferAccepted': {
-        if (inWindow) { this.queue(event.queueId).accepted++; this.agent(event.agentId).accepted++; }
+        if (inWindow) this.queue(event.queueId).accepted++;
         // A callback is answered once the customer is reached (its conversation completes), not when its dial starts.
         if (this.callbacks.has(event.contactId)) this.callbacks.set(event.contactId, event.waitMs);
         else this.finish(event, OutcomeKind.ANSWERED, event.waitMs);
-        this.connectedTo.set(event.contactId, event.agentId);
-        const agent = this.agent(event.agentId);
-        if (agent.active++ === 0) agent.busySince = event.atMs;
         return;
       }
-      case 'ContactAbandoned': return this.finish(event, OutcomeKind.ABANDONED, event.waitMs);
-      case 'ContactExpired': return this.finish(event, OutcomeKind.EXPIRED, event.waitMs);
-      case 'ContactRejected': return this.finish(event, OutcomeKind.REJECTED, 0);
+      case 'ContactAbandoned': this.fcr.ended(event.contactId); return this.finish(event, OutcomeKind.ABANDONED, event.waitMs);
+      case 'ContactExpired': this.fcr.ended(event.contactId); return this.finish(event, OutcomeKind.EXPIRED, event.waitMs);
+      case 'ContactRejected': this.fcr.ended(event.contactId); return this.finish(event, OutcomeKind.REJECTED, 0);
+      case 'CustomerIdentified': return this.fcr.identified(event.contactId, event.customerKey, event.atMs);
       case 'ContactOverflowed':
         this.live.set(event.contactId, { queueId: event.toQueueId, waited: true });
         return;
       case 'ContactTransferred':
-        this.release(event.contactId, event.atMs);
         if (event.destination !== undefined && event.toQueueId === undefined && event.toAgentId === undefined) {
+          this.fcr.ended(event.contactId);
           this.live.delete(event.contactId);
           this.callbacks.delete(event.contactId);
         } else {
@@ -106,8 +105,7 @@ export class KpiAccumulator {
         if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbacksRequested++;
         return;
       case 'CallbackFailed':
-        // The dial failed: the agent is free again and the contact waits for its retry (or expires).
-        this.release(event.contactId, event.atMs);
+        // The dial failed: the agent is free again (the agent fold) and the contact waits for its retry (or expires).
         this.callbacks.set(event.contactId, null);
         this.markWaited(event);
         if (inWindow && event.arrivedAtMs >= this.fromMs) this.queue(event.queueId).callbackDialsFailed++;
@@ -117,7 +115,7 @@ export class KpiAccumulator {
         const handleMs = this.handleMsOf.get(event.contactId) ?? 0;
         this.handleMsOf.delete(event.contactId);
         this.callbacks.delete(event.contactId);
-        this.release(event.contactId, event.atMs);
+        this.fcr.ended(event.contactId);
         if (event.arrivedAtMs < this.fromMs) return;
         const tally = this.queue(event.queueId);
         tally.handled++;
@@ -130,18 +128,36 @@ export class KpiAccumulator {
       case 'ContactHeld':
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
-      case 'SurveyOffered': // CSAT: folded in by the survey tally once it lands
-      case 'SurveyAnswered':
       case 'QaReviewRequested':
       case 'FollowUpTaskOpened':
       case 'FollowUpTaskAtRisk':
       case 'QaReviewScored': // QA marks and scores feed agent performance, not the queue KPIs.
         return;
+      case 'SurveyOffered':
+      case 'SurveyAnswered':
+        return this.countSurvey(event);
     }
   }
 
-  /** An agent's outcome counts for FCR in the contact's queue, as `handled` does, by when it arrived. */
+  /**
+   * A survey counts in the contact's queue by when the contact arrived (as FCR); for its agent the
+   * agent-performance fold counts it when it was sent or answered.
+   */
+  private countSurvey(event: SurveyOffered | SurveyAnswered): void {
+    if (event.arrivedAtMs < this.fromMs) return;
+    const tally = this.queue(event.queueId);
+    if (event.type === 'SurveyOffered') { tally.surveysOffered++; return; }
+    tally.surveysAnswered++;
+    tally.surveyScoreSum += event.score;
+    if (event.score >= SURVEY_SATISFIED_MIN) tally.surveysSatisfied++;
+  }
+
+  /**
+   * An agent's outcome counts for FCR in the contact's queue, as `handled` does, by when it
+   * arrived; a resolution then waits out the queue's FCR window for a repeat contact (FcrTracker).
+   */
   private countOutcome(event: ContactEventBase, resolvedFirstContact: boolean): void {
+    this.fcr.outcome(event.contactId, event.queueId, resolvedFirstContact, event.atMs, event.arrivedAtMs >= this.fromMs);
     if (event.arrivedAtMs < this.fromMs) return;
     const tally = this.queue(event.queueId);
     tally.outcomes++;
@@ -158,13 +174,23 @@ export class KpiAccumulator {
       const tally = this.queues.get(id) ?? emptyQueueTally();
       addQueueTally(total, tally);
       thresholds.add(this.slSeconds(id));
-      return queueKpis(id, this.slSeconds(id), tally);
+      return this.withFcr(queueKpis(id, this.slSeconds(id), tally), untilMs);
     });
-    const agents = [...this.agents.keys()].sort().map((id) => agentKpis(id, this.agents.get(id) ?? emptyAgentTally(), this.fromMs, untilMs));
+    const agents = this.agentTallies(untilMs);
     const signedIn = agents.reduce((s, a) => s + a.signedInSeconds, 0);
     const busy = agents.reduce((s, a) => s + a.busySeconds, 0);
     const sl = thresholds.size === 1 ? [...thresholds][0] ?? NaN : NaN;
-    return { fromMs, untilMs, queues, total: queueKpis('*', sl, total), agents, occupancy: signedIn > 0 ? busy / signedIn : NaN };
+    const fcrTotal = queues.reduce((t, q) => ({ c: t.c + q.fcrConfirmed, s: t.s + q.fcrConfirmed + q.fcrVoided + q.fcrUnresolved, p: t.p + q.fcrProvisional, v: t.v + q.fcrVoided, u: t.u + q.fcrUnresolved }),
+      { c: 0, s: 0, p: 0, v: 0, u: 0 });
+    const totalKpis = { ...queueKpis('*', sl, total), firstContactResolution: fcrTotal.s > 0 ? fcrTotal.c / fcrTotal.s : NaN,
+      fcrConfirmed: fcrTotal.c, fcrVoided: fcrTotal.v, fcrUnresolved: fcrTotal.u, fcrProvisional: fcrTotal.p };
+    return { fromMs, untilMs, queues, total: totalKpis, agents, occupancy: signedIn > 0 ? busy / signedIn : NaN };
+  }
+
+  /** The queue's FCR by the repeat-contact definition, as of `untilMs`. */
+  private withFcr(kpis: QueueKpis, untilMs: number): QueueKpis {
+    const f = this.fcr.figuresAt(kpis.queueId, untilMs);
+    return { ...kpis, firstContactResolution: f.rate, fcrConfirmed: f.confirmed, fcrVoided: f.voided, fcrUnresolved: f.unresolved, fcrProvisional: f.provisional };
   }
 
   private finish(event: ContactEventBase, kind: OutcomeKind, waitMs: number): void {
@@ -192,21 +218,6 @@ export class KpiAccumulator {
     if (live !== undefined) live.waited = true;
   }
 
-  /** Ends the contact's hold on its agent (wrap-up over or transferred away). */
-  private release(contactId: string, atMs: number): void {
-    const agentId = this.connectedTo.get(contactId);
-    if (agentId === undefined) return;
-    this.connectedTo.delete(contactId);
-    const agent = this.agent(agentId);
-    if (--agent.active === 0 && agent.busySince !== undefined) {
-      agent.busyMs += this.clipped(agent.busySince, atMs);
-      agent.busySince = undefined;
-    }
-  }
-
-  private clipped(startMs: number, endMs: number): number {
-    return Math.max(0, endMs - Math.max(startMs, this.fromMs));
-  }
 
   private queue(id: string): QueueTally {
     let tally = this.queues.get(id);
@@ -214,9 +225,13 @@ export class KpiAccumulator {
     return tally;
   }
 
-  private agent(id: string): AgentTally {
-    let tally = this.agents.get(id);
-    if (tally === undefined) this.agents.set(id, (tally = emptyAgentTally()));
-    return tally;
+
+  /** Each agent's figures so far (sorted by id), open stretches closed at `untilMs` without closing them in the fold. */
+  private agentTallies(untilMs: number): ReturnType<typeof agentKpis>[] {
+    const byAgent = new Map<string, ReturnType<typeof emptyAgentIntervalTally>>();
+    for (const d of [...this.agents.peek(), ...this.agents.openDeltas(untilMs)]) {
+      addAgentTally(byAgent.get(d.agentId) ?? byAgent.set(d.agentId, emptyAgentIntervalTally()).get(d.agentId)!, d.tally);
+    }
+    return [...byAgent.keys()].sort().map((id) => agentKpis(id, byAgent.get(id)!));
   }
 }

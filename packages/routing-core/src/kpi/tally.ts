@@ -1,4 +1,6 @@
-import type { AgentKpis, QueueKpis } from './types.js';
+import { SURVEY_SATISFIED_MIN } from '../model/survey.js';
+import type { AgentIntervalTally } from './agent-tally.js';
+import type { AgentKpis, QueueKpis, SurveyKpis } from './types.js';
 
 /** Mutable per-queue counters behind {@link QueueKpis}. */
 export interface QueueTally {
@@ -23,31 +25,43 @@ export interface QueueTally {
   callbacksRequested: number;
   callbacksConnected: number;
   callbackDialsFailed: number;
-}
-
-/** Mutable per-agent state and counters behind {@link AgentKpis}. */
-export interface AgentTally {
-  signedInSince: number | undefined;
-  busySince: number | undefined;
-  /** Contacts connected or wrapping up with this agent. */
-  active: number;
-  signedInMs: number;
-  busyMs: number;
-  offered: number;
-  accepted: number;
-  declined: number;
-  missed: number;
+  /** Satisfaction surveys sent out, answered, the answers' score sum and how many scored 4–5. */
+  surveysOffered: number;
+  surveysAnswered: number;
+  surveyScoreSum: number;
+  surveysSatisfied: number;
 }
 
 export function emptyQueueTally(): QueueTally {
   return { contacts: 0, answered: 0, answeredInTime: 0, abandoned: 0, expired: 0, rejected: 0, waited: 0,
     answeredWaitMs: 0, handled: 0, handleMs: 0, outcomes: 0, resolvedFirstContact: 0, offered: 0, accepted: 0, declined: 0, missed: 0,
-    callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0 };
+    callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0, ...emptySurveyTally() };
 }
 
-export function emptyAgentTally(): AgentTally {
-  return { signedInSince: undefined, busySince: undefined, active: 0, signedInMs: 0, busyMs: 0,
-    offered: 0, accepted: 0, declined: 0, missed: 0 };
+/** The survey counters both tallies carry. */
+export type SurveyTally = Pick<QueueTally, 'surveysOffered' | 'surveysAnswered' | 'surveyScoreSum' | 'surveysSatisfied'>;
+
+function emptySurveyTally(): SurveyTally {
+  return { surveysOffered: 0, surveysAnswered: 0, surveyScoreSum: 0, surveysSatisfied: 0 };
+}
+
+/** The survey figures of `offered` surveys and the scores of those answered (a live window's, e.g.). */
+export function surveyFigures(offered: number, scores: readonly number[]): SurveyKpis {
+  let sum = 0;
+  let satisfied = 0;
+  for (const score of scores) { sum += score; if (score >= SURVEY_SATISFIED_MIN) satisfied++; }
+  return surveyKpis({ surveysOffered: offered, surveysAnswered: scores.length, surveyScoreSum: sum, surveysSatisfied: satisfied });
+}
+
+/** Survey counters to figures: response rate, mean score (CSAT) and the share satisfied (4–5). */
+export function surveyKpis(t: SurveyTally): SurveyKpis {
+  return {
+    surveysOffered: t.surveysOffered,
+    surveysAnswered: t.surveysAnswered,
+    surveyResponseRate: ratio(t.surveysAnswered, t.surveysOffered),
+    csatScore: ratio(t.surveyScoreSum, t.surveysAnswered),
+    csatSatisfied: ratio(t.surveysSatisfied, t.surveysAnswered),
+  };
 }
 
 /** Adds every counter of `from` into `into` (for the all-queues total). */
@@ -75,7 +89,9 @@ export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): Qu
     abandonRate: ratio(t.abandoned, t.contacts),
     ahtSeconds: ratio(t.handleMs, t.handled) / 1000,
     handled: t.handled,
+    // The agents' answers alone; KpiAccumulator replaces it with the repeat-contact definition.
     firstContactResolution: ratio(t.resolvedFirstContact, t.outcomes),
+    fcrConfirmed: 0, fcrVoided: 0, fcrUnresolved: 0, fcrProvisional: 0,
     outcomes: t.outcomes,
     offered: t.offered,
     accepted: t.accepted,
@@ -84,22 +100,21 @@ export function queueKpis(queueId: string, slSeconds: number, t: QueueTally): Qu
     callbacksRequested: t.callbacksRequested,
     callbacksConnected: t.callbacksConnected,
     callbackDialsFailed: t.callbackDialsFailed,
+    ...surveyKpis(t),
   };
 }
 
-/** Agent counters to figures, closing open intervals at `untilMs` without mutating the tally. */
-export function agentKpis(agentId: string, t: AgentTally, fromMs: number, untilMs: number): AgentKpis {
-  const open = (since: number | undefined): number => (since === undefined ? 0 : Math.max(0, untilMs - Math.max(since, fromMs)));
-  const signedInMs = t.signedInMs + open(t.signedInSince);
-  const busyMs = t.busyMs + open(t.busySince);
+/** An agent's counters (the agent-performance fold's, open stretches included) to the KPI report's figures. */
+export function agentKpis(agentId: string, t: AgentIntervalTally): AgentKpis {
   return {
     agentId,
-    signedInSeconds: signedInMs / 1000,
-    busySeconds: busyMs / 1000,
-    occupancy: ratio(busyMs, signedInMs),
+    signedInSeconds: t.signedInMs / 1000,
+    busySeconds: t.busyMs / 1000,
+    occupancy: ratio(t.busyMs, t.signedInMs),
     offered: t.offered,
     accepted: t.accepted,
     declined: t.declined,
     missed: t.missed,
+    ...surveyKpis({ surveysOffered: t.surveysOffered, surveysAnswered: t.surveys, surveyScoreSum: t.surveyScoreSum, surveysSatisfied: t.surveysSatisfied }),
   };
 }

@@ -38,12 +38,31 @@ export interface KpiOptions {
    * are ignored, agent time is clipped to it. Simulations use it to drop the warm-up.
    */
   readonly fromMs?: number;
+  /** FCR window in seconds per queue id (QueueConfig.customer.fcrWindowSeconds); `defaultFcrWindowSeconds` for the others. */
+  readonly fcrWindowSecondsByQueue?: Readonly<Record<string, number>>;
+  /** Default 7 days. */
+  readonly defaultFcrWindowSeconds?: number;
   /** Called once per {@link ContactOutcome} inside the window, in event order. */
   readonly onOutcome?: (outcome: ContactOutcome) => void;
 }
 
+/**
+ * Satisfaction (CSAT) of the contacts that arrived in the window: surveys sent out (SurveyOffered)
+ * and answered (SurveyAnswered, at most one per contact), counted where the contact completed.
+ */
+export interface SurveyKpis {
+  readonly surveysOffered: number;
+  readonly surveysAnswered: number;
+  /** surveysAnswered / surveysOffered. */
+  readonly surveyResponseRate: number;
+  /** Mean score of the answers (1–5). */
+  readonly csatScore: number;
+  /** Share of answers scoring 4 or 5 ("satisfied"). */
+  readonly csatSatisfied: number;
+}
+
 /** Per-queue counters and ratios. Ratios are NaN when their denominator is 0. */
-export interface QueueKpis {
+export interface QueueKpis extends SurveyKpis {
   readonly queueId: string;
   readonly slSeconds: number;
   /** Contacts whose stay ended here answered, abandoned or expired (the service-level base). */
@@ -67,10 +86,21 @@ export interface QueueKpis {
   readonly ahtSeconds: number;
   readonly handled: number;
   /**
-   * First-contact resolution: the share of agents' recorded outcomes that said resolved on the
-   * first contact (`resolved_first_contact`). NaN without outcomes.
+   * First-contact resolution by the industry's definition: outcomes that said resolved on the
+   * first contact (`resolved_first_contact`) AND saw no repeat contact by the same customer, on
+   * any channel, within the queue's FCR window — over the settled outcomes (confirmed + voided +
+   * unresolved). A resolution whose window is still open is provisional and in neither part.
+   * NaN while nothing has settled.
    */
   readonly firstContactResolution: number;
+  /** Resolutions whose window passed without a repeat contact. */
+  readonly fcrConfirmed: number;
+  /** Resolutions a repeat contact within the window voided. */
+  readonly fcrVoided: number;
+  /** Outcomes that said not resolved. */
+  readonly fcrUnresolved: number;
+  /** Resolutions still inside their window. */
+  readonly fcrProvisional: number;
   /** Agents' outcomes recorded: FCR's denominator. */
   readonly outcomes: number;
   readonly offered: number;
@@ -88,8 +118,8 @@ export interface QueueKpis {
   readonly callbackDialsFailed: number;
 }
 
-/** Per-agent time and offer counters. */
-export interface AgentKpis {
+/** Per-agent time and offer counters, and the satisfaction of the contacts the agent completed. */
+export interface AgentKpis extends SurveyKpis {
   readonly agentId: string;
   /** Time signed in (any presence but OFFLINE), seconds. */
   readonly signedInSeconds: number;

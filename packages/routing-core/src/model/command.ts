@@ -52,6 +52,11 @@ export type RoutingCommand =
    * Surge mode on or off. A supervisor's switch pins the queue (the forecast's are then stale)
    * until a supervisor sends `release` (hand it back to the forecast; `active` is then ignored).
    */
+  /**
+   * The customer answered a completed contact's survey on its channel: `score` 1–5, an optional
+   * comment, `answeredAtMs` by the channel's clock (the window is judged by it, never later than now).
+   */
+  | { readonly type: 'ANSWER_SURVEY'; readonly contactId: string; readonly score: number; readonly comment?: string; readonly answeredAtMs: number }
   | { readonly type: 'SET_SURGE'; readonly queueId: string; readonly active: boolean; readonly source: SurgeSource; readonly reason: string;
       readonly predictedServiceLevel?: number; readonly release?: boolean; readonly by?: string }
   /** A reviewer's score of a contact marked for QA review; `by` is the reviewer (required). */

@@ -1,4 +1,5 @@
 import type { Channel } from './channel.js';
+import type { CustomerPreference } from './customer.js';
 import type { SkillRequirement } from './skill.js';
 
 /**
@@ -50,6 +51,13 @@ export interface ContactInput {
   readonly conversationId?: string;
   /** When the platform received the contact (epoch ms); the age that transfers keep. */
   readonly arrivedAtMs: number;
+  /** The customer across channels (opaque key), when the router resolved one. */
+  readonly customerKey?: string;
+  /**
+   * The agent the customer's other contacts point to (holding a live one, or the last to serve
+   * them). Used as the preferred agent when the contact names none and its queue's policy allows.
+   */
+  readonly customerPreference?: CustomerPreference;
 }
 
 /** Read-only view of a live contact, as returned by engine queries. */

@@ -4,6 +4,7 @@ import type { ContactState } from './contact.js';
 import type { Explanation } from './explanation.js';
 import type { RejectReason } from './outcome.js';
 import type { CustomerAction } from './queue.js';
+import type { CustomerPreferenceReason } from './customer.js';
 import type { QaSampleReason } from '../qa/sampling.js';
 
 /** Fields every event carries. `seq` is monotonic per engine; `id` = `${domainId}:${seq}`. */
@@ -211,6 +212,8 @@ export interface SurveyOffered extends ContactEventBase {
   readonly expiresAtMs: number;
   /** The contact's language, for the survey's text. */
   readonly language?: string;
+  /** The queue's question in that language; absent = the channel's default text. */
+  readonly text?: string;
 }
 /**
  * The customer answered the survey of a completed contact (once, within its window): `score`
@@ -321,6 +324,19 @@ export interface RingWidened extends ContactEventBase {
   readonly stickyEnded: boolean;
 }
 
+/**
+ * The contact's customer across channels, recorded before its first ContactQueued (or
+ * ContactRejected). `preferredAgentId` is the agent the customer brought, when the queue's
+ * policy used it (the contact's own preferred agent wins).
+ */
+export interface CustomerIdentified extends ContactEventBase {
+  readonly type: 'CustomerIdentified';
+  readonly customerKey: string;
+  readonly preferredAgentId?: string;
+  readonly preferredBecause?: CustomerPreferenceReason;
+  readonly viaContactId?: string;
+}
+
 /** Every event the engine emits, one per state change. */
 export type RoutingEvent =
   | ContactQueued | ContactRejected | ContactOffered | OfferAccepted | OfferDeclined | OfferTimedOut
@@ -328,7 +344,8 @@ export type RoutingEvent =
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
   | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
   | SurveyOffered | SurveyAnswered
-  | QaReviewScored | QaReviewRequested | FollowUpTaskOpened | FollowUpTaskAtRisk;
+  | QaReviewScored | QaReviewRequested | FollowUpTaskOpened | FollowUpTaskAtRisk
+  | CustomerIdentified;
 
 /** The `type` of a {@link RoutingEvent}. */
 export type RoutingEventType = RoutingEvent['type'];

@@ -1,3 +1,4 @@
+import type { SurveyRefusal } from './survey.js';
 import type { RoutingEvent } from './event.js';
 import type { TimerRequest } from './timer.js';
 
@@ -13,7 +14,7 @@ export type RoutingOutcome =
   | { readonly kind: 'queued'; readonly contactId: string }
   | { readonly kind: 'rejected'; readonly contactId: string; readonly reason: RejectReason }
   | { readonly kind: 'duplicate'; readonly contactId: string }
-  | { readonly kind: 'stale' }
+  | { readonly kind: 'stale'; readonly reason?: SurveyRefusal }
   | { readonly kind: 'applied' };
 
 /** What `RoutingEngine.apply` returns: the outcome, events to publish, timers to schedule. */

@@ -1,5 +1,7 @@
 import type { FollowUpPolicy } from '../followup/decide.js';
 import type { QaSamplingRule } from '../qa/sampling.js';
+import type { CustomerPolicy } from './customer.js';
+import type { SurveyPolicy } from './survey.js';
 import type { BusinessHours } from './hours.js';
 import type { SkillRequirement } from './skill.js';
 
@@ -110,6 +112,10 @@ export interface QueueConfig {
   readonly surge?: SurgePolicy;
   /** How often a waiting customer hears their position (default 60 s). */
   readonly announceEverySeconds?: number;
+  /** One customer across channels: same-agent policy, last-agent window, FCR window. */
+  readonly customer?: CustomerPolicy;
+  /** The satisfaction survey after completion; absent = none. */
+  readonly survey?: SurveyPolicy;
   /** Which completed contacts are marked for QA review; absent = none. */
   readonly qaSampling?: QaSamplingRule;
   /** The resolution limit (解决时限): how long a follow-up task opened from this queue has until it is due. */

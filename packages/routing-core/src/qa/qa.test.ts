@@ -103,3 +103,20 @@ describe('a low CSAT answer marks its contact', () => {
     expect(s.events.filter((e) => e.type === 'QaReviewRequested')).toEqual([]);
   });
 });
+
+describe('the CSAT part with the engine\'s own surveys', () => {
+  it('an answer of 2 marks the contact (CSAT) against its agent; an answer of 4 does not', () => {
+    const h = new EngineHarness([queueConfig('q1', { wrapUpSeconds: 0, qaSampling: { csatAtMost: 2 }, survey: { enabled: true, windowSeconds: 3_600 } })]);
+    h.apply({ type: 'SIGN_IN', agent: agentProfile('a1', ['q1']) });
+    for (const id of ['low', 'high']) {
+      h.apply({ type: 'ARRIVE', contact: contactInput(id, 'q1', h.now, { channel: 'chat' }) });
+      h.apply({ type: 'ACCEPT', contactId: id, agentId: 'a1', offerToken: h.lastOffer(id)!.offerToken });
+      h.apply({ type: 'COMPLETE', contactId: id, agentId: 'a1', disposition: 'resolved' });
+    }
+    expect(h.ofType('QaReviewRequested')).toEqual([]);
+    h.advance(60_000);
+    h.apply({ type: 'ANSWER_SURVEY', contactId: 'low', score: 2, answeredAtMs: h.now });
+    h.apply({ type: 'ANSWER_SURVEY', contactId: 'high', score: 4, answeredAtMs: h.now });
+    expect(h.ofType('QaReviewRequested')).toMatchObject([{ contactId: 'low', agentId: 'a1', queueId: 'q1', channel: 'chat', reasons: ['CSAT'] }]);
+  });
+});

@@ -27,7 +27,8 @@ const callbackOffered = (id: string, q: string, atMs: number, enq: number) =>
 const kpi = (queueId: string, contacts: number, answeredInTime: number): QueueKpis => ({
   queueId, slSeconds: 20, contacts, answered: contacts, answeredInTime, abandoned: 0, expired: 0, rejected: 0, waited: 0,
   serviceLevel: answeredInTime / contacts, probWait: 0, asaSeconds: 0, abandonRate: 0, ahtSeconds: 0, handled: 0,
-  firstContactResolution: NaN, outcomes: 0, offered: 0, accepted: 0, declined: 0, missed: 0, callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0,
+  firstContactResolution: NaN, fcrConfirmed: 0, fcrVoided: 0, fcrUnresolved: 0, fcrProvisional: 0, outcomes: 0, offered: 0, accepted: 0, declined: 0, missed: 0, callbacksRequested: 0, callbacksConnected: 0, callbackDialsFailed: 0,
+  surveysOffered: 0, surveysAnswered: 0, surveyResponseRate: NaN, csatScore: NaN, csatSatisfied: NaN,
 });
 const report = (qs: QueueKpis[]): KpiReport => ({ fromMs: 0, untilMs: 0, queues: qs, total: qs[0]!, agents: [], occupancy: NaN });
 

@@ -78,7 +78,7 @@ export async function registerHttpAuth(app: FastifyInstance, deps: HttpAuthDeps)
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (path === '/' || path === '/index.html') return consolePage(request, reply);
+    if (path === '/' || path === '/index.html' || path === '/agent') return consolePage(request, reply);
     if (!path.startsWith('/api/') && path !== '/api') return undefined;
     try {
       request.reader = await reader(request);

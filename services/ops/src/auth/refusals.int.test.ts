@@ -16,7 +16,8 @@ const CREDENTIALS = [
   { name: 'platform', header: async (d: string) => `Bearer ${await testToken({ role: 'platform', domain: d })}`, http: 403, grpc: status.PERMISSION_DENIED },
 ] as const;
 
-const ROUTES = ['/api/contacts', '/api/contacts/r-1/trace', '/api/agents/agent-1/actions', '/api/snapshot', '/api/kpis', '/api/audit', '/api/events', '/api/nothing-here'];
+const ROUTES = ['/api/contacts', '/api/contacts/r-1/trace', '/api/agents/agent-1/actions', '/api/snapshot', '/api/kpis', '/api/audit', '/api/events',
+  '/api/agents/performance', '/api/agents/performance.csv', '/api/agents/performance.parquet', '/api/nothing-here'];
 
 describe('ops refuses whoever does not belong, on every surface', () => {
   let bed: OpsBed;
@@ -41,8 +42,10 @@ describe('ops refuses whoever does not belong, on every surface', () => {
         expect(body.error.message.length, route).toBeGreaterThan(5);
         if (credential.http === 401) expect(res.headers.get('www-authenticate'), route).toMatch(/^Bearer/);
       }
-      const page = await fetch(`${bed.url}/`, { headers: header ? { authorization: header } : {} });
-      expect(page.status).toBe(credential.http);
+      for (const path of ['/', '/agent?id=a1']) {
+        const page = await fetch(`${bed.url}${path}`, { headers: header ? { authorization: header } : {} });
+        expect(page.status, path).toBe(credential.http);
+      }
     });
 
     it(`gRPC: ${credential.name} → ${status[credential.grpc]} on every OpsService method`, async () => {
@@ -56,7 +59,8 @@ describe('ops refuses whoever does not belong, on every surface', () => {
         (client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null) => void) => void>)[method]!.call(client, request, md(), (e) => resolve(e));
       });
       for (const [method, request] of [['getContactTrace', { domain: '', contactId: 'r-1' }], ['getSnapshot', { domain: '' }],
-        ['getKpis', { domain: '', queueIds: [], intervalSeconds: 0 }], ['getAuditReport', { domain: '' }]] as const) {
+        ['getKpis', { domain: '', queueIds: [], intervalSeconds: 0 }], ['getAuditReport', { domain: '' }],
+        ['getAgentPerformance', { domain: '', agentIds: [], intervalSeconds: 0 }]] as const) {
         expect((await unary(method, request))?.code, method).toBe(credential.grpc);
       }
       const stream = client.streamEvents({ domain: '', queueIds: [], agentIds: [], contactIds: [] }, md());

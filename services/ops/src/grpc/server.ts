@@ -51,6 +51,8 @@ export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: L
     getKpis: unary('GetKpis', async (r) => ({ kpis: await queries.kpis({ queueIds: r.queueIds, fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
     getAuditReport: unary('GetAuditReport', () => queries.audit()),
     getStaffing: unary('GetStaffing', (r) => queries.staffing({ queueIds: r.queueIds, intervals: r.intervals })),
+    getAgentPerformance: unary('GetAgentPerformance', async (r) => ({ rows: await queries.agentPerformance({ agentIds: r.agentIds,
+      fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
     listQaReviews: unary('ListQaReviews', async (r, reader) => redacted(ListQaReviewsResponse, await listQaReviews(reviewsOrFail(reviews), r), reader)),
     streamEvents: (call) => void streamEvents(call, queries, metrics, log, bearer),
   };

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, ListQaReviewsResponse, QueueKpis } from '@switchboard/contracts';
+import { AgentPerformance, GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, ListQaReviewsResponse, QueueKpis } from '@switchboard/contracts';
 import type { QaReviewList } from '@switchboard/state';
 import type { ActionDeps } from '../actions/action-route.js';
 import { registerQaActions } from '../actions/qa-actions.js';
@@ -12,7 +12,9 @@ import type { OpsMetrics } from '../metrics.js';
 import { redactForRole } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
-import { eventsQuery, kpiQuery, parseQuery, qaReviewsQuery, recentQuery, staffingQuery } from './params.js';
+import { agentPerformanceCsv } from '../perf/perf-csv.js';
+import { agentPerformanceParquet } from '../perf/perf-parquet.js';
+import { agentPerformanceQuery, eventsQuery, kpiQuery, parseQuery, qaReviewsQuery, recentQuery, staffingQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
 
@@ -104,6 +106,22 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const q = parseQuery(qaReviewsQuery, request.query);
     const list = await listQaReviews(reviewsOrFail(deps.reviews), { queueId: q.queue ?? '', scored: q.scored === 'true', limit: q.limit });
     return redactForRole(ListQaReviewsResponse.toJSON(list), readerOf(request).role);
+  }));
+  const performance = (query: unknown) => {
+    const q = parseQuery(agentPerformanceQuery, query);
+    return queries.agentPerformance({ agentIds: q.agent, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
+  };
+  app.get('/api/agents/performance', (request, reply) => answer(reply, async () =>
+    ({ rows: (await performance(request.query)).map((row) => AgentPerformance.toJSON(row)) })));
+  app.get('/api/agents/performance.csv', (request, reply) => answer(reply, async () => {
+    const csv = agentPerformanceCsv(await performance(request.query));
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="agent-performance.csv"');
+    return csv;
+  }));
+  app.get('/api/agents/performance.parquet', (request, reply) => answer(reply, async () => {
+    const file = agentPerformanceParquet(await performance(request.query));
+    reply.header('content-type', 'application/vnd.apache.parquet').header('content-disposition', 'attachment; filename="agent-performance.parquet"');
+    return file;
   }));
   app.get('/api/audit', (_request, reply) => answer(reply, async () => GetAuditReportResponse.toJSON(await queries.audit())));
   app.get('/api/events', async (request, reply) => {

@@ -43,6 +43,19 @@ export const staffingQuery = z.object({
   intervals: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be ≥ 1').max(96, 'at most 96 (a day)').default(8),
 });
 
+/** `15m`, `1h`, `1d`, `range` (one row over the range) or whole seconds among 900, 3600, 86400, 0. */
+const agentInterval = z.string({ error: 'expected one value' }).max(16, 'at most 16 characters').default('1h').transform((text, ctx) => {
+  const named: Record<string, number> = { '15m': 900, '1h': 3_600, '1d': 86_400, range: 0 };
+  const seconds = named[text] ?? (/^\d+$/.test(text) ? Number(text) : Number.NaN);
+  if (![0, 900, 3_600, 86_400].includes(seconds)) {
+    ctx.addIssue({ code: 'custom', message: 'expected 15m, 1h, 1d or range' });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+export const agentPerformanceQuery = z.object({ agent: list, from: time, to: time, interval: agentInterval });
+
 export const eventsQuery = z.object({ queue: list, agent: list, contact: list, since: time });
 
 export const recentQuery = z.object({ limit: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be ≥ 1').max(500, 'at most 500').default(50) });

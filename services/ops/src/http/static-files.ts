@@ -16,6 +16,9 @@ const FILES: Record<string, string> = {
   '/console/supervise.js': 'supervise.js',
   '/console/staffing.js': 'staffing.js',
   '/console/staffing.css': 'staffing.css',
+  '/agent': 'agent.html',
+  '/console/agent-page.js': 'agent-page.js',
+  '/console/perf-charts.js': 'perf-charts.js',
   '/console/qa-review.js': 'qa-review.js',
 };
 

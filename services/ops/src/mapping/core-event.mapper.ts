@@ -108,9 +108,15 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
   if (e.followUpAtRisk) return { ...c, type: 'FollowUpTaskAtRisk', dueAtMs: time(e.followUpAtRisk.dueAt), state: e.followUpAtRisk.state,
     ...(agentId ? { agentId } : {}), fromPriority: e.followUpAtRisk.fromPriority, toPriority: e.followUpAtRisk.toPriority };
   if (e.surveyOffered) return { ...c, type: 'SurveyOffered', agentId, expiresAtMs: time(e.surveyOffered.expiresAt),
-    ...(e.surveyOffered.language ? { language: e.surveyOffered.language } : {}) };
+    ...(e.surveyOffered.language ? { language: e.surveyOffered.language } : {}), ...(e.surveyOffered.text ? { text: e.surveyOffered.text } : {}) };
   if (e.surveyAnswered) return { ...c, type: 'SurveyAnswered', agentId, score: e.surveyAnswered.score,
     ...(e.surveyAnswered.comment ? { comment: e.surveyAnswered.comment } : {}), answeredAtMs: time(e.surveyAnswered.answeredAt) || base.atMs };
+  if (e.customerIdentified) {
+    const ci = e.customerIdentified;
+    return { ...c, type: 'CustomerIdentified', customerKey: ci.customerKey, ...(ci.preferredAgentId ? { preferredAgentId: ci.preferredAgentId } : {}),
+      ...(ci.preferredBecause === 'HOLDS_LIVE_CONTACT' || ci.preferredBecause === 'LAST_SERVED' ? { preferredBecause: ci.preferredBecause } : {}),
+      ...(ci.viaContactId ? { viaContactId: ci.viaContactId } : {}) };
+  }
   if (e.ringWidened) return { ...c, type: 'RingWidened', fromRing: e.ringWidened.fromRing, toRing: e.ringWidened.ring,
     poolOpen: e.ringWidened.poolOpen, stickyEnded: e.ringWidened.stickyEnded };
   return undefined;

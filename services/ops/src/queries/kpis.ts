@@ -12,6 +12,8 @@ export interface KpiQuery {
   readonly intervalSeconds: number;
   /** Service-level threshold per queue, from the queues' configuration. */
   readonly slSecondsByQueue: Readonly<Record<string, number>>;
+  /** First-contact-resolution window per queue (seconds), from the queues' configuration; else 7 days. */
+  readonly fcrWindowSecondsByQueue?: Readonly<Record<string, number>>;
 }
 
 /** At most this many buckets per request, so a tiny interval over a long range cannot exhaust ops. */
@@ -28,7 +30,8 @@ export async function computeQueueKpis(source: RoutingSource, query: KpiQuery, o
   const buckets: { start: number; end: number; acc: KpiAccumulator }[] = [];
   for (let start = query.fromMs; start < query.toMs; start += width) {
     buckets.push({ start, end: Math.min(query.toMs, start + width),
-      acc: new KpiAccumulator({ slSecondsByQueue: query.slSecondsByQueue, fromMs: start }) });
+      acc: new KpiAccumulator({ slSecondsByQueue: query.slSecondsByQueue, fromMs: start,
+        ...(query.fcrWindowSecondsByQueue ? { fcrWindowSecondsByQueue: query.fcrWindowSecondsByQueue } : {}) }) });
   }
   // Each bucket also sees the range's events before its own start: agents' presence then decides
   // occupancy inside it (the accumulator ignores them for counts and clips agent time to its window).
@@ -69,5 +72,10 @@ function toProto(queueId: string, q: QueueKpis | undefined, start: number, end: 
     abandoned: q?.abandoned ?? 0,
     completed: q?.handled ?? 0,
     firstContactResolution: finite(q?.firstContactResolution),
+    surveysOffered: q?.surveysOffered ?? 0,
+    surveysAnswered: q?.surveysAnswered ?? 0,
+    surveyResponseRate: finite(q?.surveyResponseRate),
+    csatScore: finite(q?.csatScore),
+    csatSatisfied: finite(q?.csatSatisfied),
   });
 }

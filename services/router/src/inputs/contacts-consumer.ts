@@ -7,13 +7,19 @@ import { contactInputOf, factsOf, InvalidContactError } from '../mapping/contact
 import type { RuleSet } from '../rules/classify.js';
 import { recordDecision } from './decision-span.js';
 import { WorkerStoppedError, type DomainPort, type Submitted, type WorkerDeps } from '../worker/domain-worker.js';
+import { CustomerResolveError, type CustomerResolver } from '../customers/customer-resolver.js';
+import { withCustomer } from '../customers/customer-context.js';
 
 const tracer = getTracer('@switchboard/router');
 
 /** Consumes the domain's contacts (`<root>.contacts.<domain>.>`) into the worker. Acks only after commit and relay. */
-export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: WorkerDeps, ackWaitMs = 5_000): Promise<DurableConsumer> {
+export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: WorkerDeps, ackWaitMs = 5_000, customers?: CustomerResolver): Promise<DurableConsumer> {
   const filter = streamSubjects.contacts(deps.names).replace(/>$/, `${worker.domain}.>`);
   const subjectTemplate = `${deps.names.subjectRoot}.contacts.{domain}.{channel}`;
+  // Arrivals not yet committed, by contact id: a later event of the same contact in the same
+  // delivery (a caller hanging up at once) waits for its arrival — which now first waits for its
+  // customer — instead of finding no contact and being dropped. Bounded by the messages in flight.
+  const arriving = new Map<string, Promise<unknown>>();
   return consumeDurable({
     js: deps.js,
     jsm: deps.jsm,
@@ -30,11 +36,17 @@ export async function consumeContacts(worker: DomainPort, rules: RuleSet, deps: 
     batch: 512,
     logger: deps.logger,
     handle: (msg) => withNatsProcessSpan(tracer, { subject: msg.subject, subjectTemplate, headers: msg.headers },
-      () => handle(msg, worker, rules, deps)),
+      () => handle(msg, worker, rules, deps, { customers, arriving })),
   });
 }
 
-async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: WorkerDeps): Promise<Settlement> {
+/** The customer resolver (when identity is on) and the arrivals not yet committed. */
+interface Arrivals {
+  readonly customers: CustomerResolver | undefined;
+  readonly arriving: Map<string, Promise<unknown>>;
+}
+
+async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: WorkerDeps, arrivals: Arrivals): Promise<Settlement> {
   let record: ContactRecord;
   try {
     record = ContactRecord.decode(msg.data);
@@ -42,12 +54,24 @@ async function handle(msg: JsMsg, worker: DomainPort, rules: RuleSet, deps: Work
     return settle.poison(`not a ContactRecord: ${(error as Error).message}`);
   }
   try {
-    if (record.arrived) return settled(await arrive(record.arrived, worker, rules, deps));
-    if (record.update) return settled(await update(record.update, worker));
+    if (record.arrived) {
+      const arrival = arrive(record.arrived, worker, rules, deps, arrivals.customers);
+      const id = record.arrived.id;
+      arrivals.arriving.set(id, arrival);
+      try {
+        return settled(await arrival);
+      } finally {
+        if (arrivals.arriving.get(id) === arrival) arrivals.arriving.delete(id);
+      }
+    }
+    if (record.update) {
+      await arrivals.arriving.get(record.update.contactId)?.catch(() => undefined);
+      return settled(await update(record.update, worker, deps));
+    }
     return settle.poison('ContactRecord has neither arrived nor update');
   } catch (error) {
     if (error instanceof InvalidContactError) return settle.poison(`invalid contact: ${error.message}`);
-    if (error instanceof WorkerStoppedError) return settle.retry(1_000);
+    if (error instanceof WorkerStoppedError || error instanceof CustomerResolveError) return settle.retry(1_000);
     throw error;
   }
 }
@@ -57,18 +81,23 @@ function settled(submitted: Submitted | undefined): Settlement {
   return submitted && !submitted.relayed ? settle.retry(1_000) : settle.ack;
 }
 
-async function arrive(contact: Contact, worker: DomainPort, rules: RuleSet, deps: WorkerDeps): Promise<Submitted> {
+async function arrive(contact: Contact, worker: DomainPort, rules: RuleSet, deps: WorkerDeps, customers: CustomerResolver | undefined): Promise<Submitted> {
   const facts = factsOf(contact);
   // A platform that enqueues through QueueService names the queue itself; the rules still classify
   // everything else (and a queue this domain does not have).
   const direct = contact.queueId && worker.live.queue(contact.queueId)
     ? { queueId: contact.queueId, basePriority: 0, requiredSkills: [], rule: 'direct' }
     : undefined;
-  const input = contactInputOf(contact, worker.domain, facts, direct ?? rules.classify(facts), deps.clock());
+  const classified = contactInputOf(contact, worker.domain, facts, direct ?? rules.classify(facts), deps.clock());
+  // The customer across channels, before routing: one Redis round trip per batch of arrivals.
+  const customer = customers && !worker.live.contact(contact.id)
+    ? await withSpan(tracer, 'resolve customer', { 'switchboard.domain': worker.domain }, () => customers.resolve(contact, classified.queueId))
+    : undefined;
+  const { input, context } = withCustomer(classified, contactContext(contact), customer, worker.live, deps.clock());
   // The decision span sits in the contact's trace (child of the consume span); the offer's
   // notification to the desktop is published under it, so the agent side joins the same trace.
   return withSpan(tracer, 'route contact', { 'switchboard.domain': worker.domain }, async (span) => {
-    const submitted = await worker.submit(`arrive:${contact.id}`, { type: 'ARRIVE', contact: input }, undefined, contactContext(contact));
+    const submitted = await worker.submit(`arrive:${contact.id}`, { type: 'ARRIVE', contact: input }, undefined, context);
     if (submitted.kind === 'applied') recordDecision(span, contact.id, submitted.result);
     return submitted;
   });
@@ -86,7 +115,8 @@ export const ENDED_ON_CHANNEL = 'ended-on-channel';
  * accept landing as the caller hangs up): the command is then refused and the state read again,
  * so the end is never dropped for a race.
  */
-async function update(update: ContactUpdate, worker: DomainPort): Promise<Submitted | undefined> {
+async function update(update: ContactUpdate, worker: DomainPort, deps: WorkerDeps): Promise<Submitted | undefined> {
+  if (update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_SURVEY_ANSWERED) return surveyAnswer(update, worker, deps);
   if (update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_REQUESTED || update.kind === ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED) {
     return callbackUpdate(update, worker);
   }
@@ -122,6 +152,31 @@ async function callbackUpdate(update: ContactUpdate, worker: DomainPort): Promis
   } catch (error) {
     if (isRoutingError(error)) return undefined;
     throw error;
+  }
+}
+
+/**
+ * The customer answered a completed contact's survey. The engine records the first answer within
+ * the window (SurveyAnswered) and refuses the others; a refusal changes nothing (the channel already
+ * thanked its customer) and is logged and counted by reason. Each answer is its own command (its
+ * channel's answer id), so a second answer reaches the engine and is refused there, not deduplicated.
+ */
+async function surveyAnswer(update: ContactUpdate, worker: DomainPort, deps: WorkerDeps): Promise<Submitted | undefined> {
+  const answeredAtMs = update.occurredAt?.getTime() ?? deps.clock();
+  const command: RoutingCommand = { type: 'ANSWER_SURVEY', contactId: update.contactId, score: update.surveyScore, answeredAtMs,
+    ...(update.surveyComment ? { comment: update.surveyComment } : {}) };
+  const refused = (reason: string) => {
+    deps.logger.info({ contactId: update.contactId, reason }, 'survey answer refused');
+    deps.surveyRefused?.(worker.domain, reason);
+  };
+  try {
+    const submitted = await worker.submit(`answer_survey:${update.contactId}:${update.messageId || answeredAtMs}`, command);
+    if (submitted.kind === 'applied' && submitted.result.outcome.kind === 'stale') refused(submitted.result.outcome.reason ?? 'NO_SURVEY');
+    return submitted;
+  } catch (error) {
+    if (!isRoutingError(error)) throw error;
+    refused('INVALID');
+    return undefined;
   }
 }
 

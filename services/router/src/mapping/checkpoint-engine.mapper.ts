@@ -6,12 +6,12 @@ import {
   type EngineImage as ProtoEngine, type GroupImage as ProtoGroup, type MembershipImage as ProtoMembership, type PlaceImage as ProtoPlace,
   type QueueConfigImage, type QueueImage as ProtoQueue, type RingImage, type SkillRequirementImage, type UnavailableCount,
 } from '@switchboard/contracts';
-import { customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto } from '@switchboard/router-api';
+import { customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, surveyPolicyFromProto, surveyPolicyToProto } from '@switchboard/router-api';
 import {
   CHANNELS, ContactState, emptyLoad, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
   type AgentImage, type AgentProfile, type AgentSkills, type Channel, type ChannelCapacity, type ChannelLoad, type ContactImage,
   type ContactInput, type CustomerTier, type HoldReason, type SurgeSource, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
-  type QueueImage, type Ring, type SkillRequirement, type Unavailability,
+  type QueueImage, type Ring, type SkillRequirement, type SurveyPolicy, type Unavailability, type CustomerPolicy, type CustomerPreferenceReason,
 } from '@switchboard/routing-core';
 
 /**
@@ -181,6 +181,8 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     hours: c.hours && hoursToProto(c.hours), emergencyClosedReason: c.emergencyClosedReason,
     closedAction: c.closedAction && customerActionToProto(c.closedAction), expiredAction: c.expiredAction && customerActionToProto(c.expiredAction),
     fullAction: c.fullAction && customerActionToProto(c.fullAction), callback: c.callback, surge: c.surge, announceEverySeconds: c.announceEverySeconds,
+    customer: c.customer && { policy: c.customer.policy ?? '', lastAgentWindowSeconds: c.customer.lastAgentWindowSeconds ?? 0, fcrWindowSeconds: c.customer.fcrWindowSeconds ?? 0 },
+    survey: surveyPolicyToProto(c.survey),
     resolutionLimitSeconds: c.resolutionLimitSeconds,
     followUp: c.followUp && { intents: list(c.followUp.intents ?? []), complaintDispositions: list(c.followUp.complaintDispositions ?? []),
       unresolvedDispositions: list(c.followUp.unresolvedDispositions ?? []), taskQueueId: c.followUp.taskQueueId ?? '',
@@ -188,6 +190,15 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     qaSampling: c.qaSampling && { percent: c.qaSampling.percent ?? 0, intents: list(c.qaSampling.intents ?? []), csatAtMost: c.qaSampling.csatAtMost ?? 0 },
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
+}
+
+function surveyFromProto(p: NonNullable<QueueConfigImage['survey']>): SurveyPolicy {
+  try {
+    return need(surveyPolicyFromProto(p), 'queue.survey');
+  } catch (error) {
+    if (error instanceof RangeError) throw new CheckpointFormatError(`queue.${error.message}`);
+    throw error;
+  }
 }
 
 function limitActionFromProto(action: string): LimitAction {
@@ -228,6 +239,8 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
     c.surge = { auto: p.surge.auto, callbackOfferAfterSeconds: p.surge.callbackOfferAfterSeconds, deferEmailBelowPriority: p.surge.deferEmailBelowPriority, horizonSeconds: p.surge.horizonSeconds };
   }
   if (p.announceEverySeconds !== undefined) c.announceEverySeconds = p.announceEverySeconds;
+  if (p.customer !== undefined) c.customer = customerPolicyFromImage(p.customer);
+  if (p.survey !== undefined) c.survey = surveyFromProto(p.survey);
   if (p.resolutionLimitSeconds !== undefined) c.resolutionLimitSeconds = p.resolutionLimitSeconds;
   if (p.followUp !== undefined) {
     const f = p.followUp;
@@ -246,6 +259,15 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };
   }
   return c;
+}
+
+function customerPolicyFromImage(p: NonNullable<QueueConfigImage['customer']>): CustomerPolicy {
+  if (p.policy !== '' && p.policy !== 'SAME_AGENT' && p.policy !== 'NONE') throw new CheckpointFormatError(`queue.customer.policy: unknown policy ${p.policy}`);
+  return {
+    ...(p.policy !== '' ? { policy: p.policy } : {}),
+    ...(p.lastAgentWindowSeconds > 0 ? { lastAgentWindowSeconds: p.lastAgentWindowSeconds } : {}),
+    ...(p.fcrWindowSeconds > 0 ? { fcrWindowSeconds: p.fcrWindowSeconds } : {}),
+  };
 }
 
 // ---- queues and groups ----
@@ -349,6 +371,7 @@ function inputToProto(i: ContactInput): ContactInputImage {
     id: i.id, domain: i.domain, channel: CHANNEL.toProto(i.channel), queueId: i.queueId, basePriority: i.basePriority,
     tier: TIER.toProto(i.tier), language: i.language, intent: i.intent, requiredSkills: i.requiredSkills && { items: skills(i.requiredSkills) },
     preferredAgentId: i.preferredAgentId, conversationId: i.conversationId, arrivedAtMs: i.arrivedAtMs,
+    customerKey: i.customerKey, customerPreference: i.customerPreference,
   };
 }
 
@@ -362,7 +385,14 @@ function inputFromProto(p: ContactInputImage): ContactInput {
   if (p.requiredSkills !== undefined) i.requiredSkills = p.requiredSkills.items.map(skillFromProto);
   if (p.preferredAgentId !== undefined) i.preferredAgentId = p.preferredAgentId;
   if (p.conversationId !== undefined) i.conversationId = p.conversationId;
+  if (p.customerKey !== undefined) i.customerKey = p.customerKey;
+  if (p.customerPreference !== undefined) i.customerPreference = { ...p.customerPreference, because: preferenceReason(p.customerPreference.because) };
   return i;
+}
+
+function preferenceReason(because: string): CustomerPreferenceReason {
+  if (because === 'HOLDS_LIVE_CONTACT' || because === 'LAST_SERVED') return because;
+  throw new CheckpointFormatError(`contact.customer_preference.because: unknown reason ${because}`);
 }
 
 /** Both kinds of place have their proto message's fields (plus `kind`, which the encoder ignores). */
@@ -416,6 +446,7 @@ export function engineToProto(e: EngineImage): ProtoEngine {
     seq: e.seq, nextToken: e.nextToken, nextArrival: e.nextArrival, nowMs: e.nowMs,
     queues: e.queues.map(queueToProto), agents: e.agents.map(agentToProto), contacts: e.contacts.map(contactToProto),
     servers: e.servers.map((s) => ({ queueId: s.queueId, agentIds: list(s.agentIds) })),
+    surveys: (e.surveys ?? []).map((s) => ({ ...s, channel: CHANNEL.toProto(s.channel) })),
   };
 }
 
@@ -425,5 +456,6 @@ export function engineFromProto(p: ProtoEngine): EngineImage {
     seq: p.seq, nextToken: p.nextToken, nextArrival: p.nextArrival, nowMs: p.nowMs,
     queues: p.queues.map(queueFromProto), agents: p.agents.map(agentFromProto), contacts: p.contacts.map(contactFromProto),
     servers: p.servers.map((s) => ({ queueId: s.queueId, agentIds: s.agentIds })),
+    surveys: p.surveys.map((s) => ({ ...s, channel: CHANNEL.fromProto(s.channel) })),
   };
 }

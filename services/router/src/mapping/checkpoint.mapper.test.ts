@@ -32,7 +32,8 @@ const QUEUES: QueueConfig[] = [
     requiredSkills: [{ skill: 'billing', minProficiency: 4 }, { skill: 'french', minProficiency: 3, optional: true }],
     rings: [{ afterSeconds: 10, proficiencyDrop: 1 }, { afterSeconds: 25, dropOptionalSkills: true }, { afterSeconds: 40, minProficiency: 1 }],
   }),
-  queue('gen', { agingRatePerSecond: 0.1, stickyAgentWaitSeconds: 15, strategy: 'LEAST_OCCUPIED', offerTimeoutSeconds: 8, rings: [{ afterSeconds: 12, addTeams: ['gold'] }] }),
+  queue('gen', { agingRatePerSecond: 0.1, stickyAgentWaitSeconds: 15, strategy: 'LEAST_OCCUPIED', offerTimeoutSeconds: 8, rings: [{ afterSeconds: 12, addTeams: ['gold'] }],
+    customer: { policy: 'NONE', lastAgentWindowSeconds: 3_600, fcrWindowSeconds: 86_400 } }),
   queue('rr', { strategy: 'ROUND_ROBIN', teams: ['general', 'gold'], serviceLevel: { share: 0.95, withinSeconds: 7.5 }, offerTimeoutSeconds: 2.5,
     // Open two hours of every three (the walk spans hours), so it closes and reopens under waiting contacts.
     hours: { timeZone: 'Asia/Shanghai', weekly: [1, 2, 3, 4, 5, 6, 7].map((isoWeekday) => ({ isoWeekday, windows: [
@@ -40,7 +41,8 @@ const QUEUES: QueueConfig[] = [
       { open: '12:00', close: '14:00' }, { open: '15:00', close: '17:00' }, { open: '18:00', close: '20:00' }, { open: '21:00', close: '23:00' },
     ] })), holidays: [{ date: '2027-01-01', name: 'New Year', windows: [] }] },
     closedAction: { kind: 'OVERFLOW', targetQueueId: 'gen' }, callback: { maxAttempts: 2, retryAfterSeconds: 30 },
-    surge: { auto: true, callbackOfferAfterSeconds: 5, deferEmailBelowPriority: 2, horizonSeconds: 600 }, announceEverySeconds: 30 }),
+    surge: { auto: true, callbackOfferAfterSeconds: 5, deferEmailBelowPriority: 2, horizonSeconds: 600 }, announceEverySeconds: 30,
+    survey: { enabled: true, windowSeconds: 120, channels: ['phone', 'chat'], texts: { en: 'How did we do?', zh: '请为本次服务评分' } } }),
   queue('edge', {
     teams: [], maxSize: 0, maxWaitSeconds: 0, missesBeforeAway: 0, serviceLevel: { share: 0, withinSeconds: 0 },
     requiredSkills: [{ skill: 'x', minProficiency: 1, optional: false }],
@@ -106,6 +108,7 @@ class World {
       ...(lang < 2 ? { language: lang === 0 ? 'en' : 'zh' } : {}), ...(pref < 5 ? { preferredAgentId: `a${pref}` } : {}),
       ...(pick(rng, 3) === 0 ? { requiredSkills: pick(rng, 2) === 0 ? [] : [{ skill: 'french', minProficiency: 2 }] } : {}),
       ...(n % 4 === 0 ? { intent: n % 8 === 0 ? '' : 'billing', conversationId: `conv-${n}` } : {}),
+      ...(n % 3 === 0 ? { customerKey: `k${n % 7}`, ...(n % 2 === 0 ? { customerPreference: { agentId: `a${n % 5}`, because: n % 4 === 0 ? 'LAST_SERVED' : 'HOLDS_LIVE_CONTACT', viaContactId: `c${n - 1}` } } : {}) } : {}),
     };
     this.ids.push(id);
     this.contexts.set(id, Contact.toJSON(Contact.fromPartial({
@@ -143,6 +146,8 @@ class World {
     if (roll === 15) return this.apply(pick(rng, 3) === 0 ? { type: 'SIGN_OUT', agentId: a } : { type: 'SIGN_IN', agent: AGENTS[Number(a.slice(1))] ?? agent(a, []) });
     if (roll === 16) return this.apply({ type: 'UPSERT_QUEUE', queue: { ...QUEUES[1]!, strategy: pick(rng, 2) === 0 ? 'ROUND_ROBIN' : 'BEST_PROFICIENCY', requiredSkills: [{ skill: 'billing', minProficiency: 1 + pick(rng, 5) }] } });
     // What the waiting customer lives through: callbacks (kept, dialled, failed), surge, closing.
+    // A survey answer for any contact seen so far: recorded once if its survey is open, refused otherwise.
+    if (roll === 17) return this.apply({ type: 'ANSWER_SURVEY', contactId: `c${pick(rng, 40)}`, score: 1 + pick(rng, 5), answeredAtMs: this.now - pick(rng, 3) * 1000 });
     if (roll === 20 && c) return this.apply({ type: 'REQUEST_CALLBACK', contactId: c.id, number: `+86138${String(pick(rng, 1e8)).padStart(8, '0')}` });
     if (roll === 21 && c?.callback !== undefined && c.state === 'CONNECTED') return this.apply({ type: 'CALLBACK_FAILED', contactId: c.id, reason: 'no-answer' });
     if (roll === 22) {

@@ -139,10 +139,13 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'FollowUpTaskAtRisk':
       return { ...contact, agentId: event.agentId ?? '', followUpAtRisk: { dueAt: new Date(event.dueAtMs), state: event.state, fromPriority: event.fromPriority, toPriority: event.toPriority } };
     case 'SurveyOffered':
-      return { ...contact, agentId: event.agentId, surveyOffered: { expiresAt: new Date(event.expiresAtMs), language: event.language ?? '' } };
+      return { ...contact, agentId: event.agentId, surveyOffered: { expiresAt: new Date(event.expiresAtMs), language: event.language ?? '', text: event.text ?? '' } };
     case 'SurveyAnswered':
       return { ...contact, agentId: event.agentId, surveyAnswered: { score: event.score, comment: event.comment ?? '',
         channel: protoChannel(event.channel), answeredAt: new Date(event.answeredAtMs) } };
+    case 'CustomerIdentified':
+      return { ...contact, customerIdentified: { customerKey: event.customerKey,
+        preferredAgentId: event.preferredAgentId ?? '', preferredBecause: event.preferredBecause ?? '', viaContactId: event.viaContactId ?? '' } };
     case 'RingWidened':
       return { ...contact, ringWidened: { ring: event.toRing, fromRing: event.fromRing, poolOpen: event.poolOpen, stickyEnded: event.stickyEnded } };
   }

@@ -15,8 +15,8 @@ describe('survey events on the wire', () => {
   });
 
   it('SurveyOffered carries its expiry and language', () => {
-    const wire = eventToProto('d1', { ...base, type: 'SurveyOffered', expiresAtMs: 5_000_000, language: 'zh-CN' });
+    const wire = eventToProto('d1', { ...base, type: 'SurveyOffered', expiresAtMs: 5_000_000, language: 'zh-CN', text: '请评分' });
     expect(routingEventType(wire)).toBe('SurveyOffered');
-    expect(wire.surveyOffered).toEqual({ expiresAt: new Date(5_000_000), language: 'zh-CN' });
+    expect(wire.surveyOffered).toEqual({ expiresAt: new Date(5_000_000), language: 'zh-CN', text: '请评分' });
   });
 });

@@ -9,6 +9,7 @@ import type { Registry } from '@switchboard/metrics';
 import type { RedisSettings } from '@switchboard/state';
 import { ruleSetFrom } from '../rules/classify.js';
 import { startRouter, type RunningRouter } from '../start-router.js';
+import type { CustomerSettings } from '../replica.js';
 
 const CHANNEL = { phone: Channel.CHANNEL_PHONE, email: Channel.CHANNEL_EMAIL, chat: Channel.CHANNEL_CHAT, wechat: Channel.CHANNEL_WECHAT } as const;
 
@@ -21,6 +22,8 @@ export interface TestContact {
   language?: string;
   priority?: number;
   receivedAtMs?: number;
+  /** The caller's E.164 number (a customer identifier). */
+  phone?: string;
 }
 
 /** One test's router on real NATS and Redis, with unique stream names and keys. */
@@ -47,7 +50,8 @@ export class RouterHarness {
   }
 
   /** Starts a router replica in this process and waits until some replica owns the domain. */
-  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; redisSettings?: RedisSettings; natsUrl?: string; metrics?: Registry; logger?: Logger } = {}): Promise<RunningRouter> {
+  async startRouter(options: { leaseTtlMs?: number; clock?: () => number; redisUrl?: string; redisSettings?: RedisSettings; natsUrl?: string; metrics?: Registry; logger?: Logger;
+    customers?: CustomerSettings } = {}): Promise<RunningRouter> {
     const router = await startRouter({
       natsUrl: options.natsUrl ?? this.nats.url, redisUrl: options.redisUrl ?? this.redis.url, domains: [this.domain],
       rules: ruleSetFrom(this.rules), logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), names: this.names,
@@ -56,6 +60,7 @@ export class RouterHarness {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.redisSettings ? { redisSettings: options.redisSettings } : {}),
+      ...(options.customers ? { customers: options.customers } : {}),
     });
     this.routers.push(router);
     await this.waitForOwner();
@@ -86,7 +91,7 @@ export class RouterHarness {
   async publishContact(c: TestContact, msgId = c.id): Promise<void> {
     const contact = Contact.fromPartial({
       id: c.id, channel: CHANNEL[c.channel ?? 'phone'], domain: this.domain, intent: c.intent ?? '', priority: c.priority ?? 0,
-      customer: { id: `cust-${c.id}`, tier: c.tier === 'VIP' ? CustomerTier.CUSTOMER_TIER_VIP_GOLD : CustomerTier.CUSTOMER_TIER_STANDARD, language: c.language ?? '' },
+      customer: { id: `cust-${c.id}`, tier: c.tier === 'VIP' ? CustomerTier.CUSTOMER_TIER_VIP_GOLD : CustomerTier.CUSTOMER_TIER_STANDARD, language: c.language ?? '', phoneNumber: c.phone ?? '' },
       receivedAt: new Date(c.receivedAtMs ?? Date.now()),
     });
     const subject = contactsSubject(this.names, this.domain, c.channel ?? 'phone');

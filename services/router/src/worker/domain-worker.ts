@@ -60,6 +60,8 @@ export interface WorkerDeps {
   readonly committed?: (worker: DomainWorker, commands: number) => void;
   /** Told of each committed command's events (metrics); must not throw. */
   readonly observe?: (worker: DomainWorker, events: readonly RoutingEvent[]) => void;
+  /** Told of each survey answer not recorded and why (metrics); must not throw. */
+  readonly surveyRefused?: (domain: string, reason: string) => void;
   /** Where checkpoints go for recovery after Redis lost everything. */
   readonly archive: CheckpointArchive;
   readonly checkpointPolicy?: CheckpointPolicy;

@@ -28,6 +28,7 @@ import {
   SelectionStrategy,
   selectionStrategyFromJSON,
   selectionStrategyToJSON,
+  SurveyPolicy,
 } from "./queue.js";
 import { PassReason, passReasonFromJSON, passReasonToJSON } from "./routing_event.js";
 
@@ -298,12 +299,29 @@ export interface EngineImage {
   contacts: ContactImage[];
   /** In the engine's map order. */
   servers: EngineImage_QueueServers[];
+  /** Open surveys of completed contacts, in the order they were offered (the core's SurveyImage). */
+  surveys: SurveyImage[];
 }
 
 /** Ids of the signed-in agents serving one queue, in set order. */
 export interface EngineImage_QueueServers {
   queueId: string;
   agentIds: string[];
+}
+
+/**
+ * An open survey: a completed contact whose customer may still answer, and what the answer is
+ * recorded against.
+ */
+export interface SurveyImage {
+  contactId: string;
+  queueId: string;
+  channel: Channel;
+  agentId: string;
+  arrivedAtMs: number;
+  enqueuedAtMs: number;
+  expiresAtMs: number;
+  answered: boolean;
 }
 
 /** One queue with its counters and groups (the core's QueueImage). */
@@ -377,6 +395,11 @@ export interface QueueConfigImage {
   qaSampling?: QaSamplingRule | undefined;
   resolutionLimitSeconds?: number | undefined;
   followUp?: FollowUpPolicy | undefined;
+  customer?:
+    | QueueConfigImage_Customer
+    | undefined;
+  /** The core's SurveyPolicy (window_seconds 0 = absent: the default). */
+  survey?: SurveyPolicy | undefined;
 }
 
 /** The core's QueueConfig.serviceLevel. */
@@ -410,6 +433,13 @@ export interface QueueConfigImage_Surge {
   callbackOfferAfterSeconds: number;
   deferEmailBelowPriority: number;
   horizonSeconds: number;
+}
+
+/** The core's CustomerPolicy. */
+export interface QueueConfigImage_Customer {
+  policy: string;
+  lastAgentWindowSeconds: number;
+  fcrWindowSeconds: number;
 }
 
 /** A step of skill relaxation (the core's Ring). */
@@ -563,6 +593,15 @@ export interface ContactInputImage {
   preferredAgentId?: string | undefined;
   conversationId?: string | undefined;
   arrivedAtMs: number;
+  customerKey?: string | undefined;
+  customerPreference?: ContactInputImage_CustomerPreference | undefined;
+}
+
+/** The core's ContactInput.customerPreference. */
+export interface ContactInputImage_CustomerPreference {
+  agentId: string;
+  because: string;
+  viaContactId: string;
 }
 
 /** One live contact (the core's ContactImage). */
@@ -1756,7 +1795,17 @@ export const SkillRequirementList: MessageFns<SkillRequirementList> = {
 };
 
 function createBaseEngineImage(): EngineImage {
-  return { seq: 0, nextToken: 0, nextArrival: 0, nowMs: 0, queues: [], agents: [], contacts: [], servers: [] };
+  return {
+    seq: 0,
+    nextToken: 0,
+    nextArrival: 0,
+    nowMs: 0,
+    queues: [],
+    agents: [],
+    contacts: [],
+    servers: [],
+    surveys: [],
+  };
 }
 
 export const EngineImage: MessageFns<EngineImage> = {
@@ -1784,6 +1833,9 @@ export const EngineImage: MessageFns<EngineImage> = {
     }
     for (const v of message.servers) {
       EngineImage_QueueServers.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.surveys) {
+      SurveyImage.encode(v!, writer.uint32(362).fork()).join();
     }
     return writer;
   },
@@ -1865,6 +1917,14 @@ export const EngineImage: MessageFns<EngineImage> = {
             message.servers.push(EngineImage_QueueServers.decode(reader, reader.uint32()));
             continue;
           }
+          case 45: {
+            if (tag !== 362) {
+              break;
+            }
+
+            message.surveys.push(SurveyImage.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1905,6 +1965,9 @@ export const EngineImage: MessageFns<EngineImage> = {
       servers: globalThis.Array.isArray(object?.servers)
         ? object.servers.map((e: any) => EngineImage_QueueServers.fromJSON(e))
         : [],
+      surveys: globalThis.Array.isArray(object?.surveys)
+        ? object.surveys.map((e: any) => SurveyImage.fromJSON(e))
+        : [],
     };
   },
 
@@ -1934,6 +1997,9 @@ export const EngineImage: MessageFns<EngineImage> = {
     if (message.servers?.length) {
       obj.servers = message.servers.map((e) => EngineImage_QueueServers.toJSON(e));
     }
+    if (message.surveys?.length) {
+      obj.surveys = message.surveys.map((e) => SurveyImage.toJSON(e));
+    }
     return obj;
   },
 
@@ -1950,6 +2016,7 @@ export const EngineImage: MessageFns<EngineImage> = {
     message.agents = object.agents?.map((e) => AgentImage.fromPartial(e)) || [];
     message.contacts = object.contacts?.map((e) => ContactImage.fromPartial(e)) || [];
     message.servers = object.servers?.map((e) => EngineImage_QueueServers.fromPartial(e)) || [];
+    message.surveys = object.surveys?.map((e) => SurveyImage.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2043,6 +2110,220 @@ export const EngineImage_QueueServers: MessageFns<EngineImage_QueueServers> = {
     const message = createBaseEngineImage_QueueServers();
     message.queueId = object.queueId ?? "";
     message.agentIds = object.agentIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseSurveyImage(): SurveyImage {
+  return {
+    contactId: "",
+    queueId: "",
+    channel: 0,
+    agentId: "",
+    arrivedAtMs: 0,
+    enqueuedAtMs: 0,
+    expiresAtMs: 0,
+    answered: false,
+  };
+}
+
+export const SurveyImage: MessageFns<SurveyImage> = {
+  encode(message: SurveyImage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(18).string(message.queueId);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(24).int32(message.channel);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(34).string(message.agentId);
+    }
+    if (message.arrivedAtMs !== 0) {
+      writer.uint32(40).int64(message.arrivedAtMs);
+    }
+    if (message.enqueuedAtMs !== 0) {
+      writer.uint32(48).int64(message.enqueuedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      writer.uint32(56).int64(message.expiresAtMs);
+    }
+    if (message.answered !== false) {
+      writer.uint32(64).bool(message.answered);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyImage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyImage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.arrivedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.enqueuedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.expiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.answered = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyImage {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      arrivedAtMs: isSet(object.arrivedAtMs)
+        ? globalThis.Number(object.arrivedAtMs)
+        : isSet(object.arrived_at_ms)
+        ? globalThis.Number(object.arrived_at_ms)
+        : 0,
+      enqueuedAtMs: isSet(object.enqueuedAtMs)
+        ? globalThis.Number(object.enqueuedAtMs)
+        : isSet(object.enqueued_at_ms)
+        ? globalThis.Number(object.enqueued_at_ms)
+        : 0,
+      expiresAtMs: isSet(object.expiresAtMs)
+        ? globalThis.Number(object.expiresAtMs)
+        : isSet(object.expires_at_ms)
+        ? globalThis.Number(object.expires_at_ms)
+        : 0,
+      answered: isSet(object.answered) ? globalThis.Boolean(object.answered) : false,
+    };
+  },
+
+  toJSON(message: SurveyImage): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.arrivedAtMs !== 0) {
+      obj.arrivedAtMs = Math.round(message.arrivedAtMs);
+    }
+    if (message.enqueuedAtMs !== 0) {
+      obj.enqueuedAtMs = Math.round(message.enqueuedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      obj.expiresAtMs = Math.round(message.expiresAtMs);
+    }
+    if (message.answered !== false) {
+      obj.answered = message.answered;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyImage>, I>>(base?: I): SurveyImage {
+    return SurveyImage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyImage>, I>>(object: I): SurveyImage {
+    const message = createBaseSurveyImage();
+    message.contactId = object.contactId ?? "";
+    message.queueId = object.queueId ?? "";
+    message.channel = object.channel ?? 0;
+    message.agentId = object.agentId ?? "";
+    message.arrivedAtMs = object.arrivedAtMs ?? 0;
+    message.enqueuedAtMs = object.enqueuedAtMs ?? 0;
+    message.expiresAtMs = object.expiresAtMs ?? 0;
+    message.answered = object.answered ?? false;
     return message;
   },
 };
@@ -2482,6 +2763,8 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     qaSampling: undefined,
     resolutionLimitSeconds: undefined,
     followUp: undefined,
+    customer: undefined,
+    survey: undefined,
   };
 }
 
@@ -2582,6 +2865,12 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.followUp !== undefined) {
       FollowUpPolicy.encode(message.followUp, writer.uint32(418).fork()).join();
+    }
+    if (message.customer !== undefined) {
+      QueueConfigImage_Customer.encode(message.customer, writer.uint32(322).fork()).join();
+    }
+    if (message.survey !== undefined) {
+      SurveyPolicy.encode(message.survey, writer.uint32(362).fork()).join();
     }
     return writer;
   },
@@ -2855,6 +3144,22 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.followUp = FollowUpPolicy.decode(reader, reader.uint32());
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.customer = QueueConfigImage_Customer.decode(reader, reader.uint32());
+            continue;
+          }
+          case 45: {
+            if (tag !== 362) {
+              break;
+            }
+
+            message.survey = SurveyPolicy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2989,6 +3294,8 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         : isSet(object.follow_up)
         ? FollowUpPolicy.fromJSON(object.follow_up)
         : undefined,
+      customer: isSet(object.customer) ? QueueConfigImage_Customer.fromJSON(object.customer) : undefined,
+      survey: isSet(object.survey) ? SurveyPolicy.fromJSON(object.survey) : undefined,
     };
   },
 
@@ -3090,6 +3397,12 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.followUp !== undefined) {
       obj.followUp = FollowUpPolicy.toJSON(message.followUp);
     }
+    if (message.customer !== undefined) {
+      obj.customer = QueueConfigImage_Customer.toJSON(message.customer);
+    }
+    if (message.survey !== undefined) {
+      obj.survey = SurveyPolicy.toJSON(message.survey);
+    }
     return obj;
   },
 
@@ -3155,6 +3468,12 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     message.resolutionLimitSeconds = object.resolutionLimitSeconds ?? undefined;
     message.followUp = (object.followUp !== undefined && object.followUp !== null)
       ? FollowUpPolicy.fromPartial(object.followUp)
+      : undefined;
+    message.customer = (object.customer !== undefined && object.customer !== null)
+      ? QueueConfigImage_Customer.fromPartial(object.customer)
+      : undefined;
+    message.survey = (object.survey !== undefined && object.survey !== null)
+      ? SurveyPolicy.fromPartial(object.survey)
       : undefined;
     return message;
   },
@@ -3671,6 +3990,115 @@ export const QueueConfigImage_Surge: MessageFns<QueueConfigImage_Surge> = {
     message.callbackOfferAfterSeconds = object.callbackOfferAfterSeconds ?? 0;
     message.deferEmailBelowPriority = object.deferEmailBelowPriority ?? 0;
     message.horizonSeconds = object.horizonSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseQueueConfigImage_Customer(): QueueConfigImage_Customer {
+  return { policy: "", lastAgentWindowSeconds: 0, fcrWindowSeconds: 0 };
+}
+
+export const QueueConfigImage_Customer: MessageFns<QueueConfigImage_Customer> = {
+  encode(message: QueueConfigImage_Customer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== "") {
+      writer.uint32(10).string(message.policy);
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      writer.uint32(17).double(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      writer.uint32(25).double(message.fcrWindowSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueConfigImage_Customer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueConfigImage_Customer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.lastAgentWindowSeconds = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.fcrWindowSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueConfigImage_Customer {
+    return {
+      policy: isSet(object.policy) ? globalThis.String(object.policy) : "",
+      lastAgentWindowSeconds: isSet(object.lastAgentWindowSeconds)
+        ? globalThis.Number(object.lastAgentWindowSeconds)
+        : isSet(object.last_agent_window_seconds)
+        ? globalThis.Number(object.last_agent_window_seconds)
+        : 0,
+      fcrWindowSeconds: isSet(object.fcrWindowSeconds)
+        ? globalThis.Number(object.fcrWindowSeconds)
+        : isSet(object.fcr_window_seconds)
+        ? globalThis.Number(object.fcr_window_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueueConfigImage_Customer): unknown {
+    const obj: any = {};
+    if (message.policy !== "") {
+      obj.policy = message.policy;
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      obj.lastAgentWindowSeconds = floatToJson(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      obj.fcrWindowSeconds = floatToJson(message.fcrWindowSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueConfigImage_Customer>, I>>(base?: I): QueueConfigImage_Customer {
+    return QueueConfigImage_Customer.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueConfigImage_Customer>, I>>(object: I): QueueConfigImage_Customer {
+    const message = createBaseQueueConfigImage_Customer();
+    message.policy = object.policy ?? "";
+    message.lastAgentWindowSeconds = object.lastAgentWindowSeconds ?? 0;
+    message.fcrWindowSeconds = object.fcrWindowSeconds ?? 0;
     return message;
   },
 };
@@ -5559,6 +5987,8 @@ function createBaseContactInputImage(): ContactInputImage {
     preferredAgentId: undefined,
     conversationId: undefined,
     arrivedAtMs: 0,
+    customerKey: undefined,
+    customerPreference: undefined,
   };
 }
 
@@ -5599,6 +6029,12 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
     }
     if (message.arrivedAtMs !== 0) {
       writer.uint32(96).int64(message.arrivedAtMs);
+    }
+    if (message.customerKey !== undefined) {
+      writer.uint32(322).string(message.customerKey);
+    }
+    if (message.customerPreference !== undefined) {
+      ContactInputImage_CustomerPreference.encode(message.customerPreference, writer.uint32(330).fork()).join();
     }
     return writer;
   },
@@ -5712,6 +6148,22 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
             message.arrivedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.customerKey = reader.string();
+            continue;
+          }
+          case 41: {
+            if (tag !== 330) {
+              break;
+            }
+
+            message.customerPreference = ContactInputImage_CustomerPreference.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5762,6 +6214,16 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
         : isSet(object.arrived_at_ms)
         ? globalThis.Number(object.arrived_at_ms)
         : 0,
+      customerKey: isSet(object.customerKey)
+        ? globalThis.String(object.customerKey)
+        : isSet(object.customer_key)
+        ? globalThis.String(object.customer_key)
+        : undefined,
+      customerPreference: isSet(object.customerPreference)
+        ? ContactInputImage_CustomerPreference.fromJSON(object.customerPreference)
+        : isSet(object.customer_preference)
+        ? ContactInputImage_CustomerPreference.fromJSON(object.customer_preference)
+        : undefined,
     };
   },
 
@@ -5803,6 +6265,12 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
     if (message.arrivedAtMs !== 0) {
       obj.arrivedAtMs = Math.round(message.arrivedAtMs);
     }
+    if (message.customerKey !== undefined) {
+      obj.customerKey = message.customerKey;
+    }
+    if (message.customerPreference !== undefined) {
+      obj.customerPreference = ContactInputImage_CustomerPreference.toJSON(message.customerPreference);
+    }
     return obj;
   },
 
@@ -5825,6 +6293,123 @@ export const ContactInputImage: MessageFns<ContactInputImage> = {
     message.preferredAgentId = object.preferredAgentId ?? undefined;
     message.conversationId = object.conversationId ?? undefined;
     message.arrivedAtMs = object.arrivedAtMs ?? 0;
+    message.customerKey = object.customerKey ?? undefined;
+    message.customerPreference = (object.customerPreference !== undefined && object.customerPreference !== null)
+      ? ContactInputImage_CustomerPreference.fromPartial(object.customerPreference)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseContactInputImage_CustomerPreference(): ContactInputImage_CustomerPreference {
+  return { agentId: "", because: "", viaContactId: "" };
+}
+
+export const ContactInputImage_CustomerPreference: MessageFns<ContactInputImage_CustomerPreference> = {
+  encode(message: ContactInputImage_CustomerPreference, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.because !== "") {
+      writer.uint32(18).string(message.because);
+    }
+    if (message.viaContactId !== "") {
+      writer.uint32(26).string(message.viaContactId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactInputImage_CustomerPreference {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactInputImage_CustomerPreference();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.because = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.viaContactId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactInputImage_CustomerPreference {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      because: isSet(object.because) ? globalThis.String(object.because) : "",
+      viaContactId: isSet(object.viaContactId)
+        ? globalThis.String(object.viaContactId)
+        : isSet(object.via_contact_id)
+        ? globalThis.String(object.via_contact_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ContactInputImage_CustomerPreference): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.because !== "") {
+      obj.because = message.because;
+    }
+    if (message.viaContactId !== "") {
+      obj.viaContactId = message.viaContactId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactInputImage_CustomerPreference>, I>>(
+    base?: I,
+  ): ContactInputImage_CustomerPreference {
+    return ContactInputImage_CustomerPreference.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactInputImage_CustomerPreference>, I>>(
+    object: I,
+  ): ContactInputImage_CustomerPreference {
+    const message = createBaseContactInputImage_CustomerPreference();
+    message.agentId = object.agentId ?? "";
+    message.because = object.because ?? "";
+    message.viaContactId = object.viaContactId ?? "";
     return message;
   },
 };

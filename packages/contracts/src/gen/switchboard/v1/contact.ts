@@ -167,6 +167,11 @@ export enum ContactUpdateKind {
   CONTACT_UPDATE_KIND_CALLBACK_REQUESTED = 6,
   /** CONTACT_UPDATE_KIND_CALLBACK_FAILED - The platform could not reach the customer for a callback (no answer, busy). */
   CONTACT_UPDATE_KIND_CALLBACK_FAILED = 7,
+  /**
+   * CONTACT_UPDATE_KIND_SURVEY_ANSWERED - The customer answered the contact's satisfaction survey (survey_score, survey_comment);
+   * occurred_at is when they answered. The router records it as SurveyAnswered, or refuses it.
+   */
+  CONTACT_UPDATE_KIND_SURVEY_ANSWERED = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -196,6 +201,9 @@ export function contactUpdateKindFromJSON(object: any): ContactUpdateKind {
     case 7:
     case "CONTACT_UPDATE_KIND_CALLBACK_FAILED":
       return ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED;
+    case 8:
+    case "CONTACT_UPDATE_KIND_SURVEY_ANSWERED":
+      return ContactUpdateKind.CONTACT_UPDATE_KIND_SURVEY_ANSWERED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -221,6 +229,8 @@ export function contactUpdateKindToJSON(object: ContactUpdateKind): string {
       return "CONTACT_UPDATE_KIND_CALLBACK_REQUESTED";
     case ContactUpdateKind.CONTACT_UPDATE_KIND_CALLBACK_FAILED:
       return "CONTACT_UPDATE_KIND_CALLBACK_FAILED";
+    case ContactUpdateKind.CONTACT_UPDATE_KIND_SURVEY_ANSWERED:
+      return "CONTACT_UPDATE_KIND_SURVEY_ANSWERED";
     case ContactUpdateKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -305,6 +315,33 @@ export interface Contact {
   attachments: AttachmentInfo[];
   /** Ids of earlier contacts of the same conversation, oldest first. */
   historyContactIds: string[];
+  /**
+   * The customer this contact is from across channels (an opaque key the router resolves from the
+   * contact's identifiers, `c<n>`); empty until resolved or when the contact carries none.
+   */
+  customerKey: string;
+  /**
+   * The customer's recent contacts on every channel (this one included), newest first: at most 20
+   * within 90 days. Set by the router on the contact a desk is offered.
+   */
+  customerContacts: CustomerContact[];
+}
+
+/** One of a customer's recent contacts, as the desk sees it beside an offer. */
+export interface CustomerContact {
+  contactId: string;
+  channel: Channel;
+  queueId: string;
+  arrivedAt?:
+    | Date
+    | undefined;
+  /** The agent who took it (empty: nobody yet). */
+  agentId: string;
+  /** The disposition, or abandoned / expired / rejected / transferred; empty while live. */
+  outcome: string;
+  /** The agent's answer to "resolved on the first contact?", when given. */
+  resolvedFirstContact?: boolean | undefined;
+  completedAt?: Date | undefined;
 }
 
 /** An attachment's metadata. The bytes stay with the platform. */
@@ -331,6 +368,9 @@ export interface ContactUpdate {
   callbackNumber: string;
   /** CALLBACK_FAILED: why the dial failed (no-answer, busy, failed). */
   reason: string;
+  /** SURVEY_ANSWERED: the customer's score (1–5) and optional comment (at most 500 characters). */
+  surveyScore: number;
+  surveyComment: string;
 }
 
 /**
@@ -829,6 +869,8 @@ function createBaseContact(): Contact {
     summary: "",
     attachments: [],
     historyContactIds: [],
+    customerKey: "",
+    customerContacts: [],
   };
 }
 
@@ -893,6 +935,12 @@ export const Contact: MessageFns<Contact> = {
     }
     for (const v of message.historyContactIds) {
       writer.uint32(162).string(v!);
+    }
+    if (message.customerKey !== "") {
+      writer.uint32(170).string(message.customerKey);
+    }
+    for (const v of message.customerContacts) {
+      CustomerContact.encode(v!, writer.uint32(178).fork()).join();
     }
     return writer;
   },
@@ -1070,6 +1118,22 @@ export const Contact: MessageFns<Contact> = {
             message.historyContactIds.push(reader.string());
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.customerKey = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.customerContacts.push(CustomerContact.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1144,6 +1208,16 @@ export const Contact: MessageFns<Contact> = {
         : globalThis.Array.isArray(object?.history_contact_ids)
         ? object.history_contact_ids.map((e: any) => globalThis.String(e))
         : [],
+      customerKey: isSet(object.customerKey)
+        ? globalThis.String(object.customerKey)
+        : isSet(object.customer_key)
+        ? globalThis.String(object.customer_key)
+        : "",
+      customerContacts: globalThis.Array.isArray(object?.customerContacts)
+        ? object.customerContacts.map((e: any) => CustomerContact.fromJSON(e))
+        : globalThis.Array.isArray(object?.customer_contacts)
+        ? object.customer_contacts.map((e: any) => CustomerContact.fromJSON(e))
+        : [],
     };
   },
 
@@ -1209,6 +1283,12 @@ export const Contact: MessageFns<Contact> = {
     if (message.historyContactIds?.length) {
       obj.historyContactIds = message.historyContactIds;
     }
+    if (message.customerKey !== "") {
+      obj.customerKey = message.customerKey;
+    }
+    if (message.customerContacts?.length) {
+      obj.customerContacts = message.customerContacts.map((e) => CustomerContact.toJSON(e));
+    }
     return obj;
   },
 
@@ -1243,6 +1323,222 @@ export const Contact: MessageFns<Contact> = {
     message.summary = object.summary ?? "";
     message.attachments = object.attachments?.map((e) => AttachmentInfo.fromPartial(e)) || [];
     message.historyContactIds = object.historyContactIds?.map((e) => e) || [];
+    message.customerKey = object.customerKey ?? "";
+    message.customerContacts = object.customerContacts?.map((e) => CustomerContact.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCustomerContact(): CustomerContact {
+  return {
+    contactId: "",
+    channel: 0,
+    queueId: "",
+    arrivedAt: undefined,
+    agentId: "",
+    outcome: "",
+    resolvedFirstContact: undefined,
+    completedAt: undefined,
+  };
+}
+
+export const CustomerContact: MessageFns<CustomerContact> = {
+  encode(message: CustomerContact, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(16).int32(message.channel);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(26).string(message.queueId);
+    }
+    if (message.arrivedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.agentId !== "") {
+      writer.uint32(42).string(message.agentId);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(50).string(message.outcome);
+    }
+    if (message.resolvedFirstContact !== undefined) {
+      writer.uint32(56).bool(message.resolvedFirstContact);
+    }
+    if (message.completedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.completedAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomerContact {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomerContact();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.arrivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.resolvedFirstContact = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.completedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomerContact {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      arrivedAt: isSet(object.arrivedAt)
+        ? fromJsonTimestamp(object.arrivedAt)
+        : isSet(object.arrived_at)
+        ? fromJsonTimestamp(object.arrived_at)
+        : undefined,
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      resolvedFirstContact: isSet(object.resolvedFirstContact)
+        ? globalThis.Boolean(object.resolvedFirstContact)
+        : isSet(object.resolved_first_contact)
+        ? globalThis.Boolean(object.resolved_first_contact)
+        : undefined,
+      completedAt: isSet(object.completedAt)
+        ? fromJsonTimestamp(object.completedAt)
+        : isSet(object.completed_at)
+        ? fromJsonTimestamp(object.completed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CustomerContact): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.arrivedAt !== undefined) {
+      obj.arrivedAt = message.arrivedAt.toISOString();
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.resolvedFirstContact !== undefined) {
+      obj.resolvedFirstContact = message.resolvedFirstContact;
+    }
+    if (message.completedAt !== undefined) {
+      obj.completedAt = message.completedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomerContact>, I>>(base?: I): CustomerContact {
+    return CustomerContact.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomerContact>, I>>(object: I): CustomerContact {
+    const message = createBaseCustomerContact();
+    message.contactId = object.contactId ?? "";
+    message.channel = object.channel ?? 0;
+    message.queueId = object.queueId ?? "";
+    message.arrivedAt = object.arrivedAt ?? undefined;
+    message.agentId = object.agentId ?? "";
+    message.outcome = object.outcome ?? "";
+    message.resolvedFirstContact = object.resolvedFirstContact ?? undefined;
+    message.completedAt = object.completedAt ?? undefined;
     return message;
   },
 };
@@ -1368,6 +1664,8 @@ function createBaseContactUpdate(): ContactUpdate {
     attributes: [],
     callbackNumber: "",
     reason: "",
+    surveyScore: 0,
+    surveyComment: "",
   };
 }
 
@@ -1402,6 +1700,12 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     }
     if (message.reason !== "") {
       writer.uint32(82).string(message.reason);
+    }
+    if (message.surveyScore !== 0) {
+      writer.uint32(88).uint32(message.surveyScore);
+    }
+    if (message.surveyComment !== "") {
+      writer.uint32(98).string(message.surveyComment);
     }
     return writer;
   },
@@ -1499,6 +1803,22 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
             message.reason = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.surveyScore = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.surveyComment = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1541,6 +1861,16 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
         ? globalThis.String(object.callback_number)
         : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      surveyScore: isSet(object.surveyScore)
+        ? globalThis.Number(object.surveyScore)
+        : isSet(object.survey_score)
+        ? globalThis.Number(object.survey_score)
+        : 0,
+      surveyComment: isSet(object.surveyComment)
+        ? globalThis.String(object.surveyComment)
+        : isSet(object.survey_comment)
+        ? globalThis.String(object.survey_comment)
+        : "",
     };
   },
 
@@ -1576,6 +1906,12 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.surveyScore !== 0) {
+      obj.surveyScore = Math.round(message.surveyScore);
+    }
+    if (message.surveyComment !== "") {
+      obj.surveyComment = message.surveyComment;
+    }
     return obj;
   },
 
@@ -1594,6 +1930,8 @@ export const ContactUpdate: MessageFns<ContactUpdate> = {
     message.attributes = object.attributes?.map((e) => Attribute.fromPartial(e)) || [];
     message.callbackNumber = object.callbackNumber ?? "";
     message.reason = object.reason ?? "";
+    message.surveyScore = object.surveyScore ?? 0;
+    message.surveyComment = object.surveyComment ?? "";
     return message;
   },
 };

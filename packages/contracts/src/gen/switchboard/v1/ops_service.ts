@@ -216,6 +216,15 @@ export interface QueueKpis {
   abandoned: number;
   completed: number;
   firstContactResolution: number;
+  /**
+   * Satisfaction (CSAT) of the interval's contacts: surveys sent and answered, answered / sent,
+   * the answers' mean score (1–5) and their share scoring 4–5. Ratios are NaN without a denominator.
+   */
+  surveysOffered: number;
+  surveysAnswered: number;
+  surveyResponseRate: number;
+  csatScore: number;
+  csatSatisfied: number;
 }
 
 export interface GetKpisResponse {
@@ -372,6 +381,69 @@ export interface QaReviewItem {
 
 export interface ListQaReviewsResponse {
   items: QaReviewItem[];
+}
+
+export interface GetAgentPerformanceRequest {
+  domain: string;
+  /** All agents seen in the range when empty. */
+  agentIds: string[];
+  /** Default: the last 24 hours up to now. Aligned to the interval (UTC). */
+  from?: Date | undefined;
+  to?:
+    | Date
+    | undefined;
+  /** 900 (15 min), 3600 (hour), 86400 (day, UTC), or 0: one row per agent for the whole range. */
+  intervalSeconds: number;
+}
+
+/** One agent's figures in one interval. Ratios are NaN when their denominator is 0 ("no data"). */
+export interface AgentPerformance {
+  agentId: string;
+  intervalStart?: Date | undefined;
+  intervalEnd?: Date | undefined;
+  offered: number;
+  accepted: number;
+  declined: number;
+  /** Offers that timed out (RONA). */
+  missed: number;
+  /** Contacts whose wrap-up ended with this agent in the interval. */
+  contactsHandled: number;
+  /** (talk + wrap-up) / contacts handled. */
+  ahtSeconds: number;
+  /** Wrap-up (after-contact work) / contacts handled. */
+  acwSeconds: number;
+  signedInSeconds: number;
+  /** Signed in and AVAILABLE, in the engine's WRAP_UP, or holding a contact. */
+  routableSeconds: number;
+  /** Holding at least one connected or wrapping-up contact. */
+  busySeconds: number;
+  /** Available and holding nothing. */
+  idleSeconds: number;
+  /** Away and holding nothing. */
+  awaySeconds: number;
+  /** busy / (busy + idle). */
+  occupancy: number;
+  /** routable / signed in: adherence to the signed-in time. */
+  adherence: number;
+  /** The agent's FCR answers, those resolved on first contact, and their share. */
+  outcomes: number;
+  resolvedFirstContact: number;
+  firstContactResolution: number;
+  surveysAnswered: number;
+  /** Mean survey score (1–5) and the share scored 4–5. */
+  csat: number;
+  csatSatisfied: number;
+  qaReviews: number;
+  /** Mean QA score (0–100). */
+  qaScore: number;
+  /** Contacts the agent moved away while connected. */
+  transfersOut: number;
+  talkSeconds: number;
+  wrapSeconds: number;
+}
+
+export interface GetAgentPerformanceResponse {
+  rows: AgentPerformance[];
 }
 
 function createBaseGetContactTraceRequest(): GetContactTraceRequest {
@@ -1605,6 +1677,11 @@ function createBaseQueueKpis(): QueueKpis {
     abandoned: 0,
     completed: 0,
     firstContactResolution: 0,
+    surveysOffered: 0,
+    surveysAnswered: 0,
+    surveyResponseRate: 0,
+    csatScore: 0,
+    csatSatisfied: 0,
   };
 }
 
@@ -1654,6 +1731,21 @@ export const QueueKpis: MessageFns<QueueKpis> = {
     }
     if (message.firstContactResolution !== 0) {
       writer.uint32(121).double(message.firstContactResolution);
+    }
+    if (message.surveysOffered !== 0) {
+      writer.uint32(360).uint32(message.surveysOffered);
+    }
+    if (message.surveysAnswered !== 0) {
+      writer.uint32(368).uint32(message.surveysAnswered);
+    }
+    if (message.surveyResponseRate !== 0) {
+      writer.uint32(377).double(message.surveyResponseRate);
+    }
+    if (message.csatScore !== 0) {
+      writer.uint32(385).double(message.csatScore);
+    }
+    if (message.csatSatisfied !== 0) {
+      writer.uint32(393).double(message.csatSatisfied);
     }
     return writer;
   },
@@ -1791,6 +1883,46 @@ export const QueueKpis: MessageFns<QueueKpis> = {
             message.firstContactResolution = reader.double();
             continue;
           }
+          case 45: {
+            if (tag !== 360) {
+              break;
+            }
+
+            message.surveysOffered = reader.uint32();
+            continue;
+          }
+          case 46: {
+            if (tag !== 368) {
+              break;
+            }
+
+            message.surveysAnswered = reader.uint32();
+            continue;
+          }
+          case 47: {
+            if (tag !== 377) {
+              break;
+            }
+
+            message.surveyResponseRate = reader.double();
+            continue;
+          }
+          case 48: {
+            if (tag !== 385) {
+              break;
+            }
+
+            message.csatScore = reader.double();
+            continue;
+          }
+          case 49: {
+            if (tag !== 393) {
+              break;
+            }
+
+            message.csatSatisfied = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1852,6 +1984,31 @@ export const QueueKpis: MessageFns<QueueKpis> = {
         : isSet(object.first_contact_resolution)
         ? globalThis.Number(object.first_contact_resolution)
         : 0,
+      surveysOffered: isSet(object.surveysOffered)
+        ? globalThis.Number(object.surveysOffered)
+        : isSet(object.surveys_offered)
+        ? globalThis.Number(object.surveys_offered)
+        : 0,
+      surveysAnswered: isSet(object.surveysAnswered)
+        ? globalThis.Number(object.surveysAnswered)
+        : isSet(object.surveys_answered)
+        ? globalThis.Number(object.surveys_answered)
+        : 0,
+      surveyResponseRate: isSet(object.surveyResponseRate)
+        ? globalThis.Number(object.surveyResponseRate)
+        : isSet(object.survey_response_rate)
+        ? globalThis.Number(object.survey_response_rate)
+        : 0,
+      csatScore: isSet(object.csatScore)
+        ? globalThis.Number(object.csatScore)
+        : isSet(object.csat_score)
+        ? globalThis.Number(object.csat_score)
+        : 0,
+      csatSatisfied: isSet(object.csatSatisfied)
+        ? globalThis.Number(object.csatSatisfied)
+        : isSet(object.csat_satisfied)
+        ? globalThis.Number(object.csat_satisfied)
+        : 0,
     };
   },
 
@@ -1902,6 +2059,21 @@ export const QueueKpis: MessageFns<QueueKpis> = {
     if (message.firstContactResolution !== 0) {
       obj.firstContactResolution = floatToJson(message.firstContactResolution);
     }
+    if (message.surveysOffered !== 0) {
+      obj.surveysOffered = Math.round(message.surveysOffered);
+    }
+    if (message.surveysAnswered !== 0) {
+      obj.surveysAnswered = Math.round(message.surveysAnswered);
+    }
+    if (message.surveyResponseRate !== 0) {
+      obj.surveyResponseRate = floatToJson(message.surveyResponseRate);
+    }
+    if (message.csatScore !== 0) {
+      obj.csatScore = floatToJson(message.csatScore);
+    }
+    if (message.csatSatisfied !== 0) {
+      obj.csatSatisfied = floatToJson(message.csatSatisfied);
+    }
     return obj;
   },
 
@@ -1925,6 +2097,11 @@ export const QueueKpis: MessageFns<QueueKpis> = {
     message.abandoned = object.abandoned ?? 0;
     message.completed = object.completed ?? 0;
     message.firstContactResolution = object.firstContactResolution ?? 0;
+    message.surveysOffered = object.surveysOffered ?? 0;
+    message.surveysAnswered = object.surveysAnswered ?? 0;
+    message.surveyResponseRate = object.surveyResponseRate ?? 0;
+    message.csatScore = object.csatScore ?? 0;
+    message.csatSatisfied = object.csatSatisfied ?? 0;
     return message;
   },
 };
@@ -3915,6 +4092,826 @@ export const ListQaReviewsResponse: MessageFns<ListQaReviewsResponse> = {
   },
 };
 
+function createBaseGetAgentPerformanceRequest(): GetAgentPerformanceRequest {
+  return { domain: "", agentIds: [], from: undefined, to: undefined, intervalSeconds: 0 };
+}
+
+export const GetAgentPerformanceRequest: MessageFns<GetAgentPerformanceRequest> = {
+  encode(message: GetAgentPerformanceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    for (const v of message.agentIds) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(26).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(34).fork()).join();
+    }
+    if (message.intervalSeconds !== 0) {
+      writer.uint32(40).uint32(message.intervalSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAgentPerformanceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAgentPerformanceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.agentIds.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.intervalSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAgentPerformanceRequest {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      agentIds: globalThis.Array.isArray(object?.agentIds)
+        ? object.agentIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.agent_ids)
+        ? object.agent_ids.map((e: any) => globalThis.String(e))
+        : [],
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+      intervalSeconds: isSet(object.intervalSeconds)
+        ? globalThis.Number(object.intervalSeconds)
+        : isSet(object.interval_seconds)
+        ? globalThis.Number(object.interval_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetAgentPerformanceRequest): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.agentIds?.length) {
+      obj.agentIds = message.agentIds;
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    if (message.intervalSeconds !== 0) {
+      obj.intervalSeconds = Math.round(message.intervalSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAgentPerformanceRequest>, I>>(base?: I): GetAgentPerformanceRequest {
+    return GetAgentPerformanceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAgentPerformanceRequest>, I>>(object: I): GetAgentPerformanceRequest {
+    const message = createBaseGetAgentPerformanceRequest();
+    message.domain = object.domain ?? "";
+    message.agentIds = object.agentIds?.map((e) => e) || [];
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    message.intervalSeconds = object.intervalSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseAgentPerformance(): AgentPerformance {
+  return {
+    agentId: "",
+    intervalStart: undefined,
+    intervalEnd: undefined,
+    offered: 0,
+    accepted: 0,
+    declined: 0,
+    missed: 0,
+    contactsHandled: 0,
+    ahtSeconds: 0,
+    acwSeconds: 0,
+    signedInSeconds: 0,
+    routableSeconds: 0,
+    busySeconds: 0,
+    idleSeconds: 0,
+    awaySeconds: 0,
+    occupancy: 0,
+    adherence: 0,
+    outcomes: 0,
+    resolvedFirstContact: 0,
+    firstContactResolution: 0,
+    surveysAnswered: 0,
+    csat: 0,
+    csatSatisfied: 0,
+    qaReviews: 0,
+    qaScore: 0,
+    transfersOut: 0,
+    talkSeconds: 0,
+    wrapSeconds: 0,
+  };
+}
+
+export const AgentPerformance: MessageFns<AgentPerformance> = {
+  encode(message: AgentPerformance, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.intervalStart !== undefined) {
+      Timestamp.encode(toTimestamp(message.intervalStart), writer.uint32(18).fork()).join();
+    }
+    if (message.intervalEnd !== undefined) {
+      Timestamp.encode(toTimestamp(message.intervalEnd), writer.uint32(26).fork()).join();
+    }
+    if (message.offered !== 0) {
+      writer.uint32(32).uint32(message.offered);
+    }
+    if (message.accepted !== 0) {
+      writer.uint32(40).uint32(message.accepted);
+    }
+    if (message.declined !== 0) {
+      writer.uint32(48).uint32(message.declined);
+    }
+    if (message.missed !== 0) {
+      writer.uint32(56).uint32(message.missed);
+    }
+    if (message.contactsHandled !== 0) {
+      writer.uint32(64).uint32(message.contactsHandled);
+    }
+    if (message.ahtSeconds !== 0) {
+      writer.uint32(73).double(message.ahtSeconds);
+    }
+    if (message.acwSeconds !== 0) {
+      writer.uint32(81).double(message.acwSeconds);
+    }
+    if (message.signedInSeconds !== 0) {
+      writer.uint32(89).double(message.signedInSeconds);
+    }
+    if (message.routableSeconds !== 0) {
+      writer.uint32(97).double(message.routableSeconds);
+    }
+    if (message.busySeconds !== 0) {
+      writer.uint32(105).double(message.busySeconds);
+    }
+    if (message.idleSeconds !== 0) {
+      writer.uint32(113).double(message.idleSeconds);
+    }
+    if (message.awaySeconds !== 0) {
+      writer.uint32(121).double(message.awaySeconds);
+    }
+    if (message.occupancy !== 0) {
+      writer.uint32(129).double(message.occupancy);
+    }
+    if (message.adherence !== 0) {
+      writer.uint32(137).double(message.adherence);
+    }
+    if (message.outcomes !== 0) {
+      writer.uint32(144).uint32(message.outcomes);
+    }
+    if (message.resolvedFirstContact !== 0) {
+      writer.uint32(152).uint32(message.resolvedFirstContact);
+    }
+    if (message.firstContactResolution !== 0) {
+      writer.uint32(161).double(message.firstContactResolution);
+    }
+    if (message.surveysAnswered !== 0) {
+      writer.uint32(168).uint32(message.surveysAnswered);
+    }
+    if (message.csat !== 0) {
+      writer.uint32(177).double(message.csat);
+    }
+    if (message.csatSatisfied !== 0) {
+      writer.uint32(185).double(message.csatSatisfied);
+    }
+    if (message.qaReviews !== 0) {
+      writer.uint32(192).uint32(message.qaReviews);
+    }
+    if (message.qaScore !== 0) {
+      writer.uint32(201).double(message.qaScore);
+    }
+    if (message.transfersOut !== 0) {
+      writer.uint32(208).uint32(message.transfersOut);
+    }
+    if (message.talkSeconds !== 0) {
+      writer.uint32(217).double(message.talkSeconds);
+    }
+    if (message.wrapSeconds !== 0) {
+      writer.uint32(225).double(message.wrapSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentPerformance {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentPerformance();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.intervalStart = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.intervalEnd = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.offered = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.accepted = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.declined = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.missed = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.contactsHandled = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.ahtSeconds = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.acwSeconds = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.signedInSeconds = reader.double();
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.routableSeconds = reader.double();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.busySeconds = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.idleSeconds = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 121) {
+              break;
+            }
+
+            message.awaySeconds = reader.double();
+            continue;
+          }
+          case 16: {
+            if (tag !== 129) {
+              break;
+            }
+
+            message.occupancy = reader.double();
+            continue;
+          }
+          case 17: {
+            if (tag !== 137) {
+              break;
+            }
+
+            message.adherence = reader.double();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.outcomes = reader.uint32();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.resolvedFirstContact = reader.uint32();
+            continue;
+          }
+          case 20: {
+            if (tag !== 161) {
+              break;
+            }
+
+            message.firstContactResolution = reader.double();
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.surveysAnswered = reader.uint32();
+            continue;
+          }
+          case 22: {
+            if (tag !== 177) {
+              break;
+            }
+
+            message.csat = reader.double();
+            continue;
+          }
+          case 23: {
+            if (tag !== 185) {
+              break;
+            }
+
+            message.csatSatisfied = reader.double();
+            continue;
+          }
+          case 24: {
+            if (tag !== 192) {
+              break;
+            }
+
+            message.qaReviews = reader.uint32();
+            continue;
+          }
+          case 25: {
+            if (tag !== 201) {
+              break;
+            }
+
+            message.qaScore = reader.double();
+            continue;
+          }
+          case 26: {
+            if (tag !== 208) {
+              break;
+            }
+
+            message.transfersOut = reader.uint32();
+            continue;
+          }
+          case 27: {
+            if (tag !== 217) {
+              break;
+            }
+
+            message.talkSeconds = reader.double();
+            continue;
+          }
+          case 28: {
+            if (tag !== 225) {
+              break;
+            }
+
+            message.wrapSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentPerformance {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      intervalStart: isSet(object.intervalStart)
+        ? fromJsonTimestamp(object.intervalStart)
+        : isSet(object.interval_start)
+        ? fromJsonTimestamp(object.interval_start)
+        : undefined,
+      intervalEnd: isSet(object.intervalEnd)
+        ? fromJsonTimestamp(object.intervalEnd)
+        : isSet(object.interval_end)
+        ? fromJsonTimestamp(object.interval_end)
+        : undefined,
+      offered: isSet(object.offered) ? globalThis.Number(object.offered) : 0,
+      accepted: isSet(object.accepted) ? globalThis.Number(object.accepted) : 0,
+      declined: isSet(object.declined) ? globalThis.Number(object.declined) : 0,
+      missed: isSet(object.missed) ? globalThis.Number(object.missed) : 0,
+      contactsHandled: isSet(object.contactsHandled)
+        ? globalThis.Number(object.contactsHandled)
+        : isSet(object.contacts_handled)
+        ? globalThis.Number(object.contacts_handled)
+        : 0,
+      ahtSeconds: isSet(object.ahtSeconds)
+        ? globalThis.Number(object.ahtSeconds)
+        : isSet(object.aht_seconds)
+        ? globalThis.Number(object.aht_seconds)
+        : 0,
+      acwSeconds: isSet(object.acwSeconds)
+        ? globalThis.Number(object.acwSeconds)
+        : isSet(object.acw_seconds)
+        ? globalThis.Number(object.acw_seconds)
+        : 0,
+      signedInSeconds: isSet(object.signedInSeconds)
+        ? globalThis.Number(object.signedInSeconds)
+        : isSet(object.signed_in_seconds)
+        ? globalThis.Number(object.signed_in_seconds)
+        : 0,
+      routableSeconds: isSet(object.routableSeconds)
+        ? globalThis.Number(object.routableSeconds)
+        : isSet(object.routable_seconds)
+        ? globalThis.Number(object.routable_seconds)
+        : 0,
+      busySeconds: isSet(object.busySeconds)
+        ? globalThis.Number(object.busySeconds)
+        : isSet(object.busy_seconds)
+        ? globalThis.Number(object.busy_seconds)
+        : 0,
+      idleSeconds: isSet(object.idleSeconds)
+        ? globalThis.Number(object.idleSeconds)
+        : isSet(object.idle_seconds)
+        ? globalThis.Number(object.idle_seconds)
+        : 0,
+      awaySeconds: isSet(object.awaySeconds)
+        ? globalThis.Number(object.awaySeconds)
+        : isSet(object.away_seconds)
+        ? globalThis.Number(object.away_seconds)
+        : 0,
+      occupancy: isSet(object.occupancy) ? globalThis.Number(object.occupancy) : 0,
+      adherence: isSet(object.adherence) ? globalThis.Number(object.adherence) : 0,
+      outcomes: isSet(object.outcomes) ? globalThis.Number(object.outcomes) : 0,
+      resolvedFirstContact: isSet(object.resolvedFirstContact)
+        ? globalThis.Number(object.resolvedFirstContact)
+        : isSet(object.resolved_first_contact)
+        ? globalThis.Number(object.resolved_first_contact)
+        : 0,
+      firstContactResolution: isSet(object.firstContactResolution)
+        ? globalThis.Number(object.firstContactResolution)
+        : isSet(object.first_contact_resolution)
+        ? globalThis.Number(object.first_contact_resolution)
+        : 0,
+      surveysAnswered: isSet(object.surveysAnswered)
+        ? globalThis.Number(object.surveysAnswered)
+        : isSet(object.surveys_answered)
+        ? globalThis.Number(object.surveys_answered)
+        : 0,
+      csat: isSet(object.csat) ? globalThis.Number(object.csat) : 0,
+      csatSatisfied: isSet(object.csatSatisfied)
+        ? globalThis.Number(object.csatSatisfied)
+        : isSet(object.csat_satisfied)
+        ? globalThis.Number(object.csat_satisfied)
+        : 0,
+      qaReviews: isSet(object.qaReviews)
+        ? globalThis.Number(object.qaReviews)
+        : isSet(object.qa_reviews)
+        ? globalThis.Number(object.qa_reviews)
+        : 0,
+      qaScore: isSet(object.qaScore)
+        ? globalThis.Number(object.qaScore)
+        : isSet(object.qa_score)
+        ? globalThis.Number(object.qa_score)
+        : 0,
+      transfersOut: isSet(object.transfersOut)
+        ? globalThis.Number(object.transfersOut)
+        : isSet(object.transfers_out)
+        ? globalThis.Number(object.transfers_out)
+        : 0,
+      talkSeconds: isSet(object.talkSeconds)
+        ? globalThis.Number(object.talkSeconds)
+        : isSet(object.talk_seconds)
+        ? globalThis.Number(object.talk_seconds)
+        : 0,
+      wrapSeconds: isSet(object.wrapSeconds)
+        ? globalThis.Number(object.wrapSeconds)
+        : isSet(object.wrap_seconds)
+        ? globalThis.Number(object.wrap_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: AgentPerformance): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.intervalStart !== undefined) {
+      obj.intervalStart = message.intervalStart.toISOString();
+    }
+    if (message.intervalEnd !== undefined) {
+      obj.intervalEnd = message.intervalEnd.toISOString();
+    }
+    if (message.offered !== 0) {
+      obj.offered = Math.round(message.offered);
+    }
+    if (message.accepted !== 0) {
+      obj.accepted = Math.round(message.accepted);
+    }
+    if (message.declined !== 0) {
+      obj.declined = Math.round(message.declined);
+    }
+    if (message.missed !== 0) {
+      obj.missed = Math.round(message.missed);
+    }
+    if (message.contactsHandled !== 0) {
+      obj.contactsHandled = Math.round(message.contactsHandled);
+    }
+    if (message.ahtSeconds !== 0) {
+      obj.ahtSeconds = floatToJson(message.ahtSeconds);
+    }
+    if (message.acwSeconds !== 0) {
+      obj.acwSeconds = floatToJson(message.acwSeconds);
+    }
+    if (message.signedInSeconds !== 0) {
+      obj.signedInSeconds = floatToJson(message.signedInSeconds);
+    }
+    if (message.routableSeconds !== 0) {
+      obj.routableSeconds = floatToJson(message.routableSeconds);
+    }
+    if (message.busySeconds !== 0) {
+      obj.busySeconds = floatToJson(message.busySeconds);
+    }
+    if (message.idleSeconds !== 0) {
+      obj.idleSeconds = floatToJson(message.idleSeconds);
+    }
+    if (message.awaySeconds !== 0) {
+      obj.awaySeconds = floatToJson(message.awaySeconds);
+    }
+    if (message.occupancy !== 0) {
+      obj.occupancy = floatToJson(message.occupancy);
+    }
+    if (message.adherence !== 0) {
+      obj.adherence = floatToJson(message.adherence);
+    }
+    if (message.outcomes !== 0) {
+      obj.outcomes = Math.round(message.outcomes);
+    }
+    if (message.resolvedFirstContact !== 0) {
+      obj.resolvedFirstContact = Math.round(message.resolvedFirstContact);
+    }
+    if (message.firstContactResolution !== 0) {
+      obj.firstContactResolution = floatToJson(message.firstContactResolution);
+    }
+    if (message.surveysAnswered !== 0) {
+      obj.surveysAnswered = Math.round(message.surveysAnswered);
+    }
+    if (message.csat !== 0) {
+      obj.csat = floatToJson(message.csat);
+    }
+    if (message.csatSatisfied !== 0) {
+      obj.csatSatisfied = floatToJson(message.csatSatisfied);
+    }
+    if (message.qaReviews !== 0) {
+      obj.qaReviews = Math.round(message.qaReviews);
+    }
+    if (message.qaScore !== 0) {
+      obj.qaScore = floatToJson(message.qaScore);
+    }
+    if (message.transfersOut !== 0) {
+      obj.transfersOut = Math.round(message.transfersOut);
+    }
+    if (message.talkSeconds !== 0) {
+      obj.talkSeconds = floatToJson(message.talkSeconds);
+    }
+    if (message.wrapSeconds !== 0) {
+      obj.wrapSeconds = floatToJson(message.wrapSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentPerformance>, I>>(base?: I): AgentPerformance {
+    return AgentPerformance.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentPerformance>, I>>(object: I): AgentPerformance {
+    const message = createBaseAgentPerformance();
+    message.agentId = object.agentId ?? "";
+    message.intervalStart = object.intervalStart ?? undefined;
+    message.intervalEnd = object.intervalEnd ?? undefined;
+    message.offered = object.offered ?? 0;
+    message.accepted = object.accepted ?? 0;
+    message.declined = object.declined ?? 0;
+    message.missed = object.missed ?? 0;
+    message.contactsHandled = object.contactsHandled ?? 0;
+    message.ahtSeconds = object.ahtSeconds ?? 0;
+    message.acwSeconds = object.acwSeconds ?? 0;
+    message.signedInSeconds = object.signedInSeconds ?? 0;
+    message.routableSeconds = object.routableSeconds ?? 0;
+    message.busySeconds = object.busySeconds ?? 0;
+    message.idleSeconds = object.idleSeconds ?? 0;
+    message.awaySeconds = object.awaySeconds ?? 0;
+    message.occupancy = object.occupancy ?? 0;
+    message.adherence = object.adherence ?? 0;
+    message.outcomes = object.outcomes ?? 0;
+    message.resolvedFirstContact = object.resolvedFirstContact ?? 0;
+    message.firstContactResolution = object.firstContactResolution ?? 0;
+    message.surveysAnswered = object.surveysAnswered ?? 0;
+    message.csat = object.csat ?? 0;
+    message.csatSatisfied = object.csatSatisfied ?? 0;
+    message.qaReviews = object.qaReviews ?? 0;
+    message.qaScore = object.qaScore ?? 0;
+    message.transfersOut = object.transfersOut ?? 0;
+    message.talkSeconds = object.talkSeconds ?? 0;
+    message.wrapSeconds = object.wrapSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetAgentPerformanceResponse(): GetAgentPerformanceResponse {
+  return { rows: [] };
+}
+
+export const GetAgentPerformanceResponse: MessageFns<GetAgentPerformanceResponse> = {
+  encode(message: GetAgentPerformanceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rows) {
+      AgentPerformance.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAgentPerformanceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAgentPerformanceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rows.push(AgentPerformance.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAgentPerformanceResponse {
+    return {
+      rows: globalThis.Array.isArray(object?.rows) ? object.rows.map((e: any) => AgentPerformance.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetAgentPerformanceResponse): unknown {
+    const obj: any = {};
+    if (message.rows?.length) {
+      obj.rows = message.rows.map((e) => AgentPerformance.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAgentPerformanceResponse>, I>>(base?: I): GetAgentPerformanceResponse {
+    return GetAgentPerformanceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAgentPerformanceResponse>, I>>(object: I): GetAgentPerformanceResponse {
+    const message = createBaseGetAgentPerformanceResponse();
+    message.rows = object.rows?.map((e) => AgentPerformance.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Ops and supervisors: traces, the live picture, KPIs, the event stream and the auditor. */
 export type OpsServiceService = typeof OpsServiceService;
 export const OpsServiceService = {
@@ -3982,6 +4979,21 @@ export const OpsServiceService = {
     responseSerialize: (value: GetStaffingResponse): Buffer => Buffer.from(GetStaffingResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetStaffingResponse => GetStaffingResponse.decode(value),
   },
+  /**
+   * Per agent and interval (15 min, hour, day, or one range): contacts handled, AHT, ACW,
+   * occupancy, adherence, declines, misses, FCR, CSAT, QA and transfers out.
+   */
+  getAgentPerformance: {
+    path: "/switchboard.v1.OpsService/GetAgentPerformance" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAgentPerformanceRequest): Buffer =>
+      Buffer.from(GetAgentPerformanceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAgentPerformanceRequest => GetAgentPerformanceRequest.decode(value),
+    responseSerialize: (value: GetAgentPerformanceResponse): Buffer =>
+      Buffer.from(GetAgentPerformanceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAgentPerformanceResponse => GetAgentPerformanceResponse.decode(value),
+  },
   /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
   listQaReviews: {
     path: "/switchboard.v1.OpsService/ListQaReviews" as const,
@@ -4007,6 +5019,11 @@ export interface OpsServiceServer extends UntypedServiceImplementation {
    * 15-minute intervals, beside the agents signed in who serve it.
    */
   getStaffing: handleUnaryCall<GetStaffingRequest, GetStaffingResponse>;
+  /**
+   * Per agent and interval (15 min, hour, day, or one range): contacts handled, AHT, ACW,
+   * occupancy, adherence, declines, misses, FCR, CSAT, QA and transfers out.
+   */
+  getAgentPerformance: handleUnaryCall<GetAgentPerformanceRequest, GetAgentPerformanceResponse>;
   /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
   listQaReviews: handleUnaryCall<ListQaReviewsRequest, ListQaReviewsResponse>;
 }
@@ -4100,6 +5117,25 @@ export interface OpsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetStaffingResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Per agent and interval (15 min, hour, day, or one range): contacts handled, AHT, ACW,
+   * occupancy, adherence, declines, misses, FCR, CSAT, QA and transfers out.
+   */
+  getAgentPerformance(
+    request: GetAgentPerformanceRequest,
+    callback: (error: ServiceError | null, response: GetAgentPerformanceResponse) => void,
+  ): ClientUnaryCall;
+  getAgentPerformance(
+    request: GetAgentPerformanceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetAgentPerformanceResponse) => void,
+  ): ClientUnaryCall;
+  getAgentPerformance(
+    request: GetAgentPerformanceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetAgentPerformanceResponse) => void,
   ): ClientUnaryCall;
   /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
   listQaReviews(

@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { SkillRequirement } from "./common.js";
+import { Channel, channelFromJSON, channelToJSON, SkillRequirement } from "./common.js";
 
 /** The two kinds of queue behind the one QueueService contract. */
 export enum QueueKind {
@@ -100,6 +100,51 @@ export function selectionStrategyToJSON(object: SelectionStrategy): string {
     case SelectionStrategy.SELECTION_STRATEGY_ROUND_ROBIN:
       return "SELECTION_STRATEGY_ROUND_ROBIN";
     case SelectionStrategy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a customer's second live contact (on any channel) does while an agent holds their first. */
+export enum SameCustomerPolicy {
+  SAME_CUSTOMER_POLICY_UNSPECIFIED = 0,
+  /**
+   * SAME_CUSTOMER_POLICY_SAME_AGENT - Prefer the agent holding the first (the queue's sticky wait, then any agent); else the last
+   * agent who served the customer within last_agent_window_seconds.
+   */
+  SAME_CUSTOMER_POLICY_SAME_AGENT = 1,
+  /** SAME_CUSTOMER_POLICY_NONE - Route every contact on its own. */
+  SAME_CUSTOMER_POLICY_NONE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function sameCustomerPolicyFromJSON(object: any): SameCustomerPolicy {
+  switch (object) {
+    case 0:
+    case "SAME_CUSTOMER_POLICY_UNSPECIFIED":
+      return SameCustomerPolicy.SAME_CUSTOMER_POLICY_UNSPECIFIED;
+    case 1:
+    case "SAME_CUSTOMER_POLICY_SAME_AGENT":
+      return SameCustomerPolicy.SAME_CUSTOMER_POLICY_SAME_AGENT;
+    case 2:
+    case "SAME_CUSTOMER_POLICY_NONE":
+      return SameCustomerPolicy.SAME_CUSTOMER_POLICY_NONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SameCustomerPolicy.UNRECOGNIZED;
+  }
+}
+
+export function sameCustomerPolicyToJSON(object: SameCustomerPolicy): string {
+  switch (object) {
+    case SameCustomerPolicy.SAME_CUSTOMER_POLICY_UNSPECIFIED:
+      return "SAME_CUSTOMER_POLICY_UNSPECIFIED";
+    case SameCustomerPolicy.SAME_CUSTOMER_POLICY_SAME_AGENT:
+      return "SAME_CUSTOMER_POLICY_SAME_AGENT";
+    case SameCustomerPolicy.SAME_CUSTOMER_POLICY_NONE:
+      return "SAME_CUSTOMER_POLICY_NONE";
+    case SameCustomerPolicy.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -295,7 +340,20 @@ export interface QueueConfig {
    */
   resolutionLimitSeconds: number;
   /** Complaints left unresolved open a follow-up task (channel TASK). Unset = none. */
-  followUp?: FollowUpPolicy | undefined;
+  followUp?:
+    | FollowUpPolicy
+    | undefined;
+  /**
+   * One customer across channels: what a customer's contacts on several channels do (unset =
+   * SAME_AGENT), how long the last agent who served them stays preferred (0 = 7 days), and the
+   * first-contact-resolution window: a resolution counts only without a repeat contact by the same
+   * customer within it (0 = 7 days).
+   */
+  sameCustomerPolicy: SameCustomerPolicy;
+  lastAgentWindowSeconds: number;
+  fcrWindowSeconds: number;
+  /** The satisfaction survey (CSAT) after completion; unset = none. */
+  survey?: SurveyPolicy | undefined;
 }
 
 /**
@@ -386,6 +444,26 @@ export interface FollowUpPolicy {
   atRiskShare: number;
   /** Priority added to a task at risk (0 = 10). */
   escalationBoost: number;
+}
+
+/**
+ * A queue's satisfaction survey: after a contact completes on one of `channels`, a survey goes out
+ * to its customer on that channel, and one answer (score 1–5, optional comment) is taken within
+ * the window.
+ */
+export interface SurveyPolicy {
+  enabled: boolean;
+  /** How long answers are taken after completion (0 = 86400 s, 24 h; at most 604800 s, 7 days). */
+  windowSeconds: number;
+  /** The channels the survey goes out on (phone, email, chat, wechat); empty = all four. */
+  channels: Channel[];
+  /** The question per language ("zh", "en"); absent = the channel's default text. */
+  texts: { [key: string]: string };
+}
+
+export interface SurveyPolicy_TextsEntry {
+  key: string;
+  value: string;
 }
 
 function createBaseServiceLevelTarget(): ServiceLevelTarget {
@@ -761,6 +839,10 @@ function createBaseQueueConfig(): QueueConfig {
     qaSampling: undefined,
     resolutionLimitSeconds: 0,
     followUp: undefined,
+    sameCustomerPolicy: 0,
+    lastAgentWindowSeconds: 0,
+    fcrWindowSeconds: 0,
+    survey: undefined,
   };
 }
 
@@ -873,6 +955,18 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     if (message.followUp !== undefined) {
       FollowUpPolicy.encode(message.followUp, writer.uint32(418).fork()).join();
+    }
+    if (message.sameCustomerPolicy !== 0) {
+      writer.uint32(320).int32(message.sameCustomerPolicy);
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      writer.uint32(328).uint32(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      writer.uint32(336).uint32(message.fcrWindowSeconds);
+    }
+    if (message.survey !== undefined) {
+      SurveyPolicy.encode(message.survey, writer.uint32(362).fork()).join();
     }
     return writer;
   },
@@ -1178,6 +1272,38 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.followUp = FollowUpPolicy.decode(reader, reader.uint32());
             continue;
           }
+          case 40: {
+            if (tag !== 320) {
+              break;
+            }
+
+            message.sameCustomerPolicy = reader.int32() as any;
+            continue;
+          }
+          case 41: {
+            if (tag !== 328) {
+              break;
+            }
+
+            message.lastAgentWindowSeconds = reader.uint32();
+            continue;
+          }
+          case 42: {
+            if (tag !== 336) {
+              break;
+            }
+
+            message.fcrWindowSeconds = reader.uint32();
+            continue;
+          }
+          case 45: {
+            if (tag !== 362) {
+              break;
+            }
+
+            message.survey = SurveyPolicy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1326,6 +1452,22 @@ export const QueueConfig: MessageFns<QueueConfig> = {
         : isSet(object.follow_up)
         ? FollowUpPolicy.fromJSON(object.follow_up)
         : undefined,
+      sameCustomerPolicy: isSet(object.sameCustomerPolicy)
+        ? sameCustomerPolicyFromJSON(object.sameCustomerPolicy)
+        : isSet(object.same_customer_policy)
+        ? sameCustomerPolicyFromJSON(object.same_customer_policy)
+        : 0,
+      lastAgentWindowSeconds: isSet(object.lastAgentWindowSeconds)
+        ? globalThis.Number(object.lastAgentWindowSeconds)
+        : isSet(object.last_agent_window_seconds)
+        ? globalThis.Number(object.last_agent_window_seconds)
+        : 0,
+      fcrWindowSeconds: isSet(object.fcrWindowSeconds)
+        ? globalThis.Number(object.fcrWindowSeconds)
+        : isSet(object.fcr_window_seconds)
+        ? globalThis.Number(object.fcr_window_seconds)
+        : 0,
+      survey: isSet(object.survey) ? SurveyPolicy.fromJSON(object.survey) : undefined,
     };
   },
 
@@ -1439,6 +1581,18 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.followUp !== undefined) {
       obj.followUp = FollowUpPolicy.toJSON(message.followUp);
     }
+    if (message.sameCustomerPolicy !== 0) {
+      obj.sameCustomerPolicy = sameCustomerPolicyToJSON(message.sameCustomerPolicy);
+    }
+    if (message.lastAgentWindowSeconds !== 0) {
+      obj.lastAgentWindowSeconds = Math.round(message.lastAgentWindowSeconds);
+    }
+    if (message.fcrWindowSeconds !== 0) {
+      obj.fcrWindowSeconds = Math.round(message.fcrWindowSeconds);
+    }
+    if (message.survey !== undefined) {
+      obj.survey = SurveyPolicy.toJSON(message.survey);
+    }
     return obj;
   },
 
@@ -1502,6 +1656,12 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     message.resolutionLimitSeconds = object.resolutionLimitSeconds ?? 0;
     message.followUp = (object.followUp !== undefined && object.followUp !== null)
       ? FollowUpPolicy.fromPartial(object.followUp)
+      : undefined;
+    message.sameCustomerPolicy = object.sameCustomerPolicy ?? 0;
+    message.lastAgentWindowSeconds = object.lastAgentWindowSeconds ?? 0;
+    message.fcrWindowSeconds = object.fcrWindowSeconds ?? 0;
+    message.survey = (object.survey !== undefined && object.survey !== null)
+      ? SurveyPolicy.fromPartial(object.survey)
       : undefined;
     return message;
   },
@@ -2588,6 +2748,256 @@ export const FollowUpPolicy: MessageFns<FollowUpPolicy> = {
   },
 };
 
+function createBaseSurveyPolicy(): SurveyPolicy {
+  return { enabled: false, windowSeconds: 0, channels: [], texts: {} };
+}
+
+export const SurveyPolicy: MessageFns<SurveyPolicy> = {
+  encode(message: SurveyPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== false) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.windowSeconds !== 0) {
+      writer.uint32(16).uint32(message.windowSeconds);
+    }
+    if (message.channels.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.channels) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    globalThis.Object.entries(message.texts).forEach(([key, value]: [string, string]) => {
+      SurveyPolicy_TextsEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.windowSeconds = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.channels.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.channels.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = SurveyPolicy_TextsEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.texts[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyPolicy {
+    return {
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      windowSeconds: isSet(object.windowSeconds)
+        ? globalThis.Number(object.windowSeconds)
+        : isSet(object.window_seconds)
+        ? globalThis.Number(object.window_seconds)
+        : 0,
+      channels: globalThis.Array.isArray(object?.channels) ? object.channels.map((e: any) => channelFromJSON(e)) : [],
+      texts: isObject(object.texts)
+        ? (globalThis.Object.entries(object.texts) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: SurveyPolicy): unknown {
+    const obj: any = {};
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.windowSeconds !== 0) {
+      obj.windowSeconds = Math.round(message.windowSeconds);
+    }
+    if (message.channels?.length) {
+      obj.channels = message.channels.map((e) => channelToJSON(e));
+    }
+    if (message.texts) {
+      const entries = globalThis.Object.entries(message.texts) as [string, string][];
+      if (entries.length > 0) {
+        obj.texts = {};
+        entries.forEach(([k, v]) => {
+          obj.texts[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyPolicy>, I>>(base?: I): SurveyPolicy {
+    return SurveyPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyPolicy>, I>>(object: I): SurveyPolicy {
+    const message = createBaseSurveyPolicy();
+    message.enabled = object.enabled ?? false;
+    message.windowSeconds = object.windowSeconds ?? 0;
+    message.channels = object.channels?.map((e) => e) || [];
+    message.texts = (globalThis.Object.entries(object.texts ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSurveyPolicy_TextsEntry(): SurveyPolicy_TextsEntry {
+  return { key: "", value: "" };
+}
+
+export const SurveyPolicy_TextsEntry: MessageFns<SurveyPolicy_TextsEntry> = {
+  encode(message: SurveyPolicy_TextsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyPolicy_TextsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyPolicy_TextsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SurveyPolicy_TextsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SurveyPolicy_TextsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SurveyPolicy_TextsEntry>, I>>(base?: I): SurveyPolicy_TextsEntry {
+    return SurveyPolicy_TextsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyPolicy_TextsEntry>, I>>(object: I): SurveyPolicy_TextsEntry {
+    const message = createBaseSurveyPolicy_TextsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
 }
@@ -2613,6 +3023,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

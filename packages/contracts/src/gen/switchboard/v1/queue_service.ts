@@ -206,6 +206,15 @@ export interface QueueStats {
   forecastServiceLevel: number;
   /** Arrivals per second over the recent interval. */
   arrivalRate: number;
+  /**
+   * Satisfaction over the recent interval: surveys sent and answered, answered / sent, the mean
+   * score (1–5) and the share of answers scoring 4–5 (NaN without answers).
+   */
+  surveysOffered: number;
+  surveysAnswered: number;
+  surveyResponseRate: number;
+  csatScore: number;
+  csatSatisfied: number;
 }
 
 export interface WatchQueuesRequest {
@@ -1999,6 +2008,11 @@ function createBaseQueueStats(): QueueStats {
     surgeActive: false,
     forecastServiceLevel: 0,
     arrivalRate: 0,
+    surveysOffered: 0,
+    surveysAnswered: 0,
+    surveyResponseRate: 0,
+    csatScore: 0,
+    csatSatisfied: 0,
   };
 }
 
@@ -2048,6 +2062,21 @@ export const QueueStats: MessageFns<QueueStats> = {
     }
     if (message.arrivalRate !== 0) {
       writer.uint32(121).double(message.arrivalRate);
+    }
+    if (message.surveysOffered !== 0) {
+      writer.uint32(360).uint32(message.surveysOffered);
+    }
+    if (message.surveysAnswered !== 0) {
+      writer.uint32(368).uint32(message.surveysAnswered);
+    }
+    if (message.surveyResponseRate !== 0) {
+      writer.uint32(377).double(message.surveyResponseRate);
+    }
+    if (message.csatScore !== 0) {
+      writer.uint32(385).double(message.csatScore);
+    }
+    if (message.csatSatisfied !== 0) {
+      writer.uint32(393).double(message.csatSatisfied);
     }
     return writer;
   },
@@ -2185,6 +2214,46 @@ export const QueueStats: MessageFns<QueueStats> = {
             message.arrivalRate = reader.double();
             continue;
           }
+          case 45: {
+            if (tag !== 360) {
+              break;
+            }
+
+            message.surveysOffered = reader.uint32();
+            continue;
+          }
+          case 46: {
+            if (tag !== 368) {
+              break;
+            }
+
+            message.surveysAnswered = reader.uint32();
+            continue;
+          }
+          case 47: {
+            if (tag !== 377) {
+              break;
+            }
+
+            message.surveyResponseRate = reader.double();
+            continue;
+          }
+          case 48: {
+            if (tag !== 385) {
+              break;
+            }
+
+            message.csatScore = reader.double();
+            continue;
+          }
+          case 49: {
+            if (tag !== 393) {
+              break;
+            }
+
+            message.csatSatisfied = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2266,6 +2335,31 @@ export const QueueStats: MessageFns<QueueStats> = {
         : isSet(object.arrival_rate)
         ? globalThis.Number(object.arrival_rate)
         : 0,
+      surveysOffered: isSet(object.surveysOffered)
+        ? globalThis.Number(object.surveysOffered)
+        : isSet(object.surveys_offered)
+        ? globalThis.Number(object.surveys_offered)
+        : 0,
+      surveysAnswered: isSet(object.surveysAnswered)
+        ? globalThis.Number(object.surveysAnswered)
+        : isSet(object.surveys_answered)
+        ? globalThis.Number(object.surveys_answered)
+        : 0,
+      surveyResponseRate: isSet(object.surveyResponseRate)
+        ? globalThis.Number(object.surveyResponseRate)
+        : isSet(object.survey_response_rate)
+        ? globalThis.Number(object.survey_response_rate)
+        : 0,
+      csatScore: isSet(object.csatScore)
+        ? globalThis.Number(object.csatScore)
+        : isSet(object.csat_score)
+        ? globalThis.Number(object.csat_score)
+        : 0,
+      csatSatisfied: isSet(object.csatSatisfied)
+        ? globalThis.Number(object.csatSatisfied)
+        : isSet(object.csat_satisfied)
+        ? globalThis.Number(object.csat_satisfied)
+        : 0,
     };
   },
 
@@ -2316,6 +2410,21 @@ export const QueueStats: MessageFns<QueueStats> = {
     if (message.arrivalRate !== 0) {
       obj.arrivalRate = floatToJson(message.arrivalRate);
     }
+    if (message.surveysOffered !== 0) {
+      obj.surveysOffered = Math.round(message.surveysOffered);
+    }
+    if (message.surveysAnswered !== 0) {
+      obj.surveysAnswered = Math.round(message.surveysAnswered);
+    }
+    if (message.surveyResponseRate !== 0) {
+      obj.surveyResponseRate = floatToJson(message.surveyResponseRate);
+    }
+    if (message.csatScore !== 0) {
+      obj.csatScore = floatToJson(message.csatScore);
+    }
+    if (message.csatSatisfied !== 0) {
+      obj.csatSatisfied = floatToJson(message.csatSatisfied);
+    }
     return obj;
   },
 
@@ -2339,6 +2448,11 @@ export const QueueStats: MessageFns<QueueStats> = {
     message.surgeActive = object.surgeActive ?? false;
     message.forecastServiceLevel = object.forecastServiceLevel ?? 0;
     message.arrivalRate = object.arrivalRate ?? 0;
+    message.surveysOffered = object.surveysOffered ?? 0;
+    message.surveysAnswered = object.surveysAnswered ?? 0;
+    message.surveyResponseRate = object.surveyResponseRate ?? 0;
+    message.csatScore = object.csatScore ?? 0;
+    message.csatSatisfied = object.csatSatisfied ?? 0;
     return message;
   },
 };

@@ -187,6 +187,7 @@ export interface RoutingEvent {
   held?: ContactHeld | undefined;
   hoursChanged?: QueueHoursChanged | undefined;
   surgeChanged?: QueueSurgeChanged | undefined;
+  customerIdentified?: CustomerIdentified | undefined;
   surveyAnswered?: SurveyAnswered | undefined;
   surveyOffered?: SurveyOffered | undefined;
   qaReviewScored?: QaReviewScored | undefined;
@@ -423,6 +424,8 @@ export interface SurveyOffered {
     | undefined;
   /** The contact's language ("zh-CN", "en"...), for the survey's text; empty = the channel's default. */
   language: string;
+  /** The queue's question in that language (SurveyPolicy.texts); empty = the channel's default text. */
+  text: string;
 }
 
 /**
@@ -575,6 +578,22 @@ export interface AgentNotificationEntry {
 export interface AgentNotificationEntry_TraceContextEntry {
   key: string;
   value: string;
+}
+
+/**
+ * The contact's customer, resolved across channels before routing: recorded before the contact's
+ * first ContactQueued (or ContactRejected), so a repeat contact is known on ROUTING (first-contact
+ * resolution) and the preferred agent the customer brought is explained.
+ */
+export interface CustomerIdentified {
+  /** Opaque customer key (never a raw identifier). */
+  customerKey: string;
+  /** The agent preferred because of the customer (empty: none); the contact's own preferred agent wins. */
+  preferredAgentId: string;
+  /** Why: HOLDS_LIVE_CONTACT (the agent holds another live contact of theirs) or LAST_SERVED. */
+  preferredBecause: string;
+  /** The customer's contact that made the agent preferred. */
+  viaContactId: string;
 }
 
 function createBaseCandidateEvaluation(): CandidateEvaluation {
@@ -1226,6 +1245,7 @@ function createBaseRoutingEvent(): RoutingEvent {
     held: undefined,
     hoursChanged: undefined,
     surgeChanged: undefined,
+    customerIdentified: undefined,
     surveyAnswered: undefined,
     surveyOffered: undefined,
     qaReviewScored: undefined,
@@ -1342,6 +1362,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.surgeChanged !== undefined) {
       QueueSurgeChanged.encode(message.surgeChanged, writer.uint32(322).fork()).join();
+    }
+    if (message.customerIdentified !== undefined) {
+      CustomerIdentified.encode(message.customerIdentified, writer.uint32(330).fork()).join();
     }
     if (message.surveyAnswered !== undefined) {
       SurveyAnswered.encode(message.surveyAnswered, writer.uint32(354).fork()).join();
@@ -1661,6 +1684,14 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.surgeChanged = QueueSurgeChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 41: {
+            if (tag !== 330) {
+              break;
+            }
+
+            message.customerIdentified = CustomerIdentified.decode(reader, reader.uint32());
+            continue;
+          }
           case 44: {
             if (tag !== 354) {
               break;
@@ -1857,6 +1888,11 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.surge_changed)
         ? QueueSurgeChanged.fromJSON(object.surge_changed)
         : undefined,
+      customerIdentified: isSet(object.customerIdentified)
+        ? CustomerIdentified.fromJSON(object.customerIdentified)
+        : isSet(object.customer_identified)
+        ? CustomerIdentified.fromJSON(object.customer_identified)
+        : undefined,
       surveyAnswered: isSet(object.surveyAnswered)
         ? SurveyAnswered.fromJSON(object.surveyAnswered)
         : isSet(object.survey_answered)
@@ -2010,6 +2046,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.surgeChanged !== undefined) {
       obj.surgeChanged = QueueSurgeChanged.toJSON(message.surgeChanged);
     }
+    if (message.customerIdentified !== undefined) {
+      obj.customerIdentified = CustomerIdentified.toJSON(message.customerIdentified);
+    }
     if (message.surveyAnswered !== undefined) {
       obj.surveyAnswered = SurveyAnswered.toJSON(message.surveyAnswered);
     }
@@ -2133,6 +2172,9 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.surgeChanged = (object.surgeChanged !== undefined && object.surgeChanged !== null)
       ? QueueSurgeChanged.fromPartial(object.surgeChanged)
+      : undefined;
+    message.customerIdentified = (object.customerIdentified !== undefined && object.customerIdentified !== null)
+      ? CustomerIdentified.fromPartial(object.customerIdentified)
       : undefined;
     message.surveyAnswered = (object.surveyAnswered !== undefined && object.surveyAnswered !== null)
       ? SurveyAnswered.fromPartial(object.surveyAnswered)
@@ -4440,7 +4482,7 @@ export const SurveyAnswered: MessageFns<SurveyAnswered> = {
 };
 
 function createBaseSurveyOffered(): SurveyOffered {
-  return { expiresAt: undefined, language: "" };
+  return { expiresAt: undefined, language: "", text: "" };
 }
 
 export const SurveyOffered: MessageFns<SurveyOffered> = {
@@ -4450,6 +4492,9 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     }
     if (message.language !== "") {
       writer.uint32(18).string(message.language);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
     }
     return writer;
   },
@@ -4483,6 +4528,14 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
             message.language = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4503,6 +4556,7 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
         ? fromJsonTimestamp(object.expires_at)
         : undefined,
       language: isSet(object.language) ? globalThis.String(object.language) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
     };
   },
 
@@ -4514,6 +4568,9 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     if (message.language !== "") {
       obj.language = message.language;
     }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
     return obj;
   },
 
@@ -4524,6 +4581,7 @@ export const SurveyOffered: MessageFns<SurveyOffered> = {
     const message = createBaseSurveyOffered();
     message.expiresAt = object.expiresAt ?? undefined;
     message.language = object.language ?? "";
+    message.text = object.text ?? "";
     return message;
   },
 };
@@ -6101,6 +6159,139 @@ export const AgentNotificationEntry_TraceContextEntry: MessageFns<AgentNotificat
     const message = createBaseAgentNotificationEntry_TraceContextEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseCustomerIdentified(): CustomerIdentified {
+  return { customerKey: "", preferredAgentId: "", preferredBecause: "", viaContactId: "" };
+}
+
+export const CustomerIdentified: MessageFns<CustomerIdentified> = {
+  encode(message: CustomerIdentified, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customerKey !== "") {
+      writer.uint32(10).string(message.customerKey);
+    }
+    if (message.preferredAgentId !== "") {
+      writer.uint32(18).string(message.preferredAgentId);
+    }
+    if (message.preferredBecause !== "") {
+      writer.uint32(26).string(message.preferredBecause);
+    }
+    if (message.viaContactId !== "") {
+      writer.uint32(34).string(message.viaContactId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomerIdentified {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomerIdentified();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customerKey = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.preferredAgentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.preferredBecause = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.viaContactId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomerIdentified {
+    return {
+      customerKey: isSet(object.customerKey)
+        ? globalThis.String(object.customerKey)
+        : isSet(object.customer_key)
+        ? globalThis.String(object.customer_key)
+        : "",
+      preferredAgentId: isSet(object.preferredAgentId)
+        ? globalThis.String(object.preferredAgentId)
+        : isSet(object.preferred_agent_id)
+        ? globalThis.String(object.preferred_agent_id)
+        : "",
+      preferredBecause: isSet(object.preferredBecause)
+        ? globalThis.String(object.preferredBecause)
+        : isSet(object.preferred_because)
+        ? globalThis.String(object.preferred_because)
+        : "",
+      viaContactId: isSet(object.viaContactId)
+        ? globalThis.String(object.viaContactId)
+        : isSet(object.via_contact_id)
+        ? globalThis.String(object.via_contact_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CustomerIdentified): unknown {
+    const obj: any = {};
+    if (message.customerKey !== "") {
+      obj.customerKey = message.customerKey;
+    }
+    if (message.preferredAgentId !== "") {
+      obj.preferredAgentId = message.preferredAgentId;
+    }
+    if (message.preferredBecause !== "") {
+      obj.preferredBecause = message.preferredBecause;
+    }
+    if (message.viaContactId !== "") {
+      obj.viaContactId = message.viaContactId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomerIdentified>, I>>(base?: I): CustomerIdentified {
+    return CustomerIdentified.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomerIdentified>, I>>(object: I): CustomerIdentified {
+    const message = createBaseCustomerIdentified();
+    message.customerKey = object.customerKey ?? "";
+    message.preferredAgentId = object.preferredAgentId ?? "";
+    message.preferredBecause = object.preferredBecause ?? "";
+    message.viaContactId = object.viaContactId ?? "";
     return message;
   },
 };
