@@ -360,6 +360,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       bearerRow('GET /api/agents/performance', '/api/agents/performance'),
       bearerRow('GET /api/agents/performance.csv', '/api/agents/performance.csv'),
       bearerRow('GET /api/agents/performance.parquet', '/api/agents/performance.parquet'),
+      bearerRow('GET /api/qa/reviews', '/api/qa/reviews'),
       bearerRow('GET /api/events', '/api/events', true),
       actionRow('POST /api/contacts/:id/end', '/api/contacts/security-contact/end'),
       actionRow('POST /api/contacts/:id/requeue', '/api/contacts/security-contact/requeue'),
@@ -367,6 +368,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
       actionRow('POST /api/agents/:id/presence', '/api/agents/a1/presence', { presence: 'AWAY' }),
       actionRow('POST /api/agents/:id/sign-out', '/api/agents/a1/sign-out'),
       actionRow('POST /api/agents/:id/profile', '/api/agents/a1/profile', { reset: true }),
+      actionRow('POST /api/qa/reviews/:id/score', '/api/qa/reviews/security-contact/score', { formId: 'basic', criteria: [{ criterion: 'greeting', points: 1, maxPoints: 1 }] }),
       ...routesOf(ops.http).filter((r) => !r.includes(' /api/') && !r.includes(' /auth/') && !isConsoleAsset(r) && !(['GET /healthz', 'GET /readyz', 'GET /metrics'].includes(r)))
         .map((route) => consoleRow(route, route.split(' ')[1]!.replace('*', 'index.html'))),
     ];
@@ -415,6 +417,8 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.OpsService/GetAuditReport': { role: 'agent' },
     '/switchboard.v1.OpsService/GetStaffing': { role: 'agent' },
     '/switchboard.v1.OpsService/GetAgentPerformance': { role: 'agent' },
+    '/switchboard.v1.QueueService/ScoreQaReview': { role: 'agent' },
+    '/switchboard.v1.OpsService/ListQaReviews': { role: 'agent' },
   };
 
   /** Fields that make a method's request valid: a real desk session of a1, a queue, a contact. */
@@ -431,6 +435,7 @@ describe('nobody gets in where they do not belong: every surface, every bad cred
     '/switchboard.v1.QueueService/Reprioritize': { contactId: 'security-contact' },
     '/switchboard.v1.QueueService/RequestCallback': { contactId: 'security-contact', number: '+8613800138000' },
     '/switchboard.v1.QueueService/SetSurgeMode': { queueId: 'support', mode: 2, reason: 'security test' },
+    '/switchboard.v1.QueueService/ScoreQaReview': { contactId: 'security-contact', formId: 'basic', criteria: [{ criterion: 'greeting', points: 1, maxPoints: 1 }] },
   });
 
   function grpcRows(): SurfaceRow[] {

@@ -53,7 +53,7 @@ export interface AuditReport {
   readonly findings: readonly Finding[];
 }
 
-const CHANNEL_NAMES: Record<number, string> = { 1: 'phone', 2: 'email', 3: 'chat', 4: 'wechat' };
+const CHANNEL_NAMES: Record<number, string> = { 1: 'phone', 2: 'email', 3: 'chat', 4: 'wechat', 5: 'task' };
 
 interface Holding { agentId: string; channel: string }
 

@@ -14,9 +14,9 @@ export const COMMAND_SENDERS = {
   /** Desk commands (its desktops' sign-in, offers, conversations) and supervisors' actions. */
   'agent-gateway': ['SIGN_IN', 'SIGN_OUT', 'SET_PRESENCE', 'ACCEPT', 'DECLINE', 'COMPLETE', 'END_WRAP_UP', 'TRANSFER', 'ABANDON'],
   /** Queue configuration, a platform cancelling a waiting contact, reprioritizing. */
-  'queue-service': ['UPSERT_QUEUE', 'ABANDON', 'REPRIORITIZE', 'REQUEST_CALLBACK', 'SET_SURGE'],
+  'queue-service': ['UPSERT_QUEUE', 'ABANDON', 'REPRIORITIZE', 'REQUEST_CALLBACK', 'SET_SURGE', 'SCORE_QA_REVIEW'],
   /** The operator's tools on a development mesh: the demo's simulated desks, benches, tests. Never deployed. */
-  operator: ['UPSERT_QUEUE', 'SIGN_IN', 'SIGN_OUT', 'SET_PRESENCE', 'ACCEPT', 'DECLINE', 'COMPLETE', 'END_WRAP_UP', 'REPRIORITIZE', 'ABANDON', 'TRANSFER', 'REQUEST_CALLBACK', 'CALLBACK_FAILED', 'SET_SURGE'],
+  operator: ['UPSERT_QUEUE', 'SIGN_IN', 'SIGN_OUT', 'SET_PRESENCE', 'ACCEPT', 'DECLINE', 'COMPLETE', 'END_WRAP_UP', 'REPRIORITIZE', 'ABANDON', 'TRANSFER', 'REQUEST_CALLBACK', 'CALLBACK_FAILED', 'SET_SURGE', 'SCORE_QA_REVIEW'],
 } as const satisfies Record<string, readonly RoutingCommand['type'][]>;
 export type CommandSender = keyof typeof COMMAND_SENDERS;
 export const COMMAND_SENDER_NAMES = Object.keys(COMMAND_SENDERS) as CommandSender[];

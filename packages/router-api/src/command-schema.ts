@@ -7,6 +7,7 @@ const capacity = z.object({
   email: z.number().int().min(0).max(50).optional(),
   chat: z.number().int().min(0).max(20).optional(),
   wechat: z.number().int().min(0).max(20).optional(),
+  task: z.number().int().min(0).max(50).optional(),
 });
 
 /** An agent's profile as desktops (through the agent gateway) send it at sign-in. */
@@ -53,6 +54,16 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('SET_SURGE'), queueId: id, active: z.boolean(), source: z.enum(['FORECAST', 'SUPERVISOR']), reason: z.string().min(1).max(500),
     predictedServiceLevel: z.number().min(0).max(1).optional(), release: z.boolean().optional(), by: id.optional(),
+  }),
+  z.object({
+    type: z.literal('SCORE_QA_REVIEW'),
+    review: z.object({
+      contactId: id, agentId: id, queueId: id, channel: z.enum(['phone', 'email', 'chat', 'wechat', 'task']), formId: id,
+      criteria: z.array(z.object({ criterion: z.string().min(1).max(100), points: z.number().min(0), maxPoints: z.number().positive() })).min(1).max(50),
+      comment: z.string().max(2_000).optional(),
+    }),
+    /** The reviewer: required, it is what the score is recorded against. */
+    by: id,
   }),
 ]);
 

@@ -64,6 +64,20 @@ export const queueSchema = z.object({
     horizonSeconds: z.number().positive().default(900),
   }).optional(),
   announceEverySeconds: z.number().min(10).max(3600).optional(),
+  qaSampling: z.object({
+    percent: z.number().min(0).max(100).optional(),
+    intents: z.array(z.string().min(1).max(100)).max(50).optional(),
+    csatAtMost: z.number().int().min(1).max(5).optional(),
+  }).optional(),
+  resolutionLimitSeconds: z.number().positive().max(366 * 86_400).optional(),
+  followUp: z.object({
+    intents: z.array(z.string().min(1).max(100)).max(50).optional(),
+    complaintDispositions: z.array(z.string().min(1).max(100)).max(50).optional(),
+    unresolvedDispositions: z.array(z.string().min(1).max(100)).max(50).optional(),
+    taskQueueId: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').optional(),
+    atRiskShare: z.number().gt(0).max(1).optional(),
+    escalationBoost: z.number().int().min(0).max(1_000).optional(),
+  }).optional(),
   // One customer across channels (README "One customer across channels"); windows up to 90 days,
   // the customer history's retention.
   customer: z.object({

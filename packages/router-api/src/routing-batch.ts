@@ -23,6 +23,8 @@ const EVENT_FIELDS = [
   ['surveyOffered', 'SurveyOffered'], ['surveyAnswered', 'SurveyAnswered'],
   ['qaReviewScored', 'QaReviewScored'],
   ['customerIdentified', 'CustomerIdentified'],
+  ['qaReviewRequested', 'QaReviewRequested'],
+  ['followUpOpened', 'FollowUpTaskOpened'], ['followUpAtRisk', 'FollowUpTaskAtRisk'],
 ] as const satisfies readonly (readonly [keyof RoutingEvent, string])[];
 
 /** The type of a routing event (`OfferAccepted`...), from the body it carries; '' for none. */

@@ -1,7 +1,8 @@
 import { Channel as ProtoChannel, type SurveyPolicy as ProtoSurveyPolicy } from '@switchboard/contracts';
 import type { Channel, SurveyPolicy } from '@switchboard/routing-core';
 
-const TO_PROTO: Record<Channel, ProtoChannel> = {
+// Customer channels only: no customer is on `task` (follow-up work), so no survey goes there.
+const TO_PROTO: Record<Exclude<Channel, 'task'>, ProtoChannel> = {
   phone: ProtoChannel.CHANNEL_PHONE, email: ProtoChannel.CHANNEL_EMAIL, chat: ProtoChannel.CHANNEL_CHAT, wechat: ProtoChannel.CHANNEL_WECHAT,
 };
 const FROM_PROTO = new Map<ProtoChannel, Channel>(Object.entries(TO_PROTO).map(([c, p]) => [p, c as Channel]));
@@ -12,7 +13,7 @@ const FROM_PROTO = new Map<ProtoChannel, Channel>(Object.entries(TO_PROTO).map((
  */
 export function surveyPolicyToProto(p: SurveyPolicy | undefined): ProtoSurveyPolicy | undefined {
   if (p === undefined) return undefined;
-  return { enabled: p.enabled, windowSeconds: p.windowSeconds ?? 0, channels: (p.channels ?? []).map((c) => TO_PROTO[c]), texts: { ...(p.texts ?? {}) } };
+  return { enabled: p.enabled, windowSeconds: p.windowSeconds ?? 0, channels: (p.channels ?? []).flatMap((c) => (c === 'task' ? [] : [TO_PROTO[c]])), texts: { ...(p.texts ?? {}) } };
 }
 
 /** @throws RangeError for a channel no customer is on (the caller maps it to its own error). */

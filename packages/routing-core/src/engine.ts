@@ -3,6 +3,7 @@ import {
   reprioritize,
   abandon, accept, arrive, callbackFailed, complete, endWrapUpCommand, refuse, requestCallback, setSurgeMode, timerFired, transfer,
 } from './core/contact-commands.js';
+import { afterEvents, scoreQaReview } from './core/after-outcome.js';
 import { upsertQueue } from './core/queue-config.js';
 import { answerSurvey, pruneSurveys } from './core/surveys.js';
 import { connectionLimitTimers } from './core/limits.js';
@@ -85,6 +86,7 @@ export class RoutingEngine {
     s.by = 'by' in command && command.by ? command.by : undefined;
     pruneSurveys(s);
     const outcome = this.dispatch(command);
+    afterEvents(s);
     return { outcome, events: s.events, timers: s.timers };
   }
 
@@ -139,6 +141,8 @@ export class RoutingEngine {
         return setSurgeMode(s, cmd);
       case 'ANSWER_SURVEY':
         return answerSurvey(s, cmd.contactId, cmd.score, cmd.comment, cmd.answeredAtMs);
+      case 'SCORE_QA_REVIEW':
+        return scoreQaReview(s, cmd.review, cmd.by);
     }
   }
 

@@ -14,6 +14,8 @@ export const RoutingErrorCode = {
   INVALID_CALLBACK_NUMBER: 'ROUTING.INVALID_CALLBACK_NUMBER',
   /** A survey score outside 1–5 (or not a whole number). */
   INVALID_SURVEY_ANSWER: 'ROUTING.INVALID_SURVEY_ANSWER',
+  /** A QA review's score that cannot stand (points outside a criterion's range, no form). */
+  INVALID_QA_SCORE: 'ROUTING.INVALID_QA_SCORE',
 } as const;
 
 /** One of {@link RoutingErrorCode}. */

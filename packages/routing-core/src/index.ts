@@ -34,8 +34,19 @@ export type {
   ContactOverflowed, ContactQueued, ContactRejected, ContactReprioritized, ContactTransferred, EventBase, OfferAccepted, OfferDeclined,
   OfferTimedOut, RingWidened, RoutingEvent, RoutingEventType, WrapUpEnded,
   CallbackDialing, CallbackFailed, CallbackOffered, CallbackRequested, ContactHeld, CustomerIdentified, ExpiryReason, HoldReason, QueueHoursChanged, QueueSurgeChanged, SurgeSource, SurveyAnswered, SurveyOffered,
-  QaCriterionScore, QaReviewScored,
+  QaCriterionScore, QaReviewRequested, QaReviewScored, FollowUpTaskAtRisk, FollowUpTaskOpened,
 } from './model/event.js';
+// Quality sampling: which completed contacts a queue marks for review, and a reviewer's score.
+export { inPercentSample, sampleAtCompletion, sampleOnSurvey, samplingBucket } from './qa/sampling.js';
+export type { CompletedFacts, QaSampleReason, QaSamplingRule } from './qa/sampling.js';
+export { checkQaScore, MAX_QA_COMMENT, MAX_QA_CRITERIA, qaTotal } from './qa/score.js';
+export type { QaScoreInput } from './qa/score.js';
+// Complaint follow-up: which outcomes open a task (channel task), its due and at-risk times.
+export {
+  DEFAULT_AT_RISK_SHARE, DEFAULT_COMPLAINT_INTENTS, DEFAULT_ESCALATION_BOOST, DEFAULT_UNRESOLVED_DISPOSITIONS, followUpTaskId, followUpTimes, opensFollowUp,
+} from './followup/decide.js';
+export type { FollowUpPolicy, OutcomeFacts } from './followup/decide.js';
+export { DEFAULT_RESOLUTION_LIMIT_SECONDS } from './core/follow-up.js';
 // The rules the live router (Redis Lua) mirrors: eligibility, rings, capacity/blending, queue and agent order.
 export { inVipPool, mergeSkills, minEligibleRing, proficiencyScore, ringCount, ringRequirement, staticPassReason } from './rules/eligibility.js';
 export type { MinRing, ResolvedSkill, RingRequirement } from './rules/eligibility.js';

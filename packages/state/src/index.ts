@@ -29,3 +29,4 @@ export {
   AgentPerformanceStore,
   type AgentBucketCounters, type AgentBucketResolution, type AgentPerformanceCheckpoint, type AgentPerformanceStoreOptions,
 } from './agent-performance-store.js';
+export { QaReviewList, type QaReviewBounds, type QaReviewEntry } from './qa-review-list.js';

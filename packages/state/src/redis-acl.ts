@@ -8,6 +8,8 @@ export type RedisUser = (typeof REDIS_USERS)[number];
 export interface RedisAclRule {
   readonly user: RedisUser;
   readonly keys: readonly string[];
+  /** Key patterns the user may only read (another service's index it must consult). */
+  readonly readKeys?: readonly string[];
   readonly commands: readonly string[];
 }
 
@@ -21,7 +23,9 @@ const CONNECTION = ['ping', 'info', 'client|setname', 'select', 'quit'];
  * router writes `sb:{d:<domain>}:…` and `sb:router:replicas`, the gateway `gw:{d:…}`, the queue
  * service `qs:{d:…}` (and the customers `sb:{d:…}:cust:…` it links for a CRM) and ops `ops:{d:…}`; with a prefix P they become `P{d:…}`, `Prouter:replicas`,
  * `Pgw:{d:…}`, `Pqs:{d:…}` and `Pops:{d:…}` (ops is given `Pops:` as its own key prefix). No
- * service reads another's keys, and none uses pub/sub, so every user has no channels.
+ * service writes another's keys; one reads another's: the queue service reads the entries of ops'
+ * QA review list (`Pops:{d:…}:qa:items`, read-only) to score a marked contact. None uses pub/sub,
+ * so every user has no channels.
  *
  * Commands include those inside the Lua scripts: Redis checks a script's calls against the user
  * who runs EVAL, keys included.
@@ -51,15 +55,19 @@ export function redisAclRules(prefix?: string): readonly RedisAclRule[] {
       user: 'queue-service',
       // Its own keys, and the customers of the router's domains (CustomerService: link, unlink, show).
       keys: [`${others}qs:{d:*`, `${router}{d:*}:cust:*`],
+      readKeys: [`${opsKeyPrefix(prefix)}{d:*}:qa:items`],
       commands: ['eval', 'evalsha', 'hget', 'hset', 'hgetall', 'del', 'get', 'set', 'incr', 'expire', 'sadd', 'srem', 'smembers'],
     },
     {
       user: 'ops',
       keys: [`${opsKeyPrefix(prefix)}{d:*`],
+      // The QA review list's scripts (QaReviewList) run hexists, hset, hdel, zadd, zrem, zcard, zrange, zrangebyscore.
       commands: ['multi', 'exec', 'discard', 'hset', 'hgetall', 'expire', 'zadd', 'zremrangebyrank', 'zrevrange',
         'eval', 'evalsha', 'hget', 'hsetnx', 'hincrbyfloat', 'expireat',
         // agent performance (AgentPerformanceStore: its script and reads)
-        'get', 'set', 'hdel', 'pexpireat', 'zrangebyscore', 'zremrangebyscore'],
+        'get', 'set', 'hdel', 'pexpireat', 'zrangebyscore', 'zremrangebyscore',
+        // the QA review list (QaReviewList: its scripts and reads)
+        'hmget', 'hexists', 'zrem', 'zcard', 'zrange'],
     },
   ];
 }
@@ -95,6 +103,7 @@ export function renderRedisAcl(options: RenderRedisAclOptions): string {
     ...redisAclRules(options.prefix).map((rule) => [
       `user ${rule.user} on ${options.password(rule.user)} resetkeys resetchannels`,
       ...rule.keys.map((pattern) => `~${pattern}`),
+      ...(rule.readKeys ?? []).map((pattern) => `%R~${pattern}`),
       '-@all',
       ...[...CONNECTION, ...rule.commands].map((command) => `+${command}`),
     ].join(' ')),

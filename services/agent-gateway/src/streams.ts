@@ -82,7 +82,7 @@ export async function watchTeam(deps: GatewayDeps, request: WatchTeamRequest, pr
     if (call.cancelled || call.writableEnded || !entry) return;
     const agent = view
       ? agentToProto(view, deps.domain, entry.displayName)
-      : agentToProto({ ...entry, presence: 'OFFLINE', idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [] }, deps.domain, entry.displayName);
+      : agentToProto({ ...entry, presence: 'OFFLINE', idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0, task: 0 }, consecutiveMisses: 0, contactIds: [] }, deps.domain, entry.displayName);
     call.write({ agent });
   };
   const pushSafely = (agentId: string) => void push(agentId).catch((error: unknown) => deps.logger.warn({ err: error, agentId }, 'team update not sent'));

@@ -119,7 +119,7 @@ function updatedProfile(current: AgentProfile, request: UpdateAgentRequest): Age
     const capacity: Partial<Record<Channel, number>> = {};
     for (const c of request.capacities) {
       const channel = CHANNEL_OF.get(c.channel);
-      check(channel !== undefined, 'capacities.channel', 'invalid_value', 'CHANNEL_PHONE, CHANNEL_EMAIL, CHANNEL_CHAT or CHANNEL_WECHAT');
+      check(channel !== undefined, 'capacities.channel', 'invalid_value', 'CHANNEL_PHONE, CHANNEL_EMAIL, CHANNEL_CHAT, CHANNEL_WECHAT or CHANNEL_TASK');
       capacity[channel!] = c.maxConcurrent;
     }
     next.capacity = capacity;
@@ -175,6 +175,6 @@ export async function updateAgent(deps: GatewayDeps, request: UpdateAgentRequest
 
 /** An agent who is not signed in, as the profile they will sign in with (no idle time: never free yet). */
 function offlineAgent(profile: AgentProfile, domain: string, displayName: string): Agent {
-  const view = { ...profile, presence: 'OFFLINE' as const, idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [] };
+  const view = { ...profile, presence: 'OFFLINE' as const, idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0, task: 0 }, consecutiveMisses: 0, contactIds: [] };
   return { ...agentToProto(view, domain, displayName), idleSince: undefined };
 }

@@ -13,6 +13,7 @@ export const CHANNEL: Record<Channel, ProtoChannel> = {
   email: ProtoChannel.CHANNEL_EMAIL,
   chat: ProtoChannel.CHANNEL_CHAT,
   wechat: ProtoChannel.CHANNEL_WECHAT,
+  task: ProtoChannel.CHANNEL_TASK,
 };
 const TIER: Record<CustomerTier, ProtoTier> = {
   STANDARD: ProtoTier.CUSTOMER_TIER_STANDARD,

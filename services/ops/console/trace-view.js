@@ -7,7 +7,8 @@ const KINDS = {
   wrapUpEnded: ['Wrap-up ended', 'neutral'], abandoned: ['Abandoned', 'bad'], expired: ['Expired', 'bad'], overflowed: ['Overflowed', 'wait'],
   transferred: ['Transferred', 'wait'], ringWidened: ['Ring widened', 'wait'], presenceChanged: ['Presence', 'neutral'],
   outcomeRecorded: ['Outcome recorded', 'good'], limitReached: ['Past its limit', 'bad'], profileChanged: ['Profile changed', 'neutral'], reprioritized: ['Re-prioritised', 'wait'],
-  qaReviewScored: ['QA scored', 'neutral'],
+  qaReviewScored: ['QA scored', 'neutral'], qaReviewRequested: ['Marked for QA', 'neutral'],
+  followUpOpened: ['Follow-up task opened', 'wait'], followUpAtRisk: ['Follow-up at risk', 'bad'],
   customerIdentified: ['Customer identified', 'neutral'],
   surveyOffered: ['Survey sent', 'neutral'], surveyAnswered: ['Survey answered', 'good'],
 };
@@ -62,6 +63,9 @@ function what(event) {
     case 'transferred': return `to ${b.toAgentId || b.toQueueId || b.destination}${b.by ? ` by ${b.by}` : ''}${b.reason ? `: ${b.reason}` : ''}`;
     case 'ringWidened': return `ring ${b.fromRing ?? 0} → ${b.ring ?? 0}${b.poolOpen ? ', VIP pool open' : ''}`;
     case 'rejected': return b.reason ?? '';
+    case 'followUpOpened': return `from ${b.fromContactId} (handled by ${b.fromAgentId}), due ${time(b.dueAt)}, at risk ${time(b.atRiskAt)}`;
+    case 'followUpAtRisk': return `${String(b.state ?? '').toLowerCase()}${event.agentId ? ` with ${event.agentId}` : ''}, due ${time(b.dueAt)}: escalated, priority ${b.fromPriority ?? 0} → ${b.toPriority ?? 0}`;
+    case 'qaReviewRequested': return `${event.agentId} to be reviewed (${(b.reasons ?? []).map((r) => String(r).toLowerCase()).join(', ')})`;
     case 'qaReviewScored': return `${event.agentId} scored ${Number(b.score ?? 0).toFixed(0)}/100 on form ${b.formId ?? ''} by ${b.reviewer ?? ''}${b.comment ? ` — ${b.comment}` : ''}`;
     case 'customerIdentified': return `customer ${b.customerKey ?? ''}${b.preferredAgentId ? `, prefers ${b.preferredAgentId} (${String(b.preferredBecause ?? '').toLowerCase().replace(/_/g, ' ')} ${b.viaContactId ?? ''})` : ''}`;
     case 'surveyOffered': return `for ${event.agentId}'s contact, answers until ${time(b.expiresAt)}`;

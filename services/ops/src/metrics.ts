@@ -33,4 +33,4 @@ export function createOpsMetrics(domain: string): OpsMetrics {
 
 const BODY = new Set(['queued', 'rejected', 'offered', 'accepted', 'declined', 'timedOut', 'completed', 'wrapUpEnded', 'abandoned',
   'expired', 'overflowed', 'transferred', 'ringWidened', 'presenceChanged', 'received', 'outcomeRecorded', 'limitReached', 'profileChanged', 'reprioritized',
-  'qaReviewScored', 'customerIdentified']);
+  'qaReviewScored', 'customerIdentified', 'qaReviewRequested', 'followUpOpened', 'followUpAtRisk']);

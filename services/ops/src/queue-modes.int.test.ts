@@ -15,7 +15,7 @@ const NEXT_CHANGE_MS = Date.parse('2026-12-07T18:00:00+08:00');
 
 const agent = (id: string, queueId: string): AgentView => ({
   id, team: 'care', skills: {}, languages: ['zh'], capacity: { phone: 1, chat: 3, email: 5, wechat: 3 }, queues: [{ queueId, priority: 1 }],
-  presence: 'AVAILABLE', idleSinceMs: Date.now(), used: { phone: 0, chat: 0, email: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [],
+  presence: 'AVAILABLE', idleSinceMs: Date.now(), used: { phone: 0, chat: 0, email: 0, wechat: 0, task: 0 }, consecutiveMisses: 0, contactIds: [],
 });
 
 type Json = Record<string, unknown>;

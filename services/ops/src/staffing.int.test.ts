@@ -11,7 +11,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const agent = (id: string, presence: AgentView['presence'], capacity: AgentView['capacity']): AgentView => ({
   id, team: 'care', skills: {}, languages: ['zh'], capacity, queues: [{ queueId: 'general', priority: 1 }],
-  presence, idleSinceMs: Date.now(), used: { phone: 0, chat: 0, email: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [],
+  presence, idleSinceMs: Date.now(), used: { phone: 0, chat: 0, email: 0, wechat: 0, task: 0 }, consecutiveMisses: 0, contactIds: [],
 });
 
 /**

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { connectBus, DEFAULT_BUS_NAMES, ensureStreams, type BusNames } from '@switchboard/bus';
 import { grpcServerCredentials } from '@switchboard/grpc-edge';
 import { RouterClient } from '@switchboard/router-api';
-import { AgentPerformanceStore, createRedis, QueueIntervalStore, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
+import { AgentPerformanceStore, createRedis, QaReviewList, QueueIntervalStore, redisSettingsFromEnv, type RedisSettings } from '@switchboard/state';
 import type { OpsConfig } from './config.js';
 import { ActingAs } from './actions/acting.js';
 import { EdgeClients } from './actions/edge-clients.js';
@@ -58,7 +58,8 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
   const source = { js, jsm, names, domain: config.domain };
   const metrics = createOpsMetrics(config.domain);
   const store = new TraceStore(redis, { domain: config.domain, ttlSeconds: config.traceTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
-  const indexer = await startIndexer({ ...source, store, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
+  const reviews = new QaReviewList(redis, config.domain, options.keyPrefix ?? 'ops:');
+  const indexer = await startIndexer({ ...source, store, reviews, logger, onIndexed: (event) => metrics.indexed(event, Date.now()) });
   const intervals = new QueueIntervalStore(redis, { domain: config.domain, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
   const recorder = await startQueueIntervalRecorder({ ...source, store: intervals, logger }).catch(async (error: unknown) => {
     await indexer.stop();
@@ -81,12 +82,12 @@ export async function startOps(options: StartOpsOptions): Promise<RunningOps> {
     ? new SessionStore(redis, { domain: config.domain, ttlSeconds: auth.sessionTtlSeconds, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) })
     : undefined;
   const edges = config.edges ? new EdgeClients(config.edges) : undefined;
-  const http = await buildOpsHttp({ queries, metrics, logger, ready,
+  const http = await buildOpsHttp({ queries, reviews, metrics, logger, ready,
     auth: { config: auth, ...(bearer ? { bearer } : {}), ...(oidc ? { oidc } : {}), ...(sessions ? { sessions } : {}) },
     actions: { acting: new ActingAs(auth.tokens?.secret), ...(edges ? { edges } : {}) } });
   await http.listen({ host: config.host, port: config.httpPort });
   const httpPort = (http.server.address() as { port: number }).port;
-  const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger, bearer);
+  const { server: grpc, health } = buildOpsGrpc(queries, metrics, logger, bearer, reviews);
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${config.host}:${config.grpcPort}`, grpcServerCredentials(), (error, port) => (error ? reject(error) : resolve(port))));
   const healthTimer = setInterval(() => health.set(ready() ? 'SERVING' : 'NOT_SERVING'), 2_000);

@@ -16,7 +16,7 @@ export const DEFAULT_ANNOUNCE_EVERY_SECONDS = 60;
 export const MAX_ANNOUNCED_PER_QUEUE = 1_000;
 
 const PROTO_CHANNEL: Record<Channel, ProtoChannel> = {
-  phone: ProtoChannel.CHANNEL_PHONE, email: ProtoChannel.CHANNEL_EMAIL, chat: ProtoChannel.CHANNEL_CHAT, wechat: ProtoChannel.CHANNEL_WECHAT,
+  phone: ProtoChannel.CHANNEL_PHONE, email: ProtoChannel.CHANNEL_EMAIL, chat: ProtoChannel.CHANNEL_CHAT, wechat: ProtoChannel.CHANNEL_WECHAT, task: ProtoChannel.CHANNEL_TASK,
 };
 
 /** Channels whose customers wait live and hear their position (an email customer is not on the line). */

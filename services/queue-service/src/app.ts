@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { CustomerServiceService, QueueServiceService } from '@switchboard/contracts';
 import type { BusNames } from '@switchboard/bus';
+import { opsKeyPrefix, QaReviewList } from '@switchboard/state';
 import { addHealthAndReflection, bindGrpc, shutdownGrpc, TokenVerifier, type TokenConfig } from '@switchboard/grpc-edge';
 import { createContactPublisher, createIngestBus } from '@switchboard/ingest-kit';
 import { getTracer, type Logger } from '@switchboard/telemetry';
@@ -27,6 +28,8 @@ export interface QueueServiceOptions {
   readonly names: BusNames;
   readonly domain: string;
   readonly redisPrefix?: string;
+  /** Ops' key prefix, where its QA review list lives (default `<redisPrefix>ops:`, as ops' own default). */
+  readonly opsKeyPrefix?: string;
   /** Where tokens come from and what they must claim; each request's domain must be its token's. */
   readonly tokens: TokenConfig;
   /** Signs the service's router commands (`ROUTER_COMMAND_KEY_QUEUE_SERVICE`); the router refuses unsigned ones. */
@@ -68,6 +71,7 @@ export async function startQueueService(options: QueueServiceOptions): Promise<R
     defaultDomain: options.domain,
     router: (domain) => routers.get(domain),
     store: new QueueStore(options.redis, options.redisPrefix ?? ''),
+    reviews: (domain) => new QaReviewList(options.redis, domain, options.opsKeyPrefix ?? opsKeyPrefix(options.redisPrefix)),
     rates,
     publisher: createContactPublisher(bus),
     defaultCycleSeconds: options.defaultCycleSeconds ?? 180,

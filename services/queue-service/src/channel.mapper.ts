@@ -6,6 +6,7 @@ const CHANNEL: Partial<Record<ProtoChannel, Channel>> = {
   [ProtoChannel.CHANNEL_EMAIL]: 'email',
   [ProtoChannel.CHANNEL_CHAT]: 'chat',
   [ProtoChannel.CHANNEL_WECHAT]: 'wechat',
+  [ProtoChannel.CHANNEL_TASK]: 'task',
 };
 
 /** The core's channel of a proto channel; undefined for UNSPECIFIED or an unknown value. */

@@ -1,6 +1,7 @@
 import type { RouterClient } from '@switchboard/router-api';
 import type { EdgeContext } from '@switchboard/grpc-edge';
 import type { ContactPublisher } from '@switchboard/ingest-kit';
+import type { QaReviewList } from '@switchboard/state';
 import type { Logger } from '@switchboard/telemetry';
 import type { LiveRates } from './live-rates.js';
 import type { QueueStore } from './queue-store.js';
@@ -14,6 +15,8 @@ export interface QueueServiceDeps {
   /** The router client of a domain (one per domain, reused). */
   router(domain: string): RouterClient;
   readonly store: QueueStore;
+  /** A domain's QA review list (ops keeps it from ROUTING; this service only reads an entry to score it). */
+  reviews(domain: string): QaReviewList;
   readonly rates: LiveRates;
   readonly publisher: ContactPublisher;
   /** Cycle time assumed before any contact of a queue was handled (`QUEUE_DEFAULT_HANDLE_SECONDS`). */

@@ -4,7 +4,7 @@ import { estimateWaitFromSlots, mixedSlots, residualSeconds, slotAges } from './
 
 const agent = (id: string, over: Partial<AgentView> = {}): AgentView => ({
   id, team: 't', skills: {}, languages: [], capacity: { phone: 1, chat: 2 }, queues: [{ queueId: 'q', priority: 1 }],
-  presence: 'AVAILABLE', idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [], ...over,
+  presence: 'AVAILABLE', idleSinceMs: 0, used: { phone: 0, email: 0, chat: 0, wechat: 0, task: 0 }, consecutiveMisses: 0, contactIds: [], ...over,
 } as AgentView);
 
 describe('estimated wait from the slots', () => {
@@ -39,10 +39,10 @@ describe('estimated wait from the slots', () => {
   it('lists the slot ages of the serving agents on the contact channel only', () => {
     const held = (id: string) => ({ c1: { offeredAtMs: 8_000, channel: 'chat' as const }, c2: { offeredAtMs: 9_000, channel: 'phone' as const } })[id];
     const agents = [
-      agent('a1', { contactIds: ['c1', 'c2'], used: { phone: 1, email: 0, chat: 1, wechat: 0 } }),
+      agent('a1', { contactIds: ['c1', 'c2'], used: { phone: 1, email: 0, chat: 1, wechat: 0, task: 0 } }),
       agent('a2', { presence: 'AWAY' }),
       agent('a3', { queues: [{ queueId: 'other', priority: 1 }] }),
-      agent('a4', { contactIds: ['not-seen-yet'], used: { phone: 0, email: 0, chat: 1, wechat: 0 } }),
+      agent('a4', { contactIds: ['not-seen-yet'], used: { phone: 0, email: 0, chat: 1, wechat: 0, task: 0 } }),
     ];
     expect(slotAges(agents, 'q', 'chat', held, 10_000)).toEqual([2, null, 0, null]);
     expect(slotAges(agents, 'q', 'phone', held, 10_000)).toEqual([1, null]);

@@ -23,6 +23,18 @@ describe('queue config mapping', () => {
     expect(queueToProto(core, { domain: 'd', displayName: 'VIP', version: 4 })).toMatchObject({ ...proto(), domain: 'd', displayName: 'VIP', version: 4, missesBeforeAway: 3 });
   });
 
+  it('maps the QA sampling rule, the resolution limit and the follow-up policy both ways, and names a bad field', () => {
+    const qaSampling = { percent: 5, intents: ['complaint'], csatAtMost: 2 };
+    const followUp = { intents: [], complaintDispositions: ['complaint'], unresolvedDispositions: ['unresolved'], taskQueueId: 'follow-ups', atRiskShare: 0.75, escalationBoost: 15 };
+    const core = queueFromProto(proto({ qaSampling, resolutionLimitSeconds: 3_600, followUp }));
+    expect(core).toMatchObject({ qaSampling, resolutionLimitSeconds: 3_600,
+      followUp: { complaintDispositions: ['complaint'], unresolvedDispositions: ['unresolved'], taskQueueId: 'follow-ups', atRiskShare: 0.75, escalationBoost: 15 } });
+    expect(core.followUp?.intents).toBeUndefined(); // empty: the default (complaint)
+    expect(queueToProto(core, { domain: 'd', displayName: 'VIP', version: 1 })).toMatchObject({ qaSampling, resolutionLimitSeconds: 3_600, followUp });
+    expect(fieldOf(() => queueFromProto(proto({ qaSampling: { ...qaSampling, percent: 150 } })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.qa_sampling.percent' });
+    expect(fieldOf(() => queueFromProto(proto({ followUp: { ...followUp, atRiskShare: 1.5 } })))).toEqual({ code: status.INVALID_ARGUMENT, field: 'queue.follow_up.at_risk_share' });
+  });
+
   it('maps base teams and every ring field both ways', () => {
     const rings = [{ afterSeconds: 45, proficiencyDrop: 1, dropOptionalSkills: true, addTeams: [], minProficiency: 0 },
       { afterSeconds: 120, proficiencyDrop: 0, dropOptionalSkills: false, addTeams: ['after-sales'], minProficiency: 2 }];

@@ -3,7 +3,7 @@ import { invalid } from '@switchboard/grpc-edge';
 import {
   callbackPolicyFromProto, customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, queueSchema, surgePolicyFromProto, surveyPolicyFromProto, surveyPolicyToProto,
 } from '@switchboard/router-api';
-import type { QueueConfig } from '@switchboard/routing-core';
+import type { FollowUpPolicy, QaSamplingRule, QueueConfig } from '@switchboard/routing-core';
 
 const KIND: Partial<Record<QueueKind, QueueConfig['kind']>> = { [QueueKind.QUEUE_KIND_VIP]: 'VIP', [QueueKind.QUEUE_KIND_PRIORITY]: 'PRIORITY' };
 const STRATEGY: Partial<Record<SelectionStrategy, QueueConfig['strategy']>> = {
@@ -31,6 +31,9 @@ const FIELD: Record<string, string> = {
   deferEmailBelowPriority: 'defer_email_below_priority', horizonSeconds: 'horizon_seconds', announceEverySeconds: 'announce_every_seconds',
   customer: 'same_customer_policy', lastAgentWindowSeconds: 'last_agent_window_seconds', fcrWindowSeconds: 'fcr_window_seconds',
   windowSeconds: 'window_seconds',
+  qaSampling: 'qa_sampling', csatAtMost: 'csat_at_most', resolutionLimitSeconds: 'resolution_limit_seconds', followUp: 'follow_up',
+  complaintDispositions: 'complaint_dispositions', unresolvedDispositions: 'unresolved_dispositions', taskQueueId: 'task_queue_id',
+  atRiskShare: 'at_risk_share', escalationBoost: 'escalation_boost',
 };
 
 /**
@@ -128,7 +131,30 @@ function optionalCustomerFields(q: ProtoQueue): Partial<QueueConfig> {
     ...(closedAction ? { closedAction } : {}), ...(expiredAction ? { expiredAction } : {}), ...(fullAction ? { fullAction } : {}),
     ...(callback ? { callback } : {}), ...(surge ? { surge } : {}), ...(q.announceEverySeconds > 0 ? { announceEverySeconds: q.announceEverySeconds } : {}),
     ...(survey ? { survey } : {}),
+    ...(q.qaSampling ? { qaSampling: qaSamplingFromProto(q.qaSampling) } : {}),
+    ...(q.resolutionLimitSeconds > 0 ? { resolutionLimitSeconds: q.resolutionLimitSeconds } : {}),
+    ...(q.followUp ? { followUp: followUpFromProto(q.followUp) } : {}),
   };
+}
+
+/** A follow-up policy's set parts (empty lists and zeros are the defaults). */
+function followUpFromProto(f: NonNullable<ProtoQueue['followUp']>): FollowUpPolicy {
+  return {
+    ...(f.intents.length > 0 ? { intents: f.intents } : {}), ...(f.complaintDispositions.length > 0 ? { complaintDispositions: f.complaintDispositions } : {}),
+    ...(f.unresolvedDispositions.length > 0 ? { unresolvedDispositions: f.unresolvedDispositions } : {}), ...(f.taskQueueId ? { taskQueueId: f.taskQueueId } : {}),
+    ...(f.atRiskShare > 0 ? { atRiskShare: f.atRiskShare } : {}), ...(f.escalationBoost > 0 ? { escalationBoost: f.escalationBoost } : {}),
+  };
+}
+
+/** The proto form of a follow-up policy (unset parts as zero values). */
+function followUpToProto(f: FollowUpPolicy): NonNullable<ProtoQueue['followUp']> {
+  return { intents: [...(f.intents ?? [])], complaintDispositions: [...(f.complaintDispositions ?? [])], unresolvedDispositions: [...(f.unresolvedDispositions ?? [])],
+    taskQueueId: f.taskQueueId ?? '', atRiskShare: f.atRiskShare ?? 0, escalationBoost: f.escalationBoost ?? 0 };
+}
+
+/** A QA sampling rule's set parts (proto zero values are unset). */
+function qaSamplingFromProto(r: NonNullable<ProtoQueue['qaSampling']>): QaSamplingRule {
+  return { ...(r.percent > 0 ? { percent: r.percent } : {}), ...(r.intents.length > 0 ? { intents: r.intents } : {}), ...(r.csatAtMost > 0 ? { csatAtMost: r.csatAtMost } : {}) };
 }
 
 /** The proto queue config of a core one, with the service's own fields (display name, version). */
@@ -173,6 +199,9 @@ export function queueToProto(c: QueueConfig, meta: { domain: string; displayName
     lastAgentWindowSeconds: c.customer?.lastAgentWindowSeconds ?? 0,
     fcrWindowSeconds: c.customer?.fcrWindowSeconds ?? 0,
     survey: surveyPolicyToProto(c.survey),
+    resolutionLimitSeconds: c.resolutionLimitSeconds ?? 0,
+    followUp: c.followUp && followUpToProto(c.followUp),
+    qaSampling: c.qaSampling && { percent: c.qaSampling.percent ?? 0, intents: [...(c.qaSampling.intents ?? [])], csatAtMost: c.qaSampling.csatAtMost ?? 0 },
     version: meta.version,
   };
 }

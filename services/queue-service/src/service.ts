@@ -3,6 +3,7 @@ import type { QueueServiceServer, WatchQueuesRequest, WatchQueuesResponse } from
 import { check, failStream, onCallGone, serverStream, unary, type Principal } from '@switchboard/grpc-edge';
 import { createQueue, getQueue, listQueues, updateQueue } from './config-handlers.js';
 import { cancel, enqueue, getPosition, reprioritize, requestCallback } from './contact-handlers.js';
+import { scoreQaReview } from './qa-handlers.js';
 import { setSurgeMode } from './surge-handlers.js';
 import type { QueueServiceDeps } from './deps.js';
 import { domainOf } from './router-queries.js';
@@ -58,5 +59,6 @@ export function queueService(deps: QueueServiceDeps): QueueServiceServer {
     watchQueues: serverStream(e, 'WatchQueues', (req, p, call) => watchQueues(deps, req, p, call)),
     requestCallback: unary(e, 'RequestCallback', (req, p) => requestCallback(deps, req, p)),
     setSurgeMode: unary(e, 'SetSurgeMode', (req, p) => setSurgeMode(deps, req, p)),
+    scoreQaReview: unary(e, 'ScoreQaReview', (req, p) => scoreQaReview(deps, req, p)),
   };
 }

@@ -14,7 +14,7 @@ const QUEUE: QueueConfig = {
 
 const agent = (id: string): AgentView => ({
   id, skills: {}, languages: [], team: 't', capacity: { phone: 1 }, queues: [{ queueId: 'q1', priority: 1 }], presence: 'AVAILABLE',
-  idleSinceMs: 0, used: { phone: 0, chat: 0, email: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [],
+  idleSinceMs: 0, used: { phone: 0, chat: 0, email: 0, wechat: 0, task: 0 }, consecutiveMisses: 0, contactIds: [],
 });
 
 /** A domain with ten phone agents on q1, a router that records commands, and live rates the test sets. */

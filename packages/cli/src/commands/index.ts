@@ -3,6 +3,7 @@ import { register as registerAgents } from './agents.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerBench } from './bench.js';
 import { register as registerKpis } from './kpis.js';
+import { register as registerQa } from './qa.js';
 import { register as registerQueues } from './queues.js';
 import { register as registerSim } from './sim.js';
 import { register as registerStaffing } from './staffing.js';
@@ -15,7 +16,7 @@ import { register as registerCustomers } from './customers.js';
 /**
  * Each command lives in its own file and exports `register(program)`; add it to this list.
  */
-const registrations: Array<(program: Command) => void> = [registerSim, registerBench, registerStart, registerTrace, registerQueues, registerAgents, registerKpis, registerAudit, registerToken, registerSupervise, registerStaffing, registerCustomers];
+const registrations: Array<(program: Command) => void> = [registerSim, registerBench, registerStart, registerTrace, registerQueues, registerAgents, registerKpis, registerAudit, registerToken, registerSupervise, registerStaffing, registerCustomers, registerQa];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

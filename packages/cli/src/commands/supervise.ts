@@ -102,7 +102,7 @@ function pairs(flag: string, text: string, sep: string): [string, number][] {
   });
 }
 
-const CHANNELS: Record<string, Channel> = { phone: Channel.CHANNEL_PHONE, email: Channel.CHANNEL_EMAIL, chat: Channel.CHANNEL_CHAT, wechat: Channel.CHANNEL_WECHAT };
+const CHANNELS: Record<string, Channel> = { phone: Channel.CHANNEL_PHONE, email: Channel.CHANNEL_EMAIL, chat: Channel.CHANNEL_CHAT, wechat: Channel.CHANNEL_WECHAT, task: Channel.CHANNEL_TASK };
 
 /** The UpdateAgent request of the flags given: only those fields change. */
 export function updateRequest(agentId: string, o: SuperviseOptions): UpdateAgentRequest {

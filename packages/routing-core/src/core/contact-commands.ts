@@ -9,6 +9,8 @@ import { offerSurvey } from './surveys.js';
 import { TimerKind } from '../model/timer.js';
 import type { TimerRequest } from '../model/timer.js';
 import type { QueueConfig } from '../model/queue.js';
+import { afterOutcome } from './after-outcome.js';
+import { taskAtRisk } from './follow-up.js';
 import { pullWork, releaseSlot, setPresence } from './agent-flow.js';
 import { advance, detach, dropContact, enterQueue, requeue } from './contact-flow.js';
 import { placeContact, unplaceContact } from './indexes.js';
@@ -73,7 +75,7 @@ export function arrive(s: EngineState, input: ContactInput): RoutingOutcome {
     state: ContactState.RECEIVED, enqueuedAtMs: s.now, entryToken: 0, key: 0, ring: 0, poolOpen: true,
     preferredAgentId, stickyAgentId: undefined, group: undefined, place: undefined,
     agent: undefined, offerToken: undefined, offeredAtMs: 0, connectedAtMs: 0, wrapStartMs: 0, outcomePending: false, declinedBy: new Map(),
-    history: target === q ? [] : [q.config.id], callback: undefined, hold: undefined, callbackOffered: false,
+    history: target === q ? [] : [q.config.id], callback: undefined, hold: undefined, callbackOffered: false, escalated: false,
   };
   if (!enterQueue(s, c, target, true)) {
     s.emit({ type: 'ContactRejected', ...fields, queueId: target.config.id, reason: 'QUEUE_FULL', action: actionOf(target.config, 'full') });
@@ -236,9 +238,13 @@ export function complete(s: EngineState, contactId: string, agentId: string, out
   });
   offerSurvey(s, queueOf(s, c), c, agentId);
   // Without a wrap-up period the agent never shows WRAP_UP: no presence flap, slot freed at once.
-  if (config.wrapUpSeconds <= 0) return endWrapUp(s, c);
-  if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);
-  s.timer(TimerKind.WRAP_UP_END, s.now + config.wrapUpSeconds * 1000, c.id, c.offerToken ?? 0, agent.id);
+  if (config.wrapUpSeconds <= 0) endWrapUp(s, c);
+  else {
+    if (agent.presence === Presence.AVAILABLE) setPresence(s, agent, Presence.WRAP_UP);
+    s.timer(TimerKind.WRAP_UP_END, s.now + config.wrapUpSeconds * 1000, c.id, c.offerToken ?? 0, agent.id);
+  }
+  // After the agent's own state settled: a follow-up task opened now is routed against it.
+  if (!ended) afterOutcome(s, c, { agentId, disposition: outcome.disposition, resolvedFirstContact: outcome.resolvedFirstContact ?? false });
   return APPLIED;
 }
 
@@ -253,6 +259,7 @@ function recordOutcome(s: EngineState, c: ContactRec, agentId: string, outcome: 
   c.outcomePending = false;
   s.emit({ type: 'ContactOutcomeRecorded', ...s.contactFields(c), agentId, disposition: outcome.disposition,
     notes: outcome.notes ?? '', resolvedFirstContact: outcome.resolvedFirstContact ?? false });
+  afterOutcome(s, c, { agentId, disposition: outcome.disposition, resolvedFirstContact: outcome.resolvedFirstContact ?? false });
   return APPLIED;
 }
 
@@ -391,6 +398,8 @@ export function timerFired(s: EngineState, t: TimerRequest): RoutingOutcome {
       surgeCallbackDue(s, c, queueOf(s, c), t.token);
       return s.seq === seq ? STALE : APPLIED;
     }
+    case TimerKind.TASK_AT_RISK:
+      return taskAtRisk(s, c, t);
   }
 }
 

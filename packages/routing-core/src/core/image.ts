@@ -1,3 +1,4 @@
+import { emptyLoad } from '../rules/capacity.js';
 import type { AgentProfile, Presence } from '../model/agent.js';
 import type { Channel } from '../model/channel.js';
 import type { CallbackState, ContactInput, ContactState } from '../model/contact.js';
@@ -137,6 +138,8 @@ export interface ContactImage {
   readonly hold?: { readonly reason: HoldReason; readonly untilMs?: number };
   /** Present (true) only once offered a callback in its current queue. */
   readonly callbackOffered?: true;
+  /** Present (true) only once a follow-up task was escalated at risk. */
+  readonly escalated?: true;
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -225,6 +228,7 @@ function contactImage(c: ContactRec, places: ReadonlyMap<SortedList<ContactRec>,
   if (c.callback !== undefined) image.callback = c.callback;
   if (c.hold !== undefined) image.hold = c.hold;
   if (c.callbackOffered) image.callbackOffered = true;
+  if (c.escalated) image.escalated = true;
   return image;
 }
 
@@ -283,7 +287,8 @@ function restoreQueue(s: EngineState, image: QueueImage): void {
 function restoreAgent(s: EngineState, a: AgentImage): AgentRec {
   const agent: AgentRec = {
     id: a.profile.id, profile: a.profile, presence: a.presence, awayReason: a.awayReason, idleSinceMs: a.idleSinceMs,
-    load: { ...a.load }, misses: a.misses, contacts: new Set(), lastOffer: new Map(a.lastOffer.map((l) => [l.queueId, l.ordinal])),
+    // Images written before a channel existed lack its count: zero, not undefined (capacity checks add them up).
+    load: { ...emptyLoad(), ...a.load }, misses: a.misses, contacts: new Set(), lastOffer: new Map(a.lastOffer.map((l) => [l.queueId, l.ordinal])),
     memberships: new Map(), sticky: new Map(a.stickyQueues.map((queueId) => [queueId, new SortedList<ContactRec>(compareContacts)])),
   };
   s.agents.set(agent.id, agent);
@@ -300,7 +305,7 @@ function restoreContact(s: EngineState, image: ContactImage): void {
     offeredAtMs: image.offeredAtMs, connectedAtMs: image.connectedAtMs, wrapStartMs: image.wrapStartMs,
     outcomePending: image.outcomePending === true,
     declinedBy: new Map(image.declinedBy.map((d) => [d.agentId, { untilMs: d.untilMs, token: d.token }])), history: image.history,
-    callback: image.callback, hold: image.hold, callbackOffered: image.callbackOffered === true,
+    callback: image.callback, hold: image.hold, callbackOffered: image.callbackOffered === true, escalated: image.escalated === true,
   };
   if (image.place !== undefined) {
     const p = image.place;

@@ -15,7 +15,7 @@ import type { EngineState } from './state.js';
  * lost desk or a forgotten chat holds always comes back.
  */
 export const DEFAULT_MAX_HANDLE_SECONDS: Readonly<Record<Channel, number>> = {
-  phone: 2 * 3_600, chat: 4 * 3_600, wechat: 24 * 3_600, email: 72 * 3_600,
+  phone: 2 * 3_600, chat: 4 * 3_600, wechat: 24 * 3_600, email: 72 * 3_600, task: 72 * 3_600,
 };
 /** How long a contact past its limit stays flagged (for the agent or a supervisor to act) before its policy applies. */
 export const DEFAULT_HANDLE_LIMIT_GRACE_SECONDS = 300;

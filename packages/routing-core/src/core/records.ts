@@ -158,6 +158,8 @@ export interface ContactRec {
   hold: { readonly reason: HoldReason; readonly untilMs?: number } | undefined;
   /** Offered a callback in its current queue (surge mode); cleared on entering another queue. */
   callbackOffered: boolean;
+  /** A follow-up task escalated at risk (once: it is never escalated again). */
+  escalated: boolean;
 }
 
 /** One agent's exclusion from one contact; `token` is the refused offer's (fences the lapse timer). */

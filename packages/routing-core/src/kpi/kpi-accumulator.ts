@@ -128,7 +128,10 @@ export class KpiAccumulator {
       case 'ContactHeld':
       case 'QueueHoursChanged':
       case 'QueueSurgeChanged':
-      case 'QaReviewScored': // QA scores feed agent performance, not the queue KPIs.
+      case 'QaReviewRequested':
+      case 'FollowUpTaskOpened':
+      case 'FollowUpTaskAtRisk':
+      case 'QaReviewScored': // QA marks and scores feed agent performance, not the queue KPIs.
         return;
       case 'SurveyOffered':
       case 'SurveyAnswered':

@@ -3,6 +3,7 @@ import type { ContactInput } from './contact.js';
 import type { SurgeSource } from './event.js';
 import type { QueueConfig } from './queue.js';
 import type { TimerRequest } from './timer.js';
+import type { QaScoreInput } from '../qa/score.js';
 
 /** Where a transfer sends a contact. `external` leaves the domain (state `TRANSFERRED`). */
 export type TransferTarget =
@@ -57,7 +58,9 @@ export type RoutingCommand =
    */
   | { readonly type: 'ANSWER_SURVEY'; readonly contactId: string; readonly score: number; readonly comment?: string; readonly answeredAtMs: number }
   | { readonly type: 'SET_SURGE'; readonly queueId: string; readonly active: boolean; readonly source: SurgeSource; readonly reason: string;
-      readonly predictedServiceLevel?: number; readonly release?: boolean; readonly by?: string };
+      readonly predictedServiceLevel?: number; readonly release?: boolean; readonly by?: string }
+  /** A reviewer's score of a contact marked for QA review; `by` is the reviewer (required). */
+  | { readonly type: 'SCORE_QA_REVIEW'; readonly review: QaScoreInput; readonly by: string };
 
 /** The `type` of a {@link RoutingCommand}. */
 export type RoutingCommandType = RoutingCommand['type'];

@@ -5,6 +5,7 @@ import type { Explanation } from './explanation.js';
 import type { RejectReason } from './outcome.js';
 import type { CustomerAction } from './queue.js';
 import type { CustomerPreferenceReason } from './customer.js';
+import type { QaSampleReason } from '../qa/sampling.js';
 
 /** Fields every event carries. `seq` is monotonic per engine; `id` = `${domainId}:${seq}`. */
 export interface EventBase {
@@ -249,6 +250,46 @@ export interface QaReviewScored extends EventBase {
   readonly comment: string;
   readonly criteria: readonly QaCriterionScore[];
 }
+/**
+ * The queue's QA sampling rule marked a completed contact for review: `reasons` say which parts
+ * of the rule (PERCENT, INTENT, CSAT). `agentId` is the agent to be reviewed.
+ */
+export interface QaReviewRequested extends EventBase {
+  readonly type: 'QaReviewRequested';
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly reasons: readonly QaSampleReason[];
+  readonly disposition: string;
+  readonly intent?: string;
+}
+/**
+ * A complaint left unresolved opened this follow-up task (the event's contact, channel `task`):
+ * due at `dueAtMs` (its queue's resolution limit), at risk from `atRiskAtMs`.
+ */
+export interface FollowUpTaskOpened extends ContactEventBase {
+  readonly type: 'FollowUpTaskOpened';
+  readonly fromContactId: string;
+  /** The agent who handled the complaint. */
+  readonly fromAgentId: string;
+  readonly dueAtMs: number;
+  readonly atRiskAtMs: number;
+}
+/**
+ * A follow-up task is at risk: unfinished at its at-risk time. Escalated to the supervisors (this
+ * event on ROUTING and their watch stream) and raised from `fromPriority` to `toPriority`.
+ */
+export interface FollowUpTaskAtRisk extends ContactEventBase {
+  readonly type: 'FollowUpTaskAtRisk';
+  readonly dueAtMs: number;
+  /** The task's state when it was found at risk (QUEUED, OFFERED, CONNECTED). */
+  readonly state: string;
+  /** The agent holding it, when one does. */
+  readonly agentId?: string;
+  readonly fromPriority: number;
+  readonly toPriority: number;
+}
 /** Moved by the queue's overflow rule; the event's queue fields describe the source queue. */
 export interface ContactOverflowed extends ContactEventBase {
   readonly type: 'ContactOverflowed';
@@ -303,7 +344,7 @@ export type RoutingEvent =
   | ContactOverflowed | ContactTransferred | ContactReprioritized | RingWidened
   | CallbackRequested | CallbackOffered | CallbackDialing | CallbackFailed | ContactHeld | QueueHoursChanged | QueueSurgeChanged
   | SurveyOffered | SurveyAnswered
-  | QaReviewScored
+  | QaReviewScored | QaReviewRequested | FollowUpTaskOpened | FollowUpTaskAtRisk
   | CustomerIdentified;
 
 /** The `type` of a {@link RoutingEvent}. */

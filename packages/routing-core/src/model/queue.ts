@@ -1,3 +1,5 @@
+import type { FollowUpPolicy } from '../followup/decide.js';
+import type { QaSamplingRule } from '../qa/sampling.js';
 import type { CustomerPolicy } from './customer.js';
 import type { SurveyPolicy } from './survey.js';
 import type { BusinessHours } from './hours.js';
@@ -114,6 +116,12 @@ export interface QueueConfig {
   readonly customer?: CustomerPolicy;
   /** The satisfaction survey after completion; absent = none. */
   readonly survey?: SurveyPolicy;
+  /** Which completed contacts are marked for QA review; absent = none. */
+  readonly qaSampling?: QaSamplingRule;
+  /** The resolution limit (解决时限): how long a follow-up task opened from this queue has until it is due. */
+  readonly resolutionLimitSeconds?: number;
+  /** Complaints left unresolved open a follow-up task (channel `task`); absent = none. */
+  readonly followUp?: FollowUpPolicy;
 }
 
 /**

@@ -30,6 +30,11 @@ export const TimerKind = {
   HOLD_END: 'HOLD_END',
   /** A waiting contact in a surging queue has waited long enough to be offered a callback. Fenced by the queue-entry token. */
   SURGE_CALLBACK_OFFER: 'SURGE_CALLBACK_OFFER',
+  /**
+   * A follow-up task may be at risk of missing its due time. `token` carries the priority it is
+   * raised to; the task's own flag makes it escalate once, however often the timer fires.
+   */
+  TASK_AT_RISK: 'TASK_AT_RISK',
 } as const;
 
 /** One of {@link TimerKind}. */

@@ -6,7 +6,7 @@ export type ChannelLoad = Record<Channel, number>;
 
 /** A fresh all-zero load. */
 export function emptyLoad(): ChannelLoad {
-  return { phone: 0, email: 0, chat: 0, wechat: 0 };
+  return { phone: 0, email: 0, chat: 0, wechat: 0, task: 0 };
 }
 
 /**
@@ -17,7 +17,7 @@ export function emptyLoad(): ChannelLoad {
 export function capacityPassReason(capacity: ChannelCapacity, allowBlendWithPhone: boolean, load: ChannelLoad, channel: Channel): PassReason | null {
   if (load[channel] >= (capacity[channel] ?? 0)) return PassReason.CAPACITY;
   if (allowBlendWithPhone) return null;
-  if (channel === 'phone') return load.email + load.chat + load.wechat > 0 ? PassReason.BLENDING : null;
+  if (channel === 'phone') return load.email + load.chat + load.wechat + load.task > 0 ? PassReason.BLENDING : null;
   return load.phone > 0 ? PassReason.BLENDING : null;
 }
 
@@ -25,7 +25,7 @@ export function capacityPassReason(capacity: ChannelCapacity, allowBlendWithPhon
 export function occupancy(capacity: ChannelCapacity, load: ChannelLoad): number {
   let cap = 0;
   let used = 0;
-  for (const c of ['phone', 'email', 'chat', 'wechat'] as const) {
+  for (const c of ['phone', 'email', 'chat', 'wechat', 'task'] as const) {
     cap += capacity[c] ?? 0;
     used += load[c];
   }

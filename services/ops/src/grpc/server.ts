@@ -1,7 +1,7 @@
 import { Server, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Metadata } from '@grpc/grpc-js';
 import {
-  GetContactTraceResponse, GetSnapshotResponse, OpsServiceService, RoutingEvent, type OpsServiceServer, type StreamEventsRequest, type StreamEventsResponse,
+  GetContactTraceResponse, GetSnapshotResponse, ListQaReviewsResponse, OpsServiceService, RoutingEvent, type OpsServiceServer, type StreamEventsRequest, type StreamEventsResponse,
 } from '@switchboard/contracts';
 import { getTracer, withGrpcServerSpan } from '@switchboard/telemetry';
 import type { Logger } from 'pino';
@@ -12,6 +12,8 @@ import type { OpsMetrics } from '../metrics.js';
 import { redactForRole, seesContactData } from '../redaction/redact-for-role.js';
 import type { OpsQueries } from '../ops-queries.js';
 import { toGrpcError } from './errors.js';
+import { listQaReviews, reviewsOrFail } from '../queries/qa-reviews.js';
+import type { QaReviewList } from '@switchboard/state';
 import { addHealthAndReflection, OPS_SERVICE_NAME, type OpsHealth } from './health-reflection.js';
 
 const tracer = getTracer('@switchboard/ops');
@@ -33,7 +35,7 @@ export async function readerOfCall(metadata: Metadata, bearer: BearerAuthenticat
 }
 
 /** Builds the gRPC server with OpsService, health and reflection; the caller binds it. */
-export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: Logger, bearer?: BearerAuthenticator): { server: Server; health: OpsHealth } {
+export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: Logger, bearer?: BearerAuthenticator, reviews?: QaReviewList): { server: Server; health: OpsHealth } {
   const log = logger.child({ component: 'grpc' });
   const unary = <Req extends { domain: string }, Res>(method: string, handle: (request: Req, reader: OpsReader) => Promise<Res>) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
@@ -51,6 +53,7 @@ export function buildOpsGrpc(queries: OpsQueries, metrics: OpsMetrics, logger: L
     getStaffing: unary('GetStaffing', (r) => queries.staffing({ queueIds: r.queueIds, intervals: r.intervals })),
     getAgentPerformance: unary('GetAgentPerformance', async (r) => ({ rows: await queries.agentPerformance({ agentIds: r.agentIds,
       fromMs: r.from?.getTime(), toMs: r.to?.getTime(), intervalSeconds: r.intervalSeconds }) })),
+    listQaReviews: unary('ListQaReviews', async (r, reader) => redacted(ListQaReviewsResponse, await listQaReviews(reviewsOrFail(reviews), r), reader)),
     streamEvents: (call) => void streamEvents(call, queries, metrics, log, bearer),
   };
   const server = new Server();

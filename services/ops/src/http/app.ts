@@ -1,8 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { AgentPerformance, GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, QueueKpis } from '@switchboard/contracts';
+import { AgentPerformance, GetAuditReportResponse, GetContactTraceResponse, GetSnapshotResponse, GetStaffingResponse, ListQaReviewsResponse, QueueKpis } from '@switchboard/contracts';
+import type { QaReviewList } from '@switchboard/state';
 import type { ActionDeps } from '../actions/action-route.js';
+import { registerQaActions } from '../actions/qa-actions.js';
 import { registerSupervisorActions } from '../actions/supervisor-actions.js';
+import { listQaReviews, reviewsOrFail } from '../queries/qa-reviews.js';
 import { registerHttpAuth, type HttpAuthDeps } from '../auth/http-auth.js';
 import type { OpsReader } from '../auth/principal.js';
 import type { OpsMetrics } from '../metrics.js';
@@ -11,13 +14,15 @@ import type { OpsQueries } from '../ops-queries.js';
 import { sendError } from './errors.js';
 import { agentPerformanceCsv } from '../perf/perf-csv.js';
 import { agentPerformanceParquet } from '../perf/perf-parquet.js';
-import { agentPerformanceQuery, eventsQuery, kpiQuery, parseQuery, recentQuery, staffingQuery } from './params.js';
+import { agentPerformanceQuery, eventsQuery, kpiQuery, parseQuery, qaReviewsQuery, recentQuery, staffingQuery } from './params.js';
 import { streamSse } from './sse.js';
 import { registerConsole } from './static-files.js';
 
 /** What the HTTP edge needs. */
 export interface OpsHttpDeps {
   readonly queries: OpsQueries;
+  /** The QA review list (ListQaReviews); absent: `/api/qa/reviews` answers 503. */
+  readonly reviews?: QaReviewList;
   readonly metrics: OpsMetrics;
   readonly logger: Logger;
   /** NATS and Redis both answer. */
@@ -97,6 +102,11 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     const q = parseQuery(staffingQuery, request.query);
     return GetStaffingResponse.toJSON(await queries.staffing({ queueIds: q.queue, intervals: q.intervals }));
   }));
+  app.get('/api/qa/reviews', (request, reply) => answer(reply, async () => {
+    const q = parseQuery(qaReviewsQuery, request.query);
+    const list = await listQaReviews(reviewsOrFail(deps.reviews), { queueId: q.queue ?? '', scored: q.scored === 'true', limit: q.limit });
+    return redactForRole(ListQaReviewsResponse.toJSON(list), readerOf(request).role);
+  }));
   const performance = (query: unknown) => {
     const q = parseQuery(agentPerformanceQuery, query);
     return queries.agentPerformance({ agentIds: q.agent, fromMs: q.from, toMs: q.to, intervalSeconds: q.interval });
@@ -127,5 +137,6 @@ export async function buildOpsHttp(deps: OpsHttpDeps): Promise<FastifyInstance> 
     await streamSse(request, reply, feed, () => metrics.watchers.dec({ edge: 'sse' }), (json) => redactForRole(json, role));
   });
   registerSupervisorActions(app, { ...deps.actions, domain: queries.domain, logger: deps.logger });
+  registerQaActions(app, { ...deps.actions, domain: queries.domain, logger: deps.logger });
   return app;
 }

@@ -70,3 +70,10 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.ou
   const issue = parsed.error.issues[0]!;
   throw invalidArgument(issue.path.join('.') || 'query', issue.message);
 }
+
+/** `/api/qa/reviews?queue=&scored=true&limit=`. */
+export const qaReviewsQuery = z.object({
+  queue: z.string().max(200).optional(),
+  scored: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(1_000, 'at most 1000').default(100),
+});

@@ -19,6 +19,7 @@ const FILES: Record<string, string> = {
   '/agent': 'agent.html',
   '/console/agent-page.js': 'agent-page.js',
   '/console/perf-charts.js': 'perf-charts.js',
+  '/console/qa-review.js': 'qa-review.js',
 };
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { ContactRecord, RoutingBatch, type RoutingEvent } from '@switchboard/contracts';
 import { consumeDurable, Headers, routingSubject, settle, streamSubjects, type BusNames, type DurableConsumer, type Settlement } from '@switchboard/bus';
 import { ROUTING_BATCH } from '@switchboard/router-api';
+import type { QaReviewList } from '@switchboard/state';
+import { indexQaReviews } from '../queries/qa-reviews.js';
 import { redactContact } from './redact-contact.js';
 import type { TraceStore } from './trace-store.js';
 
@@ -14,6 +16,8 @@ export interface IndexerDeps {
   readonly domain: string;
   readonly store: TraceStore;
   readonly logger: Logger;
+  /** The QA review list the marks and scores on ROUTING keep up to date. */
+  readonly reviews?: QaReviewList;
   /** Called for each indexed routing event (metrics: index lag). */
   readonly onIndexed?: (event: RoutingEvent) => void;
 }
@@ -87,6 +91,7 @@ async function indexRouting(msg: JsMsg, deps: IndexerDeps): Promise<Settlement> 
   // Which command made each event: a supervisor's action on an agent joins the timelines of the contacts that same command moved.
   const commandOf = batch.commands.flatMap((c, i) => c.events.map(() => i));
   await deps.store.addBatch(msg.info.streamSequence, events, commandOf);
+  if (deps.reviews) await indexQaReviews(deps.reviews, events);
   for (const event of events) deps.onIndexed?.(event);
   return settle.ack;
 }

@@ -1,11 +1,11 @@
 import { Channel as ProtoChannel, PassReason as ProtoPassReason, Presence as ProtoPresence, type DecisionExplanation, type RoutingEvent as ProtoEvent } from '@switchboard/contracts';
 import { customerActionFromProto } from '@switchboard/router-api';
 import { DEFAULT_CUSTOMER_ACTION } from '@switchboard/routing-core';
-import type { Channel, ContactEventBase, ContactState, DecisionTrigger, Explanation, PassReason, Presence, RoutingEvent, SelectionStrategy } from '@switchboard/routing-core';
+import type { Channel, ContactEventBase, ContactState, DecisionTrigger, Explanation, PassReason, Presence, QaSampleReason, RoutingEvent, SelectionStrategy } from '@switchboard/routing-core';
 
 const CHANNEL: Record<number, Channel> = {
   [ProtoChannel.CHANNEL_PHONE]: 'phone', [ProtoChannel.CHANNEL_EMAIL]: 'email',
-  [ProtoChannel.CHANNEL_CHAT]: 'chat', [ProtoChannel.CHANNEL_WECHAT]: 'wechat',
+  [ProtoChannel.CHANNEL_CHAT]: 'chat', [ProtoChannel.CHANNEL_WECHAT]: 'wechat', [ProtoChannel.CHANNEL_TASK]: 'task',
 };
 const PRESENCE: Record<number, Presence> = {
   [ProtoPresence.PRESENCE_OFFLINE]: 'OFFLINE', [ProtoPresence.PRESENCE_AVAILABLE]: 'AVAILABLE',
@@ -57,6 +57,11 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
     return { ...base, type: 'QaReviewScored', contactId: e.contactId, agentId: e.agentId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
       score: q.score, reviewer: q.reviewer, formId: q.formId, comment: q.comment, criteria: q.criteria.map((c) => ({ criterion: c.criterion, points: c.points, maxPoints: c.maxPoints })) };
   }
+  if (e.qaReviewRequested) {
+    const q = e.qaReviewRequested;
+    return { ...base, type: 'QaReviewRequested', contactId: e.contactId, agentId: e.agentId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
+      reasons: q.reasons as QaSampleReason[], disposition: q.disposition, ...(q.intent ? { intent: q.intent } : {}) };
+  }
   const c: ContactEventBase = { ...base, contactId: e.contactId, queueId: e.queueId, channel: CHANNEL[e.channel] ?? 'chat',
     arrivedAtMs: time(e.arrivedAt), enqueuedAtMs: time(e.enqueuedAt) };
   const agentId = e.agentId;
@@ -98,6 +103,10 @@ export function coreEventFromProto(e: ProtoEvent): RoutingEvent | undefined {
       ...(t.toQueueId ? { toQueueId: t.toQueueId } : {}), ...(t.toAgentId ? { toAgentId: t.toAgentId } : {}),
       ...(t.destination ? { destination: t.destination } : {}), ...(t.reason ? { reason: t.reason } : {}) };
   }
+  if (e.followUpOpened) return { ...c, type: 'FollowUpTaskOpened', fromContactId: e.followUpOpened.fromContactId, fromAgentId: e.followUpOpened.fromAgentId,
+    dueAtMs: time(e.followUpOpened.dueAt), atRiskAtMs: time(e.followUpOpened.atRiskAt) };
+  if (e.followUpAtRisk) return { ...c, type: 'FollowUpTaskAtRisk', dueAtMs: time(e.followUpAtRisk.dueAt), state: e.followUpAtRisk.state,
+    ...(agentId ? { agentId } : {}), fromPriority: e.followUpAtRisk.fromPriority, toPriority: e.followUpAtRisk.toPriority };
   if (e.surveyOffered) return { ...c, type: 'SurveyOffered', agentId, expiresAtMs: time(e.surveyOffered.expiresAt),
     ...(e.surveyOffered.language ? { language: e.surveyOffered.language } : {}), ...(e.surveyOffered.text ? { text: e.surveyOffered.text } : {}) };
   if (e.surveyAnswered) return { ...c, type: 'SurveyAnswered', agentId, score: e.surveyAnswered.score,

@@ -7,7 +7,7 @@ const PRESENCE: Record<string, ProtoPresence> = {
   AWAY: ProtoPresence.PRESENCE_AWAY, WRAP_UP: ProtoPresence.PRESENCE_WRAP_UP,
 };
 const CHANNEL: Record<string, ProtoChannel> = {
-  phone: ProtoChannel.CHANNEL_PHONE, email: ProtoChannel.CHANNEL_EMAIL, chat: ProtoChannel.CHANNEL_CHAT, wechat: ProtoChannel.CHANNEL_WECHAT,
+  phone: ProtoChannel.CHANNEL_PHONE, email: ProtoChannel.CHANNEL_EMAIL, chat: ProtoChannel.CHANNEL_CHAT, wechat: ProtoChannel.CHANNEL_WECHAT, task: ProtoChannel.CHANNEL_TASK,
 };
 
 /** A queue as the router's `queues` query lists it. */

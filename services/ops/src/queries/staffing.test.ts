@@ -4,7 +4,7 @@ import { concurrencyOf, DEFAULT_CONCURRENCY } from './staffing.js';
 
 const agent = (capacity: AgentView['capacity']): AgentView => ({
   id: 'a', team: 't', skills: {}, languages: [], capacity, queues: [{ queueId: 'q', priority: 1 }], presence: 'AVAILABLE',
-  idleSinceMs: 0, used: { phone: 0, chat: 0, email: 0, wechat: 0 }, consecutiveMisses: 0, contactIds: [],
+  idleSinceMs: 0, used: { phone: 0, chat: 0, email: 0, wechat: 0, task: 0 }, consecutiveMisses: 0, contactIds: [],
 });
 
 describe('concurrencyOf', () => {

@@ -17,7 +17,7 @@ const LIVE_INTERVALS = 3;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
 /** Per-channel concurrency when no signed-in agent serving the queue has capacity on it (the design's defaults). */
-export const DEFAULT_CONCURRENCY: Readonly<Record<Channel, number>> = { phone: 1, email: 5, chat: 3, wechat: 3 };
+export const DEFAULT_CONCURRENCY: Readonly<Record<Channel, number>> = { phone: 1, email: 5, chat: 3, wechat: 3, task: 2 };
 
 export const STAFFING_METHOD = 'arrivals: mean of the same weekday and 15-minute interval over the last 4 weeks, times the live hour\'s deviation '
   + '(weight halving every hour ahead; the live rate where no week has history); handle time and patience pooled over those intervals '

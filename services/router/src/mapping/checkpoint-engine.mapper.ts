@@ -8,7 +8,7 @@ import {
 } from '@switchboard/contracts';
 import { customerActionFromProto, customerActionToProto, hoursFromProto, hoursToProto, surveyPolicyFromProto, surveyPolicyToProto } from '@switchboard/router-api';
 import {
-  CHANNELS, ContactState, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
+  CHANNELS, ContactState, emptyLoad, PassReason, Presence, QueueKind, SelectionStrategy, TimerKind,
   type AgentImage, type AgentProfile, type AgentSkills, type Channel, type ChannelCapacity, type ChannelLoad, type ContactImage,
   type ContactInput, type CustomerTier, type HoldReason, type SurgeSource, type EngineImage, type GroupImage, type LimitAction, type MembershipImage, type PlaceImage, type QueueConfig,
   type QueueImage, type Ring, type SkillRequirement, type SurveyPolicy, type Unavailability, type CustomerPolicy, type CustomerPreferenceReason,
@@ -183,6 +183,11 @@ function configToProto(c: QueueConfig): QueueConfigImage {
     fullAction: c.fullAction && customerActionToProto(c.fullAction), callback: c.callback, surge: c.surge, announceEverySeconds: c.announceEverySeconds,
     customer: c.customer && { policy: c.customer.policy ?? '', lastAgentWindowSeconds: c.customer.lastAgentWindowSeconds ?? 0, fcrWindowSeconds: c.customer.fcrWindowSeconds ?? 0 },
     survey: surveyPolicyToProto(c.survey),
+    resolutionLimitSeconds: c.resolutionLimitSeconds,
+    followUp: c.followUp && { intents: list(c.followUp.intents ?? []), complaintDispositions: list(c.followUp.complaintDispositions ?? []),
+      unresolvedDispositions: list(c.followUp.unresolvedDispositions ?? []), taskQueueId: c.followUp.taskQueueId ?? '',
+      atRiskShare: c.followUp.atRiskShare ?? 0, escalationBoost: c.followUp.escalationBoost ?? 0 },
+    qaSampling: c.qaSampling && { percent: c.qaSampling.percent ?? 0, intents: list(c.qaSampling.intents ?? []), csatAtMost: c.qaSampling.csatAtMost ?? 0 },
     vipPool: vipPool && { teams: list(vipPool.teams), agentIds: list(vipPool.agentIds), overflowToGeneralAfterSeconds: vipPool.overflowToGeneralAfterSeconds },
   };
 }
@@ -236,6 +241,19 @@ function configFromProto(p: QueueConfigImage): QueueConfig {
   if (p.announceEverySeconds !== undefined) c.announceEverySeconds = p.announceEverySeconds;
   if (p.customer !== undefined) c.customer = customerPolicyFromImage(p.customer);
   if (p.survey !== undefined) c.survey = surveyFromProto(p.survey);
+  if (p.resolutionLimitSeconds !== undefined) c.resolutionLimitSeconds = p.resolutionLimitSeconds;
+  if (p.followUp !== undefined) {
+    const f = p.followUp;
+    c.followUp = {
+      ...(f.intents.length > 0 ? { intents: f.intents } : {}), ...(f.complaintDispositions.length > 0 ? { complaintDispositions: f.complaintDispositions } : {}),
+      ...(f.unresolvedDispositions.length > 0 ? { unresolvedDispositions: f.unresolvedDispositions } : {}), ...(f.taskQueueId ? { taskQueueId: f.taskQueueId } : {}),
+      ...(f.atRiskShare > 0 ? { atRiskShare: f.atRiskShare } : {}), ...(f.escalationBoost > 0 ? { escalationBoost: f.escalationBoost } : {}),
+    };
+  }
+  if (p.qaSampling !== undefined) {
+    const r = p.qaSampling;
+    c.qaSampling = { ...(r.percent > 0 ? { percent: r.percent } : {}), ...(r.intents.length > 0 ? { intents: r.intents } : {}), ...(r.csatAtMost > 0 ? { csatAtMost: r.csatAtMost } : {}) };
+  }
   const pool = p.vipPool;
   if (pool !== undefined) {
     c.vipPool = { teams: pool.teams, agentIds: pool.agentIds, overflowToGeneralAfterSeconds: need(pool.overflowToGeneralAfterSeconds, 'vip_pool.overflow_to_general_after_seconds') };
@@ -337,7 +355,8 @@ function agentToProto(a: AgentImage): ProtoAgent {
 function agentFromProto(p: ProtoAgent): AgentImage {
   const a: Writable<AgentImage> = {
     profile: profileFromProto(need(p.profile, 'agent.profile')), presence: PRESENCE.fromProto(p.presence), idleSinceMs: p.idleSinceMs,
-    load: channelRecord(p.load) as ChannelLoad, misses: p.misses, contactIds: p.contactIds,
+    // A checkpoint from before a channel existed has no count for it: zero.
+    load: { ...emptyLoad(), ...channelRecord(p.load) } as ChannelLoad, misses: p.misses, contactIds: p.contactIds,
     lastOffer: p.lastOffer.map((l) => ({ queueId: l.queueId, ordinal: l.ordinal })),
     memberships: p.memberships.map(membershipFromProto), stickyQueues: p.stickyQueues,
   };
@@ -393,7 +412,7 @@ export function contactToProto(c: ContactImage): ProtoContact {
     preferredAgentId: c.preferredAgentId, stickyAgentId: c.stickyAgentId, group: c.group, place: c.place && placeToProto(c.place),
     agentId: c.agentId, offerToken: c.offerToken, offeredAtMs: c.offeredAtMs, connectedAtMs: c.connectedAtMs,
     wrapStartMs: c.wrapStartMs, declinedBy: list(c.declinedBy), history: list(c.history), outcomePending: c.outcomePending === true,
-    callback: c.callback, hold: c.hold, callbackOffered: c.callbackOffered === true,
+    callback: c.callback, hold: c.hold, callbackOffered: c.callbackOffered === true, escalated: c.escalated === true,
   };
 }
 
@@ -409,6 +428,7 @@ export function contactFromProto(p: ProtoContact): ContactImage {
   if (p.callback !== undefined) c.callback = { number: p.callback.number, attempts: p.callback.attempts };
   if (p.hold !== undefined) c.hold = { reason: p.hold.reason as HoldReason, ...(p.hold.untilMs === undefined ? {} : { untilMs: p.hold.untilMs }) };
   if (p.callbackOffered) c.callbackOffered = true;
+  if (p.escalated) c.escalated = true;
   if (p.preferredAgentId !== undefined) c.preferredAgentId = p.preferredAgentId;
   if (p.stickyAgentId !== undefined) c.stickyAgentId = p.stickyAgentId;
   if (p.group !== undefined) c.group = { queueId: p.group.queueId, key: p.group.key };

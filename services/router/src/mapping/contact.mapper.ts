@@ -29,6 +29,8 @@ export function channelOf(channel: ProtoChannel): Channel {
 
 /** The core's channel as the proto enum. */
 export function protoChannel(channel: Channel): ProtoChannel {
+  // Tasks never arrive from a platform (the router opens them), so CHANNELS leaves them out.
+  if (channel === 'task') return ProtoChannel.CHANNEL_TASK;
   const entry = Object.entries(CHANNELS).find(([, c]) => c === channel);
   return entry ? (Number(entry[0]) as ProtoChannel) : ProtoChannel.CHANNEL_UNSPECIFIED;
 }

@@ -78,6 +78,10 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     return { ...base, contactId: event.contactId, agentId: event.agentId, queueId: event.queueId, channel: protoChannel(event.channel),
       qaReviewScored: { score: event.score, reviewer: event.reviewer, formId: event.formId, comment: event.comment, criteria: event.criteria.map((c) => ({ ...c })) } };
   }
+  if (event.type === 'QaReviewRequested') {
+    return { ...base, contactId: event.contactId, agentId: event.agentId, queueId: event.queueId, channel: protoChannel(event.channel),
+      qaReviewRequested: { reasons: [...event.reasons], disposition: event.disposition, intent: event.intent ?? '' } };
+  }
   const contact = {
     ...base,
     contactId: event.contactId,
@@ -130,6 +134,10 @@ export function eventToProto(domain: string, event: RoutingEvent): ProtoEvent {
     case 'ContactTransferred':
       return { ...contact, agentId: event.fromAgentId ?? '', transferred: {
         fromAgentId: event.fromAgentId ?? '', toQueueId: event.toQueueId ?? '', toAgentId: event.toAgentId ?? '', by: event.by ?? '', destination: event.destination ?? '', reason: event.reason ?? '' } };
+    case 'FollowUpTaskOpened':
+      return { ...contact, followUpOpened: { fromContactId: event.fromContactId, fromAgentId: event.fromAgentId, dueAt: new Date(event.dueAtMs), atRiskAt: new Date(event.atRiskAtMs) } };
+    case 'FollowUpTaskAtRisk':
+      return { ...contact, agentId: event.agentId ?? '', followUpAtRisk: { dueAt: new Date(event.dueAtMs), state: event.state, fromPriority: event.fromPriority, toPriority: event.toPriority } };
     case 'SurveyOffered':
       return { ...contact, agentId: event.agentId, surveyOffered: { expiresAt: new Date(event.expiresAtMs), language: event.language ?? '', text: event.text ?? '' } };
     case 'SurveyAnswered':

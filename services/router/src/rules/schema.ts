@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { queueSchema, skillRequirementSchema as skill } from '@switchboard/router-api';
 
-const channel = z.enum(['phone', 'email', 'chat', 'wechat']);
+const channel = z.enum(['phone', 'email', 'chat', 'wechat', 'task']);
 const tier = z.enum(['STANDARD', 'VIP1', 'VIP2', 'VIP3']);
 
 /** One routing rule: the first whose every given condition matches decides queue, priority and skills. */

@@ -20,6 +20,8 @@ import {
 import {
   BusinessHours,
   CustomerAction,
+  FollowUpPolicy,
+  QaSamplingRule,
   QueueKind,
   queueKindFromJSON,
   queueKindToJSON,
@@ -50,6 +52,8 @@ export enum TimerKind {
   TIMER_KIND_HOLD_END = 8,
   /** TIMER_KIND_SURGE_CALLBACK_OFFER - A waiting contact in a surging queue is due a callback offer. */
   TIMER_KIND_SURGE_CALLBACK_OFFER = 9,
+  /** TIMER_KIND_TASK_AT_RISK - A follow-up task may be at risk of missing its due time. */
+  TIMER_KIND_TASK_AT_RISK = 50,
   UNRECOGNIZED = -1,
 }
 
@@ -85,6 +89,9 @@ export function timerKindFromJSON(object: any): TimerKind {
     case 9:
     case "TIMER_KIND_SURGE_CALLBACK_OFFER":
       return TimerKind.TIMER_KIND_SURGE_CALLBACK_OFFER;
+    case 50:
+    case "TIMER_KIND_TASK_AT_RISK":
+      return TimerKind.TIMER_KIND_TASK_AT_RISK;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -114,6 +121,8 @@ export function timerKindToJSON(object: TimerKind): string {
       return "TIMER_KIND_HOLD_END";
     case TimerKind.TIMER_KIND_SURGE_CALLBACK_OFFER:
       return "TIMER_KIND_SURGE_CALLBACK_OFFER";
+    case TimerKind.TIMER_KIND_TASK_AT_RISK:
+      return "TIMER_KIND_TASK_AT_RISK";
     case TimerKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -383,6 +392,9 @@ export interface QueueConfigImage {
   callback?: QueueConfigImage_Callback | undefined;
   surge?: QueueConfigImage_Surge | undefined;
   announceEverySeconds?: number | undefined;
+  qaSampling?: QaSamplingRule | undefined;
+  resolutionLimitSeconds?: number | undefined;
+  followUp?: FollowUpPolicy | undefined;
   customer?:
     | QueueConfigImage_Customer
     | undefined;
@@ -622,6 +634,8 @@ export interface ContactImage {
   callback?: ContactImage_Callback | undefined;
   hold?: ContactImage_Hold | undefined;
   callbackOffered: boolean;
+  /** A follow-up task already escalated at risk. */
+  escalated: boolean;
 }
 
 /** The contact's cached group, while it is still a current group of its queue. */
@@ -2746,6 +2760,9 @@ function createBaseQueueConfigImage(): QueueConfigImage {
     callback: undefined,
     surge: undefined,
     announceEverySeconds: undefined,
+    qaSampling: undefined,
+    resolutionLimitSeconds: undefined,
+    followUp: undefined,
     customer: undefined,
     survey: undefined,
   };
@@ -2839,6 +2856,15 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     }
     if (message.announceEverySeconds !== undefined) {
       writer.uint32(233).double(message.announceEverySeconds);
+    }
+    if (message.qaSampling !== undefined) {
+      QaSamplingRule.encode(message.qaSampling, writer.uint32(402).fork()).join();
+    }
+    if (message.resolutionLimitSeconds !== undefined) {
+      writer.uint32(409).double(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      FollowUpPolicy.encode(message.followUp, writer.uint32(418).fork()).join();
     }
     if (message.customer !== undefined) {
       QueueConfigImage_Customer.encode(message.customer, writer.uint32(322).fork()).join();
@@ -3094,6 +3120,30 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
             message.announceEverySeconds = reader.double();
             continue;
           }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.qaSampling = QaSamplingRule.decode(reader, reader.uint32());
+            continue;
+          }
+          case 51: {
+            if (tag !== 409) {
+              break;
+            }
+
+            message.resolutionLimitSeconds = reader.double();
+            continue;
+          }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.followUp = FollowUpPolicy.decode(reader, reader.uint32());
+            continue;
+          }
           case 40: {
             if (tag !== 322) {
               break;
@@ -3229,6 +3279,21 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
         : isSet(object.announce_every_seconds)
         ? globalThis.Number(object.announce_every_seconds)
         : undefined,
+      qaSampling: isSet(object.qaSampling)
+        ? QaSamplingRule.fromJSON(object.qaSampling)
+        : isSet(object.qa_sampling)
+        ? QaSamplingRule.fromJSON(object.qa_sampling)
+        : undefined,
+      resolutionLimitSeconds: isSet(object.resolutionLimitSeconds)
+        ? globalThis.Number(object.resolutionLimitSeconds)
+        : isSet(object.resolution_limit_seconds)
+        ? globalThis.Number(object.resolution_limit_seconds)
+        : undefined,
+      followUp: isSet(object.followUp)
+        ? FollowUpPolicy.fromJSON(object.followUp)
+        : isSet(object.follow_up)
+        ? FollowUpPolicy.fromJSON(object.follow_up)
+        : undefined,
       customer: isSet(object.customer) ? QueueConfigImage_Customer.fromJSON(object.customer) : undefined,
       survey: isSet(object.survey) ? SurveyPolicy.fromJSON(object.survey) : undefined,
     };
@@ -3323,6 +3388,15 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
     if (message.announceEverySeconds !== undefined) {
       obj.announceEverySeconds = floatToJson(message.announceEverySeconds);
     }
+    if (message.qaSampling !== undefined) {
+      obj.qaSampling = QaSamplingRule.toJSON(message.qaSampling);
+    }
+    if (message.resolutionLimitSeconds !== undefined) {
+      obj.resolutionLimitSeconds = floatToJson(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      obj.followUp = FollowUpPolicy.toJSON(message.followUp);
+    }
     if (message.customer !== undefined) {
       obj.customer = QueueConfigImage_Customer.toJSON(message.customer);
     }
@@ -3388,6 +3462,13 @@ export const QueueConfigImage: MessageFns<QueueConfigImage> = {
       ? QueueConfigImage_Surge.fromPartial(object.surge)
       : undefined;
     message.announceEverySeconds = object.announceEverySeconds ?? undefined;
+    message.qaSampling = (object.qaSampling !== undefined && object.qaSampling !== null)
+      ? QaSamplingRule.fromPartial(object.qaSampling)
+      : undefined;
+    message.resolutionLimitSeconds = object.resolutionLimitSeconds ?? undefined;
+    message.followUp = (object.followUp !== undefined && object.followUp !== null)
+      ? FollowUpPolicy.fromPartial(object.followUp)
+      : undefined;
     message.customer = (object.customer !== undefined && object.customer !== null)
       ? QueueConfigImage_Customer.fromPartial(object.customer)
       : undefined;
@@ -6360,6 +6441,7 @@ function createBaseContactImage(): ContactImage {
     callback: undefined,
     hold: undefined,
     callbackOffered: false,
+    escalated: false,
   };
 }
 
@@ -6439,6 +6521,9 @@ export const ContactImage: MessageFns<ContactImage> = {
     }
     if (message.callbackOffered !== false) {
       writer.uint32(200).bool(message.callbackOffered);
+    }
+    if (message.escalated !== false) {
+      writer.uint32(400).bool(message.escalated);
     }
     return writer;
   },
@@ -6656,6 +6741,14 @@ export const ContactImage: MessageFns<ContactImage> = {
             message.callbackOffered = reader.bool();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.escalated = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6761,6 +6854,7 @@ export const ContactImage: MessageFns<ContactImage> = {
         : isSet(object.callback_offered)
         ? globalThis.Boolean(object.callback_offered)
         : false,
+      escalated: isSet(object.escalated) ? globalThis.Boolean(object.escalated) : false,
     };
   },
 
@@ -6841,6 +6935,9 @@ export const ContactImage: MessageFns<ContactImage> = {
     if (message.callbackOffered !== false) {
       obj.callbackOffered = message.callbackOffered;
     }
+    if (message.escalated !== false) {
+      obj.escalated = message.escalated;
+    }
     return obj;
   },
 
@@ -6884,6 +6981,7 @@ export const ContactImage: MessageFns<ContactImage> = {
       ? ContactImage_Hold.fromPartial(object.hold)
       : undefined;
     message.callbackOffered = object.callbackOffered ?? false;
+    message.escalated = object.escalated ?? false;
     return message;
   },
 };

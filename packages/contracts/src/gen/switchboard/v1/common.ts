@@ -14,6 +14,8 @@ export enum Channel {
   CHANNEL_EMAIL = 2,
   CHANNEL_CHAT = 3,
   CHANNEL_WECHAT = 4,
+  /** CHANNEL_TASK - Follow-up work the router opens itself (a complaint left unresolved), with its own capacity. */
+  CHANNEL_TASK = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -34,6 +36,9 @@ export function channelFromJSON(object: any): Channel {
     case 4:
     case "CHANNEL_WECHAT":
       return Channel.CHANNEL_WECHAT;
+    case 5:
+    case "CHANNEL_TASK":
+      return Channel.CHANNEL_TASK;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -53,6 +58,8 @@ export function channelToJSON(object: Channel): string {
       return "CHANNEL_CHAT";
     case Channel.CHANNEL_WECHAT:
       return "CHANNEL_WECHAT";
+    case Channel.CHANNEL_TASK:
+      return "CHANNEL_TASK";
     case Channel.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

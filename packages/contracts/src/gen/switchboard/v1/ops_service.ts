@@ -22,6 +22,7 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Agent } from "./agent.js";
+import { Channel, channelFromJSON, channelToJSON } from "./common.js";
 import { Contact } from "./contact.js";
 import { BusinessHours } from "./queue.js";
 import { QueueStats } from "./queue_service.js";
@@ -346,6 +347,40 @@ export interface GetStaffingResponse {
     | undefined;
   /** How the figures were made, in a sentence (forecast method and model). */
   method: string;
+}
+
+export interface ListQaReviewsRequest {
+  domain: string;
+  /** Only this queue's (all queues when empty). */
+  queueId: string;
+  /** The scored ones instead of those still to score. */
+  scored: boolean;
+  /** At most this many (0 = 100; at most 1,000). */
+  limit: number;
+}
+
+/** One contact marked for QA review, and its score once a reviewer gave one. */
+export interface QaReviewItem {
+  contactId: string;
+  agentId: string;
+  queueId: string;
+  channel: Channel;
+  /** Why it was marked: PERCENT, INTENT, CSAT. */
+  reasons: string[];
+  disposition: string;
+  intent: string;
+  markedAt?:
+    | Date
+    | undefined;
+  /** Set once scored. */
+  score?: number | undefined;
+  reviewer: string;
+  formId: string;
+  scoredAt?: Date | undefined;
+}
+
+export interface ListQaReviewsResponse {
+  items: QaReviewItem[];
 }
 
 export interface GetAgentPerformanceRequest {
@@ -3585,6 +3620,478 @@ export const GetStaffingResponse: MessageFns<GetStaffingResponse> = {
   },
 };
 
+function createBaseListQaReviewsRequest(): ListQaReviewsRequest {
+  return { domain: "", queueId: "", scored: false, limit: 0 };
+}
+
+export const ListQaReviewsRequest: MessageFns<ListQaReviewsRequest> = {
+  encode(message: ListQaReviewsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(18).string(message.queueId);
+    }
+    if (message.scored !== false) {
+      writer.uint32(24).bool(message.scored);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(32).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQaReviewsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQaReviewsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.scored = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListQaReviewsRequest {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      scored: isSet(object.scored) ? globalThis.Boolean(object.scored) : false,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListQaReviewsRequest): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.scored !== false) {
+      obj.scored = message.scored;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListQaReviewsRequest>, I>>(base?: I): ListQaReviewsRequest {
+    return ListQaReviewsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListQaReviewsRequest>, I>>(object: I): ListQaReviewsRequest {
+    const message = createBaseListQaReviewsRequest();
+    message.domain = object.domain ?? "";
+    message.queueId = object.queueId ?? "";
+    message.scored = object.scored ?? false;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseQaReviewItem(): QaReviewItem {
+  return {
+    contactId: "",
+    agentId: "",
+    queueId: "",
+    channel: 0,
+    reasons: [],
+    disposition: "",
+    intent: "",
+    markedAt: undefined,
+    score: undefined,
+    reviewer: "",
+    formId: "",
+    scoredAt: undefined,
+  };
+}
+
+export const QaReviewItem: MessageFns<QaReviewItem> = {
+  encode(message: QaReviewItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(18).string(message.agentId);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(26).string(message.queueId);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(32).int32(message.channel);
+    }
+    for (const v of message.reasons) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.disposition !== "") {
+      writer.uint32(50).string(message.disposition);
+    }
+    if (message.intent !== "") {
+      writer.uint32(58).string(message.intent);
+    }
+    if (message.markedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.markedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.score !== undefined) {
+      writer.uint32(73).double(message.score);
+    }
+    if (message.reviewer !== "") {
+      writer.uint32(82).string(message.reviewer);
+    }
+    if (message.formId !== "") {
+      writer.uint32(90).string(message.formId);
+    }
+    if (message.scoredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.scoredAt), writer.uint32(98).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaReviewItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaReviewItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.disposition = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.intent = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.markedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.reviewer = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.formId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.scoredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaReviewItem {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+      disposition: isSet(object.disposition) ? globalThis.String(object.disposition) : "",
+      intent: isSet(object.intent) ? globalThis.String(object.intent) : "",
+      markedAt: isSet(object.markedAt)
+        ? fromJsonTimestamp(object.markedAt)
+        : isSet(object.marked_at)
+        ? fromJsonTimestamp(object.marked_at)
+        : undefined,
+      score: isSet(object.score) ? globalThis.Number(object.score) : undefined,
+      reviewer: isSet(object.reviewer) ? globalThis.String(object.reviewer) : "",
+      formId: isSet(object.formId)
+        ? globalThis.String(object.formId)
+        : isSet(object.form_id)
+        ? globalThis.String(object.form_id)
+        : "",
+      scoredAt: isSet(object.scoredAt)
+        ? fromJsonTimestamp(object.scoredAt)
+        : isSet(object.scored_at)
+        ? fromJsonTimestamp(object.scored_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: QaReviewItem): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    if (message.disposition !== "") {
+      obj.disposition = message.disposition;
+    }
+    if (message.intent !== "") {
+      obj.intent = message.intent;
+    }
+    if (message.markedAt !== undefined) {
+      obj.markedAt = message.markedAt.toISOString();
+    }
+    if (message.score !== undefined) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.reviewer !== "") {
+      obj.reviewer = message.reviewer;
+    }
+    if (message.formId !== "") {
+      obj.formId = message.formId;
+    }
+    if (message.scoredAt !== undefined) {
+      obj.scoredAt = message.scoredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaReviewItem>, I>>(base?: I): QaReviewItem {
+    return QaReviewItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaReviewItem>, I>>(object: I): QaReviewItem {
+    const message = createBaseQaReviewItem();
+    message.contactId = object.contactId ?? "";
+    message.agentId = object.agentId ?? "";
+    message.queueId = object.queueId ?? "";
+    message.channel = object.channel ?? 0;
+    message.reasons = object.reasons?.map((e) => e) || [];
+    message.disposition = object.disposition ?? "";
+    message.intent = object.intent ?? "";
+    message.markedAt = object.markedAt ?? undefined;
+    message.score = object.score ?? undefined;
+    message.reviewer = object.reviewer ?? "";
+    message.formId = object.formId ?? "";
+    message.scoredAt = object.scoredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListQaReviewsResponse(): ListQaReviewsResponse {
+  return { items: [] };
+}
+
+export const ListQaReviewsResponse: MessageFns<ListQaReviewsResponse> = {
+  encode(message: ListQaReviewsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      QaReviewItem.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQaReviewsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQaReviewsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(QaReviewItem.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListQaReviewsResponse {
+    return {
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => QaReviewItem.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListQaReviewsResponse): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => QaReviewItem.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListQaReviewsResponse>, I>>(base?: I): ListQaReviewsResponse {
+    return ListQaReviewsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListQaReviewsResponse>, I>>(object: I): ListQaReviewsResponse {
+    const message = createBaseListQaReviewsResponse();
+    message.items = object.items?.map((e) => QaReviewItem.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseGetAgentPerformanceRequest(): GetAgentPerformanceRequest {
   return { domain: "", agentIds: [], from: undefined, to: undefined, intervalSeconds: 0 };
 }
@@ -4487,6 +4994,17 @@ export const OpsServiceService = {
       Buffer.from(GetAgentPerformanceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetAgentPerformanceResponse => GetAgentPerformanceResponse.decode(value),
   },
+  /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
+  listQaReviews: {
+    path: "/switchboard.v1.OpsService/ListQaReviews" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListQaReviewsRequest): Buffer => Buffer.from(ListQaReviewsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListQaReviewsRequest => ListQaReviewsRequest.decode(value),
+    responseSerialize: (value: ListQaReviewsResponse): Buffer =>
+      Buffer.from(ListQaReviewsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListQaReviewsResponse => ListQaReviewsResponse.decode(value),
+  },
 } as const;
 
 export interface OpsServiceServer extends UntypedServiceImplementation {
@@ -4506,6 +5024,8 @@ export interface OpsServiceServer extends UntypedServiceImplementation {
    * occupancy, adherence, declines, misses, FCR, CSAT, QA and transfers out.
    */
   getAgentPerformance: handleUnaryCall<GetAgentPerformanceRequest, GetAgentPerformanceResponse>;
+  /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
+  listQaReviews: handleUnaryCall<ListQaReviewsRequest, ListQaReviewsResponse>;
 }
 
 export interface OpsServiceClient extends Client {
@@ -4616,6 +5136,22 @@ export interface OpsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetAgentPerformanceResponse) => void,
+  ): ClientUnaryCall;
+  /** Contacts marked for QA review, oldest first: those still to score, or (scored) the scored ones. */
+  listQaReviews(
+    request: ListQaReviewsRequest,
+    callback: (error: ServiceError | null, response: ListQaReviewsResponse) => void,
+  ): ClientUnaryCall;
+  listQaReviews(
+    request: ListQaReviewsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListQaReviewsResponse) => void,
+  ): ClientUnaryCall;
+  listQaReviews(
+    request: ListQaReviewsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListQaReviewsResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -330,6 +330,19 @@ export interface QueueConfig {
    * channel's wait music loop, the chat frame, the WeChat text).
    */
   announceEverySeconds: number;
+  /** Quality sampling (抽检): which completed contacts are marked for QA review. Unset = none. */
+  qaSampling?:
+    | QaSamplingRule
+    | undefined;
+  /**
+   * The resolution limit (解决时限) of a follow-up task waiting here: due this long after it opened
+   * (0 = one day); at risk at the follow-up policy's share of it.
+   */
+  resolutionLimitSeconds: number;
+  /** Complaints left unresolved open a follow-up task (channel TASK). Unset = none. */
+  followUp?:
+    | FollowUpPolicy
+    | undefined;
   /**
    * One customer across channels: what a customer's contacts on several channels do (unset =
    * SAME_AGENT), how long the last agent who served them stays preferred (0 = 7 days), and the
@@ -402,6 +415,35 @@ export interface SurgePolicy {
   deferEmailBelowPriority: number;
   /** The interval the forecast predicts (0 = 900 s). */
   horizonSeconds: number;
+}
+
+/** A queue's QA sampling rule; the parts combine (a contact is marked when any part says so). */
+export interface QaSamplingRule {
+  /**
+   * Share of completed contacts marked, 0..100, chosen by a hash of the contact id (replicas and
+   * replays mark the same contacts).
+   */
+  percent: number;
+  /** Every contact with one of these intents (e.g. "complaint"). */
+  intents: string[];
+  /** Every contact whose CSAT answer is at most this (1..5; 0 = not by CSAT). */
+  csatAtMost: number;
+}
+
+/** A queue's complaint follow-up policy: which outcomes open a task, where it waits, when it is at risk. */
+export interface FollowUpPolicy {
+  /** Intents that make a contact a complaint (empty = "complaint"). */
+  intents: string[];
+  /** Dispositions that make a contact a complaint whatever its intent. */
+  complaintDispositions: string[];
+  /** Dispositions that mean "not resolved" (empty = "unresolved", "follow-up"). */
+  unresolvedDispositions: string[];
+  /** The queue the task waits in (empty = the complaint's own). */
+  taskQueueId: string;
+  /** Share of the task queue's resolution limit after which an unfinished task is at risk (0 = 0.8). */
+  atRiskShare: number;
+  /** Priority added to a task at risk (0 = 10). */
+  escalationBoost: number;
 }
 
 /**
@@ -794,6 +836,9 @@ function createBaseQueueConfig(): QueueConfig {
     callback: undefined,
     surge: undefined,
     announceEverySeconds: 0,
+    qaSampling: undefined,
+    resolutionLimitSeconds: 0,
+    followUp: undefined,
     sameCustomerPolicy: 0,
     lastAgentWindowSeconds: 0,
     fcrWindowSeconds: 0,
@@ -901,6 +946,15 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     }
     if (message.announceEverySeconds !== 0) {
       writer.uint32(264).uint32(message.announceEverySeconds);
+    }
+    if (message.qaSampling !== undefined) {
+      QaSamplingRule.encode(message.qaSampling, writer.uint32(402).fork()).join();
+    }
+    if (message.resolutionLimitSeconds !== 0) {
+      writer.uint32(408).uint32(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      FollowUpPolicy.encode(message.followUp, writer.uint32(418).fork()).join();
     }
     if (message.sameCustomerPolicy !== 0) {
       writer.uint32(320).int32(message.sameCustomerPolicy);
@@ -1194,6 +1248,30 @@ export const QueueConfig: MessageFns<QueueConfig> = {
             message.announceEverySeconds = reader.uint32();
             continue;
           }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.qaSampling = QaSamplingRule.decode(reader, reader.uint32());
+            continue;
+          }
+          case 51: {
+            if (tag !== 408) {
+              break;
+            }
+
+            message.resolutionLimitSeconds = reader.uint32();
+            continue;
+          }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.followUp = FollowUpPolicy.decode(reader, reader.uint32());
+            continue;
+          }
           case 40: {
             if (tag !== 320) {
               break;
@@ -1359,6 +1437,21 @@ export const QueueConfig: MessageFns<QueueConfig> = {
         : isSet(object.announce_every_seconds)
         ? globalThis.Number(object.announce_every_seconds)
         : 0,
+      qaSampling: isSet(object.qaSampling)
+        ? QaSamplingRule.fromJSON(object.qaSampling)
+        : isSet(object.qa_sampling)
+        ? QaSamplingRule.fromJSON(object.qa_sampling)
+        : undefined,
+      resolutionLimitSeconds: isSet(object.resolutionLimitSeconds)
+        ? globalThis.Number(object.resolutionLimitSeconds)
+        : isSet(object.resolution_limit_seconds)
+        ? globalThis.Number(object.resolution_limit_seconds)
+        : 0,
+      followUp: isSet(object.followUp)
+        ? FollowUpPolicy.fromJSON(object.followUp)
+        : isSet(object.follow_up)
+        ? FollowUpPolicy.fromJSON(object.follow_up)
+        : undefined,
       sameCustomerPolicy: isSet(object.sameCustomerPolicy)
         ? sameCustomerPolicyFromJSON(object.sameCustomerPolicy)
         : isSet(object.same_customer_policy)
@@ -1479,6 +1572,15 @@ export const QueueConfig: MessageFns<QueueConfig> = {
     if (message.announceEverySeconds !== 0) {
       obj.announceEverySeconds = Math.round(message.announceEverySeconds);
     }
+    if (message.qaSampling !== undefined) {
+      obj.qaSampling = QaSamplingRule.toJSON(message.qaSampling);
+    }
+    if (message.resolutionLimitSeconds !== 0) {
+      obj.resolutionLimitSeconds = Math.round(message.resolutionLimitSeconds);
+    }
+    if (message.followUp !== undefined) {
+      obj.followUp = FollowUpPolicy.toJSON(message.followUp);
+    }
     if (message.sameCustomerPolicy !== 0) {
       obj.sameCustomerPolicy = sameCustomerPolicyToJSON(message.sameCustomerPolicy);
     }
@@ -1548,6 +1650,13 @@ export const QueueConfig: MessageFns<QueueConfig> = {
       ? SurgePolicy.fromPartial(object.surge)
       : undefined;
     message.announceEverySeconds = object.announceEverySeconds ?? 0;
+    message.qaSampling = (object.qaSampling !== undefined && object.qaSampling !== null)
+      ? QaSamplingRule.fromPartial(object.qaSampling)
+      : undefined;
+    message.resolutionLimitSeconds = object.resolutionLimitSeconds ?? 0;
+    message.followUp = (object.followUp !== undefined && object.followUp !== null)
+      ? FollowUpPolicy.fromPartial(object.followUp)
+      : undefined;
     message.sameCustomerPolicy = object.sameCustomerPolicy ?? 0;
     message.lastAgentWindowSeconds = object.lastAgentWindowSeconds ?? 0;
     message.fcrWindowSeconds = object.fcrWindowSeconds ?? 0;
@@ -2354,6 +2463,287 @@ export const SurgePolicy: MessageFns<SurgePolicy> = {
     message.callbackOfferAfterSeconds = object.callbackOfferAfterSeconds ?? 0;
     message.deferEmailBelowPriority = object.deferEmailBelowPriority ?? 0;
     message.horizonSeconds = object.horizonSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseQaSamplingRule(): QaSamplingRule {
+  return { percent: 0, intents: [], csatAtMost: 0 };
+}
+
+export const QaSamplingRule: MessageFns<QaSamplingRule> = {
+  encode(message: QaSamplingRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.percent !== 0) {
+      writer.uint32(9).double(message.percent);
+    }
+    for (const v of message.intents) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.csatAtMost !== 0) {
+      writer.uint32(24).uint32(message.csatAtMost);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaSamplingRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaSamplingRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.percent = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.intents.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.csatAtMost = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaSamplingRule {
+    return {
+      percent: isSet(object.percent) ? globalThis.Number(object.percent) : 0,
+      intents: globalThis.Array.isArray(object?.intents) ? object.intents.map((e: any) => globalThis.String(e)) : [],
+      csatAtMost: isSet(object.csatAtMost)
+        ? globalThis.Number(object.csatAtMost)
+        : isSet(object.csat_at_most)
+        ? globalThis.Number(object.csat_at_most)
+        : 0,
+    };
+  },
+
+  toJSON(message: QaSamplingRule): unknown {
+    const obj: any = {};
+    if (message.percent !== 0) {
+      obj.percent = floatToJson(message.percent);
+    }
+    if (message.intents?.length) {
+      obj.intents = message.intents;
+    }
+    if (message.csatAtMost !== 0) {
+      obj.csatAtMost = Math.round(message.csatAtMost);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaSamplingRule>, I>>(base?: I): QaSamplingRule {
+    return QaSamplingRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaSamplingRule>, I>>(object: I): QaSamplingRule {
+    const message = createBaseQaSamplingRule();
+    message.percent = object.percent ?? 0;
+    message.intents = object.intents?.map((e) => e) || [];
+    message.csatAtMost = object.csatAtMost ?? 0;
+    return message;
+  },
+};
+
+function createBaseFollowUpPolicy(): FollowUpPolicy {
+  return {
+    intents: [],
+    complaintDispositions: [],
+    unresolvedDispositions: [],
+    taskQueueId: "",
+    atRiskShare: 0,
+    escalationBoost: 0,
+  };
+}
+
+export const FollowUpPolicy: MessageFns<FollowUpPolicy> = {
+  encode(message: FollowUpPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.intents) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.complaintDispositions) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.unresolvedDispositions) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.taskQueueId !== "") {
+      writer.uint32(34).string(message.taskQueueId);
+    }
+    if (message.atRiskShare !== 0) {
+      writer.uint32(41).double(message.atRiskShare);
+    }
+    if (message.escalationBoost !== 0) {
+      writer.uint32(48).int32(message.escalationBoost);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FollowUpPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFollowUpPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.intents.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.complaintDispositions.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.unresolvedDispositions.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.taskQueueId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.atRiskShare = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.escalationBoost = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FollowUpPolicy {
+    return {
+      intents: globalThis.Array.isArray(object?.intents) ? object.intents.map((e: any) => globalThis.String(e)) : [],
+      complaintDispositions: globalThis.Array.isArray(object?.complaintDispositions)
+        ? object.complaintDispositions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.complaint_dispositions)
+        ? object.complaint_dispositions.map((e: any) => globalThis.String(e))
+        : [],
+      unresolvedDispositions: globalThis.Array.isArray(object?.unresolvedDispositions)
+        ? object.unresolvedDispositions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.unresolved_dispositions)
+        ? object.unresolved_dispositions.map((e: any) => globalThis.String(e))
+        : [],
+      taskQueueId: isSet(object.taskQueueId)
+        ? globalThis.String(object.taskQueueId)
+        : isSet(object.task_queue_id)
+        ? globalThis.String(object.task_queue_id)
+        : "",
+      atRiskShare: isSet(object.atRiskShare)
+        ? globalThis.Number(object.atRiskShare)
+        : isSet(object.at_risk_share)
+        ? globalThis.Number(object.at_risk_share)
+        : 0,
+      escalationBoost: isSet(object.escalationBoost)
+        ? globalThis.Number(object.escalationBoost)
+        : isSet(object.escalation_boost)
+        ? globalThis.Number(object.escalation_boost)
+        : 0,
+    };
+  },
+
+  toJSON(message: FollowUpPolicy): unknown {
+    const obj: any = {};
+    if (message.intents?.length) {
+      obj.intents = message.intents;
+    }
+    if (message.complaintDispositions?.length) {
+      obj.complaintDispositions = message.complaintDispositions;
+    }
+    if (message.unresolvedDispositions?.length) {
+      obj.unresolvedDispositions = message.unresolvedDispositions;
+    }
+    if (message.taskQueueId !== "") {
+      obj.taskQueueId = message.taskQueueId;
+    }
+    if (message.atRiskShare !== 0) {
+      obj.atRiskShare = floatToJson(message.atRiskShare);
+    }
+    if (message.escalationBoost !== 0) {
+      obj.escalationBoost = Math.round(message.escalationBoost);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FollowUpPolicy>, I>>(base?: I): FollowUpPolicy {
+    return FollowUpPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FollowUpPolicy>, I>>(object: I): FollowUpPolicy {
+    const message = createBaseFollowUpPolicy();
+    message.intents = object.intents?.map((e) => e) || [];
+    message.complaintDispositions = object.complaintDispositions?.map((e) => e) || [];
+    message.unresolvedDispositions = object.unresolvedDispositions?.map((e) => e) || [];
+    message.taskQueueId = object.taskQueueId ?? "";
+    message.atRiskShare = object.atRiskShare ?? 0;
+    message.escalationBoost = object.escalationBoost ?? 0;
     return message;
   },
 };

@@ -23,6 +23,7 @@ import {
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Contact, ContactState, contactStateFromJSON, contactStateToJSON } from "./contact.js";
 import { QueueConfig, QueueKind, queueKindFromJSON, queueKindToJSON } from "./queue.js";
+import { QaCriterionScore } from "./routing_event.js";
 
 export enum SurgeMode {
   SURGE_MODE_UNSPECIFIED = 0,
@@ -237,6 +238,24 @@ export interface ReprioritizeRequest {
 export interface ReprioritizeResponse {
   /** 1-based place in its queue now (0 when it is no longer waiting). */
   position: number;
+}
+
+export interface ScoreQaReviewRequest {
+  domain: string;
+  contactId: string;
+  /** The review form the criteria come from. */
+  formId: string;
+  /** Points per criterion; the total (0..100) is points given over points possible. */
+  criteria: QaCriterionScore[];
+  /** At most 2,000 characters. */
+  comment: string;
+}
+
+export interface ScoreQaReviewResponse {
+  /** The form's total, 0..100. */
+  score: number;
+  /** The agent reviewed. */
+  agentId: string;
 }
 
 function createBaseRequestCallbackRequest(): RequestCallbackRequest {
@@ -2784,6 +2803,238 @@ export const ReprioritizeResponse: MessageFns<ReprioritizeResponse> = {
   },
 };
 
+function createBaseScoreQaReviewRequest(): ScoreQaReviewRequest {
+  return { domain: "", contactId: "", formId: "", criteria: [], comment: "" };
+}
+
+export const ScoreQaReviewRequest: MessageFns<ScoreQaReviewRequest> = {
+  encode(message: ScoreQaReviewRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.domain !== "") {
+      writer.uint32(10).string(message.domain);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.formId !== "") {
+      writer.uint32(26).string(message.formId);
+    }
+    for (const v of message.criteria) {
+      QaCriterionScore.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.comment !== "") {
+      writer.uint32(42).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoreQaReviewRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoreQaReviewRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.formId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.criteria.push(QaCriterionScore.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoreQaReviewRequest {
+    return {
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      formId: isSet(object.formId)
+        ? globalThis.String(object.formId)
+        : isSet(object.form_id)
+        ? globalThis.String(object.form_id)
+        : "",
+      criteria: globalThis.Array.isArray(object?.criteria)
+        ? object.criteria.map((e: any) => QaCriterionScore.fromJSON(e))
+        : [],
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: ScoreQaReviewRequest): unknown {
+    const obj: any = {};
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.formId !== "") {
+      obj.formId = message.formId;
+    }
+    if (message.criteria?.length) {
+      obj.criteria = message.criteria.map((e) => QaCriterionScore.toJSON(e));
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScoreQaReviewRequest>, I>>(base?: I): ScoreQaReviewRequest {
+    return ScoreQaReviewRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoreQaReviewRequest>, I>>(object: I): ScoreQaReviewRequest {
+    const message = createBaseScoreQaReviewRequest();
+    message.domain = object.domain ?? "";
+    message.contactId = object.contactId ?? "";
+    message.formId = object.formId ?? "";
+    message.criteria = object.criteria?.map((e) => QaCriterionScore.fromPartial(e)) || [];
+    message.comment = object.comment ?? "";
+    return message;
+  },
+};
+
+function createBaseScoreQaReviewResponse(): ScoreQaReviewResponse {
+  return { score: 0, agentId: "" };
+}
+
+export const ScoreQaReviewResponse: MessageFns<ScoreQaReviewResponse> = {
+  encode(message: ScoreQaReviewResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(9).double(message.score);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(18).string(message.agentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoreQaReviewResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoreQaReviewResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoreQaReviewResponse {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ScoreQaReviewResponse): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScoreQaReviewResponse>, I>>(base?: I): ScoreQaReviewResponse {
+    return ScoreQaReviewResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoreQaReviewResponse>, I>>(object: I): ScoreQaReviewResponse {
+    const message = createBaseScoreQaReviewResponse();
+    message.score = object.score ?? 0;
+    message.agentId = object.agentId ?? "";
+    return message;
+  },
+};
+
 /** VIP and priority queues behind one contract. Configuration changes need role supervisor or ops. */
 export type QueueServiceService = typeof QueueServiceService;
 export const QueueServiceService = {
@@ -2917,6 +3168,20 @@ export const QueueServiceService = {
       Buffer.from(SetSurgeModeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetSurgeModeResponse => SetSurgeModeResponse.decode(value),
   },
+  /**
+   * Supervisor (a QA reviewer): score a contact marked for QA review. QaReviewScored on ROUTING
+   * with the reviewer as `by`; desks are refused. NOT_FOUND when the contact is not in the list.
+   */
+  scoreQaReview: {
+    path: "/switchboard.v1.QueueService/ScoreQaReview" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ScoreQaReviewRequest): Buffer => Buffer.from(ScoreQaReviewRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ScoreQaReviewRequest => ScoreQaReviewRequest.decode(value),
+    responseSerialize: (value: ScoreQaReviewResponse): Buffer =>
+      Buffer.from(ScoreQaReviewResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ScoreQaReviewResponse => ScoreQaReviewResponse.decode(value),
+  },
 } as const;
 
 export interface QueueServiceServer extends UntypedServiceImplementation {
@@ -2949,6 +3214,11 @@ export interface QueueServiceServer extends UntypedServiceImplementation {
    * changes it), or hand it back to the forecast (AUTO). QueueSurgeChanged on ROUTING with the reason.
    */
   setSurgeMode: handleUnaryCall<SetSurgeModeRequest, SetSurgeModeResponse>;
+  /**
+   * Supervisor (a QA reviewer): score a contact marked for QA review. QaReviewScored on ROUTING
+   * with the reviewer as `by`; desks are refused. NOT_FOUND when the contact is not in the list.
+   */
+  scoreQaReview: handleUnaryCall<ScoreQaReviewRequest, ScoreQaReviewResponse>;
 }
 
 export interface QueueServiceClient extends Client {
@@ -3139,6 +3409,25 @@ export interface QueueServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetSurgeModeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Supervisor (a QA reviewer): score a contact marked for QA review. QaReviewScored on ROUTING
+   * with the reviewer as `by`; desks are refused. NOT_FOUND when the contact is not in the list.
+   */
+  scoreQaReview(
+    request: ScoreQaReviewRequest,
+    callback: (error: ServiceError | null, response: ScoreQaReviewResponse) => void,
+  ): ClientUnaryCall;
+  scoreQaReview(
+    request: ScoreQaReviewRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ScoreQaReviewResponse) => void,
+  ): ClientUnaryCall;
+  scoreQaReview(
+    request: ScoreQaReviewRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ScoreQaReviewResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -190,8 +190,11 @@ export interface RoutingEvent {
   customerIdentified?: CustomerIdentified | undefined;
   surveyAnswered?: SurveyAnswered | undefined;
   surveyOffered?: SurveyOffered | undefined;
-  qaReviewScored?:
-    | QaReviewScored
+  qaReviewScored?: QaReviewScored | undefined;
+  qaReviewRequested?: QaReviewRequested | undefined;
+  followUpOpened?: FollowUpTaskOpened | undefined;
+  followUpAtRisk?:
+    | FollowUpTaskAtRisk
     | undefined;
   /** When the customer first reached us; transfers and overflows keep it. */
   arrivedAt?:
@@ -439,6 +442,41 @@ export interface QaReviewScored {
   comment: string;
   /** Points per criterion of the form. */
   criteria: QaCriterionScore[];
+}
+
+/**
+ * The queue's QA sampling rule marked a completed contact for review. contact_id, agent_id (the
+ * agent to be reviewed) and queue_id are set.
+ */
+export interface QaReviewRequested {
+  /** Which parts of the rule: PERCENT, INTENT, CSAT. */
+  reasons: string[];
+  disposition: string;
+  intent: string;
+}
+
+/** A complaint left unresolved opened this follow-up task (the event's contact, channel TASK). */
+export interface FollowUpTaskOpened {
+  fromContactId: string;
+  /** The agent who handled the complaint. */
+  fromAgentId: string;
+  /** Its queue's resolution limit after it opened. */
+  dueAt?: Date | undefined;
+  atRiskAt?: Date | undefined;
+}
+
+/**
+ * A follow-up task was unfinished at its at-risk time: escalated to the supervisors and raised in
+ * priority (ContactReprioritized follows, reason AT_RISK).
+ */
+export interface FollowUpTaskAtRisk {
+  dueAt?:
+    | Date
+    | undefined;
+  /** QUEUED, OFFERED or CONNECTED. */
+  state: string;
+  fromPriority: number;
+  toPriority: number;
 }
 
 /** Points given for one criterion of a QA review form. */
@@ -1211,6 +1249,9 @@ function createBaseRoutingEvent(): RoutingEvent {
     surveyAnswered: undefined,
     surveyOffered: undefined,
     qaReviewScored: undefined,
+    qaReviewRequested: undefined,
+    followUpOpened: undefined,
+    followUpAtRisk: undefined,
     arrivedAt: undefined,
     enqueuedAt: undefined,
     ruleVersion: "",
@@ -1333,6 +1374,15 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     }
     if (message.qaReviewScored !== undefined) {
       QaReviewScored.encode(message.qaReviewScored, writer.uint32(370).fork()).join();
+    }
+    if (message.qaReviewRequested !== undefined) {
+      QaReviewRequested.encode(message.qaReviewRequested, writer.uint32(378).fork()).join();
+    }
+    if (message.followUpOpened !== undefined) {
+      FollowUpTaskOpened.encode(message.followUpOpened, writer.uint32(386).fork()).join();
+    }
+    if (message.followUpAtRisk !== undefined) {
+      FollowUpTaskAtRisk.encode(message.followUpAtRisk, writer.uint32(394).fork()).join();
     }
     if (message.arrivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.arrivedAt), writer.uint32(242).fork()).join();
@@ -1666,6 +1716,30 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
             message.qaReviewScored = QaReviewScored.decode(reader, reader.uint32());
             continue;
           }
+          case 47: {
+            if (tag !== 378) {
+              break;
+            }
+
+            message.qaReviewRequested = QaReviewRequested.decode(reader, reader.uint32());
+            continue;
+          }
+          case 48: {
+            if (tag !== 386) {
+              break;
+            }
+
+            message.followUpOpened = FollowUpTaskOpened.decode(reader, reader.uint32());
+            continue;
+          }
+          case 49: {
+            if (tag !== 394) {
+              break;
+            }
+
+            message.followUpAtRisk = FollowUpTaskAtRisk.decode(reader, reader.uint32());
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -1834,6 +1908,21 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
         : isSet(object.qa_review_scored)
         ? QaReviewScored.fromJSON(object.qa_review_scored)
         : undefined,
+      qaReviewRequested: isSet(object.qaReviewRequested)
+        ? QaReviewRequested.fromJSON(object.qaReviewRequested)
+        : isSet(object.qa_review_requested)
+        ? QaReviewRequested.fromJSON(object.qa_review_requested)
+        : undefined,
+      followUpOpened: isSet(object.followUpOpened)
+        ? FollowUpTaskOpened.fromJSON(object.followUpOpened)
+        : isSet(object.follow_up_opened)
+        ? FollowUpTaskOpened.fromJSON(object.follow_up_opened)
+        : undefined,
+      followUpAtRisk: isSet(object.followUpAtRisk)
+        ? FollowUpTaskAtRisk.fromJSON(object.followUpAtRisk)
+        : isSet(object.follow_up_at_risk)
+        ? FollowUpTaskAtRisk.fromJSON(object.follow_up_at_risk)
+        : undefined,
       arrivedAt: isSet(object.arrivedAt)
         ? fromJsonTimestamp(object.arrivedAt)
         : isSet(object.arrived_at)
@@ -1969,6 +2058,15 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
     if (message.qaReviewScored !== undefined) {
       obj.qaReviewScored = QaReviewScored.toJSON(message.qaReviewScored);
     }
+    if (message.qaReviewRequested !== undefined) {
+      obj.qaReviewRequested = QaReviewRequested.toJSON(message.qaReviewRequested);
+    }
+    if (message.followUpOpened !== undefined) {
+      obj.followUpOpened = FollowUpTaskOpened.toJSON(message.followUpOpened);
+    }
+    if (message.followUpAtRisk !== undefined) {
+      obj.followUpAtRisk = FollowUpTaskAtRisk.toJSON(message.followUpAtRisk);
+    }
     if (message.arrivedAt !== undefined) {
       obj.arrivedAt = message.arrivedAt.toISOString();
     }
@@ -2086,6 +2184,15 @@ export const RoutingEvent: MessageFns<RoutingEvent> = {
       : undefined;
     message.qaReviewScored = (object.qaReviewScored !== undefined && object.qaReviewScored !== null)
       ? QaReviewScored.fromPartial(object.qaReviewScored)
+      : undefined;
+    message.qaReviewRequested = (object.qaReviewRequested !== undefined && object.qaReviewRequested !== null)
+      ? QaReviewRequested.fromPartial(object.qaReviewRequested)
+      : undefined;
+    message.followUpOpened = (object.followUpOpened !== undefined && object.followUpOpened !== null)
+      ? FollowUpTaskOpened.fromPartial(object.followUpOpened)
+      : undefined;
+    message.followUpAtRisk = (object.followUpAtRisk !== undefined && object.followUpAtRisk !== null)
+      ? FollowUpTaskAtRisk.fromPartial(object.followUpAtRisk)
       : undefined;
     message.arrivedAt = object.arrivedAt ?? undefined;
     message.enqueuedAt = object.enqueuedAt ?? undefined;
@@ -4614,6 +4721,369 @@ export const QaReviewScored: MessageFns<QaReviewScored> = {
     message.formId = object.formId ?? "";
     message.comment = object.comment ?? "";
     message.criteria = object.criteria?.map((e) => QaCriterionScore.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQaReviewRequested(): QaReviewRequested {
+  return { reasons: [], disposition: "", intent: "" };
+}
+
+export const QaReviewRequested: MessageFns<QaReviewRequested> = {
+  encode(message: QaReviewRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.reasons) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.disposition !== "") {
+      writer.uint32(18).string(message.disposition);
+    }
+    if (message.intent !== "") {
+      writer.uint32(26).string(message.intent);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QaReviewRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQaReviewRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.disposition = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.intent = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QaReviewRequested {
+    return {
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+      disposition: isSet(object.disposition) ? globalThis.String(object.disposition) : "",
+      intent: isSet(object.intent) ? globalThis.String(object.intent) : "",
+    };
+  },
+
+  toJSON(message: QaReviewRequested): unknown {
+    const obj: any = {};
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    if (message.disposition !== "") {
+      obj.disposition = message.disposition;
+    }
+    if (message.intent !== "") {
+      obj.intent = message.intent;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QaReviewRequested>, I>>(base?: I): QaReviewRequested {
+    return QaReviewRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QaReviewRequested>, I>>(object: I): QaReviewRequested {
+    const message = createBaseQaReviewRequested();
+    message.reasons = object.reasons?.map((e) => e) || [];
+    message.disposition = object.disposition ?? "";
+    message.intent = object.intent ?? "";
+    return message;
+  },
+};
+
+function createBaseFollowUpTaskOpened(): FollowUpTaskOpened {
+  return { fromContactId: "", fromAgentId: "", dueAt: undefined, atRiskAt: undefined };
+}
+
+export const FollowUpTaskOpened: MessageFns<FollowUpTaskOpened> = {
+  encode(message: FollowUpTaskOpened, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fromContactId !== "") {
+      writer.uint32(10).string(message.fromContactId);
+    }
+    if (message.fromAgentId !== "") {
+      writer.uint32(18).string(message.fromAgentId);
+    }
+    if (message.dueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueAt), writer.uint32(26).fork()).join();
+    }
+    if (message.atRiskAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.atRiskAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FollowUpTaskOpened {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFollowUpTaskOpened();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fromContactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromAgentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.atRiskAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FollowUpTaskOpened {
+    return {
+      fromContactId: isSet(object.fromContactId)
+        ? globalThis.String(object.fromContactId)
+        : isSet(object.from_contact_id)
+        ? globalThis.String(object.from_contact_id)
+        : "",
+      fromAgentId: isSet(object.fromAgentId)
+        ? globalThis.String(object.fromAgentId)
+        : isSet(object.from_agent_id)
+        ? globalThis.String(object.from_agent_id)
+        : "",
+      dueAt: isSet(object.dueAt)
+        ? fromJsonTimestamp(object.dueAt)
+        : isSet(object.due_at)
+        ? fromJsonTimestamp(object.due_at)
+        : undefined,
+      atRiskAt: isSet(object.atRiskAt)
+        ? fromJsonTimestamp(object.atRiskAt)
+        : isSet(object.at_risk_at)
+        ? fromJsonTimestamp(object.at_risk_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: FollowUpTaskOpened): unknown {
+    const obj: any = {};
+    if (message.fromContactId !== "") {
+      obj.fromContactId = message.fromContactId;
+    }
+    if (message.fromAgentId !== "") {
+      obj.fromAgentId = message.fromAgentId;
+    }
+    if (message.dueAt !== undefined) {
+      obj.dueAt = message.dueAt.toISOString();
+    }
+    if (message.atRiskAt !== undefined) {
+      obj.atRiskAt = message.atRiskAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FollowUpTaskOpened>, I>>(base?: I): FollowUpTaskOpened {
+    return FollowUpTaskOpened.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FollowUpTaskOpened>, I>>(object: I): FollowUpTaskOpened {
+    const message = createBaseFollowUpTaskOpened();
+    message.fromContactId = object.fromContactId ?? "";
+    message.fromAgentId = object.fromAgentId ?? "";
+    message.dueAt = object.dueAt ?? undefined;
+    message.atRiskAt = object.atRiskAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseFollowUpTaskAtRisk(): FollowUpTaskAtRisk {
+  return { dueAt: undefined, state: "", fromPriority: 0, toPriority: 0 };
+}
+
+export const FollowUpTaskAtRisk: MessageFns<FollowUpTaskAtRisk> = {
+  encode(message: FollowUpTaskAtRisk, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.dueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueAt), writer.uint32(10).fork()).join();
+    }
+    if (message.state !== "") {
+      writer.uint32(18).string(message.state);
+    }
+    if (message.fromPriority !== 0) {
+      writer.uint32(24).int32(message.fromPriority);
+    }
+    if (message.toPriority !== 0) {
+      writer.uint32(32).int32(message.toPriority);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FollowUpTaskAtRisk {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFollowUpTaskAtRisk();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.dueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fromPriority = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.toPriority = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FollowUpTaskAtRisk {
+    return {
+      dueAt: isSet(object.dueAt)
+        ? fromJsonTimestamp(object.dueAt)
+        : isSet(object.due_at)
+        ? fromJsonTimestamp(object.due_at)
+        : undefined,
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      fromPriority: isSet(object.fromPriority)
+        ? globalThis.Number(object.fromPriority)
+        : isSet(object.from_priority)
+        ? globalThis.Number(object.from_priority)
+        : 0,
+      toPriority: isSet(object.toPriority)
+        ? globalThis.Number(object.toPriority)
+        : isSet(object.to_priority)
+        ? globalThis.Number(object.to_priority)
+        : 0,
+    };
+  },
+
+  toJSON(message: FollowUpTaskAtRisk): unknown {
+    const obj: any = {};
+    if (message.dueAt !== undefined) {
+      obj.dueAt = message.dueAt.toISOString();
+    }
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.fromPriority !== 0) {
+      obj.fromPriority = Math.round(message.fromPriority);
+    }
+    if (message.toPriority !== 0) {
+      obj.toPriority = Math.round(message.toPriority);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FollowUpTaskAtRisk>, I>>(base?: I): FollowUpTaskAtRisk {
+    return FollowUpTaskAtRisk.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FollowUpTaskAtRisk>, I>>(object: I): FollowUpTaskAtRisk {
+    const message = createBaseFollowUpTaskAtRisk();
+    message.dueAt = object.dueAt ?? undefined;
+    message.state = object.state ?? "";
+    message.fromPriority = object.fromPriority ?? 0;
+    message.toPriority = object.toPriority ?? 0;
     return message;
   },
 };
