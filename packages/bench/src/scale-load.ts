@@ -79,6 +79,9 @@ export async function loadScaleDomain(s: BenchServers, domain: string, size: Sca
     if (arrivals % 100_000 === 0) log(`scale: ${arrivals} arrivals written`);
   }
   await flush();
+  // The loader wrote the domain's whole state itself, as a restore from JetStream would: the
+  // epoch it created is marked whole, so the router goes on from this log instead of restoring.
+  if (!(await store.finishRestore(lease))) throw new Error('scale: lease lost while loading');
   await store.release(lease);
   return { rulesFile: { version: RULE_VERSION, queues, rules: [], fallback: { queue: 'q0', priority: 0 } }, connected, logRecords: n, waiting: arrivals - connected.size, loadSeconds: (performance.now() - started) / 1000 };
 }

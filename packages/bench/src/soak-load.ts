@@ -159,6 +159,9 @@ export async function loadSoakDomain(s: BenchServers, domain: string, size: Soak
   }
   await flush();
   await Promise.all(inFlight);
+  // The loader wrote the domain's whole state itself, as a restore from JetStream would: the
+  // epoch it created is marked whole, so the router goes on from this log instead of restoring.
+  if (!(await store.finishRestore(lease))) throw new Error('soak: lease lost while loading');
   await store.release(lease);
   const waiting = engine.queueDepth(SOAK_QUEUE);
   if (connected.size !== size.agents || waiting !== size.waiting || completed !== size.history) {

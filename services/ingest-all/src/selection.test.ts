@@ -17,7 +17,7 @@ describe('INGEST_ALL_SERVICES', () => {
     const secrets = Object.fromEntries(selectIngestServices({}).map((s) => [s.service, s.secrets ?? []]));
     expect(secrets).toEqual({
       'ingest-phone': ['PHONE_WEBHOOK_SECRET', 'TWILIO_AUTH_TOKEN'],
-      'ingest-email': ['EMAIL_WEBHOOK_SIGNING_KEY', 'EMAIL_SMTP_RELAY_URL'],
+      'ingest-email': ['EMAIL_WEBHOOK_SIGNING_KEY', 'EMAIL_SMTP_RELAY_URL', 'EMAIL_SURVEY_SECRET'],
       'ingest-chat': ['CHAT_SESSION_SECRET', 'CHAT_IDENTITY_SECRET'],
       'ingest-wechat': ['WECHAT_OA_TOKEN', 'WECHAT_OA_AES_KEY', 'WECHAT_WORK_TOKEN', 'WECHAT_WORK_AES_KEY', 'WECHAT_KF_SECRET'],
       'ingest-grpc': ['INGEST_GRPC_TOKEN'],
