@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentView } from '@switchboard/routing-core';
-import { estimateWaitFromSlots, mixedSlots, residualSeconds, slotAges } from './estimate.js';
+import { estimateWaitFromSlots, residualSeconds, slotAges } from './estimate.js';
 
 const agent = (id: string, over: Partial<AgentView> = {}): AgentView => ({
   id, team: 't', skills: {}, languages: [], capacity: { phone: 1, chat: 2 }, queues: [{ queueId: 'q', priority: 1 }],
@@ -46,24 +46,5 @@ describe('estimated wait from the slots', () => {
     ];
     expect(slotAges(agents, 'q', 'chat', held, 10_000)).toEqual([2, null, 0, null]);
     expect(slotAges(agents, 'q', 'phone', held, 10_000)).toEqual([1, null]);
-  });
-});
-
-describe('agent slots for a queue fed by several channels', () => {
-  // Nine agents with one phone slot and three chat slots each: 9 phone and 27 chat slots at once.
-  const agents = Array.from({ length: 9 }, (_, i) => agent(`a${i}`, { capacity: { phone: 1, chat: 3 } }));
-
-  it('weighs each channel\'s slots by its share of the arrivals, rounding down', () => {
-    expect(mixedSlots(agents, 'q', new Map([['phone', 1]]))).toBe(9);
-    expect(mixedSlots(agents, 'q', new Map([['chat', 1]]))).toBe(27);
-    expect(mixedSlots(agents, 'q', new Map([['phone', 0.5], ['chat', 0.5]]))).toBe(18);
-    // 0.3 × 9 + 0.7 × 27 = 21.6: 21 whole servers.
-    expect(mixedSlots(agents, 'q', new Map([['phone', 0.3], ['chat', 0.7]]))).toBe(21);
-  });
-
-  it('counts only agents who serve the queue and are routable', () => {
-    const some = [...agents.slice(0, 3), agent('away', { presence: 'AWAY', capacity: { phone: 1, chat: 3 } }), agent('other', { queues: [{ queueId: 'x', priority: 1 }] })];
-    expect(mixedSlots(some, 'q', new Map([['phone', 0.5], ['chat', 0.5]]))).toBe(6);
-    expect(mixedSlots(some, 'q', new Map([['email', 1]]))).toBe(0);
   });
 });

@@ -8,18 +8,6 @@ export function servingSlots(agents: readonly AgentView[], queueId: string, chan
 }
 
 /**
- * Agent slots serving the queue for a mix of channels (each channel's share of the arrivals):
- * the slots of each channel weighted by its share, rounded down (the forecast counts whole
- * servers, and a fraction of a slot must not make it optimistic). An agent blending channels
- * counts on each, in proportion.
- */
-export function mixedSlots(agents: readonly AgentView[], queueId: string, mix: ReadonlyMap<Channel, number>): number {
-  let slots = 0;
-  for (const [channel, share] of mix) slots += share * servingSlots(agents, queueId, channel);
-  return Math.floor(slots + 1e-9);
-}
-
-/**
  * Expected wait of the contact at `position` (1-based) from a cycle time alone: slots free at
  * `slots / cycleSeconds` per second, so it leaves the queue after `position` of them did. Used
  * while a queue has no measured cycles yet (with the configured default cycle); errs long by up

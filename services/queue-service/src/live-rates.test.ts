@@ -58,22 +58,6 @@ describe('live rates keep what live contacts and the window need, never history'
     expect(rates.sizes().queues).toBe(1);
   });
 
-  it('tells the channel mix of the recent arrivals, so a queue fed by phone and chat is forecast on both', () => {
-    const { rates, add, advance } = rig();
-    expect(rates.channelMix('d', 'q')).toEqual(new Map([['phone', 1]]));
-    for (let i = 0; i < 30; i++) {
-      add(`p${i}`, { queued: { position: 1 }, channel: Channel.CHANNEL_PHONE });
-      add(`c${i}`, { queued: { position: 1 } });
-      add(`c${i}`, { queued: { position: 1 } }); // a requeue is not a second arrival
-      if (i < 10) add(`w${i}`, { queued: { position: 1 }, channel: Channel.CHANNEL_WECHAT });
-      advance(100);
-    }
-    // The mix does not follow the latest arrival: 30 phone, 30 chat and 10 WeChat of 70.
-    expect([...rates.channelMix('d', 'q')].map(([c, share]) => [c, Math.round(share * 70)])).toEqual([['phone', 30], ['chat', 30], ['wechat', 10]]);
-    advance(WINDOW + 1);
-    expect(rates.channelMix('d', 'q')).toEqual(new Map([['phone', 1]]));
-  });
-
   it('counts a live arrival (the channel stamps arrived_at, the router enqueued_at, apart), once per contact, and forgets it with the window', () => {
     const { rates, add, advance } = rig();
     for (let i = 0; i < 10; i++) {

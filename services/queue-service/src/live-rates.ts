@@ -7,7 +7,7 @@ import { DEFAULT_FCR_WINDOW_SECONDS, FcrTracker, surveyFigures, type Channel, ty
 import type { HeldContact } from './estimate.js';
 import { channelOf } from './channel.mapper.js';
 
-interface Sample { readonly atMs: number; readonly value: number; readonly channel?: Channel }
+interface Sample { readonly atMs: number; readonly value: number }
 
 /** Samples of each kind a queue keeps at most: the newest, whatever the window holds. */
 export const MAX_SAMPLES_PER_KIND = 500;
@@ -17,11 +17,13 @@ class QueueWindow {
   readonly cycles: Sample[] = [];
   readonly answered: Sample[] = [];
   readonly abandoned: Sample[] = [];
-  /** Arrivals (first queue entries and refusals) with their channel, value unused: the arrival rate and its channel mix. */
+  /** Arrivals (first queue entries and refusals), value unused: the arrival rate. */
   readonly arrivals: Sample[] = [];
   /** Surveys sent out (value unused), and the scores of those answered. */
   readonly surveys: Sample[] = [];
   readonly scores: Sample[] = [];
+  /** The channel of the latest arrival: whose agent slots the forecast counts. */
+  channel: Channel | undefined;
 
   /** Adds a sample and drops those past the window or over the cap, so a queue nobody reads stays bounded. */
   push(list: Sample[], sample: Sample, fromMs: number): void {
@@ -59,6 +61,7 @@ function patience(w: QueueWindow): number | undefined {
   return Math.max(1, waited / w.abandoned.length);
 }
 
+/** A contact reaching the queue from outside: its first queue entry (not a transfer or an overflow), or a refusal. */
 /**
  * A new contact's first queue entry (or its refusal), not an overflow or transfer into the queue.
  * Not told by `arrived_at == enqueued_at`: on the live mesh the channel stamps the arrival and the
@@ -168,8 +171,8 @@ export class LiveRates {
     };
     const channel = channelOf(event.channel);
     if (isArrival(event, this.entered, key)) {
-      const w = this.window(event.domain, event.queueId);
-      w.push(w.arrivals, { atMs: at, value: 1, ...(channel ? { channel } : {}) }, fromMs);
+      sample((w) => w.arrivals, 1);
+      if (channel) this.window(event.domain, event.queueId).channel = channel;
     }
     if (event.queued !== undefined && !this.entered.has(key)) {
       this.entered.set(key, at);
@@ -252,18 +255,9 @@ export class LiveRates {
     };
   }
 
-  /**
-   * Each channel's share of the queue's arrivals over the arrival-rate window (phone alone before
-   * any): whose agent slots the forecast counts, in what proportion. A queue fed by phone and chat
-   * is served by 9 phone and 27 chat slots at once; counting the latest arrival's channel alone
-   * made its forecast flip between the two with every contact.
-   */
-  channelMix(domain: string, queueId: string): ReadonlyMap<Channel, number> {
-    const recent = this.read(domain, queueId).arrivals.filter((a) => a.channel !== undefined && a.atMs >= this.now() - Math.min(ARRIVAL_RATE_WINDOW_MS, this.windowMs));
-    if (recent.length === 0) return new Map([['phone', 1]]);
-    const counts = new Map<Channel, number>();
-    for (const a of recent) counts.set(a.channel!, (counts.get(a.channel!) ?? 0) + 1);
-    return new Map([...counts].map(([c, n]) => [c, n / recent.length]));
+  /** The channel the queue's contacts come on (the latest arrival's; phone before any). */
+  mainChannel(domain: string, queueId: string): Channel {
+    return this.queues.get(`${domain}/${queueId}`)?.channel ?? 'phone';
   }
 
   /** The contact's open offer or session as seen on the ROUTING stream, or undefined when none is known. */

@@ -1,7 +1,7 @@
 import type { QueueStats } from '@switchboard/contracts';
 import { notFound } from '@switchboard/grpc-edge';
 import { forecastServiceLevel, type AgentView, type Channel, type QueueConfig } from '@switchboard/routing-core';
-import { mixedSlots } from './estimate.js';
+import { servingSlots } from './estimate.js';
 import type { QueueRates } from './live-rates.js';
 import type { QueueServiceDeps } from './deps.js';
 import { routerAgents, routerQueues, routerWaiting } from './router-queries.js';
@@ -20,15 +20,14 @@ function agentCounts(agents: readonly AgentView[], queueId: string): { available
 
 /**
  * The forecast service level of the next interval: Erlang A (C without abandonment) from the live
- * arrival rate, cycle time and patience, with the slots serving the queue now for its channel `mix`
-(see LiveRates.channelMix). 1 with
+ * arrival rate, cycle time and patience, with the slots serving the queue now on `channel`. 1 with
  * no arrivals; undefined while no contact has been handled (no cycle time to go by).
  */
-export function forecastOf(rates: QueueRates, config: QueueConfig, agents: readonly AgentView[], mix: ReadonlyMap<Channel, number>): number | undefined {
+export function forecastOf(rates: QueueRates, config: QueueConfig, agents: readonly AgentView[], channel: Channel): number | undefined {
   if (rates.cycleSeconds === undefined || rates.cycleSeconds <= 0) return undefined;
   if (rates.arrivalsPerSecond === 0) return 1;
   return forecastServiceLevel({
-    arrivalsPerSecond: rates.arrivalsPerSecond, handleSeconds: rates.cycleSeconds, agents: mixedSlots(agents, config.id, mix),
+    arrivalsPerSecond: rates.arrivalsPerSecond, handleSeconds: rates.cycleSeconds, agents: servingSlots(agents, config.id, channel),
     withinSeconds: config.serviceLevel.withinSeconds, ...(rates.patienceSeconds === undefined ? {} : { patienceSeconds: rates.patienceSeconds }),
   }).serviceLevel;
 }
@@ -66,7 +65,7 @@ export async function queueStats(deps: QueueServiceDeps, domain: string, queueId
       asOf: new Date(now),
       open: q.mode?.open ?? true,
       surgeActive: q.mode?.surge.active ?? false,
-      forecastServiceLevel: forecastOf(rates, q.config, agents, deps.rates.channelMix(domain, q.queueId)) ?? Number.NaN,
+      forecastServiceLevel: forecastOf(rates, q.config, agents, deps.rates.mainChannel(domain, q.queueId)) ?? Number.NaN,
       arrivalRate: rates.arrivalsPerSecond,
       ...rates.survey,
     };

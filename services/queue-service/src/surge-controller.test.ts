@@ -36,7 +36,7 @@ function world(rates: Partial<QueueRates>, mode = { active: false, pinned: false
     }),
     rates: {
       rates: (): QueueRates => ({ cycleSeconds: 180, serviceLevel: 1, asaSeconds: 0, abandonRate: 0, firstContactResolution: Number.NaN, arrivalsPerSecond: 0, patienceSeconds: 120, survey: surveyFigures(0, []), ...rates, arrivalsPerSecondHigh: rates.arrivalsPerSecondHigh ?? rates.arrivalsPerSecond ?? 0 }),
-      channelMix: () => new Map([['phone', 1]]),
+      mainChannel: () => 'phone',
     },
   } as unknown as QueueServiceDeps;
   const lease = { holds: async () => true } as unknown as ReplicaLease;

@@ -2,7 +2,7 @@ import { decideSurge, INITIAL_SURGE_STATE, type SurgeState } from '@switchboard/
 import { callRouter } from '@switchboard/grpc-edge';
 import { getTracer, withSpan, type Logger } from '@switchboard/telemetry';
 import type { QueueServiceDeps } from './deps.js';
-import { mixedSlots } from './estimate.js';
+import { servingSlots } from './estimate.js';
 import type { ReplicaLease } from './replica-lease.js';
 import { routerAgents, routerQueues } from './router-queries.js';
 
@@ -79,7 +79,7 @@ export class SurgeController {
       const decision = decideSurge(state, {
         arrivalsPerSecond: rates.arrivalsPerSecondHigh, handleSeconds: rates.cycleSeconds ?? 0,
         waiting: q.waiting, horizonSeconds: q.config.surge?.horizonSeconds ?? 900,
-        agents: mixedSlots(agents, q.queueId, deps.rates.channelMix(domain, q.queueId)),
+        agents: servingSlots(agents, q.queueId, deps.rates.mainChannel(domain, q.queueId)),
         withinSeconds: q.config.serviceLevel.withinSeconds, ...(rates.patienceSeconds === undefined ? {} : { patienceSeconds: rates.patienceSeconds }),
       }, { targetShare: q.config.serviceLevel.share }, now);
       this.states.set(q.queueId, decision.state);
