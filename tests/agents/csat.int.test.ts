@@ -13,10 +13,8 @@ import { OPS_TEST_AUTH, opsAuthorization } from '../support/ops-auth.js';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { call, Mesh, until } from './support/mesh.js';
-import { KF_ACCOUNT, kfCallbacks, WECOM } from './support/wecom-kf.js';
+import { KF_ACCOUNT, KF_SECRET, kfCallbacks, wecomKfEnv } from './support/wecom-kf.js';
 
-const WORK = WECOM;
-const KF = KF_ACCOUNT;
 const QUESTION = 'How satisfied were you? Answer 1 to 5.';
 const secret = () => randomBytes(32).toString('base64url');
 
@@ -102,14 +100,13 @@ describe('CSAT surveys answered over TwiML, WeChat, email and chat', () => {
     });
     for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
     const relayPort = await sink.start();
-    wechatApi = new FakeKfApi('kf-secret-of-the-test');
+    wechatApi = new FakeKfApi(KF_SECRET);
     const apiBase = await wechatApi.start();
     ingest = await ServiceProcess.start({
       entry: 'services/ingest-all/src/main.ts', startTimeoutMs: 60_000,
       env: {
         NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-chat,ingest-email,ingest-wechat',
-        INGEST_WECHAT_PORT: String(ports.wechat), WECHAT_WORK_TOKEN: WORK.token, WECHAT_WORK_AES_KEY: WORK.aesKey, WECHAT_WORK_CORPID: WORK.corpId,
-        WECHAT_API_BASE: apiBase, WECHAT_KF_SECRET: 'kf-secret-of-the-test',
+        ...wecomKfEnv(ports.wechat, apiBase),
         INGEST_PHONE_PORT: String(ports.phone), INGEST_CHAT_PORT: String(ports.chat), INGEST_EMAIL_PORT: String(ports.email), INGEST_EMAIL_SMTP_PORT: String(ports.smtp),
         EMAIL_WEBHOOK_SIGNING_KEY: secrets.mail, EMAIL_SMTP_RELAY_URL: `smtp://127.0.0.1:${relayPort}`, EMAIL_ACK_FROM: 'Support <support@switchboard.test>',
         EMAIL_SURVEY_SECRET: secrets.survey, EMAIL_SURVEY_URL: `http://127.0.0.1:${ports.email}`,
@@ -172,12 +169,12 @@ describe('CSAT surveys answered over TwiML, WeChat, email and chat', () => {
     const { pull } = kfCallbacks(ports.wechat, wechatApi);
     const user = 'wmCsatAAAAAAAAAAAAAAAAAAAA';
     const now = Math.floor(Date.now() / 1000);
-    await pull([kfText(`k-${randomUUID()}`, user, KF, 'my parcel is late', now)]);
+    await pull([kfText(`k-${randomUUID()}`, user, KF_ACCOUNT, 'my parcel is late', now)]);
     const contactId = await answerNext(p1);
     await p1.complete(contactId);
     const survey = await until('the survey text', () => wechatApi.sent.find((s) => s.touser === user), 15_000);
     expect(survey.content).toMatch(/1.*5/);
-    await pull([kfText(`k-${randomUUID()}`, user, KF, '5', now + 30)]);
+    await pull([kfText(`k-${randomUUID()}`, user, KF_ACCOUNT, '5', now + 30)]);
     const answered = await until('the WeChat answer on ROUTING', async () => (await routing()).find((e) => e.surveyAnswered && e.contactId === contactId), 15_000);
     expect(answered.surveyAnswered?.score).toBe(5);
   });

@@ -12,11 +12,9 @@ import { FakeKfApi, kfText } from '@switchboard/wechat/testing';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { call, Mesh, SECRET, until } from './support/mesh.js';
-import { KF_ACCOUNT, kfCallbacks, WECOM } from './support/wecom-kf.js';
+import { KF_ACCOUNT, KF_SECRET, kfCallbacks, wecomKfEnv } from './support/wecom-kf.js';
 
 /** A WeCom app's callback settings (the WeChat Customer Service account's), as in platform-end. */
-const WORK = WECOM;
-const KF = KF_ACCOUNT;
 const CUSTOMER = { externalUserId: 'wmLiLeiAAAAAAAAAAAAAAAAAAAA', phone: '+14155550123' };
 const DAY_MS = 86_400_000;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,14 +49,13 @@ describe('one customer across channels', () => {
     crm = new CustomerServiceClient(`127.0.0.1:${mesh.queues.port}`, credentials.createInsecure());
     ports.phone = await freePort();
     ports.wechat = await freePort();
-    wechatApi = new FakeKfApi('kf-secret-of-the-test');
+    wechatApi = new FakeKfApi(KF_SECRET);
     const apiBase = await wechatApi.start();
     ingest = await ServiceProcess.start({
       entry: 'services/ingest-all/src/main.ts', startTimeoutMs: 60_000,
       env: {
         NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-wechat',
-        INGEST_WECHAT_PORT: String(ports.wechat), WECHAT_WORK_TOKEN: WORK.token, WECHAT_WORK_AES_KEY: WORK.aesKey, WECHAT_WORK_CORPID: WORK.corpId,
-        WECHAT_API_BASE: apiBase, WECHAT_KF_SECRET: 'kf-secret-of-the-test', INGEST_PHONE_PORT: String(ports.phone),
+        ...wecomKfEnv(ports.wechat, apiBase), INGEST_PHONE_PORT: String(ports.phone),
         OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
         TWILIO_AUTH_TOKEN: twilioToken, PUBLIC_URL: publicUrl, PHONE_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
       },
@@ -85,7 +82,7 @@ describe('one customer across channels', () => {
   /** The customer writes on WeChat: a sync_msg page, pulled through the signed WeCom callback. */
   const wechatMessage = async (text: string) => {
     kf ??= kfCallbacks(ports.wechat, wechatApi);
-    await kf.pull([kfText(`k-${randomUUID()}`, CUSTOMER.externalUserId, KF, text, Math.floor(Date.now() / 1000))]);
+    await kf.pull([kfText(`k-${randomUUID()}`, CUSTOMER.externalUserId, KF_ACCOUNT, text, Math.floor(Date.now() / 1000))]);
   };
   let kf: ReturnType<typeof kfCallbacks> | undefined;
   /** The customer calls: Twilio's signed voice webhook. */

@@ -9,12 +9,10 @@ import type { RouterClient } from '@switchboard/router-api';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { Mesh, until } from './support/mesh.js';
-import { KF_ACCOUNT, kfCallbacks, WECOM } from './support/wecom-kf.js';
+import { KF_ACCOUNT, KF_SECRET, kfCallbacks, wecomKfEnv } from './support/wecom-kf.js';
 
 const WRAP_UP_SECONDS = 1;
 /** A WeCom app's callback settings (the WeChat Customer Service account's). */
-const WORK = WECOM;
-const KF = KF_ACCOUNT;
 const secret = () => randomBytes(32).toString('base64url');
 
 /**
@@ -47,14 +45,13 @@ describe('a platform ends a connected contact', () => {
     ports.email = await freePort();
     ports.smtp = await freePort();
     ports.wechat = await freePort();
-    wechatApi = new FakeKfApi('kf-secret-of-the-test');
+    wechatApi = new FakeKfApi(KF_SECRET);
     const apiBase = await wechatApi.start();
     ingest = await ServiceProcess.start({
       entry: 'services/ingest-all/src/main.ts', startTimeoutMs: 60_000,
       env: {
         NATS_URL: nats.url, HOST: '127.0.0.1', SWITCHBOARD_DOMAIN: mesh.domain, LOG_LEVEL: 'warn', INGEST_ALL_SERVICES: 'ingest-phone,ingest-chat,ingest-email,ingest-wechat',
-        INGEST_WECHAT_PORT: String(ports.wechat), WECHAT_WORK_TOKEN: WORK.token, WECHAT_WORK_AES_KEY: WORK.aesKey, WECHAT_WORK_CORPID: WORK.corpId,
-        WECHAT_API_BASE: apiBase, WECHAT_KF_SECRET: 'kf-secret-of-the-test',
+        ...wecomKfEnv(ports.wechat, apiBase),
         INGEST_PHONE_PORT: String(ports.phone), INGEST_CHAT_PORT: String(ports.chat), INGEST_EMAIL_PORT: String(ports.email), INGEST_EMAIL_SMTP_PORT: String(ports.smtp),
         EMAIL_WEBHOOK_SIGNING_KEY: secrets.mail, OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
         TWILIO_AUTH_TOKEN: secrets.twilio, PUBLIC_URL: secrets.publicUrl, PHONE_WEBHOOK_SECRET: secrets.webhook,
@@ -144,8 +141,8 @@ describe('a platform ends a connected contact', () => {
     const user = 'wmAnaAAAAAAAAAAAAAAAAAAAAA';
     const now = Math.floor(Date.now() / 1000);
     const event = (msgid: string, at: number, e: Record<string, unknown>): KfMessage =>
-      ({ msgid, open_kfid: KF, send_time: at, origin: 4, msgtype: 'event', event: { open_kfid: KF, external_userid: user, ...e } } as KfMessage);
-    await pull([kfText(`k-${randomUUID()}`, user, KF, 'where is my parcel?', now)]);
+      ({ msgid, open_kfid: KF_ACCOUNT, send_time: at, origin: 4, msgtype: 'event', event: { open_kfid: KF_ACCOUNT, external_userid: user, ...e } } as KfMessage);
+    await pull([kfText(`k-${randomUUID()}`, user, KF_ACCOUNT, 'where is my parcel?', now)]);
     const contactId = await answerNext();
     const endedAt = Date.now();
     // WeChat says an agent took the session, then that it ended (service state 4).

@@ -61,7 +61,6 @@ function patience(w: QueueWindow): number | undefined {
   return Math.max(1, waited / w.abandoned.length);
 }
 
-/** A contact reaching the queue from outside: its first queue entry (not a transfer or an overflow), or a refusal. */
 /**
  * A new contact's first queue entry (or its refusal), not an overflow or transfer into the queue.
  * Not told by `arrived_at == enqueued_at`: on the live mesh the channel stamps the arrival and the

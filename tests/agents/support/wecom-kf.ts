@@ -7,6 +7,16 @@ import type { FakeKfApi } from '@switchboard/wechat/testing';
 export const WECOM = { token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wx5823bf96d3bd56c7' } as const;
 /** Their WeChat Customer Service account (open_kfid). */
 export const KF_ACCOUNT = 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q';
+/** The kf app secret the fake WeChat API and ingest-wechat share. */
+export const KF_SECRET = 'kf-secret-of-the-test';
+
+/** ingest-wechat's settings for the WeCom app above, on `port`, talking to the fake kf API at `apiBase`. */
+export function wecomKfEnv(port: number, apiBase: string): Record<string, string> {
+  return {
+    INGEST_WECHAT_PORT: String(port), WECHAT_WORK_TOKEN: WECOM.token, WECHAT_WORK_AES_KEY: WECOM.aesKey, WECHAT_WORK_CORPID: WECOM.corpId,
+    WECHAT_API_BASE: apiBase, WECHAT_KF_SECRET: KF_SECRET,
+  };
+}
 
 /**
  * The way WeChat Customer Service delivers messages: each `pull` serves `messages` as the next
