@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
@@ -15,9 +15,9 @@ import { opsAuthorization } from '../support/ops-auth.js';
 import { Desk } from './support/desk.js';
 import { agent, agentRules } from './support/fixtures.js';
 import { call, codeOf, Mesh, SECRET, TOKENS, until } from './support/mesh.js';
+import { launchChromium } from '../support/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SESSION_SECRET = 'qa-review-session-secret-0123456789abcdef';
 
 /** The agents' general queue, marking every complaint for QA review (and no share at random). */
@@ -132,7 +132,7 @@ describe('QA review: sampled, listed, scored on the record', () => {
   }, 30_000);
 
   /** A browser page logged in to the console as `account` through the provider's login and consent pages. */
-  async function logIn(browser: Awaited<ReturnType<typeof chromium.launch>>, account: string): Promise<Page> {
+  async function logIn(browser: Browser, account: string): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 1200 } })).newPage();
     await page.goto(opsUrl);
     for (let step = 0; step < 6 && !page.url().startsWith(opsUrl); step++) {
@@ -148,7 +148,7 @@ describe('QA review: sampled, listed, scored on the record', () => {
 
   it('gives the logged-in reviewer the list on the console: the full trace, a score form, and the score on the record in their name', async () => {
     await handle('qa-console', 'complaint');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = await launchChromium();
     try {
       const page = await logIn(browser, 'qa-lead');
       const errors: string[] = [];

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel, Presence, RoutingBatch, RoutingEvent } from '@switchboard/contracts';
@@ -10,8 +10,8 @@ import { batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, ROUTING_BATCH, router
 import { connectTestNats, connectTestRedis, createTestScope, REPO_ROOT, type TestNats, type TestRedis } from '@switchboard/testkit';
 import { OPS_TEST_AUTH, opsAuthorization } from '../support/ops-auth.js';
 import { runCli } from './support/mesh.js';
+import { launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Git-ignored: the screenshot is the test's output, not a file of the repository. */
 const OUTPUT = join(REPO_ROOT, 'tests/ops/output');
 const MIN = 60_000;
@@ -93,8 +93,7 @@ describe('the per-agent performance page and CLI', () => {
     await presence('agent-ada', 210, Presence.PRESENCE_AVAILABLE, Presence.PRESENCE_OFFLINE);
     await presence('agent-grace', 200, Presence.PRESENCE_OFFLINE, Presence.PRESENCE_AVAILABLE);
     await presence('agent-grace', 230, Presence.PRESENCE_AVAILABLE, Presence.PRESENCE_OFFLINE);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

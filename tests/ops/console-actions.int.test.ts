@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { AcceptRequest, SignInRequest } from '@switchboard/contracts';
@@ -10,8 +10,8 @@ import type { RouterClient } from '@switchboard/router-api';
 import { freePort, REPO_ROOT } from '@switchboard/testkit';
 import { agent, agentRules, enqueue } from '../agents/support/fixtures.js';
 import { call, Mesh, TOKENS, until } from '../agents/support/mesh.js';
+import { launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO_ROOT, 'tests/artifacts');
 const SESSION_SECRET = 'console-actions-session-secret-0123456789';
 
@@ -46,8 +46,7 @@ describe('console supervisor controls in headless Chromium', () => {
         edges: { agentGateway: `127.0.0.1:${mesh.gateway.port}`, queueService: `127.0.0.1:${mesh.queues.port}` } },
       logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), names: mesh.names, keyPrefix: mesh.scope.redisPrefix,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoutingBatch, RoutingEvent } from '@switchboard/contracts';
@@ -8,8 +8,8 @@ import { batchMsgId, EVENT_TYPES_HEADER, eventTypesHeader, ROUTING_BATCH, router
 import { queueConfig } from '@switchboard/routing-core';
 import { connectTestNats, connectTestRedis, createTestScope, type TestNats, type TestRedis } from '@switchboard/testkit';
 import { OPS_TEST_AUTH, opsAuthorization } from '../support/ops-auth.js';
+import { launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * The console's queue tiles show each queue's opening state and why, the next change in the
@@ -52,8 +52,7 @@ describe('ops console: queue hours and surge', () => {
         msg.respond(new TextEncoder().encode(JSON.stringify({ ok: true, ...body })));
       },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startPrivateNats, startPrivateRedis, type PrivateServer } from '@switchboard/testkit';
 import { postCall, startMesh, type Mesh } from './support/mesh.js';
+import { launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO_ROOT, 'tests/artifacts');
 
 /**
@@ -22,8 +22,7 @@ describe('ops console in headless Chromium', () => {
   beforeAll(async () => {
     [nats, redis] = await Promise.all([startPrivateNats(), startPrivateRedis()]);
     mesh = await startMesh({ natsUrl: nats.url, redisUrl: redis.url, domain: 'console', agents: [] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
