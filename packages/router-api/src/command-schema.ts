@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { queueSchema } from './queue-schema.js';
+import { E164 } from '@switchboard/routing-core';
 
 const id = z.string().min(1).max(200);
 const capacity = z.object({
@@ -49,7 +50,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     /** Who asked (the agent or supervisor's subject); the edge sets it from the caller's token. */
     by: id.optional(),
   }),
-  z.object({ type: z.literal('REQUEST_CALLBACK'), contactId: id, number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164: + and 7-15 digits'), by: id.optional() }),
+  z.object({ type: z.literal('REQUEST_CALLBACK'), contactId: id, number: z.string().regex(E164, 'E.164: + and 7-15 digits'), by: id.optional() }),
   z.object({ type: z.literal('CALLBACK_FAILED'), contactId: id, reason: z.string().min(1).max(200) }),
   z.object({
     type: z.literal('SET_SURGE'), queueId: id, active: z.boolean(), source: z.enum(['FORECAST', 'SUPERVISOR']), reason: z.string().min(1).max(500),

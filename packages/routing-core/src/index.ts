@@ -113,3 +113,4 @@ export { servers, SurgeTracker } from './sim/sim-surge.js';
 export type { SimSupervisorSwitch, SimSurge, SimSurgeChange, SimSurgeQueue, SimSurgeReport, SimSurgeTracePoint } from './sim/sim-surge.js';
 export type { ArrivalPhase } from './sim/scenario.js';
 export type { SurgeObservation } from './surge/decide-surge.js';
+export { E164 } from './model/phone.js';

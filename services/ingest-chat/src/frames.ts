@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { parseJsonOrThrow, parseOrThrow } from '@switchboard/ingest-kit';
-import { SURVEY_COMMENT_MAX } from '@switchboard/routing-core';
+import { E164, SURVEY_COMMENT_MAX } from '@switchboard/routing-core';
 
 /** Longest visitor message accepted; chat is not for documents. */
 export const MAX_TEXT_LENGTH = 4_000;
 
-/** E.164, as the router accepts a callback number: a plus, then 7 to 15 digits, not starting with 0. */
-export const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** What a visitor's widget sends over the WebSocket. */
 export const visitorFrameSchema = z.discriminatedUnion('type', [

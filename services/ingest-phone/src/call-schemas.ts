@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { IDEMPOTENCY_KEY_PATTERN, isContactId } from '@switchboard/ingest-kit';
+import { E164 } from '@switchboard/routing-core';
 
-/** E.164, as the router accepts callback numbers: a plus, then 7 to 15 digits, not starting with 0. */
-export const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** BCP 47-ish language tag as IVRs send it (`en`, `zh-CN`, `pt-BR`). */
 const languageTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/);

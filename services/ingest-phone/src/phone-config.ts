@@ -1,5 +1,5 @@
 import { IngestConfigError, optionalSecret, type CustomerLanguage } from '@switchboard/ingest-kit';
-import { E164 } from './call-schemas.js';
+import { E164 } from '@switchboard/routing-core';
 
 /** The wait flow, callback and platform settings of the environment, validated. */
 export interface PhoneWaitConfig {

@@ -4,7 +4,7 @@ import {
   callbackConfirmedText, callbackOfferText, customerLanguage, parseOrThrow, positionText, sayLanguage, withReceiveSpan, type CustomerLanguage,
 } from '@switchboard/ingest-kit';
 import { callbackRequestedUpdate, callContactId, voicemailUpdate } from './call-mappers.js';
-import { E164, twilioGatherSchema, twilioQueueLeftSchema, twilioRecordingSchema, twilioWaitSchema } from './call-schemas.js';
+import { twilioGatherSchema, twilioQueueLeftSchema, twilioRecordingSchema, twilioWaitSchema } from './call-schemas.js';
 import type { PhoneCall } from './call-store.js';
 import type { PhoneAppDeps, TwilioSettings } from './deps.js';
 import { callbackNumberRefusedText, pleaseHoldText } from './phone-words.js';
@@ -12,6 +12,7 @@ import { TWILIO_PATHS } from './twilio-paths.js';
 import { formParams, type TwilioRouteKit } from './twilio-routes.js';
 import { backToWaitTwiml, callbackConfirmedTwiml, LEAVE_QUEUE_TWIML, waitTwiml } from './twiml-wait.js';
 import { EMPTY_TWIML, escapeXml, twimlResponse } from './twiml.js';
+import { E164 } from '@switchboard/routing-core';
 
 /** The wait round's pause without hold music, by default: the announcers' default cadence. */
 export const DEFAULT_WAIT_PAUSE_SECONDS = 60;

@@ -9,6 +9,7 @@ import type { AgentView, ContactView } from '@switchboard/routing-core';
 import type { QueueServiceDeps } from './deps.js';
 import { estimateWaitFromSlots, estimateWaitSeconds, servingSlots, slotAges } from './estimate.js';
 import { domainOf, routerAgent, routerAgents, routerPosition, routerQueue } from './router-queries.js';
+import { E164 } from '@switchboard/routing-core';
 
 /** Who enqueues and cancels: contact platforms, and supervisors; ops is read-only. */
 const PLATFORM = ['platform', 'supervisor'] as const;
@@ -131,8 +132,6 @@ export async function getPosition(deps: QueueServiceDeps, request: GetPositionRe
   };
 }
 
-/** E.164: a plus, then 7 to 15 digits, not starting with 0. */
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
  * RequestCallback (platform, or a supervisor on the customer's behalf): the waiting contact will

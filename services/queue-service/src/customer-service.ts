@@ -6,6 +6,7 @@ import { check, invalid, notFound, requireRole, unary, type EdgeContext, type Pr
 import { CustomerStore, IDENTIFIER_KINDS, type CustomerIdentifier, type IdentifierKind, type RecentContact } from '@switchboard/state';
 import type { QueueServiceDeps } from './deps.js';
 import { domainOf } from './router-queries.js';
+import { E164 } from '@switchboard/routing-core';
 
 /** The fully qualified gRPC service name. */
 export const CUSTOMER_SERVICE = 'switchboard.v1.CustomerService';
@@ -14,7 +15,6 @@ export const CUSTOMER_SERVICE = 'switchboard.v1.CustomerService';
 const LINKERS = ['platform', 'supervisor'] as const;
 const READERS = ['platform', 'supervisor', 'ops'] as const;
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const MAX_IDENTIFIERS = 20;
 
 export interface CustomerServiceDeps {

@@ -22,6 +22,7 @@ import { actionOf, customerFacing, hold, isOpen, overflowTarget, refreshHours, s
 import { DEFAULT_CALLBACK_POLICY } from '../model/queue.js';
 import type { SurgeSource } from '../model/event.js';
 import { identify } from './customer-identity.js';
+import { E164 } from '../model/phone.js';
 
 /** Contact command handlers. Each validates first and throws before mutating anything. */
 
@@ -105,8 +106,6 @@ export function accept(s: EngineState, contactId: string, agentId: string, token
   return APPLIED;
 }
 
-/** E.164: a plus, then 7 to 15 digits, not starting with 0. */
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
  * REQUEST_CALLBACK: the waiting customer will be called back on `number`. The contact keeps its

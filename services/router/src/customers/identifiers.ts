@@ -1,8 +1,7 @@
 import type { Contact } from '@switchboard/contracts';
 import { IDENTIFIER_KINDS, type CustomerIdentifier, type IdentifierKind } from '@switchboard/state';
+import { E164 } from '@switchboard/routing-core';
 
-/** E.164: a plus, then 7 to 15 digits, not starting with 0. */
-const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** The attribute a WeChat adapter (or a platform) puts the customer's unionid in, when it knows it. */
